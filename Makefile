@@ -1,0 +1,48 @@
+# Two commands for people (`make run`, `make test`); the rest are helpers they call.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-sqlite test-postgresql install translations translations-update
+
+# Re-installs whenever pyproject.toml changes (the stamp carries its checksum).
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile -q -d translations
+
+run: install
+	CAPACITA_ENV=development $(FLASK) db upgrade
+	CAPACITA_ENV=development $(FLASK) demo --if-empty
+	@echo
+	@echo "  Capacita is at http://$(HOST):$(PORT)/"
+	@echo "  Log in as admin@capacita.example with password 'capacita-demo'"
+	@echo "  (focal point of Mexico: punto.focal.mx@capacita.example, same password)"
+	@echo
+	CAPACITA_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+
+# The suite runs on SQLite, then on PostgreSQL (skipped with a reason where no server answers; required in CI).
+test: install test-sqlite test-postgresql
+
+test-sqlite: install
+	$(BIN)/python -m pytest
+
+test-postgresql: install
+	CAPACITA_TEST_DB=postgresql $(BIN)/python -m pytest
+
+# After changing user-facing text: refresh the catalogs, then translate what is new in translations/*/messages.po.
+translations-update: $(STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot \
+		--ignore-dirs=.venv --ignore-dirs=migrations --ignore-dirs=tests .
+	$(BIN)/pybabel update -q -i translations/messages.pot -d translations -w 100

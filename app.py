@@ -1,0 +1,217 @@
+"""Application factory: configuration, extensions, blueprints, error pages, security headers and CLI."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, has_request_context, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from extensions import babel, csrf, db, limiter, login_manager, migrate
+
+LANGUAGES = ("es", "en")
+WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "capacita"}
+MIN_SECRET_LENGTH = 32
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def create_app(test_config=None):
+    """Build the app; `test_config` overrides settings (tests pass their database and a secret)."""
+    app = Flask(__name__, instance_relative_config=True)
+    _configure(app, test_config or {})
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_security_headers(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _configure(app, overrides):
+    env = os.environ.get("CAPACITA_ENV", "production")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        CAPACITA_ENV=env,
+        SQLALCHEMY_DATABASE_URI=_database_url(app),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=env == "production",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        # A participant may keep a test open for hours: tokens live as long as the session, not an hour.
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="es",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=True,
+        LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour"),
+        MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),
+        MAIL_PORT=int(os.environ.get("MAIL_PORT", "587")),
+        MAIL_USERNAME=os.environ.get("MAIL_USERNAME", ""),
+        MAIL_PASSWORD=os.environ.get("MAIL_PASSWORD", ""),
+        MAIL_USE_TLS=os.environ.get("MAIL_USE_TLS", "1") == "1",
+        MAIL_DEFAULT_SENDER=os.environ.get("MAIL_DEFAULT_SENDER", ""),
+        SECRET_KEY=os.environ.get("SECRET_KEY", ""),
+    )
+    app.config.update(overrides)
+    if not app.config["SECRET_KEY"] and app.config["CAPACITA_ENV"] == "development":
+        app.config["SECRET_KEY"] = _development_secret(app)
+    _refuse_weak_secret(app)
+
+
+def _database_url(app):
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return f"sqlite:///{Path(app.instance_path) / 'capacita.sqlite3'}"
+    # Hosting providers hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _development_secret(app):
+    # Kept in instance/ so sessions survive a restart of `make run`; never used in production.
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _refuse_weak_secret(app):
+    secret = app.config["SECRET_KEY"] or ""
+    if secret.lower() in WEAK_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+        if app.config["CAPACITA_ENV"] == "production" and not app.testing:
+            raise RuntimeError(
+                f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} characters in production "
+                "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    # WAL lets readers and a writer work at once across worker processes; the busy timeout makes
+    # writers queue instead of failing; foreign keys are off by default in SQLite.
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" hook below choose BEGIN's kind
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name != "sqlite":
+        return
+    # A write transaction takes the lock when it starts, so two writers queue on the busy timeout
+    # instead of one failing when it upgrades a read lock. Safe requests only read: they need no lock.
+    read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _init_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "training.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+
+def _select_locale():
+    chosen = session.get("language")
+    if chosen in LANGUAGES:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    return request.accept_languages.best_match(LANGUAGES) or "es"
+
+
+def _register_blueprints(app):
+    from training import bp as training_bp
+    from training.cli import register_cli as register_training_cli
+
+    app.register_blueprint(training_bp)
+    register_training_cli(app)
+
+
+def _register_error_pages(app):
+    messages = {
+        400: _l("The request could not be understood."),
+        403: _l("You do not have access to this page."),
+        404: _l("We could not find that page."),
+        405: _l("That action is not allowed here."),
+        413: _l("The file is too large."),
+        429: _l("Too many attempts. Please wait a minute and try again."),
+        500: _l("Something went wrong on our side. Please try again."),
+    }
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        return render_template("error.html", code=code, message=messages.get(code, messages[500])), code
+
+    for code in messages:
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        message = _l("Your form expired or came from another site. Go back, reload the page and try again.")
+        return render_template("error.html", code=400, message=message), 400
+
+
+def _register_security_headers(app):
+    @app.after_request
+    def add_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["CAPACITA_ENV"] == "production":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user and current_user.is_authenticated:
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _register_template_helpers(app):
+    from training import labels
+    from training.countries import country_name
+
+    @app.context_processor
+    def inject():
+        return {
+            "current_language": str(get_locale() or "es"),
+            "country_name": country_name,
+            "labels": labels,
+        }

@@ -1,0 +1,6 @@
+"""Training blueprint: programs, delegations, participants, staff accounts (and later activities and attendance)."""
+from flask import Blueprint
+
+bp = Blueprint("training", __name__)
+
+from . import views_auth, views_participants, views_programs, views_users  # noqa: E402,F401  (routes register on bp)

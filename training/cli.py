@@ -1,0 +1,146 @@
+"""Scriptable commands: create-admin, create-program and demo (exit 0 on success, 1 with one line per problem)."""
+import sys
+from datetime import date
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from extensions import db
+
+from . import demo_data
+from .countries import normalize_code
+from .models import DEFAULT_QUOTA, Participant, Program
+from .services import ServiceError, add_delegation, program_by_code, save_participant, save_program, save_user
+from .services import user_by_email
+from .timezones import is_timezone
+
+
+def fail(problems):
+    """Print one line per problem on stderr and exit 1."""
+    db.session.rollback()
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    sys.exit(1)
+
+
+def register_cli(app):
+    app.cli.add_command(create_admin)
+    app.cli.add_command(create_program)
+    app.cli.add_command(demo)
+
+
+@click.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--name", default="Secretaría Ejecutiva")
+def create_admin(email, password, name):
+    """Create an administrator (executive secretariat) account, or reset its password."""
+    problems = []
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        problems.append(f"--email: {error}")
+    if len(password) < 10:
+        problems.append("--password: use at least 10 characters")
+    if problems:
+        fail(problems)
+    existing = user_by_email(email)
+    try:
+        save_user(existing, None, email=email, name=existing.name if existing else name, role="admin",
+                  country_code=None, language=existing.language if existing else "es", password=password)
+    except ServiceError as error:
+        fail([f"--{error.field}: {error.message}"])
+    db.session.commit()
+    click.echo(f"{'Updated' if existing else 'Created'} administrator {email.strip().lower()}")
+
+
+@click.command("create-program")
+@click.option("--code", required=True)
+@click.option("--title-es", required=True)
+@click.option("--title-en", default="")
+@click.option("--countries", default="", help="Comma-separated ISO codes, e.g. MX,GT,HN.")
+@click.option("--quota", default=DEFAULT_QUOTA, type=click.IntRange(0, 10000), show_default=True)
+@click.option("--start", "start", default=None, help="YYYY-MM-DD")
+@click.option("--end", "end", default=None, help="YYYY-MM-DD")
+@click.option("--timezone", default="America/Mexico_City", show_default=True)
+def create_program(code, title_es, title_en, countries, quota, start, end, timezone):
+    """Create a program with its member countries' delegations."""
+    problems = []
+    start_date, end_date = _parse_date("--start", start, problems), _parse_date("--end", end, problems)
+    if start_date and end_date and end_date < start_date:
+        problems.append("--end: the end date is before the start date")
+    codes = [c.strip() for c in countries.split(",") if c.strip()]
+    unknown = [c for c in codes if normalize_code(c) is None]
+    problems += [f"--countries: {c} is not an ISO 3166-1 alpha-2 country code" for c in unknown]
+    if not is_timezone(timezone):
+        problems.append(f"--timezone: {timezone} is not a known time zone")
+    if problems:
+        fail(problems)
+    try:
+        program = save_program(None, None, code=code, start_date=start_date, end_date=end_date, timezone=timezone,
+                               languages=["es", "en"], title={"es": title_es, "en": title_en})
+        for country in dict.fromkeys(normalize_code(c) for c in codes):
+            add_delegation(program, None, kind="member", country_code=country, quota=quota)
+    except ServiceError as error:
+        fail([f"--{error.field}: {error.message}"])
+    db.session.commit()
+    click.echo(f"Created program {program.code} (id {program.id}) with {len(set(codes))} countries")
+
+
+def _parse_date(option, value, problems):
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        problems.append(f"{option}: {value!r} is not a date in the form YYYY-MM-DD")
+        return None
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database has any program.")
+def demo(if_empty):
+    """Load the reference program CRM-CE-2021 with invented participants and staff accounts."""
+    if if_empty and db.session.scalar(select(Program.id).limit(1)) is not None:
+        click.echo("The database already has programs; demo not loaded.")
+        return
+    if program_by_code(demo_data.PROGRAM["code"]) is not None:
+        fail([f"Program {demo_data.PROGRAM['code']} already exists."])
+    program = _load_demo_program()
+    db.session.commit()
+    count = db.session.scalar(select(db.func.count()).where(Participant.program_id == program.id))
+    click.echo(f"Loaded {program.code}: {len(program.delegations)} delegations, {count} participants.")
+    click.echo(f"Staff accounts (password '{demo_data.DEMO_PASSWORD}'): "
+               + ", ".join(email for email, *_ in demo_data.STAFF))
+
+
+def _load_demo_program():
+    spec = demo_data.PROGRAM
+    texts = {field: spec[field] for field in ("title", "description", "general_objective", "specific_objectives")}
+    program = save_program(None, None, code=spec["code"], start_date=date.fromisoformat(spec["start_date"]),
+                           end_date=date.fromisoformat(spec["end_date"]), timezone=spec["timezone"],
+                           languages=spec["languages"], **texts)
+    statuses = ("confirmed", "confirmed", "list_received", "invited")
+    for index, country in enumerate(demo_data.MEMBER_COUNTRIES):
+        delegation = add_delegation(program, None, kind="member", country_code=country, quota=DEFAULT_QUOTA,
+                                    status=statuses[index % len(statuses)])
+        # One delegation still short of its quota, so the dashboard has something missing to show.
+        count = 7 if country == "NI" else DEFAULT_QUOTA
+        _add_people(program, delegation, demo_data.delegation_people(country, count))
+    for organization, quota in demo_data.OBSERVERS:
+        delegation = add_delegation(program, None, kind="observer", organization=organization, quota=quota,
+                                    status="confirmed")
+        _add_people(program, delegation, demo_data.observer_people(organization, quota))
+    for email, name, role, country in demo_data.STAFF:
+        if user_by_email(email) is None:
+            save_user(None, None, email=email, name=name, role=role, country_code=country,
+                      language="en" if country == "CA" else "es", password=demo_data.DEMO_PASSWORD)
+    return program
+
+
+def _add_people(program, delegation, people):
+    for person in people:
+        save_participant(None, None, program=program, delegation=delegation, timezone="",
+                         **{k: getattr(person, k) for k in ("given_names", "family_names", "email", "gender",
+                                                            "profile", "position", "institution", "language")})

@@ -1,0 +1,70 @@
+"""Countries by ISO 3166-1 alpha-2 code: validation, localized names and default time zones."""
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import pycountry
+from babel import Locale
+
+
+def is_country(code):
+    """True when `code` is an assigned ISO 3166-1 alpha-2 code."""
+    return bool(code) and pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+def normalize_code(code):
+    """Upper-case and strip a code; None when it is not an assigned ISO code."""
+    code = (code or "").strip().upper()
+    return code if is_country(code) else None
+
+
+def country_name(code, language="es"):
+    """The country's common name in `language` (CLDR, via Babel); the ISO name if CLDR has none."""
+    code = (code or "").upper()
+    name = Locale.parse(language).territories.get(code)
+    if name:
+        return name
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country else code
+
+
+@lru_cache(maxsize=None)
+def _all_codes():
+    return tuple(sorted(country.alpha_2 for country in pycountry.countries))
+
+
+def country_choices(language="es"):
+    """(code, name) pairs for every country, sorted by name in `language`."""
+    pairs = [(code, country_name(code, language)) for code in _all_codes()]
+    return sorted(pairs, key=lambda pair: _sort_key(pair[1]))
+
+
+def _sort_key(text):
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@lru_cache(maxsize=None)
+def _zones_by_country():
+    # tzdata's zone.tab lists each country's zones; its first row is the one tzdb lists first.
+    table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    zones = {}
+    for line in table.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        code, _coordinates, zone = line.split("\t")[:3]
+        zones.setdefault(code, []).append(zone)
+    return zones
+
+
+def country_timezones(code):
+    """The IANA zones tzdb lists for a country, in tzdb's order."""
+    return list(_zones_by_country().get((code or "").upper(), []))
+
+
+def default_timezone(code, preferred=None):
+    """A sensible zone for someone in the country: `preferred` when it is one of the country's, else tzdb's first."""
+    zones = country_timezones(code)
+    if preferred and preferred in zones:
+        return preferred
+    return zones[0] if zones else preferred

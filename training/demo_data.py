@@ -1,0 +1,158 @@
+"""Invented people and institutions for the demo program CRM-CE-2021 (pure: plain dicts, no database)."""
+import random
+import unicodedata
+from dataclasses import dataclass
+
+PROGRAM = {
+    "code": "CRM-CE-2021",
+    "title": {
+        "es": "Programa de capacitación para la sensibilización y profesionalización de las personas consejeras de empleo",
+        "en": "Training program for the awareness and professionalization of employment counselors",
+    },
+    "description": {
+        "es": "Programa del Grupo de Migración Laboral de la Conferencia Regional sobre Migración (CRM), con apoyo "
+              "de la OIM: dos cursos en línea y tres sesiones virtuales de dos horas sobre migración laboral, "
+              "consejerías de empleo y determinación de la vulnerabilidad de personas migrantes.",
+        "en": "A program of the Labour Migration Group of the Regional Conference on Migration (RCM), supported by "
+              "IOM: two online courses and three two-hour virtual sessions on labour migration, employment "
+              "counseling and determining the vulnerability of migrants.",
+    },
+    "general_objective": {
+        "es": "Fortalecer las capacidades de las personas consejeras de empleo en los Países Miembros de la CRM en "
+              "materia de identificación de perfiles ocupacionales de la población migrante, desde una perspectiva "
+              "de derechos humanos, género e inclusión.",
+        "en": "Strengthen the capacities of employment counselors in RCM Member Countries to identify the "
+              "occupational profiles of migrants, from a human-rights, gender and inclusion perspective.",
+    },
+    "specific_objectives": {
+        "es": "Profundizar el conocimiento sobre migración laboral y la importancia de abordarla bajo un enfoque de "
+              "derechos humanos, género e inclusión.\n"
+              "Promover el intercambio de buenas prácticas en materia de atención, tomando en cuenta situaciones de "
+              "vulnerabilidad.\n"
+              "Analizar los beneficios de mejorar las prácticas de inclusión laboral de la población trabajadora "
+              "migrante, con énfasis en el trabajo digno, el reclutamiento ético y la responsabilidad corporativa.",
+        "en": "Deepen knowledge of labour migration and of approaching it from a human-rights, gender and inclusion "
+              "perspective.\n"
+              "Promote the exchange of good practices in services, taking situations of vulnerability into account.\n"
+              "Analyse the benefits of better labour-inclusion practices for migrant workers, with emphasis on decent "
+              "work, ethical recruitment and corporate responsibility.",
+    },
+    "start_date": "2021-10-26",
+    "end_date": "2021-11-05",
+    "timezone": "America/Mexico_City",
+    "languages": ["es", "en"],
+}
+
+# The Regional Conference on Migration's member countries, as listed in the concept note.
+MEMBER_COUNTRIES = ("BZ", "CA", "CR", "SV", "US", "GT", "HN", "MX", "NI", "PA", "DO")
+ENGLISH_SPEAKING = {"BZ", "CA", "US"}
+
+OBSERVERS = (
+    ("Red Regional de Organizaciones Civiles para las Migraciones (RROCM)", 4),
+    ("Alto Comisionado de las Naciones Unidas para los Refugiados (ACNUR)", 2),
+)
+
+INSTITUTIONS = {
+    "BZ": ("Labour Department, Ministry of Rural Transformation", "Belize Training and Employment Centre"),
+    "CA": ("Employment and Social Development Canada", "Immigration, Refugees and Citizenship Canada"),
+    "CR": ("Ministerio de Trabajo y Seguridad Social", "Instituto Nacional de Aprendizaje"),
+    "SV": ("Ministerio de Trabajo y Previsión Social", "Instituto Salvadoreño de Formación Profesional"),
+    "US": ("U.S. Department of Labor", "State Workforce Agency"),
+    "GT": ("Ministerio de Trabajo y Previsión Social", "Instituto Técnico de Capacitación y Productividad"),
+    "HN": ("Secretaría de Trabajo y Seguridad Social", "Instituto Nacional de Formación Profesional"),
+    "MX": ("Servicio Nacional de Empleo, Secretaría del Trabajo y Previsión Social", "Instituto Nacional de Migración"),
+    "NI": ("Ministerio del Trabajo", "Instituto Nacional Tecnológico"),
+    "PA": ("Ministerio de Trabajo y Desarrollo Laboral", "Instituto Nacional de Formación Profesional"),
+    "DO": ("Ministerio de Trabajo, Dirección General de Empleo", "Instituto Nacional de Formación Técnico Profesional"),
+}
+
+SPANISH_NAMES = {
+    "female": ("María José", "Ana Lucía", "Sofía", "Valeria", "Ximena", "Guadalupe", "Rocío", "Marisol", "Inés",
+               "Fátima", "Lucía", "Begoña", "Araceli", "Nayeli", "Yolanda"),
+    "male": ("José Ángel", "Luis Fernando", "Andrés", "Jesús", "Íñigo", "Óscar", "Raúl", "Joaquín", "Martín",
+             "Héctor", "Julián", "Ramón", "Adrián", "Ernesto", "Germán"),
+}
+SPANISH_SURNAMES = ("Hernández", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez",
+                    "Cruz", "Gómez", "Díaz", "Jiménez", "Núñez", "Álvarez", "Muñoz", "Ortiz", "Peña", "Castañeda",
+                    "Ibáñez", "Echeverría", "Solís", "Quiñónez", "Zúñiga", "Velásquez", "Durán")
+ENGLISH_NAMES = {
+    "female": ("Emily", "Chloé", "Grace", "Hannah", "Olivia", "Renée", "Abigail", "Zoë", "Megan", "Noémie"),
+    "male": ("James", "Michael", "Daniel", "Noah", "Étienne", "Liam", "Jerome", "Kevin", "Samuel", "François"),
+}
+ENGLISH_SURNAMES = ("Smith", "Johnson", "Williams", "Brown", "Tremblay", "Gagnon", "Young", "Flowers", "Usher",
+                    "Castillo", "O'Brien", "Bouchard", "Nguyen", "Thompson", "Côté")
+
+POSITIONS = {
+    "employment_counselor": ("Consejera de empleo", "Consejero de empleo", "Employment Counselor"),
+    "labor_inspector": ("Inspectora de trabajo", "Inspector de trabajo", "Labour Inspector"),
+    "employer_liaison": ("Enlace con empleadores", "Enlace con empleadores", "Employer Liaison Officer"),
+    "tvet_representative": ("Coordinadora de formación técnica", "Coordinador de formación técnica",
+                            "Vocational Training Coordinator"),
+    "recognition_official": ("Analista de homologación", "Analista de homologación", "Credential Assessment Officer"),
+}
+PROFILE_WEIGHTS = (("employment_counselor", 5), ("labor_inspector", 2), ("employer_liaison", 2),
+                   ("tvet_representative", 1), ("recognition_official", 1))
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    given_names: str
+    family_names: str
+    email: str
+    gender: str
+    profile: str
+    position: str
+    institution: str
+    language: str
+
+
+def ascii_slug(text):
+    """'José Ángel' → 'jose.angel', for invented e-mail addresses."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return ".".join("".join(ch for ch in part if ch.isalnum()) for part in plain.lower().split())
+
+
+def delegation_people(country_code, count=10, seed=2021):
+    """`count` invented participants for a member country, the same on every call."""
+    rng = random.Random(f"{seed}-{country_code}")
+    english = country_code in ENGLISH_SPEAKING
+    names, surnames = (ENGLISH_NAMES, ENGLISH_SURNAMES) if english else (SPANISH_NAMES, SPANISH_SURNAMES)
+    profiles = [p for p, weight in PROFILE_WEIGHTS for _ in range(weight)]
+    people, used = [], set()
+    while len(people) < count:
+        gender = rng.choice(("female", "male"))
+        given = rng.choice(names[gender])
+        family = rng.choice(surnames) if english else f"{rng.choice(surnames)} {rng.choice(surnames)}"
+        email = f"{ascii_slug(given)}.{ascii_slug(family.split()[0])}.{country_code.lower()}@example.org"
+        if email in used:
+            continue
+        used.add(email)
+        profile = rng.choice(profiles)
+        feminine, masculine, english_title = POSITIONS[profile]
+        position = english_title if english else (feminine if gender == "female" else masculine)
+        people.append(DemoPerson(given, family, email, gender, profile, position,
+                                 rng.choice(INSTITUTIONS[country_code]), "en" if english else "es"))
+    return people
+
+
+def observer_people(organization, count, seed=2021):
+    """Invented members of an observer organization's delegation."""
+    rng = random.Random(f"{seed}-{organization}")
+    people = []
+    for index in range(count):
+        gender = ("female", "male")[index % 2]
+        given, family = rng.choice(SPANISH_NAMES[gender]), f"{rng.choice(SPANISH_SURNAMES)} {rng.choice(SPANISH_SURNAMES)}"
+        email = f"{ascii_slug(given)}.{ascii_slug(family.split()[0])}.obs{index + 1}@example.org"
+        people.append(DemoPerson(given, family, email, gender, "other", "Oficial de programas", organization, "es"))
+    return people
+
+
+STAFF = (
+    ("admin@capacita.example", "Secretaría Ejecutiva de la CRM", "admin", None),
+    ("organizadora@capacita.example", "Coordinación del Grupo de Migración Laboral", "organizer", None),
+    ("facilitadora@capacita.example", "Facilitación OIM", "facilitator", None),
+    ("punto.focal.mx@capacita.example", "Punto focal de México", "focal_point", "MX"),
+    ("punto.focal.gt@capacita.example", "Punto focal de Guatemala", "focal_point", "GT"),
+    ("focal.point.ca@capacita.example", "Canada focal point", "focal_point", "CA"),
+)
+DEMO_PASSWORD = "capacita-demo"

@@ -1,0 +1,182 @@
+"""WTForms for logging in, programs, delegations, participants and staff accounts."""
+import re
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .countries import country_choices
+from .labels import (
+    DELEGATION_KIND_LABELS,
+    DELEGATION_STATUS_LABELS,
+    GENDER_LABELS,
+    LANGUAGE_LABELS,
+    PARTICIPANT_STATUS_LABELS,
+    PROFILE_LABELS,
+    ROLE_LABELS,
+    choices,
+)
+from .models import DEFAULT_QUOTA
+from .timezones import timezone_names
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+
+
+def _language():
+    return str(get_locale() or "es")
+
+
+def _timezone_choices():
+    return [(name, name.replace("_", " ")) for name in timezone_names()]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    next = HiddenField()
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS))
+    next = HiddenField()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProgramForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("Short and unique, e.g. CRM-CE-2021."))
+    title_es = StringField(_l("Title in Spanish"), validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
+    description_es = TextAreaField(_l("Description in Spanish"), validators=[Optional(), Length(max=5000)])
+    description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=5000)])
+    general_objective_es = TextAreaField(_l("General objective in Spanish"), validators=[Optional(), Length(max=2000)])
+    general_objective_en = TextAreaField(_l("General objective in English"), validators=[Optional(), Length(max=2000)])
+    specific_objectives_es = TextAreaField(_l("Specific objectives in Spanish"), validators=[Optional(), Length(max=5000)],
+                                           description=_l("One objective per line."))
+    specific_objectives_en = TextAreaField(_l("Specific objectives in English"), validators=[Optional(), Length(max=5000)],
+                                           description=_l("One objective per line."))
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+    end_date = DateField(_l("End date"), validators=[Optional()])
+    timezone = SelectField(_l("Reference time zone"), default="America/Mexico_City")
+    languages = MultiCheckboxField(_l("Languages"), choices=choices(LANGUAGE_LABELS), default=["es", "en"],
+                                   validators=[DataRequired(_l("Choose at least one language."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = _timezone_choices()
+
+    def validate_code(self, field):
+        if not re.match(CODE_PATTERN, field.data.strip()):
+            raise ValidationError(_l("Use letters, digits, hyphens and underscores only."))
+
+    def validate_end_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end date cannot be before the start date."))
+
+    def localized(self, name):
+        return {code: getattr(self, f"{name}_{code}").data or "" for code in LANGUAGE_LABELS}
+
+
+class DelegationForm(FlaskForm):
+    kind = SelectField(_l("Type"), choices=choices(DELEGATION_KIND_LABELS), default="member")
+    country_code = SelectField(_l("Country"), validators=[Optional()])
+    organization = StringField(_l("Observer organization"), validators=[Optional(), Length(max=200)])
+    quota = IntegerField(_l("Quota"), default=DEFAULT_QUOTA,
+                         validators=[InputRequired(), NumberRange(min=0, max=10000)])
+    status = SelectField(_l("Status"), choices=choices(DELEGATION_STATUS_LABELS), default="invited")
+    focal_point_name = StringField(_l("Focal point's name"), validators=[Optional(), Length(max=200)])
+    focal_point_email = EmailField(_l("Focal point's e-mail"),
+                                   validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
+    focal_point_phone = StringField(_l("Focal point's phone"), validators=[Optional(), Length(max=50)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country_code.choices = [("", _l("Choose a country"))] + country_choices(_language())
+
+    def validate_country_code(self, field):
+        if self.kind.data == "member" and not field.data:
+            raise ValidationError(_l("Choose the member country."))
+
+    def validate_organization(self, field):
+        if self.kind.data == "observer" and not (field.data or "").strip():
+            raise ValidationError(_l("Name the observer organization."))
+
+
+class DelegationEditForm(FlaskForm):
+    quota = DelegationForm.quota
+    status = DelegationForm.status
+    focal_point_name = DelegationForm.focal_point_name
+    focal_point_email = DelegationForm.focal_point_email
+    focal_point_phone = DelegationForm.focal_point_phone
+
+
+class ParticipantForm(FlaskForm):
+    given_names = StringField(_l("Given names"), validators=[DataRequired(), Length(max=120)])
+    family_names = StringField(_l("Family names"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    institution = StringField(_l("Institution"), validators=[Optional(), Length(max=200)])
+    delegation_id = SelectField(_l("Delegation"), coerce=int)
+    gender = SelectField(_l("Gender"), choices=choices(GENDER_LABELS), default="undisclosed")
+    profile = SelectField(_l("Profile"), choices=choices(PROFILE_LABELS), default="employment_counselor")
+    language = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_LABELS), default="es")
+    timezone = SelectField(_l("Time zone"), validators=[Optional()],
+                           description=_l("Leave empty to use the country's time zone."))
+
+    def __init__(self, *args, delegations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.delegation_id.choices = list(delegations)
+        self.timezone.choices = [("", _l("The country's time zone"))] + _timezone_choices()
+
+
+class ParticipantFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
+    delegation = SelectField(_l("Delegation"), validators=[Optional()])
+    profile = SelectField(_l("Profile"), choices=[("", _l("All profiles"))] + choices(PROFILE_LABELS),
+                          validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[("", _l("Active"))] + choices(PARTICIPANT_STATUS_LABELS)
+                         + [("all", _l("All"))], validators=[Optional()])
+
+    def __init__(self, *args, delegations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.delegation.choices = [("", _l("All delegations"))] + [(str(v), label) for v, label in delegations]
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="organizer")
+    country_code = SelectField(_l("Country (focal points)"), validators=[Optional()])
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS), default="es")
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=10, max=200)],
+                             description=_l("At least 10 characters. Leave empty to keep the current one."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country_code.choices = [("", "—")] + country_choices(_language())
+
+    def validate_country_code(self, field):
+        if self.role.data == "focal_point" and not field.data:
+            raise ValidationError(_l("A focal point must be bound to a country."))

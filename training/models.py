@@ -1,0 +1,167 @@
+"""Staff users, programs, delegations, participants and the audit trail."""
+from datetime import date, datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+
+from .localized import pick
+
+ROLES = ("admin", "focal_point", "organizer", "facilitator")
+DELEGATION_KINDS = ("member", "observer")
+DELEGATION_STATUSES = ("invited", "list_received", "confirmed")
+GENDERS = ("female", "male", "other", "undisclosed")
+PROFILES = (
+    "employment_counselor",
+    "labor_inspector",
+    "employer_liaison",
+    "tvet_representative",
+    "recognition_official",
+    "other",
+)
+PARTICIPANT_STATUSES = ("registered", "confirmed", "withdrawn")
+DEFAULT_QUOTA = 10
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+def _in(column, values):
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint("role != 'focal_point' OR country_code IS NOT NULL", name="focal_point_country"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    country_code: Mapped[str | None] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(5), default="es")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_admin(self):
+        return self.role == "admin"
+
+
+class Program(db.Model):
+    __tablename__ = "programs"
+    __table_args__ = (CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    general_objective: Mapped[dict] = mapped_column(JSON, default=dict)
+    specific_objectives: Mapped[dict] = mapped_column(JSON, default=dict)  # one objective per line
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    timezone: Mapped[str] = mapped_column(String(64), default="America/Mexico_City")
+    languages: Mapped[list] = mapped_column(JSON, default=lambda: ["es", "en"])
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    delegations: Mapped[list["Delegation"]] = relationship(back_populates="program", order_by="Delegation.id")
+
+    @property
+    def default_language(self):
+        return self.languages[0] if self.languages else "es"
+
+    def title_in(self, language):
+        return pick(self.title, language, self.default_language)
+
+    def text_in(self, field, language):
+        return pick(getattr(self, field), language, self.default_language)
+
+
+class Delegation(db.Model):
+    """A member country's or an observer organization's delegation to one program."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (
+        UniqueConstraint("program_id", "country_code"),
+        UniqueConstraint("program_id", "organization"),
+        CheckConstraint(_in("kind", DELEGATION_KINDS), name="kind"),
+        CheckConstraint(_in("status", DELEGATION_STATUSES), name="status"),
+        CheckConstraint(
+            "(kind = 'member' AND country_code IS NOT NULL AND organization IS NULL)"
+            " OR (kind = 'observer' AND organization IS NOT NULL AND country_code IS NULL)",
+            name="member_or_observer",
+        ),
+        CheckConstraint("quota >= 0", name="quota"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="member")
+    country_code: Mapped[str | None] = mapped_column(String(2))
+    organization: Mapped[str | None] = mapped_column(String(200))
+    quota: Mapped[int] = mapped_column(default=DEFAULT_QUOTA)
+    status: Mapped[str] = mapped_column(String(20), default="invited")
+    focal_point_name: Mapped[str] = mapped_column(String(200), default="")
+    focal_point_email: Mapped[str] = mapped_column(String(254), default="")
+    focal_point_phone: Mapped[str] = mapped_column(String(50), default="")
+
+    program: Mapped[Program] = relationship(back_populates="delegations")
+
+
+class Participant(db.Model):
+    __tablename__ = "participants"
+    __table_args__ = (
+        UniqueConstraint("program_id", "email_key"),
+        CheckConstraint(_in("gender", GENDERS), name="gender"),
+        CheckConstraint(_in("profile", PROFILES), name="profile"),
+        CheckConstraint(_in("status", PARTICIPANT_STATUSES), name="status"),
+        Index("ix_participants_delegation_status", "delegation_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegations.id"))
+    given_names: Mapped[str] = mapped_column(String(120))
+    family_names: Mapped[str] = mapped_column(String(120))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    institution: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254))
+    # Trimmed and case-folded e-mail: the database enforces one registration per address and program.
+    email_key: Mapped[str] = mapped_column(String(254))
+    gender: Mapped[str] = mapped_column(String(12), default="undisclosed")
+    profile: Mapped[str] = mapped_column(String(30), default="other")
+    language: Mapped[str] = mapped_column(String(5), default="es")
+    timezone: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12), default="registered")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    program: Mapped[Program] = relationship()
+    delegation: Mapped[Delegation] = relationship()
+
+    @property
+    def full_name(self):
+        return f"{self.given_names} {self.family_names}".strip()
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None]
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,217 @@
+"""Database work for programs, delegations, participants and staff: queries and writes that flush, never commit."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import generate_password_hash
+
+from extensions import db
+
+from .countries import default_timezone
+from .localized import compact
+from .models import AuditEvent, Delegation, Participant, Program, User
+
+
+class ServiceError(Exception):
+    """A rule the input breaks; `field` names the form field the message belongs next to."""
+
+    def __init__(self, field, message):
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+def email_key(email):
+    return (email or "").strip().casefold()
+
+
+def record(user_id, action, obj, **details):
+    """Append an audit event for `obj`."""
+    db.session.add(
+        AuditEvent(user_id=user_id, action=action, object_type=type(obj).__name__, object_id=obj.id, details=details)
+    )
+
+
+# --- programs --------------------------------------------------------------------------------------------
+
+LOCALIZED_PROGRAM_FIELDS = ("title", "description", "general_objective", "specific_objectives")
+
+
+def save_program(program, actor_id, *, code, start_date, end_date, timezone, languages, **texts):
+    """Create (program=None) or update a program; `texts` maps each localized field to {"es": …, "en": …}."""
+    code = code.strip().upper()
+    clash = db.session.scalar(select(Program.id).where(func.upper(Program.code) == code))
+    if clash is not None and (program is None or clash != program.id):
+        raise ServiceError("code", _l("Another program already uses this code."))
+    creating = program is None
+    program = program or Program()
+    program.code, program.start_date, program.end_date = code, start_date, end_date
+    program.timezone, program.languages = timezone, list(languages)
+    for field in LOCALIZED_PROGRAM_FIELDS:
+        setattr(program, field, compact(texts.get(field)))
+    db.session.add(program)
+    _flush_unique(_l("Another program already uses this code."), "code")
+    record(actor_id, "program.created" if creating else "program.updated", program, code=code)
+    return program
+
+
+def program_by_code(code):
+    return db.session.scalar(select(Program).where(func.upper(Program.code) == (code or "").strip().upper()))
+
+
+# --- delegations -----------------------------------------------------------------------------------------
+
+
+def add_delegation(program, actor_id, *, kind, country_code=None, organization=None, quota, status="invited",
+                   focal_point_name="", focal_point_email="", focal_point_phone=""):
+    """Add a member country's or an observer organization's delegation to a program."""
+    delegation = Delegation(program=program, kind=kind, quota=quota, status=status)
+    if kind == "member":
+        delegation.country_code = country_code
+        message, field = _l("This country is already part of the program."), "country_code"
+    else:
+        delegation.organization = organization.strip()
+        message, field = _l("This organization is already part of the program."), "organization"
+    _set_contacts(delegation, focal_point_name, focal_point_email, focal_point_phone)
+    db.session.add(delegation)
+    _flush_unique(message, field)
+    record(actor_id, "delegation.created", delegation, country=country_code, organization=organization)
+    return delegation
+
+
+def update_delegation(delegation, actor_id, *, quota, status, focal_point_name, focal_point_email, focal_point_phone):
+    if quota < active_count(delegation):
+        raise ServiceError("quota", _l("The quota cannot be lower than the %(count)s people already registered.",
+                                       count=active_count(delegation)))
+    delegation.quota, delegation.status = quota, status
+    _set_contacts(delegation, focal_point_name, focal_point_email, focal_point_phone)
+    db.session.flush()
+    record(actor_id, "delegation.updated", delegation, quota=quota, status=status)
+
+
+def _set_contacts(delegation, name, email, phone):
+    delegation.focal_point_name = (name or "").strip()
+    delegation.focal_point_email = (email or "").strip()
+    delegation.focal_point_phone = (phone or "").strip()
+
+
+def active_count(delegation):
+    return db.session.scalar(
+        select(func.count()).where(Participant.delegation_id == delegation.id, Participant.status != "withdrawn")
+    )
+
+
+def delegation_summaries(program, country_code=None):
+    """Each delegation of the program with its count of active participants, members first by country."""
+    counts = (
+        select(Participant.delegation_id, func.count().label("registered"))
+        .where(Participant.program_id == program.id, Participant.status != "withdrawn")
+        .group_by(Participant.delegation_id)
+        .subquery()
+    )
+    query = (
+        select(Delegation, func.coalesce(counts.c.registered, 0))
+        .outerjoin(counts, counts.c.delegation_id == Delegation.id)
+        .where(Delegation.program_id == program.id)
+    )
+    if country_code is not None:
+        query = query.where(Delegation.country_code == country_code)
+    return list(db.session.execute(query).tuples())
+
+
+# --- participants ----------------------------------------------------------------------------------------
+
+PARTICIPANT_FIELDS = ("given_names", "family_names", "position", "institution", "email", "gender", "profile",
+                      "language", "timezone")
+
+
+def save_participant(participant, actor_id, *, program, delegation, **fields):
+    """Create (participant=None) or update a participant, within the delegation's quota and with a unique e-mail."""
+    creating = participant is None
+    if delegation.program_id != program.id:
+        raise ServiceError("delegation_id", _l("Choose a delegation of this program."))
+    moving = not creating and participant.delegation_id != delegation.id
+    if creating or (moving and participant.status != "withdrawn"):
+        _reserve_place(delegation)
+    participant = participant or Participant(program_id=program.id, status="registered")
+    key = email_key(fields["email"])
+    _check_email_free(program.id, key, participant.id)
+    for name in PARTICIPANT_FIELDS:
+        value = fields.get(name)
+        setattr(participant, name, value.strip() if isinstance(value, str) else value)
+    participant.given_names = " ".join(participant.given_names.split())
+    participant.family_names = " ".join(participant.family_names.split())
+    participant.email_key = key
+    if not participant.timezone:
+        participant.timezone = default_timezone(delegation.country_code, program.timezone) or program.timezone
+    participant.delegation_id = delegation.id
+    db.session.add(participant)
+    _flush_unique(_l("This e-mail address is already registered in the program."), "email")
+    record(actor_id, "participant.created" if creating else "participant.updated", participant)
+    return participant
+
+
+def withdraw_participant(participant, actor_id):
+    participant.status = "withdrawn"
+    db.session.flush()
+    record(actor_id, "participant.withdrawn", participant)
+
+
+def reinstate_participant(participant, actor_id):
+    """Bring a withdrawn participant back, if the delegation still has room."""
+    if participant.status != "withdrawn":
+        return
+    _reserve_place(participant.delegation)
+    participant.status = "registered"
+    db.session.flush()
+    record(actor_id, "participant.reinstated", participant)
+
+
+def _reserve_place(delegation):
+    # Lock the delegation row so concurrent registrations cannot both take its last place (PostgreSQL);
+    # SQLite's immediate write transactions already serialize writers.
+    db.session.execute(select(Delegation.id).where(Delegation.id == delegation.id).with_for_update())
+    if active_count(delegation) >= delegation.quota:
+        raise ServiceError("delegation_id", _l("This delegation's quota of %(quota)s is full.", quota=delegation.quota))
+
+
+def _check_email_free(program_id, key, participant_id):
+    query = select(Participant.id).where(Participant.program_id == program_id, Participant.email_key == key)
+    existing = db.session.scalar(query)
+    if existing is not None and existing != participant_id:
+        raise ServiceError("email", _l("This e-mail address is already registered in the program."))
+
+
+def _flush_unique(message, field):
+    # The database constraint is the last word when two requests race past the checks above.
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        raise ServiceError(field, message) from error
+
+
+# --- staff -----------------------------------------------------------------------------------------------
+
+
+def save_user(user, actor_id, *, email, name, role, country_code, language, active=True, password=None):
+    """Create (user=None) or update a staff account; the password is only replaced when given."""
+    key = email_key(email)
+    clash = db.session.scalar(select(User.id).where(User.email == key))
+    if clash is not None and (user is None or clash != user.id):
+        raise ServiceError("email", _l("Another account already uses this e-mail address."))
+    creating = user is None
+    if creating and not password:
+        raise ServiceError("password", _l("A new account needs a password."))
+    user = user or User()
+    user.email, user.name, user.role, user.language, user.active = key, name.strip(), role, language, active
+    user.country_code = country_code if role == "focal_point" else None
+    if password:
+        user.password_hash = generate_password_hash(password)
+    db.session.add(user)
+    _flush_unique(_l("Another account already uses this e-mail address."), "email")
+    record(actor_id, "user.created" if creating else "user.updated", user, role=role)
+    return user
+
+
+def user_by_email(email):
+    return db.session.scalar(select(User).where(User.email == email_key(email)))

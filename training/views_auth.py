@@ -1,0 +1,85 @@
+"""Log in, log out, language switch and the home redirect."""
+import secrets
+from functools import cache
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from extensions import db, limiter, login_manager
+
+from . import bp
+from .forms import LanguageForm, LoginForm
+from .models import User
+from .services import user_by_email
+
+
+@cache
+def _dummy_hash():
+    # Checked against when the e-mail is unknown, so both failures take as long as a real check.
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def safe_next(target):
+    """`target` when it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+@bp.route("/")
+def home():
+    if current_user.is_authenticated:
+        return redirect(url_for("training.programs"))
+    return redirect(url_for("training.login"))
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = user_by_email(form.email.data)
+        valid = check_password_hash(user.password_hash if user else _dummy_hash(), form.password.data)
+        if user and valid and user.active:
+            language = session.get("language")
+            session.clear()  # a fresh session at login: nothing from before survives
+            if language:
+                session["language"] = language
+            login_user(user)
+            return redirect(safe_next(form.next.data) or url_for("training.programs"))
+        form.password.errors.append(_("Wrong e-mail or password."))
+    return render_template("training/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("training.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["language"] = form.language.data
+        if current_user.is_authenticated:
+            current_user.language = form.language.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data) or url_for("training.home"))

@@ -1,0 +1,130 @@
+"""Participants of a program: searchable list, create, edit, withdraw and reinstate, scoped by country."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_
+
+from extensions import db
+
+from . import bp
+from .access import STAFF_EDITORS, actor_id, participant_or_404, program_or_404, roles_required
+from .access import scoped_delegations, scoped_participants
+from .countries import country_name
+from .forms import ParticipantFilterForm, ParticipantForm
+from .models import Delegation, Participant
+from .services import PARTICIPANT_FIELDS, ServiceError, reinstate_participant, save_participant
+from .services import withdraw_participant
+
+PAGE_SIZE = 50
+
+
+def delegation_label(delegation, language):
+    return country_name(delegation.country_code, language) if delegation.kind == "member" else delegation.organization
+
+
+def _delegation_choices(program):
+    language = str(get_locale() or "es")
+    delegations = db.session.scalars(scoped_delegations(program)).all()
+    pairs = [(d.id, delegation_label(d, language)) for d in delegations]
+    return sorted(pairs, key=lambda pair: pair[1].casefold())
+
+
+@bp.route("/programs/<int:program_id>/participants")
+@login_required
+def participants(program_id):
+    program = program_or_404(program_id)
+    form = ParticipantFilterForm(request.args, delegations=_delegation_choices(program))
+    query = scoped_participants(program).join(Participant.delegation)
+    if form.validate():
+        query = _apply_filters(query, form)
+    total = db.session.scalar(query.with_only_columns(func.count(Participant.id)).order_by(None))
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = db.session.scalars(
+        query.order_by(Participant.family_names, Participant.given_names, Participant.id)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return render_template("training/participants.html", program=program, form=form, participants=rows,
+                           total=total, page=page, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+                           can_edit=current_user.role in STAFF_EDITORS)
+
+
+def _apply_filters(query, form):
+    if form.q.data:
+        text = form.q.data.strip().lower()
+        name = func.lower(Participant.given_names + " " + Participant.family_names)
+        query = query.where(or_(name.contains(text, autoescape=True),
+                                Participant.email_key.contains(text, autoescape=True),
+                                func.lower(Participant.institution).contains(text, autoescape=True)))
+    if form.delegation.data:
+        query = query.where(Participant.delegation_id == int(form.delegation.data))
+    if form.profile.data:
+        query = query.where(Participant.profile == form.profile.data)
+    if form.status.data == "all":
+        return query
+    if form.status.data:
+        return query.where(Participant.status == form.status.data)
+    return query.where(Participant.status != "withdrawn")
+
+
+@bp.route("/programs/<int:program_id>/participants/new", methods=["GET", "POST"])
+@roles_required(*STAFF_EDITORS)
+def participant_new(program_id):
+    program = program_or_404(program_id)
+    return _participant_form(program, None)
+
+
+@bp.route("/participants/<int:participant_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF_EDITORS)
+def participant_edit(participant_id):
+    participant = participant_or_404(participant_id)
+    return _participant_form(participant.program, participant)
+
+
+def _participant_form(program, participant):
+    choices = _delegation_choices(program)
+    form = ParticipantForm(obj=participant, delegations=choices)
+    if participant is None and not form.is_submitted() and len(choices) == 1:
+        form.delegation_id.data = choices[0][0]
+    if form.validate_on_submit():
+        # The list of choices is already scoped, so a forged delegation id of another country fails validation.
+        delegation = db.session.get(Delegation, form.delegation_id.data)
+        try:
+            participant = save_participant(
+                participant, actor_id(), program=program, delegation=delegation,
+                **{name: getattr(form, name).data for name in PARTICIPANT_FIELDS},
+            )
+        except ServiceError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Participant saved: %(name)s.", name=participant.full_name), "success")
+            return redirect(url_for("training.participants", program_id=program.id))
+    return render_template("training/participant_form.html", form=form, program=program, participant=participant)
+
+
+@bp.route("/participants/<int:participant_id>/withdraw", methods=["POST"])
+@roles_required(*STAFF_EDITORS)
+def participant_withdraw(participant_id):
+    participant = participant_or_404(participant_id)
+    withdraw_participant(participant, actor_id())
+    db.session.commit()
+    flash(_("%(name)s was withdrawn from the program.", name=participant.full_name), "info")
+    return redirect(url_for("training.participant_edit", participant_id=participant.id))
+
+
+@bp.route("/participants/<int:participant_id>/reinstate", methods=["POST"])
+@roles_required(*STAFF_EDITORS)
+def participant_reinstate(participant_id):
+    participant = participant_or_404(participant_id)
+    try:
+        reinstate_participant(participant, actor_id())
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is registered again.", name=participant.full_name), "success")
+    return redirect(url_for("training.participant_edit", participant_id=participant.id))
+
+

@@ -1,0 +1,115 @@
+"""Programs, their dashboard of delegations, and delegations' quotas and contacts."""
+from flask import flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from extensions import db
+
+from . import bp
+from .access import actor_id, country_scope, delegation_or_404, program_or_404, roles_required, visible_programs
+from .countries import country_name
+from .forms import DelegationEditForm, DelegationForm, ProgramForm
+from .services import LOCALIZED_PROGRAM_FIELDS, ServiceError, add_delegation, delegation_summaries, save_program
+from .services import update_delegation
+
+
+@bp.route("/programs")
+@login_required
+def programs():
+    return render_template("training/programs.html", programs=visible_programs())
+
+
+@bp.route("/programs/new", methods=["GET", "POST"])
+@roles_required("admin")
+def program_new():
+    return _program_form(None)
+
+
+@bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def program_edit(program_id):
+    return _program_form(program_or_404(program_id))
+
+
+def _program_form(program):
+    form = ProgramForm(obj=program)
+    if program is not None and not form.is_submitted():
+        for field in LOCALIZED_PROGRAM_FIELDS:
+            for code, text in (getattr(program, field) or {}).items():
+                if hasattr(form, f"{field}_{code}"):
+                    getattr(form, f"{field}_{code}").data = text
+    if form.validate_on_submit():
+        try:
+            program = save_program(
+                program, actor_id(), code=form.code.data, start_date=form.start_date.data, end_date=form.end_date.data,
+                timezone=form.timezone.data, languages=form.languages.data,
+                **{field: form.localized(field) for field in LOCALIZED_PROGRAM_FIELDS},
+            )
+        except ServiceError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Program saved."), "success")
+            return redirect(url_for("training.program_dashboard", program_id=program.id))
+    return render_template("training/program_form.html", form=form, program=program)
+
+
+@bp.route("/programs/<int:program_id>")
+@login_required
+def program_dashboard(program_id):
+    program = program_or_404(program_id)
+    rows = delegation_summaries(program, country_scope())
+    members = sorted((r for r in rows if r[0].kind == "member"), key=lambda r: _country_sort(r[0]))
+    observers = [r for r in rows if r[0].kind == "observer"]
+    totals = {"registered": sum(r[1] for r in rows), "quota": sum(r[0].quota for r in rows)}
+    return render_template("training/program_dashboard.html", program=program, members=members,
+                           observers=observers, totals=totals)
+
+
+def _country_sort(delegation):
+    return country_name(delegation.country_code, str(get_locale() or "es"))
+
+
+@bp.route("/programs/<int:program_id>/delegations/new", methods=["GET", "POST"])
+@roles_required("admin")
+def delegation_new(program_id):
+    program = program_or_404(program_id)
+    form = DelegationForm()
+    if form.validate_on_submit():
+        try:
+            add_delegation(
+                program, actor_id(), kind=form.kind.data, country_code=form.country_code.data or None,
+                organization=form.organization.data, quota=form.quota.data, status=form.status.data,
+                focal_point_name=form.focal_point_name.data, focal_point_email=form.focal_point_email.data,
+                focal_point_phone=form.focal_point_phone.data,
+            )
+        except ServiceError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Delegation added."), "success")
+            return redirect(url_for("training.program_dashboard", program_id=program.id))
+    return render_template("training/delegation_form.html", form=form, program=program, delegation=None)
+
+
+@bp.route("/delegations/<int:delegation_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def delegation_edit(delegation_id):
+    delegation = delegation_or_404(delegation_id)
+    form = DelegationEditForm(obj=delegation)
+    if form.validate_on_submit():
+        try:
+            update_delegation(
+                delegation, actor_id(), quota=form.quota.data, status=form.status.data,
+                focal_point_name=form.focal_point_name.data, focal_point_email=form.focal_point_email.data,
+                focal_point_phone=form.focal_point_phone.data,
+            )
+        except ServiceError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Delegation saved."), "success")
+            return redirect(url_for("training.program_dashboard", program_id=delegation.program_id))
+    return render_template("training/delegation_form.html", form=form, program=delegation.program,
+                           delegation=delegation)

@@ -1,0 +1,50 @@
+"""Staff accounts: the secretariat lists, creates and edits users and their roles."""
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from extensions import db
+
+from . import bp
+from .access import actor_id, roles_required
+from .forms import UserForm
+from .models import User
+from .services import ServiceError, save_user
+
+
+@bp.route("/users")
+@roles_required("admin")
+def users():
+    rows = db.session.scalars(select(User).order_by(User.role, User.name)).all()
+    return render_template("training/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def user_new():
+    return _user_form(None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def user_edit(user_id):
+    return _user_form(db.get_or_404(User, user_id))
+
+
+def _user_form(user):
+    form = UserForm(obj=user)
+    if form.validate_on_submit():
+        if user is not None and user.id == actor_id() and (form.role.data != "admin" or not form.active.data):
+            form.role.errors.append(_("You cannot remove your own administrator access."))
+        else:
+            try:
+                save_user(user, actor_id(), email=form.email.data, name=form.name.data, role=form.role.data,
+                          country_code=form.country_code.data or None, language=form.language.data,
+                          active=form.active.data, password=form.password.data or None)
+            except ServiceError as error:
+                getattr(form, error.field).errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("Account saved."), "success")
+                return redirect(url_for("training.users"))
+    return render_template("training/user_form.html", form=form, user=user)
