@@ -43,6 +43,6 @@ test-postgresql: install
 
 # After changing user-facing text: refresh the catalogs, then translate what is new in translations/*/messages.po.
 translations-update: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot \
 		--ignore-dirs=.venv --ignore-dirs=migrations --ignore-dirs=tests .
-	$(BIN)/pybabel update -q -i translations/messages.pot -d translations -w 100
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -w 100

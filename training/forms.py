@@ -36,6 +36,11 @@ from .timezones import timezone_names
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
 
+def strip(value):
+    """Trim what people paste: leading and trailing spaces are never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def _language():
     return str(get_locale() or "es")
 
@@ -45,7 +50,7 @@ def _timezone_choices():
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     next = HiddenField()
 
@@ -61,10 +66,10 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ProgramForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+    code = StringField(_l("Code"), filters=[strip], validators=[DataRequired(), Length(max=40)],
                        description=_l("Short and unique, e.g. CRM-CE-2021."))
-    title_es = StringField(_l("Title in Spanish"), validators=[DataRequired(), Length(max=300)])
-    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
+    title_es = StringField(_l("Title in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title in English"), filters=[strip], validators=[Optional(), Length(max=300)])
     description_es = TextAreaField(_l("Description in Spanish"), validators=[Optional(), Length(max=5000)])
     description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=5000)])
     general_objective_es = TextAreaField(_l("General objective in Spanish"), validators=[Optional(), Length(max=2000)])
@@ -97,15 +102,15 @@ class ProgramForm(FlaskForm):
 
 class DelegationForm(FlaskForm):
     kind = SelectField(_l("Type"), choices=choices(DELEGATION_KIND_LABELS), default="member")
-    country_code = SelectField(_l("Country"), validators=[Optional()])
-    organization = StringField(_l("Observer organization"), validators=[Optional(), Length(max=200)])
+    country_code = SelectField(_l("Country"))
+    organization = StringField(_l("Observer organization"), filters=[strip], validators=[Length(max=200)])
     quota = IntegerField(_l("Quota"), default=DEFAULT_QUOTA,
                          validators=[InputRequired(), NumberRange(min=0, max=10000)])
     status = SelectField(_l("Status"), choices=choices(DELEGATION_STATUS_LABELS), default="invited")
-    focal_point_name = StringField(_l("Focal point's name"), validators=[Optional(), Length(max=200)])
+    focal_point_name = StringField(_l("Focal point's name"), filters=[strip], validators=[Optional(), Length(max=200)])
     focal_point_email = EmailField(_l("Focal point's e-mail"),
                                    validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
-    focal_point_phone = StringField(_l("Focal point's phone"), validators=[Optional(), Length(max=50)])
+    focal_point_phone = StringField(_l("Focal point's phone"), filters=[strip], validators=[Optional(), Length(max=50)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,11 +134,11 @@ class DelegationEditForm(FlaskForm):
 
 
 class ParticipantForm(FlaskForm):
-    given_names = StringField(_l("Given names"), validators=[DataRequired(), Length(max=120)])
-    family_names = StringField(_l("Family names"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
-    institution = StringField(_l("Institution"), validators=[Optional(), Length(max=200)])
+    given_names = StringField(_l("Given names"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    family_names = StringField(_l("Family names"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    position = StringField(_l("Position"), filters=[strip], validators=[Optional(), Length(max=200)])
+    institution = StringField(_l("Institution"), filters=[strip], validators=[Optional(), Length(max=200)])
     delegation_id = SelectField(_l("Delegation"), coerce=int)
     gender = SelectField(_l("Gender"), choices=choices(GENDER_LABELS), default="undisclosed")
     profile = SelectField(_l("Profile"), choices=choices(PROFILE_LABELS), default="employment_counselor")
@@ -151,7 +156,7 @@ class ParticipantFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
+    q = StringField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=200)])
     delegation = SelectField(_l("Delegation"), validators=[Optional()])
     profile = SelectField(_l("Profile"), choices=[("", _l("All profiles"))] + choices(PROFILE_LABELS),
                           validators=[Optional()])
@@ -164,8 +169,8 @@ class ParticipantFilterForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="organizer")
     country_code = SelectField(_l("Country (focal points)"), validators=[Optional()])
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS), default="es")

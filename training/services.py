@@ -64,13 +64,16 @@ def program_by_code(code):
 def add_delegation(program, actor_id, *, kind, country_code=None, organization=None, quota, status="invited",
                    focal_point_name="", focal_point_email="", focal_point_phone=""):
     """Add a member country's or an observer organization's delegation to a program."""
-    delegation = Delegation(program=program, kind=kind, quota=quota, status=status)
+    delegation = Delegation(program_id=program.id, kind=kind, quota=quota, status=status)
     if kind == "member":
-        delegation.country_code = country_code
+        delegation.country_code, column = country_code, Delegation.country_code
         message, field = _l("This country is already part of the program."), "country_code"
     else:
-        delegation.organization = organization.strip()
+        delegation.organization, column = organization.strip(), Delegation.organization
         message, field = _l("This organization is already part of the program."), "organization"
+    taken = select(Delegation.id).where(Delegation.program_id == program.id, column == getattr(delegation, field))
+    if db.session.scalar(taken) is not None:
+        raise ServiceError(field, message)
     _set_contacts(delegation, focal_point_name, focal_point_email, focal_point_phone)
     db.session.add(delegation)
     _flush_unique(message, field)
@@ -115,7 +118,7 @@ def delegation_summaries(program, country_code=None):
     )
     if country_code is not None:
         query = query.where(Delegation.country_code == country_code)
-    return list(db.session.execute(query).tuples())
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 # --- participants ----------------------------------------------------------------------------------------
@@ -182,10 +185,10 @@ def _check_email_free(program_id, key, participant_id):
 
 
 def _flush_unique(message, field):
-    # The database constraint is the last word when two requests race past the checks above.
+    # The database constraint is the last word when two requests race past the checks above;
+    # the caller rolls the session back on ServiceError.
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        db.session.flush()
     except IntegrityError as error:
         raise ServiceError(field, message) from error
 

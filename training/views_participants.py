@@ -95,6 +95,7 @@ def _participant_form(program, participant):
                 **{name: getattr(form, name).data for name in PARTICIPANT_FIELDS},
             )
         except ServiceError as error:
+            db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
         else:
             db.session.commit()

@@ -47,6 +47,7 @@ def _program_form(program):
                 **{field: form.localized(field) for field in LOCALIZED_PROGRAM_FIELDS},
             )
         except ServiceError as error:
+            db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
         else:
             db.session.commit()
@@ -85,6 +86,7 @@ def delegation_new(program_id):
                 focal_point_phone=form.focal_point_phone.data,
             )
         except ServiceError as error:
+            db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
         else:
             db.session.commit()
@@ -106,6 +108,7 @@ def delegation_edit(delegation_id):
                 focal_point_phone=form.focal_point_phone.data,
             )
         except ServiceError as error:
+            db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
         else:
             db.session.commit()

@@ -42,6 +42,7 @@ def _user_form(user):
                           country_code=form.country_code.data or None, language=form.language.data,
                           active=form.active.data, password=form.password.data or None)
             except ServiceError as error:
+                db.session.rollback()
                 getattr(form, error.field).errors.append(error.message)
             else:
                 db.session.commit()

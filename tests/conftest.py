@@ -1,0 +1,211 @@
+"""Shared fixtures: one migrated database per run (SQLite file or PostgreSQL), emptied after every test."""
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from extensions import db, limiter
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+BACKEND = os.environ.get("CAPACITA_TEST_DB", "sqlite")
+POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+POSTGRES_DATABASE = "capacita_test"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PASSWORD = "correct-horse-battery"
+SECRET = "test-secret-key-that-is-long-enough-for-production-rules"
+
+
+def pytest_report_header(config):
+    return f"capacita database backend: {BACKEND}"
+
+
+def _postgres_url():
+    """Create a fresh capacita_test database and return its URL; exit the run when no server answers."""
+    try:
+        server = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        with server.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)"))
+            connection.execute(text(f"CREATE DATABASE {POSTGRES_DATABASE} ENCODING 'UTF8' TEMPLATE template0"))
+        server.dispose()
+    except Exception as error:  # any failure to reach the server means the same thing here
+        reason = f"PostgreSQL at {make_url(POSTGRES_SERVER).render_as_string()} is unreachable ({type(error).__name__})"
+        if IN_CI:
+            pytest.exit(f"{reason}: CI requires the PostgreSQL run.", returncode=1)
+        pytest.exit(f"SKIPPED the PostgreSQL run: {reason}.", returncode=0)
+    return make_url(POSTGRES_SERVER).set(database=POSTGRES_DATABASE).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if BACKEND == "postgresql":
+        return _postgres_url()
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'capacita-test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(
+        {
+            "TESTING": True,
+            "CAPACITA_ENV": "test",
+            "SECRET_KEY": SECRET,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SESSION_COOKIE_SECURE": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Every test that used the app leaves empty tables and fresh rate-limit counters behind."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        limiter.reset()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_from(html):
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def post_form(client, url, data, page=None):
+    """POST like a browser: fetch the page (or `page`) first and send its CSRF token."""
+    token = csrf_from(client.get(page or url).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+def login(client, email, password=PASSWORD):
+    response = post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def world(app):
+    """A program with Mexico, Guatemala and an observer; two participants each; one staff member per role."""
+    from training.models import Delegation, Participant, Program, User
+    from werkzeug.security import generate_password_hash
+
+    with app.app_context():
+        password_hash = generate_password_hash(PASSWORD)
+        users = {
+            "admin": User(email="admin@example.org", name="Admin", role="admin", password_hash=password_hash),
+            "organizer": User(email="org@example.org", name="Org", role="organizer", password_hash=password_hash),
+            "facilitator": User(email="fac@example.org", name="Fac", role="facilitator", password_hash=password_hash),
+            "focal_mx": User(email="fp.mx@example.org", name="FP MX", role="focal_point", country_code="MX",
+                             password_hash=password_hash),
+            "focal_gt": User(email="fp.gt@example.org", name="FP GT", role="focal_point", country_code="GT",
+                             password_hash=password_hash),
+        }
+        program = Program(code="TEST-2026", title={"es": "Programa de prueba", "en": "Test program"},
+                          timezone="America/Mexico_City", languages=["es", "en"])
+        mx = Delegation(program=program, kind="member", country_code="MX", quota=3)
+        gt = Delegation(program=program, kind="member", country_code="GT", quota=3)
+        observer = Delegation(program=program, kind="observer", organization="Red Civil", quota=2)
+        db.session.add_all([*users.values(), program, mx, gt, observer])
+        db.session.flush()
+        people = {}
+        for key, delegation, given, family, email in [
+            ("mx1", mx, "José Ángel", "Núñez Peña", "jose.nunez@example.mx"),
+            ("mx2", mx, "Fátima", "Gómez Díaz", "fatima.gomez@example.mx"),
+            ("gt1", gt, "Ixchel", "Tzul Batz", "ixchel.tzul@example.gt"),
+            ("gt2", gt, "Óscar", "Cojtí", "oscar.cojti@example.gt"),
+            ("obs1", observer, "Marta", "Ruiz", "marta.ruiz@example.org"),
+        ]:
+            people[key] = Participant(program_id=program.id, delegation_id=delegation.id, given_names=given,
+                                      family_names=family, email=email, email_key=email.lower(),
+                                      timezone="America/Mexico_City")
+        db.session.add_all(people.values())
+        db.session.commit()
+        ids = {
+            "program": program.id, "mx": mx.id, "gt": gt.id, "observer": observer.id,
+            **{key: user.id for key, user in users.items()},
+            **{key: person.id for key, person in people.items()},
+        }
+        emails = {key: user.email for key, user in users.items()}
+    return {"ids": ids, "emails": emails}
+
+
+# --- browser -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served on 127.0.0.1 from a thread, for Chromium to talk to."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(f"{message}: CI requires the browser tests.")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="es-MX")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    """Screenshots land in test-artifacts/ (git-ignored) so a person can look at them."""
+    path = Path(__file__).resolve().parent.parent / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

@@ -1,0 +1,77 @@
+"""Security defaults of every response: headers, cookies, secret-key rules, error pages instead of tracebacks."""
+import pytest
+
+from app import create_app
+from tests.conftest import login
+
+
+def test_security_headers_on_every_kind_of_response(client, world):
+    for url in ("/login", "/programs", "/no-such-page", "/static/css/app.css"):
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp and "script-src 'self'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_scripts_or_styles(client, world):
+    login(client, world["emails"]["admin"])
+    for url in ("/login", "/programs", f"/programs/{world['ids']['program']}", "/users/new"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>" not in html and " style=" not in html and "onclick=" not in html
+
+
+def test_session_cookie_is_http_only_and_same_site(client, world):
+    response = login(client, world["emails"]["admin"])
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_logged_in_pages_are_not_cached(client, world):
+    login(client, world["emails"]["admin"])
+    assert client.get("/programs").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("secret", ["", "dev", "short-secret"])
+def test_production_refuses_to_start_without_a_strong_secret(monkeypatch, tmp_path, secret):
+    monkeypatch.setenv("CAPACITA_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", secret)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_starts_with_a_strong_secret_and_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("CAPACITA_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 8 + "a-long-random-value-from-the-environment")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert "Strict-Transport-Security" in app.test_client().get("/login").headers
+
+
+def test_postgres_urls_get_the_psycopg_driver(monkeypatch):
+    monkeypatch.setenv("CAPACITA_ENV", "development")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal:5432/capacita")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.internal:5432/capacita"
+
+
+def test_unknown_pages_get_a_translated_404_page(client):
+    response = client.get("/programs/999999/nothing")
+    assert response.status_code == 404
+    assert "No encontramos esa página." in response.get_data(as_text=True)
+
+
+def test_sqlite_is_configured_for_several_workers(app):
+    from sqlalchemy import text
+
+    from extensions import db
+
+    with app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            pytest.skip("SQLite pragmas only apply to SQLite")
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000

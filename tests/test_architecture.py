@@ -1,0 +1,61 @@
+"""The layout rules DESIGN.md sets: pure modules import neither Flask nor SQLAlchemy; nothing imports upward."""
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BLUEPRINTS = ("training", "assessments", "certificates")
+# Modules that are allowed to talk to Flask or the database; every other module in a blueprint is pure.
+FLASK_FACING = {"__init__", "models", "forms", "services", "cli", "access", "labels"}
+FRAMEWORKS = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "flask_migrate", "sqlalchemy",
+              "werkzeug", "wtforms", "extensions")
+
+
+def imported_modules(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module
+
+
+def blueprint_modules():
+    for blueprint in BLUEPRINTS:
+        folder = ROOT / blueprint
+        if folder.is_dir():
+            yield from sorted(folder.glob("*.py"))
+
+
+def pure_modules():
+    return [p for p in blueprint_modules() if p.stem not in FLASK_FACING and not p.stem.startswith("views")]
+
+
+def test_there_are_pure_modules_to_check():
+    names = {p.stem for p in pure_modules()}
+    assert {"countries", "localized", "timezones", "demo_data"} <= names
+
+
+@pytest.mark.parametrize("path", pure_modules(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_pure_module_imports_no_framework(path):
+    offending = [m for m in imported_modules(path) if m.split(".")[0] in FRAMEWORKS]
+    assert offending == [], f"{path.name} is a pure module but imports {offending}"
+
+
+@pytest.mark.parametrize("path", list(blueprint_modules()), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_upward_imports(path):
+    rank = BLUEPRINTS.index(path.parent.name)
+    upward = {b for b in BLUEPRINTS[rank + 1:]}
+    offending = [m for m in imported_modules(path) if m.split(".")[0] in upward]
+    assert offending == [], f"{path} imports from a later blueprint: {offending}"
+
+
+@pytest.mark.parametrize("path", [*blueprint_modules(), ROOT / "app.py", ROOT / "extensions.py"],
+                         ids=lambda p: p.name)
+def test_every_module_starts_with_a_docstring(path):
+    assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), f"{path} has no module docstring"
+
+
+def test_app_has_no_main_block():
+    assert "__main__" not in (ROOT / "app.py").read_text(encoding="utf-8")

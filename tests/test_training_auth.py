@@ -1,0 +1,98 @@
+"""Logging in and out: hashed passwords, one message for every failure, rate limit, safe redirects, fresh session."""
+import pytest
+from sqlalchemy import select
+
+from extensions import db
+from tests.conftest import PASSWORD, csrf_from, login, post_form
+from training.models import User
+
+
+def test_login_takes_staff_to_their_programs(client, world):
+    response = login(client, world["emails"]["admin"])
+    assert response.headers["Location"] == "/programs"
+    assert "Programa de prueba" in client.get("/programs").get_data(as_text=True)
+
+
+def test_passwords_are_stored_hashed(app, world):
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == world["emails"]["admin"]))
+        assert PASSWORD not in user.password_hash
+        assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+
+
+@pytest.mark.parametrize("email, password", [
+    ("admin@example.org", "wrong-password"),
+    ("nobody@example.org", PASSWORD),
+])
+def test_unknown_user_and_wrong_password_get_the_same_message(client, world, email, password):
+    response = post_form(client, "/login", {"email": email, "password": password})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Correo electrónico o contraseña incorrectos." in html
+    assert "nobody" not in html.split("<form")[0]
+
+
+def test_inactive_accounts_cannot_log_in(app, client, world):
+    with app.app_context():
+        db.session.get(User, world["ids"]["organizer"]).active = False
+        db.session.commit()
+    response = post_form(client, "/login", {"email": world["emails"]["organizer"], "password": PASSWORD})
+    assert "Correo electrónico o contraseña incorrectos." in response.get_data(as_text=True)
+
+
+def test_login_is_rate_limited(client, world):
+    statuses = [
+        post_form(client, "/login", {"email": "admin@example.org", "password": f"guess-{i}"}).status_code
+        for i in range(11)
+    ]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+    # Even the right password waits until the window passes.
+    blocked = post_form(client, "/login", {"email": "admin@example.org", "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "Demasiados intentos" in blocked.get_data(as_text=True)
+
+
+def test_login_without_csrf_token_is_rejected(client, world):
+    response = client.post("/login", data={"email": world["emails"]["admin"], "password": PASSWORD})
+    assert response.status_code == 400
+    assert "_user_id" not in (client.get_cookie("session").value if client.get_cookie("session") else "")
+    assert client.get("/programs").status_code == 302
+
+
+def test_login_starts_a_fresh_session(client, world):
+    client.get("/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    login(client, world["emails"]["admin"])
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] == str(world["ids"]["admin"])
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/programs/1", "/programs/1"),
+    ("https://evil.example/", "/programs"),
+    ("//evil.example/", "/programs"),
+    ("/\\evil.example", "/programs"),
+    ("javascript:alert(1)", "/programs"),
+])
+def test_next_redirects_only_within_the_site(client, world, target, expected):
+    page = client.get("/login", query_string={"next": target}).get_data(as_text=True)
+    response = client.post("/login", data={"email": world["emails"]["admin"], "password": PASSWORD,
+                                           "next": target, "csrf_token": csrf_from(page)})
+    assert response.headers["Location"] == expected
+
+
+def test_logout_needs_a_post_and_ends_the_session(client, world):
+    login(client, world["emails"]["admin"])
+    assert client.get("/logout").status_code == 405
+    response = post_form(client, "/logout", {}, page="/programs")
+    assert response.headers["Location"] == "/login"
+    assert client.get("/programs").status_code == 302
+
+
+def test_anonymous_visitors_are_sent_to_login_with_next(client, world):
+    response = client.get(f"/programs/{world['ids']['program']}")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
