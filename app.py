@@ -147,6 +147,8 @@ def _init_extensions(app):
 
 
 def _select_locale():
+    if not has_request_context():
+        return None  # command line: the default language
     chosen = session.get("language")
     if chosen in LANGUAGES:
         return chosen

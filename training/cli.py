@@ -3,6 +3,7 @@ import sys
 from datetime import date
 
 import click
+from flask.cli import with_appcontext
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
@@ -31,6 +32,7 @@ def register_cli(app):
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--name", default="Secretaría Ejecutiva")
@@ -56,6 +58,7 @@ def create_admin(email, password, name):
 
 
 @click.command("create-program")
+@with_appcontext
 @click.option("--code", required=True)
 @click.option("--title-es", required=True)
 @click.option("--title-en", default="")
@@ -99,6 +102,7 @@ def _parse_date(option, value, problems):
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database has any program.")
 def demo(if_empty):
     """Load the reference program CRM-CE-2021 with invented participants and staff accounts."""
@@ -123,8 +127,9 @@ def _load_demo_program():
                            languages=spec["languages"], **texts)
     statuses = ("confirmed", "confirmed", "list_received", "invited")
     for index, country in enumerate(demo_data.MEMBER_COUNTRIES):
+        contact = demo_data.focal_point_contact(country)
         delegation = add_delegation(program, None, kind="member", country_code=country, quota=DEFAULT_QUOTA,
-                                    status=statuses[index % len(statuses)])
+                                    status=statuses[index % len(statuses)], **contact)
         # One delegation still short of its quota, so the dashboard has something missing to show.
         count = 7 if country == "NI" else DEFAULT_QUOTA
         _add_people(program, delegation, demo_data.delegation_people(country, count))

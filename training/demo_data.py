@@ -147,6 +147,22 @@ def observer_people(organization, count, seed=2021):
     return people
 
 
+# Delegations whose focal point has not sent contact details yet, so the dashboard shows that gap.
+NO_CONTACT_YET = {"SV", "DO"}
+
+
+def focal_point_contact(country_code):
+    """Invented focal-point contact details of a member country's delegation (empty where still missing)."""
+    if country_code in NO_CONTACT_YET:
+        return {}
+    label = "Focal point" if country_code in ENGLISH_SPEAKING else "Punto focal"
+    return {
+        "focal_point_name": f"{label} CRM ({country_code})",
+        "focal_point_email": f"punto.focal.crm.{country_code.lower()}@example.org",
+        "focal_point_phone": "",
+    }
+
+
 STAFF = (
     ("admin@capacita.example", "Secretaría Ejecutiva de la CRM", "admin", None),
     ("organizadora@capacita.example", "Coordinación del Grupo de Migración Laboral", "organizer", None),

@@ -172,7 +172,7 @@ class UserForm(FlaskForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="organizer")
-    country_code = SelectField(_l("Country (focal points)"), validators=[Optional()])
+    country_code = SelectField(_l("Country (focal points)"))
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS), default="es")
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=10, max=200)],

@@ -1,0 +1,110 @@
+"""Every route against every role: anonymous → login, wrong role → 403, another country's objects → 404."""
+import pytest
+
+from tests.conftest import login
+
+ROLES = ("anonymous", "admin", "organizer", "facilitator", "focal_mx", "focal_gt")
+OK, LOGIN, FORBIDDEN, MISSING = 200, "login", 403, 404
+
+# (url template, method, {role: expected}); objects named by the `world` fixture's keys.
+STAFF_READ = {"admin": OK, "organizer": OK, "facilitator": OK, "focal_mx": OK, "focal_gt": OK}
+ADMIN_ONLY = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": FORBIDDEN,
+              "focal_gt": FORBIDDEN}
+EDITORS_MX = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": OK, "focal_gt": MISSING}
+EDITORS_PROGRAM = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": OK, "focal_gt": OK}
+MATRIX = [
+    ("/programs", "GET", STAFF_READ),
+    ("/programs/new", "GET", ADMIN_ONLY),
+    ("/programs/{program}", "GET", STAFF_READ),
+    ("/programs/{program}/edit", "GET", ADMIN_ONLY),
+    ("/programs/{program}/delegations/new", "GET", ADMIN_ONLY),
+    ("/delegations/{mx}/edit", "GET", {**ADMIN_ONLY, "focal_gt": FORBIDDEN}),
+    ("/programs/{program}/participants", "GET", STAFF_READ),
+    ("/programs/{program}/participants/new", "GET", EDITORS_PROGRAM),
+    ("/participants/{mx1}/edit", "GET", EDITORS_MX),
+    ("/participants/{mx1}/withdraw", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
+    ("/participants/{mx1}/reinstate", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
+    ("/users", "GET", ADMIN_ONLY),
+    ("/users/new", "GET", ADMIN_ONLY),
+    ("/users/{organizer}/edit", "GET", ADMIN_ONLY),
+]
+PUBLIC = {"/login", "/language", "/", "/static/<path:filename>"}
+ROUTES_NEEDING_LOGIN_ONLY = {"/logout"}
+
+
+def _cases():
+    for template, method, expected in MATRIX:
+        for role in ROLES:
+            yield pytest.param(template, method, role, expected.get(role, LOGIN), id=f"{method} {template} {role}")
+
+
+@pytest.mark.parametrize("template, method, role, expected", list(_cases()))
+def test_access(app, client, world, template, method, role, expected):
+    if role != "anonymous":
+        login(client, world["emails"][role])
+    url = template.format(**world["ids"])
+    if method == "POST":
+        # The token is valid, so the answer is about access, not CSRF.
+        from tests.conftest import csrf_from
+
+        token = csrf_from(client.get("/login").get_data(as_text=True))
+        response = client.post(url, data={"csrf_token": token})
+    else:
+        response = client.get(url)
+    if expected == LOGIN:
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    else:
+        assert response.status_code == expected
+
+
+def test_every_route_is_in_the_matrix(app):
+    """A new route must be added to MATRIX (or to PUBLIC) so its access rules are tested."""
+    covered = {template for template, _method, _expected in MATRIX}
+    normalized = {
+        rule.rule.replace("<int:program_id>", "{program}").replace("<int:participant_id>", "{mx1}")
+        .replace("<int:delegation_id>", "{mx}").replace("<int:user_id>", "{organizer}")
+        for rule in app.url_map.iter_rules()
+    }
+    assert normalized - covered - PUBLIC - ROUTES_NEEDING_LOGIN_ONLY == set()
+
+
+def test_focal_point_lists_never_show_another_country(client, world):
+    login(client, world["emails"]["focal_gt"])
+    program = world["ids"]["program"]
+    listing = client.get(f"/programs/{program}/participants").get_data(as_text=True)
+    assert "Tzul Batz" in listing and "Núñez" not in listing and "Ruiz" not in listing
+    forced = client.get(f"/programs/{program}/participants", query_string={"delegation": world["ids"]["mx"]})
+    assert "Núñez" not in forced.get_data(as_text=True)
+    dashboard = client.get(f"/programs/{program}").get_data(as_text=True)
+    assert "Guatemala" in dashboard and "México" not in dashboard and "Red Civil" not in dashboard
+
+
+def test_focal_point_cannot_register_into_another_country(app, client, world):
+    from sqlalchemy import select
+
+    from extensions import db
+    from tests.conftest import post_form
+    from training.models import Participant
+
+    login(client, world["emails"]["focal_gt"])
+    response = post_form(client, f"/programs/{world['ids']['program']}/participants/new", {
+        "given_names": "Intrusa", "family_names": "Prueba", "email": "intrusa@example.org",
+        "delegation_id": str(world["ids"]["mx"]), "gender": "female", "profile": "other", "language": "es",
+        "timezone": "",
+    })
+    assert response.status_code == 200 and 'id="delegation_id-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Participant).where(Participant.email_key == "intrusa@example.org")) is None
+
+
+def test_focal_point_only_sees_programs_with_their_delegation(app, client, world):
+    from extensions import db
+    from training.models import Program
+
+    with app.app_context():
+        db.session.add(Program(code="OTHER", title={"es": "Programa sin Guatemala"}, timezone="UTC"))
+        db.session.commit()
+    login(client, world["emails"]["focal_gt"])
+    assert "Programa sin Guatemala" not in client.get("/programs").get_data(as_text=True)
+    login(client, world["emails"]["admin"])
+    assert "Programa sin Guatemala" in client.get("/programs").get_data(as_text=True)

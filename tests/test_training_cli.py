@@ -1,0 +1,78 @@
+"""The scriptable commands: create-admin, create-program, demo (exit 0, or 1 with one line per problem)."""
+from sqlalchemy import func, select
+
+from extensions import db
+from training.models import Delegation, Participant, Program, User
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def test_create_admin_then_log_in(app, client):
+    result = run(app, "create-admin", "--email", "Secretaria@CRM.example", "--password", "muy-secreta-123")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "secretaria@crm.example"))
+        assert user.role == "admin"
+    from tests.conftest import post_form
+
+    assert post_form(client, "/login", {"email": "secretaria@crm.example", "password": "muy-secreta-123"}) \
+        .status_code == 302
+
+
+def test_create_admin_reports_each_problem(app):
+    result = run(app, "create-admin", "--email", "not-an-email", "--password", "short")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("--email") and lines[1].startswith("--password")
+
+
+def test_create_program_with_countries(app):
+    result = run(app, "create-program", "--code", "crm-2027", "--title-es", "Programa", "--title-en", "Program",
+                 "--countries", "MX,gt, HN", "--quota", "12", "--start", "2027-01-10", "--end", "2027-02-10")
+    assert result.exit_code == 0, result.stderr
+    with app.app_context():
+        program = db.session.scalar(select(Program).where(Program.code == "CRM-2027"))
+        assert program.title == {"es": "Programa", "en": "Program"}
+        quotas = {d.country_code: d.quota for d in db.session.scalars(select(Delegation))}
+        assert quotas == {"MX": 12, "GT": 12, "HN": 12}
+
+
+def test_create_program_lists_every_problem_and_writes_nothing(app):
+    result = run(app, "create-program", "--code", "X1", "--title-es", "T", "--countries", "MX,ZZ,Q1",
+                 "--start", "2027-13-01", "--timezone", "Nowhere/City")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 4
+    assert any("ZZ" in line for line in lines) and any("Q1" in line for line in lines)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Program)) == 0
+
+
+def test_create_program_refuses_a_taken_code(app):
+    assert run(app, "create-program", "--code", "DUP", "--title-es", "Uno").exit_code == 0
+    result = run(app, "create-program", "--code", "dup", "--title-es", "Dos")
+    assert result.exit_code == 1 and "--code" in result.stderr
+
+
+def test_demo_loads_the_reference_program(app):
+    result = run(app, "demo")
+    assert result.exit_code == 0, result.stderr
+    with app.app_context():
+        program = db.session.scalar(select(Program).where(Program.code == "CRM-CE-2021"))
+        assert program.timezone == "America/Mexico_City" and "consejeras de empleo" in program.title["es"]
+        members = db.session.scalars(select(Delegation).where(Delegation.kind == "member")).all()
+        assert {d.country_code for d in members} == {"BZ", "CA", "CR", "SV", "US", "GT", "HN", "MX", "NI", "PA", "DO"}
+        observers = db.session.scalars(select(Delegation.organization).where(Delegation.kind == "observer")).all()
+        assert any("RROCM" in name for name in observers)
+        people = db.session.scalars(select(Participant)).all()
+        assert 100 <= len(people) <= 130
+        assert any("ú" in p.family_names or "á" in p.family_names for p in people)
+        assert {p.gender for p in people} == {"female", "male"}
+        roles = set(db.session.scalars(select(User.role)))
+        assert roles == {"admin", "organizer", "facilitator", "focal_point"}
+    again = run(app, "demo")
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    quiet = run(app, "demo", "--if-empty")
+    assert quiet.exit_code == 0 and "not loaded" in quiet.output
