@@ -36,10 +36,11 @@ def _all_codes():
 def country_choices(language="es"):
     """(code, name) pairs for every country, sorted by name in `language`."""
     pairs = [(code, country_name(code, language)) for code in _all_codes()]
-    return sorted(pairs, key=lambda pair: _sort_key(pair[1]))
+    return sorted(pairs, key=lambda pair: sort_key(pair[1]))
 
 
-def _sort_key(text):
+def sort_key(text):
+    """A case- and accent-insensitive key, so Álvarez sorts with the A."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

@@ -41,6 +41,11 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def optional_int(value):
+    """Coerce a select's value to int, with the empty placeholder as None."""
+    return int(value) if value not in (None, "") else None
+
+
 def _language():
     return str(get_locale() or "es")
 
@@ -139,7 +144,8 @@ class ParticipantForm(FlaskForm):
     email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     position = StringField(_l("Position"), filters=[strip], validators=[Optional(), Length(max=200)])
     institution = StringField(_l("Institution"), filters=[strip], validators=[Optional(), Length(max=200)])
-    delegation_id = SelectField(_l("Delegation"), coerce=int)
+    delegation_id = SelectField(_l("Delegation"), coerce=optional_int,
+                                validators=[DataRequired(_l("Choose the person's delegation."))])
     gender = SelectField(_l("Gender"), choices=choices(GENDER_LABELS), default="undisclosed")
     profile = SelectField(_l("Profile"), choices=choices(PROFILE_LABELS), default="employment_counselor")
     language = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_LABELS), default="es")
@@ -148,7 +154,9 @@ class ParticipantForm(FlaskForm):
 
     def __init__(self, *args, delegations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.delegation_id.choices = list(delegations)
+        delegations = list(delegations)
+        placeholder = [] if len(delegations) == 1 else [("", _l("Choose a delegation"))]
+        self.delegation_id.choices = placeholder + delegations
         self.timezone.choices = [("", _l("The country's time zone"))] + _timezone_choices()
 
 

@@ -10,7 +10,7 @@ from extensions import db
 from . import bp
 from .access import STAFF_EDITORS, actor_id, participant_or_404, program_or_404, roles_required
 from .access import scoped_delegations, scoped_participants
-from .countries import country_name
+from .countries import country_name, sort_key
 from .forms import ParticipantFilterForm, ParticipantForm
 from .models import Delegation, Participant
 from .services import PARTICIPANT_FIELDS, ServiceError, reinstate_participant, save_participant
@@ -26,8 +26,9 @@ def delegation_label(delegation, language):
 def _delegation_choices(program):
     language = str(get_locale() or "es")
     delegations = db.session.scalars(scoped_delegations(program)).all()
-    pairs = [(d.id, delegation_label(d, language)) for d in delegations]
-    return sorted(pairs, key=lambda pair: pair[1].casefold())
+    # Member countries first, then observer organizations, each by name in the viewer's language.
+    ordered = sorted(delegations, key=lambda d: (d.kind != "member", sort_key(delegation_label(d, language))))
+    return [(d.id, delegation_label(d, language)) for d in ordered]
 
 
 @bp.route("/programs/<int:program_id>/participants")
@@ -84,8 +85,6 @@ def participant_edit(participant_id):
 def _participant_form(program, participant):
     choices = _delegation_choices(program)
     form = ParticipantForm(obj=participant, delegations=choices)
-    if participant is None and not form.is_submitted() and len(choices) == 1:
-        form.delegation_id.data = choices[0][0]
     if form.validate_on_submit():
         # The list of choices is already scoped, so a forged delegation id of another country fails validation.
         delegation = db.session.get(Delegation, form.delegation_id.data)
