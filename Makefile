@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgresql install translations translations-update
+.PHONY: run test lint test-sqlite test-postgresql install translations translations-update
 
 # Re-installs whenever pyproject.toml changes (the stamp carries its checksum).
 $(STAMP): pyproject.toml
@@ -33,7 +33,10 @@ run: install
 	CAPACITA_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The suite runs on SQLite, then on PostgreSQL (skipped with a reason where no server answers; required in CI).
-test: install test-sqlite test-postgresql
+test: install lint test-sqlite test-postgresql
+
+lint: install
+	$(BIN)/ruff check .
 
 test-sqlite: install
 	$(BIN)/python -m pytest

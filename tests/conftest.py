@@ -117,8 +117,9 @@ def login(client, email, password=PASSWORD):
 @pytest.fixture
 def world(app):
     """A program with Mexico, Guatemala and an observer; two participants each; one staff member per role."""
-    from training.models import Delegation, Participant, Program, User
     from werkzeug.security import generate_password_hash
+
+    from training.models import Delegation, Participant, Program, User
 
     with app.app_context():
         password_hash = generate_password_hash(PASSWORD)

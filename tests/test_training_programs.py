@@ -82,7 +82,8 @@ def test_admin_adds_member_countries_and_observers(app, client, world):
     assert 'id="country_code-error">Este país ya forma parte del programa.' in duplicate.get_data(as_text=True)
     unknown = post_form(client, url, {"kind": "member", "country_code": "XX", "quota": "10", "status": "invited"})
     assert 'id="country_code-error"' in unknown.get_data(as_text=True)
-    missing = post_form(client, url, {"kind": "observer", "organization": " ", "quota": "1", "status": "invited", "country_code": ""})
+    missing = post_form(client, url, {"kind": "observer", "organization": " ", "quota": "1", "status": "invited",
+                                      "country_code": ""})
     assert 'id="organization-error">Indique la organización observadora.' in missing.get_data(as_text=True)
     with app.app_context():
         delegations = db.session.scalars(select(Delegation).where(Delegation.program_id == world["ids"]["program"]))

@@ -3,8 +3,8 @@ import sys
 from datetime import date
 
 import click
-from flask.cli import with_appcontext
 from email_validator import EmailNotValidError, validate_email
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from extensions import db
@@ -12,8 +12,15 @@ from extensions import db
 from . import demo_data
 from .countries import normalize_code
 from .models import DEFAULT_QUOTA, Participant, Program
-from .services import ServiceError, add_delegation, program_by_code, save_participant, save_program, save_user
-from .services import user_by_email
+from .services import (
+    ServiceError,
+    add_delegation,
+    program_by_code,
+    save_participant,
+    save_program,
+    save_user,
+    user_by_email,
+)
 from .timezones import is_timezone
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 PROGRAM = {
     "code": "CRM-CE-2021",
     "title": {
-        "es": "Programa de capacitación para la sensibilización y profesionalización de las personas consejeras de empleo",
+        "es": "Programa de capacitación para la sensibilización y profesionalización de las personas "
+              "consejeras de empleo",
         "en": "Training program for the awareness and professionalization of employment counselors",
     },
     "description": {
@@ -141,7 +142,8 @@ def observer_people(organization, count, seed=2021):
     people = []
     for index in range(count):
         gender = ("female", "male")[index % 2]
-        given, family = rng.choice(SPANISH_NAMES[gender]), f"{rng.choice(SPANISH_SURNAMES)} {rng.choice(SPANISH_SURNAMES)}"
+        given = rng.choice(SPANISH_NAMES[gender])
+        family = f"{rng.choice(SPANISH_SURNAMES)} {rng.choice(SPANISH_SURNAMES)}"
         email = f"{ascii_slug(given)}.{ascii_slug(family.split()[0])}.obs{index + 1}@example.org"
         people.append(DemoPerson(given, family, email, gender, "other", "Oficial de programas", organization, "es"))
     return people

@@ -34,6 +34,8 @@ from .models import DEFAULT_QUOTA
 from .timezones import timezone_names
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+ONE_PER_LINE = _l("One objective per line.")
+EMAIL_REQUIRED = [DataRequired(), Email(check_deliverability=False), Length(max=254)]
 
 
 def strip(value):
@@ -79,10 +81,10 @@ class ProgramForm(FlaskForm):
     description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=5000)])
     general_objective_es = TextAreaField(_l("General objective in Spanish"), validators=[Optional(), Length(max=2000)])
     general_objective_en = TextAreaField(_l("General objective in English"), validators=[Optional(), Length(max=2000)])
-    specific_objectives_es = TextAreaField(_l("Specific objectives in Spanish"), validators=[Optional(), Length(max=5000)],
-                                           description=_l("One objective per line."))
-    specific_objectives_en = TextAreaField(_l("Specific objectives in English"), validators=[Optional(), Length(max=5000)],
-                                           description=_l("One objective per line."))
+    specific_objectives_es = TextAreaField(_l("Specific objectives in Spanish"), description=ONE_PER_LINE,
+                                           validators=[Optional(), Length(max=5000)])
+    specific_objectives_en = TextAreaField(_l("Specific objectives in English"), description=ONE_PER_LINE,
+                                           validators=[Optional(), Length(max=5000)])
     start_date = DateField(_l("Start date"), validators=[Optional()])
     end_date = DateField(_l("End date"), validators=[Optional()])
     timezone = SelectField(_l("Reference time zone"), default="America/Mexico_City")
@@ -141,7 +143,7 @@ class DelegationEditForm(FlaskForm):
 class ParticipantForm(FlaskForm):
     given_names = StringField(_l("Given names"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     family_names = StringField(_l("Family names"), filters=[strip], validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=EMAIL_REQUIRED)
     position = StringField(_l("Position"), filters=[strip], validators=[Optional(), Length(max=200)])
     institution = StringField(_l("Institution"), filters=[strip], validators=[Optional(), Length(max=200)])
     delegation_id = SelectField(_l("Delegation"), coerce=optional_int,
@@ -178,7 +180,7 @@ class ParticipantFilterForm(FlaskForm):
 
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=EMAIL_REQUIRED)
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="organizer")
     country_code = SelectField(_l("Country (focal points)"))
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS), default="es")

@@ -8,13 +8,20 @@ from sqlalchemy import func, or_
 from extensions import db
 
 from . import bp
-from .access import STAFF_EDITORS, actor_id, participant_or_404, program_or_404, roles_required
-from .access import scoped_delegations, scoped_participants
+from .access import (
+    STAFF_EDITORS,
+    actor_id,
+    participant_or_404,
+    program_or_404,
+    roles_required,
+    scoped_delegations,
+    scoped_participants,
+)
 from .countries import country_name, sort_key
 from .forms import ParticipantFilterForm, ParticipantForm
 from .models import Delegation, Participant
-from .services import PARTICIPANT_FIELDS, ServiceError, reinstate_participant, save_participant
-from .services import withdraw_participant
+from .services import PARTICIPANT_FIELDS, ServiceError, reinstate_participant, save_participant, withdraw_participant
+from .views_common import commit_or_show_error
 
 PAGE_SIZE = 50
 
@@ -88,17 +95,11 @@ def _participant_form(program, participant):
     if form.validate_on_submit():
         # The list of choices is already scoped, so a forged delegation id of another country fails validation.
         delegation = db.session.get(Delegation, form.delegation_id.data)
-        try:
-            participant = save_participant(
-                participant, actor_id(), program=program, delegation=delegation,
-                **{name: getattr(form, name).data for name in PARTICIPANT_FIELDS},
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Participant saved: %(name)s.", name=participant.full_name), "success")
+        saved, participant = commit_or_show_error(form, lambda: save_participant(
+            participant, actor_id(), program=program, delegation=delegation,
+            **{name: form[name].data for name in PARTICIPANT_FIELDS},
+        ), lambda saved: _("Participant saved: %(name)s.", name=saved.full_name))
+        if saved:
             return redirect(url_for("training.participants", program_id=program.id))
     return render_template("training/participant_form.html", form=form, program=program, participant=participant)
 

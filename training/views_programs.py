@@ -1,17 +1,15 @@
 """Programs, their dashboard of delegations, and delegations' quotas and contacts."""
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
-
-from extensions import db
 
 from . import bp
 from .access import actor_id, country_scope, delegation_or_404, program_or_404, roles_required, visible_programs
 from .countries import country_name
 from .forms import DelegationEditForm, DelegationForm, ProgramForm
-from .services import LOCALIZED_PROGRAM_FIELDS, ServiceError, add_delegation, delegation_summaries, save_program
-from .services import update_delegation
+from .services import LOCALIZED_PROGRAM_FIELDS, add_delegation, delegation_summaries, save_program, update_delegation
+from .views_common import commit_or_show_error
 
 
 @bp.route("/programs")
@@ -40,18 +38,12 @@ def _program_form(program):
                 if hasattr(form, f"{field}_{code}"):
                     getattr(form, f"{field}_{code}").data = text
     if form.validate_on_submit():
-        try:
-            program = save_program(
-                program, actor_id(), code=form.code.data, start_date=form.start_date.data, end_date=form.end_date.data,
-                timezone=form.timezone.data, languages=form.languages.data,
-                **{field: form.localized(field) for field in LOCALIZED_PROGRAM_FIELDS},
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Program saved."), "success")
+        saved, program = commit_or_show_error(form, lambda: save_program(
+            program, actor_id(), code=form.code.data, start_date=form.start_date.data, end_date=form.end_date.data,
+            timezone=form.timezone.data, languages=form.languages.data,
+            **{field: form.localized(field) for field in LOCALIZED_PROGRAM_FIELDS},
+        ), _("Program saved."))
+        if saved:
             return redirect(url_for("training.program_dashboard", program_id=program.id))
     return render_template("training/program_form.html", form=form, program=program)
 
@@ -78,19 +70,11 @@ def delegation_new(program_id):
     program = program_or_404(program_id)
     form = DelegationForm()
     if form.validate_on_submit():
-        try:
-            add_delegation(
-                program, actor_id(), kind=form.kind.data, country_code=form.country_code.data or None,
-                organization=form.organization.data, quota=form.quota.data, status=form.status.data,
-                focal_point_name=form.focal_point_name.data, focal_point_email=form.focal_point_email.data,
-                focal_point_phone=form.focal_point_phone.data,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Delegation added."), "success")
+        saved, _delegation = commit_or_show_error(form, lambda: add_delegation(
+            program, actor_id(), kind=form.kind.data, country_code=form.country_code.data or None,
+            organization=form.organization.data, quota=form.quota.data, status=form.status.data, **_contacts(form),
+        ), _("Delegation added."))
+        if saved:
             return redirect(url_for("training.program_dashboard", program_id=program.id))
     return render_template("training/delegation_form.html", form=form, program=program, delegation=None)
 
@@ -101,18 +85,14 @@ def delegation_edit(delegation_id):
     delegation = delegation_or_404(delegation_id)
     form = DelegationEditForm(obj=delegation)
     if form.validate_on_submit():
-        try:
-            update_delegation(
-                delegation, actor_id(), quota=form.quota.data, status=form.status.data,
-                focal_point_name=form.focal_point_name.data, focal_point_email=form.focal_point_email.data,
-                focal_point_phone=form.focal_point_phone.data,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Delegation saved."), "success")
+        saved, _result = commit_or_show_error(form, lambda: update_delegation(
+            delegation, actor_id(), quota=form.quota.data, status=form.status.data, **_contacts(form),
+        ), _("Delegation saved."))
+        if saved:
             return redirect(url_for("training.program_dashboard", program_id=delegation.program_id))
     return render_template("training/delegation_form.html", form=form, program=delegation.program,
                            delegation=delegation)
+
+
+def _contacts(form):
+    return {name: form[name].data for name in ("focal_point_name", "focal_point_email", "focal_point_phone")}

@@ -1,5 +1,5 @@
 """Staff accounts: the secretariat lists, creates and edits users and their roles."""
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -9,7 +9,8 @@ from . import bp
 from .access import actor_id, roles_required
 from .forms import UserForm
 from .models import User
-from .services import ServiceError, save_user
+from .services import save_user
+from .views_common import commit_or_show_error
 
 
 @bp.route("/users")
@@ -37,15 +38,11 @@ def _user_form(user):
         if user is not None and user.id == actor_id() and (form.role.data != "admin" or not form.active.data):
             form.role.errors.append(_("You cannot remove your own administrator access."))
         else:
-            try:
-                save_user(user, actor_id(), email=form.email.data, name=form.name.data, role=form.role.data,
-                          country_code=form.country_code.data or None, language=form.language.data,
-                          active=form.active.data, password=form.password.data or None)
-            except ServiceError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(error.message)
-            else:
-                db.session.commit()
-                flash(_("Account saved."), "success")
+            saved, _user = commit_or_show_error(form, lambda: save_user(
+                user, actor_id(), email=form.email.data, name=form.name.data, role=form.role.data,
+                country_code=form.country_code.data or None, language=form.language.data,
+                active=form.active.data, password=form.password.data or None,
+            ), _("Account saved."))
+            if saved:
                 return redirect(url_for("training.users"))
     return render_template("training/user_form.html", form=form, user=user)
