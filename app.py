@@ -3,7 +3,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, has_request_context, render_template, request, session
+from flask import Flask, abort, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 
 LANGUAGES = ("es", "en")
+ENVIRONMENTS = ("production", "development", "test")
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "capacita"}
 MIN_SECRET_LENGTH = 32
 
@@ -37,6 +38,8 @@ def create_app(test_config=None):
     """Build the app; `test_config` overrides settings (tests pass their database and a secret)."""
     app = Flask(__name__, instance_relative_config=True)
     _configure(app, test_config or {})
+    _trust_proxies(app)
+    _reject_nul_characters(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_error_pages(app)
@@ -71,8 +74,13 @@ def _configure(app, overrides):
         MAIL_USE_TLS=os.environ.get("MAIL_USE_TLS", "1") == "1",
         MAIL_DEFAULT_SENDER=os.environ.get("MAIL_DEFAULT_SENDER", ""),
         SECRET_KEY=os.environ.get("SECRET_KEY", ""),
+        # How many reverse proxies (nginx, a load balancer) stand in front: their X-Forwarded-For is trusted,
+        # so rate limits count the real client and not the proxy.
+        TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES", "0")),
     )
     app.config.update(overrides)
+    if app.config["CAPACITA_ENV"] not in ENVIRONMENTS:
+        raise RuntimeError(f"CAPACITA_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
     if not app.config["SECRET_KEY"] and app.config["CAPACITA_ENV"] == "development":
         app.config["SECRET_KEY"] = _development_secret(app)
     _refuse_weak_secret(app)
@@ -101,11 +109,28 @@ def _development_secret(app):
 def _refuse_weak_secret(app):
     secret = app.config["SECRET_KEY"] or ""
     if secret.lower() in WEAK_SECRETS or len(secret) < MIN_SECRET_LENGTH:
-        if app.config["CAPACITA_ENV"] == "production" and not app.testing:
+        if app.config["CAPACITA_ENV"] != "test":
             raise RuntimeError(
                 f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} characters in production "
                 "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
+
+
+def _trust_proxies(app):
+    count = app.config["TRUSTED_PROXIES"]
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def _reject_nul_characters(app):
+    # No form field has a use for NUL, and PostgreSQL refuses it in text: answer 400 before anything runs.
+    @app.before_request
+    def refuse_nul():
+        values = [*request.args.values(), *request.form.values(), request.path]
+        if any("\x00" in value for value in values):
+            abort(400)
 
 
 @event.listens_for(Engine, "connect")
@@ -177,6 +202,7 @@ def _register_error_pages(app):
     }
 
     def render_error(error):
+        db.session.rollback()  # the page itself reads the database (the logged-in user) after a failed write
         code = getattr(error, "code", 500) or 500
         return render_template("error.html", code=code, message=messages.get(code, messages[500])), code
 

@@ -120,6 +120,7 @@ def world(app):
     from werkzeug.security import generate_password_hash
 
     from training.models import Delegation, Participant, Program, User
+    from training.textkeys import person_search_key
 
     with app.app_context():
         password_hash = generate_password_hash(PASSWORD)
@@ -149,6 +150,7 @@ def world(app):
         ]:
             people[key] = Participant(program_id=program.id, delegation_id=delegation.id, given_names=given,
                                       family_names=family, email=email, email_key=email.lower(),
+                                      search_key=person_search_key(given, family, email),
                                       timezone="America/Mexico_City")
         db.session.add_all(people.values())
         db.session.commit()

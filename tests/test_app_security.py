@@ -75,3 +75,51 @@ def test_sqlite_is_configured_for_several_workers(app):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_an_unknown_environment_name_is_refused(monkeypatch):
+    monkeypatch.setenv("CAPACITA_ENV", "staging")
+    monkeypatch.setenv("SECRET_KEY", "")
+    with pytest.raises(RuntimeError, match="CAPACITA_ENV"):
+        create_app()
+
+
+def _app_with(tmp_path, **config):
+    from flask_migrate import upgrade
+
+    app = create_app({"TESTING": True, "CAPACITA_ENV": "test", "SECRET_KEY": "s" * 40,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.sqlite3'}", **config})
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def _failed_logins(app, address, count):
+    from tests.conftest import post_form
+
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.0.0.2"  # the proxy
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+    return [post_form(client, "/login", {"email": "a@example.org", "password": "nope"}).status_code
+            for _ in range(count)]
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_each_real_client(tmp_path):
+    app = _app_with(tmp_path, TRUSTED_PROXIES=1)
+    assert _failed_logins(app, "203.0.113.7", 11)[-1] == 429
+    assert _failed_logins(app, "198.51.100.4", 1) == [200]
+
+
+def test_rate_limits_can_live_in_redis_for_several_servers(tmp_path):
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=2).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    first = _app_with(tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15", TRUSTED_PROXIES=1)
+    second = _app_with(tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15", TRUSTED_PROXIES=1)
+    assert _failed_logins(first, "192.0.2.9", 6) == [200] * 6
+    # The second server sees the attempts the first one counted.
+    assert _failed_logins(second, "192.0.2.9", 5)[-1] == 429
+    redis.Redis.from_url("redis://127.0.0.1:6379/15").flushdb()

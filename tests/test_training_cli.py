@@ -76,3 +76,14 @@ def test_demo_loads_the_reference_program(app):
     assert again.exit_code == 1 and "already exists" in again.stderr
     quiet = run(app, "demo", "--if-empty")
     assert quiet.exit_code == 0 and "not loaded" in quiet.output
+
+
+def test_create_program_applies_the_web_forms_rules(app):
+    result = run(app, "create-program", "--code", "bad code!", "--title-es", "  ")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert any(line.startswith("--code:") for line in lines) and any(line.startswith("--title-es:") for line in lines)
+    too_long = run(app, "create-program", "--code", "X" * 60, "--title-es", "Título")
+    assert too_long.exit_code == 1 and too_long.stderr.startswith("--code:")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Program)) == 0

@@ -6,11 +6,13 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from extensions import db
 
 from . import demo_data
 from .countries import normalize_code
+from .forms import ProgramForm
 from .models import DEFAULT_QUOTA, Participant, Program
 from .services import (
     ServiceError,
@@ -21,7 +23,6 @@ from .services import (
     save_user,
     user_by_email,
 )
-from .timezones import is_timezone
 
 
 def fail(problems):
@@ -76,36 +77,32 @@ def create_admin(email, password, name):
 @click.option("--timezone", default="America/Mexico_City", show_default=True)
 def create_program(code, title_es, title_en, countries, quota, start, end, timezone):
     """Create a program with its member countries' delegations."""
-    problems = []
-    start_date, end_date = _parse_date("--start", start, problems), _parse_date("--end", end, problems)
-    if start_date and end_date and end_date < start_date:
-        problems.append("--end: the end date is before the start date")
+    # The web form's own rules (code pattern, lengths, required title, date order, known zone) apply here too.
+    form = ProgramForm(formdata=MultiDict({
+        "code": code, "title_es": title_es, "title_en": title_en, "start_date": start or "", "end_date": end or "",
+        "timezone": timezone, "languages": ["es", "en"],
+    }), meta={"csrf": False})
+    form.validate()
+    problems = [f"{PROGRAM_OPTIONS[name]}: {message}" for name, messages in form.errors.items() for message in messages]
     codes = [c.strip() for c in countries.split(",") if c.strip()]
-    unknown = [c for c in codes if normalize_code(c) is None]
-    problems += [f"--countries: {c} is not an ISO 3166-1 alpha-2 country code" for c in unknown]
-    if not is_timezone(timezone):
-        problems.append(f"--timezone: {timezone} is not a known time zone")
+    problems += [f"--countries: {c} is not an ISO 3166-1 alpha-2 country code" for c in codes if not normalize_code(c)]
     if problems:
         fail(problems)
     try:
-        program = save_program(None, None, code=code, start_date=start_date, end_date=end_date, timezone=timezone,
-                               languages=["es", "en"], title={"es": title_es, "en": title_en})
+        program = save_program(None, None, code=form.code.data, start_date=form.start_date.data,
+                               end_date=form.end_date.data, timezone=timezone, languages=["es", "en"],
+                               title=form.localized("title"))
         for country in dict.fromkeys(normalize_code(c) for c in codes):
             add_delegation(program, None, kind="member", country_code=country, quota=quota)
     except ServiceError as error:
-        fail([f"--{error.field}: {error.message}"])
+        fail([f"{PROGRAM_OPTIONS[error.field]}: {error.message}"])
     db.session.commit()
-    click.echo(f"Created program {program.code} (id {program.id}) with {len(set(codes))} countries")
+    click.echo(f"Created program {program.code} (id {program.id}) with {len(program.delegations)} countries")
 
 
-def _parse_date(option, value, problems):
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        problems.append(f"{option}: {value!r} is not a date in the form YYYY-MM-DD")
-        return None
+PROGRAM_OPTIONS = {"code": "--code", "title_es": "--title-es", "title_en": "--title-en", "start_date": "--start",
+                   "end_date": "--end", "timezone": "--timezone", "languages": "--languages",
+                   "country_code": "--countries"}
 
 
 @click.command("demo")

@@ -1,10 +1,11 @@
 """Countries by ISO 3166-1 alpha-2 code: validation, localized names and default time zones."""
-import unicodedata
 from functools import lru_cache
 from importlib import resources
 
 import pycountry
 from babel import Locale
+
+from .textkeys import fold
 
 
 def is_country(code):
@@ -36,13 +37,7 @@ def _all_codes():
 def country_choices(language="es"):
     """(code, name) pairs for every country, sorted by name in `language`."""
     pairs = [(code, country_name(code, language)) for code in _all_codes()]
-    return sorted(pairs, key=lambda pair: sort_key(pair[1]))
-
-
-def sort_key(text):
-    """A case- and accent-insensitive key, so Álvarez sorts with the A."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return sorted(pairs, key=lambda pair: fold(pair[1]))
 
 
 @lru_cache(maxsize=None)

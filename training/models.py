@@ -129,6 +129,7 @@ class Participant(db.Model):
         CheckConstraint(_in("profile", PROFILES), name="profile"),
         CheckConstraint(_in("status", PARTICIPANT_STATUSES), name="status"),
         Index("ix_participants_delegation_status", "delegation_id", "status"),
+        Index("ix_participants_program_search", "program_id", "search_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,6 +142,8 @@ class Participant(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     # Trimmed and case-folded e-mail: the database enforces one registration per address and program.
     email_key: Mapped[str] = mapped_column(String(254))
+    # Accent- and case-folded "family | given | e-mail | institution": the list sorts and searches on it.
+    search_key: Mapped[str] = mapped_column(String(800), default="")
     gender: Mapped[str] = mapped_column(String(12), default="undisclosed")
     profile: Mapped[str] = mapped_column(String(30), default="other")
     language: Mapped[str] = mapped_column(String(5), default="es")

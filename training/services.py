@@ -9,6 +9,7 @@ from extensions import db
 from .countries import default_timezone
 from .localized import compact
 from .models import AuditEvent, Delegation, Participant, Program, User
+from .textkeys import person_search_key, squash_spaces
 
 
 class ServiceError(Exception):
@@ -82,6 +83,7 @@ def add_delegation(program, actor_id, *, kind, country_code=None, organization=N
 
 
 def update_delegation(delegation, actor_id, *, quota, status, focal_point_name, focal_point_email, focal_point_phone):
+    _lock(delegation)  # so a registration cannot slip in between the count and the new quota
     if quota < active_count(delegation):
         raise ServiceError("quota", _l("The quota cannot be lower than the %(count)s people already registered.",
                                        count=active_count(delegation)))
@@ -141,9 +143,11 @@ def save_participant(participant, actor_id, *, program, delegation, **fields):
     for name in PARTICIPANT_FIELDS:
         value = fields.get(name)
         setattr(participant, name, value.strip() if isinstance(value, str) else value)
-    participant.given_names = " ".join(participant.given_names.split())
-    participant.family_names = " ".join(participant.family_names.split())
+    participant.given_names = squash_spaces(participant.given_names)
+    participant.family_names = squash_spaces(participant.family_names)
     participant.email_key = key
+    participant.search_key = person_search_key(participant.given_names, participant.family_names, key,
+                                               participant.institution)
     if not participant.timezone:
         participant.timezone = default_timezone(delegation.country_code, program.timezone) or program.timezone
     participant.delegation_id = delegation.id
@@ -169,10 +173,14 @@ def reinstate_participant(participant, actor_id):
     record(actor_id, "participant.reinstated", participant)
 
 
-def _reserve_place(delegation):
-    # Lock the delegation row so concurrent registrations cannot both take its last place (PostgreSQL);
+def _lock(delegation):
+    # Row lock on PostgreSQL so concurrent registrations cannot both take the delegation's last place;
     # SQLite's immediate write transactions already serialize writers.
     db.session.execute(select(Delegation.id).where(Delegation.id == delegation.id).with_for_update())
+
+
+def _reserve_place(delegation):
+    _lock(delegation)
     if active_count(delegation) >= delegation.quota:
         raise ServiceError("delegation_id", _l("This delegation's quota of %(quota)s is full.", quota=delegation.quota))
 

@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_
+from sqlalchemy import func
 
 from extensions import db
 
@@ -17,10 +17,11 @@ from .access import (
     scoped_delegations,
     scoped_participants,
 )
-from .countries import country_name, sort_key
+from .countries import country_name
 from .forms import ParticipantFilterForm, ParticipantForm
 from .models import Delegation, Participant
 from .services import PARTICIPANT_FIELDS, ServiceError, reinstate_participant, save_participant, withdraw_participant
+from .textkeys import fold
 from .views_common import commit_or_show_error
 
 PAGE_SIZE = 50
@@ -34,7 +35,7 @@ def _delegation_choices(program):
     language = str(get_locale() or "es")
     delegations = db.session.scalars(scoped_delegations(program)).all()
     # Member countries first, then observer organizations, each by name in the viewer's language.
-    ordered = sorted(delegations, key=lambda d: (d.kind != "member", sort_key(delegation_label(d, language))))
+    ordered = sorted(delegations, key=lambda d: (d.kind != "member", fold(delegation_label(d, language))))
     return [(d.id, delegation_label(d, language)) for d in ordered]
 
 
@@ -43,34 +44,39 @@ def _delegation_choices(program):
 def participants(program_id):
     program = program_or_404(program_id)
     form = ParticipantFilterForm(request.args, delegations=_delegation_choices(program))
-    query = scoped_participants(program).join(Participant.delegation)
-    if form.validate():
-        query = _apply_filters(query, form)
+    form.validate()  # a bad value drops only its own filter; its error shows next to it
+    query = _apply_filters(scoped_participants(program), form)
     total = db.session.scalar(query.with_only_columns(func.count(Participant.id)).order_by(None))
-    page = max(request.args.get("page", 1, type=int), 1)
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
     rows = db.session.scalars(
-        query.order_by(Participant.family_names, Participant.given_names, Participant.id)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        query.order_by(Participant.search_key, Participant.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
+    filters = {name: form[name].data for name in FILTER_FIELDS if form[name].data and not form[name].errors}
     return render_template("training/participants.html", program=program, form=form, participants=rows,
-                           total=total, page=page, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+                           total=total, page=page, pages=pages, filters=filters,
                            can_edit=current_user.role in STAFF_EDITORS)
 
 
+FILTER_FIELDS = ("q", "delegation", "profile", "status")
+
+
+def _valid(field):
+    return bool(field.data) and not field.errors
+
+
 def _apply_filters(query, form):
-    if form.q.data:
-        text = form.q.data.strip().lower()
-        name = func.lower(Participant.given_names + " " + Participant.family_names)
-        query = query.where(or_(name.contains(text, autoescape=True),
-                                Participant.email_key.contains(text, autoescape=True),
-                                func.lower(Participant.institution).contains(text, autoescape=True)))
-    if form.delegation.data:
+    if _valid(form.q):
+        # Every word must appear somewhere in the folded name, e-mail or institution.
+        for word in fold(form.q.data).split():
+            query = query.where(Participant.search_key.contains(word, autoescape=True))
+    if _valid(form.delegation):
         query = query.where(Participant.delegation_id == int(form.delegation.data))
-    if form.profile.data:
+    if _valid(form.profile):
         query = query.where(Participant.profile == form.profile.data)
-    if form.status.data == "all":
+    if _valid(form.status) and form.status.data == "all":
         return query
-    if form.status.data:
+    if _valid(form.status):
         return query.where(Participant.status == form.status.data)
     return query.where(Participant.status != "withdrawn")
 
@@ -95,7 +101,7 @@ def _participant_form(program, participant):
     if form.validate_on_submit():
         # The list of choices is already scoped, so a forged delegation id of another country fails validation.
         delegation = db.session.get(Delegation, form.delegation_id.data)
-        saved, participant = commit_or_show_error(form, lambda: save_participant(
+        saved, result = commit_or_show_error(form, lambda: save_participant(
             participant, actor_id(), program=program, delegation=delegation,
             **{name: form[name].data for name in PARTICIPANT_FIELDS},
         ), lambda saved: _("Participant saved: %(name)s.", name=saved.full_name))

@@ -38,13 +38,13 @@ def _program_form(program):
                 if hasattr(form, f"{field}_{code}"):
                     getattr(form, f"{field}_{code}").data = text
     if form.validate_on_submit():
-        saved, program = commit_or_show_error(form, lambda: save_program(
+        saved, result = commit_or_show_error(form, lambda: save_program(
             program, actor_id(), code=form.code.data, start_date=form.start_date.data, end_date=form.end_date.data,
             timezone=form.timezone.data, languages=form.languages.data,
             **{field: form.localized(field) for field in LOCALIZED_PROGRAM_FIELDS},
         ), _("Program saved."))
         if saved:
-            return redirect(url_for("training.program_dashboard", program_id=program.id))
+            return redirect(url_for("training.program_dashboard", program_id=result.id))
     return render_template("training/program_form.html", form=form, program=program)
 
 

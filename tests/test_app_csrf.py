@@ -1,0 +1,27 @@
+"""Every POST route, found by walking the URL map, refuses a request without a valid CSRF token."""
+import pytest
+
+from tests.conftest import login
+
+OBJECT_IDS = {"program_id": "program", "participant_id": "mx1", "delegation_id": "mx", "user_id": "organizer"}
+
+
+def post_routes(app):
+    return sorted((rule for rule in app.url_map.iter_rules() if "POST" in rule.methods), key=lambda r: r.rule)
+
+
+def test_there_are_post_routes_to_check(app):
+    assert len(post_routes(app)) >= 10
+
+
+@pytest.mark.parametrize("token", [None, "forged-token"])
+def test_every_post_route_refuses_a_missing_or_foreign_token(app, client, world, token):
+    login(client, world["emails"]["admin"])
+    for rule in post_routes(app):
+        url = rule.rule
+        for argument, key in OBJECT_IDS.items():
+            url = url.replace(f"<int:{argument}>", str(world["ids"][key]))
+        data = {} if token is None else {"csrf_token": token}
+        response = client.post(url, data=data)
+        assert response.status_code == 400, url
+        assert "El formulario caducó" in response.get_data(as_text=True), url
