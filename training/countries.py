@@ -4,6 +4,7 @@ from importlib import resources
 
 import pycountry
 from babel import Locale
+from babel.core import get_global
 
 from .textkeys import fold
 
@@ -64,3 +65,33 @@ def default_timezone(code, preferred=None):
     if preferred and preferred in zones:
         return preferred
     return zones[0] if zones else preferred
+
+
+@lru_cache(maxsize=None)
+def _codes_by_name():
+    index = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        names = {code, country.alpha_3, country.name, getattr(country, "official_name", ""),
+                 getattr(country, "common_name", "")}
+        names |= {Locale.parse(language).territories.get(code, "") for language in ("es", "en")}
+        for name in names:
+            if name:
+                index.setdefault(fold(name), code)
+    return index
+
+
+def code_from_name(text):
+    """'México', 'mexico', 'MEX' or 'MX' → 'MX'; None when nothing matches."""
+    return _codes_by_name().get(fold(text))
+
+
+def main_language(code, offered=("es", "en")):
+    """The first of `offered` that is an official language of the country (CLDR), else None."""
+    spoken = get_global("territory_languages").get((code or "").upper(), {})
+    official = sorted(
+        (info.get("population_percent", 0), language)
+        for language, info in spoken.items()
+        if language in offered and info.get("official_status") in ("official", "de_facto_official")
+    )
+    return official[-1][1] if official else None

@@ -1,0 +1,232 @@
+"""Reading and checking participant lists as focal points really send them (pure modules, no app)."""
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from training.importing import DelegationSlot, Existing, ImportContext, map_headers, plan_import, split_full_name
+from training.tabular import TableError, decode_text, read_table, sniff_delimiter
+
+ROWS = [
+    ["Nombre(s)", "Apellido(s)", "Cargo/Puesto", "Afiliación institucional", "Correo electrónico", "País"],
+    ["José Ángel", "Núñez Peña", "Consejero de empleo", "STPS, Servicio Nacional de Empleo", "jose@stps.gob.mx",
+     "México"],
+    ["Fátima", "Gómez", "Inspectora", "Ministerio de Trabajo", "fatima@mintrab.gob.gt", "Guatemala"],
+]
+
+
+def csv_bytes(rows, delimiter=";", encoding="cp1252", bom=b""):
+    lines = []
+    for row in rows:
+        cells = [f'"{cell}"' if delimiter in cell or "," in cell else cell for cell in row]
+        lines.append(delimiter.join(cells))
+    return bom + ("\r\n".join(lines) + "\r\n\r\n" + delimiter * 2 + "\r\n").encode(encoding)
+
+
+def xlsx_bytes(rows):
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("data, encoding, delimiter", [
+    (csv_bytes(ROWS, ";", "cp1252"), "cp1252", ";"),
+    (csv_bytes(ROWS, ",", "utf-8", b"\xef\xbb\xbf"), "utf-8-sig", ","),
+    (csv_bytes(ROWS, "\t", "utf-16"), "utf-16", "\t"),
+    (csv_bytes(ROWS, ",", "utf-8"), "utf-8", ","),
+])
+def test_csv_encodings_and_delimiters_are_detected(data, encoding, delimiter):
+    table = read_table(data)
+    assert (table.encoding, table.delimiter) == (encoding, delimiter)
+    assert table.headers[1] == "Apellido(s)"
+    assert table.rows[0][1][:2] == ["José Ángel", "Núñez Peña"]
+    assert table.rows[0][1][3] == "STPS, Servicio Nacional de Empleo"  # quoted comma kept in one cell
+    assert len(table.rows) == 2  # blank trailing rows ignored
+    assert [number for number, _cells in table.rows] == [2, 3]
+
+
+def test_xlsx_is_read_whatever_the_file_is_called():
+    table = read_table(xlsx_bytes(ROWS), filename="lista.csv")
+    assert table.kind == "xlsx" and table.rows[1][1][0] == "Fátima"
+
+
+def test_mojibake_never_happens_on_latin1_bytes():
+    text, encoding = decode_text("Peña Núñez".encode("cp1252"))
+    assert (text, encoding) == ("Peña Núñez", "cp1252")
+
+
+@pytest.mark.parametrize("data, code", [
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not_a_table"),
+    (b"%PDF-1.7\n%\xe2\xe3", "not_a_table"),
+    (b"PK\x03\x04 this is not really a zip", "broken_xlsx"),
+    (b"", "empty"),
+    (b"\r\n\r\n", "empty"),
+])
+def test_files_that_are_not_tables_get_a_reason(data, code):
+    with pytest.raises(TableError) as error:
+        read_table(data)
+    assert error.value.code == code
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(TableError) as error:
+        read_table(buffer.getvalue())
+    assert error.value.code == "not_a_table"
+
+
+def test_a_zip_bomb_is_refused_before_it_expands():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (210 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 1024 * 1024
+    with pytest.raises(TableError) as error:
+        read_table(buffer.getvalue())
+    assert error.value.code == "broken_xlsx"
+
+
+def test_an_xlsx_with_an_xml_entity_bomb_is_refused():
+    data = xlsx_bytes(ROWS)
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol2;</workbook>')
+    with zipfile.ZipFile(target, "w") as archive:
+        for item in source.infolist():
+            archive.writestr(item, bomb if item.filename == "xl/workbook.xml" else source.read(item.filename))
+    with pytest.raises(TableError) as error:
+        read_table(target.getvalue())
+    assert error.value.code == "broken_xlsx"
+
+
+def test_row_limit():
+    data = csv_bytes([ROWS[0]] + [ROWS[1]] * 30)
+    with pytest.raises(TableError) as error:
+        read_table(data, max_rows=20)
+    assert error.value.details == {"rows": 30, "limit": 20}
+
+
+def test_delimiter_sniffing_prefers_the_consistent_split():
+    assert sniff_delimiter("a;b;c\n1;2,5;3\n") == ";"
+    assert sniff_delimiter("a,b\n1,2\n") == ","
+
+
+@pytest.mark.parametrize("header, field", [
+    ("Nombre", "given_names"), ("NOMBRES", "given_names"), ("Apellido(s)", "family_names"),
+    ("Cargo / Puesto", "position"), ("Puesto", "position"), ("Institución", "institution"),
+    ("Afiliación institucional", "institution"), ("Correo", "email"), ("Correo electrónico", "email"),
+    ("E-mail", "email"), ("País", "country"), ("Sexo", "gender"), ("Género", "gender"), ("Perfil", "profile"),
+    ("Nombre completo", "full_name"), ("Last name", "family_names"), ("Primer apellido", "family_name_1"),
+])
+def test_header_variants(header, field):
+    columns, unknown = map_headers([header])
+    assert columns == {field: 0} and unknown == []
+
+
+def test_unknown_columns_are_reported():
+    columns, unknown = map_headers(["Nombre", "Apellidos", "Correo", "Teléfono", "Observaciones", ""])
+    assert unknown == ["Teléfono", "Observaciones"]
+
+
+@pytest.mark.parametrize("full, expected", [
+    ("Ana Pérez", ("Ana", "Pérez")),
+    ("Ana Pérez Zúñiga", ("Ana", "Pérez Zúñiga")),
+    ("Ana Lucía Pérez Zúñiga", ("Ana Lucía", "Pérez Zúñiga")),
+    ("Pérez Zúñiga, Ana Lucía", ("Ana Lucía", "Pérez Zúñiga")),
+    ("  Ana   Lucía  Pérez  Zúñiga ", ("Ana Lucía", "Pérez Zúñiga")),
+])
+def test_full_names_are_split_sensibly(full, expected):
+    assert split_full_name(full) == expected
+
+
+MX = DelegationSlot(id=1, label="México", country_code="MX", organization=None, places_left=2)
+GT = DelegationSlot(id=2, label="Guatemala", country_code="GT", organization=None, places_left=10)
+RROCM = DelegationSlot(id=3, label="RROCM", country_code=None, organization="RROCM", places_left=1)
+
+
+def context(**overrides):
+    existing = {"ya@stps.gob.mx": Existing(id=7, delegation_id=1, values={
+        "given_names": "Ya", "family_names": "Registrada", "email": "ya@stps.gob.mx", "position": "",
+        "institution": "", "gender": "female", "profile": "other", "language": "es"})}
+    return ImportContext(**{"delegations": [MX, GT, RROCM], "existing": existing, **overrides})
+
+
+def plan(rows, **overrides):
+    header = ["Nombre", "Apellidos", "Correo", "País", "Sexo", "Perfil"]
+    return plan_import(read_table(csv_bytes([header] + rows)), context(**overrides))
+
+
+def test_every_bad_row_is_named_with_its_reason():
+    result = plan([
+        ["Ana", "Pérez", "ana@stps.gob.mx", "México", "F", "Consejera de empleo"],    # 2 new
+        ["Luis", "", "luis@", "México", "M", ""],                                     # 3 two errors
+        ["Ana", "Otra", "ANA@stps.gob.mx ", "México", "F", ""],                       # 4 duplicate in file
+        ["Eva", "Ruiz", "eva@x.org", "Narnia", "F", ""],                              # 5 unknown country
+        ["Eva", "Ruiz", "eva2@x.org", "Honduras", "F", ""],                           # 6 country not in program
+        ["Ya", "Registrada", "ya@stps.gob.mx", "Guatemala", "F", ""],                 # 7 registered elsewhere
+        ["Raúl", "Soto", "raul@x.org", "Guatemala", "robot", ""],                     # 8 unknown gender
+    ])
+    errors = {row.number: [code for code, _params in row.errors] for row in result.rows}
+    assert errors == {
+        2: [], 3: ["missing_field", "invalid_email"], 4: ["duplicate_in_file"], 5: ["unknown_country"],
+        6: ["country_not_in_program"], 7: ["registered_elsewhere"], 8: ["unknown_gender"],
+    }
+    assert [row.status for row in result.rows] == ["new"] + ["error"] * 6
+    assert not result.clean
+
+
+def test_updates_duplicates_and_quota():
+    result = plan([
+        ["Ya", "Registrada", "YA@stps.gob.mx", "México", "F", "Otro"],                # 2 nothing new
+        ["Ya", "Registrada", "ya@stps.gob.mx", "", "F", "Inspectora laboral"],        # 3 duplicate in file
+        ["Uno", "Nuevo", "uno@x.mx", "MX", "M", ""],
+        ["Dos", "Nuevo", "dos@x.mx", "mexico", "M", ""],
+        ["Tres", "Nuevo", "tres@x.mx", "MEX", "M", ""],                               # 6 MX has 2 places
+        ["Obs", "Ervadora", "obs@rrocm.org", "rrocm", "", ""],                        # observer by name
+    ])
+    statuses = {row.number: row.status for row in result.rows}
+    assert statuses == {2: "duplicate", 3: "error", 4: "new", 5: "new", 6: "error", 7: "new"}
+    assert result.rows[4].errors == [("over_quota", {"delegation": "México"})]
+    assert result.rows[5].values["delegation_id"] == 3
+
+
+def test_an_existing_person_with_new_details_is_an_update():
+    result = plan([["Ya", "Registrada Díaz", "ya@stps.gob.mx", "México", "F", ""]])
+    row = result.rows[0]
+    assert (row.status, row.existing_id, row.changes) == ("update", 7, ["family_names"])
+
+
+def test_a_focal_points_import_stays_in_their_delegation():
+    result = plan([["Ana", "Pérez", "ana@x.mx", "", "F", ""], ["Eva", "Ruiz", "eva@x.gt", "Guatemala", "F", ""]],
+                  target_delegation_id=1, locked=True)
+    assert result.rows[0].values["delegation_id"] == 1 and result.rows[0].status == "new"
+    assert result.rows[1].errors == [("other_delegation", {"value": "Guatemala"})]
+
+
+def test_values_are_normalized_but_formulas_kept_verbatim():
+    result = plan([["  María   José ", "=HYPERLINK(\"http://x\")", "mj@x.mx", "México", "Mujer", "Enlace con "
+                                                                                            "empleadores"]])
+    values = result.rows[0].values
+    assert values["given_names"] == "María José"
+    assert values["family_names"] == '=HYPERLINK("http://x")'
+    assert (values["gender"], values["profile"], values["language"]) == ("female", "employer_liaison", "es")
+
+
+def test_language_defaults_from_the_country():
+    slots = [DelegationSlot(id=9, label="Belize", country_code="BZ", organization=None, places_left=5)]
+    result = plan_import(read_table(csv_bytes([["Nombre completo", "Correo", "País"],
+                                               ["Kevin Usher", "kevin@x.bz", "Belice"]])),
+                         ImportContext(delegations=slots, existing={}))
+    assert result.rows[0].values["language"] == "en"
+    assert (result.rows[0].values["given_names"], result.rows[0].values["family_names"]) == ("Kevin", "Usher")
+
+
+def test_missing_columns_stop_the_plan():
+    result = plan_import(read_table(csv_bytes([["Nombre", "Cargo"], ["Ana", "X"]])), context())
+    assert result.missing_columns == ["email", "names"] and not result.clean
