@@ -1,5 +1,7 @@
 """Application factory: configuration, extensions, blueprints, error pages, security headers and CLI."""
+import logging
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -40,6 +42,7 @@ def create_app(test_config=None):
     _configure(app, test_config or {})
     _trust_proxies(app)
     _reject_nul_characters(app)
+    _redact_tokens_in_logs()
     _init_extensions(app)
     _register_blueprints(app)
     _register_error_pages(app)
@@ -77,6 +80,13 @@ def _configure(app, overrides):
         # How many reverse proxies (nginx, a load balancer) stand in front: their X-Forwarded-For is trusted,
         # so rate limits count the real client and not the proxy.
         TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # The address participants reach the app at: links in e-mails are built on it, never on the Host header.
+        PUBLIC_URL=os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        LINK_GRACE_DAYS=int(os.environ.get("LINK_GRACE_DAYS", "90")),
+        LINK_RATE_LIMIT=os.environ.get("LINK_RATE_LIMIT", "20 per minute;200 per hour"),
+        IMPORT_MAX_BYTES=int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024))),
+        IMPORT_MAX_ROWS=int(os.environ.get("IMPORT_MAX_ROWS", "20000")),
+        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
     )
     app.config.update(overrides)
     if app.config["CAPACITA_ENV"] not in ENVIRONMENTS:
@@ -122,6 +132,31 @@ def _trust_proxies(app):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+class RedactPersonalLinks(logging.Filter):
+    """Access logs show /p/[redacted]: a personal link in a log file would open someone's page."""
+
+    PATTERN = re.compile(r"/p/[A-Za-z0-9_-]+")
+
+    def filter(self, record):
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._clean(value) for value in record.args)
+        elif isinstance(record.args, dict):  # gunicorn's access log passes its atoms as a mapping
+            record.args = {key: self._clean(value) for key, value in record.args.items()}
+        if isinstance(record.msg, str):
+            record.msg = self._clean(record.msg)
+        return True
+
+    def _clean(self, value):
+        return self.PATTERN.sub("/p/[redacted]", value) if isinstance(value, str) else value
+
+
+def _redact_tokens_in_logs():
+    for name in ("werkzeug", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactPersonalLinks) for f in logger.filters):
+            logger.addFilter(RedactPersonalLinks())
 
 
 def _reject_nul_characters(app):

@@ -119,7 +119,7 @@ def world(app):
     """A program with Mexico, Guatemala and an observer; two participants each; one staff member per role."""
     from werkzeug.security import generate_password_hash
 
-    from training.models import Delegation, Participant, Program, User
+    from training.models import Delegation, ImportBatch, Participant, Program, User
     from training.textkeys import person_search_key
 
     with app.app_context():
@@ -153,9 +153,14 @@ def world(app):
                                       search_key=person_search_key(given, family, email),
                                       timezone="America/Mexico_City")
         db.session.add_all(people.values())
+        # A list Mexico's focal point uploaded and has not confirmed yet (one new person: Mexico has one place left).
+        batch = ImportBatch(program_id=program.id, delegation_id=mx.id, locked=True,
+                            created_by=users["focal_mx"].id, filename="mexico.csv",
+                            content="Nombre;Apellidos;Correo\nLuz;Ríos;luz.rios@example.mx\n".encode("cp1252"))
+        db.session.add(batch)
         db.session.commit()
         ids = {
-            "program": program.id, "mx": mx.id, "gt": gt.id, "observer": observer.id,
+            "program": program.id, "batch": batch.id, "mx": mx.id, "gt": gt.id, "observer": observer.id,
             **{key: user.id for key, user in users.items()},
             **{key: person.id for key, person in people.items()},
         }

@@ -24,11 +24,17 @@ MATRIX = [
     ("/participants/{mx1}/edit", "GET", EDITORS_MX),
     ("/participants/{mx1}/withdraw", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
     ("/participants/{mx1}/reinstate", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
+    ("/programs/{program}/participants/import", "GET", EDITORS_PROGRAM),
+    ("/programs/{program}/participants/export.csv", "GET", STAFF_READ),
+    ("/imports/{batch}", "GET", EDITORS_MX),
+    ("/imports/{batch}/confirm", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
+    ("/participants/{mx1}/link", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
     ("/users", "GET", ADMIN_ONLY),
     ("/users/new", "GET", ADMIN_ONLY),
     ("/users/{organizer}/edit", "GET", ADMIN_ONLY),
 ]
 PUBLIC = {"/login", "/language", "/", "/static/<path:filename>"}
+PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave"}  # tested in test_training_portal.py
 ROUTES_NEEDING_LOGIN_ONLY = {"/logout"}
 
 
@@ -63,9 +69,10 @@ def test_every_route_is_in_the_matrix(app):
     normalized = {
         rule.rule.replace("<int:program_id>", "{program}").replace("<int:participant_id>", "{mx1}")
         .replace("<int:delegation_id>", "{mx}").replace("<int:user_id>", "{organizer}")
+        .replace("<int:batch_id>", "{batch}").replace("<any(csv, xlsx):file_format>", "csv")
         for rule in app.url_map.iter_rules()
     }
-    assert normalized - covered - PUBLIC - ROUTES_NEEDING_LOGIN_ONLY == set()
+    assert normalized - covered - PUBLIC - ROUTES_NEEDING_LOGIN_ONLY - PARTICIPANT_ROUTES == set()
 
 
 def test_focal_point_lists_never_show_another_country(client, world):

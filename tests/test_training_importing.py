@@ -202,6 +202,11 @@ def test_an_existing_person_with_new_details_is_an_update():
     assert (row.status, row.existing_id, row.changes) == ("update", 7, ["family_names"])
 
 
+def test_empty_cells_and_defaults_never_count_as_changes():
+    result = plan([["Ya", "Registrada", "ya@stps.gob.mx", "México", "", ""]])
+    assert (result.rows[0].status, result.rows[0].changes) == ("duplicate", [])
+
+
 def test_a_focal_points_import_stays_in_their_delegation():
     result = plan([["Ana", "Pérez", "ana@x.mx", "", "F", ""], ["Eva", "Ruiz", "eva@x.gt", "Guatemala", "F", ""]],
                   target_delegation_id=1, locked=True)

@@ -3,4 +3,11 @@ from flask import Blueprint
 
 bp = Blueprint("training", __name__)
 
-from . import views_auth, views_participants, views_programs, views_users  # noqa: E402,F401  (routes register on bp)
+from . import (  # noqa: E402,F401  (routes register on bp)
+    views_auth,
+    views_imports,
+    views_participants,
+    views_portal,
+    views_programs,
+    views_users,
+)

@@ -34,9 +34,10 @@ def fail(problems):
 
 
 def register_cli(app):
-    app.cli.add_command(create_admin)
-    app.cli.add_command(create_program)
-    app.cli.add_command(demo)
+    from .cli_registration import export_participants, import_participants, participant_link
+
+    for command in (create_admin, create_program, demo, import_participants, export_participants, participant_link):
+        app.cli.add_command(command)
 
 
 @click.command("create-admin")

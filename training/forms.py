@@ -4,6 +4,7 @@ import re
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -195,3 +196,19 @@ class UserForm(FlaskForm):
     def validate_country_code(self, field):
         if self.role.data == "focal_point" and not field.data:
             raise ValidationError(_l("A focal point must be bound to a country."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Participant list (CSV or XLSX)"), validators=[FileRequired(_l("Choose a file."))])
+    delegation_id = SelectField(_l("Delegation"), coerce=optional_int,
+                                description=_l("Rows without a country go to this delegation."))
+
+    def __init__(self, *args, delegations=(), locked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        delegations = list(delegations)
+        placeholder = [] if locked else [("", _l("Use each row's country column"))]
+        self.delegation_id.choices = placeholder + delegations
+
+
+class ContinueForm(FlaskForm):
+    """The personal link's one button: only this POST starts the participant's session."""

@@ -82,6 +82,7 @@ class ImportContext:
     target_delegation_id: int | None = None  # rows without a country go here (and only here, when `locked`)
     locked: bool = False  # a focal point's import: every row must belong to target_delegation_id
     languages: tuple = ("es", "en")
+    timezones: dict = field(default_factory=dict)  # delegation id → the zone new participants get
 
 
 @dataclass
@@ -93,6 +94,7 @@ class RowResult:
     warnings: list = field(default_factory=list)
     existing_id: int | None = None
     changes: list = field(default_factory=list)
+    provided: set = field(default_factory=set)  # fields the file filled in (defaults do not count as changes)
 
 
 @dataclass
@@ -185,6 +187,7 @@ def _check_row(number, cells, columns, context):
     values["email"] = _email(_cell(cells, columns, "email"), row)
     delegation = _delegation(_cell(cells, columns, "country"), context, row)
     values["delegation_id"] = delegation.id if delegation else None
+    values["timezone"] = context.timezones.get(values["delegation_id"], "UTC")
     values["gender"] = _gender(_cell(cells, columns, "gender"), row)
     values["profile"] = _profile(_cell(cells, columns, "profile"), row)
     values["language"] = _language(_cell(cells, columns, "language"), delegation, context, row)
@@ -192,6 +195,8 @@ def _check_row(number, cells, columns, context):
         if len(values.get(name) or "") > limit:
             row.errors.append(("too_long", {"field": name, "limit": limit}))
     row.values = values
+    raw = {name: _cell(cells, columns, name) for name in ("gender", "profile", "language")}
+    row.provided = {name for name, value in values.items() if value and raw.get(name, value)}
     _compare_with_existing(row, context)
     return row
 
@@ -278,7 +283,8 @@ def _compare_with_existing(row, context):
         return
     # Empty cells never wipe what is registered; a different capitalization of the e-mail is no change.
     row.changes = [name for name, value in row.values.items()
-                   if name not in ("delegation_id", "email") and value and existing.values.get(name) != value]
+                   if name in existing.values and name != "email" and name in row.provided
+                   and existing.values.get(name) != value]
     row.status = "update" if row.changes else "duplicate"
 
 

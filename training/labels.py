@@ -37,3 +37,49 @@ LANGUAGE_LABELS = {"es": "Español", "en": "English"}
 
 def choices(labels):
     return [(code, label) for code, label in labels.items()]
+
+FIELD_LABELS = {
+    "given_names": _l("Given names"),
+    "family_names": _l("Family names"),
+    "email": _l("E-mail"),
+    "country": _l("Country"),
+    "position": _l("Position"),
+    "institution": _l("Institution"),
+    "names": _l("Names (given and family names, or full name)"),
+}
+IMPORT_PROBLEMS = {
+    "missing_field": _l("%(field)s is missing."),
+    "invalid_email": _l("“%(value)s” is not a valid e-mail address."),
+    "duplicate_in_file": _l("%(value)s appears more than once in the file (first on row %(first)s)."),
+    "registered_elsewhere": _l("%(value)s is already registered in another delegation."),
+    "unknown_country": _l("“%(value)s” is not a country we know."),
+    "country_not_in_program": _l("%(value)s has no delegation in this program."),
+    "other_delegation": _l("%(value)s is another delegation; this list is for yours only."),
+    "over_quota": _l("The delegation of %(delegation)s has no places left for this person."),
+    "unknown_gender": _l("“%(value)s” is not a gender we recognize (use F, M, Otro or leave it empty)."),
+    "unknown_language": _l("“%(value)s” is not a language of the program (use es or en)."),
+    "too_long": _l("%(field)s is longer than %(limit)s characters."),
+    "profile_as_other": _l("Profile “%(value)s” was not recognized; it will be recorded as “Other”."),
+}
+TABLE_PROBLEMS = {
+    "not_a_table": _l("This file is not a CSV or Excel (XLSX) spreadsheet."),
+    "broken_xlsx": _l("This Excel file is damaged or not a real XLSX workbook. Save it again from Excel and retry."),
+    "malformed_csv": _l("This CSV file could not be read: %(reason)s"),
+    "empty": _l("The file has no rows."),
+    "too_many_rows": _l("The file has %(rows)s rows; the limit is %(limit)s."),
+    "too_large": _l("The file is larger than %(limit)s MB."),
+}
+IMPORT_STATUS_LABELS = {
+    "new": _l("New"),
+    "update": _l("Update"),
+    "duplicate": _l("Already registered"),
+    "error": _l("Error"),
+}
+
+
+def problem_text(problems, code, params):
+    """A problem code and its parameters as a sentence in the current language."""
+    params = dict(params)
+    if "field" in params:
+        params["field"] = FIELD_LABELS.get(params["field"], params["field"])
+    return str(problems[code]) % params

@@ -2,7 +2,7 @@
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -149,6 +149,10 @@ class Participant(db.Model):
     language: Mapped[str] = mapped_column(String(5), default="es")
     timezone: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(12), default="registered")
+    # Personal link: the token is HMAC(SECRET_KEY, link_salt); only its SHA-256 is stored, for lookup.
+    link_salt: Mapped[str | None] = mapped_column(String(64))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    link_issued_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -170,3 +174,72 @@ class AuditEvent(db.Model):
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+IMPORT_STATUSES = ("previewed", "applied", "discarded")
+
+
+class ImportBatch(db.Model):
+    """An uploaded participant list between its preview and its confirmation (kept as uploaded)."""
+
+    __tablename__ = "import_batches"
+    __table_args__ = (CheckConstraint(_in("status", IMPORT_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="CASCADE"))
+    locked: Mapped[bool] = mapped_column(default=False)  # every row must belong to delegation_id
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(12), default="previewed")
+    applied_at: Mapped[datetime | None]
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    program: Mapped[Program] = relationship()
+    delegation: Mapped[Delegation | None] = relationship()
+
+
+MESSAGE_KINDS = ("invitation",)
+MESSAGE_STATUSES = ("queued", "sent", "outbox", "failed")
+
+
+class MessageTemplate(db.Model):
+    """A program's editable text for one kind of message in one language."""
+
+    __tablename__ = "message_templates"
+    __table_args__ = (UniqueConstraint("program_id", "kind", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class OutboundMessage(db.Model):
+    """One message to one participant, and what became of it (sent by SMTP, kept in the outbox, failed)."""
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (
+        CheckConstraint(_in("status", MESSAGE_STATUSES), name="status"),
+        Index("ix_outbound_messages_program_created", "program_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5))
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    error: Mapped[str] = mapped_column(String(500), default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    participant: Mapped[Participant | None] = relationship()

@@ -1,5 +1,7 @@
 """Participants of a program: searchable list, create, edit, withdraw and reinstate, scoped by country."""
-from flask import flash, redirect, render_template, request, url_for
+import io
+
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -21,6 +23,8 @@ from .countries import country_name
 from .forms import ParticipantFilterForm, ParticipantForm
 from .models import Delegation, Participant
 from .services import PARTICIPANT_FIELDS, ServiceError, reinstate_participant, save_participant, withdraw_participant
+from .services_exports import participant_export
+from .services_links import current_link, issue_link, revoke_link
 from .textkeys import fold
 from .views_common import commit_or_show_error
 
@@ -31,7 +35,7 @@ def delegation_label(delegation, language):
     return country_name(delegation.country_code, language) if delegation.kind == "member" else delegation.organization
 
 
-def _delegation_choices(program):
+def delegation_choices(program):
     language = str(get_locale() or "es")
     delegations = db.session.scalars(scoped_delegations(program)).all()
     # Member countries first, then observer organizations, each by name in the viewer's language.
@@ -43,7 +47,7 @@ def _delegation_choices(program):
 @login_required
 def participants(program_id):
     program = program_or_404(program_id)
-    form = ParticipantFilterForm(request.args, delegations=_delegation_choices(program))
+    form = ParticipantFilterForm(request.args, delegations=delegation_choices(program))
     form.validate()  # a bad value drops only its own filter; its error shows next to it
     query = _apply_filters(scoped_participants(program), form)
     total = db.session.scalar(query.with_only_columns(func.count(Participant.id)).order_by(None))
@@ -81,6 +85,37 @@ def _apply_filters(query, form):
     return query.where(Participant.status != "withdrawn")
 
 
+@bp.route("/programs/<int:program_id>/participants/export.<any(csv, xlsx):file_format>")
+@login_required
+def participants_export(program_id, file_format):
+    program = program_or_404(program_id)
+    form = ParticipantFilterForm(request.args, delegations=delegation_choices(program))
+    form.validate()
+    content = participant_export(program, file_format, str(get_locale() or "es"),
+                                 query=_apply_filters(scoped_participants(program), form))
+    mimetype = XLSX_MIMETYPE if file_format == "xlsx" else "text/csv; charset=utf-8"
+    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
+                     download_name=f"{program.code}-participants.{file_format}")
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/participants/<int:participant_id>/link", methods=["POST"])
+@roles_required(*STAFF_EDITORS)
+def participant_link(participant_id):
+    participant = participant_or_404(participant_id)
+    if request.form.get("action") == "revoke":
+        revoke_link(participant, actor_id())
+        message = _("The personal link of %(name)s no longer works.", name=participant.full_name)
+    else:
+        issue_link(participant, actor_id())
+        message = _("%(name)s has a new personal link; the previous one no longer works.", name=participant.full_name)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("training.participant_edit", participant_id=participant.id))
+
+
 @bp.route("/programs/<int:program_id>/participants/new", methods=["GET", "POST"])
 @roles_required(*STAFF_EDITORS)
 def participant_new(program_id):
@@ -96,7 +131,7 @@ def participant_edit(participant_id):
 
 
 def _participant_form(program, participant):
-    choices = _delegation_choices(program)
+    choices = delegation_choices(program)
     form = ParticipantForm(obj=participant, delegations=choices)
     if form.validate_on_submit():
         # The list of choices is already scoped, so a forged delegation id of another country fails validation.
@@ -107,7 +142,9 @@ def _participant_form(program, participant):
         ), lambda saved: _("Participant saved: %(name)s.", name=saved.full_name))
         if saved:
             return redirect(url_for("training.participants", program_id=program.id))
-    return render_template("training/participant_form.html", form=form, program=program, participant=participant)
+    link = current_link(participant) if participant is not None and participant.link_salt else None
+    return render_template("training/participant_form.html", form=form, program=program, participant=participant,
+                           link=link)
 
 
 @bp.route("/participants/<int:participant_id>/withdraw", methods=["POST"])

@@ -1,0 +1,115 @@
+"""Registration commands: import-participants, export-participants and participant-link."""
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from extensions import db
+
+from .cli import fail
+from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
+from .models import Delegation
+from .services import program_by_code
+from .services_imports import ImportNotClean, apply_batch, plan_batch, store_upload
+from .tabular import TableError
+
+
+def _program_or_fail(code):
+    program = program_by_code(code)
+    if program is None:
+        fail([f"--program: no program with code {code!r}"])
+    return program
+
+
+@click.command("import-participants")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--program", "program_code", required=True, help="Program code, e.g. CRM-CE-2021.")
+@click.option("--country", default=None, help="ISO code: every row must belong to this country's delegation.")
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@with_appcontext
+def import_participants(file, program_code, country, dry_run):
+    """Import a participant list (CSV or XLSX): all rows or none; one line per problem, with its row number."""
+    program = _program_or_fail(program_code)
+    delegation = None
+    if country:
+        delegation = db.session.scalar(select(Delegation).where(Delegation.program_id == program.id,
+                                                                Delegation.country_code == country.strip().upper()))
+        if delegation is None:
+            fail([f"--country: {country} has no delegation in {program.code}"])
+    content = file.read_bytes()
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    if len(content) > limit:
+        fail([problem_text(TABLE_PROBLEMS, "too_large", {"limit": round(limit / 1024 / 1024, 1)})])
+    batch = store_upload(program, None, file.name, content, delegation=delegation, locked=delegation is not None)
+    max_rows = current_app.config["IMPORT_MAX_ROWS"]
+    try:
+        plan = plan_batch(batch, max_rows)
+        if not plan.clean:
+            raise ImportNotClean(plan)
+        if dry_run:
+            db.session.rollback()
+            click.echo(_summary_line(plan, "would import"))
+            return
+        apply_batch(batch, None, max_rows)
+    except TableError as error:
+        fail([problem_text(TABLE_PROBLEMS, error.code, error.details)])
+    except ImportNotClean as error:
+        fail(_problem_lines(error.plan))
+    db.session.commit()
+    click.echo(_summary_line(plan, "imported"))
+
+
+def _summary_line(plan, verb):
+    return (f"{verb}: {plan.count('new')} new, {plan.count('update')} updated, "
+            f"{plan.count('duplicate')} already registered")
+
+
+def _problem_lines(plan):
+    lines = [f"missing column: {name}" for name in plan.missing_columns]
+    for row in plan.error_rows:
+        lines += [f"row {row.number}: {problem_text(IMPORT_PROBLEMS, code, params)}" for code, params in row.errors]
+    return lines or ["the file has no participant rows"]
+
+
+@click.command("export-participants")
+@click.option("--program", "program_code", required=True)
+@click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write; standard output when omitted.")
+@with_appcontext
+def export_participants(program_code, file_format, output):
+    """Export a program's participants (formula-like cells neutralized)."""
+    from .services_exports import participant_export
+
+    program = _program_or_fail(program_code)
+    content = participant_export(program, file_format, language="es")
+    if output is None:
+        sys.stdout.buffer.write(content)
+    else:
+        output.write_bytes(content)
+        click.echo(f"Wrote {output}")
+
+
+@click.command("participant-link")
+@click.argument("email")
+@click.option("--program", "program_code", required=True)
+@click.option("--reissue", is_flag=True, help="Replace the current link: the old one stops working.")
+@with_appcontext
+def participant_link(email, program_code, reissue):
+    """Print a participant's personal link (issuing one when there is none)."""
+    from .services import email_key
+    from .services_links import current_link, issue_link
+
+    program = _program_or_fail(program_code)
+    from .models import Participant
+
+    participant = db.session.scalar(select(Participant).where(Participant.program_id == program.id,
+                                                              Participant.email_key == email_key(email)))
+    if participant is None:
+        fail([f"{email}: not registered in {program.code}"])
+    link = issue_link(participant, None) if reissue or participant.link_salt is None else current_link(participant)
+    db.session.commit()
+    click.echo(link)

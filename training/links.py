@@ -1,0 +1,43 @@
+"""Personal-link tokens: derived from a secret and a per-participant salt, looked up by their hash."""
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, time, timedelta, timezone
+
+SALT_BYTES = 16
+TOKEN_BYTES = 32  # 256 bits, well over the 128 the platform promises
+
+
+def new_salt():
+    return secrets.token_hex(SALT_BYTES)
+
+
+def token_for(secret_key, salt):
+    """The URL-safe token for a salt: only someone holding SECRET_KEY can compute it."""
+    digest = hmac.new(secret_key.encode(), f"personal-link:{salt}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).decode().rstrip("=")
+
+
+def token_hash(token):
+    """What the database stores and searches: a leaked table yields no working link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_expiry(end_date, grace_days):
+    """Links work until `grace_days` after the program ends (end of that day, UTC); None means no end date set."""
+    if end_date is None:
+        return None
+    last_day = end_date + timedelta(days=grace_days)
+    return datetime.combine(last_day, time.max, tzinfo=timezone.utc)
+
+
+def is_expired(end_date, grace_days, now):
+    expiry = link_expiry(end_date, grace_days)
+    return expiry is not None and now > expiry
+
+
+def looks_like_token(text):
+    return isinstance(text, str) and 20 <= len(text) <= 64 and all(c.isalnum() or c in "-_" for c in text)
+
+

@@ -1,0 +1,116 @@
+"""Participant imports: keep the upload, plan it against the program as it is now, apply it in one transaction."""
+from sqlalchemy import func, insert, select, update
+
+from extensions import db
+
+from .countries import country_name, default_timezone
+from .importing import DelegationSlot, Existing, ImportContext, plan_import
+from .models import Delegation, ImportBatch, Participant, utcnow
+from .services import email_key, record
+from .tabular import read_table
+from .textkeys import person_search_key
+
+COMPARED_FIELDS = ("given_names", "family_names", "email", "position", "institution", "gender", "profile", "language")
+
+
+class ImportNotClean(Exception):
+    """The file (or the program since the preview) has problems: nothing was written."""
+
+    def __init__(self, plan):
+        super().__init__("import has errors")
+        self.plan = plan
+
+
+def store_upload(program, actor_id, filename, content, delegation=None, locked=False):
+    """Keep the uploaded bytes so the preview and the confirmation judge exactly the same file."""
+    batch = ImportBatch(program_id=program.id, delegation_id=delegation.id if delegation else None, locked=locked,
+                        created_by=actor_id, filename=filename[:255], content=content)
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def plan_batch(batch, max_rows, lock=False):
+    """Read the stored file and check it against the program now. Raises TableError for unreadable files."""
+    table = read_table(batch.content, batch.filename, max_rows=max_rows)
+    return plan_import(table, _context(batch, lock))
+
+
+def apply_batch(batch, actor_id, max_rows):
+    """Write every row of a clean plan, or nothing: raises ImportNotClean with the plan otherwise."""
+    claimed = db.session.execute(
+        update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == "previewed")
+        .values(status="applied", applied_at=utcnow())
+    ).rowcount
+    if not claimed:  # a double click or a second tab: the first confirmation did the work
+        db.session.refresh(batch)
+        return batch.summary
+    plan = plan_batch(batch, max_rows, lock=True)
+    if not plan.clean:
+        raise ImportNotClean(plan)
+    created = [_new_participant(batch.program_id, row.values) for row in plan.rows if row.status == "new"]
+    if created:
+        db.session.execute(insert(Participant), created)
+    for row in plan.rows:
+        if row.status == "update":
+            db.session.execute(update(Participant).where(Participant.id == row.existing_id)
+                               .values(**_changed_values(row)))
+    summary = {"created": len(created), "updated": plan.count("update"), "unchanged": plan.count("duplicate"),
+               "filename": batch.filename}
+    batch.summary = summary
+    record(actor_id, "participants.imported", batch, **summary)
+    db.session.flush()
+    return summary
+
+
+def _new_participant(program_id, values):
+    now = utcnow()
+    row = {name: values[name] for name in COMPARED_FIELDS}
+    return {**row, "program_id": program_id, "delegation_id": values["delegation_id"],
+            "email_key": email_key(values["email"]), "status": "registered", "timezone": values["timezone"],
+            "search_key": person_search_key(values["given_names"], values["family_names"],
+                                            email_key(values["email"]), values["institution"]),
+            "created_at": now, "updated_at": now}
+
+
+def _changed_values(row):
+    changed = {name: row.values[name] for name in row.changes}
+    current = db.session.get(Participant, row.existing_id)
+    merged = {name: changed.get(name, getattr(current, name)) for name in COMPARED_FIELDS}
+    changed["search_key"] = person_search_key(merged["given_names"], merged["family_names"],
+                                              email_key(merged["email"]), merged["institution"])
+    changed["updated_at"] = utcnow()
+    return changed
+
+
+def _context(batch, lock):
+    program = batch.program
+    # Every delegation is known (so a focal point's row for another country is named as such); a locked batch
+    # may only write into its own.
+    query = select(Delegation).where(Delegation.program_id == program.id).order_by(Delegation.id)
+    if lock:
+        query = query.with_for_update()  # quotas cannot move under us between the check and the insert
+    delegations = db.session.scalars(query).all()
+    active = dict(db.session.execute(
+        select(Participant.delegation_id, func.count()).where(Participant.program_id == program.id,
+                                                              Participant.status != "withdrawn")
+        .group_by(Participant.delegation_id)).all())
+    slots = [DelegationSlot(id=d.id, label=_label(d), country_code=d.country_code, organization=d.organization,
+                            places_left=d.quota - active.get(d.id, 0)) for d in delegations]
+    existing = {
+        p.email_key: Existing(id=p.id, delegation_id=p.delegation_id,
+                              values={name: getattr(p, name) for name in COMPARED_FIELDS})
+        for p in db.session.scalars(select(Participant).where(Participant.program_id == program.id))
+    }
+    timezones = {d.id: _zone(d, program) for d in delegations}
+    return ImportContext(delegations=slots, existing=existing, target_delegation_id=batch.delegation_id,
+                         locked=batch.locked, languages=tuple(program.languages or ("es", "en")),
+                         timezones=timezones)
+
+
+def _label(delegation):
+    return country_name(delegation.country_code, "es") if delegation.country_code else delegation.organization
+
+
+def _zone(delegation, program):
+    return default_timezone(delegation.country_code, program.timezone) or program.timezone

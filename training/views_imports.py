@@ -1,0 +1,105 @@
+"""Import a participant list: upload → preview of every row → confirm, all or nothing."""
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from extensions import db
+
+from . import bp
+from .access import STAFF_EDITORS, actor_id, country_scope, program_or_404, roles_required
+from .forms import ImportForm
+from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
+from .models import Delegation, ImportBatch
+from .services_imports import ImportNotClean, apply_batch, plan_batch, store_upload
+from .tabular import TableError
+from .views_participants import delegation_choices, delegation_label
+
+PREVIEW_OK_ROWS = 200  # every problem row is listed; clean rows beyond this are counted, not shown
+
+
+@bp.route("/programs/<int:program_id>/participants/import", methods=["GET", "POST"])
+@roles_required(*STAFF_EDITORS)
+def participants_import(program_id):
+    program = program_or_404(program_id)
+    choices = delegation_choices(program)
+    locked = country_scope() is not None
+    form = ImportForm(delegations=choices, locked=locked)
+    if form.validate_on_submit():
+        content = form.file.data.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
+        if len(content) > current_app.config["IMPORT_MAX_BYTES"]:
+            form.file.errors.append(_table_message(TableError("too_large", limit=_max_megabytes())))
+        else:
+            delegation = db.session.get(Delegation, form.delegation_id.data) if form.delegation_id.data else None
+            batch = store_upload(program, actor_id(), form.file.data.filename or "upload", content,
+                                 delegation=delegation, locked=locked)
+            db.session.commit()
+            return redirect(url_for("training.import_preview", batch_id=batch.id))
+    return render_template("training/import_form.html", form=form, program=program, locked=locked,
+                           max_megabytes=_max_megabytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"])
+
+
+@bp.route("/imports/<int:batch_id>")
+@roles_required(*STAFF_EDITORS)
+def import_preview(batch_id):
+    batch = _batch_or_404(batch_id)
+    try:
+        plan = plan_batch(batch, current_app.config["IMPORT_MAX_ROWS"])
+    except TableError as error:
+        return render_template("training/import_preview.html", batch=batch, plan=None,
+                               table_error=_table_message(error))
+    return _render_plan(batch, plan)
+
+
+@bp.route("/imports/<int:batch_id>/confirm", methods=["POST"])
+@roles_required(*STAFF_EDITORS)
+def import_confirm(batch_id):
+    batch = _batch_or_404(batch_id)
+    try:
+        summary = apply_batch(batch, actor_id(), current_app.config["IMPORT_MAX_ROWS"])
+    except ImportNotClean as error:
+        db.session.rollback()
+        flash(_("Nothing was imported: some rows have to be fixed (the program may have changed since the preview)."),
+              "error")
+        return _render_plan(batch, error.plan)
+    except TableError as error:
+        db.session.rollback()
+        return render_template("training/import_preview.html", batch=batch, plan=None,
+                               table_error=_table_message(error))
+    db.session.commit()
+    flash(_("Imported %(filename)s: %(created)s new, %(updated)s updated, %(unchanged)s already registered.",
+            **summary), "success")
+    return redirect(url_for("training.participants", program_id=batch.program_id))
+
+
+def _batch_or_404(batch_id):
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:
+        abort(404)
+    program_or_404(batch.program_id)
+    scope = country_scope()
+    if scope is not None and (batch.delegation is None or batch.delegation.country_code != scope):
+        abort(404)
+    if not current_user.is_admin and batch.created_by != current_user.id:
+        abort(404)
+    return batch
+
+
+def _render_plan(batch, plan):
+    language = str(get_locale() or "es")
+    labels = {d.id: delegation_label(d, language) for d in batch.program.delegations}
+    problem_rows = [row for row in plan.rows if row.errors or row.warnings]
+    shown_ok = [row for row in plan.rows if not row.errors and not row.warnings][:PREVIEW_OK_ROWS]
+    return render_template(
+        "training/import_preview.html", batch=batch, plan=plan, table_error=None, labels_by_id=labels,
+        rows=sorted(problem_rows + shown_ok, key=lambda row: row.number), hidden=len(plan.rows) - len(problem_rows)
+        - len(shown_ok), messages=lambda items: [problem_text(IMPORT_PROBLEMS, code, p) for code, p in items],
+    )
+
+
+def _table_message(error):
+    return problem_text(TABLE_PROBLEMS, error.code, error.details)
+
+
+def _max_megabytes():
+    return round(current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024, 1)

@@ -1,0 +1,81 @@
+"""The participant's way in: a personal link, a 'continue' page, then their own page without the token in the URL."""
+from functools import wraps
+
+from flask import current_app, g, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+
+from extensions import db, limiter
+
+from . import bp
+from .countries import country_name
+from .forms import ContinueForm
+from .links import looks_like_token
+from .models import Participant
+from .services_links import participant_for_token
+
+SESSION_KEY = "participant"
+
+
+def _link_limit():
+    return current_app.config["LINK_RATE_LIMIT"]
+
+
+@bp.route("/p/<token>", methods=["GET", "POST"])
+@limiter.limit(_link_limit)
+def personal_link(token):
+    participant = participant_for_token(token) if looks_like_token(token) else None
+    if participant is None:
+        # Random, revoked, expired or withdrawn: one answer for all, so a link reveals nothing.
+        return _no_store(render_template("training/link_invalid.html"), 404)
+    form = ContinueForm()
+    if form.validate_on_submit():
+        session.pop(SESSION_KEY, None)
+        session[SESSION_KEY] = {"id": participant.id, "link": participant.token_hash}
+        session["language"] = participant.language
+        return redirect(url_for("training.my_page"))
+    # A GET (or a mail scanner's prefetch) only shows this page; no session starts until the POST.
+    return _no_store(render_template("training/link_continue.html", participant=participant, form=form))
+
+
+def participant_required(view):
+    """Load the participant of this browser session, or send them to the 'link not valid' page."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        data = session.get(SESSION_KEY) or {}
+        participant = db.session.get(Participant, data.get("id") or 0)
+        # A re-issued or revoked link ends the sessions it started.
+        if participant is None or participant.token_hash != data.get("link") or participant.status == "withdrawn":
+            session.pop(SESSION_KEY, None)
+            return _no_store(render_template("training/link_invalid.html"), 403)
+        g.participant = participant
+        return _no_store(view(*args, **kwargs))
+
+    return wrapped
+
+
+@bp.route("/me")
+@participant_required
+def my_page():
+    participant = g.participant
+    delegation = participant.delegation
+    delegation_name = (country_name(delegation.country_code, session.get("language", "es"))
+                       if delegation.country_code else delegation.organization)
+    return render_template("training/my_page.html", participant=participant, program=participant.program,
+                           delegation_name=delegation_name)
+
+
+@bp.route("/me/leave", methods=["POST"])
+def leave():
+    session.pop(SESSION_KEY, None)
+    return render_template("training/left.html", message=_("You have left your page. Use your personal link to "
+                                                           "come back."))
+
+
+def _no_store(response, status=None):
+    response = current_app.make_response(response if status is None else (response, status))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
