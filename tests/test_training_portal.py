@@ -1,0 +1,139 @@
+"""Personal links: a GET shows a 'continue' page, only the POST starts a session, on a URL without the token."""
+import logging
+import re
+
+import pytest
+from sqlalchemy import select
+
+from extensions import db
+from tests.conftest import csrf_from, login, post_form
+from training.links import token_hash
+from training.models import Participant
+
+
+def link_for(app, participant_id, reissue=False):
+    with app.app_context():
+        participant = db.session.get(Participant, participant_id)
+        args = ["participant-link", participant.email, "--program", "TEST-2026"] + (["--reissue"] if reissue else [])
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    return result.output.strip()
+
+
+def path_of(link):
+    return "/" + link.split("/", 3)[3]
+
+
+def enter(client, link):
+    page = client.get(path_of(link))
+    assert page.status_code == 200
+    return client.post(path_of(link), data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+def test_link_is_long_random_stored_hashed_and_stable(app, world):
+    link = link_for(app, world["ids"]["mx1"])
+    token = link.rsplit("/", 1)[1]
+    assert link.startswith("http://127.0.0.1:5000/p/") and len(token) >= 43
+    assert link_for(app, world["ids"]["mx1"]) == link  # the current link, printed again
+    with app.app_context():
+        participant = db.session.get(Participant, world["ids"]["mx1"])
+        assert participant.token_hash == token_hash(token)
+        assert token not in (participant.link_salt or "")
+    assert link_for(app, world["ids"]["mx1"], reissue=True) != link
+
+
+def test_get_shows_continue_and_starts_no_session(app, client, world):
+    link = link_for(app, world["ids"]["mx1"])
+    page = client.get(path_of(link))
+    html = page.get_data(as_text=True)
+    assert "Continuar como José Ángel" in html
+    assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
+    assert client.get("/me").status_code == 403
+
+
+def test_post_starts_the_session_and_drops_the_token_from_the_url(app, client, world):
+    link = link_for(app, world["ids"]["mx1"])
+    response = enter(client, link)
+    assert response.status_code == 302 and response.headers["Location"] == "/me"
+    page = client.get("/me")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Hola, José Ángel." in html and "México" in html
+    assert link.rsplit("/", 1)[1] not in html
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_reissuing_or_revoking_ends_old_links_and_their_sessions(app, client, world):
+    old = link_for(app, world["ids"]["mx1"])
+    enter(client, old)
+    new = link_for(app, world["ids"]["mx1"], reissue=True)
+    assert client.get("/me").status_code == 403
+    assert client.get(path_of(old)).status_code == 404
+    assert enter(client, new).status_code == 302
+    staff = app.test_client()
+    login(staff, world["emails"]["admin"])
+    mx1 = world["ids"]["mx1"]
+    post_form(staff, f"/participants/{mx1}/link", {"action": "revoke"}, page=f"/participants/{mx1}/edit")
+    assert client.get("/me").status_code == 403
+    assert client.get(path_of(new)).status_code == 404
+
+
+@pytest.mark.parametrize("token", ["x" * 43, "short", "a" * 200, "<script>", "%00"])
+def test_random_tokens_get_the_same_not_valid_page(client, world, token):
+    response = client.get(f"/p/{token}")
+    assert response.status_code in (404, 400)
+    if response.status_code == 404:
+        assert "Este enlace no es válido" in response.get_data(as_text=True)
+
+
+def test_withdrawn_participants_and_ended_programs_lose_their_link(app, client, world):
+    link = link_for(app, world["ids"]["mx2"])
+    with app.app_context():
+        from datetime import date
+
+        participant = db.session.get(Participant, world["ids"]["mx2"])
+        participant.program.end_date = date(2020, 1, 31)
+        db.session.commit()
+    assert client.get(path_of(link)).status_code == 404
+    with app.app_context():
+        participant = db.session.get(Participant, world["ids"]["mx2"])
+        participant.program.end_date = None
+        participant.status = "withdrawn"
+        db.session.commit()
+    assert client.get(path_of(link)).status_code == 404
+
+
+def test_link_guessing_is_rate_limited(client, world):
+    statuses = [client.get(f"/p/{'z' * 40}{i:03d}").status_code for i in range(21)]
+    assert statuses[:20] == [404] * 20 and statuses[20] == 429
+
+
+def test_tokens_never_reach_the_access_log(app, world, caplog):
+    from app import RedactPersonalLinks
+
+    link = link_for(app, world["ids"]["mx1"])
+    token = link.rsplit("/", 1)[1]
+    record = logging.LogRecord("werkzeug", logging.INFO, "", 0, '%s - - "%s" %s', ("127.0.0.1",
+                               f"GET /p/{token} HTTP/1.1", "200"), None)
+    RedactPersonalLinks().filter(record)
+    assert token not in record.getMessage() and "/p/[redacted]" in record.getMessage()
+    assert any(isinstance(f, RedactPersonalLinks) for f in logging.getLogger("werkzeug").filters)
+
+
+def test_staff_see_and_reissue_the_link_on_the_person(app, client, world):
+    login(client, world["emails"]["focal_mx"])
+    mx1 = world["ids"]["mx1"]
+    assert "aún no tiene enlace personal" in client.get(f"/participants/{mx1}/edit").get_data(as_text=True)
+    post_form(client, f"/participants/{mx1}/link", {"action": "issue"}, page=f"/participants/{mx1}/edit")
+    html = client.get(f"/participants/{mx1}/edit").get_data(as_text=True)
+    shown = re.search(r'value="(http://127\.0\.0\.1:5000/p/[A-Za-z0-9_-]+)"', html).group(1)
+    assert shown == link_for(app, mx1)
+
+
+def test_hostile_names_are_escaped_on_participant_pages(app, client, world):
+    with app.app_context():
+        participant = db.session.scalar(select(Participant).where(Participant.id == world["ids"]["gt1"]))
+        participant.given_names = '<img src=x onerror=alert(1)>'
+        db.session.commit()
+    link = link_for(app, world["ids"]["gt1"])
+    html = client.get(path_of(link)).get_data(as_text=True)
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
