@@ -29,6 +29,12 @@ MATRIX = [
     ("/imports/{batch}", "GET", EDITORS_MX),
     ("/imports/{batch}/confirm", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
     ("/participants/{mx1}/link", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
+    ("/delegations/{gt}/submit", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": MISSING, "focal_gt": 302}),
+    ("/delegations/{gt}/confirm", "POST", {**ADMIN_ONLY, "admin": 302}),
+    ("/programs/{program}/messages", "GET", ADMIN_ONLY),
+    ("/programs/{program}/messages/export.csv", "GET", ADMIN_ONLY),
+    ("/programs/{program}/messages/template", "GET", ADMIN_ONLY),
+    ("/programs/{program}/invitations", "POST", {**ADMIN_ONLY, "admin": 302}),
     ("/users", "GET", ADMIN_ONLY),
     ("/users/new", "GET", ADMIN_ONLY),
     ("/users/{organizer}/edit", "GET", ADMIN_ONLY),
@@ -68,6 +74,7 @@ def test_every_route_is_in_the_matrix(app):
     covered = {template for template, _method, _expected in MATRIX}
     normalized = {
         rule.rule.replace("<int:program_id>", "{program}").replace("<int:participant_id>", "{mx1}")
+        .replace("<int:delegation_id>/submit", "{gt}/submit").replace("<int:delegation_id>/confirm", "{gt}/confirm")
         .replace("<int:delegation_id>", "{mx}").replace("<int:user_id>", "{organizer}")
         .replace("<int:batch_id>", "{batch}").replace("<any(csv, xlsx):file_format>", "csv")
         for rule in app.url_map.iter_rules()

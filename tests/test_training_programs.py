@@ -107,3 +107,18 @@ def test_dashboard_shows_registered_against_quota_and_what_is_missing(client, wo
     assert "2 / 3" in html and "1 / 2" in html
     assert "1 lugar por llenar" in html and "Sin contacto del punto focal" in html
     assert "5 registradas de 8 lugares" in html
+
+
+def test_focal_point_marks_the_list_sent_and_the_secretariat_confirms(app, client, world):
+    login(client, world["emails"]["focal_gt"])
+    dashboard = f"/programs/{world['ids']['program']}"
+    assert post_form(client, f"/delegations/{world['ids']['mx']}/submit", {}, page=dashboard).status_code == 404
+    assert post_form(client, f"/delegations/{world['ids']['gt']}/submit", {}, page=dashboard).status_code == 302
+    assert post_form(client, f"/delegations/{world['ids']['gt']}/confirm", {}, page=dashboard).status_code == 403
+    with app.app_context():
+        assert db.session.get(Delegation, world["ids"]["gt"]).status == "list_received"
+    login(client, world["emails"]["admin"])
+    assert "Confirmar la lista" in client.get(dashboard).get_data(as_text=True)
+    post_form(client, f"/delegations/{world['ids']['gt']}/confirm", {}, page=dashboard)
+    with app.app_context():
+        assert db.session.get(Delegation, world["ids"]["gt"]).status == "confirmed"

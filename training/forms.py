@@ -31,6 +31,7 @@ from .labels import (
     ROLE_LABELS,
     choices,
 )
+from .messages import unknown_placeholders
 from .models import DEFAULT_QUOTA
 from .timezones import timezone_names
 
@@ -212,3 +213,39 @@ class ImportForm(FlaskForm):
 
 class ContinueForm(FlaskForm):
     """The personal link's one button: only this POST starts the participant's session."""
+
+
+class TemplateForm(FlaskForm):
+    subject_es = StringField(_l("Subject in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    body_es = TextAreaField(_l("Message in Spanish"), validators=[DataRequired(), Length(max=10000)])
+    subject_en = StringField(_l("Subject in English"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    body_en = TextAreaField(_l("Message in English"), validators=[DataRequired(), Length(max=10000)])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for name in ("subject_es", "body_es", "subject_en", "body_en"):
+            unknown = unknown_placeholders(self[name].data or "")
+            if unknown:
+                self[name].errors.append(_l("Unknown placeholder: %(names)s.", names=", ".join(
+                    "{" + word + "}" for word in unknown)))
+                valid = False
+        return valid
+
+
+class InvitationForm(FlaskForm):
+    audience = SelectField(_l("Send to"), choices=[
+        ("not_invited", _l("Everyone not invited yet")),
+        ("all", _l("Everyone registered")),
+        ("delegation", _l("One delegation")),
+        ("selected", _l("The people selected in the list")),
+    ], default="not_invited")
+    delegation_id = SelectField(_l("Delegation"), coerce=optional_int)
+    participant_ids = SelectMultipleField(coerce=int, validate_choice=False)
+
+    def __init__(self, *args, delegations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.delegation_id.choices = [("", "—")] + list(delegations)
+
+    def validate_delegation_id(self, field):
+        if self.audience.data == "delegation" and not field.data:
+            raise ValidationError(_l("Choose the delegation."))

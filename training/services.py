@@ -93,6 +93,20 @@ def update_delegation(delegation, actor_id, *, quota, status, focal_point_name, 
     record(actor_id, "delegation.updated", delegation, quota=quota, status=status)
 
 
+def mark_list_submitted(delegation, actor_id):
+    """The focal point says the list is complete: the secretariat has it to review."""
+    if delegation.status == "invited":
+        delegation.status = "list_received"
+        db.session.flush()
+        record(actor_id, "delegation.list_submitted", delegation)
+
+
+def confirm_list(delegation, actor_id):
+    delegation.status = "confirmed"
+    db.session.flush()
+    record(actor_id, "delegation.confirmed", delegation)
+
+
 def _set_contacts(delegation, name, email, phone):
     delegation.focal_point_name = (name or "").strip()
     delegation.focal_point_email = (email or "").strip()

@@ -1,14 +1,24 @@
 """Programs, their dashboard of delegations, and delegations' quotas and contacts."""
-from flask import redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
+
+from extensions import db
 
 from . import bp
 from .access import actor_id, country_scope, delegation_or_404, program_or_404, roles_required, visible_programs
 from .countries import country_name
 from .forms import DelegationEditForm, DelegationForm, ProgramForm
-from .services import LOCALIZED_PROGRAM_FIELDS, add_delegation, delegation_summaries, save_program, update_delegation
+from .services import (
+    LOCALIZED_PROGRAM_FIELDS,
+    add_delegation,
+    confirm_list,
+    delegation_summaries,
+    mark_list_submitted,
+    save_program,
+    update_delegation,
+)
 from .views_common import commit_or_show_error
 
 
@@ -96,3 +106,23 @@ def delegation_edit(delegation_id):
 
 def _contacts(form):
     return {name: form[name].data for name in ("focal_point_name", "focal_point_email", "focal_point_phone")}
+
+
+@bp.route("/delegations/<int:delegation_id>/submit", methods=["POST"])
+@roles_required("admin", "focal_point")
+def delegation_submit(delegation_id):
+    delegation = delegation_or_404(delegation_id)
+    mark_list_submitted(delegation, actor_id())
+    db.session.commit()
+    flash(_("The list was marked as sent to the secretariat."), "success")
+    return redirect(url_for("training.program_dashboard", program_id=delegation.program_id))
+
+
+@bp.route("/delegations/<int:delegation_id>/confirm", methods=["POST"])
+@roles_required("admin")
+def delegation_confirm(delegation_id):
+    delegation = delegation_or_404(delegation_id)
+    confirm_list(delegation, actor_id())
+    db.session.commit()
+    flash(_("The delegation's list is confirmed."), "success")
+    return redirect(url_for("training.program_dashboard", program_id=delegation.program_id))

@@ -1,0 +1,42 @@
+"""Message templates with {placeholders}: the default invitation texts and their rendering (pure)."""
+import re
+
+PLACEHOLDERS = ("first_name", "full_name", "program", "delegation", "link", "end_date")
+_PATTERN = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+
+DEFAULT_INVITATION = {
+    "es": (
+        "Invitación: {program}",
+        "Estimada/o {first_name}:\n\n"
+        "Le damos la bienvenida al programa «{program}» como integrante de la delegación de {delegation}.\n\n"
+        "Este es su enlace personal. Con él verá la agenda en su zona horaria, responderá los cuestionarios "
+        "y descargará su certificado:\n\n{link}\n\n"
+        "El enlace es solo para usted; no lo reenvíe. Funciona hasta el cierre del programa.\n\n"
+        "Saludos cordiales,\nSecretaría Ejecutiva",
+    ),
+    "en": (
+        "Invitation: {program}",
+        "Dear {first_name},\n\n"
+        "Welcome to the program “{program}” as a member of the delegation of {delegation}.\n\n"
+        "This is your personal link. With it you will see the agenda in your time zone, answer the questionnaires "
+        "and download your certificate:\n\n{link}\n\n"
+        "The link is for you only; please do not forward it. It works until the program closes.\n\n"
+        "Kind regards,\nExecutive Secretariat",
+    ),
+}
+
+
+def default_template(kind, language):
+    """(subject, body) of the built-in text, in `language` or else Spanish."""
+    texts = {"invitation": DEFAULT_INVITATION}[kind]
+    return texts.get(language, texts["es"])
+
+
+def render(text, values):
+    """Replace the known {placeholders}; anything else in braces is left as typed."""
+    return _PATTERN.sub(lambda match: str(values.get(match.group(1), "")), text)
+
+
+def unknown_placeholders(text):
+    """Braced words that are not placeholders, so an editor hears about a typo like {frist_name}."""
+    return sorted({word for word in re.findall(r"\{([A-Za-z_]+)\}", text) if word not in PLACEHOLDERS})

@@ -1,0 +1,103 @@
+"""The secretariat's invitations: edit the es/en texts, send to a chosen audience, read the outbox and history."""
+import io
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy import exists, select
+
+from extensions import db
+
+from . import bp
+from .access import actor_id, program_or_404, roles_required
+from .exporting import csv_bytes
+from .forms import InvitationForm, TemplateForm
+from .messages import PLACEHOLDERS
+from .models import OutboundMessage, Participant
+from .services_messages import deliver, queue_invitations, save_template, template_for
+from .views_common import commit_or_show_error
+from .views_participants import delegation_choices
+
+LANGUAGES = ("es", "en")
+
+
+@bp.route("/programs/<int:program_id>/messages")
+@roles_required("admin")
+def messages(program_id):
+    program = program_or_404(program_id)
+    status = request.args.get("status", "")
+    query = select(OutboundMessage).where(OutboundMessage.program_id == program.id)
+    if status in ("sent", "outbox", "failed", "queued"):
+        query = query.where(OutboundMessage.status == status)
+    rows = db.session.scalars(query.order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
+                              .limit(500)).all()
+    return render_template("training/messages.html", program=program, messages=rows, status=status,
+                           form=InvitationForm(delegations=delegation_choices(program)))
+
+
+@bp.route("/programs/<int:program_id>/messages/export.csv")
+@roles_required("admin")
+def messages_export(program_id):
+    program = program_or_404(program_id)
+    rows = db.session.scalars(select(OutboundMessage).where(OutboundMessage.program_id == program.id)
+                              .order_by(OutboundMessage.id)).all()
+    content = csv_bytes([_("Date"), _("To"), _("Subject"), _("Status"), _("Message"), _("Error")],
+                        [[m.created_at.isoformat(timespec="seconds"), m.to_address, m.subject, m.status, m.body,
+                          m.error] for m in rows])
+    return send_file(io.BytesIO(content), mimetype="text/csv; charset=utf-8", as_attachment=True,
+                     download_name=f"{program.code}-messages.csv")
+
+
+@bp.route("/programs/<int:program_id>/messages/template", methods=["GET", "POST"])
+@roles_required("admin")
+def invitation_template(program_id):
+    program = program_or_404(program_id)
+    form = TemplateForm()
+    if not form.is_submitted():
+        for language in LANGUAGES:
+            form[f"subject_{language}"].data, form[f"body_{language}"].data = template_for(
+                program, "invitation", language)
+    if form.validate_on_submit():
+        saved, _result = commit_or_show_error(form, lambda: [
+            save_template(program, actor_id(), "invitation", language, form[f"subject_{language}"].data,
+                          form[f"body_{language}"].data) for language in LANGUAGES
+        ], _("Invitation texts saved."))
+        if saved:
+            return redirect(url_for("training.messages", program_id=program.id))
+    return render_template("training/invitation_template.html", program=program, form=form,
+                           placeholders=PLACEHOLDERS)
+
+
+@bp.route("/programs/<int:program_id>/invitations", methods=["POST"])
+@roles_required("admin")
+def send_invitations(program_id):
+    program = program_or_404(program_id)
+    form = InvitationForm(delegations=delegation_choices(program))
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for("training.messages", program_id=program.id))
+    people = db.session.scalars(_audience(program, form)).all()
+    if not people:
+        flash(_("Nobody matches that choice: no invitation was sent."), "info")
+        return redirect(url_for("training.messages", program_id=program.id))
+    ids = queue_invitations(program, people, actor_id())
+    db.session.commit()  # recorded before any mail leaves, so a crash mid-send leaves a trace
+    counts = deliver(ids)
+    flash(_("Invitations: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts),
+          "error" if counts["failed"] else "success")
+    return redirect(url_for("training.messages", program_id=program.id))
+
+
+def _audience(program, form):
+    query = select(Participant).where(Participant.program_id == program.id, Participant.status != "withdrawn")
+    if form.audience.data == "delegation":
+        query = query.where(Participant.delegation_id == form.delegation_id.data)
+    elif form.audience.data == "selected":
+        query = query.where(Participant.id.in_(form.participant_ids.data or [-1]))
+    elif form.audience.data == "not_invited":
+        invited = exists().where(OutboundMessage.participant_id == Participant.id,
+                                 OutboundMessage.kind == "invitation", OutboundMessage.status.in_(("sent", "outbox")))
+        query = query.where(~invited)
+    return query.order_by(Participant.search_key)
+
