@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint test-sqlite test-postgresql install translations translations-update
+.PHONY: run test bench lint test-sqlite test-postgresql install translations translations-update
 
 # Re-installs whenever pyproject.toml changes (the stamp carries its checksum).
 $(STAMP): pyproject.toml
@@ -43,6 +43,10 @@ test-sqlite: install
 
 test-postgresql: install
 	CAPACITA_TEST_DB=postgresql $(BIN)/python -m pytest
+
+# Figures quoted in README's Performance section (not part of the test suite).
+bench: install
+	$(BIN)/python benchmarks/import_participants.py
 
 # After changing user-facing text: refresh the catalogs, then translate what is new in translations/*/messages.po.
 translations-update: $(STAMP)

@@ -5,7 +5,7 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Flask, abort, has_request_context, render_template, request, session
+from flask import Flask, abort, g, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -212,6 +212,9 @@ def _select_locale():
     chosen = session.get("language")
     if chosen in LANGUAGES:
         return chosen
+    participant_language = getattr(g, "participant_language", None)  # set by the participant's pages
+    if participant_language in LANGUAGES:
+        return participant_language
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     return request.accept_languages.best_match(LANGUAGES) or "es"

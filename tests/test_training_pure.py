@@ -1,6 +1,8 @@
 """Pure helpers of the training blueprint, tested without an app: countries, zones, localized text, demo data."""
+from datetime import date
+
 from training.countries import country_choices, country_name, country_timezones, default_timezone, normalize_code
-from training.demo_data import MEMBER_COUNTRIES, ascii_slug, delegation_people
+from training.demo_data import MEMBER_COUNTRIES, ascii_slug, delegation_people, demo_dates
 from training.localized import compact, pick
 from training.timezones import is_timezone, timezone_names
 
@@ -59,3 +61,9 @@ def test_demo_people_are_stable_unique_and_accented():
     assert any(ch in "áéíóúñÁÉÍÓÚÑ" for p in first for ch in p.given_names + p.family_names)
     assert {p.language for p in delegation_people("CA")} == {"en"}
     assert ascii_slug("José Ángel") == "jose.angel"
+
+
+def test_demo_dates_keep_the_concept_notes_weekdays_and_recent_past():
+    start, end = demo_dates(date(2026, 11, 22))
+    assert start.weekday() == 1 and (end - start).days == 10  # Tuesday, like 26 October 2021
+    assert date(2026, 10, 18) <= start <= date(2026, 10, 25) and end < date(2026, 11, 22)

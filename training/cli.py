@@ -127,8 +127,8 @@ def demo(if_empty):
 def _load_demo_program():
     spec = demo_data.PROGRAM
     texts = {field: spec[field] for field in ("title", "description", "general_objective", "specific_objectives")}
-    program = save_program(None, None, code=spec["code"], start_date=date.fromisoformat(spec["start_date"]),
-                           end_date=date.fromisoformat(spec["end_date"]), timezone=spec["timezone"],
+    start, end = demo_data.demo_dates(date.today())
+    program = save_program(None, None, code=spec["code"], start_date=start, end_date=end, timezone=spec["timezone"],
                            languages=spec["languages"], **texts)
     statuses = ("confirmed", "confirmed", "list_received", "invited")
     for index, country in enumerate(demo_data.MEMBER_COUNTRIES):

@@ -2,6 +2,7 @@
 import random
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 
 PROGRAM = {
     "code": "CRM-CE-2021",
@@ -38,11 +39,17 @@ PROGRAM = {
               "Analyse the benefits of better labour-inclusion practices for migrant workers, with emphasis on decent "
               "work, ethical recruitment and corporate responsibility.",
     },
-    "start_date": "2021-10-26",
-    "end_date": "2021-11-05",
     "timezone": "America/Mexico_City",
     "languages": ["es", "en"],
 }
+
+def demo_dates(today):
+    """(start, end) of the demo: the concept note's shape (sessions Tuesday to Friday, courses due a week later),
+    placed four weeks back so the demo has a finished program whose personal links still work."""
+    start = today - timedelta(days=28)
+    start -= timedelta(days=(start.weekday() - 1) % 7)  # back to a Tuesday, as on 26 October 2021
+    return start, start + timedelta(days=10)
+
 
 # The Regional Conference on Migration's member countries, as listed in the concept note.
 MEMBER_COUNTRIES = ("BZ", "CA", "CR", "SV", "US", "GT", "HN", "MX", "NI", "PA", "DO")

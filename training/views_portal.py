@@ -27,6 +27,7 @@ def personal_link(token):
     if participant is None:
         # Random, revoked, expired or withdrawn: one answer for all, so a link reveals nothing.
         return _no_store(render_template("training/link_invalid.html"), 404)
+    g.participant_language = participant.language
     form = ContinueForm()
     if form.validate_on_submit():
         session.pop(SESSION_KEY, None)
@@ -49,6 +50,7 @@ def participant_required(view):
             session.pop(SESSION_KEY, None)
             return _no_store(render_template("training/link_invalid.html"), 403)
         g.participant = participant
+        g.participant_language = participant.language
         return _no_store(view(*args, **kwargs))
 
     return wrapped
