@@ -3,7 +3,7 @@ import io
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from extensions import db
 
@@ -18,6 +18,7 @@ from .views_common import commit_or_show_error
 from .views_participants import delegation_choices
 
 LANGUAGES = ("es", "en")
+PAGE_SIZE = 50
 
 
 @bp.route("/programs/<int:program_id>/messages")
@@ -25,13 +26,18 @@ LANGUAGES = ("es", "en")
 def messages(program_id):
     program = program_or_404(program_id)
     status = request.args.get("status", "")
+    if status not in ("sent", "outbox", "failed", "queued"):
+        status = ""
     query = select(OutboundMessage).where(OutboundMessage.program_id == program.id)
-    if status in ("sent", "outbox", "failed", "queued"):
+    if status:
         query = query.where(OutboundMessage.status == status)
+    total = db.session.scalar(query.with_only_columns(func.count(OutboundMessage.id)))
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
     rows = db.session.scalars(query.order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
-                              .limit(500)).all()
-    return render_template("training/messages.html", program=program, messages=rows, status=status,
-                           form=InvitationForm(delegations=delegation_choices(program)))
+                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("training/messages.html", program=program, messages=rows, status=status, total=total,
+                           page=page, pages=pages, form=InvitationForm(delegations=delegation_choices(program)))
 
 
 @bp.route("/programs/<int:program_id>/messages/export.csv")
