@@ -69,6 +69,8 @@ def _configure(app, overrides):
         BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
+        # A sliding window: ten attempts are ten attempts, even when they straddle a minute boundary.
+        RATELIMIT_STRATEGY="moving-window",
         LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour"),
         MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),
         MAIL_PORT=int(os.environ.get("MAIL_PORT", "587")),
