@@ -78,6 +78,7 @@ def _configure(app, overrides):
         MAIL_PASSWORD=os.environ.get("MAIL_PASSWORD", ""),
         MAIL_USE_TLS=os.environ.get("MAIL_USE_TLS", "1") == "1",
         MAIL_DEFAULT_SENDER=os.environ.get("MAIL_DEFAULT_SENDER", ""),
+        MAIL_BATCH_SIZE=int(os.environ.get("MAIL_BATCH_SIZE", "200")),  # per web request; the CLI sends all
         SECRET_KEY=os.environ.get("SECRET_KEY", ""),
         # How many reverse proxies (nginx, a load balancer) stand in front: their X-Forwarded-For is trusted,
         # so rate limits count the real client and not the proxy.
@@ -93,6 +94,8 @@ def _configure(app, overrides):
     app.config.update(overrides)
     if app.config["CAPACITA_ENV"] not in ENVIRONMENTS:
         raise RuntimeError(f"CAPACITA_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
+    if app.config["CAPACITA_ENV"] == "production" and "PUBLIC_URL" not in os.environ and "PUBLIC_URL" not in overrides:
+        raise RuntimeError("PUBLIC_URL must be set in production: personal links in e-mails are built on it.")
     if not app.config["SECRET_KEY"] and app.config["CAPACITA_ENV"] == "development":
         app.config["SECRET_KEY"] = _development_secret(app)
     _refuse_weak_secret(app)

@@ -36,14 +36,24 @@ def test_logged_in_pages_are_not_cached(client, world):
 @pytest.mark.parametrize("secret", ["", "dev", "short-secret"])
 def test_production_refuses_to_start_without_a_strong_secret(monkeypatch, tmp_path, secret):
     monkeypatch.setenv("CAPACITA_ENV", "production")
+    monkeypatch.setenv("PUBLIC_URL", "https://capacita.example.org")
     monkeypatch.setenv("SECRET_KEY", secret)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app()
 
 
+def test_production_needs_its_public_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("CAPACITA_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+        create_app()
+
+
 def test_production_starts_with_a_strong_secret_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("CAPACITA_ENV", "production")
+    monkeypatch.setenv("PUBLIC_URL", "https://capacita.example.org")
     monkeypatch.setenv("SECRET_KEY", "x" * 8 + "a-long-random-value-from-the-environment")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
     app = create_app()

@@ -35,6 +35,7 @@ MATRIX = [
     ("/programs/{program}/messages/export.csv", "GET", ADMIN_ONLY),
     ("/programs/{program}/messages/template", "GET", ADMIN_ONLY),
     ("/programs/{program}/invitations", "POST", {**ADMIN_ONLY, "admin": 302}),
+    ("/programs/{program}/messages/deliver", "POST", {**ADMIN_ONLY, "admin": 302}),
     ("/users", "GET", ADMIN_ONLY),
     ("/users/new", "GET", ADMIN_ONLY),
     ("/users/{organizer}/edit", "GET", ADMIN_ONLY),

@@ -25,6 +25,11 @@ def test_csv_has_a_bom_and_quotes_commas():
     assert rows == [["Nombre", "Institución"], ["Núñez", "STPS, SNE"], ["'=cmd|' /C calc'!A0", "x"]]
 
 
+def test_control_characters_cannot_break_an_xlsx_export():
+    data = xlsx_bytes(["Nombre"], [["Ana\x07Bell\x00"]])
+    assert openpyxl.load_workbook(io.BytesIO(data)).active["A2"].value == "AnaBell"
+
+
 def test_xlsx_cells_are_text_and_never_formulas():
     data = xlsx_bytes(["Nombre"], [["=HYPERLINK(\"http://evil\",\"x\")"], ["Zúñiga"]])
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active

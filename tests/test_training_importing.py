@@ -109,7 +109,35 @@ def test_row_limit():
     data = csv_bytes([ROWS[0]] + [ROWS[1]] * 30)
     with pytest.raises(TableError) as error:
         read_table(data, max_rows=20)
-    assert error.value.details == {"rows": 30, "limit": 20}
+    assert error.value.details == {"limit": 20}
+
+
+def test_hostile_shapes_are_bounded_and_clean():
+    # Thousands of blank lines before the header: found quickly, and split on the right delimiter.
+    table = read_table(b"\n" * 5000 + csv_bytes(ROWS))
+    assert table.delimiter == ";" and table.rows[0][0] == 5002
+    # Millions of one-character lines stop at the limit instead of filling memory.
+    with pytest.raises(TableError) as error:
+        read_table(b"a;b\n" + b"x;y\n" * 2_000_000, max_rows=20_000)
+    assert error.value.code == "too_many_rows"
+    # A cell larger than the CSV module allows is a clear error, not a crash.
+    with pytest.raises(TableError) as error:
+        read_table(b'a;b\n"' + b"x" * 200_000 + b'";y\n')
+    assert error.value.code == "malformed_csv"
+    # Control characters (NUL included, anywhere in the file) never reach a cell.
+    late_nul = csv_bytes(ROWS) + b"Ana\x00;Bell\x07;x;y;ana@x.org;MX\r\n"
+    assert read_table(b"a;b\n" + b"z;z\n" * 2000 + late_nul).rows[-1][1][:2] == ["Ana", "Bell"]
+
+
+def test_an_xlsx_with_one_far_away_cell_stays_bounded():
+    workbook = openpyxl.Workbook()
+    workbook.active.append(ROWS[0])
+    workbook.active.cell(row=300_000, column=2000, value="x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(TableError) as error:
+        read_table(buffer.getvalue(), max_rows=20_000)
+    assert error.value.code == "too_many_rows"
 
 
 def test_delimiter_sniffing_prefers_the_consistent_split():

@@ -52,9 +52,14 @@ def test_a_clean_cp1252_list_is_previewed_then_imported(app, client, world):
         assert (ana.given_names, ana.institution, ana.timezone) == ("Ana Lucía", "STPS", "America/Mexico_City")
         oscar = db.session.scalar(select(Participant).where(Participant.email_key == "oscar.cojti@example.gt"))
         assert (oscar.family_names, oscar.position) == ("Cojtí Xoc", "Inspector")
-    # A second confirmation (double click, second tab) changes nothing.
+    # A second confirmation (double click, second tab) does not import again.
     assert confirm(client, response.headers["Location"]).status_code in (200, 302)
     assert count(app) == 6
+    with app.app_context():
+        from training.models import AuditEvent
+
+        imports = select(func.count()).where(AuditEvent.action == "participants.imported")
+        assert db.session.scalar(imports) == 1
 
 
 def test_a_list_with_errors_names_every_bad_row_and_imports_nothing(app, client, world):
@@ -156,3 +161,40 @@ def test_cli_import_refuses_what_is_not_a_table(app, world, tmp_path):
     path.write_bytes(b"PK\x03\x04garbage")
     result = app.test_cli_runner().invoke(args=["import-participants", str(path), "--program", "TEST-2026"])
     assert result.exit_code == 1 and "dañado" in result.stderr
+
+
+def test_a_crash_in_the_middle_of_an_import_leaves_nothing(app, client, world, monkeypatch):
+    import training.services_imports as service
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    login(client, world["emails"]["admin"])
+    content = csv_bytes([HEADER, ["Luz", "Ríos", "", "", "luz3@example.mx", "México", "F"],
+                         ["Rosa", "Xol", "", "", "rosa3@example.gt", "Guatemala", "F"]])
+    response = upload(client, world["ids"]["program"], content)
+    monkeypatch.setattr(service, "record", crash)  # fails after the rows were inserted
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        result = confirm(client, response.headers["Location"])
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+    assert result.status_code == 500
+    assert count(app) == 5
+    monkeypatch.undo()
+    assert confirm(client, response.headers["Location"]).status_code == 302  # the batch can still be confirmed
+    assert count(app) == 7
+
+
+def test_a_focal_points_change_sends_a_confirmed_list_back_for_review(app, client, world):
+    from training.models import Delegation
+
+    with app.app_context():
+        db.session.get(Delegation, world["ids"]["gt"]).status = "confirmed"
+        db.session.commit()
+    login(client, world["emails"]["focal_gt"])
+    content = csv_bytes([HEADER, ["Rosa", "Xol", "", "", "rosa4@example.gt", "", "F"]])
+    response = upload(client, world["ids"]["program"], content, delegation=str(world["ids"]["gt"]))
+    confirm(client, response.headers["Location"])
+    with app.app_context():
+        assert db.session.get(Delegation, world["ids"]["gt"]).status == "list_received"

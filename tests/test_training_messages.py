@@ -15,8 +15,12 @@ from training.models import OutboundMessage
 class Inbox:
     def __init__(self):
         self.messages = []
+        self.database_free = []  # for each message: could another writer get in while it was being sent?
+        self.probe = None
 
     async def handle_DATA(self, server, session, envelope):
+        if self.probe:
+            self.database_free.append(self.probe())
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((envelope.rcpt_tos, parsed))
         return "250 OK"
@@ -30,6 +34,7 @@ def smtp_server(app):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     inbox = Inbox()
+    inbox.probe = lambda: database_is_free(app)
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
@@ -37,6 +42,31 @@ def smtp_server(app):
     yield inbox
     controller.stop()
     app.config.update(MAIL_SERVER="", MAIL_PORT=587, MAIL_USE_TLS=True, MAIL_DEFAULT_SENDER="")
+
+
+def database_is_free(app):
+    """True when no transaction of the app holds the database (SQLite's write lock; PostgreSQL's idle txns)."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        connection = sqlite3.connect(url.split("///", 1)[1], timeout=0, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            connection.close()
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        idle = connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                       "AND state = 'idle in transaction'")).scalar()
+    engine.dispose()
+    return idle == 0
 
 
 def send(client, program_id, **data):
@@ -64,13 +94,23 @@ def test_invitations_arrive_by_smtp_in_each_language_with_a_working_link(app, cl
     assert spanish["Subject"] == "Invitación: Programa de prueba"
     assert "Estimada/o Ixchel" in spanish.get_content() and "delegación de Guatemala" in spanish.get_content()
     assert english["Subject"] == "Invitation: Test program" and "Dear Óscar" in english.get_content()
+    assert smtp_server.database_free == [True, True]  # no transaction held while the mail server talked
     link = next(line for line in spanish.get_content().splitlines() if "/p/" in line).strip()
     participant = app.test_client()
-    page = participant.get("/" + link.split("/", 3)[3])
+    path = "/" + link.split("/", 3)[3]
+    page = participant.get(path)
     assert "Continuar como Ixchel" in page.get_data(as_text=True)
+    entered = participant.post(path, data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert entered.headers["Location"] == "/me"
+    assert "Hola, Ixchel." in participant.get("/me").get_data(as_text=True)
     with app.app_context():
         statuses = db.session.scalars(select(OutboundMessage.status)).all()
         assert statuses == ["sent", "sent"]
+        # The database keeps no working link: only the placeholder, filled in as the message leaves.
+        bodies = db.session.scalars(select(OutboundMessage.body)).all()
+        assert all("{link}" in body and "/p/" not in body for body in bodies)
+    html = client.get(f"/programs/{world['ids']['program']}/messages").get_data(as_text=True)
+    assert link not in html and "[…/p/•••]" in html
 
 
 def test_without_a_mail_server_messages_wait_in_the_outbox(app, client, world):
@@ -133,3 +173,33 @@ def test_edited_templates_are_used_and_hostile_names_stay_text(app, client, worl
     assert message["Subject"] == "Bienvenida <b>José</b>"
     html = client.get(f"/programs/{program}/messages").get_data(as_text=True)
     assert "&lt;b&gt;José&lt;/b&gt;" in html and "<b>José</b>" not in html
+
+
+def test_large_sends_go_in_batches_and_resume(app, client, world):
+    app.config["MAIL_BATCH_SIZE"] = 2
+    try:
+        login(client, world["emails"]["admin"])
+        program = world["ids"]["program"]
+        first = send(client, program, audience="all")
+        page = client.get(first.headers["Location"]).get_data(as_text=True)
+        assert "3 mensajes siguen en cola" in page
+        again = send(client, program, audience="not_invited")  # queued people count as invited: no duplicates
+        assert "no se envió ninguna invitación" in client.get(again.headers["Location"]).get_data(as_text=True)
+        post_form(client, f"/programs/{program}/messages/deliver", {}, page=f"/programs/{program}/messages")
+        result = app.test_cli_runner().invoke(args=["send-messages", "--program", "TEST-2026"])
+        assert result.exit_code == 0 and "outbox: 1" in result.output
+    finally:
+        app.config["MAIL_BATCH_SIZE"] = 200
+    with app.app_context():
+        statuses = db.session.scalars(select(OutboundMessage.status)).all()
+        assert sorted(statuses) == ["outbox"] * 5
+
+
+def test_outbox_messages_show_the_current_link_to_the_secretariat(app, client, world):
+    login(client, world["emails"]["admin"])
+    program = world["ids"]["program"]
+    send(client, program, audience="selected", participant_ids=str(world["ids"]["mx1"]))
+    link = app.test_cli_runner().invoke(args=["participant-link", "jose.nunez@example.mx", "--program",
+                                              "TEST-2026"]).output.strip()
+    assert link in client.get(f"/programs/{program}/messages").get_data(as_text=True)
+    assert link in client.get(f"/programs/{program}/messages/export.csv").get_data().decode("utf-8-sig")

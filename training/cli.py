@@ -34,9 +34,10 @@ def fail(problems):
 
 
 def register_cli(app):
-    from .cli_registration import export_participants, import_participants, participant_link
+    from .cli_registration import export_participants, import_participants, participant_link, send_messages
 
-    for command in (create_admin, create_program, demo, import_participants, export_participants, participant_link):
+    for command in (create_admin, create_program, demo, import_participants, export_participants, participant_link,
+                    send_messages):
         app.cli.add_command(command)
 
 

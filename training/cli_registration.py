@@ -93,6 +93,20 @@ def export_participants(program_code, file_format, output):
         click.echo(f"Wrote {output}")
 
 
+@click.command("send-messages")
+@click.option("--program", "program_code", required=True)
+@with_appcontext
+def send_messages(program_code):
+    """Send every queued message of a program (what the web sends in batches); safe to run again."""
+    from .services_messages import deliver, queued_ids
+
+    program = _program_or_fail(program_code)
+    counts = deliver(queued_ids(program))
+    click.echo(f"sent: {counts['sent']}, outbox: {counts['outbox']}, failed: {counts['failed']}")
+    if counts["failed"]:
+        sys.exit(1)
+
+
 @click.command("participant-link")
 @click.argument("email")
 @click.option("--program", "program_code", required=True)

@@ -22,6 +22,7 @@ def csv_bytes(headers, rows):
 def xlsx_bytes(headers, rows, sheet_title="Data"):
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
@@ -29,7 +30,8 @@ def xlsx_bytes(headers, rows, sheet_title="Data"):
     bold = Font(bold=True)
 
     def text_cell(value, font=None):
-        cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+        # Control characters are illegal in XLSX XML; one stray byte must not break the whole export.
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
         cell.data_type = "s"  # a string cell is never evaluated, whatever it starts with
         if font:
             cell.font = font

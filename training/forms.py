@@ -33,6 +33,7 @@ from .labels import (
 )
 from .messages import unknown_placeholders
 from .models import DEFAULT_QUOTA
+from .tabular import clean_cell
 from .timezones import timezone_names
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
@@ -41,8 +42,8 @@ EMAIL_REQUIRED = [DataRequired(), Email(check_deliverability=False), Length(max=
 
 
 def strip(value):
-    """Trim what people paste: leading and trailing spaces are never meant."""
-    return value.strip() if isinstance(value, str) else value
+    """Trim what people paste: surrounding spaces and control characters are never meant."""
+    return clean_cell(value) if isinstance(value, str) else value
 
 
 def optional_int(value):

@@ -66,7 +66,7 @@ TABLE_PROBLEMS = {
     "broken_xlsx": _l("This Excel file is damaged or not a real XLSX workbook. Save it again from Excel and retry."),
     "malformed_csv": _l("This CSV file could not be read: %(reason)s"),
     "empty": _l("The file has no rows."),
-    "too_many_rows": _l("The file has %(rows)s rows; the limit is %(limit)s."),
+    "too_many_rows": _l("The file has more than %(limit)s rows."),
     "too_large": _l("The file is larger than %(limit)s MB."),
 }
 IMPORT_STATUS_LABELS = {

@@ -202,7 +202,7 @@ class ImportBatch(db.Model):
 
 
 MESSAGE_KINDS = ("invitation",)
-MESSAGE_STATUSES = ("queued", "sent", "outbox", "failed")
+MESSAGE_STATUSES = ("queued", "sending", "sent", "outbox", "failed")
 
 
 class MessageTemplate(db.Model):

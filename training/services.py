@@ -1,6 +1,6 @@
 """Database work for programs, delegations, participants and staff: queries and writes that flush, never commit."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
@@ -99,6 +99,15 @@ def mark_list_submitted(delegation, actor_id):
         delegation.status = "list_received"
         db.session.flush()
         record(actor_id, "delegation.list_submitted", delegation)
+
+
+def reopen_for_review(delegation_id, actor_id):
+    """A focal point changed a confirmed list: it goes back to the secretariat for review."""
+    reopened = db.session.execute(
+        update(Delegation).where(Delegation.id == delegation_id, Delegation.status == "confirmed")
+        .values(status="list_received")).rowcount
+    if reopened:
+        record(actor_id, "delegation.reopened", db.session.get(Delegation, delegation_id))
 
 
 def confirm_list(delegation, actor_id):

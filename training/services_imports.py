@@ -5,8 +5,8 @@ from extensions import db
 
 from .countries import country_name, default_timezone
 from .importing import DelegationSlot, Existing, ImportContext, plan_import
-from .models import Delegation, ImportBatch, Participant, utcnow
-from .services import email_key, record
+from .models import Delegation, ImportBatch, Participant, User, utcnow
+from .services import email_key, record, reopen_for_review
 from .tabular import read_table
 from .textkeys import person_search_key
 
@@ -57,10 +57,17 @@ def apply_batch(batch, actor_id, max_rows):
                                .values(**_changed_values(row)))
     summary = {"created": len(created), "updated": plan.count("update"), "unchanged": plan.count("duplicate"),
                "filename": batch.filename}
+    if batch.locked and (created or summary["updated"]) and _by_focal_point(batch):
+        reopen_for_review(batch.delegation_id, actor_id)
     batch.summary = summary
     record(actor_id, "participants.imported", batch, **summary)
     db.session.flush()
     return summary
+
+
+def _by_focal_point(batch):
+    creator = db.session.get(User, batch.created_by) if batch.created_by else None
+    return creator is not None and creator.role == "focal_point"
 
 
 def _new_participant(program_id, values):

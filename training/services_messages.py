@@ -4,7 +4,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from extensions import db
 
@@ -12,99 +12,159 @@ from .countries import country_name
 from .messages import default_template, render
 from .models import MessageTemplate, OutboundMessage, utcnow
 from .services import record
-from .services_links import ensure_link
+from .services_links import current_link, ensure_link
+
+LINK_HIDDEN = "[…/p/•••]"  # what a sent message shows instead of the working link
 
 
 def template_for(program, kind, language):
     """(subject, body) the program uses for `kind` in `language`: its own text, else the built-in one."""
-    saved = db.session.scalar(select(MessageTemplate).where(
-        MessageTemplate.program_id == program.id, MessageTemplate.kind == kind, MessageTemplate.language == language))
+    saved = _saved_template(program, kind, language)
     return (saved.subject, saved.body) if saved else default_template(kind, language)
 
 
 def save_template(program, actor_id, kind, language, subject, body):
-    saved = db.session.scalar(select(MessageTemplate).where(
-        MessageTemplate.program_id == program.id, MessageTemplate.kind == kind, MessageTemplate.language == language))
-    saved = saved or MessageTemplate(program_id=program.id, kind=kind, language=language)
+    saved = _saved_template(program, kind, language) or MessageTemplate(program_id=program.id, kind=kind,
+                                                                        language=language)
     saved.subject, saved.body = subject.strip(), body.strip()
     db.session.add(saved)
     db.session.flush()
     record(actor_id, "template.saved", saved, kind=kind, language=language)
 
 
+def _saved_template(program, kind, language):
+    return db.session.scalar(select(MessageTemplate).where(
+        MessageTemplate.program_id == program.id, MessageTemplate.kind == kind, MessageTemplate.language == language))
+
+
 def queue_invitations(program, participants, actor_id):
-    """One queued message per participant, in their language, carrying their personal link (issued if needed)."""
+    """One queued message per participant, in their language. The stored body keeps {link} as a placeholder:
+    the working link is put in only when the message leaves, so the database holds no usable link."""
     messages = []
     for participant in participants:
         language = participant.language if participant.language in (program.languages or ["es"]) else "es"
         subject, body = template_for(program, "invitation", language)
+        ensure_link(participant, actor_id)
         delegation = participant.delegation
         values = {
             "first_name": participant.given_names, "full_name": participant.full_name,
-            "program": program.title_in(language), "link": ensure_link(participant, actor_id),
+            "program": program.title_in(language), "link": "{link}",
             "delegation": country_name(delegation.country_code, language) if delegation.country_code
             else delegation.organization,
             "end_date": program.end_date.isoformat() if program.end_date else "",
         }
         messages.append(OutboundMessage(
             program_id=program.id, participant_id=participant.id, kind="invitation", language=language,
-            to_address=participant.email, subject=render(subject, values)[:200], body=render(body, values),
-            created_by=actor_id))
+            to_address=participant.email, subject=render(subject, {**values, "link": LINK_HIDDEN})[:200],
+            body=render(body, values), created_by=actor_id))
     db.session.add_all(messages)
     db.session.flush()
     record(actor_id, "invitations.queued", program, count=len(messages))
     return [message.id for message in messages]
 
 
+def body_for_reading(message):
+    """The body as staff read or export it: the working link while it waits in the outbox, hidden once sent."""
+    waiting = message.status == "outbox" and message.participant is not None and message.participant.link_salt
+    return render(message.body, {"link": current_link(message.participant) if waiting else LINK_HIDDEN})
+
+
+def queued_ids(program, limit=None):
+    query = (select(OutboundMessage.id).where(OutboundMessage.program_id == program.id,
+                                              OutboundMessage.status == "queued").order_by(OutboundMessage.id))
+    return list(db.session.scalars(query.limit(limit) if limit else query))
+
+
+def count_queued(program):
+    return db.session.scalar(select(func.count()).where(OutboundMessage.program_id == program.id,
+                                                        OutboundMessage.status == "queued"))
+
+
 def deliver(message_ids):
-    """Send queued messages by SMTP when MAIL_SERVER is set, else leave them in the outbox; commits per message,
-    so no database transaction stays open while a mail server is slow."""
-    config = current_app.config
+    """Send queued messages by SMTP when MAIL_SERVER is set, else move them to the outbox. Each message is
+    claimed by a conditional update (two senders never send it twice) and no transaction stays open while
+    the mail server talks."""
     counts = {"sent": 0, "outbox": 0, "failed": 0}
-    smtp, refused = None, ""
-    if config["MAIL_SERVER"]:
-        try:
-            smtp = _connect(config)
-        except (smtplib.SMTPException, OSError) as error:
-            refused = f"{config['MAIL_SERVER']}: {error}"
+    mailer = Mailer(current_app.config)
     try:
         for message_id in message_ids:
-            message = db.session.get(OutboundMessage, message_id)
-            if message is None or message.status != "queued":
+            outgoing = _claim(message_id)
+            if outgoing is None:
                 continue
-            db.session.commit()  # end the read transaction before talking to the mail server
-            if refused:
-                status, error = "failed", refused
-            else:
-                status, error = _send(smtp, config, message) if smtp else ("outbox", "")
-            message.status, message.error = status, error[:500]
-            message.sent_at = utcnow() if status == "sent" else None
+            status, error = mailer.send(outgoing) if outgoing["link"] else ("failed", "personal link revoked")
+            db.session.execute(update(OutboundMessage).where(OutboundMessage.id == message_id).values(
+                status=status, error=error[:500], sent_at=utcnow() if status == "sent" else None))
             db.session.commit()
             counts[status] += 1
     finally:
-        if smtp is not None:
-            smtp.quit()
+        mailer.close()
     return counts
 
 
-def _connect(config):
-    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
-    if config["MAIL_USE_TLS"]:
-        smtp.starttls()
-    if config["MAIL_USERNAME"]:
-        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-    return smtp
+def _claim(message_id):
+    claimed = db.session.execute(update(OutboundMessage).where(
+        OutboundMessage.id == message_id, OutboundMessage.status == "queued").values(status="sending")).rowcount
+    if not claimed:
+        db.session.commit()
+        return None
+    message = db.session.get(OutboundMessage, message_id)
+    participant = message.participant
+    link = current_link(participant) if participant is not None and participant.link_salt else None
+    outgoing = {"to": message.to_address, "subject": message.subject, "link": link,
+                "body": render(message.body, {"link": link or ""})}
+    db.session.commit()  # the claim is durable and the transaction closed before the mail server is called
+    return outgoing
 
 
-def _send(smtp, config, message):
-    email = EmailMessage()
-    email["From"] = config["MAIL_DEFAULT_SENDER"] or f"capacita@{config['MAIL_SERVER']}"
-    email["To"] = message.to_address
-    email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(domain="capacita")
-    email.set_content(message.body)
-    try:
-        smtp.send_message(email)
-    except (smtplib.SMTPException, OSError) as error:
-        return "failed", str(error)
-    return "sent", ""
+class Mailer:
+    """One SMTP connection for a batch, reopened once if the server drops it; without MAIL_SERVER, the outbox."""
+
+    def __init__(self, config):
+        self.config, self.smtp, self.refused = config, None, ""
+        if config["MAIL_SERVER"]:
+            self._open()
+
+    def _open(self):
+        config = self.config
+        try:
+            smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            self.smtp, self.refused = smtp, ""
+        except (smtplib.SMTPException, OSError) as error:
+            self.smtp, self.refused = None, f"{config['MAIL_SERVER']}: {error}"
+
+    def send(self, outgoing):
+        if not self.config["MAIL_SERVER"]:
+            return "outbox", ""
+        for attempt in (1, 2):
+            if self.smtp is None:
+                return "failed", self.refused
+            try:
+                self.smtp.send_message(self._email(outgoing))
+                return "sent", ""
+            except smtplib.SMTPServerDisconnected as error:
+                if attempt == 2:
+                    return "failed", str(error)
+                self._open()
+            except (smtplib.SMTPException, OSError) as error:
+                return "failed", str(error)
+        return "failed", self.refused
+
+    def _email(self, outgoing):
+        email = EmailMessage()
+        email["From"] = self.config["MAIL_DEFAULT_SENDER"] or f"capacita@{self.config['MAIL_SERVER']}"
+        email["To"] = outgoing["to"]
+        email["Subject"] = outgoing["subject"]
+        email["Message-ID"] = make_msgid(domain="capacita")
+        email.set_content(outgoing["body"])
+        return email
+
+    def close(self):
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass  # the messages are already recorded; a rude goodbye changes nothing

@@ -1,15 +1,20 @@
 """Read a spreadsheet upload (CSV in any encoding and delimiter Excel uses, or XLSX) into header + rows."""
 import csv
 import io
+import itertools
+import re
 import zipfile
 from dataclasses import dataclass, field
 
 DELIMITERS = (";", ",", "\t")
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip bomb expands far beyond any real participant list
+MAX_COLUMNS = 100  # a participant list has a dozen; more columns than this are never read
+BLANK_ALLOWANCE = 1_000  # empty rows tolerated on top of the row limit (Excel keeps formatted empty rows)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never meant in a cell; NUL breaks PostgreSQL
 
 
 class TableError(Exception):
-    """The file cannot be read as a table; the message says why, for a person."""
+    """The file cannot be read as a table; `code` and `details` say why, for a person."""
 
     def __init__(self, code, **details):
         super().__init__(code)
@@ -28,18 +33,21 @@ class Table:
 
 
 def read_table(data, filename="", max_rows=20_000):
-    """Parse `data` (bytes) as XLSX when it is one, else as CSV/TSV text; trailing blank rows are ignored."""
+    """Parse `data` (bytes) as XLSX when it is one, else as CSV/TSV text. Reading stops as soon as the file
+    proves larger than `max_rows`, so a hostile file costs no more than a legitimate one."""
     if data[:4] == b"PK\x03\x04":
-        table = _read_xlsx(data)
-    elif _looks_binary(data):
+        return _collect(_xlsx_records(data), max_rows, kind="xlsx")
+    if _looks_binary(data):
         raise TableError("not_a_table")
-    else:
-        table = _read_csv(data)
-    if not any(cell for cell in table.headers):
-        raise TableError("empty")
-    if len(table.rows) > max_rows:
-        raise TableError("too_many_rows", rows=len(table.rows), limit=max_rows)
-    return table
+    text, encoding = decode_text(data)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _collect(_csv_records(reader), max_rows, kind="csv", encoding=encoding, delimiter=delimiter)
+
+
+def clean_cell(value):
+    """Trimmed text without control characters (tabs and line breaks become spaces)."""
+    return _CONTROL.sub("", str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")).strip()
 
 
 def _looks_binary(data):
@@ -66,11 +74,14 @@ def decode_text(data):
 
 
 def sniff_delimiter(text):
-    """The delimiter that splits the first lines most consistently into more than one column."""
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    """The delimiter that splits the first non-blank lines most consistently into more than one column."""
+    lines = list(itertools.islice((line for line in io.StringIO(text) if line.strip()), 20))
     best, best_score = ",", -1
     for delimiter in DELIMITERS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
         if not counts or counts[0] < 2:
             continue
         score = sum(1 for count in counts if count == counts[0]) * 100 + counts[0]
@@ -79,18 +90,15 @@ def sniff_delimiter(text):
     return best
 
 
-def _read_csv(data):
-    text, encoding = decode_text(data)
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _csv_records(reader):
     try:
-        records = [(number, [cell.strip() for cell in record]) for number, record in enumerate(reader, start=1)]
+        for number, record in enumerate(reader, start=1):
+            yield number, [clean_cell(cell) for cell in record[:MAX_COLUMNS]]
     except csv.Error as error:
         raise TableError("malformed_csv", reason=str(error)) from error
-    return _table(records, encoding=encoding, delimiter=delimiter, kind="csv")
 
 
-def _read_xlsx(data):
+def _xlsx_records(data):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
@@ -105,13 +113,15 @@ def _read_xlsx(data):
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        records = [(number, [_cell_text(cell) for cell in row])
-                   for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        sheet = next(ws for ws in workbook.worksheets if hasattr(ws, "iter_rows"))
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        for number, row in enumerate(rows, start=1):
+            yield number, [_cell_text(cell) for cell in row]
         workbook.close()
+    except TableError:
+        raise
     except Exception as error:  # openpyxl raises many kinds for damaged or hostile files
         raise TableError("broken_xlsx") from error
-    return _table(records, kind="xlsx")
 
 
 def _cell_text(value):
@@ -121,21 +131,28 @@ def _cell_text(value):
         value = int(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return str(value).strip()
+    return clean_cell(value)
 
 
-def _table(records, **kwargs):
-    records = [(number, cells) for number, cells in records]
-    while records and not any(records[-1][1]):
-        records.pop()
-    # Leading blank lines happen (a title row left empty): the header is the first non-blank row.
-    while records and not any(records[0][1]):
-        records.pop(0)
-    if not records:
-        raise TableError("empty")
-    header_number, headers = records[0]
+def _collect(records, max_rows, **kwargs):
+    """The first non-blank row is the header; blank rows are skipped; reading stops past the limit."""
+    headers, rows, seen = None, [], 0
+    for number, cells in records:
+        seen += 1
+        if seen > max_rows + BLANK_ALLOWANCE + 1 or len(rows) >= max_rows:
+            if any(cells) or seen > max_rows + BLANK_ALLOWANCE + 1:
+                raise TableError("too_many_rows", limit=max_rows)
+        if not any(cells):
+            continue
+        if headers is None:
+            headers = cells
+        else:
+            rows.append((number, cells))
+    headers = headers or []
     width = len(headers)
     while width and not headers[width - 1]:
         width -= 1
-    rows = [(number, (cells + [""] * width)[:max(width, len(cells))]) for number, cells in records[1:]]
+    if not width:
+        raise TableError("empty")
+    rows = [(number, (cells + [""] * width)[:max(width, len(cells))]) for number, cells in rows]
     return Table(headers=headers[:width], rows=rows, **kwargs)

@@ -1,8 +1,9 @@
 """The secretariat's invitations: edit the es/en texts, send to a chosen audience, read the outbox and history."""
 import io
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, func, select
 
 from extensions import db
@@ -13,7 +14,15 @@ from .exporting import csv_bytes
 from .forms import InvitationForm, TemplateForm
 from .messages import PLACEHOLDERS
 from .models import OutboundMessage, Participant
-from .services_messages import deliver, queue_invitations, save_template, template_for
+from .services_messages import (
+    body_for_reading,
+    count_queued,
+    deliver,
+    queue_invitations,
+    queued_ids,
+    save_template,
+    template_for,
+)
 from .views_common import commit_or_show_error
 from .views_participants import delegation_choices
 
@@ -37,7 +46,8 @@ def messages(program_id):
     rows = db.session.scalars(query.order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("training/messages.html", program=program, messages=rows, status=status, total=total,
-                           page=page, pages=pages, form=InvitationForm(delegations=delegation_choices(program)))
+                           page=page, pages=pages, form=InvitationForm(delegations=delegation_choices(program)),
+                           queued=count_queued(program), body_for_reading=body_for_reading)
 
 
 @bp.route("/programs/<int:program_id>/messages/export.csv")
@@ -47,8 +57,8 @@ def messages_export(program_id):
     rows = db.session.scalars(select(OutboundMessage).where(OutboundMessage.program_id == program.id)
                               .order_by(OutboundMessage.id)).all()
     content = csv_bytes([_("Date"), _("To"), _("Subject"), _("Status"), _("Message"), _("Error")],
-                        [[m.created_at.isoformat(timespec="seconds"), m.to_address, m.subject, m.status, m.body,
-                          m.error] for m in rows])
+                        [[m.created_at.isoformat(timespec="seconds"), m.to_address, m.subject, m.status,
+                          body_for_reading(m), m.error] for m in rows])
     return send_file(io.BytesIO(content), mimetype="text/csv; charset=utf-8", as_attachment=True,
                      download_name=f"{program.code}-messages.csv")
 
@@ -89,9 +99,27 @@ def send_invitations(program_id):
         return redirect(url_for("training.messages", program_id=program.id))
     ids = queue_invitations(program, people, actor_id())
     db.session.commit()  # recorded before any mail leaves, so a crash mid-send leaves a trace
-    counts = deliver(ids)
+    return _deliver_batch(program, ids)
+
+
+@bp.route("/programs/<int:program_id>/messages/deliver", methods=["POST"])
+@roles_required("admin")
+def deliver_queued(program_id):
+    program = program_or_404(program_id)
+    return _deliver_batch(program, queued_ids(program))
+
+
+def _deliver_batch(program, ids):
+    """Send one batch within this request (a web request must end in seconds); the rest waits, queued."""
+    batch = current_app.config["MAIL_BATCH_SIZE"]
+    counts = deliver(ids[:batch])
     flash(_("Invitations: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts),
           "error" if counts["failed"] else "success")
+    left = count_queued(program)
+    if left:
+        flash(ngettext("%(num)s message is still queued: press “Send the queued messages” to continue.",
+                       "%(num)s messages are still queued: press “Send the queued messages” to continue.", left),
+              "info")
     return redirect(url_for("training.messages", program_id=program.id))
 
 
@@ -103,7 +131,8 @@ def _audience(program, form):
         query = query.where(Participant.id.in_(form.participant_ids.data or [-1]))
     elif form.audience.data == "not_invited":
         invited = exists().where(OutboundMessage.participant_id == Participant.id,
-                                 OutboundMessage.kind == "invitation", OutboundMessage.status.in_(("sent", "outbox")))
+                                 OutboundMessage.kind == "invitation",
+                                 OutboundMessage.status.in_(("queued", "sending", "sent", "outbox")))
         query = query.where(~invited)
     return query.order_by(Participant.search_key)
 

@@ -22,7 +22,14 @@ from .access import (
 from .countries import country_name
 from .forms import ParticipantFilterForm, ParticipantForm
 from .models import Delegation, Participant
-from .services import PARTICIPANT_FIELDS, ServiceError, reinstate_participant, save_participant, withdraw_participant
+from .services import (
+    PARTICIPANT_FIELDS,
+    ServiceError,
+    reinstate_participant,
+    reopen_for_review,
+    save_participant,
+    withdraw_participant,
+)
 from .services_exports import participant_export
 from .services_links import current_link, issue_link, revoke_link
 from .textkeys import fold
@@ -136,10 +143,10 @@ def _participant_form(program, participant):
     if form.validate_on_submit():
         # The list of choices is already scoped, so a forged delegation id of another country fails validation.
         delegation = db.session.get(Delegation, form.delegation_id.data)
-        saved, result = commit_or_show_error(form, lambda: save_participant(
+        saved, result = commit_or_show_error(form, lambda: _by_focal_point_reopens(delegation, save_participant(
             participant, actor_id(), program=program, delegation=delegation,
             **{name: form[name].data for name in PARTICIPANT_FIELDS},
-        ), lambda saved: _("Participant saved: %(name)s.", name=saved.full_name))
+        )), lambda saved: _("Participant saved: %(name)s.", name=saved.full_name))
         if saved:
             return redirect(url_for("training.participants", program_id=program.id))
     link = current_link(participant) if participant is not None and participant.link_salt else None
@@ -152,6 +159,7 @@ def _participant_form(program, participant):
 def participant_withdraw(participant_id):
     participant = participant_or_404(participant_id)
     withdraw_participant(participant, actor_id())
+    _by_focal_point_reopens(participant.delegation, participant)
     db.session.commit()
     flash(_("%(name)s was withdrawn from the program.", name=participant.full_name), "info")
     return redirect(url_for("training.participant_edit", participant_id=participant.id))
@@ -163,6 +171,7 @@ def participant_reinstate(participant_id):
     participant = participant_or_404(participant_id)
     try:
         reinstate_participant(participant, actor_id())
+        _by_focal_point_reopens(participant.delegation, participant)
     except ServiceError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -172,3 +181,8 @@ def participant_reinstate(participant_id):
     return redirect(url_for("training.participant_edit", participant_id=participant.id))
 
 
+def _by_focal_point_reopens(delegation, result):
+    """Changes a focal point makes to a confirmed list send it back to the secretariat for review."""
+    if current_user.role == "focal_point":
+        reopen_for_review(delegation.id, actor_id())
+    return result

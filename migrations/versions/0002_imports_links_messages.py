@@ -64,7 +64,7 @@ def upgrade():
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.CheckConstraint("status IN ('queued', 'sent', 'outbox', 'failed')", name=op.f('ck_outbound_messages_status')),
+    sa.CheckConstraint("status IN ('queued', 'sending', 'sent', 'outbox', 'failed')", name=op.f('ck_outbound_messages_status')),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_outbound_messages_created_by_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_outbound_messages_participant_id_participants'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['program_id'], ['programs.id'], name=op.f('fk_outbound_messages_program_id_programs'), ondelete='CASCADE'),
