@@ -276,13 +276,20 @@ def _register_security_headers(app):
 
 
 def _register_template_helpers(app):
-    from training import labels
+    from training import labels, schedule
     from training.countries import country_name
+    from training.timezones import timezone_names
 
     @app.context_processor
     def inject():
+        language = str(get_locale() or "es")
         return {
-            "current_language": str(get_locale() or "es"),
+            "current_language": language,
             "country_name": country_name,
             "labels": labels,
+            "clock": lambda moment, zone: schedule.clock(moment, zone, language),
+            "day": lambda moment, zone: schedule.day(moment, zone, language),
+            "day_shift": schedule.day_shift,
+            "zone_label": lambda zone: schedule.zone_label(zone, language),
+            "timezone_names": timezone_names,
         }

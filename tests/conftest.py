@@ -117,9 +117,11 @@ def login(client, email, password=PASSWORD):
 @pytest.fixture
 def world(app):
     """A program with Mexico, Guatemala and an observer; two participants each; one staff member per role."""
+    from datetime import datetime, timezone
+
     from werkzeug.security import generate_password_hash
 
-    from training.models import Delegation, ImportBatch, Participant, Program, User
+    from training.models import Activity, AgendaItem, Delegation, ImportBatch, Participant, Program, User
     from training.textkeys import person_search_key
 
     with app.app_context():
@@ -158,9 +160,16 @@ def world(app):
                             created_by=users["focal_mx"].id, filename="mexico.csv",
                             content="Nombre;Apellidos;Correo\nLuz;Ríos;luz.rios@example.mx\n".encode("cp1252"))
         db.session.add(batch)
+        session = Activity(program_id=program.id, code="S0", kind="virtual_session", title={"es": "Sesión 0"},
+                           starts_at=datetime(2026, 3, 3, 20, 0, tzinfo=timezone.utc),
+                           ends_at=datetime(2026, 3, 3, 22, 0, tzinfo=timezone.utc))
+        session.items.append(AgendaItem(starts_at=session.starts_at, ends_at=session.ends_at, kind="welcome",
+                                        title={"es": "Bienvenida"}))
+        db.session.add(session)
         db.session.commit()
         ids = {
-            "program": program.id, "batch": batch.id, "mx": mx.id, "gt": gt.id, "observer": observer.id,
+            "program": program.id, "batch": batch.id, "activity": session.id,
+            "agenda_item": session.items[0].id, "mx": mx.id, "gt": gt.id, "observer": observer.id,
             **{key: user.id for key, user in users.items()},
             **{key: person.id for key, person in people.items()},
         }

@@ -11,6 +11,7 @@ STAFF_READ = {"admin": OK, "organizer": OK, "facilitator": OK, "focal_mx": OK, "
 ADMIN_ONLY = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": FORBIDDEN,
               "focal_gt": FORBIDDEN}
 EDITORS_MX = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": OK, "focal_gt": MISSING}
+PLANNERS = {"admin": OK, "organizer": OK, "facilitator": FORBIDDEN, "focal_mx": FORBIDDEN, "focal_gt": FORBIDDEN}
 EDITORS_PROGRAM = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": OK, "focal_gt": OK}
 MATRIX = [
     ("/programs", "GET", STAFF_READ),
@@ -36,12 +37,19 @@ MATRIX = [
     ("/programs/{program}/messages/template", "GET", ADMIN_ONLY),
     ("/programs/{program}/invitations", "POST", {**ADMIN_ONLY, "admin": 302}),
     ("/programs/{program}/messages/deliver", "POST", {**ADMIN_ONLY, "admin": 302}),
+    ("/programs/{program}/activities", "GET", STAFF_READ),
+    ("/programs/{program}/activities/new", "GET", PLANNERS),
+    ("/programs/{program}/agenda.ics", "GET", STAFF_READ),
+    ("/activities/{activity}", "GET", STAFF_READ),
+    ("/activities/{activity}/edit", "GET", PLANNERS),
+    ("/activities/{activity}/agenda.ics", "GET", STAFF_READ),
+    ("/agenda-items/{agenda_item}/edit", "GET", PLANNERS),
     ("/users", "GET", ADMIN_ONLY),
     ("/users/new", "GET", ADMIN_ONLY),
     ("/users/{organizer}/edit", "GET", ADMIN_ONLY),
 ]
 PUBLIC = {"/login", "/language", "/", "/static/<path:filename>"}
-PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave"}  # tested in test_training_portal.py
+PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics"}  # tested in test_training_portal.py
 ROUTES_NEEDING_LOGIN_ONLY = {"/logout"}
 
 
@@ -77,7 +85,8 @@ def test_every_route_is_in_the_matrix(app):
         rule.rule.replace("<int:program_id>", "{program}").replace("<int:participant_id>", "{mx1}")
         .replace("<int:delegation_id>/submit", "{gt}/submit").replace("<int:delegation_id>/confirm", "{gt}/confirm")
         .replace("<int:delegation_id>", "{mx}").replace("<int:user_id>", "{organizer}")
-        .replace("<int:batch_id>", "{batch}").replace("<any(csv, xlsx):file_format>", "csv")
+        .replace("<int:batch_id>", "{batch}").replace("<int:activity_id>", "{activity}")
+        .replace("<int:item_id>", "{agenda_item}").replace("<any(csv, xlsx):file_format>", "csv")
         for rule in app.url_map.iter_rules()
     }
     assert normalized - covered - PUBLIC - ROUTES_NEEDING_LOGIN_ONLY - PARTICIPANT_ROUTES == set()

@@ -4,6 +4,7 @@ from flask import Blueprint
 bp = Blueprint("training", __name__)
 
 from . import (  # noqa: E402,F401  (routes register on bp)
+    views_activities,
     views_auth,
     views_imports,
     views_messages,

@@ -1,6 +1,6 @@
 """Scriptable commands: create-admin, create-program and demo (exit 0 on success, 1 with one line per problem)."""
 import sys
-from datetime import date
+from datetime import date, time, timedelta
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -23,6 +23,7 @@ from .services import (
     save_user,
     user_by_email,
 )
+from .services_activities import save_activity, save_agenda_item
 
 
 def fail(problems):
@@ -143,11 +144,28 @@ def _load_demo_program():
         delegation = add_delegation(program, None, kind="observer", organization=organization, quota=quota,
                                     status="confirmed")
         _add_people(program, delegation, demo_data.observer_people(organization, quota))
+    _load_demo_activities(program, start, end)
     for email, name, role, country in demo_data.STAFF:
         if user_by_email(email) is None:
             save_user(None, None, email=email, name=name, role=role, country_code=country,
                       language="en" if country == "CA" else "es", password=demo_data.DEMO_PASSWORD)
     return program
+
+
+def _load_demo_activities(program, start, end):
+    for code, offset, title_es, title_en, items in demo_data.SESSIONS:
+        activity = save_activity(None, None, program, code=code, kind="virtual_session", required=True,
+                                 title={"es": title_es, "en": title_en}, description={},
+                                 day=start + timedelta(days=offset), start=time(14, 0), end=time(16, 5),
+                                 due_day=None, link=f"https://zoom.example.org/j/{code.lower()}", location="")
+        for item_start, item_end, kind, item_es, item_en, facilitators, speakers in items:
+            save_agenda_item(None, None, activity, start=time.fromisoformat(item_start),
+                             end=time.fromisoformat(item_end), kind=kind, title={"es": item_es, "en": item_en},
+                             facilitators=facilitators, speakers=speakers, notes="", parallel=False)
+    for code, title_es, title_en, required, link in demo_data.COURSES:
+        save_activity(None, None, program, code=code, kind="online_course", required=required,
+                      title={"es": title_es, "en": title_en}, description={}, day=None, start=None, end=None,
+                      due_day=end, link=link, location="")
 
 
 def _add_people(program, delegation, people):

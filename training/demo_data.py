@@ -181,3 +181,79 @@ STAFF = (
     ("focal.point.ca@capacita.example", "Canada focal point", "focal_point", "CA"),
 )
 DEMO_PASSWORD = "capacita-demo"
+
+
+SECRETARIAT, IOM, ILO, GROUP = ("Secretaría Ejecutiva de la CRM", "OIM", "OIT",
+                                "Coordinación del Grupo de Migración Laboral")
+
+# (code, day after the start, title es, title en, [(start, end, kind, title es, title en, facilitation, speakers)])
+SESSIONS = (
+    ("S1", 0, "Sesión virtual 1: Migración laboral y consejerías de empleo",
+     "Virtual session 1: Labour migration and employment counseling", [
+         ("14:00", "14:10", "welcome", "Indicaciones generales y palabras de bienvenida",
+          "General instructions and welcome remarks", SECRETARIAT,
+          "Dirección Regional de la OIM; Servicio Nacional de Empleo (México)"),
+         ("14:10", "14:20", "pre_test", "Evaluación previa del nivel de conocimiento (pre-test)",
+          "Prior assessment of knowledge (pre-test)", IOM, ""),
+         ("14:20", "14:45", "presentation", "Presentación: Tendencias migratorias en la región",
+          "Presentation: Migration trends in the region", SECRETARIAT, "Unidad Regional de Datos (OIM)"),
+         ("14:45", "14:55", "qa", "Preguntas y respuestas con participantes", "Questions and answers", SECRETARIAT,
+          ""),
+         ("14:55", "15:20", "presentation", "Presentación: Estimaciones de personas trabajadoras migrantes (OIT)",
+          "Presentation: Estimates of migrant workers (ILO)", ILO, ""),
+         ("15:20", "15:30", "qa", "Preguntas y respuestas con participantes", "Questions and answers", SECRETARIAT,
+          ""),
+         ("15:30", "16:00", "panel", "Panel: Buenas prácticas de las personas consejeras de empleo",
+          "Panel: Good practices of employment counselors", GROUP,
+          "Servicio Nacional de Empleo (México); Dirección Nacional de Empleo (República Dominicana); RROCM"),
+         ("16:00", "16:05", "closing", "Cierre de sesión", "Closing", SECRETARIAT, ""),
+     ]),
+    ("S2", 2, "Sesión virtual 2: Capacidades y áreas de oportunidad de las consejerías de empleo",
+     "Virtual session 2: Capacities and opportunities to improve employment counseling", [
+         ("14:00", "14:25", "presentation", "Presentación: La experiencia de los servicios nacionales de empleo "
+          "en Sudamérica", "Presentation: The experience of national employment services in South America",
+          SECRETARIAT, "Especialista regional en movilidad laboral, OIM"),
+         ("14:25", "14:35", "qa", "Preguntas y respuestas con participantes", "Questions and answers", SECRETARIAT,
+          ""),
+         ("14:35", "14:40", "group_work_explanation", "Explicación del trabajo en grupos",
+          "Explanation of the group work", IOM, ""),
+         ("14:40", "15:10", "group_work", "Trabajo en grupos por países: capacidades existentes y áreas de "
+          "oportunidad", "Group work by country clusters: existing capacities and areas of opportunity", ILO, ""),
+         ("15:10", "15:20", "plenary", "Plenaria: resultados del trabajo en grupos", "Plenary: group results", ILO,
+          ""),
+         ("15:20", "15:50", "panel", "Panel: Cómo incorporar la dimensión migratoria en las consejerías de empleo",
+          "Panel: Bringing migration into employment counseling", GROUP,
+          "Personas consejeras de empleo de Panamá, México y El Salvador"),
+         ("15:50", "16:00", "qa", "Preguntas y respuestas con participantes", "Questions and answers", SECRETARIAT,
+          ""),
+         ("16:00", "16:05", "closing", "Cierre de sesión", "Closing", SECRETARIAT, ""),
+     ]),
+    ("S3", 3, "Sesión virtual 3: Modelo para la determinación de la vulnerabilidad de personas migrantes",
+     "Virtual session 3: A model to determine the vulnerability of migrants", [
+         ("14:00", "14:30", "presentation", "Presentación: Modelo para la determinación de la vulnerabilidad",
+          "Presentation: The vulnerability determination model", SECRETARIAT, "OIM"),
+         ("14:30", "14:40", "qa", "Preguntas y respuestas con participantes", "Questions and answers", SECRETARIAT,
+          ""),
+         ("14:40", "15:10", "group_work", "Trabajo en grupos: estudio de un caso por perspectivas",
+          "Group work: a case study from four perspectives", IOM, ""),
+         ("15:10", "15:30", "plenary", "Presentación de los análisis desde las diferentes perspectivas",
+          "Presenting the analyses from each perspective", IOM, ""),
+         ("15:30", "15:40", "qa", "Preguntas y respuestas", "Questions and answers", SECRETARIAT, ""),
+         ("15:40", "15:50", "post_test", "Evaluación posterior (post-test)", "Final assessment (post-test)", IOM, ""),
+         ("15:50", "16:00", "plenary", "Balance final del Programa", "Closing review of the program", GROUP, ""),
+         ("16:00", "16:05", "closing", "Cierre de sesión y recordatorio de los cursos en línea",
+          "Closing and reminder of the online courses", SECRETARIAT, ""),
+     ]),
+)
+
+# (code, title es, title en, required, link)
+COURSES = (
+    ("C1", "Curso: Responsabilidad corporativa y migración laboral",
+     "Course: Corporate responsibility and labour migration", True, "https://www.ecampus.iom.int/course/view.php?id=261"),
+    ("C2", "Curso: Tendencias migratorias en América Latina y el Caribe",
+     "Course: Migration trends in Latin America and the Caribbean", True,
+     "https://www.ecampus.iom.int/enrol/index.php?id=197"),
+    ("C3", "Curso: Protección y asistencia para migrantes vulnerables a la violencia, la explotación y el abuso",
+     "Course: Protection and assistance for migrants vulnerable to violence, exploitation and abuse", False,
+     "https://www.ecampus.iom.int/enrol/index.php?id=525"),
+)

@@ -16,12 +16,25 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
+    URLField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .countries import country_choices
 from .labels import (
+    ACTIVITY_KIND_LABELS,
+    AGENDA_KIND_LABELS,
     DELEGATION_KIND_LABELS,
     DELEGATION_STATUS_LABELS,
     GENDER_LABELS,
@@ -250,3 +263,45 @@ class InvitationForm(FlaskForm):
     def validate_delegation_id(self, field):
         if self.audience.data == "delegation" and not field.data:
             raise ValidationError(_l("Choose the delegation."))
+
+
+class ActivityForm(FlaskForm):
+    code = StringField(_l("Code"), filters=[strip], validators=[DataRequired(), Length(max=20)],
+                       description=_l("Short and unique in the program, e.g. S1 or C2."))
+    kind = SelectField(_l("Type"), choices=choices(ACTIVITY_KIND_LABELS), default="virtual_session")
+    required = BooleanField(_l("Required for the certificate"), default=True)
+    title_es = StringField(_l("Title in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title in English"), filters=[strip], validators=[Optional(), Length(max=300)])
+    description_es = TextAreaField(_l("Description in Spanish"), validators=[Optional(), Length(max=5000)])
+    description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=5000)])
+    day = DateField(_l("Date"), validators=[Optional()])
+    start = TimeField(_l("Start"), validators=[Optional()])
+    end = TimeField(_l("End"), validators=[Optional()])
+    due_day = DateField(_l("Complete by"), validators=[Optional()], description=_l("For online courses."))
+    link = URLField(_l("Meeting or course link"), filters=[strip], validators=[Optional(), URL(), Length(max=500)])
+    location = StringField(_l("Place"), filters=[strip], validators=[Optional(), Length(max=200)],
+                           description=_l("For in-person sessions."))
+
+    def validate_code(self, field):
+        if not re.match(CODE_PATTERN, field.data):
+            raise ValidationError(_l("Use letters, digits, hyphens and underscores only."))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        is_session = self.kind.data in ("virtual_session", "in_person_session")
+        if is_session and not (self.day.data and self.start.data and self.end.data) and not self.start.errors:
+            self.start.errors.append(_l("A session needs its date, start and end."))
+            return False
+        return valid
+
+
+class AgendaItemForm(FlaskForm):
+    start = TimeField(_l("Start"), validators=[DataRequired()])
+    end = TimeField(_l("End"), validators=[DataRequired()])
+    kind = SelectField(_l("Type"), choices=choices(AGENDA_KIND_LABELS), default="presentation")
+    title_es = StringField(_l("Title in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title in English"), filters=[strip], validators=[Optional(), Length(max=300)])
+    facilitators = StringField(_l("Facilitation"), filters=[strip], validators=[Optional(), Length(max=500)])
+    speakers = TextAreaField(_l("Speakers"), validators=[Optional(), Length(max=1000)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    parallel = BooleanField(_l("Runs in parallel with other items"))

@@ -83,3 +83,24 @@ def problem_text(problems, code, params):
     if "field" in params:
         params["field"] = FIELD_LABELS.get(params["field"], params["field"])
     return str(problems[code]) % params
+
+ACTIVITY_KIND_LABELS = {
+    "virtual_session": _l("Virtual session"),
+    "in_person_session": _l("In-person session"),
+    "online_course": _l("Online course"),
+    "other": _l("Other activity"),
+}
+AGENDA_KIND_LABELS = {
+    "general_instructions": _l("General instructions"),
+    "welcome": _l("Welcome"),
+    "presentation": _l("Presentation"),
+    "qa": _l("Questions and answers"),
+    "panel": _l("Panel"),
+    "group_work_explanation": _l("Group work explanation"),
+    "group_work": _l("Group work"),
+    "plenary": _l("Plenary"),
+    "pre_test": _l("Pre-test"),
+    "post_test": _l("Post-test"),
+    "closing": _l("Closing"),
+    "other": _l("Other"),
+}

@@ -243,3 +243,67 @@ class OutboundMessage(db.Model):
     sent_at: Mapped[datetime | None]
 
     participant: Mapped[Participant | None] = relationship()
+
+
+ACTIVITY_KINDS = ("virtual_session", "in_person_session", "online_course", "other")
+AGENDA_KINDS = ("general_instructions", "welcome", "presentation", "qa", "panel", "group_work_explanation",
+                "group_work", "plenary", "pre_test", "post_test", "closing", "other")
+
+
+class Activity(db.Model):
+    """A session or course of a program; times are stored in UTC and shown in the program's and viewer's zone."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        UniqueConstraint("program_id", "code"),
+        CheckConstraint(_in("kind", ACTIVITY_KINDS), name="kind"),
+        CheckConstraint("ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at", name="times"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    required: Mapped[bool] = mapped_column(default=True)
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]  # online courses: complete by
+    link: Mapped[str] = mapped_column(String(500), default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+
+    program: Mapped[Program] = relationship()
+    items: Mapped[list["AgendaItem"]] = relationship(back_populates="activity", order_by="AgendaItem.starts_at",
+                                                     cascade="all, delete-orphan")
+
+    def title_in(self, language):
+        return pick(self.title, language, self.program.default_language)
+
+    @property
+    def is_session(self):
+        return self.kind in ("virtual_session", "in_person_session")
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+    __table_args__ = (
+        CheckConstraint(_in("kind", AGENDA_KINDS), name="kind"),
+        CheckConstraint("ends_at > starts_at", name="times"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    facilitators: Mapped[str] = mapped_column(String(500), default="")
+    speakers: Mapped[str] = mapped_column(String(1000), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    parallel: Mapped[bool] = mapped_column(default=False)
+
+    activity: Mapped[Activity] = relationship(back_populates="items")
+
+    def title_in(self, language):
+        return pick(self.title, language, self.activity.program.default_language)

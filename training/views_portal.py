@@ -1,17 +1,20 @@
 """The participant's way in: a personal link, a 'continue' page, then their own page without the token in the URL."""
 from functools import wraps
 
-from flask import current_app, g, redirect, render_template, session, url_for
+from flask import Response, current_app, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
 from extensions import db, limiter
 
 from . import bp
+from .calendar_files import calendar_bytes
 from .countries import country_name
 from .forms import ContinueForm
 from .links import looks_like_token
 from .models import Participant
+from .services_activities import program_activities
 from .services_links import participant_for_token
+from .views_activities import activity_events
 
 SESSION_KEY = "participant"
 
@@ -64,7 +67,19 @@ def my_page():
     delegation_name = (country_name(delegation.country_code, session.get("language", "es"))
                        if delegation.country_code else delegation.organization)
     return render_template("training/my_page.html", participant=participant, program=participant.program,
-                           delegation_name=delegation_name)
+                           delegation_name=delegation_name, activities=program_activities(participant.program),
+                           viewer_zone=participant.timezone)
+
+
+@bp.route("/me/agenda.ics")
+@participant_required
+def my_calendar():
+    participant = g.participant
+    language = participant.language
+    body = calendar_bytes(activity_events(program_activities(participant.program), language),
+                          name=participant.program.title_in(language))
+    return Response(body, mimetype="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{participant.program.code}.ics"'})
 
 
 @bp.route("/me/leave", methods=["POST"])

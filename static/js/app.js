@@ -25,3 +25,11 @@ document.addEventListener("DOMContentLoaded", function () {
     toggle();
   }
 });
+
+document.addEventListener("DOMContentLoaded", function () {
+  // Print buttons only exist with JavaScript; without it the browser's own print works the same.
+  document.querySelectorAll(".print-button").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+});

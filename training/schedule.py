@@ -1,0 +1,75 @@
+"""Times of sessions and agenda items: local ↔ UTC with daylight-saving edges, labels, agenda checks (pure)."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time, get_timezone_location
+
+
+class LocalTimeError(ValueError):
+    """A wall-clock time that does not exist in the zone (the hour skipped when clocks go forward)."""
+
+
+def to_utc(local, zone):
+    """A naive local datetime in `zone` → aware UTC. Skipped times are refused; repeated ones take the first."""
+    tz = ZoneInfo(zone)
+    aware = local.replace(tzinfo=tz, fold=0)
+    back = aware.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
+    if back != local:
+        raise LocalTimeError(f"{local:%Y-%m-%d %H:%M} does not exist in {zone}")
+    return aware.astimezone(timezone.utc)
+
+
+def to_local(moment, zone):
+    """An aware datetime shown in `zone` (naive result, for forms)."""
+    return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def zone_label(zone, language):
+    """'Ciudad de México' / 'Mexico City': the zone as people name it."""
+    try:
+        return get_timezone_location(ZoneInfo(zone), locale=language, return_city=True)
+    except (LookupError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def clock(moment, zone, language):
+    return format_time(moment, "HH:mm", tzinfo=ZoneInfo(zone), locale=language)
+
+
+def day(moment, zone, language):
+    """The local date, written out ('martes, 26 de octubre de 2021'); it can differ between zones."""
+    return format_date(moment.astimezone(ZoneInfo(zone)).date(), "full", locale=language)
+
+
+def day_shift(moment, zone, reference_zone):
+    """+1 when the moment falls on the next calendar day in `zone` than in `reference_zone`, -1 the day before."""
+    local = moment.astimezone(ZoneInfo(zone)).date()
+    reference = moment.astimezone(ZoneInfo(reference_zone)).date()
+    return (local - reference).days
+
+
+@dataclass(frozen=True)
+class Slot:
+    key: object
+    starts_at: datetime
+    ends_at: datetime
+    parallel: bool = False
+
+
+def agenda_problems(slots, session_start, session_end):
+    """(key, code) pairs: 'outside' the session, 'overlap' with another item not marked parallel."""
+    problems = []
+    for slot in slots:
+        if session_start and session_end and (slot.starts_at < session_start or slot.ends_at > session_end):
+            problems.append((slot.key, "outside"))
+    ordered = sorted(slots, key=lambda s: (s.starts_at, s.ends_at))
+    for earlier, later in pairwise(ordered):
+        if later.starts_at < earlier.ends_at and not (earlier.parallel or later.parallel):
+            problems.append((later.key, "overlap"))
+    return problems
+
+
+def minutes_between(start, end):
+    return int((end - start) / timedelta(minutes=1))

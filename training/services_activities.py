@@ -1,0 +1,91 @@
+"""Activities and their agendas: saved in UTC from times entered in the program's zone, checked for fit."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from extensions import db
+
+from .localized import compact
+from .models import Activity, AgendaItem
+from .schedule import LocalTimeError, Slot, agenda_problems, to_local, to_utc
+from .services import ServiceError, record
+
+
+def program_activities(program):
+    return db.session.scalars(select(Activity).where(Activity.program_id == program.id).order_by(
+        Activity.starts_at.is_(None), Activity.starts_at, Activity.due_at, Activity.code)).all()
+
+
+def save_activity(activity, actor_id, program, *, code, kind, required, title, description, day, start, end,
+                  due_day, link, location):
+    """Create (activity=None) or update an activity; local times are read in the program's zone."""
+    code = code.strip().upper()
+    clash = db.session.scalar(select(Activity.id).where(Activity.program_id == program.id, Activity.code == code))
+    if clash is not None and (activity is None or clash != activity.id):
+        raise ServiceError("code", _l("Another activity of this program uses this code."))
+    creating = activity is None
+    activity = activity or Activity(program_id=program.id)
+    activity.code, activity.kind, activity.required = code, kind, required
+    activity.title, activity.description = compact(title), compact(description)
+    activity.link, activity.location = link.strip(), location.strip()
+    activity.starts_at = _utc(day, start, program.timezone, "start") if day and start else None
+    activity.ends_at = _utc(day, end, program.timezone, "end") if day and end else None
+    if activity.starts_at and activity.ends_at and activity.ends_at <= activity.starts_at:
+        raise ServiceError("end", _l("The end must come after the start."))
+    activity.due_at = _utc(due_day, datetime.max.time().replace(microsecond=0), program.timezone, "due_day") \
+        if due_day else None
+    db.session.add(activity)
+    db.session.flush()
+    record(actor_id, "activity.created" if creating else "activity.updated", activity, code=code)
+    return activity
+
+
+def save_agenda_item(item, actor_id, activity, *, start, end, kind, title, facilitators, speakers, notes,
+                     parallel):
+    """Create (item=None) or update an agenda item on the session's day; it must fit the session and not
+    overlap another item unless one of them is marked parallel."""
+    zone = activity.program.timezone
+    day = _local_day(activity)
+    starts_at, ends_at = _utc(day, start, zone, "start"), _utc(day, end, zone, "end")
+    if ends_at <= starts_at:
+        raise ServiceError("end", _l("The end must come after the start."))
+    others = [Slot(i.id, i.starts_at, i.ends_at, i.parallel) for i in activity.items if item is None or i.id != item.id]
+    problems = dict((key, code) for key, code in
+                    agenda_problems(others + [Slot("new", starts_at, ends_at, parallel)],
+                                    activity.starts_at, activity.ends_at) if key == "new")
+    if problems.get("new") == "outside":
+        raise ServiceError("start", _l("The item must fall within the session."))
+    if problems.get("new") == "overlap" or _overlaps(others, starts_at, ends_at, parallel):
+        raise ServiceError("start", _l("The item overlaps another one; mark one of them as parallel if intended."))
+    creating = item is None
+    item = item or AgendaItem(activity_id=activity.id)
+    item.starts_at, item.ends_at, item.kind, item.parallel = starts_at, ends_at, kind, parallel
+    item.title, item.facilitators, item.speakers, item.notes = compact(title), facilitators, speakers, notes
+    db.session.add(item)
+    db.session.flush()
+    db.session.refresh(activity)
+    record(actor_id, "agenda_item.created" if creating else "agenda_item.updated", item)
+    return item
+
+
+def delete_agenda_item(item, actor_id):
+    record(actor_id, "agenda_item.deleted", item)
+    db.session.delete(item)
+    db.session.flush()
+
+
+def _overlaps(others, starts_at, ends_at, parallel):
+    return not parallel and any(o.starts_at < ends_at and starts_at < o.ends_at and not o.parallel for o in others)
+
+
+def _local_day(activity):
+    return to_local(activity.starts_at, activity.program.timezone).date()
+
+
+def _utc(day, time, zone, field):
+    try:
+        return to_utc(datetime.combine(day, time), zone)
+    except LocalTimeError as error:
+        raise ServiceError(field, _l("This time does not exist in %(zone)s (the clocks skip it).", zone=zone)) \
+            from error

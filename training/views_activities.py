@@ -1,0 +1,161 @@
+"""Activities and agendas: list, create and edit (times in the program's zone), agenda in two zones, .ics files."""
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from extensions import db
+
+from . import bp
+from .access import actor_id, program_or_404, roles_required
+from .calendar_files import CalendarEvent, calendar_bytes
+from .forms import ActivityForm, AgendaItemForm
+from .models import Activity, AgendaItem
+from .schedule import to_local
+from .services_activities import delete_agenda_item, program_activities, save_activity, save_agenda_item
+from .timezones import is_timezone
+from .views_common import commit_or_show_error
+
+PLANNERS = ("admin", "organizer")
+
+
+@bp.route("/programs/<int:program_id>/activities")
+@login_required
+def activities(program_id):
+    program = program_or_404(program_id)
+    return render_template("training/activities.html", program=program, activities=program_activities(program),
+                           viewer_zone=_viewer_zone(program), can_plan=current_user.role in PLANNERS)
+
+
+@bp.route("/programs/<int:program_id>/activities/new", methods=["GET", "POST"])
+@roles_required(*PLANNERS)
+def activity_new(program_id):
+    return _activity_form(program_or_404(program_id), None)
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@roles_required(*PLANNERS)
+def activity_edit(activity_id):
+    activity = _activity_or_404(activity_id)
+    return _activity_form(activity.program, activity)
+
+
+def _activity_form(program, activity):
+    form = ActivityForm(obj=activity)
+    if activity is not None and not form.is_submitted():
+        _fill_times(form, activity)
+    if form.validate_on_submit():
+        saved, result = commit_or_show_error(form, lambda: save_activity(
+            activity, actor_id(), program, code=form.code.data, kind=form.kind.data, required=form.required.data,
+            title={"es": form.title_es.data, "en": form.title_en.data},
+            description={"es": form.description_es.data, "en": form.description_en.data},
+            day=form.day.data, start=form.start.data, end=form.end.data, due_day=form.due_day.data,
+            link=form.link.data or "", location=form.location.data or "",
+        ), _("Activity saved."))
+        if saved:
+            return redirect(url_for("training.activity", activity_id=result.id))
+    return render_template("training/activity_form.html", form=form, program=program, activity=activity)
+
+
+def _fill_times(form, activity):
+    zone = activity.program.timezone
+    for lang in ("es", "en"):
+        form[f"title_{lang}"].data = activity.title.get(lang, "")
+        form[f"description_{lang}"].data = activity.description.get(lang, "")
+    if activity.starts_at:
+        local = to_local(activity.starts_at, zone)
+        form.day.data, form.start.data = local.date(), local.time()
+    if activity.ends_at:
+        form.end.data = to_local(activity.ends_at, zone).time()
+    if activity.due_at:
+        form.due_day.data = to_local(activity.due_at, zone).date()
+
+
+@bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
+@login_required
+def activity(activity_id):
+    activity = _activity_or_404(activity_id)
+    form = AgendaItemForm()
+    if form.validate_on_submit():
+        if current_user.role not in PLANNERS:
+            abort(403)
+        saved, _item = commit_or_show_error(form, lambda: save_agenda_item(None, actor_id(), activity,
+                                                                          **_item_values(form)),
+                                           _("Agenda item added."))
+        if saved:
+            return redirect(url_for("training.activity", activity_id=activity.id))
+    return render_template("training/activity.html", activity=activity, program=activity.program, form=form,
+                           viewer_zone=_viewer_zone(activity.program), can_plan=current_user.role in PLANNERS)
+
+
+@bp.route("/agenda-items/<int:item_id>/edit", methods=["GET", "POST"])
+@roles_required(*PLANNERS)
+def agenda_item_edit(item_id):
+    item = db.session.get(AgendaItem, item_id) or abort(404)
+    activity = _activity_or_404(item.activity_id)
+    form = AgendaItemForm(obj=item)
+    if not form.is_submitted():
+        zone = activity.program.timezone
+        form.start.data, form.end.data = to_local(item.starts_at, zone).time(), to_local(item.ends_at, zone).time()
+        form.title_es.data, form.title_en.data = item.title.get("es", ""), item.title.get("en", "")
+    if form.validate_on_submit():
+        if request.form.get("action") == "delete":
+            delete_agenda_item(item, actor_id())
+            db.session.commit()
+            return redirect(url_for("training.activity", activity_id=activity.id))
+        saved, _item = commit_or_show_error(form, lambda: save_agenda_item(item, actor_id(), activity,
+                                                                          **_item_values(form)),
+                                           _("Agenda item saved."))
+        if saved:
+            return redirect(url_for("training.activity", activity_id=activity.id))
+    return render_template("training/agenda_item_form.html", form=form, activity=activity, item=item)
+
+
+def _item_values(form):
+    return {"start": form.start.data, "end": form.end.data, "kind": form.kind.data,
+            "title": {"es": form.title_es.data, "en": form.title_en.data},
+            "facilitators": form.facilitators.data or "", "speakers": form.speakers.data or "",
+            "notes": form.notes.data or "", "parallel": form.parallel.data}
+
+
+@bp.route("/activities/<int:activity_id>/agenda.ics")
+@login_required
+def activity_ics(activity_id):
+    activity = _activity_or_404(activity_id)
+    return _ics([activity], activity.program, f"{activity.program.code}-{activity.code}")
+
+
+@bp.route("/programs/<int:program_id>/agenda.ics")
+@login_required
+def program_ics(program_id):
+    program = program_or_404(program_id)
+    return _ics(program_activities(program), program, program.code)
+
+
+def activity_events(activities, language):
+    """Calendar events of the sessions that have times (courses carry only a due date)."""
+    return [CalendarEvent(uid=f"{a.program.code}-{a.code}-{a.id}@capacita", starts_at=a.starts_at,
+                          ends_at=a.ends_at, summary=f"{a.code} · {a.title_in(language)}",
+                          description=a.description.get(language, "") if a.description else "", url=a.link,
+                          location=a.location) for a in activities if a.starts_at and a.ends_at]
+
+
+def _ics(activities, program, name):
+    language = str(get_locale() or "es")
+    body = calendar_bytes(activity_events(activities, language), name=program.title_in(language))
+    return Response(body, mimetype="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})
+
+
+def _activity_or_404(activity_id):
+    activity = db.session.get(Activity, activity_id)
+    if activity is None:
+        abort(404)
+    program_or_404(activity.program_id)  # country scoping for focal points
+    return activity
+
+
+def _viewer_zone(program):
+    """The second zone staff compare with (?tz=…), else the program's own."""
+    zone = request.args.get("tz", "")
+    return zone if is_timezone(zone) else program.timezone
