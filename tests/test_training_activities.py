@@ -122,3 +122,19 @@ def test_csrf_token_is_required_to_add_items(client, world):
     assert client.post(url, data={"start": "14:00", "end": "14:10", "kind": "welcome", "title_es": "x"}).status_code \
         == 400
     assert csrf_from(client.get(url).get_data(as_text=True))
+
+
+def test_an_agenda_item_is_edited_and_deleted(app, client, world):
+    login(client, world["emails"]["organizer"])
+    url = f"/agenda-items/{world['ids']['agenda_item']}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="14:00"' in page and 'value="Bienvenida"' in page  # 20:00 UTC shown in Mexico City time
+    edited = post_form(client, url, {"start": "14:00", "end": "14:15", "kind": "welcome", "title_es": "Apertura"})
+    assert edited.status_code == 302
+    with app.app_context():
+        item = db.session.get(AgendaItem, world["ids"]["agenda_item"])
+        assert item.title == {"es": "Apertura"} and item.ends_at.minute == 15
+    post_form(client, url, {"start": "14:00", "end": "14:15", "kind": "welcome", "title_es": "Apertura",
+                            "action": "delete"})
+    with app.app_context():
+        assert db.session.get(AgendaItem, world["ids"]["agenda_item"]) is None
