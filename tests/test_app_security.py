@@ -120,16 +120,35 @@ def test_behind_a_trusted_proxy_the_limit_counts_each_real_client(tmp_path):
     assert _failed_logins(app, "198.51.100.4", 1) == [200]
 
 
+REDIS_SCRIPT = """
+import sys, uuid
+sys.path.insert(0, {root!r})
+from tests.test_app_security import _app_with, _failed_logins
+from pathlib import Path
+prefix = uuid.uuid4().hex  # concurrent runs (CI and a developer) must not share counters
+config = dict(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15", RATELIMIT_KEY_PREFIX=prefix, TRUSTED_PROXIES=1)
+first = _app_with(Path({tmp!r}), **config)
+second = _app_with(Path({tmp!r}), **config)
+print(_failed_logins(first, "192.0.2.9", 6), _failed_logins(second, "192.0.2.9", 5))
+"""
+
+
 def test_rate_limits_can_live_in_redis_for_several_servers(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
     import redis
 
     try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=2).flushdb()
+        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=2).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis server on 127.0.0.1:6379")
-    first = _app_with(tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15", TRUSTED_PROXIES=1)
-    second = _app_with(tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15", TRUSTED_PROXIES=1)
-    assert _failed_logins(first, "192.0.2.9", 6) == [200] * 6
-    # The second server sees the attempts the first one counted.
-    assert _failed_logins(second, "192.0.2.9", 5)[-1] == 429
-    redis.Redis.from_url("redis://127.0.0.1:6379/15").flushdb()
+    # Its own process: Flask-Limiter keeps one storage per process, which must not leak into other tests.
+    root = str(Path(__file__).resolve().parent.parent)
+    output = subprocess.run([sys.executable, "-c", REDIS_SCRIPT.format(root=root, tmp=str(tmp_path))], cwd=root,
+                            capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    first, second = output.split("] [")
+    assert first == "[200, 200, 200, 200, 200, 200"
+    # The second server sees the attempts the first one counted: the fifth more is the eleventh in all.
+    assert second.endswith("429]")

@@ -11,6 +11,7 @@ STAFF_READ = {"admin": OK, "organizer": OK, "facilitator": OK, "focal_mx": OK, "
 ADMIN_ONLY = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": FORBIDDEN,
               "focal_gt": FORBIDDEN}
 EDITORS_MX = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": OK, "focal_gt": MISSING}
+MARKERS = {"admin": OK, "organizer": OK, "facilitator": OK, "focal_mx": OK, "focal_gt": OK}
 PLANNERS = {"admin": OK, "organizer": OK, "facilitator": FORBIDDEN, "focal_mx": FORBIDDEN, "focal_gt": FORBIDDEN}
 EDITORS_PROGRAM = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": OK, "focal_gt": OK}
 MATRIX = [
@@ -44,6 +45,9 @@ MATRIX = [
     ("/activities/{activity}/edit", "GET", PLANNERS),
     ("/activities/{activity}/agenda.ics", "GET", STAFF_READ),
     ("/agenda-items/{agenda_item}/edit", "GET", PLANNERS),
+    ("/activities/{activity}/attendance", "GET", MARKERS),
+    ("/programs/{program}/attendance", "GET", MARKERS),
+    ("/programs/{program}/attendance.csv", "GET", MARKERS),
     ("/users", "GET", ADMIN_ONLY),
     ("/users/new", "GET", ADMIN_ONLY),
     ("/users/{organizer}/edit", "GET", ADMIN_ONLY),
@@ -85,6 +89,7 @@ def test_every_route_is_in_the_matrix(app):
         rule.rule.replace("<int:program_id>", "{program}").replace("<int:participant_id>", "{mx1}")
         .replace("<int:delegation_id>/submit", "{gt}/submit").replace("<int:delegation_id>/confirm", "{gt}/confirm")
         .replace("<int:delegation_id>", "{mx}").replace("<int:user_id>", "{organizer}")
+        .replace("attendance.<any(csv, xlsx):file_format>", "attendance.csv")
         .replace("<int:batch_id>", "{batch}").replace("<int:activity_id>", "{activity}")
         .replace("<int:item_id>", "{agenda_item}").replace("<any(csv, xlsx):file_format>", "csv")
         for rule in app.url_map.iter_rules()

@@ -305,3 +305,7 @@ class AgendaItemForm(FlaskForm):
     speakers = TextAreaField(_l("Speakers"), validators=[Optional(), Length(max=1000)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     parallel = BooleanField(_l("Runs in parallel with other items"))
+
+
+class SheetForm(FlaskForm):
+    """Only the CSRF token: the sheet's radio buttons are read per participant in the view."""

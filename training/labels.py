@@ -104,3 +104,12 @@ AGENDA_KIND_LABELS = {
     "closing": _l("Closing"),
     "other": _l("Other"),
 }
+
+ATTENDANCE_LABELS = {
+    "present": _l("Present"),
+    "late": _l("Late"),
+    "partial": _l("Partial"),
+    "excused": _l("Excused"),
+    "absent": _l("Absent"),
+    "completed": _l("Completed"),
+}

@@ -307,3 +307,29 @@ class AgendaItem(db.Model):
 
     def title_in(self, language):
         return pick(self.title, language, self.activity.program.default_language)
+
+
+ATTENDANCE_STATUSES = ("present", "late", "partial", "excused", "absent", "completed")
+ATTENDANCE_SOURCES = ("manual", "zoom", "course_report")
+
+
+class Attendance(db.Model):
+    """One participant's attendance at one activity (completion, for courses); one row per pair."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "activity_id"),
+        CheckConstraint(_in("status", ATTENDANCE_STATUSES), name="status"),
+        CheckConstraint(_in("source", ATTENDANCE_SOURCES), name="source"),
+        CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    minutes: Mapped[int | None]
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    source: Mapped[str] = mapped_column(String(15), default="manual")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

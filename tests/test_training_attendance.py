@@ -1,0 +1,74 @@
+"""Attendance sheets and the matrix: marks saved per person, scoped by country, exported, and what is missing."""
+import csv
+import io
+
+from sqlalchemy import select
+
+from extensions import db
+from tests.conftest import csrf_from, login
+from training.attendance import missing_required
+from training.models import Activity, Attendance
+
+
+def test_missing_required_counts_only_attending_marks():
+    marks = {"S1": "present", "S2": "excused", "C1": "completed", "S3": "late"}
+    assert missing_required(["S1", "S2", "S3", "C1", "C2"], marks) == ["S2", "C2"]
+    assert missing_required(["S1", "S2"], marks, count_excused=True) == []
+
+
+def post_sheet(client, url, data):
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def test_a_facilitator_marks_the_sheet(app, client, world):
+    login(client, world["emails"]["facilitator"])
+    url = f"/activities/{world['ids']['activity']}/attendance"
+    ids = world["ids"]
+    response = post_sheet(client, url, {f"status-{ids['mx1']}": "present", f"status-{ids['gt1']}": "excused",
+                                        f"comment-{ids['gt1']}": "Cita médica", f"status-{ids['gt2']}": "absent"})
+    assert response.status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert "Cita médica" in html and "3 marcas guardadas." in html
+    # "All present" fills in only those left unmarked; explicit marks stay.
+    post_sheet(client, url, {"action": "all_present", f"status-{ids['gt2']}": "absent"})
+    with app.app_context():
+        marks = {a.participant_id: a.status for a in db.session.scalars(select(Attendance))}
+    assert marks == {ids["mx1"]: "present", ids["gt1"]: "present", ids["gt2"]: "absent", ids["mx2"]: "present",
+                     ids["obs1"]: "present"}
+
+
+def test_focal_points_mark_only_their_country(app, client, world):
+    login(client, world["emails"]["focal_gt"])
+    url = f"/activities/{world['ids']['activity']}/attendance"
+    html = client.get(url).get_data(as_text=True)
+    assert "Tzul Batz" in html and "Núñez" not in html
+    forged = post_sheet(client, url, {f"status-{world['ids']['mx1']}": "absent"})
+    assert forged.status_code == 404
+    bad_status = post_sheet(client, url, {f"status-{world['ids']['gt1']}": "teleported"})
+    assert bad_status.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(Attendance)) is None
+
+
+def test_matrix_shows_what_each_person_lacks_and_exports_it(app, client, world):
+    with app.app_context():
+        course = Activity(program_id=world["ids"]["program"], code="C1", kind="online_course", title={"es": "Curso"})
+        db.session.add(course)
+        db.session.flush()
+        db.session.add_all([
+            Attendance(participant_id=world["ids"]["mx1"], activity_id=world["ids"]["activity"], status="present"),
+            Attendance(participant_id=world["ids"]["mx1"], activity_id=course.id, status="completed"),
+            Attendance(participant_id=world["ids"]["gt1"], activity_id=world["ids"]["activity"], status="late"),
+        ])
+        db.session.commit()
+    login(client, world["emails"]["organizer"])
+    base = f"/programs/{world['ids']['program']}/attendance"
+    incomplete = client.get(base, query_string={"only": "incomplete"}).get_data(as_text=True)
+    assert "Tzul Batz" in incomplete and "Núñez Peña" not in incomplete
+    complete = client.get(base, query_string={"only": "complete", "program_id": "9"}).get_data(as_text=True)
+    assert "Núñez Peña" in complete and "1 participante" in complete
+    exported = client.get(f"{base}.csv").get_data().decode("utf-8-sig")
+    rows = {row[0]: row for row in csv.reader(io.StringIO(exported))}
+    assert rows["Núñez Peña"][4:7] == ["Presente", "Completado", ""]
+    assert rows["Tzul Batz"][-1] == "C1"

@@ -1,0 +1,50 @@
+"""Attendance marks: the sheet of one activity, saving marks, and the program-wide matrix."""
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from extensions import db
+
+from .attendance import missing_required
+from .models import Activity, Attendance, Participant
+from .services import ServiceError, record
+from .services_activities import program_activities
+
+
+def marks_for(activity, participant_ids):
+    rows = db.session.scalars(select(Attendance).where(Attendance.activity_id == activity.id,
+                                                       Attendance.participant_id.in_(participant_ids)))
+    return {row.participant_id: row for row in rows}
+
+
+def save_marks(activity, marks, actor_id, source="manual"):
+    """Insert or update one mark per participant: `marks` maps participant id → (status, comment, minutes)."""
+    existing = marks_for(activity, list(marks))
+    for participant_id, (status, comment, minutes) in marks.items():
+        row = existing.get(participant_id) or Attendance(participant_id=participant_id, activity_id=activity.id)
+        row.status, row.comment, row.source, row.recorded_by = status, (comment or "")[:500], source, actor_id
+        if minutes is not None or row.minutes is None:
+            row.minutes = minutes
+        db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # someone saved the same sheet at the same moment
+        raise ServiceError("marks", "conflict") from error
+    record(actor_id, "attendance.saved", activity, count=len(marks), source=source)
+
+
+def attendance_matrix(program, participant_query, count_excused=False):
+    """Rows of (participant, {activity code: status}, [missing required codes]) and the activities in order."""
+    activities = program_activities(program)
+    required = [a.code for a in activities if a.required]
+    participants = db.session.scalars(participant_query.where(Participant.status != "withdrawn")
+                                      .order_by(Participant.search_key)).all()
+    codes = {a.id: a.code for a in activities}
+    marks = {}
+    ids = [p.id for p in participants]
+    if ids:
+        for row in db.session.scalars(select(Attendance).join(Activity).where(Activity.program_id == program.id,
+                                                                              Attendance.participant_id.in_(ids))):
+            marks.setdefault(row.participant_id, {})[codes[row.activity_id]] = row.status
+    rows = [(p, marks.get(p.id, {}), missing_required(required, marks.get(p.id, {}), count_excused))
+            for p in participants]
+    return activities, rows

@@ -1,0 +1,121 @@
+"""Attendance: the sheet of a session or course (tablet-friendly), and the program's matrix with exports."""
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+
+from extensions import db
+
+from . import bp
+from .access import actor_id, program_or_404, roles_required, scoped_participants
+from .attendance import sheet_counts
+from .exporting import csv_bytes, xlsx_bytes
+from .forms import SheetForm
+from .labels import ATTENDANCE_LABELS
+from .models import Activity, Participant
+from .services import ServiceError
+from .services_attendance import attendance_matrix, marks_for, save_marks
+from .views_participants import delegation_label
+
+MARKERS = ("admin", "organizer", "facilitator", "focal_point")
+SESSION_STATUSES = ("present", "late", "excused", "absent")
+COURSE_STATUSES = ("completed", "partial", "absent")
+
+
+@bp.route("/activities/<int:activity_id>/attendance", methods=["GET", "POST"])
+@roles_required(*MARKERS)
+def attendance_sheet(activity_id):
+    activity = db.session.get(Activity, activity_id) or abort(404)
+    program = program_or_404(activity.program_id)
+    people = db.session.scalars(scoped_participants(program).where(Participant.status != "withdrawn")
+                                .order_by(Participant.search_key)).all()
+    statuses = COURSE_STATUSES if activity.kind == "online_course" else SESSION_STATUSES
+    form = SheetForm()
+    if form.validate_on_submit():
+        marks = _marks_from(request.form, {p.id for p in people}, statuses)
+        try:
+            save_marks(activity, marks, actor_id())
+        except ServiceError:
+            db.session.rollback()
+            flash(_("Someone saved this sheet at the same moment; your marks were not saved. Try again."), "error")
+        else:
+            db.session.commit()
+            flash(ngettext_marks(len(marks)), "success")
+            return redirect(url_for("training.attendance_sheet", activity_id=activity.id))
+    existing = marks_for(activity, [p.id for p in people])
+    counts = sheet_counts(existing[p.id].status if p.id in existing else None for p in people)
+    return render_template("training/attendance_sheet.html", activity=activity, program=program, people=people,
+                           marks=existing, statuses=statuses, form=form, counts=counts)
+
+
+def _marks_from(data, allowed_ids, statuses):
+    """participant id → (status, comment, None) from the sheet's fields; a foreign id is a 404, not a skip."""
+    bulk = data.get("action") == "all_present"
+    marks = {}
+    for key, value in data.items():
+        if not key.startswith("status-"):
+            continue
+        participant_id = int(key.removeprefix("status-")) if key.removeprefix("status-").isdigit() else None
+        if participant_id not in allowed_ids:
+            abort(404)
+        if value not in statuses:
+            abort(400)
+        marks[participant_id] = (value, data.get(f"comment-{participant_id}", "").strip(), None)
+    if bulk:  # "all present": everyone not marked otherwise on the sheet
+        for participant_id in allowed_ids:
+            marks.setdefault(participant_id, (statuses[0], "", None))
+    return marks
+
+
+def ngettext_marks(count):
+    return ngettext("%(num)s mark saved.", "%(num)s marks saved.", count)
+
+
+@bp.route("/programs/<int:program_id>/attendance")
+@roles_required(*MARKERS)
+def attendance_matrix_view(program_id):
+    program = program_or_404(program_id)
+    activities, rows = _matrix(program)
+    return render_template("training/attendance_matrix.html", program=program, activities=activities, rows=rows,
+                           only=request.args.get("only", ""), delegation_label=delegation_label)
+
+
+@bp.route("/programs/<int:program_id>/attendance.<any(csv, xlsx):file_format>")
+@roles_required(*MARKERS)
+def attendance_export(program_id, file_format):
+    program = program_or_404(program_id)
+    activities, rows = _matrix(program)
+    headers, table = matrix_table(activities, rows, str(get_locale() or "es"))
+    content = xlsx_bytes(headers, table, sheet_title=program.code) if file_format == "xlsx" else \
+        csv_bytes(headers, table)
+    mimetype = "text/csv; charset=utf-8" if file_format == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
+                     download_name=f"{program.code}-attendance.{file_format}")
+
+
+def matrix_table(activities, rows, language):
+    """The matrix as plain headers and rows, for CSV/XLSX (also used by the CLI)."""
+    headers = [_("Family names"), _("Given names"), _("E-mail"), _("Delegation")] + \
+        [a.code for a in activities] + [_("Required activities missing")]
+    table = [[p.family_names, p.given_names, p.email, delegation_label(p.delegation, language)]
+             + [str(ATTENDANCE_LABELS[marks[a.code]]) if a.code in marks else "" for a in activities]
+             + [" ".join(missing)] for p, marks, missing in rows]
+    return headers, table
+
+
+def _matrix(program):
+    query = scoped_participants(program)
+    delegation = request.args.get("delegation", type=int)
+    if delegation:
+        query = query.where(Participant.delegation_id == delegation)
+    activities, rows = attendance_matrix(program, query)
+    only = request.args.get("only", "")
+    if only == "incomplete":
+        rows = [row for row in rows if row[2]]
+    elif only == "complete":
+        rows = [row for row in rows if not row[2]]
+    return activities, rows
+
+
