@@ -114,6 +114,14 @@ def test_the_demo_has_the_concept_notes_sessions_and_courses(app):
         assert [i.kind for i in s1.items][:2] == ["welcome", "pre_test"] and len(s1.items) == 8
         assert s1.starts_at.astimezone(timezone.utc).hour == 20  # 14:00 in Mexico City (UTC-6)
         assert any(i.kind == "post_test" for i in activities["S3"].items)
+        from training.models import Attendance
+
+        marks = db.session.scalars(select(Attendance)).all()
+        statuses = [m.status for m in marks]
+        assert statuses.count("excused") == 1 and "absent" in statuses
+        assert statuses.count("present") > len(marks) / 2
+        missed_course = [m for m in marks if m.activity_id == activities["C2"].id and m.status == "absent"]
+        assert len(missed_course) >= 1
 
 
 def test_csrf_token_is_required_to_add_items(client, world):

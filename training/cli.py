@@ -24,6 +24,7 @@ from .services import (
     user_by_email,
 )
 from .services_activities import save_activity, save_agenda_item
+from .services_attendance import save_marks
 
 
 def fail(problems):
@@ -144,7 +145,8 @@ def _load_demo_program():
         delegation = add_delegation(program, None, kind="observer", organization=organization, quota=quota,
                                     status="confirmed")
         _add_people(program, delegation, demo_data.observer_people(organization, quota))
-    _load_demo_activities(program, start, end)
+    activities = _load_demo_activities(program, start, end)
+    _load_demo_attendance(program, activities)
     for email, name, role, country in demo_data.STAFF:
         if user_by_email(email) is None:
             save_user(None, None, email=email, name=name, role=role, country_code=country,
@@ -153,6 +155,7 @@ def _load_demo_program():
 
 
 def _load_demo_activities(program, start, end):
+    activities = []
     for code, offset, title_es, title_en, items in demo_data.SESSIONS:
         activity = save_activity(None, None, program, code=code, kind="virtual_session", required=True,
                                  title={"es": title_es, "en": title_en}, description={},
@@ -162,10 +165,25 @@ def _load_demo_activities(program, start, end):
             save_agenda_item(None, None, activity, start=time.fromisoformat(item_start),
                              end=time.fromisoformat(item_end), kind=kind, title={"es": item_es, "en": item_en},
                              facilitators=facilitators, speakers=speakers, notes="", parallel=False)
+        activities.append(activity)
     for code, title_es, title_en, required, link in demo_data.COURSES:
-        save_activity(None, None, program, code=code, kind="online_course", required=required,
-                      title={"es": title_es, "en": title_en}, description={}, day=None, start=None, end=None,
-                      due_day=end, link=link, location="")
+        activities.append(save_activity(None, None, program, code=code, kind="online_course", required=required,
+                                        title={"es": title_es, "en": title_en}, description={}, day=None,
+                                        start=None, end=None, due_day=end, link=link, location=""))
+    return activities
+
+
+def _load_demo_attendance(program, activities):
+    people = db.session.scalars(select(Participant).where(Participant.program_id == program.id)
+                                .order_by(Participant.id)).all()
+    plan = demo_data.attendance_plan(len(people), [a.code for a in activities if a.code != "C3"])
+    for activity in activities:
+        minutes = {"present": 120, "late": 95, "absent": 0, "excused": 0} if activity.is_session else {}
+        marks = {person.id: (plan[index][activity.code], "Cita médica" if plan[index][activity.code] == "excused"
+                             else "", minutes.get(plan[index][activity.code]))
+                 for index, person in enumerate(people) if activity.code in plan[index]}
+        if marks:
+            save_marks(activity, marks, None)
 
 
 def _add_people(program, delegation, people):

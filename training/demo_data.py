@@ -257,3 +257,24 @@ COURSES = (
      "Course: Protection and assistance for migrants vulnerable to violence, exploitation and abuse", False,
      "https://www.ecampus.iom.int/enrol/index.php?id=525"),
 )
+
+
+def attendance_plan(people_count, activity_codes, seed=2021):
+    """Realistic marks for the demo: most present, a few late or absent, one excused, one who skipped a course.
+    Returns {person index: {activity code: status}} for every person and activity."""
+    rng = random.Random(seed)
+    plan = {}
+    for index in range(people_count):
+        marks = {}
+        for code in activity_codes:
+            if code.startswith("C"):
+                marks[code] = "completed" if rng.random() < 0.93 else "partial"
+            else:
+                roll = rng.random()
+                marks[code] = "present" if roll < 0.86 else "late" if roll < 0.93 else "absent"
+        plan[index] = marks
+    plan[0] = {code: ("excused" if code == "S2" else "completed" if code.startswith("C") else "present")
+               for code in activity_codes}
+    plan[1] = {code: ("absent" if code == "C2" else "completed" if code.startswith("C") else "present")
+               for code in activity_codes}
+    return plan
