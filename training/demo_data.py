@@ -268,10 +268,10 @@ def attendance_plan(people_count, activity_codes, seed=2021):
         marks = {}
         for code in activity_codes:
             if code.startswith("C"):
-                marks[code] = "completed" if rng.random() < 0.93 else "partial"
+                marks[code] = "completed" if rng.random() < 0.98 else "partial"
             else:
                 roll = rng.random()
-                marks[code] = "present" if roll < 0.86 else "late" if roll < 0.93 else "absent"
+                marks[code] = "present" if roll < 0.92 else "late" if roll < 0.985 else "absent"
         plan[index] = marks
     plan[0] = {code: ("excused" if code == "S2" else "completed" if code.startswith("C") else "present")
                for code in activity_codes}
