@@ -72,3 +72,15 @@ def test_matrix_shows_what_each_person_lacks_and_exports_it(app, client, world):
     rows = {row[0]: row for row in csv.reader(io.StringIO(exported))}
     assert rows["Núñez Peña"][4:7] == ["Presente", "Completado", ""]
     assert rows["Tzul Batz"][-1] == "C1"
+
+
+def test_cli_exports_the_matrix(app, world, tmp_path):
+    import openpyxl
+
+    output = tmp_path / "asistencia.xlsx"
+    result = app.test_cli_runner().invoke(args=["export-attendance", "--program", "TEST-2026", "--format", "xlsx",
+                                                "--output", str(output)])
+    assert result.exit_code == 0 and "5 participants, 1 activities" in result.output
+    rows = list(openpyxl.load_workbook(output).active.iter_rows(values_only=True))
+    assert rows[0][4] == "S0" and rows[0][-1] == "Actividades obligatorias que faltan"
+    assert all(row[-1] == "S0" for row in rows[1:])

@@ -36,10 +36,16 @@ def fail(problems):
 
 
 def register_cli(app):
-    from .cli_registration import export_participants, import_participants, participant_link, send_messages
+    from .cli_registration import (
+        export_attendance,
+        export_participants,
+        import_participants,
+        participant_link,
+        send_messages,
+    )
 
     for command in (create_admin, create_program, demo, import_participants, export_participants, participant_link,
-                    send_messages):
+                    send_messages, export_attendance):
         app.cli.add_command(command)
 
 

@@ -107,6 +107,24 @@ def send_messages(program_code):
         sys.exit(1)
 
 
+@click.command("export-attendance")
+@click.option("--program", "program_code", required=True)
+@click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def export_attendance(program_code, file_format, output):
+    """Export the attendance matrix (participants × activities, and what each still lacks)."""
+    from .exporting import csv_bytes, xlsx_bytes
+    from .models import Participant
+    from .services_attendance import attendance_matrix, matrix_table
+
+    program = _program_or_fail(program_code)
+    activities, rows = attendance_matrix(program, select(Participant).where(Participant.program_id == program.id))
+    headers, table = matrix_table(activities, rows, "es")
+    output.write_bytes(xlsx_bytes(headers, table, program.code) if file_format == "xlsx" else csv_bytes(headers, table))
+    click.echo(f"Wrote {output} ({len(table)} participants, {len(activities)} activities)")
+
+
 @click.command("participant-link")
 @click.argument("email")
 @click.option("--program", "program_code", required=True)

@@ -1,6 +1,8 @@
 """Translated labels for the stored codes (roles, statuses, genders, profiles), shared by forms and templates."""
 from flask_babel import lazy_gettext as _l
 
+from .countries import country_name
+
 ROLE_LABELS = {
     "admin": _l("Executive secretariat"),
     "focal_point": _l("Country focal point"),
@@ -113,3 +115,8 @@ ATTENDANCE_LABELS = {
     "absent": _l("Absent"),
     "completed": _l("Completed"),
 }
+
+
+def delegation_label(delegation, language):
+    """A member delegation's country name in `language`, or the observer organization's name."""
+    return country_name(delegation.country_code, language) if delegation.kind == "member" else delegation.organization

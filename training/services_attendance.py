@@ -1,10 +1,12 @@
 """Attendance marks: the sheet of one activity, saving marks, and the program-wide matrix."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 
 from .attendance import missing_required
+from .labels import ATTENDANCE_LABELS, delegation_label
 from .models import Activity, Attendance, Participant
 from .services import ServiceError, record
 from .services_activities import program_activities
@@ -48,3 +50,13 @@ def attendance_matrix(program, participant_query, count_excused=False):
     rows = [(p, marks.get(p.id, {}), missing_required(required, marks.get(p.id, {}), count_excused))
             for p in participants]
     return activities, rows
+
+
+def matrix_table(activities, rows, language):
+    """The matrix as plain headers and rows, for CSV/XLSX (also used by the CLI)."""
+    headers = [_("Family names"), _("Given names"), _("E-mail"), _("Delegation")] + \
+        [a.code for a in activities] + [_("Required activities missing")]
+    table = [[p.family_names, p.given_names, p.email, delegation_label(p.delegation, language)]
+             + [str(ATTENDANCE_LABELS[marks[a.code]]) if a.code in marks else "" for a in activities]
+             + [" ".join(missing)] for p, marks, missing in rows]
+    return headers, table

@@ -12,11 +12,10 @@ from .access import actor_id, program_or_404, roles_required, scoped_participant
 from .attendance import sheet_counts
 from .exporting import csv_bytes, xlsx_bytes
 from .forms import SheetForm
-from .labels import ATTENDANCE_LABELS
+from .labels import delegation_label
 from .models import Activity, Participant
 from .services import ServiceError
-from .services_attendance import attendance_matrix, marks_for, save_marks
-from .views_participants import delegation_label
+from .services_attendance import attendance_matrix, marks_for, matrix_table, save_marks
 
 MARKERS = ("admin", "organizer", "facilitator", "focal_point")
 SESSION_STATUSES = ("present", "late", "excused", "absent")
@@ -93,16 +92,6 @@ def attendance_export(program_id, file_format):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
                      download_name=f"{program.code}-attendance.{file_format}")
-
-
-def matrix_table(activities, rows, language):
-    """The matrix as plain headers and rows, for CSV/XLSX (also used by the CLI)."""
-    headers = [_("Family names"), _("Given names"), _("E-mail"), _("Delegation")] + \
-        [a.code for a in activities] + [_("Required activities missing")]
-    table = [[p.family_names, p.given_names, p.email, delegation_label(p.delegation, language)]
-             + [str(ATTENDANCE_LABELS[marks[a.code]]) if a.code in marks else "" for a in activities]
-             + [" ".join(missing)] for p, marks, missing in rows]
-    return headers, table
 
 
 def _matrix(program):

@@ -9,11 +9,11 @@ from extensions import db
 from . import bp
 from .access import STAFF_EDITORS, actor_id, country_scope, program_or_404, roles_required
 from .forms import ImportForm
-from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
+from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, delegation_label, problem_text
 from .models import Delegation, ImportBatch
 from .services_imports import ImportNotClean, apply_batch, plan_batch, store_upload
 from .tabular import TableError
-from .views_participants import delegation_choices, delegation_label
+from .views_participants import delegation_choices
 
 PREVIEW_OK_ROWS = 200  # every problem row is listed; clean rows beyond this are counted, not shown
 

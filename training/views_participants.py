@@ -19,8 +19,8 @@ from .access import (
     scoped_delegations,
     scoped_participants,
 )
-from .countries import country_name
 from .forms import ParticipantFilterForm, ParticipantForm
+from .labels import delegation_label
 from .models import Delegation, Participant
 from .services import (
     PARTICIPANT_FIELDS,
@@ -36,10 +36,6 @@ from .textkeys import fold
 from .views_common import commit_or_show_error
 
 PAGE_SIZE = 50
-
-
-def delegation_label(delegation, language):
-    return country_name(delegation.country_code, language) if delegation.kind == "member" else delegation.organization
 
 
 def delegation_choices(program):
