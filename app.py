@@ -286,6 +286,7 @@ def _register_template_helpers(app):
         return {
             "current_language": language,
             "country_name": country_name,
+            "delegation_label": lambda delegation: labels.delegation_label(delegation, language),
             "labels": labels,
             "clock": lambda moment, zone: schedule.clock(moment, zone, language),
             "day": lambda moment, zone: schedule.day(moment, zone, language),

@@ -52,6 +52,9 @@ def test_a_clean_cp1252_list_is_previewed_then_imported(app, client, world):
         assert (ana.given_names, ana.institution, ana.timezone) == ("Ana Lucía", "STPS", "America/Mexico_City")
         oscar = db.session.scalar(select(Participant).where(Participant.email_key == "oscar.cojti@example.gt"))
         assert (oscar.family_names, oscar.position) == ("Cojtí Xoc", "Inspector")
+    # The update refreshed the search key too: the new surname is found, accents ignored.
+    found = client.get(f"/programs/{world['ids']['program']}/participants", query_string={"q": "cojti xoc"})
+    assert "Cojtí Xoc" in found.get_data(as_text=True)
     # A second confirmation (double click, second tab) does not import again.
     assert confirm(client, response.headers["Location"]).status_code in (200, 302)
     assert count(app) == 6

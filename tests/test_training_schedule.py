@@ -52,3 +52,9 @@ def test_calendar_files_carry_utc_instants_calendar_apps_import():
     assert vevent.decoded("dtstart") == datetime(2021, 10, 26, 19, 0, tzinfo=UTC)
     assert str(vevent["summary"]) == "Sesión virtual 1: Migración" and str(vevent["uid"]) == "S1@capacita"
     assert b"DTSTART:20211026T190000Z" in calendar_bytes([event], "x")
+
+
+def test_an_item_inside_a_long_earlier_item_overlaps_it_too():
+    t = lambda h, m: datetime(2021, 10, 26, h, m, tzinfo=UTC)  # noqa: E731
+    slots = [Slot("long", t(19, 0), t(20, 0)), Slot("b", t(19, 10), t(19, 20)), Slot("c", t(19, 30), t(19, 40))]
+    assert agenda_problems(slots, None, None) == [("b", "overlap"), ("c", "overlap")]

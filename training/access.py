@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from extensions import db
 
-from .models import Delegation, Participant, Program
+from .models import Activity, Delegation, Participant, Program
 
 STAFF_EDITORS = ("admin", "focal_point")
 
@@ -71,6 +71,14 @@ def delegation_or_404(delegation_id):
     if delegation is None or (scope is not None and delegation.country_code != scope):
         abort(404)
     return delegation
+
+
+def activity_or_404(activity_id):
+    activity = db.session.get(Activity, activity_id)
+    if activity is None:
+        abort(404)
+    program_or_404(activity.program_id)  # country scoping for focal points
+    return activity
 
 
 def scoped_participants(program):

@@ -10,10 +10,15 @@ from sqlalchemy import select
 from extensions import db
 
 from .cli import fail
+from .exporting import csv_bytes, xlsx_bytes
 from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
-from .models import Delegation
-from .services import program_by_code
+from .models import Delegation, Participant
+from .services import email_key, program_by_code
+from .services_attendance import attendance_matrix, matrix_table
+from .services_exports import participant_export
 from .services_imports import ImportNotClean, apply_batch, plan_batch, store_upload
+from .services_links import ensure_link, issue_link
+from .services_messages import deliver, queued_ids
 from .tabular import TableError
 
 
@@ -82,8 +87,6 @@ def _problem_lines(plan):
 @with_appcontext
 def export_participants(program_code, file_format, output):
     """Export a program's participants (formula-like cells neutralized)."""
-    from .services_exports import participant_export
-
     program = _program_or_fail(program_code)
     content = participant_export(program, file_format, language="es")
     if output is None:
@@ -98,8 +101,6 @@ def export_participants(program_code, file_format, output):
 @with_appcontext
 def send_messages(program_code):
     """Send every queued message of a program (what the web sends in batches); safe to run again."""
-    from .services_messages import deliver, queued_ids
-
     program = _program_or_fail(program_code)
     counts = deliver(queued_ids(program))
     click.echo(f"sent: {counts['sent']}, outbox: {counts['outbox']}, failed: {counts['failed']}")
@@ -114,10 +115,6 @@ def send_messages(program_code):
 @with_appcontext
 def export_attendance(program_code, file_format, output):
     """Export the attendance matrix (participants × activities, and what each still lacks)."""
-    from .exporting import csv_bytes, xlsx_bytes
-    from .models import Participant
-    from .services_attendance import attendance_matrix, matrix_table
-
     program = _program_or_fail(program_code)
     activities, rows = attendance_matrix(program, select(Participant).where(Participant.program_id == program.id))
     headers, table = matrix_table(activities, rows, "es")
@@ -132,16 +129,11 @@ def export_attendance(program_code, file_format, output):
 @with_appcontext
 def participant_link(email, program_code, reissue):
     """Print a participant's personal link (issuing one when there is none)."""
-    from .services import email_key
-    from .services_links import current_link, issue_link
-
     program = _program_or_fail(program_code)
-    from .models import Participant
-
     participant = db.session.scalar(select(Participant).where(Participant.program_id == program.id,
                                                               Participant.email_key == email_key(email)))
     if participant is None:
         fail([f"{email}: not registered in {program.code}"])
-    link = issue_link(participant, None) if reissue or participant.link_salt is None else current_link(participant)
+    link = issue_link(participant, None) if reissue else ensure_link(participant, None)
     db.session.commit()
     click.echo(link)

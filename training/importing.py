@@ -93,6 +93,7 @@ class RowResult:
     errors: list = field(default_factory=list)  # (code, params) pairs
     warnings: list = field(default_factory=list)
     existing_id: int | None = None
+    existing_values: dict = field(default_factory=dict)
     changes: list = field(default_factory=list)
     provided: set = field(default_factory=set)  # fields the file filled in (defaults do not count as changes)
 
@@ -277,7 +278,7 @@ def _compare_with_existing(row, context):
     existing = context.existing.get(key)
     if existing is None or not row.values["email"]:
         return
-    row.existing_id = existing.id
+    row.existing_id, row.existing_values = existing.id, existing.values
     if row.values["delegation_id"] is not None and existing.delegation_id != row.values["delegation_id"]:
         row.errors.append(("registered_elsewhere", {"value": row.values["email"]}))
         return

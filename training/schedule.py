@@ -1,7 +1,6 @@
 """Times of sessions and agenda items: local ↔ UTC with daylight-saving edges, labels, agenda checks (pure)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_timezone_location
@@ -64,10 +63,14 @@ def agenda_problems(slots, session_start, session_end):
     for slot in slots:
         if session_start and session_end and (slot.starts_at < session_start or slot.ends_at > session_end):
             problems.append((slot.key, "outside"))
-    ordered = sorted(slots, key=lambda s: (s.starts_at, s.ends_at))
-    for earlier, later in pairwise(ordered):
-        if later.starts_at < earlier.ends_at and not (earlier.parallel or later.parallel):
-            problems.append((later.key, "overlap"))
+    # Any earlier item still running, not just the one just before, counts: keep the latest end seen.
+    busy_until = None
+    for slot in sorted(slots, key=lambda s: (s.starts_at, s.ends_at)):
+        if slot.parallel:
+            continue
+        if busy_until is not None and slot.starts_at < busy_until:
+            problems.append((slot.key, "overlap"))
+        busy_until = max(busy_until, slot.ends_at) if busy_until else slot.ends_at
     return problems
 
 

@@ -51,20 +51,22 @@ def save_agenda_item(item, actor_id, activity, *, start, end, kind, title, facil
     if ends_at <= starts_at:
         raise ServiceError("end", _l("The end must come after the start."))
     others = [Slot(i.id, i.starts_at, i.ends_at, i.parallel) for i in activity.items if item is None or i.id != item.id]
-    problems = dict((key, code) for key, code in
-                    agenda_problems(others + [Slot("new", starts_at, ends_at, parallel)],
-                                    activity.starts_at, activity.ends_at) if key == "new")
-    if problems.get("new") == "outside":
+    # Only the new item's problems matter: an agenda saved earlier may hold overlaps someone accepted.
+    existing = set(agenda_problems(others, activity.starts_at, activity.ends_at))
+    found = {code for key, code in agenda_problems(others + [Slot("new", starts_at, ends_at, parallel)],
+                                                    activity.starts_at, activity.ends_at)
+             if (key, code) not in existing}
+    if "outside" in found:
         raise ServiceError("start", _l("The item must fall within the session."))
-    if problems.get("new") == "overlap" or _overlaps(others, starts_at, ends_at, parallel):
+    if "overlap" in found:
         raise ServiceError("start", _l("The item overlaps another one; mark one of them as parallel if intended."))
     creating = item is None
-    item = item or AgendaItem(activity_id=activity.id)
+    if creating:
+        item = AgendaItem()
+        activity.items.append(item)
     item.starts_at, item.ends_at, item.kind, item.parallel = starts_at, ends_at, kind, parallel
     item.title, item.facilitators, item.speakers, item.notes = compact(title), facilitators, speakers, notes
-    db.session.add(item)
     db.session.flush()
-    db.session.refresh(activity)
     record(actor_id, "agenda_item.created" if creating else "agenda_item.updated", item)
     return item
 
@@ -73,10 +75,6 @@ def delete_agenda_item(item, actor_id):
     record(actor_id, "agenda_item.deleted", item)
     db.session.delete(item)
     db.session.flush()
-
-
-def _overlaps(others, starts_at, ends_at, parallel):
-    return not parallel and any(o.starts_at < ends_at and starts_at < o.ends_at and not o.parallel for o in others)
 
 
 def _local_day(activity):

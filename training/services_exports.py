@@ -5,17 +5,15 @@ from sqlalchemy import select
 
 from extensions import db
 
-from .countries import country_name
 from .exporting import csv_bytes, xlsx_bytes
-from .labels import GENDER_LABELS, PARTICIPANT_STATUS_LABELS, PROFILE_LABELS
+from .labels import GENDER_LABELS, PARTICIPANT_STATUS_LABELS, PROFILE_LABELS, delegation_label
 from .models import Participant
 
 
 def participant_rows(query, language):
     for p in db.session.scalars(query.order_by(Participant.search_key, Participant.id)):
-        delegation = p.delegation
-        where = country_name(delegation.country_code, language) if delegation.country_code else delegation.organization
-        yield [p.given_names, p.family_names, p.position, p.institution, p.email, where,
+        yield [p.given_names, p.family_names, p.position, p.institution, p.email,
+               delegation_label(p.delegation, language),
                str(GENDER_LABELS[p.gender]), str(PROFILE_LABELS[p.profile]), p.language, p.timezone,
                str(PARTICIPANT_STATUS_LABELS[p.status])]
 

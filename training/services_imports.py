@@ -3,8 +3,9 @@ from sqlalchemy import func, insert, select, update
 
 from extensions import db
 
-from .countries import country_name, default_timezone
+from .countries import default_timezone
 from .importing import DelegationSlot, Existing, ImportContext, plan_import
+from .labels import delegation_label
 from .models import Delegation, ImportBatch, Participant, User, utcnow
 from .services import email_key, record, reopen_for_review
 from .tabular import read_table
@@ -82,8 +83,7 @@ def _new_participant(program_id, values):
 
 def _changed_values(row):
     changed = {name: row.values[name] for name in row.changes}
-    current = db.session.get(Participant, row.existing_id)
-    merged = {name: changed.get(name, getattr(current, name)) for name in COMPARED_FIELDS}
+    merged = {**row.existing_values, **changed}  # what the plan already loaded: no query per row
     changed["search_key"] = person_search_key(merged["given_names"], merged["family_names"],
                                               email_key(merged["email"]), merged["institution"])
     changed["updated_at"] = utcnow()
@@ -102,8 +102,9 @@ def _context(batch, lock):
         select(Participant.delegation_id, func.count()).where(Participant.program_id == program.id,
                                                               Participant.status != "withdrawn")
         .group_by(Participant.delegation_id)).all())
-    slots = [DelegationSlot(id=d.id, label=_label(d), country_code=d.country_code, organization=d.organization,
-                            places_left=d.quota - active.get(d.id, 0)) for d in delegations]
+    slots = [DelegationSlot(id=d.id, label=delegation_label(d, "es"), country_code=d.country_code,
+                            organization=d.organization, places_left=d.quota - active.get(d.id, 0))
+             for d in delegations]
     existing = {
         p.email_key: Existing(id=p.id, delegation_id=p.delegation_id,
                               values={name: getattr(p, name) for name in COMPARED_FIELDS})
@@ -113,10 +114,6 @@ def _context(batch, lock):
     return ImportContext(delegations=slots, existing=existing, target_delegation_id=batch.delegation_id,
                          locked=batch.locked, languages=tuple(program.languages or ("es", "en")),
                          timezones=timezones)
-
-
-def _label(delegation):
-    return country_name(delegation.country_code, "es") if delegation.country_code else delegation.organization
 
 
 def _zone(delegation, program):

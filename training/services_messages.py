@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from extensions import db
 
-from .countries import country_name
+from .labels import delegation_label
 from .messages import default_template, render
 from .models import MessageTemplate, OutboundMessage, utcnow
 from .services import record
@@ -40,17 +40,17 @@ def _saved_template(program, kind, language):
 def queue_invitations(program, participants, actor_id):
     """One queued message per participant, in their language. The stored body keeps {link} as a placeholder:
     the working link is put in only when the message leaves, so the database holds no usable link."""
-    messages = []
+    messages, templates = [], {}
     for participant in participants:
         language = participant.language if participant.language in (program.languages or ["es"]) else "es"
-        subject, body = template_for(program, "invitation", language)
+        if language not in templates:  # one query per language, not per person
+            templates[language] = template_for(program, "invitation", language)
+        subject, body = templates[language]
         ensure_link(participant, actor_id)
-        delegation = participant.delegation
         values = {
             "first_name": participant.given_names, "full_name": participant.full_name,
             "program": program.title_in(language), "link": "{link}",
-            "delegation": country_name(delegation.country_code, language) if delegation.country_code
-            else delegation.organization,
+            "delegation": delegation_label(participant.delegation, language),
             "end_date": program.end_date.isoformat() if program.end_date else "",
         }
         messages.append(OutboundMessage(

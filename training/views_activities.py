@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 from extensions import db
 
 from . import bp
-from .access import actor_id, program_or_404, roles_required
+from .access import activity_or_404, actor_id, program_or_404, roles_required
 from .calendar_files import CalendarEvent, calendar_bytes
 from .forms import ActivityForm, AgendaItemForm
-from .models import Activity, AgendaItem
+from .models import AgendaItem
 from .schedule import to_local
 from .services_activities import delete_agenda_item, program_activities, save_activity, save_agenda_item
 from .timezones import is_timezone
@@ -36,7 +36,7 @@ def activity_new(program_id):
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @roles_required(*PLANNERS)
 def activity_edit(activity_id):
-    activity = _activity_or_404(activity_id)
+    activity = activity_or_404(activity_id)
     return _activity_form(activity.program, activity)
 
 
@@ -74,7 +74,7 @@ def _fill_times(form, activity):
 @bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
 @login_required
 def activity(activity_id):
-    activity = _activity_or_404(activity_id)
+    activity = activity_or_404(activity_id)
     form = AgendaItemForm()
     if form.validate_on_submit():
         if current_user.role not in PLANNERS:
@@ -92,7 +92,7 @@ def activity(activity_id):
 @roles_required(*PLANNERS)
 def agenda_item_edit(item_id):
     item = db.session.get(AgendaItem, item_id) or abort(404)
-    activity = _activity_or_404(item.activity_id)
+    activity = activity_or_404(item.activity_id)
     form = AgendaItemForm(obj=item)
     if not form.is_submitted():
         zone = activity.program.timezone
@@ -121,7 +121,7 @@ def _item_values(form):
 @bp.route("/activities/<int:activity_id>/agenda.ics")
 @login_required
 def activity_ics(activity_id):
-    activity = _activity_or_404(activity_id)
+    activity = activity_or_404(activity_id)
     return _ics([activity], activity.program, f"{activity.program.code}-{activity.code}")
 
 
@@ -145,14 +145,6 @@ def _ics(activities, program, name):
     body = calendar_bytes(activity_events(activities, language), name=program.title_in(language))
     return Response(body, mimetype="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})
-
-
-def _activity_or_404(activity_id):
-    activity = db.session.get(Activity, activity_id)
-    if activity is None:
-        abort(404)
-    program_or_404(activity.program_id)  # country scoping for focal points
-    return activity
 
 
 def _viewer_zone(program):

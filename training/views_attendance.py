@@ -8,12 +8,11 @@ from flask_babel import gettext as _
 from extensions import db
 
 from . import bp
-from .access import actor_id, program_or_404, roles_required, scoped_participants
+from .access import activity_or_404, actor_id, program_or_404, roles_required, scoped_participants
 from .attendance import sheet_counts
 from .exporting import csv_bytes, xlsx_bytes
 from .forms import SheetForm
-from .labels import delegation_label
-from .models import Activity, Participant
+from .models import Participant
 from .services import ServiceError
 from .services_attendance import attendance_matrix, marks_for, matrix_table, save_marks
 
@@ -25,8 +24,8 @@ COURSE_STATUSES = ("completed", "partial", "absent")
 @bp.route("/activities/<int:activity_id>/attendance", methods=["GET", "POST"])
 @roles_required(*MARKERS)
 def attendance_sheet(activity_id):
-    activity = db.session.get(Activity, activity_id) or abort(404)
-    program = program_or_404(activity.program_id)
+    activity = activity_or_404(activity_id)
+    program = activity.program
     people = db.session.scalars(scoped_participants(program).where(Participant.status != "withdrawn")
                                 .order_by(Participant.search_key)).all()
     statuses = COURSE_STATUSES if activity.kind == "online_course" else SESSION_STATUSES
@@ -40,7 +39,7 @@ def attendance_sheet(activity_id):
             flash(_("Someone saved this sheet at the same moment; your marks were not saved. Try again."), "error")
         else:
             db.session.commit()
-            flash(ngettext_marks(len(marks)), "success")
+            flash(ngettext("%(num)s mark saved.", "%(num)s marks saved.", len(marks)), "success")
             return redirect(url_for("training.attendance_sheet", activity_id=activity.id))
     existing = marks_for(activity, [p.id for p in people])
     counts = sheet_counts(existing[p.id].status if p.id in existing else None for p in people)
@@ -67,17 +66,13 @@ def _marks_from(data, allowed_ids, statuses):
     return marks
 
 
-def ngettext_marks(count):
-    return ngettext("%(num)s mark saved.", "%(num)s marks saved.", count)
-
-
 @bp.route("/programs/<int:program_id>/attendance")
 @roles_required(*MARKERS)
 def attendance_matrix_view(program_id):
     program = program_or_404(program_id)
     activities, rows = _matrix(program)
     return render_template("training/attendance_matrix.html", program=program, activities=activities, rows=rows,
-                           only=request.args.get("only", ""), delegation_label=delegation_label)
+                           only=request.args.get("only", ""))
 
 
 @bp.route("/programs/<int:program_id>/attendance.<any(csv, xlsx):file_format>")

@@ -1,5 +1,5 @@
-"""What every form view does after validation: call one service, then commit or show its error by the field."""
-from flask import flash
+"""Shared view steps: call one service then commit or show its error by the field; page through a list."""
+from flask import flash, request
 
 from extensions import db
 
@@ -19,3 +19,9 @@ def commit_or_show_error(form, action, success_message=None):
     if success_message is not None:
         flash(success_message(result) if callable(success_message) else success_message, "success")
     return True, result
+
+
+def page_window(total, page_size):
+    """(page, pages) for a list of `total` rows: ?page= clamped to the pages that exist, whatever was typed."""
+    pages = max((total + page_size - 1) // page_size, 1)
+    return min(max(request.args.get("page", 1, type=int), 1), pages), pages

@@ -23,7 +23,7 @@ from .services_messages import (
     save_template,
     template_for,
 )
-from .views_common import commit_or_show_error
+from .views_common import commit_or_show_error, page_window
 from .views_participants import delegation_choices
 
 LANGUAGES = ("es", "en")
@@ -41,8 +41,7 @@ def messages(program_id):
     if status:
         query = query.where(OutboundMessage.status == status)
     total = db.session.scalar(query.with_only_columns(func.count(OutboundMessage.id)))
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page, pages = page_window(total, PAGE_SIZE)
     rows = db.session.scalars(query.order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("training/messages.html", program=program, messages=rows, status=status, total=total,

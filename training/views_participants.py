@@ -33,7 +33,7 @@ from .services import (
 from .services_exports import participant_export
 from .services_links import current_link, issue_link, revoke_link
 from .textkeys import fold
-from .views_common import commit_or_show_error
+from .views_common import commit_or_show_error, page_window
 
 PAGE_SIZE = 50
 
@@ -54,8 +54,7 @@ def participants(program_id):
     form.validate()  # a bad value drops only its own filter; its error shows next to it
     query = _apply_filters(scoped_participants(program), form)
     total = db.session.scalar(query.with_only_columns(func.count(Participant.id)).order_by(None))
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page, pages = page_window(total, PAGE_SIZE)
     rows = db.session.scalars(
         query.order_by(Participant.search_key, Participant.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()

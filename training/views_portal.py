@@ -2,14 +2,15 @@
 from functools import wraps
 
 from flask import Response, current_app, g, redirect, render_template, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from extensions import db, limiter
 
 from . import bp
 from .calendar_files import calendar_bytes
-from .countries import country_name
 from .forms import ContinueForm
+from .labels import delegation_label
 from .links import looks_like_token
 from .models import Participant
 from .services_activities import program_activities
@@ -63,9 +64,7 @@ def participant_required(view):
 @participant_required
 def my_page():
     participant = g.participant
-    delegation = participant.delegation
-    delegation_name = (country_name(delegation.country_code, session.get("language", "es"))
-                       if delegation.country_code else delegation.organization)
+    delegation_name = delegation_label(participant.delegation, str(get_locale() or "es"))
     return render_template("training/my_page.html", participant=participant, program=participant.program,
                            delegation_name=delegation_name, activities=program_activities(participant.program),
                            viewer_zone=participant.timezone)
