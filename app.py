@@ -89,6 +89,7 @@ def _configure(app, overrides):
         LINK_RATE_LIMIT=os.environ.get("LINK_RATE_LIMIT", "20 per minute;200 per hour"),
         IMPORT_MAX_BYTES=int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024))),
         IMPORT_MAX_ROWS=int(os.environ.get("IMPORT_MAX_ROWS", "20000")),
+        ATTENDANCE_MIN_SHARE=int(os.environ.get("ATTENDANCE_MIN_SHARE", "75")),  # % of a session that is "present"
         MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
     )
     app.config.update(overrides)

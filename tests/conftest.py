@@ -121,7 +121,16 @@ def world(app):
 
     from werkzeug.security import generate_password_hash
 
-    from training.models import Activity, AgendaItem, Delegation, ImportBatch, Participant, Program, User
+    from training.models import (
+        Activity,
+        AgendaItem,
+        AttendanceImport,
+        Delegation,
+        ImportBatch,
+        Participant,
+        Program,
+        User,
+    )
     from training.textkeys import person_search_key
 
     with app.app_context():
@@ -166,15 +175,28 @@ def world(app):
         session.items.append(AgendaItem(starts_at=session.starts_at, ends_at=session.ends_at, kind="welcome",
                                         title={"es": "Bienvenida"}))
         db.session.add(session)
+        db.session.flush()
+        # A Zoom report for S0 waiting for review: one e-mail match, one name match, one host nobody registered.
+        report = AttendanceImport(activity_id=session.id, created_by=users["organizer"].id, filename="zoom.csv",
+                                  content=ZOOM_S0.encode(), sha256="0" * 64, min_share=75)
+        db.session.add(report)
         db.session.commit()
         ids = {
-            "program": program.id, "batch": batch.id, "activity": session.id,
+            "program": program.id, "batch": batch.id, "activity": session.id, "report": report.id,
             "agenda_item": session.items[0].id, "mx": mx.id, "gt": gt.id, "observer": observer.id,
             **{key: user.id for key, user in users.items()},
             **{key: person.id for key, person in people.items()},
         }
         emails = {key: user.email for key, user in users.items()}
     return {"ids": ids, "emails": emails}
+
+
+ZOOM_S0 = """Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest
+Secretaría,host@example.org,03/03/2026 01:55:00 PM,03/03/2026 04:00:00 PM,125,No
+José Ángel Núñez,jose.nunez@example.mx,03/03/2026 02:00:00 PM,03/03/2026 03:00:00 PM,60,Yes
+José Ángel Núñez,jose.nunez@example.mx,03/03/2026 03:05:00 PM,03/03/2026 04:00:00 PM,55,Yes
+IXCHEL TZUL BATZ,,03/03/2026 02:00:00 PM,03/03/2026 03:00:00 PM,60,Yes
+"""
 
 
 # --- browser -----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ ADMIN_ONLY = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "fo
 EDITORS_MX = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": OK, "focal_gt": MISSING}
 MARKERS = {"admin": OK, "organizer": OK, "facilitator": OK, "focal_mx": OK, "focal_gt": OK}
 PLANNERS = {"admin": OK, "organizer": OK, "facilitator": FORBIDDEN, "focal_mx": FORBIDDEN, "focal_gt": FORBIDDEN}
+IMPORTERS = {"admin": OK, "organizer": OK, "facilitator": OK, "focal_mx": FORBIDDEN, "focal_gt": FORBIDDEN}
 EDITORS_PROGRAM = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": OK, "focal_gt": OK}
 MATRIX = [
     ("/programs", "GET", STAFF_READ),
@@ -47,6 +48,9 @@ MATRIX = [
     ("/agenda-items/{agenda_item}/edit", "GET", PLANNERS),
     ("/activities/{activity}/attendance", "GET", MARKERS),
     ("/programs/{program}/attendance", "GET", MARKERS),
+    ("/activities/{activity}/attendance/import", "GET", IMPORTERS),
+    ("/attendance-imports/{report}", "GET", IMPORTERS),
+    ("/attendance-imports/{report}", "POST", {**IMPORTERS, "admin": 302, "organizer": 302, "facilitator": 302}),
     ("/programs/{program}/attendance.csv", "GET", MARKERS),
     ("/users", "GET", ADMIN_ONLY),
     ("/users/new", "GET", ADMIN_ONLY),
@@ -91,7 +95,8 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:delegation_id>", "{mx}").replace("<int:user_id>", "{organizer}")
         .replace("attendance.<any(csv, xlsx):file_format>", "attendance.csv")
         .replace("<int:batch_id>", "{batch}").replace("<int:activity_id>", "{activity}")
-        .replace("<int:item_id>", "{agenda_item}").replace("<any(csv, xlsx):file_format>", "csv")
+        .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
+        .replace("<any(csv, xlsx):file_format>", "csv")
         for rule in app.url_map.iter_rules()
     }
     assert normalized - covered - PUBLIC - ROUTES_NEEDING_LOGIN_ONLY - PARTICIPANT_ROUTES == set()

@@ -6,6 +6,7 @@ bp = Blueprint("training", __name__)
 from . import (  # noqa: E402,F401  (routes register on bp)
     views_activities,
     views_attendance,
+    views_attendance_imports,
     views_auth,
     views_imports,
     views_messages,

@@ -36,6 +36,7 @@ def fail(problems):
 
 
 def register_cli(app):
+    from .cli_attendance import import_attendance
     from .cli_registration import (
         export_attendance,
         export_participants,
@@ -45,7 +46,7 @@ def register_cli(app):
     )
 
     for command in (create_admin, create_program, demo, import_participants, export_participants, participant_link,
-                    send_messages, export_attendance):
+                    send_messages, export_attendance, import_attendance):
         app.cli.add_command(command)
 
 

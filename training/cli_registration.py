@@ -22,11 +22,19 @@ from .services_messages import deliver, queued_ids
 from .tabular import TableError
 
 
-def _program_or_fail(code):
+def program_or_fail(code):
     program = program_by_code(code)
     if program is None:
         fail([f"--program: no program with code {code!r}"])
     return program
+
+
+def read_upload(path):
+    """The file's bytes, or exit 1 when it is larger than imports accept (IMPORT_MAX_BYTES)."""
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    if path.stat().st_size > limit:
+        fail([problem_text(TABLE_PROBLEMS, "too_large", {"limit": round(limit / 1024 / 1024, 1)})])
+    return path.read_bytes()
 
 
 @click.command("import-participants")
@@ -37,17 +45,14 @@ def _program_or_fail(code):
 @with_appcontext
 def import_participants(file, program_code, country, dry_run):
     """Import a participant list (CSV or XLSX): all rows or none; one line per problem, with its row number."""
-    program = _program_or_fail(program_code)
+    program = program_or_fail(program_code)
     delegation = None
     if country:
         delegation = db.session.scalar(select(Delegation).where(Delegation.program_id == program.id,
                                                                 Delegation.country_code == country.strip().upper()))
         if delegation is None:
             fail([f"--country: {country} has no delegation in {program.code}"])
-    content = file.read_bytes()
-    limit = current_app.config["IMPORT_MAX_BYTES"]
-    if len(content) > limit:
-        fail([problem_text(TABLE_PROBLEMS, "too_large", {"limit": round(limit / 1024 / 1024, 1)})])
+    content = read_upload(file)
     batch = store_upload(program, None, file.name, content, delegation=delegation, locked=delegation is not None)
     max_rows = current_app.config["IMPORT_MAX_ROWS"]
     try:
@@ -87,7 +92,7 @@ def _problem_lines(plan):
 @with_appcontext
 def export_participants(program_code, file_format, output):
     """Export a program's participants (formula-like cells neutralized)."""
-    program = _program_or_fail(program_code)
+    program = program_or_fail(program_code)
     content = participant_export(program, file_format, language="es")
     if output is None:
         sys.stdout.buffer.write(content)
@@ -101,7 +106,7 @@ def export_participants(program_code, file_format, output):
 @with_appcontext
 def send_messages(program_code):
     """Send every queued message of a program (what the web sends in batches); safe to run again."""
-    program = _program_or_fail(program_code)
+    program = program_or_fail(program_code)
     counts = deliver(queued_ids(program))
     click.echo(f"sent: {counts['sent']}, outbox: {counts['outbox']}, failed: {counts['failed']}")
     if counts["failed"]:
@@ -115,7 +120,7 @@ def send_messages(program_code):
 @with_appcontext
 def export_attendance(program_code, file_format, output):
     """Export the attendance matrix (participants × activities, and what each still lacks)."""
-    program = _program_or_fail(program_code)
+    program = program_or_fail(program_code)
     activities, rows = attendance_matrix(program, select(Participant).where(Participant.program_id == program.id))
     headers, table = matrix_table(activities, rows, "es")
     output.write_bytes(xlsx_bytes(headers, table, program.code) if file_format == "xlsx" else csv_bytes(headers, table))
@@ -129,7 +134,7 @@ def export_attendance(program_code, file_format, output):
 @with_appcontext
 def participant_link(email, program_code, reissue):
     """Print a participant's personal link (issuing one when there is none)."""
-    program = _program_or_fail(program_code)
+    program = program_or_fail(program_code)
     participant = db.session.scalar(select(Participant).where(Participant.program_id == program.id,
                                                               Participant.email_key == email_key(email)))
     if participant is None:

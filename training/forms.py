@@ -309,3 +309,10 @@ class AgendaItemForm(FlaskForm):
 
 class SheetForm(FlaskForm):
     """Only the CSRF token: the sheet's radio buttons are read per participant in the view."""
+
+
+class AttendanceReportForm(FlaskForm):
+    file = FileField(_l("Report (CSV or XLSX)"), validators=[FileRequired(_l("Choose a file."))])
+    min_share = IntegerField(_l("Minimum share of the session to count as present (%)"),
+                             validators=[InputRequired(), NumberRange(min=1, max=100)],
+                             description=_l("Connected less than this, a person is marked as partial."))

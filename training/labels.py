@@ -71,6 +71,22 @@ TABLE_PROBLEMS = {
     "too_many_rows": _l("The file has more than %(limit)s rows."),
     "too_large": _l("The file is larger than %(limit)s MB."),
 }
+REPORT_PROBLEMS = {
+    "no_person": _l("The row has neither a name nor an e-mail."),
+    "bad_minutes": _l("“%(value)s” is not a number of minutes."),
+    "no_minutes": _l("The row has no duration and no join and leave times."),
+    "left_before_joined": _l("The leave time is before the join time."),
+    "bad_status": _l("“%(value)s” is not a completion status we recognize (use Completed, In progress or Not "
+                     "completed, or give a completion date)."),
+}
+REPORT_COLUMNS = {
+    "name": _l("the participant's name (Zoom: “Name (Original Name)”)"),
+    "minutes": _l("the duration in minutes, or the join and leave times"),
+    "status": _l("the completion status or the completion date"),
+}
+ATTENDANCE_SOURCE_LABELS = {"manual": _l("marked by hand"), "zoom": _l("from the Zoom report"),
+                            "course_report": _l("from the course report")}
+HOW_MATCHED_LABELS = {"email": _l("by e-mail"), "name": _l("by name"), "linked": _l("linked by you")}
 IMPORT_STATUS_LABELS = {
     "new": _l("New"),
     "update": _l("Update"),

@@ -333,3 +333,28 @@ class Attendance(db.Model):
     source: Mapped[str] = mapped_column(String(15), default="manual")
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AttendanceImport(db.Model):
+    """An uploaded Zoom or course report between its review and its confirmation (kept as uploaded)."""
+
+    __tablename__ = "attendance_imports"
+    __table_args__ = (
+        CheckConstraint(_in("status", IMPORT_STATUSES), name="status"),
+        CheckConstraint("min_share BETWEEN 1 AND 100", name="min_share"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    min_share: Mapped[int] = mapped_column(default=75)  # % of the session that counts as present
+    decisions: Mapped[dict] = mapped_column(JSON, default=dict)  # unmatched person key → participant id | "ignore"
+    status: Mapped[str] = mapped_column(String(12), default="previewed")
+    applied_at: Mapped[datetime | None]
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    activity: Mapped[Activity] = relationship()

@@ -19,11 +19,14 @@ def marks_for(activity, participant_ids):
 
 
 def save_marks(activity, marks, actor_id, source="manual"):
-    """Insert or update one mark per participant: `marks` maps participant id → (status, comment, minutes)."""
+    """Insert or update one mark per participant: `marks` maps participant id → (status, comment, minutes);
+    a comment or minutes of None keep what the mark had."""
     existing = marks_for(activity, list(marks))
     for participant_id, (status, comment, minutes) in marks.items():
         row = existing.get(participant_id) or Attendance(participant_id=participant_id, activity_id=activity.id)
-        row.status, row.comment, row.source, row.recorded_by = status, (comment or "")[:500], source, actor_id
+        row.status, row.source, row.recorded_by = status, source, actor_id
+        if comment is not None or row.comment is None:
+            row.comment = (comment or "")[:500]
         if minutes is not None or row.minutes is None:
             row.minutes = minutes
         db.session.add(row)

@@ -17,7 +17,7 @@ from .services import ServiceError
 from .services_attendance import attendance_matrix, marks_for, matrix_table, save_marks
 
 MARKERS = ("admin", "organizer", "facilitator", "focal_point")
-SESSION_STATUSES = ("present", "late", "excused", "absent")
+SESSION_STATUSES = ("present", "late", "partial", "excused", "absent")  # partial: from a Zoom report
 COURSE_STATUSES = ("completed", "partial", "absent")
 
 
@@ -31,7 +31,8 @@ def attendance_sheet(activity_id):
     statuses = COURSE_STATUSES if activity.kind == "online_course" else SESSION_STATUSES
     form = SheetForm()
     if form.validate_on_submit():
-        marks = _marks_from(request.form, {p.id for p in people}, statuses)
+        marks = _changed(_marks_from(request.form, {p.id for p in people}, statuses),
+                         marks_for(activity, [p.id for p in people]))
         try:
             save_marks(activity, marks, actor_id())
         except ServiceError:
@@ -45,6 +46,12 @@ def attendance_sheet(activity_id):
     counts = sheet_counts(existing[p.id].status if p.id in existing else None for p in people)
     return render_template("training/attendance_sheet.html", activity=activity, program=program, people=people,
                            marks=existing, statuses=statuses, form=form, counts=counts)
+
+
+def _changed(marks, existing):
+    """Only marks the sheet changes are saved, so a report's marks keep their source and minutes."""
+    return {pid: mark for pid, mark in marks.items()
+            if pid not in existing or (existing[pid].status, existing[pid].comment) != mark[:2]}
 
 
 def _marks_from(data, allowed_ids, statuses):

@@ -1,0 +1,118 @@
+"""Attendance reports (Zoom, course platforms): keep the upload, plan it against the registrants, apply it once."""
+import hashlib
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from extensions import db
+
+from .attendance_matching import IGNORE, Registrant, plan_attendance
+from .attendance_reports import read_report
+from .models import Attendance, AttendanceImport, Participant, utcnow
+from .services import ServiceError, record
+from .services_attendance import save_marks
+from .tabular import read_table
+
+SOURCES = {"zoom": "zoom", "course": "course_report"}
+
+
+class ReportNotClean(Exception):
+    """The report has problems: nothing was written."""
+
+    def __init__(self, plan):
+        super().__init__("report has errors")
+        self.plan = plan
+
+
+def report_kind(activity):
+    return "course" if activity.kind == "online_course" else "zoom"
+
+
+def session_minutes(activity):
+    if activity.starts_at is None or activity.ends_at is None:
+        return None
+    return round((activity.ends_at - activity.starts_at).total_seconds() / 60)
+
+
+def check_importable(activity):
+    """A Zoom report is judged against the session's length, so the session needs its times first."""
+    if report_kind(activity) == "zoom" and not session_minutes(activity):
+        raise ServiceError("file", _("This session has no start and end times yet: set them before importing "
+                                     "a Zoom report."))
+
+
+def store_report(activity, actor_id, filename, content, min_share):
+    check_importable(activity)
+    upload = AttendanceImport(activity_id=activity.id, created_by=actor_id, filename=filename[:255],
+                              content=content, sha256=hashlib.sha256(content).hexdigest(), min_share=min_share)
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def plan_upload(upload, max_rows, decisions=None):
+    """Read the stored report and match it against the registrants as they are now (TableError if unreadable)."""
+    activity = upload.activity
+    report = read_report(read_table(upload.content, upload.filename, max_rows=max_rows), report_kind(activity))
+    return plan_attendance(report, registrants(activity), upload.decisions if decisions is None else decisions,
+                           session_minutes(activity), upload.min_share)
+
+
+def registrants(activity):
+    """Everyone registered in the program (not withdrawn), with their current mark for the activity."""
+    rows = db.session.execute(
+        select(Participant.id, Participant.email, Participant.given_names, Participant.family_names,
+               Attendance.status, Attendance.source)
+        .outerjoin(Attendance, (Attendance.participant_id == Participant.id)
+                   & (Attendance.activity_id == activity.id))
+        .where(Participant.program_id == activity.program_id, Participant.status != "withdrawn"))
+    return [Registrant(*row) for row in rows]
+
+
+def save_decisions(upload, choices, known_keys, participant_ids):
+    """Keep the reviewer's links ('ignore' or a registrant's id) for the people the report left unmatched."""
+    decisions = {}
+    for key in known_keys:
+        value = choices.get(key, "")
+        if value == IGNORE or (value.isdigit() and int(value) in participant_ids):
+            decisions[key] = value if value == IGNORE else int(value)
+    upload.decisions = decisions
+    db.session.flush()
+
+
+def similar_imports(upload):
+    """Earlier confirmed imports of the very same file for this activity (re-importing sets the same marks)."""
+    return db.session.scalars(select(AttendanceImport).where(
+        AttendanceImport.activity_id == upload.activity_id, AttendanceImport.sha256 == upload.sha256,
+        AttendanceImport.status == "applied", AttendanceImport.id != upload.id)).all()
+
+
+def apply_upload(upload, actor_id, max_rows):
+    """Write the marks of a clean report once: a second confirmation returns the first one's summary."""
+    claimed = db.session.execute(
+        update(AttendanceImport).where(AttendanceImport.id == upload.id, AttendanceImport.status == "previewed")
+        .values(status="applied", applied_at=utcnow())).rowcount
+    if not claimed:
+        db.session.refresh(upload)
+        return upload.summary, False
+    plan = plan_upload(upload, max_rows)
+    if not plan.clean:
+        raise ReportNotClean(plan)
+    write_plan(plan, upload.activity, actor_id)
+    upload.summary = plan.summary()
+    record(actor_id, "attendance.imported", upload, activity=upload.activity.code, filename=upload.filename,
+           **{k: v for k, v in upload.summary.items() if k != "unmatched_names"})
+    db.session.flush()
+    return upload.summary, True
+
+
+def write_plan(plan, activity, actor_id):
+    """Marks the report sets are written with the report as their source; kept hand marks get the minutes only.
+    Marks are set, never added to, so the same report imported twice leaves the same marks."""
+    source = SOURCES[plan.report.kind]
+    reported = {pid: (o.status, None, o.minutes) for pid, o in plan.outcomes.items() if not o.kept}
+    kept = {pid: (o.status, None, o.minutes) for pid, o in plan.outcomes.items() if o.kept}
+    if reported:
+        save_marks(activity, reported, actor_id, source=source)
+    if kept:
+        save_marks(activity, kept, actor_id, source="manual")

@@ -1,0 +1,133 @@
+"""Import a Zoom participant report or a course-completion report: upload → review (link or ignore who was
+not matched) → confirm; nothing is written to attendance before the confirmation."""
+import hashlib
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from extensions import db
+
+from . import bp
+from .access import activity_or_404, actor_id, roles_required
+from .attendance_matching import IGNORE
+from .forms import AttendanceReportForm, SheetForm
+from .labels import REPORT_PROBLEMS, TABLE_PROBLEMS, delegation_label, problem_text
+from .models import AttendanceImport, Participant
+from .services import ServiceError
+from .services_attendance_imports import (
+    ReportNotClean,
+    apply_upload,
+    check_importable,
+    plan_upload,
+    report_kind,
+    save_decisions,
+    session_minutes,
+    similar_imports,
+    store_report,
+)
+from .tabular import TableError
+
+IMPORTERS = ("admin", "organizer", "facilitator")  # a report covers every country, so not focal points
+
+
+@bp.route("/activities/<int:activity_id>/attendance/import", methods=["GET", "POST"])
+@roles_required(*IMPORTERS)
+def attendance_import(activity_id):
+    activity = activity_or_404(activity_id)
+    form = AttendanceReportForm(min_share=current_app.config["ATTENDANCE_MIN_SHARE"])
+    if report_kind(activity) == "course":
+        del form.min_share
+    if form.validate_on_submit():
+        content = form.file.data.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
+        share = form.min_share.data if "min_share" in form else current_app.config["ATTENDANCE_MIN_SHARE"]
+        try:
+            if len(content) > current_app.config["IMPORT_MAX_BYTES"]:
+                raise ServiceError("file", problem_text(TABLE_PROBLEMS, "too_large", {"limit": _max_megabytes()}))
+            upload = store_report(activity, actor_id(), form.file.data.filename or "report", content, share)
+        except ServiceError as error:
+            db.session.rollback()
+            form.file.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            return redirect(url_for("training.attendance_import_review", import_id=upload.id))
+    return render_template("training/attendance_import_form.html", activity=activity, program=activity.program,
+                           form=form, kind=report_kind(activity), minutes=session_minutes(activity),
+                           max_megabytes=_max_megabytes())
+
+
+@bp.route("/attendance-imports/<int:import_id>", methods=["GET", "POST"])
+@roles_required(*IMPORTERS)
+def attendance_import_review(import_id):
+    upload = _upload_or_404(import_id)
+    form = SheetForm()
+    try:
+        plan = plan_upload(upload, current_app.config["IMPORT_MAX_ROWS"])
+    except TableError as error:
+        return _render(upload, None, form, table_error=problem_text(TABLE_PROBLEMS, error.code, error.details))
+    if not form.validate_on_submit():
+        return _render(upload, plan, form)
+    if upload.status != "previewed":  # a double click or a second tab: the first confirmation did the work
+        flash(_("This report was already imported."), "notice")
+        return redirect(url_for("training.attendance_sheet", activity_id=upload.activity_id))
+    keys = [visitor.key for visitor in plan.reviewed]
+    choices = {key: request.form.get(choice_field(key), "") for key in keys}
+    save_decisions(upload, choices, keys, {person.id for person in _people(upload)})
+    if request.form.get("action") != "confirm":
+        db.session.commit()
+        return redirect(url_for("training.attendance_import_review", import_id=upload.id))
+    try:
+        summary, first = apply_upload(upload, actor_id(), current_app.config["IMPORT_MAX_ROWS"])
+    except ReportNotClean as error:
+        db.session.rollback()
+        flash(_("Nothing was imported: the report has rows to fix."), "error")
+        return _render(upload, error.plan, form)
+    db.session.commit()
+    if first:
+        flash(_("Attendance imported: %(matched)s people matched, %(present)s present, %(partial)s partial, "
+                "%(unmatched)s not matched.", **summary), "success")
+    else:
+        flash(_("This report was already imported."), "notice")
+    return redirect(url_for("training.attendance_sheet", activity_id=upload.activity_id))
+
+
+def choice_field(key):
+    """The review form's field for one unmatched person: named after a digest of their key, so the same person
+    keeps the same field even if the list changes between showing the form and sending it."""
+    return "person-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _upload_or_404(import_id):
+    upload = db.session.get(AttendanceImport, import_id)
+    if upload is None:
+        abort(404)
+    activity_or_404(upload.activity_id)
+    return upload
+
+
+def _people(upload):
+    return db.session.scalars(db.select(Participant).where(Participant.program_id == upload.activity.program_id,
+                                                           Participant.status != "withdrawn")
+                              .order_by(Participant.search_key)).all()
+
+
+def _render(upload, plan, form, table_error=None):
+    activity = upload.activity
+    people = _people(upload)
+    language = str(get_locale() or "es")
+    by_id = {person.id: person for person in people}
+    problem = None
+    try:
+        check_importable(activity)
+    except ServiceError as error:
+        problem = error.message
+    return render_template(
+        "training/attendance_import_review.html", upload=upload, activity=activity, program=activity.program,
+        plan=plan, form=form, table_error=table_error or problem, people=people, by_id=by_id,
+        delegations={d.id: delegation_label(d, language) for d in activity.program.delegations},
+        minutes=session_minutes(activity), ignore=IGNORE, choice_field=choice_field, earlier=similar_imports(upload),
+        messages=lambda errors: [problem_text(REPORT_PROBLEMS, code, params) for code, params in errors])
+
+
+def _max_megabytes():
+    return round(current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024, 1)
