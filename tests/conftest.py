@@ -131,6 +131,7 @@ def world(app):
         Program,
         User,
     )
+    from training.models_groups import Group, GroupMember, GroupWork
     from training.textkeys import person_search_key
 
     with app.app_context():
@@ -174,8 +175,19 @@ def world(app):
                            ends_at=datetime(2026, 3, 3, 22, 0, tzinfo=timezone.utc))
         session.items.append(AgendaItem(starts_at=session.starts_at, ends_at=session.ends_at, kind="welcome",
                                         title={"es": "Bienvenida"}))
+        group_item = AgendaItem(starts_at=datetime(2026, 3, 3, 21, 0, tzinfo=timezone.utc),
+                                ends_at=datetime(2026, 3, 3, 21, 30, tzinfo=timezone.utc), kind="group_work",
+                                title={"es": "Trabajo en grupos"})
+        session.items.append(group_item)
         db.session.add(session)
         db.session.flush()
+        # Groups by country for that item: Mexico in one, Guatemala and the observer in the other.
+        work = GroupWork(agenda_item_id=group_item.id, strategy="clusters", questions={"es": "¿Qué falta?"})
+        work.groups = [Group(position=1, name="Grupo 1", countries=["MX"]),
+                       Group(position=2, name="Grupo 2", countries=["GT"])]
+        work.groups[0].members = [GroupMember(participant_id=people[key].id) for key in ("mx1", "mx2")]
+        work.groups[1].members = [GroupMember(participant_id=people[key].id) for key in ("gt1", "gt2", "obs1")]
+        db.session.add(work)
         # A Zoom report for S0 waiting for review: one e-mail match, one name match, one host nobody registered.
         report = AttendanceImport(activity_id=session.id, created_by=users["organizer"].id, filename="zoom.csv",
                                   content=ZOOM_S0.encode(), sha256="0" * 64, min_share=75)
@@ -183,7 +195,8 @@ def world(app):
         db.session.commit()
         ids = {
             "program": program.id, "batch": batch.id, "activity": session.id, "report": report.id,
-            "agenda_item": session.items[0].id, "mx": mx.id, "gt": gt.id, "observer": observer.id,
+            "agenda_item": session.items[0].id, "group_item": group_item.id, "group": work.groups[0].id,
+            "mx": mx.id, "gt": gt.id, "observer": observer.id,
             **{key: user.id for key, user in users.items()},
             **{key: person.id for key, person in people.items()},
         }

@@ -4,7 +4,8 @@ import pytest
 from tests.conftest import login
 
 OBJECT_IDS = {"program_id": "program", "participant_id": "mx1", "delegation_id": "mx", "user_id": "organizer",
-              "activity_id": "activity", "item_id": "agenda_item", "import_id": "report"}
+              "activity_id": "activity", "item_id": "agenda_item", "import_id": "report",
+              "group_id": "group"}
 # Routes whose objects need not exist: the CSRF check runs before the view looks anything up.
 PLACEHOLDERS = {"<int:batch_id>": "1", "<token>": "x" * 43}
 

@@ -45,6 +45,7 @@ MATRIX = [
     ("/activities/{activity}", "GET", STAFF_READ),
     ("/activities/{activity}/edit", "GET", PLANNERS),
     ("/activities/{activity}/agenda.ics", "GET", STAFF_READ),
+    ("/activities/{activity}/agenda.pdf", "GET", STAFF_READ),
     ("/agenda-items/{agenda_item}/edit", "GET", PLANNERS),
     ("/activities/{activity}/attendance", "GET", MARKERS),
     ("/programs/{program}/attendance", "GET", MARKERS),
@@ -52,12 +53,18 @@ MATRIX = [
     ("/attendance-imports/{report}", "GET", IMPORTERS),
     ("/attendance-imports/{report}", "POST", {**IMPORTERS, "admin": 302, "organizer": 302, "facilitator": 302}),
     ("/programs/{program}/attendance.csv", "GET", MARKERS),
+    ("/agenda-items/{group_item}/groups", "GET", MARKERS),
+    ("/agenda-items/{group_item}/groups/setup", "GET", PLANNERS),
+    ("/agenda-items/{group_item}/groups/moves", "GET", MARKERS),
+    ("/agenda-items/{group_item}/groups/print", "GET", MARKERS),
+    ("/groups/{group}/edit", "GET", IMPORTERS),
     ("/users", "GET", ADMIN_ONLY),
     ("/users/new", "GET", ADMIN_ONLY),
     ("/users/{organizer}/edit", "GET", ADMIN_ONLY),
 ]
 PUBLIC = {"/login", "/language", "/", "/static/<path:filename>"}
-PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics"}  # tested in test_training_portal.py
+# Tested in test_training_portal.py and test_training_agenda_pdf.py.
+PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf"}
 ROUTES_NEEDING_LOGIN_ONLY = {"/logout"}
 
 
@@ -95,6 +102,7 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:delegation_id>", "{mx}").replace("<int:user_id>", "{organizer}")
         .replace("attendance.<any(csv, xlsx):file_format>", "attendance.csv")
         .replace("<int:batch_id>", "{batch}").replace("<int:activity_id>", "{activity}")
+        .replace("<int:item_id>/groups", "{group_item}/groups").replace("<int:group_id>", "{group}")
         .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
         .replace("<any(csv, xlsx):file_format>", "csv")
         for rule in app.url_map.iter_rules()

@@ -8,6 +8,7 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     views_attendance,
     views_attendance_imports,
     views_auth,
+    views_groups,
     views_imports,
     views_messages,
     views_participants,

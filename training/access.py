@@ -1,24 +1,29 @@
 """The one place that decides who may see what: role checks and country scoping for every query."""
 from functools import wraps
 
-from flask import abort
-from flask_login import current_user, login_required
+from flask import abort, session
+from flask_login import current_user
 from sqlalchemy import select
 
-from extensions import db
+from extensions import db, login_manager
 
-from .models import Activity, Delegation, Participant, Program
+from .models import ROLES, Activity, Delegation, Participant, Program
 
 STAFF_EDITORS = ("admin", "focal_point")
+PARTICIPANT_SESSION_KEY = "participant"  # set by the personal link (views_portal)
 
 
 def roles_required(*roles):
-    """Log-in required, then 403 unless the user has one of `roles`."""
+    """Log-in required, then 403 unless the user has one of `roles`. A participant who came in through their
+    personal link is known, so a staff page is a plain 403 for them rather than the staff login form."""
 
     def decorator(view):
         @wraps(view)
-        @login_required
         def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if PARTICIPANT_SESSION_KEY in session:
+                    abort(403)
+                return login_manager.unauthorized()
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
@@ -26,6 +31,11 @@ def roles_required(*roles):
         return wrapped
 
     return decorator
+
+
+def staff_required(view):
+    """Any staff role (a participant's session is a 403, an anonymous visitor goes to the login form)."""
+    return roles_required(*ROLES)(view)
 
 
 def actor_id():

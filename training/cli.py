@@ -25,6 +25,7 @@ from .services import (
 )
 from .services_activities import save_activity, save_agenda_item
 from .services_attendance import save_marks
+from .services_groups import generate, save_group
 
 
 def fail(problems):
@@ -154,6 +155,7 @@ def _load_demo_program():
         _add_people(program, delegation, demo_data.observer_people(organization, quota))
     activities = _load_demo_activities(program, start, end)
     _load_demo_attendance(program, activities)
+    _load_demo_groups(activities)
     for email, name, role, country in demo_data.STAFF:
         if user_by_email(email) is None:
             save_user(None, None, email=email, name=name, role=role, country_code=country,
@@ -191,6 +193,24 @@ def _load_demo_attendance(program, activities):
                  for index, person in enumerate(people) if activity.code in plan[index]}
         if marks:
             save_marks(activity, marks, None)
+
+
+def _load_demo_groups(activities):
+    """Groups for the group-work items of S2 and S3, a rapporteur in each, and S2's conclusions."""
+    for activity in activities:
+        spec = demo_data.GROUP_WORK.get(activity.code)
+        if spec is None:
+            continue
+        item = next(item for item in activity.items if item.kind == "group_work")
+        specs = [{"name": name, "countries": countries or [], "perspective": perspective or {}}
+                 for name, countries, perspective in spec["groups"]]
+        work = generate(item, None, strategy=spec["strategy"], specs=specs, seed=spec.get("seed", 0),
+                        only_present=False, questions=spec["questions"])
+        for index, group in enumerate(work.groups):
+            first = min(group.members, key=lambda member: member.participant_id)
+            conclusions = spec["conclusions"][index] if index < len(spec["conclusions"]) else ""
+            save_group(group, None, name=group.name, perspective=group.perspective,
+                       rapporteur_id=first.participant_id, conclusions=conclusions)
 
 
 def _add_people(program, delegation, people):

@@ -278,3 +278,41 @@ def attendance_plan(people_count, activity_codes, seed=2021):
     plan[1] = {code: ("absent" if code == "C2" else "completed" if code.startswith("C") else "present")
                for code in activity_codes}
     return plan
+
+# Group work as the concept note plans it: session 2 by country clusters, session 3 by four perspectives.
+GROUP_WORK = {
+    "S2": {
+        "strategy": "clusters",
+        "groups": [("Grupo 1", ["BZ", "CR", "MX", "PA", "DO"], None), ("Grupo 2", ["GT", "SV", "HN", "NI"], None)],
+        "questions": {
+            "es": "¿Cuáles son las capacidades existentes en las consejerías de empleo para atender a la población "
+                  "migrante?\n¿Cuáles son las áreas de oportunidad?",
+            "en": "What capacities do employment counseling services already have to serve migrants?\n"
+                  "Where are the opportunities to improve?",
+        },
+        "conclusions": [
+            "Existen protocolos de atención, pero pocos consideran la situación migratoria.\n"
+            "Área de oportunidad: capacitación continua y vinculación con empleadores.",
+            "Las oficinas cuentan con personal comprometido, con poca formación en migración laboral.\n"
+            "Área de oportunidad: homologación de competencias y registro de perfiles.",
+        ],
+    },
+    "S3": {
+        "strategy": "balanced",
+        "seed": 2021,
+        "groups": [("Grupo 1", None, {"es": "Protección / derechos laborales",
+                                      "en": "Protection / labour rights"}),
+                   ("Grupo 2", None, {"es": "Inclusión laboral", "en": "Labour inclusion"}),
+                   ("Grupo 3", None, {"es": "Gobernanza", "en": "Governance"}),
+                   ("Grupo 4", None, {"es": "Empleabilidad", "en": "Employability"})],
+        "questions": {
+            "es": "¿Qué factores de vulnerabilidad identifican en el caso?\n"
+                  "¿Qué servicios de la consejería de empleo pueden responder a ellos?\n"
+                  "¿Con qué instituciones habría que coordinarse?",
+            "en": "Which vulnerability factors do you identify in the case?\n"
+                  "Which employment counseling services can respond to them?\n"
+                  "Which institutions should be involved?",
+        },
+        "conclusions": [],
+    },
+}

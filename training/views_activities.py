@@ -2,14 +2,16 @@
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from extensions import db
 
-from . import bp
-from .access import activity_or_404, actor_id, program_or_404, roles_required
+from . import bp, schedule
+from .access import activity_or_404, actor_id, program_or_404, roles_required, staff_required
+from .agenda_pdf import AgendaDocument, AgendaRow, AgendaSession, agenda_pdf
 from .calendar_files import CalendarEvent, calendar_bytes
 from .forms import ActivityForm, AgendaItemForm
+from .labels import AGENDA_KIND_LABELS
 from .models import AgendaItem
 from .schedule import to_local
 from .services_activities import delete_agenda_item, program_activities, save_activity, save_agenda_item
@@ -20,7 +22,7 @@ PLANNERS = ("admin", "organizer")
 
 
 @bp.route("/programs/<int:program_id>/activities")
-@login_required
+@staff_required
 def activities(program_id):
     program = program_or_404(program_id)
     return render_template("training/activities.html", program=program, activities=program_activities(program),
@@ -72,7 +74,7 @@ def _fill_times(form, activity):
 
 
 @bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
-@login_required
+@staff_required
 def activity(activity_id):
     activity = activity_or_404(activity_id)
     form = AgendaItemForm()
@@ -119,14 +121,49 @@ def _item_values(form):
 
 
 @bp.route("/activities/<int:activity_id>/agenda.ics")
-@login_required
+@staff_required
 def activity_ics(activity_id):
     activity = activity_or_404(activity_id)
     return _ics([activity], activity.program, f"{activity.program.code}-{activity.code}")
 
 
+@bp.route("/activities/<int:activity_id>/agenda.pdf")
+@staff_required
+def activity_pdf(activity_id):
+    """The session's agenda in the program's zone and, with ?tz=, the viewer's zone beside it."""
+    activity = activity_or_404(activity_id)
+    program = activity.program
+    zones = list(dict.fromkeys([program.timezone, _viewer_zone(program)]))
+    body = agenda_pdf(agenda_document([activity], program, str(get_locale() or "es"), zones))
+    return pdf_response(body, f"{program.code}-{activity.code}-agenda.pdf")
+
+
+def agenda_document(activities, program, language, zones):
+    """Plain values for agenda_pdf: sessions with their items, times written in each of `zones`."""
+    def span(start, end, zone):
+        return f"{schedule.clock(start, zone, language)}–{schedule.clock(end, zone, language)}"
+
+    labels = [schedule.zone_label(zone, language) for zone in zones]
+    sessions = []
+    for activity in (a for a in activities if a.starts_at and a.ends_at):
+        when = (f"{schedule.day(activity.starts_at, zones[0], language)} · "
+                f"{span(activity.starts_at, activity.ends_at, zones[0])} ({labels[0]})")
+        rows = [AgendaRow([span(item.starts_at, item.ends_at, zone) for zone in zones],
+                          str(AGENDA_KIND_LABELS[item.kind]), item.title_in(language), item.speakers,
+                          item.facilitators) for item in activity.items]
+        sessions.append(AgendaSession(f"{activity.code} · {activity.title_in(language)}", when, activity.link, rows))
+    return AgendaDocument(program.title_in(language), sessions, zones=labels,
+                          headers={"activity": _("Activity"), "facilitation": _("Facilitation")},
+                          footer=_("Times in %(zones)s.", zones=" · ".join(labels)))
+
+
+def pdf_response(body, filename):
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 @bp.route("/programs/<int:program_id>/agenda.ics")
-@login_required
+@staff_required
 def program_ics(program_id):
     program = program_or_404(program_id)
     return _ics(program_activities(program), program, program.code)

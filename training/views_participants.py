@@ -4,7 +4,7 @@ import io
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func
 
 from extensions import db
@@ -18,6 +18,7 @@ from .access import (
     roles_required,
     scoped_delegations,
     scoped_participants,
+    staff_required,
 )
 from .forms import ParticipantFilterForm, ParticipantForm
 from .labels import delegation_label
@@ -47,7 +48,7 @@ def delegation_choices(program):
 
 
 @bp.route("/programs/<int:program_id>/participants")
-@login_required
+@staff_required
 def participants(program_id):
     program = program_or_404(program_id)
     form = ParticipantFilterForm(request.args, delegations=delegation_choices(program))
@@ -88,7 +89,7 @@ def _apply_filters(query, form):
 
 
 @bp.route("/programs/<int:program_id>/participants/export.<any(csv, xlsx):file_format>")
-@login_required
+@staff_required
 def participants_export(program_id, file_format):
     program = program_or_404(program_id)
     form = ParticipantFilterForm(request.args, delegations=delegation_choices(program))

@@ -8,16 +8,19 @@ from flask_babel import gettext as _
 from extensions import db, limiter
 
 from . import bp
+from .access import PARTICIPANT_SESSION_KEY
+from .agenda_pdf import agenda_pdf
 from .calendar_files import calendar_bytes
 from .forms import ContinueForm
 from .labels import delegation_label
 from .links import looks_like_token
 from .models import Participant
 from .services_activities import program_activities
+from .services_groups import groups_of_participant
 from .services_links import participant_for_token
-from .views_activities import activity_events
+from .views_activities import activity_events, agenda_document, pdf_response
 
-SESSION_KEY = "participant"
+SESSION_KEY = PARTICIPANT_SESSION_KEY
 
 
 def _link_limit():
@@ -67,7 +70,18 @@ def my_page():
     delegation_name = delegation_label(participant.delegation, str(get_locale() or "es"))
     return render_template("training/my_page.html", participant=participant, program=participant.program,
                            delegation_name=delegation_name, activities=program_activities(participant.program),
-                           viewer_zone=participant.timezone)
+                           viewer_zone=participant.timezone, my_groups=groups_of_participant(participant))
+
+
+@bp.route("/me/agenda.pdf")
+@participant_required
+def my_agenda_pdf():
+    """Every session's agenda in the participant's language, in their zone first and the program's beside it."""
+    participant = g.participant
+    program = participant.program
+    zones = list(dict.fromkeys([participant.timezone, program.timezone]))
+    document = agenda_document(program_activities(program), program, str(get_locale() or "es"), zones)
+    return pdf_response(agenda_pdf(document), f"{program.code}-agenda.pdf")
 
 
 @bp.route("/me/agenda.ics")

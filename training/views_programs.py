@@ -2,12 +2,19 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from extensions import db
 
 from . import bp
-from .access import actor_id, country_scope, delegation_or_404, program_or_404, roles_required, visible_programs
+from .access import (
+    actor_id,
+    country_scope,
+    delegation_or_404,
+    program_or_404,
+    roles_required,
+    staff_required,
+    visible_programs,
+)
 from .countries import country_name
 from .forms import DelegationEditForm, DelegationForm, ProgramForm
 from .services import (
@@ -23,7 +30,7 @@ from .views_common import commit_or_show_error
 
 
 @bp.route("/programs")
-@login_required
+@staff_required
 def programs():
     return render_template("training/programs.html", programs=visible_programs())
 
@@ -59,7 +66,7 @@ def _program_form(program):
 
 
 @bp.route("/programs/<int:program_id>")
-@login_required
+@staff_required
 def program_dashboard(program_id):
     program = program_or_404(program_id)
     rows = delegation_summaries(program, country_scope())

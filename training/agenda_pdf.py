@@ -1,0 +1,112 @@
+"""Session agendas as an A4 PDF (reportlab), from plain values: times already written in the zones to show (pure)."""
+import io
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
+BRAND = colors.HexColor("#0b5a75")
+MUTED = colors.HexColor("#5b6673")
+
+
+@dataclass
+class AgendaRow:
+    times: list  # one "14:00–14:05" per zone shown, the program's first
+    kind: str
+    title: str
+    speakers: str = ""
+    facilitators: str = ""
+
+
+@dataclass
+class AgendaSession:
+    title: str
+    when: str  # "martes, 19 de octubre de 2021 · 14:00–16:05 (Ciudad de México)"
+    link: str = ""
+    rows: list = field(default_factory=list)
+
+
+@dataclass
+class AgendaDocument:
+    program_title: str
+    sessions: list
+    headers: dict  # column titles: "activity" and "facilitation"
+    zones: list  # zone labels, one per time column (the times of each row in the same order)
+    footer: str = ""
+
+
+@cache
+def _fonts():
+    """DejaVu ships with the app, so every accent and script prints the same on any server."""
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
+    return "DejaVuSans", "DejaVuSans-Bold"
+
+
+def agenda_pdf(document):
+    """The PDF bytes of one or more session agendas."""
+    regular, bold = _fonts()
+    styles = _styles(regular, bold)
+    buffer = io.BytesIO()
+    pdf = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm,
+                            bottomMargin=16 * mm, title=document.program_title, author="Capacita")
+    story = [Paragraph(_text(document.program_title), styles["title"])]
+    for session in document.sessions:
+        story += [Spacer(1, 4 * mm), Paragraph(_text(session.title), styles["session"]),
+                  Paragraph(_text(session.when), styles["muted"])]
+        if session.link:
+            story.append(Paragraph(_text(session.link), styles["muted"]))
+        story += [Spacer(1, 2 * mm), _table(document, session, styles, pdf.width)]
+    if document.footer:
+        story += [Spacer(1, 6 * mm), Paragraph(_text(document.footer), styles["muted"])]
+    pdf.build(story)
+    return buffer.getvalue()
+
+
+def _text(value):
+    """Literal text for a reportlab Paragraph: its mini-markup (<b>, <a>, &…;) never comes from data."""
+    return escape(value or "").replace("\n", "<br/>")
+
+
+def _styles(regular, bold):
+    return {
+        "title": ParagraphStyle("title", fontName=bold, fontSize=15, leading=19, textColor=BRAND),
+        "session": ParagraphStyle("session", fontName=bold, fontSize=11.5, leading=15),
+        "muted": ParagraphStyle("muted", fontName=regular, fontSize=8.5, leading=11, textColor=MUTED),
+        "cell": ParagraphStyle("cell", fontName=regular, fontSize=8.5, leading=11),
+        "kind": ParagraphStyle("kind", fontName=regular, fontSize=7, leading=9, textColor=MUTED),
+        "head": ParagraphStyle("head", fontName=bold, fontSize=8, leading=10, textColor=colors.white),
+    }
+
+
+def _table(document, session, styles, width):
+    time_width = 24 * mm
+    people_width = 48 * mm
+    zones = len(document.zones)
+    widths = [time_width] * zones + [width - time_width * zones - people_width, people_width]
+    head = [Paragraph(_text(label), styles["head"]) for label in document.zones] + \
+        [Paragraph(_text(document.headers["activity"]), styles["head"]),
+         Paragraph(_text(document.headers["facilitation"]), styles["head"])]
+    body = [[Paragraph(_text(time), styles["cell"]) for time in row.times]
+            + [[Paragraph(_text(row.kind), styles["kind"]), Paragraph(_text(row.title), styles["cell"])]
+               + ([Paragraph(_text(row.speakers), styles["kind"])] if row.speakers else []),
+               Paragraph(_text(row.facilitators), styles["cell"])]
+            for row in session.rows]
+    table = Table([head] + body, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), BRAND),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f5f8")]),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d5dde3")),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return KeepTogether(table) if len(body) < 25 else table

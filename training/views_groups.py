@@ -1,0 +1,155 @@
+"""Group work of an agenda item: generate groups, move people, rapporteurs and conclusions, a printable page."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from extensions import db
+
+from . import bp
+from .access import activity_or_404, actor_id, country_scope, roles_required, scoped_participants
+from .forms import SheetForm
+from .forms_groups import GroupForm, GroupSetupForm
+from .models import AgendaItem, Participant
+from .models_groups import Group
+from .services import ServiceError
+from .services_groups import generate, group_work_of, move, save_group
+from .views_common import commit_or_show_error
+
+PLANNERS = ("admin", "organizer")
+FACILITATORS = ("admin", "organizer", "facilitator")
+VIEWERS = ("admin", "organizer", "facilitator", "focal_point")
+
+
+@bp.route("/agenda-items/<int:item_id>/groups")
+@roles_required(*VIEWERS)
+def groups(item_id):
+    item, activity = _item_or_404(item_id)
+    work = group_work_of(item)
+    return render_template("training/groups.html", item=item, activity=activity, program=activity.program,
+                           work=work, unassigned=_unassigned(work, activity) if work else [],
+                           can_plan=current_user.role in PLANNERS, can_edit=current_user.role in FACILITATORS,
+                           visible=_visible_members)
+
+
+@bp.route("/agenda-items/<int:item_id>/groups/setup", methods=["GET", "POST"])
+@roles_required(*PLANNERS)
+def groups_setup(item_id):
+    item, activity = _item_or_404(item_id)
+    work = group_work_of(item)
+    form = GroupSetupForm()
+    if work is not None and not form.is_submitted():
+        _fill_setup(form, work)
+    if form.validate_on_submit():
+        questions = {"es": form.questions_es.data or "", "en": form.questions_en.data or ""}
+        saved, _work = commit_or_show_error(form, lambda: generate(
+            item, actor_id(), strategy=form.strategy.data, specs=form.specs(lambda n: _("Group %(n)s", n=n)),
+            seed=form.seed.data, only_present=form.only_present.data, questions=questions), _("Groups created."))
+        if saved:
+            return redirect(url_for("training.groups", item_id=item.id))
+    return render_template("training/groups_setup.html", item=item, activity=activity, program=activity.program,
+                           work=work, form=form)
+
+
+@bp.route("/agenda-items/<int:item_id>/groups/moves", methods=["GET", "POST"])
+@roles_required(*VIEWERS)
+def groups_moves(item_id):
+    item, activity = _item_or_404(item_id)
+    work = group_work_of(item) or abort(404)
+    people = db.session.scalars(scoped_participants(activity.program).where(Participant.status != "withdrawn")
+                                .order_by(Participant.search_key)).all()
+    placed = {m.participant_id: m.group_id for group in work.groups for m in group.members}
+    form = SheetForm()
+    if form.validate_on_submit():
+        moves = _moves_from(request.form, {p.id for p in people}, {g.id for g in work.groups})
+        try:
+            changed = move(work, {pid: gid for pid, gid in moves.items() if placed.get(pid) != gid}, actor_id())
+        except ServiceError:
+            abort(400)
+        db.session.commit()
+        flash(ngettext("%(num)s person moved.", "%(num)s people moved.", changed), "success")
+        return redirect(url_for("training.groups", item_id=item.id))
+    return render_template("training/groups_moves.html", item=item, activity=activity, program=activity.program,
+                           work=work, people=people, placed=placed, form=form)
+
+
+@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@roles_required(*FACILITATORS)
+def group_edit(group_id):
+    group = db.session.get(Group, group_id) or abort(404)
+    item, activity = _item_or_404(group.group_work.agenda_item_id)
+    form = GroupForm(obj=group)
+    members = sorted(group.members, key=lambda m: m.participant.search_key)
+    form.rapporteur_id.choices = [("", _("— none yet —"))] + [(m.participant_id, m.participant.full_name)
+                                                             for m in members]
+    if not form.is_submitted():
+        form.perspective_es.data = group.perspective.get("es", "")
+        form.perspective_en.data = group.perspective.get("en", "")
+        form.rapporteur_id.data = next((m.participant_id for m in members if m.is_rapporteur), None)
+    if form.validate_on_submit():
+        saved, _result = commit_or_show_error(form, lambda: save_group(
+            group, actor_id(), name=form.name.data, conclusions=form.conclusions.data or "",
+            perspective={"es": form.perspective_es.data, "en": form.perspective_en.data},
+            rapporteur_id=form.rapporteur_id.data), _("Group saved."))
+        if saved:
+            return redirect(url_for("training.groups", item_id=item.id) + f"#group-{group.id}")
+    return render_template("training/group_form.html", group=group, item=item, activity=activity,
+                           program=activity.program, form=form)
+
+
+@bp.route("/agenda-items/<int:item_id>/groups/print")
+@roles_required(*VIEWERS)
+def groups_print(item_id):
+    item, activity = _item_or_404(item_id)
+    work = group_work_of(item) or abort(404)
+    return render_template("training/groups_print.html", item=item, activity=activity, program=activity.program,
+                           work=work, visible=_visible_members)
+
+
+def _item_or_404(item_id):
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.kind != "group_work":
+        abort(404)
+    return item, activity_or_404(item.activity_id)
+
+
+def _visible_members(group):
+    """A group's members in name order; a focal point sees only their own country's people."""
+    scope = country_scope()
+    members = [m for m in group.members if scope is None or m.participant.delegation.country_code == scope]
+    return sorted(members, key=lambda m: m.participant.search_key)
+
+
+def _unassigned(work, activity):
+    placed = {m.participant_id for group in work.groups for m in group.members}
+    people = db.session.scalars(scoped_participants(activity.program).where(Participant.status != "withdrawn")
+                                .order_by(Participant.search_key))
+    return [person for person in people if person.id not in placed]
+
+
+def _moves_from(data, allowed_ids, group_ids):
+    """participant id → group id (None: no group). Someone the user may not see is a 404, not a skip."""
+    moves = {}
+    for key, value in data.items():
+        if not key.startswith("group-"):
+            continue
+        participant_id = int(key[6:]) if key[6:].isdigit() else None
+        if participant_id not in allowed_ids:
+            abort(404)
+        if value and (not value.isdigit() or int(value) not in group_ids):
+            abort(400)
+        moves[participant_id] = int(value) if value else None
+    return moves
+
+
+def _fill_setup(form, work):
+    form.strategy.data, form.seed.data, form.only_present.data = work.strategy, work.seed, work.only_present
+    form.questions_es.data = work.questions.get("es", "")
+    form.questions_en.data = work.questions.get("en", "")
+    if work.strategy == "clusters":
+        form.clusters.data = "\n".join(f"{g.name}: {', '.join(g.countries)}" for g in work.groups)
+    elif any(g.perspective for g in work.groups):
+        form.perspectives.data = "\n".join(f"{g.perspective.get('es', '')} | {g.perspective.get('en', '')}"
+                                           for g in work.groups)
+    else:
+        form.group_count.data = len(work.groups)
