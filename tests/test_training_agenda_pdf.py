@@ -28,6 +28,15 @@ def test_markup_in_the_data_is_printed_as_text():
         assert literal in text, literal
 
 
+def test_very_long_cells_still_fit_on_pages():
+    speakers = "\n".join(["Ana Pérez, Ministerio de Trabajo"] * 200)
+    document = AgendaDocument("P", [AgendaSession("S1", "hoy", "", [AgendaRow(["14:00–14:05"], "Panel", "T" * 5000,
+                                                                           speakers, speakers)] * 30)],
+                              headers={"activity": "A", "facilitation": "F"}, zones=["CDMX"])
+    pages, text = pdf_text(agenda_pdf(document))
+    assert pages >= 2 and "Ana Pérez, Ministerio de Trabajo · Ana Pérez" in text
+
+
 def test_staff_download_the_session_agenda_in_two_zones(client, world):
     login(client, world["emails"]["facilitator"])
     response = client.get(f"/activities/{world['ids']['activity']}/agenda.pdf?tz=Asia/Manila")
@@ -35,7 +44,8 @@ def test_staff_download_the_session_agenda_in_two_zones(client, world):
     assert "attachment" in response.headers["Content-Disposition"]
     _pages, text = pdf_text(response.data)
     # S0 runs 20:00–22:00 UTC: 14:00 in Mexico City, 04:00 the next day in Manila.
-    assert "Bienvenida" in text and "14:00–16:00" in text and "04:00–06:00" in text and "Manila" in text
+    assert "Bienvenida" in text and "14:00–16:00" in text and "04:00–06:00" in text and "(+1)" in text
+    assert "Manila" in text
 
 
 def test_participants_get_their_own_agenda_in_their_language_and_zone(app, client, world):
@@ -44,11 +54,12 @@ def test_participants_get_their_own_agenda_in_their_language_and_zone(app, clien
 
     with app.app_context():
         person = db.session.get(Participant, world["ids"]["gt1"])
-        person.language, person.timezone = "en", "America/Guatemala"
+        person.language, person.timezone = "en", "America/Bogota"
         db.session.commit()
     enter(client, link_for(app, world["ids"]["gt1"]))
     response = client.get("/me/agenda.pdf")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     _pages, text = pdf_text(response.data)
-    # Guatemala has no daylight saving: 20:00 UTC is 14:00 there, as in Mexico City since 2022.
-    assert "Test program" in text and "Activity" in text and "14:00–16:00" in text
+    # 20:00 UTC is 15:00 in Bogotá, their zone, listed first; 14:00 in Mexico City, the program's, beside it.
+    assert "Test program" in text and "Activity" in text
+    assert text.index("15:00–17:00") < text.index("14:00–16:00") and text.index("Bogota") < text.index("Mexico City")

@@ -92,10 +92,23 @@ def test_linking_an_unmatched_person_adds_their_minutes(app, client, world):
 
 
 def test_a_link_to_someone_of_another_program_is_refused(app, client, world):
+    from training.models import Delegation, Participant, Program
+
     ids = world["ids"]
+    with app.app_context():
+        other = Program(code="OTRO-2026", title={"es": "Otro"}, timezone="America/Mexico_City", languages=["es"])
+        delegation = Delegation(program=other, kind="member", country_code="MX")
+        stranger = Participant(program=other, delegation=delegation, given_names="Ajeno", family_names="Otro",
+                               email="ajeno@example.org", email_key="ajeno@example.org", search_key="otro",
+                               timezone="America/Mexico_City")
+        db.session.add_all([other, delegation, stranger])
+        db.session.commit()
+        stranger_id = stranger.id
     login(client, world["emails"]["admin"])
     location = upload(client, ids["activity"], ZOOM_S0).headers["Location"]
-    review(client, location, action="confirm", **{host_field(client, location): "999999"})
+    for value in (str(stranger_id), "999999", "²", "-1"):
+        assert review(client, location, action="review", **{host_field(client, location): value}).status_code == 302
+    review(client, location, action="confirm", **{host_field(client, location): str(stranger_id)})
     assert set(marks(app, ids["activity"])) == {ids["mx1"], ids["gt1"]}
 
 

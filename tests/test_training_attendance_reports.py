@@ -82,7 +82,7 @@ def test_spanish_zoom_export_in_cp1252_with_semicolons_and_p_m():
             "Ana Pérez;;02/11/2021 01:58:00 p. m.;02/11/2021 03:58:00 p. m.;120;Sí\r\n")
     report = zoom(text, "cp1252")
     assert report.missing_columns == [] and report.rows[0].minutes == 120
-    assert report.rows[0].joined.hour == 13
+    assert (report.rows[0].joined.day, report.rows[0].joined.month, report.rows[0].joined.hour) == (2, 11, 13)
     assert plan_attendance(report, PEOPLE, session_minutes=120).outcomes[1].status == "present"
 
 
@@ -159,3 +159,27 @@ def test_course_report_in_spanish_with_an_unknown_status():
 def test_course_report_without_a_status_or_date_column():
     report = read_report(read_table(b"Email,Name\nana@mx.example,Ana\n"), "course")
     assert report.missing_columns == ["status"]
+
+
+def test_day_first_dates_that_also_read_month_first_are_read_day_first_when_that_is_the_sane_reading():
+    # 1 November 23:50 → 2 November 00:20 is 30 minutes; read month-first it would be a month.
+    text = ("Nombre;Hora de entrada;Hora de salida\n"
+            "Ana Pérez;01/11/2021 11:50:00 p. m.;02/11/2021 12:20:00 a. m.\n")
+    report = zoom(text)
+    assert report.error_rows == [] and report.rows[0].minutes == 30
+    assert (report.rows[0].joined.month, report.rows[0].joined.day) == (11, 1)
+    assert plan_attendance(report, PEOPLE, session_minutes=120).outcomes[1].status == "partial"
+
+
+def test_a_connection_longer_than_a_day_is_a_bad_row():
+    report = zoom("Name,Join Time,Leave Time\nAna,2021-11-01 14:00:00,2021-11-03 14:00:00\n")
+    assert report.error_rows[0].errors[0][0] == "bad_minutes"
+
+
+def test_rows_shorter_than_a_header_found_lower_in_the_file():
+    course = read_report(read_table(
+        b"Course completion report\nFirst name,Surname,Email address,Course complete\nJose,N,jose@x.example\n"),
+        "course")
+    assert course.missing_columns == [] and course.rows[0].status == "absent"
+    meeting = zoom("Meeting ID,Topic\n1,S1\nName,User Email,Join Time,Leave Time,Duration (Minutes)\nAna\n")
+    assert meeting.rows[0].errors == [("no_minutes", {})]

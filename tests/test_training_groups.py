@@ -144,3 +144,26 @@ def test_printable_list_has_every_member(client, world):
 def test_groups_of_an_item_that_is_not_group_work_do_not_exist(client, world):
     login(client, world["emails"]["admin"])
     assert client.get(f"/agenda-items/{world['ids']['agenda_item']}/groups").status_code == 404
+
+
+def test_odd_ids_and_long_names_get_answers_not_errors(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["admin"])
+    moves = f"/agenda-items/{ids['group_item']}/groups/moves"
+    assert post_form(client, moves, {f"group-{ids['gt1']}": "²"}).status_code == 400
+    assert post_form(client, moves, {"group-²": "1"}).status_code == 404
+    sheet = f"/activities/{ids['activity']}/attendance"
+    assert post_form(client, sheet, {"status-²": "present"}).status_code == 404
+    response = post_form(client, setup_url(world), {"strategy": "clusters", "clusters": "N" * 130 + ": MX",
+                                                    "seed": "1"})
+    assert response.status_code == 200
+    assert "es más largo que 120 caracteres" in response.get_data(as_text=True)
+
+
+def test_a_withdrawn_participant_leaves_their_group(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["admin"])
+    assert post_form(client, f"/participants/{ids['gt1']}/withdraw", {},
+                     page=f"/participants/{ids['gt1']}/edit").status_code == 302
+    assert ids["gt1"] not in dict(assignment(app, ids["group_item"]))["Grupo 2"]
+    assert "Tzul Batz, Ixchel" not in client.get(f"/agenda-items/{ids['group_item']}/groups").get_data(as_text=True)

@@ -72,9 +72,16 @@ def agenda_pdf(document):
     return buffer.getvalue()
 
 
+MAX_CELL = 400  # characters of one cell: a row must fit on a page, whatever was typed into the agenda
+
+
 def _text(value):
-    """Literal text for a reportlab Paragraph: its mini-markup (<b>, <a>, &…;) never comes from data."""
-    return escape(value or "").replace("\n", "<br/>")
+    """Literal text for a reportlab Paragraph: its mini-markup (<b>, <a>, &…;) never comes from data.
+    Line breaks become ' · ' and very long text is cut, so no row outgrows a page."""
+    value = " · ".join(line.strip() for line in (value or "").splitlines() if line.strip())
+    if len(value) > MAX_CELL:
+        value = value[:MAX_CELL - 1].rstrip() + "…"
+    return escape(value)
 
 
 def _styles(regular, bold):

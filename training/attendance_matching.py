@@ -8,7 +8,7 @@ from .textkeys import fold
 
 IGNORE = "ignore"
 # How much a mark says someone took part; a report never lowers a mark a person entered by hand.
-RANK = {"absent": 0, "excused": 1, "partial": 2, "present": 3, "late": 3, "completed": 3}
+RANK = {"absent": 0, "partial": 1, "excused": 1, "present": 3, "late": 3, "completed": 3}
 COURSE_ORDER = ("completed", "partial", "absent")
 
 

@@ -45,6 +45,8 @@ TIME_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%Y-%m-%d %H:%M:%S"
                 "%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %I:%M:%S %p",
                 "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:%S")
 MAX_MINUTES = 24 * 60
+SPANISH_TIME_HEADERS = {header_key(alias) for alias in ("hora de entrada", "hora de union", "hora de ingreso",
+                                                         "entrada")}
 
 
 @dataclass
@@ -78,8 +80,10 @@ def read_report(table, kind):
     for position, (_number, cells) in enumerate(records):
         columns = _map(cells, kind)
         if not _missing(columns, kind):
-            body = [(n, c) for n, c in records[position + 1:] if any(c) and _map(c, kind) != columns]
-            return _read_rows(body, columns, kind)
+            width = max(columns.values()) + 1  # rows under a lower header may be shorter than the file's first
+            body = [(n, c + [""] * (width - len(c))) for n, c in records[position + 1:]
+                    if any(c) and _map(c, kind) != columns]
+            return _read_rows(body, columns, kind, day_first=_spanish_times(cells, columns))
     best = max((_map(cells, kind) for _n, cells in records[:50]), key=len)
     return Report(kind, [], _missing(best, kind))
 
@@ -120,13 +124,18 @@ def _missing(columns, kind):
     return missing
 
 
-def _read_rows(body, columns, kind):
+def _spanish_times(headers, columns):
+    """Zoom in Spanish writes dates day-first, in English month-first: the header says which."""
+    return "joined" in columns and header_key(headers[columns["joined"]]) in SPANISH_TIME_HEADERS
+
+
+def _read_rows(body, columns, kind, day_first=False):
     rows = [_row(number, cells, columns) for number, cells in body]
     if kind == "course":
         for row, (_number, cells) in zip(rows, body, strict=True):
             row.status = _course_status(row, cells, columns)
         return Report(kind, rows, [])
-    understood = _parse_times(rows, body, columns)
+    understood = _parse_times(rows, body, columns, day_first)
     for row in rows:
         _zoom_minutes(row)
     return Report(kind, rows, [], times_understood=understood)
@@ -160,20 +169,31 @@ def _number(text, row):
     return value
 
 
-def _parse_times(rows, body, columns):
-    """Join/leave times in the one format that reads every such cell of the file (Zoom writes one locale's)."""
+def _parse_times(rows, body, columns, day_first):
+    """Join/leave times in the one format that reads every such cell of the file (Zoom writes one locale's).
+    '01/11/2021' reads both day-first and month-first; the reading with the shortest connections wins, since
+    the wrong one turns 23:50 → 00:20 into a month."""
     if not {"joined", "left"} <= columns.keys():
         return True
-    cells = [(row, c[columns["joined"]], c[columns["left"]]) for row, (_n, c) in zip(rows, body, strict=True)]
-    texts = [_time_text(t) for _row, a, b in cells for t in (a, b) if t.strip()]
-    chosen = next((f for f in TIME_FORMATS if all(_strptime(t, f) for t in texts)), None)
-    if chosen is None:
+    cells = [(row, _time_text(c[columns["joined"]]), _time_text(c[columns["left"]]))
+             for row, (_n, c) in zip(rows, body, strict=True)]
+    texts = [t for _row, a, b in cells for t in (a, b) if t]
+    formats = sorted(TIME_FORMATS, key=lambda f: not f.startswith("%d")) if day_first else TIME_FORMATS
+    readable = [f for f in formats if all(_strptime(t, f) for t in texts)]
+    if not readable:
         return not texts
+    chosen = min(readable, key=lambda f: _total_span(cells, f))
     for row, joined, left in cells:
-        row.joined, row.left = _strptime(_time_text(joined), chosen), _strptime(_time_text(left), chosen)
+        row.joined, row.left = _strptime(joined, chosen), _strptime(left, chosen)
         if row.joined and row.left and row.left < row.joined:
             row.errors.append(("left_before_joined", {}))
     return True
+
+
+def _total_span(cells, time_format):
+    spans = [abs((_strptime(b, time_format) - _strptime(a, time_format)).total_seconds())
+             for _row, a, b in cells if a and b]
+    return sum(spans)
 
 
 def _time_text(text):
@@ -185,6 +205,8 @@ def _time_text(text):
 
 
 def _strptime(text, time_format):
+    if not text:
+        return None
     try:
         return datetime.strptime(text, time_format)
     except ValueError:
@@ -194,6 +216,10 @@ def _strptime(text, time_format):
 def _zoom_minutes(row):
     if row.minutes is None and row.joined and row.left and not row.errors:
         row.minutes = (row.left - row.joined).total_seconds() / 60
+        if row.minutes > MAX_MINUTES:  # a day-long connection is a misread date, not a participant
+            row.errors.append(("bad_minutes", {"value": f"{row.joined:%Y-%m-%d %H:%M} – {row.left:%Y-%m-%d %H:%M}"}))
+            row.minutes = None
+            return
     if row.minutes is None and not row.errors:
         row.errors.append(("no_minutes", {}))
 

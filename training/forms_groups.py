@@ -12,7 +12,9 @@ CLUSTER_PROBLEMS = {
     "unknown_country": _l("Line %(line)s: “%(value)s” is not a country we know."),
     "country_twice": _l("Line %(line)s: %(value)s is already in another group."),
     "no_country": _l("Line %(line)s names no country."),
+    "name_too_long": _l("Line %(line)s: the group's name (“%(value)s…”) is longer than 120 characters."),
 }
+MAX_NAME = 120
 
 
 class GroupSetupForm(FlaskForm):
@@ -40,7 +42,9 @@ class GroupSetupForm(FlaskForm):
             return
         if not field.data:
             raise ValidationError(_l("Write at least one group of countries."))
-        _clusters, problems = parse_clusters(field.data, code_from_name)
+        clusters, problems = parse_clusters(field.data, code_from_name)
+        problems += [(line, "name_too_long", name[:40]) for line, (name, _codes) in enumerate(clusters, start=1)
+                     if name and len(name) > MAX_NAME]
         if problems:
             raise ValidationError(" ".join(str(CLUSTER_PROBLEMS[code] % {"line": line, "value": value})
                                            for line, code, value in problems))
@@ -66,7 +70,7 @@ class GroupSetupForm(FlaskForm):
 
 
 class GroupForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=MAX_NAME)])
     perspective_es = StringField(_l("Perspective in Spanish"), filters=[strip], validators=[Length(max=300)])
     perspective_en = StringField(_l("Perspective in English"), filters=[strip], validators=[Length(max=300)])
     rapporteur_id = SelectField(_l("Rapporteur"), coerce=optional_int, validate_choice=False)  # the service says why

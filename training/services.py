@@ -1,6 +1,6 @@
 """Database work for programs, delegations, participants and staff: queries and writes that flush, never commit."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
@@ -9,6 +9,7 @@ from extensions import db
 from .countries import default_timezone
 from .localized import compact
 from .models import AuditEvent, Delegation, Participant, Program, User
+from .models_groups import GroupMember
 from .textkeys import person_search_key, squash_spaces
 
 
@@ -181,7 +182,9 @@ def save_participant(participant, actor_id, *, program, delegation, **fields):
 
 
 def withdraw_participant(participant, actor_id):
+    """Withdrawn people leave every group too (their group mates would otherwise still see them)."""
     participant.status = "withdrawn"
+    db.session.execute(delete(GroupMember).where(GroupMember.participant_id == participant.id))
     db.session.flush()
     record(actor_id, "participant.withdrawn", participant)
 

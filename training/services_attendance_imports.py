@@ -12,6 +12,7 @@ from .models import Attendance, AttendanceImport, Participant, utcnow
 from .services import ServiceError, record
 from .services_attendance import save_marks
 from .tabular import read_table
+from .textkeys import as_id
 
 SOURCES = {"zoom": "zoom", "course": "course_report"}
 
@@ -74,8 +75,8 @@ def save_decisions(upload, choices, known_keys, participant_ids):
     decisions = {}
     for key in known_keys:
         value = choices.get(key, "")
-        if value == IGNORE or (value.isdigit() and int(value) in participant_ids):
-            decisions[key] = value if value == IGNORE else int(value)
+        if value == IGNORE or as_id(value) in participant_ids:
+            decisions[key] = value if value == IGNORE else as_id(value)
     upload.decisions = decisions
     db.session.flush()
 

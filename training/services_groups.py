@@ -1,6 +1,7 @@
 """Group work: generate groups by a strategy, move people, name rapporteurs, record conclusions."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 
@@ -42,13 +43,13 @@ def generate(item, actor_id, *, strategy, specs, seed, only_present, questions):
         strategy, seed, only_present, questions, actor_id
     work.groups.clear()
     db.session.add(work)
-    db.session.flush()  # the old groups (and their members, by cascade) go before the new ones come
+    _flush_or_conflict("strategy")  # the old groups (and their members, by cascade) go before the new ones
     for position, (spec, member_ids) in enumerate(zip(specs, assignment, strict=True), start=1):
         group = Group(position=position, name=spec["name"], perspective=spec.get("perspective", {}),
                       countries=spec.get("countries", []))
         group.members = [GroupMember(participant_id=pid) for pid in member_ids]
         work.groups.append(group)
-    db.session.flush()
+    _flush_or_conflict("strategy")
     record(actor_id, "groups.generated", work, strategy=strategy, seed=seed, groups=len(specs), people=len(people))
     return work
 
@@ -88,9 +89,18 @@ def save_group(group, actor_id, *, name, perspective, rapporteur_id, conclusions
     db.session.flush()  # the old rapporteur steps down before the new one (one per group, in the database)
     if rapporteur_id is not None:
         members[rapporteur_id].is_rapporteur = True
-    db.session.flush()
+    _flush_or_conflict("rapporteur_id")
     db.session.expire(group, ["members"])
     record(actor_id, "groups.group_saved", group, rapporteur=rapporteur_id)
+
+
+def _flush_or_conflict(field):
+    """Two people changing the same groups at once: the database refuses the second; say so, next to `field`."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        raise ServiceError(field, _l("Someone changed these groups at the same moment. Look again and retry.")) \
+            from error
 
 
 def groups_of_participant(participant):

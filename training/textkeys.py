@@ -16,3 +16,9 @@ def fold(text):
 def person_search_key(given_names, family_names, email, institution=""):
     """What the participant list sorts by (family names first) and searches in."""
     return " | ".join(fold(part) for part in (family_names, given_names, email, institution))
+
+
+def as_id(text):
+    """'42' → 42; anything else (empty, '-1', '4.2', '²', '٤٢') → None. For ids read from form fields."""
+    text = text or ""
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 19 else None

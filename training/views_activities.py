@@ -141,7 +141,9 @@ def activity_pdf(activity_id):
 def agenda_document(activities, program, language, zones):
     """Plain values for agenda_pdf: sessions with their items, times written in each of `zones`."""
     def span(start, end, zone):
-        return f"{schedule.clock(start, zone, language)}–{schedule.clock(end, zone, language)}"
+        shift = schedule.day_shift(start, zone, zones[0])  # "(+1)": the next day there
+        marker = " (+1)" if shift > 0 else " (−1)" if shift < 0 else ""
+        return f"{schedule.clock(start, zone, language)}–{schedule.clock(end, zone, language)}{marker}"
 
     labels = [schedule.zone_label(zone, language) for zone in zones]
     sessions = []

@@ -15,6 +15,7 @@ from .forms import SheetForm
 from .models import Participant
 from .services import ServiceError
 from .services_attendance import attendance_matrix, marks_for, matrix_table, save_marks
+from .textkeys import as_id
 
 MARKERS = ("admin", "organizer", "facilitator", "focal_point")
 SESSION_STATUSES = ("present", "late", "partial", "excused", "absent")  # partial: from a Zoom report
@@ -61,7 +62,7 @@ def _marks_from(data, allowed_ids, statuses):
     for key, value in data.items():
         if not key.startswith("status-"):
             continue
-        participant_id = int(key.removeprefix("status-")) if key.removeprefix("status-").isdigit() else None
+        participant_id = as_id(key.removeprefix("status-"))
         if participant_id not in allowed_ids:
             abort(404)
         if value not in statuses:

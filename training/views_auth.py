@@ -14,6 +14,7 @@ from . import bp
 from .forms import LanguageForm, LoginForm
 from .models import User
 from .services import user_by_email
+from .textkeys import as_id
 
 
 @cache
@@ -32,7 +33,7 @@ def safe_next(target):
 
 @login_manager.user_loader
 def load_user(user_id):
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user = db.session.get(User, as_id(user_id)) if as_id(user_id) is not None else None
     return user if user is not None and user.active else None
 
 

@@ -14,6 +14,7 @@ from .models import AgendaItem, Participant
 from .models_groups import Group
 from .services import ServiceError
 from .services_groups import generate, group_work_of, move, save_group
+from .textkeys import as_id
 from .views_common import commit_or_show_error
 
 PLANNERS = ("admin", "organizer")
@@ -133,12 +134,12 @@ def _moves_from(data, allowed_ids, group_ids):
     for key, value in data.items():
         if not key.startswith("group-"):
             continue
-        participant_id = int(key[6:]) if key[6:].isdigit() else None
+        participant_id = as_id(key[6:])
         if participant_id not in allowed_ids:
             abort(404)
-        if value and (not value.isdigit() or int(value) not in group_ids):
+        if value and as_id(value) not in group_ids:
             abort(400)
-        moves[participant_id] = int(value) if value else None
+        moves[participant_id] = as_id(value)
     return moves
 
 
