@@ -1,0 +1,1 @@
+"""Pre-tests and post-tests: questionnaires, question types, test-taking, scoring, statistics and reports."""
