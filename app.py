@@ -227,10 +227,12 @@ def _select_locale():
 
 
 def _register_blueprints(app):
+    from assessments import bp as assessments_bp
     from training import bp as training_bp
     from training.cli import register_cli as register_training_cli
 
     app.register_blueprint(training_bp)
+    app.register_blueprint(assessments_bp)
     register_training_cli(app)
 
 

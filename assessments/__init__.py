@@ -1,1 +1,6 @@
 """Pre-tests and post-tests: questionnaires, question types, test-taking, scoring, statistics and reports."""
+from flask import Blueprint
+
+bp = Blueprint("assessments", __name__)
+
+from . import models  # noqa: E402,F401  (tables register on the metadata)
