@@ -1,0 +1,92 @@
+"""Attempts: start once, save answers so that a newer one is never overwritten, submit exactly once."""
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from extensions import db
+from training.models import utcnow
+
+from .models import Answer, Attempt, Question
+from .question_types import attempt_score, clean_answer
+from .windows import attempt_deadline
+
+SAVED, STALE, CLOSED = "saved", "stale", "closed"
+
+
+class NotThisQuestionnaire(LookupError):
+    """A question that does not belong to the attempt's questionnaire (a tampered request)."""
+
+
+def start_attempt(questionnaire, participant, now=None):
+    """The participant's attempt, created on first use. Two tabs starting at once get the same one."""
+    existing = _attempt_of(questionnaire.id, participant.id)
+    if existing is not None:
+        return existing
+    now = now or utcnow()
+    deadline = attempt_deadline(now, questionnaire.time_limit_minutes, questionnaire.closes_at)
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(Attempt).values(
+                questionnaire_id=questionnaire.id, participant_id=participant.id, status="in_progress",
+                started_at=now, deadline_at=deadline))
+    except IntegrityError:
+        pass  # the other tab's insert won; theirs is ours
+    return _attempt_of(questionnaire.id, participant.id)
+
+
+def save_answer(attempt, question, raw, seq, now=None):
+    """Store `raw` (cleaned by the question's type; AnswerError otherwise) unless the attempt is over (CLOSED)
+    or a save with a higher or equal sequence number already landed (STALE)."""
+    if question.questionnaire_id != attempt.questionnaire_id:
+        raise NotThisQuestionnaire(question.id)
+    value = clean_answer(question.spec(), raw)
+    now = now or utcnow()
+    # Touching the attempt row first makes a concurrent submit wait for this save (or this save see it).
+    open_rows = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+                                   .values(status="in_progress")).rowcount
+    if not open_rows:
+        return CLOSED
+    newer = db.session.execute(update(Answer).where(Answer.attempt_id == attempt.id,
+                                                    Answer.question_id == question.id, Answer.seq < seq)
+                               .values(value=value, seq=seq, saved_at=now)).rowcount
+    if newer:
+        return SAVED
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(Answer).values(attempt_id=attempt.id, question_id=question.id, value=value,
+                                                     seq=seq, saved_at=now))
+    except IntegrityError:
+        return STALE  # a row exists and its sequence number is not lower
+    return SAVED
+
+
+def submit_attempt(attempt, finalized_by="participant", now=None):
+    """Submit once: the first call scores the saved answers and returns True; any later or concurrent call
+    returns False and changes nothing."""
+    claimed = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+                                 .values(status="submitted", submitted_at=now or utcnow(),
+                                         finalized_by=finalized_by)).rowcount
+    if not claimed:
+        db.session.refresh(attempt)
+        return False
+    earned, possible = attempt_score(_specs_and_values(attempt))
+    db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(score=earned, max_score=possible))
+    db.session.flush()
+    db.session.refresh(attempt)
+    return True
+
+
+def saved_answers(attempt):
+    """question id → value, for resuming on any device."""
+    rows = db.session.execute(select(Answer.question_id, Answer.value).where(Answer.attempt_id == attempt.id))
+    return {question_id: value for question_id, value in rows}
+
+
+def _attempt_of(questionnaire_id, participant_id):
+    return db.session.scalar(select(Attempt).where(Attempt.questionnaire_id == questionnaire_id,
+                                                   Attempt.participant_id == participant_id))
+
+
+def _specs_and_values(attempt):
+    questions = db.session.scalars(select(Question).where(Question.questionnaire_id == attempt.questionnaire_id))
+    answers = saved_answers(attempt)
+    return [(question.spec(), answers.get(question.id)) for question in questions]

@@ -1,0 +1,37 @@
+"""When a questionnaire can be taken and when an attempt must end (pure; times are aware UTC datetimes)."""
+from datetime import timedelta
+
+NOT_OPEN, OPEN, CLOSED = "not_open", "open", "closed"
+
+
+def window_state(opens_at, closes_at, now):
+    """'not_open' before the opening (or with no opening set), 'closed' from the closing on, else 'open'."""
+    if opens_at is None or now < opens_at:
+        return NOT_OPEN
+    if closes_at is not None and now >= closes_at:
+        return CLOSED
+    return OPEN
+
+
+def refusal(kind, state, pre_test_opened):
+    """Why a participant cannot start or continue now (a state code), or None when they can.
+    A post-test is never open before the pre-test's window has opened."""
+    if kind == "post" and not pre_test_opened:
+        return NOT_OPEN
+    return None if state == OPEN else state
+
+
+def attempt_deadline(started_at, time_limit_minutes, closes_at):
+    """The moment an attempt ends by itself: its time limit or the window's closing, whichever comes first."""
+    candidates = [closes_at] if closes_at is not None else []
+    if time_limit_minutes:
+        candidates.append(started_at + timedelta(minutes=time_limit_minutes))
+    return min(candidates) if candidates else None
+
+
+def finalized_reason(deadline, closes_at, now):
+    """Why an in-progress attempt must be finalized from its saved answers now ('time_limit' or
+    'window_closed'), or None while it may go on."""
+    if deadline is None or now < deadline:
+        return None
+    return "window_closed" if closes_at is not None and deadline >= closes_at else "time_limit"
