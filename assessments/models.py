@@ -8,10 +8,8 @@ from extensions import db
 from training.localized import pick
 from training.models import Participant, Program, _in, utcnow
 
-from .question_types import TYPE_NAMES, QuestionSpec
+from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, TYPE_NAMES, QuestionSpec
 
-QUESTIONNAIRE_KINDS = ("pre", "post", "follow_up")
-DIMENSIONS = ("knowledge", "expectations", "satisfaction", "application")
 ATTEMPT_STATUSES = ("in_progress", "submitted")
 FINALIZED_BY = ("participant", "window_closed", "time_limit", "import")
 

@@ -11,6 +11,8 @@ LONG_TEXT_MAX = 5000
 LIKERT_POINTS = ("1", "2", "3", "4", "5")
 SCALE_POINTS = tuple(str(n) for n in range(11))
 TRUE_FALSE = ("true", "false")
+QUESTIONNAIRE_KINDS = ("pre", "post", "follow_up")
+DIMENSIONS = ("knowledge", "expectations", "satisfaction", "application")
 
 
 class AnswerError(ValueError):
