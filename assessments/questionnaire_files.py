@@ -2,7 +2,7 @@
 problem named by where it is (pure)."""
 import json
 
-from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, REGISTRY, TRUE_FALSE
+from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, REGISTRY
 
 FORMAT = "capacita-questionnaire"
 VERSION = 1
@@ -86,8 +86,6 @@ def _question(value, where, keys, problems):
         problems.append((f"{where}.dimension", "invalid"))
     _check_item_key(question["item_key"], where, keys, problems)
     allowed = set(kind.fixed_options) if kind.fixed_options else {o["key"] for o in question["options"]}
-    if value["type"] == "true_false":
-        allowed = set(TRUE_FALSE)
     if not isinstance(question["correct"], list) or not set(map(str, question["correct"])) <= allowed \
             or (question["correct"] and not kind.scorable):
         problems.append((f"{where}.correct", "invalid"))

@@ -5,7 +5,7 @@ import io
 from sqlalchemy import select
 
 from extensions import db
-from tests.conftest import csrf_from, login
+from tests.conftest import login, post_form
 from training.attendance import missing_required
 from training.models import Activity, Attendance
 
@@ -16,22 +16,17 @@ def test_missing_required_counts_only_attending_marks():
     assert missing_required(["S1", "S2"], marks, count_excused=True) == []
 
 
-def post_sheet(client, url, data):
-    token = csrf_from(client.get(url).get_data(as_text=True))
-    return client.post(url, data={"csrf_token": token, **data})
-
-
 def test_a_facilitator_marks_the_sheet(app, client, world):
     login(client, world["emails"]["facilitator"])
     url = f"/activities/{world['ids']['activity']}/attendance"
     ids = world["ids"]
-    response = post_sheet(client, url, {f"status-{ids['mx1']}": "present", f"status-{ids['gt1']}": "excused",
+    response = post_form(client, url, {f"status-{ids['mx1']}": "present", f"status-{ids['gt1']}": "excused",
                                         f"comment-{ids['gt1']}": "Cita médica", f"status-{ids['gt2']}": "absent"})
     assert response.status_code == 302
     html = client.get(url).get_data(as_text=True)
     assert "Cita médica" in html and "3 marcas guardadas." in html
     # "All present" fills in only those left unmarked; explicit marks stay.
-    post_sheet(client, url, {"action": "all_present", f"status-{ids['gt2']}": "absent"})
+    post_form(client, url, {"action": "all_present", f"status-{ids['gt2']}": "absent"})
     with app.app_context():
         marks = {a.participant_id: a.status for a in db.session.scalars(select(Attendance))}
     assert marks == {ids["mx1"]: "present", ids["gt1"]: "present", ids["gt2"]: "absent", ids["mx2"]: "present",
@@ -43,9 +38,9 @@ def test_focal_points_mark_only_their_country(app, client, world):
     url = f"/activities/{world['ids']['activity']}/attendance"
     html = client.get(url).get_data(as_text=True)
     assert "Tzul Batz" in html and "Núñez" not in html
-    forged = post_sheet(client, url, {f"status-{world['ids']['mx1']}": "absent"})
+    forged = post_form(client, url, {f"status-{world['ids']['mx1']}": "absent"})
     assert forged.status_code == 404
-    bad_status = post_sheet(client, url, {f"status-{world['ids']['gt1']}": "teleported"})
+    bad_status = post_form(client, url, {f"status-{world['ids']['gt1']}": "teleported"})
     assert bad_status.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(Attendance)) is None
@@ -72,6 +67,12 @@ def test_matrix_shows_what_each_person_lacks_and_exports_it(app, client, world):
     rows = {row[0]: row for row in csv.reader(io.StringIO(exported))}
     assert rows["Núñez Peña"][4:7] == ["Presente", "Completado", ""]
     assert rows["Tzul Batz"][-1] == "C1"
+    # Filtered by delegation, on screen and in the export.
+    guatemala = client.get(base, query_string={"delegation": world["ids"]["gt"]}).get_data(as_text=True)
+    assert "Tzul Batz" in guatemala and "Cojtí" in guatemala and "Núñez Peña" not in guatemala
+    assert f'<option value="{world["ids"]["gt"]}" selected>' in guatemala
+    exported = client.get(f"{base}.csv", query_string={"delegation": world["ids"]["gt"]}).get_data().decode("utf-8-sig")
+    assert sorted(row[0] for row in csv.reader(io.StringIO(exported))) == ["Apellidos", "Cojtí", "Tzul Batz"]
 
 
 def test_cli_exports_the_matrix(app, world, tmp_path):

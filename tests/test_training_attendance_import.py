@@ -30,8 +30,7 @@ def upload(client, activity_id, content, filename="zoom.csv", **fields):
 
 
 def review(client, location, **data):
-    token = csrf_from(client.get(location).get_data(as_text=True))
-    return client.post(location, data={"csrf_token": token, **data})
+    return post_form(client, location, data)
 
 
 def host_field(client, location):

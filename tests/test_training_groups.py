@@ -143,6 +143,7 @@ def test_printable_list_has_every_member(client, world):
 
 def test_groups_of_an_item_that_is_not_group_work_do_not_exist(client, world):
     login(client, world["emails"]["admin"])
+    assert client.get(f"/agenda-items/{world['ids']['group_item']}/groups").status_code == 200
     assert client.get(f"/agenda-items/{world['ids']['agenda_item']}/groups").status_code == 404
 
 

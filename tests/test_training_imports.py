@@ -5,7 +5,7 @@ import re
 from sqlalchemy import func, select
 
 from extensions import db
-from tests.conftest import csrf_from, login
+from tests.conftest import csrf_from, login, post_form
 from tests.test_training_importing import csv_bytes, xlsx_bytes
 from training.models import Participant
 
@@ -20,8 +20,7 @@ def upload(client, program_id, content, filename="lista.csv", delegation=""):
 
 
 def confirm(client, preview_url):
-    page = client.get(preview_url).get_data(as_text=True)
-    return client.post(f"{preview_url}/confirm", data={"csrf_token": csrf_from(page)})
+    return post_form(client, f"{preview_url}/confirm", {}, page=preview_url)
 
 
 def count(app, **where):

@@ -87,6 +87,7 @@ def test_random_tokens_get_the_same_not_valid_page(client, world, token):
 
 def test_withdrawn_participants_and_ended_programs_lose_their_link(app, client, world):
     link = link_for(app, world["ids"]["mx2"])
+    assert client.get(path_of(link)).status_code == 200  # the link works until then
     with app.app_context():
         from datetime import date
 
@@ -97,7 +98,10 @@ def test_withdrawn_participants_and_ended_programs_lose_their_link(app, client, 
     with app.app_context():
         participant = db.session.get(Participant, world["ids"]["mx2"])
         participant.program.end_date = None
-        participant.status = "withdrawn"
+        db.session.commit()
+    assert client.get(path_of(link)).status_code == 200
+    with app.app_context():
+        db.session.get(Participant, world["ids"]["mx2"]).status = "withdrawn"
         db.session.commit()
     assert client.get(path_of(link)).status_code == 404
 

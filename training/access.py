@@ -91,6 +91,12 @@ def activity_or_404(activity_id):
     return activity
 
 
+def active_participants(program):
+    """The registered (not withdrawn) participants the current user may see, in name order."""
+    return db.session.scalars(scoped_participants(program).where(Participant.status != "withdrawn")
+                              .order_by(Participant.search_key)).all()
+
+
 def scoped_participants(program):
     """Participants of the program the current user may see."""
     query = select(Participant).where(Participant.program_id == program.id)

@@ -14,7 +14,7 @@ from .cli_registration import program_or_fail, read_upload
 from .labels import REPORT_COLUMNS, REPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
 from .models import Activity
 from .services import ServiceError
-from .services_attendance_imports import apply_upload, plan_upload, store_report
+from .services_attendance_imports import apply_upload, plan_upload, read_stored_report, store_report
 from .tabular import TableError
 
 
@@ -38,7 +38,8 @@ def import_attendance(file, program_code, activity_code, min_share, dry_run, as_
     share = min_share or current_app.config["ATTENDANCE_MIN_SHARE"]
     try:
         upload = store_report(activity, None, file.name, content, share)
-        plan = plan_upload(upload, current_app.config["IMPORT_MAX_ROWS"])
+        report = read_stored_report(upload, current_app.config["IMPORT_MAX_ROWS"])
+        plan = plan_upload(upload, report)
     except ServiceError as error:
         fail([str(error.message)])
     except TableError as error:
@@ -49,7 +50,7 @@ def import_attendance(file, program_code, activity_code, min_share, dry_run, as_
         db.session.rollback()
         summary = plan.summary()
     else:
-        summary, _first = apply_upload(upload, None, current_app.config["IMPORT_MAX_ROWS"])
+        summary, _first = apply_upload(upload, None, report)
         db.session.commit()
     _print(summary, activity, dry_run, as_json)
 

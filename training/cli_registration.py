@@ -10,7 +10,7 @@ from sqlalchemy import select
 from extensions import db
 
 from .cli import fail
-from .exporting import csv_bytes, xlsx_bytes
+from .exporting import table_bytes
 from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
 from .models import Delegation, Participant
 from .services import email_key, program_by_code
@@ -56,25 +56,25 @@ def import_participants(file, program_code, country, dry_run):
     batch = store_upload(program, None, file.name, content, delegation=delegation, locked=delegation is not None)
     max_rows = current_app.config["IMPORT_MAX_ROWS"]
     try:
-        plan = plan_batch(batch, max_rows)
-        if not plan.clean:
-            raise ImportNotClean(plan)
         if dry_run:
+            plan = plan_batch(batch, max_rows)
+            if not plan.clean:
+                raise ImportNotClean(plan)
             db.session.rollback()
-            click.echo(_summary_line(plan, "would import"))
+            click.echo(_summary_line("would import", plan.count("new"), plan.count("update"),
+                                     plan.count("duplicate")))
             return
-        apply_batch(batch, None, max_rows)
+        summary = apply_batch(batch, None, max_rows)
     except TableError as error:
         fail([problem_text(TABLE_PROBLEMS, error.code, error.details)])
     except ImportNotClean as error:
         fail(_problem_lines(error.plan))
     db.session.commit()
-    click.echo(_summary_line(plan, "imported"))
+    click.echo(_summary_line("imported", summary["created"], summary["updated"], summary["unchanged"]))
 
 
-def _summary_line(plan, verb):
-    return (f"{verb}: {plan.count('new')} new, {plan.count('update')} updated, "
-            f"{plan.count('duplicate')} already registered")
+def _summary_line(verb, created, updated, unchanged):
+    return f"{verb}: {created} new, {updated} updated, {unchanged} already registered"
 
 
 def _problem_lines(plan):
@@ -123,7 +123,7 @@ def export_attendance(program_code, file_format, output):
     program = program_or_fail(program_code)
     activities, rows = attendance_matrix(program, select(Participant).where(Participant.program_id == program.id))
     headers, table = matrix_table(activities, rows, "es")
-    output.write_bytes(xlsx_bytes(headers, table, program.code) if file_format == "xlsx" else csv_bytes(headers, table))
+    output.write_bytes(table_bytes(file_format, headers, table, program.code))
     click.echo(f"Wrote {output} ({len(table)} participants, {len(activities)} activities)")
 
 

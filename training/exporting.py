@@ -43,3 +43,12 @@ def xlsx_bytes(headers, rows, sheet_title="Data"):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+MIMETYPES = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def table_bytes(file_format, headers, rows, sheet_title="Data"):
+    """The table as a CSV or an XLSX file, by `file_format`."""
+    return xlsx_bytes(headers, rows, sheet_title) if file_format == "xlsx" else csv_bytes(headers, rows)

@@ -1,7 +1,6 @@
 """WTForms for logging in, programs, delegations, participants and staff accounts."""
 import re
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -43,6 +42,7 @@ from .labels import (
     PROFILE_LABELS,
     ROLE_LABELS,
     choices,
+    current_language,
 )
 from .messages import unknown_placeholders
 from .models import DEFAULT_QUOTA
@@ -62,10 +62,6 @@ def strip(value):
 def optional_int(value):
     """Coerce a select's value to int, with the empty placeholder as None."""
     return int(value) if value not in (None, "") else None
-
-
-def _language():
-    return str(get_locale() or "es")
 
 
 def _timezone_choices():
@@ -137,7 +133,7 @@ class DelegationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country_code.choices = [("", _l("Choose a country"))] + country_choices(_language())
+        self.country_code.choices = [("", _l("Choose a country"))] + country_choices(current_language())
 
     def validate_country_code(self, field):
         if self.kind.data == "member" and not field.data:
@@ -206,7 +202,7 @@ class UserForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country_code.choices = [("", "—")] + country_choices(_language())
+        self.country_code.choices = [("", "—")] + country_choices(current_language())
 
     def validate_country_code(self, field):
         if self.role.data == "focal_point" and not field.data:

@@ -1,4 +1,5 @@
 """Translated labels for the stored codes (roles, statuses, genders, profiles), shared by forms and templates."""
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .countries import country_name
@@ -131,6 +132,11 @@ ATTENDANCE_LABELS = {
     "absent": _l("Absent"),
     "completed": _l("Completed"),
 }
+
+
+def current_language():
+    """The language of the page being rendered ('es' outside a request)."""
+    return str(get_locale() or "es")
 
 
 def delegation_label(delegation, language):

@@ -201,7 +201,6 @@ class ImportBatch(db.Model):
     delegation: Mapped[Delegation | None] = relationship()
 
 
-MESSAGE_KINDS = ("invitation",)
 MESSAGE_STATUSES = ("queued", "sending", "sent", "outbox", "failed")
 
 
@@ -279,6 +278,9 @@ class Activity(db.Model):
 
     def title_in(self, language):
         return pick(self.title, language, self.program.default_language)
+
+    def description_in(self, language):
+        return pick(self.description or {}, language, self.program.default_language)
 
     @property
     def is_session(self):

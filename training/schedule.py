@@ -1,6 +1,6 @@
 """Times of sessions and agenda items: local ↔ UTC with daylight-saving edges, labels, agenda checks (pure)."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_timezone_location
@@ -73,6 +73,3 @@ def agenda_problems(slots, session_start, session_end):
         busy_until = max(busy_until, slot.ends_at) if busy_until else slot.ends_at
     return problems
 
-
-def minutes_between(start, end):
-    return int((end - start) / timedelta(minutes=1))

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from extensions import db
 
@@ -13,7 +14,9 @@ from .services import ServiceError, record
 
 
 def program_activities(program):
-    return db.session.scalars(select(Activity).where(Activity.program_id == program.id).order_by(
+    """The program's activities in time order, with their agenda items (pages and PDFs list them all)."""
+    return db.session.scalars(select(Activity).where(Activity.program_id == program.id)
+                              .options(selectinload(Activity.items)).order_by(
         Activity.starts_at.is_(None), Activity.starts_at, Activity.due_at, Activity.code)).all()
 
 

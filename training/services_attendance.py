@@ -37,7 +37,7 @@ def save_marks(activity, marks, actor_id, source="manual"):
     record(actor_id, "attendance.saved", activity, count=len(marks), source=source)
 
 
-def attendance_matrix(program, participant_query, count_excused=False):
+def attendance_matrix(program, participant_query):
     """Rows of (participant, {activity code: status}, [missing required codes]) and the activities in order."""
     activities = program_activities(program)
     required = [a.code for a in activities if a.required]
@@ -50,7 +50,7 @@ def attendance_matrix(program, participant_query, count_excused=False):
         for row in db.session.scalars(select(Attendance).join(Activity).where(Activity.program_id == program.id,
                                                                               Attendance.participant_id.in_(ids))):
             marks.setdefault(row.participant_id, {})[codes[row.activity_id]] = row.status
-    rows = [(p, marks.get(p.id, {}), missing_required(required, marks.get(p.id, {}), count_excused))
+    rows = [(p, marks.get(p.id, {}), missing_required(required, marks.get(p.id, {})))
             for p in participants]
     return activities, rows
 

@@ -51,12 +51,16 @@ def store_report(activity, actor_id, filename, content, min_share):
     return upload
 
 
-def plan_upload(upload, max_rows, decisions=None):
-    """Read the stored report and match it against the registrants as they are now (TableError if unreadable)."""
+def read_stored_report(upload, max_rows):
+    """The stored file read as a report (TableError if it is no table); read once per request."""
+    return read_report(read_table(upload.content, upload.filename, max_rows=max_rows), report_kind(upload.activity))
+
+
+def plan_upload(upload, report):
+    """Match the report against the registrants and their marks as they are now, with the saved decisions."""
     activity = upload.activity
-    report = read_report(read_table(upload.content, upload.filename, max_rows=max_rows), report_kind(activity))
-    return plan_attendance(report, registrants(activity), upload.decisions if decisions is None else decisions,
-                           session_minutes(activity), upload.min_share)
+    return plan_attendance(report, registrants(activity), upload.decisions, session_minutes(activity),
+                           upload.min_share)
 
 
 def registrants(activity):
@@ -88,7 +92,7 @@ def similar_imports(upload):
         AttendanceImport.status == "applied", AttendanceImport.id != upload.id)).all()
 
 
-def apply_upload(upload, actor_id, max_rows):
+def apply_upload(upload, actor_id, report):
     """Write the marks of a clean report once: a second confirmation returns the first one's summary."""
     claimed = db.session.execute(
         update(AttendanceImport).where(AttendanceImport.id == upload.id, AttendanceImport.status == "previewed")
@@ -96,7 +100,7 @@ def apply_upload(upload, actor_id, max_rows):
     if not claimed:
         db.session.refresh(upload)
         return upload.summary, False
-    plan = plan_upload(upload, max_rows)
+    plan = plan_upload(upload, report)  # after the claim: marks as they are now, decisions as just saved
     if not plan.clean:
         raise ReportNotClean(plan)
     write_plan(plan, upload.activity, actor_id)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from extensions import db
 
-from .exporting import csv_bytes, xlsx_bytes
+from .exporting import table_bytes
 from .labels import GENDER_LABELS, PARTICIPANT_STATUS_LABELS, PROFILE_LABELS, delegation_label
 from .models import Participant
 
@@ -25,6 +25,4 @@ def participant_export(program, file_format, language, query=None):
         headers = [_("Given names"), _("Family names"), _("Position"), _("Institution"), _("E-mail"), _("Country"),
                    _("Gender"), _("Profile"), _("Language"), _("Time zone"), _("Status")]
         rows = list(participant_rows(query, language))
-    if file_format == "xlsx":
-        return xlsx_bytes(headers, rows, sheet_title=program.code)
-    return csv_bytes(headers, rows)
+    return table_bytes(file_format, headers, rows, sheet_title=program.code)

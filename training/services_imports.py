@@ -39,6 +39,7 @@ def plan_batch(batch, max_rows, lock=False):
 
 def apply_batch(batch, actor_id, max_rows):
     """Write every row of a clean plan, or nothing: raises ImportNotClean with the plan otherwise."""
+    table = read_table(batch.content, batch.filename, max_rows=max_rows)  # parsed before any row is claimed
     claimed = db.session.execute(
         update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == "previewed")
         .values(status="applied", applied_at=utcnow())
@@ -46,7 +47,7 @@ def apply_batch(batch, actor_id, max_rows):
     if not claimed:  # a double click or a second tab: the first confirmation did the work
         db.session.refresh(batch)
         return batch.summary
-    plan = plan_batch(batch, max_rows, lock=True)
+    plan = plan_import(table, _context(batch, lock=True))
     if not plan.clean:
         raise ImportNotClean(plan)
     created = [_new_participant(batch.program_id, row.values) for row in plan.rows if row.status == "new"]

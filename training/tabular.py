@@ -4,7 +4,7 @@ import io
 import itertools
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DELIMITERS = (";", ",", "\t")
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip bomb expands far beyond any real participant list
@@ -29,7 +29,6 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     kind: str = "csv"
-    warnings: list = field(default_factory=list)
 
 
 def read_table(data, filename="", max_rows=20_000):

@@ -1,6 +1,5 @@
 """Activities and agendas: list, create and edit (times in the program's zone), agenda in two zones, .ics files."""
 from flask import Response, abort, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +10,7 @@ from .access import activity_or_404, actor_id, program_or_404, roles_required, s
 from .agenda_pdf import AgendaDocument, AgendaRow, AgendaSession, agenda_pdf
 from .calendar_files import CalendarEvent, calendar_bytes
 from .forms import ActivityForm, AgendaItemForm
-from .labels import AGENDA_KIND_LABELS
+from .labels import AGENDA_KIND_LABELS, current_language
 from .models import AgendaItem
 from .schedule import to_local
 from .services_activities import delete_agenda_item, program_activities, save_activity, save_agenda_item
@@ -124,7 +123,7 @@ def _item_values(form):
 @staff_required
 def activity_ics(activity_id):
     activity = activity_or_404(activity_id)
-    return _ics([activity], activity.program, f"{activity.program.code}-{activity.code}")
+    return ics_response([activity], activity.program, f"{activity.program.code}-{activity.code}")
 
 
 @bp.route("/activities/<int:activity_id>/agenda.pdf")
@@ -134,7 +133,7 @@ def activity_pdf(activity_id):
     activity = activity_or_404(activity_id)
     program = activity.program
     zones = list(dict.fromkeys([program.timezone, _viewer_zone(program)]))
-    body = agenda_pdf(agenda_document([activity], program, str(get_locale() or "es"), zones))
+    body = agenda_pdf(agenda_document([activity], program, current_language(), zones))
     return pdf_response(body, f"{program.code}-{activity.code}-agenda.pdf")
 
 
@@ -168,19 +167,20 @@ def pdf_response(body, filename):
 @staff_required
 def program_ics(program_id):
     program = program_or_404(program_id)
-    return _ics(program_activities(program), program, program.code)
+    return ics_response(program_activities(program), program, program.code)
 
 
 def activity_events(activities, language):
     """Calendar events of the sessions that have times (courses carry only a due date)."""
     return [CalendarEvent(uid=f"{a.program.code}-{a.code}-{a.id}@capacita", starts_at=a.starts_at,
                           ends_at=a.ends_at, summary=f"{a.code} · {a.title_in(language)}",
-                          description=a.description.get(language, "") if a.description else "", url=a.link,
+                          description=a.description_in(language), url=a.link,
                           location=a.location) for a in activities if a.starts_at and a.ends_at]
 
 
-def _ics(activities, program, name):
-    language = str(get_locale() or "es")
+def ics_response(activities, program, name):
+    """A calendar file of `activities` in the page's language."""
+    language = current_language()
     body = calendar_bytes(activity_events(activities, language), name=program.title_in(language))
     return Response(body, mimetype="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})

@@ -1,21 +1,23 @@
 """Attendance: the sheet of a session or course (tablet-friendly), and the program's matrix with exports."""
-import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale, ngettext
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from extensions import db
 
 from . import bp
-from .access import activity_or_404, actor_id, program_or_404, roles_required, scoped_participants
+from .access import active_participants, activity_or_404, actor_id, program_or_404, roles_required, scoped_participants
 from .attendance import sheet_counts
-from .exporting import csv_bytes, xlsx_bytes
+from .exporting import table_bytes
 from .forms import SheetForm
+from .labels import current_language
 from .models import Participant
 from .services import ServiceError
 from .services_attendance import attendance_matrix, marks_for, matrix_table, save_marks
 from .textkeys import as_id
+from .views_common import send_table
+from .views_participants import delegation_choices
 
 MARKERS = ("admin", "organizer", "facilitator", "focal_point")
 SESSION_STATUSES = ("present", "late", "partial", "excused", "absent")  # partial: from a Zoom report
@@ -27,8 +29,7 @@ COURSE_STATUSES = ("completed", "partial", "absent")
 def attendance_sheet(activity_id):
     activity = activity_or_404(activity_id)
     program = activity.program
-    people = db.session.scalars(scoped_participants(program).where(Participant.status != "withdrawn")
-                                .order_by(Participant.search_key)).all()
+    people = active_participants(program)
     statuses = COURSE_STATUSES if activity.kind == "online_course" else SESSION_STATUSES
     form = SheetForm()
     if form.validate_on_submit():
@@ -80,7 +81,8 @@ def attendance_matrix_view(program_id):
     program = program_or_404(program_id)
     activities, rows = _matrix(program)
     return render_template("training/attendance_matrix.html", program=program, activities=activities, rows=rows,
-                           only=request.args.get("only", ""))
+                           only=request.args.get("only", ""), delegations=delegation_choices(program),
+                           delegation=request.args.get("delegation", type=int))
 
 
 @bp.route("/programs/<int:program_id>/attendance.<any(csv, xlsx):file_format>")
@@ -88,13 +90,9 @@ def attendance_matrix_view(program_id):
 def attendance_export(program_id, file_format):
     program = program_or_404(program_id)
     activities, rows = _matrix(program)
-    headers, table = matrix_table(activities, rows, str(get_locale() or "es"))
-    content = xlsx_bytes(headers, table, sheet_title=program.code) if file_format == "xlsx" else \
-        csv_bytes(headers, table)
-    mimetype = "text/csv; charset=utf-8" if file_format == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
-                     download_name=f"{program.code}-attendance.{file_format}")
+    headers, table = matrix_table(activities, rows, current_language())
+    return send_table(table_bytes(file_format, headers, table, sheet_title=program.code), file_format,
+                      f"{program.code}-attendance.{file_format}")
 
 
 def _matrix(program):

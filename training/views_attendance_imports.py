@@ -3,23 +3,23 @@ not matched) → confirm; nothing is written to attendance before the confirmati
 import hashlib
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from extensions import db
 
 from . import bp
-from .access import activity_or_404, actor_id, roles_required
+from .access import active_participants, activity_or_404, actor_id, roles_required
 from .attendance_matching import IGNORE
 from .forms import AttendanceReportForm, SheetForm
-from .labels import REPORT_PROBLEMS, TABLE_PROBLEMS, delegation_label, problem_text
-from .models import AttendanceImport, Participant
+from .labels import REPORT_PROBLEMS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
+from .models import AttendanceImport
 from .services import ServiceError
 from .services_attendance_imports import (
     ReportNotClean,
     apply_upload,
     check_importable,
     plan_upload,
+    read_stored_report,
     report_kind,
     save_decisions,
     session_minutes,
@@ -27,6 +27,7 @@ from .services_attendance_imports import (
     store_report,
 )
 from .tabular import TableError
+from .views_common import max_upload_megabytes, read_limited_upload
 
 IMPORTERS = ("admin", "organizer", "facilitator")  # a report covers every country, so not focal points
 
@@ -39,11 +40,12 @@ def attendance_import(activity_id):
     if report_kind(activity) == "course":
         del form.min_share
     if form.validate_on_submit():
-        content = form.file.data.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
+        content = read_limited_upload(form.file.data)
         share = form.min_share.data if "min_share" in form else current_app.config["ATTENDANCE_MIN_SHARE"]
         try:
-            if len(content) > current_app.config["IMPORT_MAX_BYTES"]:
-                raise ServiceError("file", problem_text(TABLE_PROBLEMS, "too_large", {"limit": _max_megabytes()}))
+            if content is None:
+                raise ServiceError("file", problem_text(TABLE_PROBLEMS, "too_large",
+                                                        {"limit": max_upload_megabytes()}))
             upload = store_report(activity, actor_id(), form.file.data.filename or "report", content, share)
         except ServiceError as error:
             db.session.rollback()
@@ -53,7 +55,7 @@ def attendance_import(activity_id):
             return redirect(url_for("training.attendance_import_review", import_id=upload.id))
     return render_template("training/attendance_import_form.html", activity=activity, program=activity.program,
                            form=form, kind=report_kind(activity), minutes=session_minutes(activity),
-                           max_megabytes=_max_megabytes())
+                           max_megabytes=max_upload_megabytes())
 
 
 @bp.route("/attendance-imports/<int:import_id>", methods=["GET", "POST"])
@@ -62,9 +64,10 @@ def attendance_import_review(import_id):
     upload = _upload_or_404(import_id)
     form = SheetForm()
     try:
-        plan = plan_upload(upload, current_app.config["IMPORT_MAX_ROWS"])
+        report = read_stored_report(upload, current_app.config["IMPORT_MAX_ROWS"])
     except TableError as error:
         return _render(upload, None, form, table_error=problem_text(TABLE_PROBLEMS, error.code, error.details))
+    plan = plan_upload(upload, report)
     if not form.validate_on_submit():
         return _render(upload, plan, form)
     if upload.status != "previewed":  # a double click or a second tab: the first confirmation did the work
@@ -77,7 +80,7 @@ def attendance_import_review(import_id):
         db.session.commit()
         return redirect(url_for("training.attendance_import_review", import_id=upload.id))
     try:
-        summary, first = apply_upload(upload, actor_id(), current_app.config["IMPORT_MAX_ROWS"])
+        summary, first = apply_upload(upload, actor_id(), report)
     except ReportNotClean as error:
         db.session.rollback()
         flash(_("Nothing was imported: the report has rows to fix."), "error")
@@ -106,15 +109,13 @@ def _upload_or_404(import_id):
 
 
 def _people(upload):
-    return db.session.scalars(db.select(Participant).where(Participant.program_id == upload.activity.program_id,
-                                                           Participant.status != "withdrawn")
-                              .order_by(Participant.search_key)).all()
+    return active_participants(upload.activity.program)  # importers are never country-scoped: everyone
 
 
 def _render(upload, plan, form, table_error=None):
     activity = upload.activity
     people = _people(upload)
-    language = str(get_locale() or "es")
+    language = current_language()
     by_id = {person.id: person for person in people}
     problem = None
     try:
@@ -128,6 +129,3 @@ def _render(upload, plan, form, table_error=None):
         minutes=session_minutes(activity), ignore=IGNORE, choice_field=choice_field, earlier=similar_imports(upload),
         messages=lambda errors: [problem_text(REPORT_PROBLEMS, code, params) for code, params in errors])
 
-
-def _max_megabytes():
-    return round(current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024, 1)

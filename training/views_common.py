@@ -1,8 +1,12 @@
-"""Shared view steps: call one service then commit or show its error by the field; page through a list."""
-from flask import flash, request
+"""Shared view steps: call one service then commit or show its error by the field; page through a list;
+read an upload within the import size limit."""
+import io
+
+from flask import current_app, flash, request, send_file
 
 from extensions import db
 
+from .exporting import MIMETYPES
 from .services import ServiceError
 
 
@@ -25,3 +29,19 @@ def page_window(total, page_size):
     """(page, pages) for a list of `total` rows: ?page= clamped to the pages that exist, whatever was typed."""
     pages = max((total + page_size - 1) // page_size, 1)
     return min(max(request.args.get("page", 1, type=int), 1), pages), pages
+
+
+def max_upload_megabytes():
+    return round(current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024, 1)
+
+
+def read_limited_upload(file_storage):
+    """The uploaded bytes, or None when the file is larger than IMPORT_MAX_BYTES (read no further than that)."""
+    content = file_storage.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
+    return None if len(content) > current_app.config["IMPORT_MAX_BYTES"] else content
+
+
+def send_table(content, file_format, download_name):
+    """A CSV or XLSX file as a download."""
+    return send_file(io.BytesIO(content), mimetype=MIMETYPES[file_format], as_attachment=True,
+                     download_name=download_name)

@@ -7,10 +7,10 @@ from flask_login import current_user
 from extensions import db
 
 from . import bp
-from .access import activity_or_404, actor_id, country_scope, roles_required, scoped_participants
+from .access import active_participants, activity_or_404, actor_id, country_scope, roles_required
 from .forms import SheetForm
 from .forms_groups import GroupForm, GroupSetupForm
-from .models import AgendaItem, Participant
+from .models import AgendaItem
 from .models_groups import Group
 from .services import ServiceError
 from .services_groups import generate, group_work_of, move, save_group
@@ -57,8 +57,7 @@ def groups_setup(item_id):
 def groups_moves(item_id):
     item, activity = _item_or_404(item_id)
     work = group_work_of(item) or abort(404)
-    people = db.session.scalars(scoped_participants(activity.program).where(Participant.status != "withdrawn")
-                                .order_by(Participant.search_key)).all()
+    people = active_participants(activity.program)
     placed = {m.participant_id: m.group_id for group in work.groups for m in group.members}
     form = SheetForm()
     if form.validate_on_submit():
@@ -123,9 +122,7 @@ def _visible_members(group):
 
 def _unassigned(work, activity):
     placed = {m.participant_id for group in work.groups for m in group.members}
-    people = db.session.scalars(scoped_participants(activity.program).where(Participant.status != "withdrawn")
-                                .order_by(Participant.search_key))
-    return [person for person in people if person.id not in placed]
+    return [person for person in active_participants(activity.program) if person.id not in placed]
 
 
 def _moves_from(data, allowed_ids, group_ids):

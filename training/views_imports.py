@@ -1,6 +1,5 @@
 """Import a participant list: upload → preview of every row → confirm, all or nothing."""
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,10 +8,11 @@ from extensions import db
 from . import bp
 from .access import STAFF_EDITORS, actor_id, country_scope, program_or_404, roles_required
 from .forms import ImportForm
-from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, delegation_label, problem_text
+from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
 from .models import Delegation, ImportBatch
 from .services_imports import ImportNotClean, apply_batch, plan_batch, store_upload
 from .tabular import TableError
+from .views_common import max_upload_megabytes, read_limited_upload
 from .views_participants import delegation_choices
 
 PREVIEW_OK_ROWS = 200  # every problem row is listed; clean rows beyond this are counted, not shown
@@ -26,9 +26,9 @@ def participants_import(program_id):
     locked = country_scope() is not None
     form = ImportForm(delegations=choices, locked=locked)
     if form.validate_on_submit():
-        content = form.file.data.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
-        if len(content) > current_app.config["IMPORT_MAX_BYTES"]:
-            form.file.errors.append(_table_message(TableError("too_large", limit=_max_megabytes())))
+        content = read_limited_upload(form.file.data)
+        if content is None:
+            form.file.errors.append(_table_message(TableError("too_large", limit=max_upload_megabytes())))
         else:
             delegation = db.session.get(Delegation, form.delegation_id.data) if form.delegation_id.data else None
             batch = store_upload(program, actor_id(), form.file.data.filename or "upload", content,
@@ -36,7 +36,7 @@ def participants_import(program_id):
             db.session.commit()
             return redirect(url_for("training.import_preview", batch_id=batch.id))
     return render_template("training/import_form.html", form=form, program=program, locked=locked,
-                           max_megabytes=_max_megabytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"])
+                           max_megabytes=max_upload_megabytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"])
 
 
 @bp.route("/imports/<int:batch_id>")
@@ -86,7 +86,7 @@ def _batch_or_404(batch_id):
 
 
 def _render_plan(batch, plan):
-    language = str(get_locale() or "es")
+    language = current_language()
     labels = {d.id: delegation_label(d, language) for d in batch.program.delegations}
     problem_rows = [row for row in plan.rows if row.errors or row.warnings]
     shown_ok = [row for row in plan.rows if not row.errors and not row.warnings][:PREVIEW_OK_ROWS]
@@ -100,6 +100,3 @@ def _render_plan(batch, plan):
 def _table_message(error):
     return problem_text(TABLE_PROBLEMS, error.code, error.details)
 
-
-def _max_megabytes():
-    return round(current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024, 1)

@@ -1,10 +1,10 @@
 """The secretariat's invitations: edit the es/en texts, send to a chosen audience, read the outbox and history."""
-import io
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import exists, func, select
+from sqlalchemy.orm import selectinload
 
 from extensions import db
 
@@ -23,7 +23,7 @@ from .services_messages import (
     save_template,
     template_for,
 )
-from .views_common import commit_or_show_error, page_window
+from .views_common import commit_or_show_error, page_window, send_table
 from .views_participants import delegation_choices
 
 LANGUAGES = ("es", "en")
@@ -42,7 +42,8 @@ def messages(program_id):
         query = query.where(OutboundMessage.status == status)
     total = db.session.scalar(query.with_only_columns(func.count(OutboundMessage.id)))
     page, pages = page_window(total, PAGE_SIZE)
-    rows = db.session.scalars(query.order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
+    rows = db.session.scalars(query.options(selectinload(OutboundMessage.participant))
+                              .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("training/messages.html", program=program, messages=rows, status=status, total=total,
                            page=page, pages=pages, form=InvitationForm(delegations=delegation_choices(program)),
@@ -54,12 +55,11 @@ def messages(program_id):
 def messages_export(program_id):
     program = program_or_404(program_id)
     rows = db.session.scalars(select(OutboundMessage).where(OutboundMessage.program_id == program.id)
-                              .order_by(OutboundMessage.id)).all()
+                              .options(selectinload(OutboundMessage.participant)).order_by(OutboundMessage.id)).all()
     content = csv_bytes([_("Date"), _("To"), _("Subject"), _("Status"), _("Message"), _("Error")],
                         [[m.created_at.isoformat(timespec="seconds"), m.to_address, m.subject, m.status,
                           body_for_reading(m), m.error] for m in rows])
-    return send_file(io.BytesIO(content), mimetype="text/csv; charset=utf-8", as_attachment=True,
-                     download_name=f"{program.code}-messages.csv")
+    return send_table(content, "csv", f"{program.code}-messages.csv")
 
 
 @bp.route("/programs/<int:program_id>/messages/template", methods=["GET", "POST"])
@@ -105,7 +105,7 @@ def send_invitations(program_id):
 @roles_required("admin")
 def deliver_queued(program_id):
     program = program_or_404(program_id)
-    return _deliver_batch(program, queued_ids(program))
+    return _deliver_batch(program, queued_ids(program, limit=current_app.config["MAIL_BATCH_SIZE"]))
 
 
 def _deliver_batch(program, ids):

@@ -1,8 +1,6 @@
 """Participants of a program: searchable list, create, edit, withdraw and reinstate, scoped by country."""
-import io
 
-from flask import flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
@@ -21,7 +19,7 @@ from .access import (
     staff_required,
 )
 from .forms import ParticipantFilterForm, ParticipantForm
-from .labels import delegation_label
+from .labels import current_language, delegation_label
 from .models import Delegation, Participant
 from .services import (
     PARTICIPANT_FIELDS,
@@ -34,13 +32,13 @@ from .services import (
 from .services_exports import participant_export
 from .services_links import current_link, issue_link, revoke_link
 from .textkeys import fold
-from .views_common import commit_or_show_error, page_window
+from .views_common import commit_or_show_error, page_window, send_table
 
 PAGE_SIZE = 50
 
 
 def delegation_choices(program):
-    language = str(get_locale() or "es")
+    language = current_language()
     delegations = db.session.scalars(scoped_delegations(program)).all()
     # Member countries first, then observer organizations, each by name in the viewer's language.
     ordered = sorted(delegations, key=lambda d: (d.kind != "member", fold(delegation_label(d, language))))
@@ -94,14 +92,9 @@ def participants_export(program_id, file_format):
     program = program_or_404(program_id)
     form = ParticipantFilterForm(request.args, delegations=delegation_choices(program))
     form.validate()
-    content = participant_export(program, file_format, str(get_locale() or "es"),
+    content = participant_export(program, file_format, current_language(),
                                  query=_apply_filters(scoped_participants(program), form))
-    mimetype = XLSX_MIMETYPE if file_format == "xlsx" else "text/csv; charset=utf-8"
-    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
-                     download_name=f"{program.code}-participants.{file_format}")
-
-
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return send_table(content, file_format, f"{program.code}-participants.{file_format}")
 
 
 @bp.route("/participants/<int:participant_id>/link", methods=["POST"])

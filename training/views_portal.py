@@ -1,8 +1,7 @@
 """The participant's way in: a personal link, a 'continue' page, then their own page without the token in the URL."""
 from functools import wraps
 
-from flask import Response, current_app, g, redirect, render_template, session, url_for
-from flask_babel import get_locale
+from flask import current_app, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
 from extensions import db, limiter
@@ -10,15 +9,14 @@ from extensions import db, limiter
 from . import bp
 from .access import PARTICIPANT_SESSION_KEY
 from .agenda_pdf import agenda_pdf
-from .calendar_files import calendar_bytes
 from .forms import ContinueForm
-from .labels import delegation_label
+from .labels import current_language, delegation_label
 from .links import looks_like_token
 from .models import Participant
 from .services_activities import program_activities
 from .services_groups import groups_of_participant
 from .services_links import participant_for_token
-from .views_activities import activity_events, agenda_document, pdf_response
+from .views_activities import agenda_document, ics_response, pdf_response
 
 SESSION_KEY = PARTICIPANT_SESSION_KEY
 
@@ -67,7 +65,7 @@ def participant_required(view):
 @participant_required
 def my_page():
     participant = g.participant
-    delegation_name = delegation_label(participant.delegation, str(get_locale() or "es"))
+    delegation_name = delegation_label(participant.delegation, current_language())
     return render_template("training/my_page.html", participant=participant, program=participant.program,
                            delegation_name=delegation_name, activities=program_activities(participant.program),
                            viewer_zone=participant.timezone, my_groups=groups_of_participant(participant))
@@ -80,19 +78,15 @@ def my_agenda_pdf():
     participant = g.participant
     program = participant.program
     zones = list(dict.fromkeys([participant.timezone, program.timezone]))
-    document = agenda_document(program_activities(program), program, str(get_locale() or "es"), zones)
+    document = agenda_document(program_activities(program), program, current_language(), zones)
     return pdf_response(agenda_pdf(document), f"{program.code}-agenda.pdf")
 
 
 @bp.route("/me/agenda.ics")
 @participant_required
 def my_calendar():
-    participant = g.participant
-    language = participant.language
-    body = calendar_bytes(activity_events(program_activities(participant.program), language),
-                          name=participant.program.title_in(language))
-    return Response(body, mimetype="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{participant.program.code}.ics"'})
+    program = g.participant.program
+    return ics_response(program_activities(program), program, program.code)
 
 
 @bp.route("/me/leave", methods=["POST"])

@@ -1,6 +1,5 @@
 """Programs, their dashboard of delegations, and delegations' quotas and contacts."""
 from flask import flash, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from extensions import db
@@ -17,6 +16,7 @@ from .access import (
 )
 from .countries import country_name
 from .forms import DelegationEditForm, DelegationForm, ProgramForm
+from .labels import current_language
 from .services import (
     LOCALIZED_PROGRAM_FIELDS,
     add_delegation,
@@ -78,7 +78,7 @@ def program_dashboard(program_id):
 
 
 def _country_sort(delegation):
-    return country_name(delegation.country_code, str(get_locale() or "es"))
+    return country_name(delegation.country_code, current_language())
 
 
 @bp.route("/programs/<int:program_id>/delegations/new", methods=["GET", "POST"])
