@@ -1,7 +1,7 @@
 """Questionnaires (pre-test, post-test, follow-up), their sections and questions; attempts and answers."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -64,12 +64,15 @@ class Question(db.Model):
         # The item key pairs the same knowledge item in the pre- and the post-test: once per questionnaire.
         Index("uq_questions_item_key", "questionnaire_id", "item_key", unique=True,
               sqlite_where=text("item_key IS NOT NULL"), postgresql_where=text("item_key IS NOT NULL")),
-        UniqueConstraint("questionnaire_id", "id"),
+        # A question's section belongs to the question's questionnaire (its item keys are unique there).
+        ForeignKeyConstraint(["questionnaire_id", "section_id"],
+                             ["questionnaire_sections.questionnaire_id", "questionnaire_sections.id"],
+                             ondelete="CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True)
-    section_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_sections.id", ondelete="CASCADE"))
+    section_id: Mapped[int] = mapped_column(index=True)
     position: Mapped[int]
     type: Mapped[str] = mapped_column(String(20))
     dimension: Mapped[str] = mapped_column(String(15), default="knowledge")
@@ -81,7 +84,7 @@ class Question(db.Model):
     required: Mapped[bool] = mapped_column(default=False)
     scale_labels: Mapped[dict] = mapped_column(JSON, default=dict)  # Likert/scale ends: {"es": [low, high], …}
 
-    section: Mapped[Section] = relationship(back_populates="questions")
+    section: Mapped[Section] = relationship(back_populates="questions", overlaps="questions")
 
     def spec(self):
         """The plain values the pure question types work on."""

@@ -43,6 +43,7 @@ class Summary:
 class QuestionType:
     name = ""
     scorable = False
+    needs_options = False  # the author writes the options (at least two)
     fixed_options = ()  # types whose options are always the same (Likert points, true/false)
 
     def option_keys(self, spec):
@@ -66,6 +67,7 @@ class QuestionType:
 class SingleChoice(QuestionType):
     name = "single_choice"
     scorable = True
+    needs_options = True
 
     def clean(self, raw, spec):
         raw = _one(raw)
@@ -83,12 +85,14 @@ class SingleChoice(QuestionType):
 
 class TrueFalse(SingleChoice):
     name = "true_false"
+    needs_options = False
     fixed_options = TRUE_FALSE
 
 
 class MultipleChoice(QuestionType):
     name = "multiple_choice"
     scorable = True
+    needs_options = True
 
     def clean(self, raw, spec):
         values = [raw] if isinstance(raw, str) else list(raw or [])

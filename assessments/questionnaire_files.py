@@ -2,13 +2,14 @@
 problem named by where it is (pure)."""
 import json
 
+from training.localized import SUPPORTED_LANGUAGES as LANGUAGES
+
 from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, REGISTRY
 
 FORMAT = "capacita-questionnaire"
 VERSION = 1
 MAX_BYTES = 1024 * 1024
 MAX_QUESTIONS = 500
-LANGUAGES = ("es", "en")
 
 
 def dump(questionnaire):
@@ -92,7 +93,7 @@ def _question(value, where, keys, problems):
     points = question["points"]
     if isinstance(points, bool) or not isinstance(points, int | float) or not 0 <= points <= 1000:
         problems.append((f"{where}.points", "invalid"))
-    if value["type"] in ("single_choice", "multiple_choice") and len(question["options"]) < 2:
+    if kind.needs_options and len(question["options"]) < 2:
         problems.append((f"{where}.options", "too_few"))
     return question
 

@@ -66,3 +66,13 @@ def test_a_submitted_attempt_has_its_time_and_types_are_known(app, world, pre_te
                                status="submitted", submitted_at=datetime.now(timezone.utc),
                                finalized_by="participant"))
         db.session.commit()
+
+
+def test_a_question_cannot_sit_in_another_questionnaires_section(app, world, pre_test):
+    _questionnaire_id, section_id, _question_id = pre_test
+    with app.app_context():
+        post = Questionnaire(program_id=world["ids"]["program"], kind="post", title={"es": "Final"})
+        db.session.add(post)
+        db.session.commit()
+        post_id = post.id
+    refused(app, Question(questionnaire_id=post_id, section_id=section_id, position=1, type="true_false"))

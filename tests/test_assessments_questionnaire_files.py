@@ -45,6 +45,8 @@ def test_every_problem_is_named_by_its_place():
     questions[1]["type"] = "essay"
     questions.append({"type": "true_false", "text": {"es": "V/F"}, "item_key": "K1", "correct": ["true"],
                       "points": -1})
+    questions.append({"type": "likert", "text": {"es": "Opinión"}, "correct": ["5"]})  # opinions have no key
+    questions.append({"type": "multiple_choice", "text": {"es": "Una sola"}, "options": [{"key": "a", "es": "A"}]})
     document["kind"] = "mid"
     _questionnaire, problems = load(json.dumps(document).encode())
     assert problems == [
@@ -54,4 +56,6 @@ def test_every_problem_is_named_by_its_place():
         ("sections[1].questions[2]", "unknown_type"),
         ("sections[1].questions[3].item_key", "duplicate"),
         ("sections[1].questions[3].points", "invalid"),
+        ("sections[1].questions[4].correct", "invalid"),
+        ("sections[1].questions[5].options", "too_few"),
     ]

@@ -171,6 +171,12 @@ def test_day_first_dates_that_also_read_month_first_are_read_day_first_when_that
     assert plan_attendance(report, PEOPLE, session_minutes=120).outcomes[1].status == "partial"
 
 
+def test_an_ambiguous_date_takes_the_reading_with_the_shortest_connections_whatever_the_language():
+    # English headers (month-first first), but only the day-first reading gives a 30-minute connection.
+    report = zoom("Name,Join Time,Leave Time\nAna Pérez,01/11/2021 11:50 PM,02/11/2021 12:20 AM\n")
+    assert report.error_rows == [] and report.rows[0].minutes == 30
+
+
 def test_a_connection_longer_than_a_day_is_a_bad_row():
     report = zoom("Name,Join Time,Leave Time\nAna,2021-11-01 14:00:00,2021-11-03 14:00:00\n")
     assert report.error_rows[0].errors[0][0] == "bad_minutes"

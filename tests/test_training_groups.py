@@ -168,3 +168,14 @@ def test_a_withdrawn_participant_leaves_their_group(app, client, world):
                      page=f"/participants/{ids['gt1']}/edit").status_code == 302
     assert ids["gt1"] not in dict(assignment(app, ids["group_item"]))["Grupo 2"]
     assert "Tzul Batz, Ixchel" not in client.get(f"/agenda-items/{ids['group_item']}/groups").get_data(as_text=True)
+
+
+def test_only_people_present_in_the_session_are_grouped_when_asked(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["organizer"])
+    post_form(client, f"/activities/{ids['activity']}/attendance",
+              {f"status-{ids['mx1']}": "present", f"status-{ids['gt1']}": "late", f"status-{ids['gt2']}": "absent"})
+    post_form(client, setup_url(world), {"strategy": "balanced", "group_count": "2", "seed": "3",
+                                         "only_present": "y"})
+    grouped = sorted(pid for _name, members in assignment(app, ids["group_item"]) for pid in members)
+    assert grouped == sorted([ids["mx1"], ids["gt1"]])

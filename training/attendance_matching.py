@@ -3,13 +3,14 @@
 import re
 from dataclasses import dataclass, field
 
+from .attendance import ATTENDED
 from .attendance_reports import name_variants
-from .textkeys import fold
+from .textkeys import email_key, fold
 
 IGNORE = "ignore"
 # How much a mark says someone took part; a report never lowers a mark a person entered by hand.
 RANK = {"absent": 0, "partial": 1, "excused": 1, "present": 3, "late": 3, "completed": 3}
-COURSE_ORDER = ("completed", "partial", "absent")
+COURSE_ORDER = ("completed", "partial", "absent")  # best first: several rows for one person keep the best
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class AttendancePlan:
         """Counted in people, as the CLI and the confirmation message report it."""
         statuses = [outcome.status for outcome in self.outcomes.values()]
         return {"matched": len(statuses),
-                "present": sum(1 for s in statuses if s in ("present", "late", "completed")),
+                "present": sum(1 for s in statuses if s in ATTENDED),
                 "partial": statuses.count("partial"), "absent": statuses.count("absent"),
                 "unmatched": len(self.unmatched), "ignored": len(self.ignored), "linked": len(self.linked),
                 "unmatched_names": [visitor.name or visitor.email for visitor in self.unmatched]}
@@ -138,7 +139,7 @@ def merged_status(current, source, reported):
 def _distinct(rows):
     seen, kept = set(), []
     for row in rows:
-        key = (name_key(row.name), row.email.casefold(), row.joined, row.left, row.minutes, row.status)
+        key = (name_key(row.name), email_key(row.email), row.joined, row.left, row.minutes, row.status)
         if key not in seen:
             seen.add(key)
             kept.append(row)
@@ -149,7 +150,7 @@ def _indexes(registrants):
     emails, names = {}, {}
     for person in registrants:
         if person.email:
-            emails[person.email.strip().casefold()] = person.id
+            emails[email_key(person.email)] = person.id
         for key in {name_key(f"{person.given_names} {person.family_names}"),
                     name_key(f"{person.family_names} {person.given_names}")}:
             names.setdefault(key, set()).add(person.id)
@@ -157,8 +158,8 @@ def _indexes(registrants):
 
 
 def _match(row, emails, names):
-    if row.email and row.email.strip().casefold() in emails:
-        return emails[row.email.strip().casefold()], "email"
+    if row.email and email_key(row.email) in emails:
+        return emails[email_key(row.email)], "email"
     for variant in name_variants(row.name):
         found = names.get(name_key(variant), set())
         if len(found) == 1:
@@ -167,7 +168,7 @@ def _match(row, emails, names):
 
 
 def _visitor_key(row):
-    return f"email:{row.email.strip().casefold()}" if row.email else f"name:{name_key(row.name)}"
+    return f"email:{email_key(row.email)}" if row.email else f"name:{name_key(row.name)}"
 
 
 def _suggestions(visitor, registrants):

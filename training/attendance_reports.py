@@ -43,7 +43,7 @@ ABSENT_TEXTS = {"not started", "not yet started", "no iniciado", "sin iniciar", 
 NO_DATE = {"", "-", "never", "nunca", "n/a", "na"}
 TIME_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
                 "%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %I:%M:%S %p",
-                "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:%S")
+                "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %I:%M %p", "%d.%m.%Y %H:%M:%S")
 MAX_MINUTES = 24 * 60
 SPANISH_TIME_HEADERS = {header_key(alias) for alias in ("hora de entrada", "hora de union", "hora de ingreso",
                                                          "entrada")}

@@ -14,7 +14,7 @@ from .cli_registration import program_or_fail, read_upload
 from .labels import REPORT_COLUMNS, REPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
 from .models import Activity
 from .services import ServiceError
-from .services_attendance_imports import apply_upload, plan_upload, read_stored_report, store_report
+from .services_attendance_imports import apply_upload, plan_upload, read_stored_report, report_kind, store_report
 from .tabular import TableError
 
 
@@ -65,12 +65,12 @@ def _problem_lines(plan):
 def _print(summary, activity, dry_run, as_json):
     if as_json:
         keys = ("matched", "present", "partial", "unmatched", "unmatched_names")
-        extra = {"absent": summary["absent"]} if activity.kind == "online_course" else {}
+        extra = {"absent": summary["absent"]} if report_kind(activity) == "course" else {}
         click.echo(json.dumps({**{key: summary[key] for key in keys}, **extra, "dry_run": dry_run},
                               ensure_ascii=False))
         return
     verb = "would import" if dry_run else "imported"
-    attended = "completed" if activity.kind == "online_course" else "present"
+    attended = "completed" if report_kind(activity) == "course" else "present"
     click.echo(f"{verb} {activity.code}: {summary['matched']} matched ({summary['present']} {attended}, "
                f"{summary['partial']} partial), {summary['unmatched']} unmatched")
     for name in summary["unmatched_names"]:

@@ -47,7 +47,7 @@ def balanced_groups(people, count, seed=0):
 
 
 def spread_report(people, groups):
-    """Per group: its size, people per country and per gender (for the screen and for tests)."""
+    """Per group: its size, people per country and per gender (what the guarantees are checked on)."""
     by_id = {person.id: person for person in people}
     return [{"size": len(group), "countries": Counter(by_id[i].country for i in group),
              "genders": Counter(by_id[i].gender for i in group)} for group in groups]
@@ -59,8 +59,8 @@ def country_cap(people, count):
 
 
 def _dealing_order(people, rng):
-    """Countries one after the other (largest first, ties in seeded order); inside a country, genders
-    alternate, so each country's people go round the groups and each group gets a mix."""
+    """Countries one after the other (largest first, ties in seeded order), so each country's people go round
+    the groups; genders are evened out afterwards."""
     shuffled = sorted(people, key=lambda p: p.id)
     rng.shuffle(shuffled)
     by_country = {}
@@ -68,20 +68,7 @@ def _dealing_order(people, rng):
         by_country.setdefault(person.country, []).append(person)
     tie_break = {country: rng.random() for country in sorted(by_country)}
     countries = sorted(by_country, key=lambda c: (-len(by_country[c]), tie_break[c]))
-    return [person for country in countries for person in _alternate_genders(by_country[country])]
-
-
-def _alternate_genders(people):
-    by_gender = {}
-    for person in people:
-        by_gender.setdefault(person.gender, []).append(person)
-    queues = sorted(by_gender.values(), key=len, reverse=True)
-    order = []
-    while any(queues):
-        for queue in queues:
-            if queue:
-                order.append(queue.pop(0))
-    return order
+    return [person for country in countries for person in by_country[country]]
 
 
 def _even_out_genders(groups):

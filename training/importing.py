@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 
 from .countries import code_from_name, main_language
-from .textkeys import fold, squash_spaces
+from .textkeys import email_key, fold, squash_spaces
 
 FIELDS = ("given_names", "family_names", "full_name", "email", "position", "institution", "country", "gender",
           "profile", "language", "family_name_1", "family_name_2")
@@ -274,7 +274,7 @@ def _language(text, delegation, context, row):
 
 
 def _compare_with_existing(row, context):
-    key = row.values["email"].strip().casefold()
+    key = email_key(row.values["email"])
     existing = context.existing.get(key)
     if existing is None or not row.values["email"]:
         return
@@ -290,10 +290,10 @@ def _compare_with_existing(row, context):
 
 
 def _flag_duplicates_in_file(rows):
-    keys = Counter(row.values["email"].strip().casefold() for row in rows if row.values.get("email"))
+    keys = Counter(email_key(row.values["email"]) for row in rows if row.values.get("email"))
     first_seen = {}
     for row in rows:
-        key = row.values.get("email", "").strip().casefold()
+        key = email_key(row.values.get("email", ""))
         if key and keys[key] > 1:
             if key in first_seen:
                 row.errors.append(("duplicate_in_file", {"value": row.values["email"], "first": first_seen[key]}))

@@ -10,7 +10,7 @@ from .countries import default_timezone
 from .localized import compact
 from .models import AuditEvent, Delegation, Participant, Program, User
 from .models_groups import GroupMember
-from .textkeys import person_search_key, squash_spaces
+from .textkeys import email_key, person_search_key, squash_spaces
 
 
 class ServiceError(Exception):
@@ -20,10 +20,6 @@ class ServiceError(Exception):
         super().__init__(str(message))
         self.field = field
         self.message = message
-
-
-def email_key(email):
-    return (email or "").strip().casefold()
 
 
 def record(user_id, action, obj, **details):

@@ -74,12 +74,13 @@ def registrants(activity):
     return [Registrant(*row) for row in rows]
 
 
-def save_decisions(upload, choices, known_keys, participant_ids):
-    """Keep the reviewer's links ('ignore' or a registrant's id) for the people the report left unmatched."""
+def save_decisions(upload, choices, known_keys):
+    """Keep the reviewer's links ('ignore' or a participant id) for the people the report left unmatched.
+    An id that is no registrant of this program links nobody: the plan only follows ids it knows."""
     decisions = {}
     for key in known_keys:
         value = choices.get(key, "")
-        if value == IGNORE or as_id(value) in participant_ids:
+        if value == IGNORE or as_id(value) is not None:
             decisions[key] = value if value == IGNORE else as_id(value)
     upload.decisions = decisions
     db.session.flush()

@@ -2,19 +2,24 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from extensions import db
 
 from .attendance import ATTENDED
 from .grouping import Person as GroupingPerson
 from .grouping import balanced_groups, country_clusters
-from .models import Attendance, Delegation, Participant
+from .models import AgendaItem, Attendance, Delegation, Participant
 from .models_groups import Group, GroupMember, GroupWork
 from .services import ServiceError, record
 
+MEMBERS_LOADED = selectinload(Group.members).selectinload(GroupMember.participant) \
+    .selectinload(Participant.delegation)  # group pages list every member with their delegation
+
 
 def group_work_of(item):
-    return db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == item.id))
+    return db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == item.id)
+                             .options(selectinload(GroupWork.groups).options(MEMBERS_LOADED)))
 
 
 def people_for(activity, only_present):
@@ -107,5 +112,7 @@ def groups_of_participant(participant):
     """(group work, group) pairs the participant belongs to, in agenda order."""
     rows = db.session.execute(
         select(GroupWork, Group).join(GroupMember, GroupMember.group_work_id == GroupWork.id)
-        .join(Group, Group.id == GroupMember.group_id).where(GroupMember.participant_id == participant.id))
-    return sorted(((work, group) for work, group in rows), key=lambda pair: pair[0].agenda_item.starts_at)
+        .join(Group, Group.id == GroupMember.group_id).join(GroupWork.agenda_item)
+        .where(GroupMember.participant_id == participant.id).order_by(AgendaItem.starts_at)
+        .options(MEMBERS_LOADED))
+    return [(work, group) for work, group in rows]

@@ -13,6 +13,11 @@ def fold(text):
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+def email_key(email):
+    """How e-mails are compared: 'Ana.Perez@MX.example ' and 'ana.perez@mx.example' are the same person."""
+    return (email or "").strip().casefold()
+
+
 def person_search_key(given_names, family_names, email, institution=""):
     """What the participant list sorts by (family names first) and searches in."""
     return " | ".join(fold(part) for part in (family_names, given_names, email, institution))

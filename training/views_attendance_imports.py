@@ -75,7 +75,7 @@ def attendance_import_review(import_id):
         return redirect(url_for("training.attendance_sheet", activity_id=upload.activity_id))
     keys = [visitor.key for visitor in plan.reviewed]
     choices = {key: request.form.get(choice_field(key), "") for key in keys}
-    save_decisions(upload, choices, keys, {person.id for person in _people(upload)})
+    save_decisions(upload, choices, keys)
     if request.form.get("action") != "confirm":
         db.session.commit()
         return redirect(url_for("training.attendance_import_review", import_id=upload.id))

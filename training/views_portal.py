@@ -18,8 +18,6 @@ from .services_groups import groups_of_participant
 from .services_links import participant_for_token
 from .views_activities import agenda_document, ics_response, pdf_response
 
-SESSION_KEY = PARTICIPANT_SESSION_KEY
-
 
 def _link_limit():
     return current_app.config["LINK_RATE_LIMIT"]
@@ -35,8 +33,8 @@ def personal_link(token):
     g.participant_language = participant.language
     form = ContinueForm()
     if form.validate_on_submit():
-        session.pop(SESSION_KEY, None)
-        session[SESSION_KEY] = {"id": participant.id, "link": participant.token_hash}
+        session.pop(PARTICIPANT_SESSION_KEY, None)
+        session[PARTICIPANT_SESSION_KEY] = {"id": participant.id, "link": participant.token_hash}
         session["language"] = participant.language
         return redirect(url_for("training.my_page"))
     # A GET (or a mail scanner's prefetch) only shows this page; no session starts until the POST.
@@ -48,11 +46,11 @@ def participant_required(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        data = session.get(SESSION_KEY) or {}
+        data = session.get(PARTICIPANT_SESSION_KEY) or {}
         participant = db.session.get(Participant, data.get("id") or 0)
         # A re-issued or revoked link ends the sessions it started.
         if participant is None or participant.token_hash != data.get("link") or participant.status == "withdrawn":
-            session.pop(SESSION_KEY, None)
+            session.pop(PARTICIPANT_SESSION_KEY, None)
             return _no_store(render_template("training/link_invalid.html"), 403)
         g.participant = participant
         g.participant_language = participant.language
@@ -91,7 +89,7 @@ def my_calendar():
 
 @bp.route("/me/leave", methods=["POST"])
 def leave():
-    session.pop(SESSION_KEY, None)
+    session.pop(PARTICIPANT_SESSION_KEY, None)
     return render_template("training/left.html", message=_("You have left your page. Use your personal link to "
                                                            "come back."))
 

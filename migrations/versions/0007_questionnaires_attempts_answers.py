@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-22 06:37:50.523218
+Create Date: 2026-11-22 07:06:27.752161
 
 """
 from alembic import op
@@ -90,13 +90,13 @@ def upgrade():
     sa.CheckConstraint("dimension IN ('knowledge', 'expectations', 'satisfaction', 'application')", name=op.f('ck_questions_dimension')),
     sa.CheckConstraint("type IN ('single_choice', 'multiple_choice', 'true_false', 'likert', 'scale', 'short_text', 'long_text')", name=op.f('ck_questions_type')),
     sa.CheckConstraint('points >= 0', name=op.f('ck_questions_points')),
+    sa.ForeignKeyConstraint(['questionnaire_id', 'section_id'], ['questionnaire_sections.questionnaire_id', 'questionnaire_sections.id'], name=op.f('fk_questions_questionnaire_id_questionnaire_sections'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['questionnaire_id'], ['questionnaires.id'], name=op.f('fk_questions_questionnaire_id_questionnaires'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['section_id'], ['questionnaire_sections.id'], name=op.f('fk_questions_section_id_questionnaire_sections'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_questions')),
-    sa.UniqueConstraint('questionnaire_id', 'id', name=op.f('uq_questions_questionnaire_id_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_questions'))
     )
     with op.batch_alter_table('questions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_questions_questionnaire_id'), ['questionnaire_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_questions_section_id'), ['section_id'], unique=False)
         batch_op.create_index('uq_questions_item_key', ['questionnaire_id', 'item_key'], unique=True, sqlite_where=sa.text('item_key IS NOT NULL'), postgresql_where=sa.text('item_key IS NOT NULL'))
 
     op.create_table('answers',
@@ -126,6 +126,7 @@ def downgrade():
     op.drop_table('answers')
     with op.batch_alter_table('questions', schema=None) as batch_op:
         batch_op.drop_index('uq_questions_item_key', sqlite_where=sa.text('item_key IS NOT NULL'), postgresql_where=sa.text('item_key IS NOT NULL'))
+        batch_op.drop_index(batch_op.f('ix_questions_section_id'))
         batch_op.drop_index(batch_op.f('ix_questions_questionnaire_id'))
 
     op.drop_table('questions')
