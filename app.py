@@ -228,12 +228,14 @@ def _select_locale():
 
 def _register_blueprints(app):
     from assessments import bp as assessments_bp
+    from assessments.cli import register_cli as register_assessments_cli
     from training import bp as training_bp
     from training.cli import register_cli as register_training_cli
 
     app.register_blueprint(training_bp)
     app.register_blueprint(assessments_bp)
     register_training_cli(app)
+    register_assessments_cli(app)
 
 
 def _register_error_pages(app):

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("assessments", __name__)
 
-from . import models  # noqa: E402,F401  (tables register on the metadata)
+from . import models, template_helpers, views_taking  # noqa: E402,F401  (tables, helpers and routes register on bp)

@@ -1,12 +1,23 @@
 """Questionnaires (pre-test, post-test, follow-up), their sections and questions; attempts and answers."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from training.localized import pick
-from training.models import Participant, Program, _in, utcnow
+from training.models import IMPORT_STATUSES, Participant, Program, _in, utcnow
 
 from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, TYPE_NAMES, QuestionSpec
 
@@ -128,5 +139,27 @@ class Answer(db.Model):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
     value: Mapped[object | None] = mapped_column(JSON)
-    seq: Mapped[int] = mapped_column(default=0)
+    # Milliseconds since the attempt started, as the tab that saved it counted them: later edits carry larger
+    # numbers, whichever tab or device they come from.
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ResponseImport(db.Model):
+    """Answers collected elsewhere (Google Forms, KoboToolbox, Moodle) between their preview and confirmation."""
+
+    __tablename__ = "response_imports"
+    __table_args__ = (CheckConstraint(_in("status", IMPORT_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    mapping: Mapped[dict] = mapped_column(JSON, default=dict)  # column header → question id | "email" | "ignore"
+    status: Mapped[str] = mapped_column(String(12), default="previewed")
+    applied_at: Mapped[datetime | None]
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    questionnaire: Mapped[Questionnaire] = relationship()

@@ -36,6 +36,11 @@ def fail(problems):
     sys.exit(1)
 
 
+# Later blueprints add their part of the demo (tests and answers, certificates): each is called with the program
+# after training's part is loaded, in the same transaction. Appended to by their register function.
+DEMO_EXTENSIONS = []
+
+
 def register_cli(app):
     from .cli_attendance import import_attendance
     from .cli_registration import (
@@ -128,6 +133,8 @@ def demo(if_empty):
     if program_by_code(demo_data.PROGRAM["code"]) is not None:
         fail([f"Program {demo_data.PROGRAM['code']} already exists."])
     program = _load_demo_program()
+    for extension in DEMO_EXTENSIONS:
+        extension(program)
     db.session.commit()
     count = db.session.scalar(select(db.func.count()).where(Participant.program_id == program.id))
     click.echo(f"Loaded {program.code}: {len(program.delegations)} delegations, {count} participants.")

@@ -1,0 +1,191 @@
+"""The participant takes a test: start, answer (plain form or autosave), review, submit once, thank-you page."""
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from extensions import db
+from training.labels import current_language
+from training.models import utcnow
+from training.views_portal import participant_required
+
+from . import bp
+from .models import Question
+from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, AnswerError, clean_answer, percent
+from .services import CLOSED, SAVED, NotThisQuestionnaire, save_answer, saved_answers, start_attempt, submit_attempt
+from .services_builder import questionnaire_of
+from .services_taking import (
+    IN_PROGRESS,
+    SUBMITTED,
+    deadline_of,
+    sections_with_questions,
+    test_status,
+    unanswered,
+)
+from .texts import answer_error_message
+
+
+def _status_or_404(kind):
+    if kind not in QUESTIONNAIRE_KINDS:
+        abort(404)
+    questionnaire = questionnaire_of(g.participant.program, kind)
+    if questionnaire is None or not questionnaire.sections:
+        abort(404)
+    return test_status(questionnaire, g.participant)
+
+
+def _elapsed_ms(attempt):
+    """The server's sequence base: milliseconds since the attempt started."""
+    return max(0, int((utcnow() - attempt.started_at).total_seconds() * 1000))
+
+
+@bp.route("/me/tests/<kind>", methods=["GET", "POST"])
+@participant_required
+def take_test(kind):
+    status = _status_or_404(kind)
+    questionnaire, attempt = status.questionnaire, status.attempt
+    db.session.commit()  # a finalization done while loading is kept whatever happens next
+    if status.progress == SUBMITTED:
+        return redirect(url_for("assessments.test_done", kind=kind))
+    if status.refusal or attempt is None:
+        return render_template("assessments/test_intro.html", status=status, questionnaire=questionnaire,
+                               question_count=sum(len(s.questions) for s in questionnaire.sections))
+    errors = {}
+    if request.method == "POST":
+        errors = _save_form(attempt, questionnaire)
+        if not errors and attempt.status == IN_PROGRESS:
+            if request.form.get("action") == "review":
+                return redirect(url_for("assessments.review_test", kind=kind))
+            flash(_("Your answers are saved."), "success")
+            return redirect(url_for("assessments.take_test", kind=kind))
+        if attempt.status == SUBMITTED:
+            return redirect(url_for("assessments.test_done", kind=kind))
+    answers = saved_answers(attempt)
+    answers.update({question_id: value for question_id, (value, _message) in errors.items()})
+    return render_template("assessments/test_form.html", questionnaire=questionnaire, attempt=attempt,
+                           sections=sections_with_questions(questionnaire), answers=answers, errors=errors,
+                           seq_base=_elapsed_ms(attempt), deadline=deadline_of(attempt, questionnaire))
+
+
+def _save_form(attempt, questionnaire):
+    """Save every question of the plain form; question id → (typed value, message) for those refused."""
+    seq = _form_seq(attempt)
+    errors, saved = {}, saved_answers(attempt)
+    for question in (q for section in questionnaire.sections for q in section.questions):
+        raw = request.form.getlist(f"q{question.id}")
+        raw = raw if question.type == "multiple_choice" else (raw[-1] if raw else None)
+        try:
+            if _same_answer(question, clean_answer(question.spec(), raw), saved.get(question.id)):
+                continue  # unchanged: nothing to write (and an empty field is not an answer)
+            if save_answer(attempt, question, raw, seq) == CLOSED:
+                break  # the time ran out meanwhile: what was saved is what counts
+        except AnswerError as error:
+            errors[question.id] = (raw, answer_error_message(error))
+    db.session.commit()
+    db.session.refresh(attempt)
+    return errors
+
+
+def _same_answer(question, new, old):
+    answered = REGISTRY[question.type].is_answered
+    return new == old or not (answered(new) or answered(old))
+
+
+def _form_seq(attempt):
+    """The page's own sequence base: what the participant saw when the page was built. A later autosave from
+    this or another tab carries a larger number and is never overwritten by this older snapshot."""
+    try:
+        seq = int(request.form.get("seq", ""))
+    except ValueError:
+        seq = 0
+    return min(max(seq, 0), _elapsed_ms(attempt))
+
+
+@bp.route("/me/tests/<kind>/start", methods=["POST"])
+@participant_required
+def start_test(kind):
+    status = _status_or_404(kind)
+    if status.can_answer:
+        start_attempt(status.questionnaire, g.participant)
+        db.session.commit()
+    return redirect(url_for("assessments.take_test", kind=kind))
+
+
+@bp.route("/me/tests/<kind>/answers", methods=["POST"])
+@participant_required
+def autosave(kind):
+    """One answer as JSON {question, value, seq} → {status: saved | stale | closed | invalid}."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("question"), int) \
+            or not isinstance(data.get("seq"), int) or isinstance(data.get("seq"), bool) or data["seq"] < 0:
+        return jsonify(status="invalid", message=_("The answer could not be read.")), 400
+    questionnaire = questionnaire_of(g.participant.program, kind) if kind in QUESTIONNAIRE_KINDS else None
+    attempt = status = None
+    if questionnaire is not None:
+        status = test_status(questionnaire, g.participant)
+        attempt = status.attempt
+    if attempt is None or attempt.status != IN_PROGRESS:
+        db.session.commit()
+        return jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409
+    question = db.session.get(Question, data["question"])
+    try:
+        if question is None:
+            raise NotThisQuestionnaire(data["question"])
+        outcome = save_answer(attempt, question, data.get("value"), min(data["seq"], 2**62))
+    except NotThisQuestionnaire:
+        db.session.rollback()
+        return jsonify(status="invalid", message=_("This question is not part of your questionnaire.")), 400
+    except AnswerError as error:
+        db.session.rollback()
+        return jsonify(status="invalid", message=answer_error_message(error)), 422
+    db.session.commit()
+    if outcome == CLOSED:
+        return jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409
+    return jsonify(status=outcome, saved=outcome == SAVED)
+
+
+@bp.route("/me/tests/<kind>/review")
+@participant_required
+def review_test(kind):
+    status = _status_or_404(kind)
+    db.session.commit()
+    if status.progress != IN_PROGRESS:
+        return redirect(url_for("assessments.take_test", kind=kind))
+    sections = sections_with_questions(status.questionnaire)
+    answers = saved_answers(status.attempt)
+    required, optional = unanswered(sections, answers)
+    return render_template("assessments/test_review.html", questionnaire=status.questionnaire, sections=sections,
+                           answers=answers, missing_required=required, missing_optional=optional,
+                           deadline=deadline_of(status.attempt, status.questionnaire))
+
+
+@bp.route("/me/tests/<kind>/submit", methods=["POST"])
+@participant_required
+def submit_test(kind):
+    status = _status_or_404(kind)
+    attempt = status.attempt
+    if attempt is None:
+        return redirect(url_for("assessments.take_test", kind=kind))
+    if attempt.status == IN_PROGRESS:
+        required, _optional = unanswered(sections_with_questions(status.questionnaire), saved_answers(attempt))
+        if required:
+            flash(_("Some required questions are still unanswered."), "error")
+            return redirect(url_for("assessments.review_test", kind=kind))
+        if submit_attempt(attempt):
+            db.session.commit()
+            return redirect(url_for("assessments.test_done", kind=kind))
+    db.session.commit()
+    flash(_("This questionnaire was already submitted; your answers were kept."), "info")
+    return redirect(url_for("assessments.test_done", kind=kind))
+
+
+@bp.route("/me/tests/<kind>/done")
+@participant_required
+def test_done(kind):
+    status = _status_or_404(kind)
+    db.session.commit()
+    if status.progress != SUBMITTED:
+        return redirect(url_for("assessments.take_test", kind=kind))
+    attempt, questionnaire = status.attempt, status.questionnaire
+    score = percent(attempt.score, attempt.max_score) if questionnaire.show_score else None
+    return render_template("assessments/test_done.html", questionnaire=questionnaire, attempt=attempt, score=score,
+                           language=current_language())
+

@@ -1,0 +1,179 @@
+// Autosave for the test page: each change is queued on this device and sent in order, one at a time.
+// Every save carries a sequence number (milliseconds since the attempt started, on the server's clock at page
+// load plus this tab's monotonic clock), so the server keeps the newest answer whatever arrives late.
+// Without JavaScript the form's own buttons save everything; this file only makes it better.
+(function () {
+  "use strict";
+  var form = document.getElementById("test-form");
+  if (!form || !window.fetch || !window.JSON) { return; }
+
+  var text = form.dataset;
+  var storageKey = "capacita-test-queue-" + text.attempt;
+  var seqBase = Number(text.seqBase) || 0;
+  var started = performance.now();
+  var lastSeq = 0;
+  var sending = false;
+  var retryTimer = null;
+  var retryDelay = 2000;
+  var stopped = false;
+  var banner = document.getElementById("connection-state");
+  var token = form.querySelector("input[name=csrf_token]").value;
+
+  function readQueue() {
+    try { return JSON.parse(window.localStorage.getItem(storageKey)) || []; } catch (e) { return memoryQueue; }
+  }
+  var memoryQueue = [];
+  function writeQueue(queue) {
+    memoryQueue = queue;
+    try { window.localStorage.setItem(storageKey, JSON.stringify(queue)); } catch (e) { /* private mode: memory only */ }
+  }
+
+  function nextSeq() {
+    lastSeq = Math.max(lastSeq + 1, seqBase + Math.round(performance.now() - started));
+    return lastSeq;
+  }
+
+  function valueOf(fieldset) {
+    var type = fieldset.dataset.type;
+    if (type === "multiple_choice") {
+      return Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (box) { return box.value; });
+    }
+    if (type === "short_text" || type === "long_text") {
+      return fieldset.querySelector("input[type=text], textarea").value;
+    }
+    var chosen = fieldset.querySelector("input:checked");
+    return chosen ? chosen.value : "";
+  }
+
+  function setValue(fieldset, value) {
+    var type = fieldset.dataset.type;
+    if (type === "short_text" || type === "long_text") {
+      fieldset.querySelector("input[type=text], textarea").value = value || "";
+      return;
+    }
+    var chosen = Array.isArray(value) ? value : [String(value)];
+    fieldset.querySelectorAll("input").forEach(function (input) { input.checked = chosen.indexOf(input.value) !== -1; });
+  }
+
+  function stateOf(questionId, message, isError) {
+    var place = form.querySelector('[data-state-for="' + questionId + '"]');
+    if (place) {
+      place.textContent = message;
+      place.classList.toggle("error", !!isError);
+    }
+  }
+
+  function showBanner(message, isError) {
+    banner.hidden = !message;
+    banner.textContent = message || "";
+    banner.classList.toggle("offline", !!isError);
+  }
+
+  function queueAnswer(fieldset) {
+    var questionId = Number(fieldset.dataset.question);
+    // A newer answer to the same question supersedes any unsent older one.
+    var queue = readQueue().filter(function (item) { return item.question !== questionId; });
+    queue.push({question: questionId, value: valueOf(fieldset), seq: nextSeq()});
+    writeQueue(queue);
+    stateOf(questionId, text.textSaving);
+    send();
+  }
+
+  function scheduleRetry() {
+    if (retryTimer) { return; }
+    retryTimer = window.setTimeout(function () { retryTimer = null; send(); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 30000);
+  }
+
+  function send() {
+    if (sending || stopped) { return; }
+    var queue = readQueue();
+    if (!queue.length) {
+      showBanner("");
+      form.dispatchEvent(new Event("capacita:drained"));
+      return;
+    }
+    var item = queue[0];
+    sending = true;
+    fetch(text.saveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": token},
+      body: JSON.stringify(item)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return {status: response.status, body: body};
+      });
+    }).then(function (result) {
+      sending = false;
+      retryDelay = 2000;
+      if (result.status === 200) {
+        dropFirst(item);
+        stateOf(item.question, result.body.status === "stale" ? text.textStale : text.textSaved, result.body.status === "stale");
+        send();
+      } else if (result.status === 409) {
+        stopped = true;
+        showBanner(text.textClosed, true);
+        window.setTimeout(function () { window.location.reload(); }, 1500);
+      } else if (result.status === 400 || result.status === 422) {
+        dropFirst(item);  // the server will never take this one; keep the others moving
+        stateOf(item.question, result.body.message || "", true);
+        send();
+      } else if (result.status === 403 || result.status === 401) {
+        stopped = true;  // the queue stays on this device until the personal link opens a new session
+        showBanner(text.textSession, true);
+      } else {
+        offline();
+      }
+    }).catch(function () {
+      sending = false;
+      offline();
+    });
+  }
+
+  function dropFirst(item) {
+    var queue = readQueue();
+    if (queue.length && queue[0].question === item.question && queue[0].seq === item.seq) { queue.shift(); }
+    writeQueue(queue);
+  }
+
+  function offline() {
+    showBanner(text.textOffline + " " + text.textWaiting + " " + readQueue().length, true);
+    scheduleRetry();
+  }
+
+  var typingTimers = {};
+  form.addEventListener("change", function (event) {
+    var fieldset = event.target.closest("fieldset.question");
+    if (fieldset) { window.clearTimeout(typingTimers[fieldset.dataset.question]); queueAnswer(fieldset); }
+  });
+  form.addEventListener("input", function (event) {
+    var fieldset = event.target.closest("fieldset.question");
+    if (!fieldset || (fieldset.dataset.type !== "short_text" && fieldset.dataset.type !== "long_text")) { return; }
+    var key = fieldset.dataset.question;
+    window.clearTimeout(typingTimers[key]);
+    typingTimers[key] = window.setTimeout(function () { queueAnswer(fieldset); }, 800);
+  });
+
+  // Going to the review page waits until every queued answer has reached the server.
+  form.addEventListener("submit", function (event) {
+    if (!readQueue().length || stopped) { return; }
+    event.preventDefault();
+    var submitter = event.submitter;
+    form.addEventListener("capacita:drained", function () {
+      if (submitter) { submitter.click(); } else { form.submit(); }
+    }, {once: true});
+    send();
+  });
+
+  window.addEventListener("online", function () { window.clearTimeout(retryTimer); retryTimer = null; send(); });
+  window.addEventListener("offline", function () { offline(); });
+
+  // Answers queued before a reload or a lost connection are newer than the page's: show them, then send them.
+  readQueue().forEach(function (item) {
+    var fieldset = form.querySelector('fieldset[data-question="' + item.question + '"]');
+    if (fieldset) { setValue(fieldset, item.value); stateOf(item.question, text.textSaving); }
+    lastSeq = Math.max(lastSeq, item.seq);
+  });
+  send();
+})();

@@ -1,0 +1,239 @@
+"""Taking a test through HTTP: windows, autosave with sequence numbers, the plain form, review, one submission."""
+import json
+import re
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from sqlalchemy import func, select
+
+from assessments.models import Answer, Attempt, Question, Questionnaire
+from assessments.services_builder import import_plain
+from extensions import db
+from tests.conftest import csrf_from
+from tests.test_training_portal import enter, link_for
+from training.models import Participant, Program, utcnow
+
+PLAIN = {
+    "kind": "pre", "title": {"es": "Prueba previa", "en": "Pre-test"}, "intro": {"es": "Responda con calma."},
+    "sections": [{"title": {"es": "Conocimientos", "en": "Knowledge"}, "questions": [
+        {"type": "single_choice", "text": {"es": "¿Quién paga el reclutamiento?", "en": "Who pays recruitment?"},
+         "dimension": "knowledge", "item_key": "K1", "points": 2, "required": True, "correct": ["b"],
+         "options": [{"key": "a", "es": "El trabajador", "en": "The worker"},
+                     {"key": "b", "es": "El empleador", "en": "The employer"}], "scale_labels": {}},
+        {"type": "true_false", "text": {"es": "La OIT publica principios.", "en": "The ILO publishes principles."},
+         "dimension": "knowledge", "item_key": "K2", "points": 1, "required": False, "correct": ["true"],
+         "options": [], "scale_labels": {}},
+        {"type": "multiple_choice", "text": {"es": "Elija las agencias", "en": "Choose the agencies"},
+         "dimension": "knowledge", "item_key": "K3", "points": 1, "required": False, "correct": ["x", "y"],
+         "options": [{"key": "x", "es": "OIT"}, {"key": "y", "es": "OIM"}, {"key": "z", "es": "FIFA"}],
+         "scale_labels": {}},
+    ]}, {"title": {"es": "Expectativas"}, "questions": [
+        {"type": "likert", "text": {"es": "Espero aprender mucho"}, "dimension": "expectations", "item_key": None,
+         "points": 0, "required": False, "correct": [], "options": [],
+         "scale_labels": {"es": ["Nada de acuerdo", "Muy de acuerdo"]}},
+        {"type": "long_text", "text": {"es": "¿Qué espera?"}, "dimension": "expectations", "item_key": None,
+         "points": 0, "required": False, "correct": [], "options": [], "scale_labels": {}},
+    ]}],
+}
+
+
+@pytest.fixture
+def pre_test(app, world):
+    """The PLAIN pre-test, open since an hour ago; ids of its questions in order."""
+    with app.app_context():
+        program = db.session.get(Program, world["ids"]["program"])
+        questionnaire = import_plain(program, None, PLAIN)
+        questionnaire.opens_at = utcnow() - timedelta(hours=1)
+        questionnaire.show_score = True
+        db.session.commit()
+        questions = [q.id for s in questionnaire.sections for q in s.questions]
+        return {"id": questionnaire.id, "questions": questions}
+
+
+@pytest.fixture
+def counselor(app, client, world):
+    """A participant's browser session, started through their personal link."""
+    enter(client, link_for(app, world["ids"]["mx1"]))
+    return client
+
+
+def _start(client):
+    page = client.get("/me/tests/pre")
+    assert 'action="/me/tests/pre/start"' in page.get_data(as_text=True)
+    response = client.post("/me/tests/pre/start", data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert response.status_code == 302
+    return client.get("/me/tests/pre").get_data(as_text=True)
+
+
+def _autosave(client, html, question, value, seq):
+    return client.post("/me/tests/pre/answers", data=json.dumps({"question": question, "value": value, "seq": seq}),
+                       headers={"X-CSRFToken": csrf_from(html), "Content-Type": "application/json"})
+
+
+def _answers(app, participant_id):
+    with app.app_context():
+        rows = db.session.execute(select(Answer.question_id, Answer.value).join(Attempt).where(
+            Attempt.participant_id == participant_id))
+        return dict(rows.all())
+
+
+def test_not_open_yet_then_open(app, counselor, pre_test):
+    with app.app_context():
+        db.session.get(Questionnaire, pre_test["id"]).opens_at = utcnow() + timedelta(days=1)
+        db.session.commit()
+    page = counselor.get("/me/tests/pre").get_data(as_text=True)
+    assert "Aún no está abierto" in page or "Not open yet" in page
+    token = csrf_from(page)
+    counselor.post("/me/tests/pre/start", data={"csrf_token": token})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Attempt.id))) == 0
+    home = counselor.get("/me").get_data(as_text=True)
+    assert "Prueba previa" in home
+
+
+def test_autosave_keeps_the_newest_answer_and_the_form_resumes_it(app, client, counselor, world, pre_test):
+    html = _start(counselor)
+    choice, true_false, multiple, likert, text = pre_test["questions"]
+    assert _autosave(counselor, html, choice, "a", 5000).get_json() == {"status": "saved", "saved": True}
+    assert _autosave(counselor, html, choice, "b", 9000).get_json()["status"] == "saved"
+    # A replayed older request arrives late: it must not overwrite the newer answer.
+    assert _autosave(counselor, html, choice, "a", 6000).get_json()["status"] == "stale"
+    assert _autosave(counselor, html, multiple, ["y", "x"], 7000).status_code == 200
+    assert _autosave(counselor, html, likert, "4", 7100).status_code == 200
+    assert _answers(app, world["ids"]["mx1"]) == {choice: "b", multiple: ["x", "y"], likert: 4}
+    # Another device, through the same personal link, sees every saved answer.
+    other = app.test_client()
+    enter(other, link_for(app, world["ids"]["mx1"]))
+    page = other.get("/me/tests/pre").get_data(as_text=True)
+    assert re.search(rf'name="q{choice}" value="b" checked', page)
+    assert re.search(rf'name="q{multiple}" value="x" checked', page)
+    assert re.search(rf'name="q{likert}" value="4" checked', page)
+
+
+def test_tampered_autosaves_are_refused_and_save_nothing(app, counselor, world, pre_test):
+    html = _start(counselor)
+    choice = pre_test["questions"][0]
+    with app.app_context():
+        program = db.session.get(Program, world["ids"]["program"])
+        other = import_plain(program, None, {**PLAIN, "kind": "post"})
+        foreign_question = other.sections[0].questions[0].id
+        db.session.commit()
+    assert _autosave(counselor, html, foreign_question, "b", 10).status_code == 400
+    assert _autosave(counselor, html, choice, "zzz", 10).status_code == 422  # an option of no such question
+    assert _autosave(counselor, html, choice, ["a", {"x": 1}], 10).status_code == 422
+    assert _autosave(counselor, html, 10**9, "a", 10).status_code == 400
+    response = counselor.post("/me/tests/pre/answers", data=json.dumps({"question": choice, "value": "b",
+                                                                        "seq": "9", "score": 100}),
+                              headers={"X-CSRFToken": csrf_from(html), "Content-Type": "application/json"})
+    assert response.status_code == 400
+    no_token = counselor.post("/me/tests/pre/answers", json={"question": choice, "value": "b", "seq": 11})
+    assert no_token.status_code == 400
+    assert _answers(app, world["ids"]["mx1"]) == {}
+
+
+def test_plain_form_review_and_one_submission_with_the_score(app, counselor, world, pre_test):
+    html = _start(counselor)
+    choice, true_false, multiple, likert, text = pre_test["questions"]
+    hostile = '<script>alert("x")</script> =SUM(A1)'
+    response = counselor.post("/me/tests/pre", data={
+        "csrf_token": csrf_from(html), "seq": re.search(r'name="seq" value="(\d+)"', html).group(1),
+        f"q{true_false}": "true", f"q{multiple}": ["x", "y"], f"q{text}": hostile, "action": "review"})
+    assert response.status_code == 302 and response.location.endswith("/me/tests/pre/review")
+    review = counselor.get("/me/tests/pre/review").get_data(as_text=True)
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in review and "<script>alert" not in review
+    # The required first question is unanswered: the review says so and the server refuses the submission.
+    assert f'#q-{choice}"' in review
+    refused = counselor.post("/me/tests/pre/submit", data={"csrf_token": csrf_from(review)})
+    assert refused.location.endswith("/me/tests/pre/review")
+    _autosave(counselor, html, choice, "b", 10**7)
+    review = counselor.get("/me/tests/pre/review").get_data(as_text=True)
+    token = csrf_from(review)
+    first = counselor.post("/me/tests/pre/submit", data={"csrf_token": token})
+    second = counselor.post("/me/tests/pre/submit", data={"csrf_token": token})
+    assert first.location.endswith("/me/tests/pre/done") and second.location.endswith("/me/tests/pre/done")
+    done = counselor.get("/me/tests/pre/done").get_data(as_text=True)
+    assert "4 of 4" in done or "4 de 4" in done  # 2 + 1 + 1 points, computed on the server
+    assert "ya se había enviado" in done or "already submitted" in done
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        assert (attempt.status, attempt.score, attempt.max_score, attempt.finalized_by) == \
+            ("submitted", 4.0, 4.0, "participant")
+    late = _autosave(counselor, review, likert, "1", 10**8)
+    assert late.status_code == 409
+    assert _answers(app, world["ids"]["mx1"])[text] == hostile
+
+
+def test_form_errors_are_shown_next_to_the_question_and_keep_the_rest(app, counselor, world, pre_test):
+    html = _start(counselor)
+    choice, true_false, multiple, likert, text = pre_test["questions"]
+    response = counselor.post("/me/tests/pre", data={"csrf_token": csrf_from(html), "seq": "1",
+                                                     f"q{true_false}": "true", f"q{text}": "x" * 5001,
+                                                     "action": "save"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="error-summary"' in page and f'id="q{text}-error"' in page
+    assert _answers(app, world["ids"]["mx1"]) == {true_false: "true"}
+
+
+def test_time_limit_and_closing_finalize_from_saved_answers(app, counselor, world, pre_test):
+    html = _start(counselor)
+    choice = pre_test["questions"][0]
+    _autosave(counselor, html, choice, "b", 100)
+    with app.app_context():
+        questionnaire = db.session.get(Questionnaire, pre_test["id"])
+        questionnaire.time_limit_minutes = 30
+        attempt = db.session.scalar(select(Attempt))
+        attempt.started_at = utcnow() - timedelta(minutes=31)
+        db.session.commit()
+    assert _autosave(counselor, html, choice, "a", 200).status_code == 409
+    page = counselor.get("/me/tests/pre")
+    assert page.location.endswith("/me/tests/pre/done")
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        assert (attempt.status, attempt.finalized_by, attempt.score) == ("submitted", "time_limit", 2.0)
+
+
+def test_post_test_waits_for_the_pre_test_window(app, counselor, world, pre_test):
+    with app.app_context():
+        program = db.session.get(Program, world["ids"]["program"])
+        post = import_plain(program, None, {**PLAIN, "kind": "post"})
+        post.opens_at = utcnow() - timedelta(hours=2)
+        db.session.get(Questionnaire, pre_test["id"]).opens_at = utcnow() + timedelta(hours=1)
+        db.session.commit()
+    page = counselor.get("/me/tests/post").get_data(as_text=True)
+    assert "Aún no está abierto" in page or "Not open yet" in page
+    counselor.post("/me/tests/post/start", data={"csrf_token": csrf_from(page)})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Attempt.id))) == 0
+
+
+def test_a_page_left_open_for_hours_still_saves(app, counselor, world, pre_test):
+    html = _start(counselor)
+    true_false = pre_test["questions"][1]
+    later = __import__("time").time() + 10 * 3600
+    with mock.patch("itsdangerous.timed.time.time", return_value=later):
+        response = counselor.post("/me/tests/pre", data={"csrf_token": csrf_from(html), "seq": "1",
+                                                         f"q{true_false}": "false", "action": "save"})
+    assert response.status_code == 302
+    assert _answers(app, world["ids"]["mx1"]) == {true_false: "false"}
+
+
+def test_staff_and_strangers_cannot_take_tests(client, pre_test):
+    assert client.get("/me/tests/pre").status_code == 403
+    assert client.post("/me/tests/pre/answers", json={}).status_code in (400, 403)
+
+
+def test_unknown_kinds_and_programs_without_a_test_are_404(app, counselor, world, pre_test):
+    assert counselor.get("/me/tests/final").status_code == 404
+    assert counselor.get("/me/tests/post").status_code == 404
+
+
+def test_participant_page_lists_tests_with_their_progress(app, counselor, world, pre_test):
+    page = counselor.get("/me").get_data(as_text=True)
+    assert "/me/tests/pre" in page and ("Sin empezar" in page or "Not started" in page)
+    _start(counselor)
+    with app.app_context():
+        participant = db.session.get(Participant, world["ids"]["mx1"])
+        assert db.session.scalar(select(Attempt.status).where(Attempt.participant_id == participant.id)) \
+            == "in_progress"
+        assert db.session.scalar(select(func.count(Question.id))) == 5
