@@ -3,4 +3,10 @@ from flask import Blueprint
 
 bp = Blueprint("assessments", __name__)
 
-from . import models, template_helpers, views_taking  # noqa: E402,F401  (tables, helpers and routes register on bp)
+from . import (  # noqa: E402,F401  (tables, template helpers and routes register on bp)
+    models,
+    template_helpers,
+    views_builder,
+    views_followup,
+    views_taking,
+)

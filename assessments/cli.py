@@ -3,10 +3,7 @@ from training.cli import DEMO_EXTENSIONS
 
 
 def register_cli(app):
-    from pathlib import Path
+    from .demo import load_demo_tests
 
-    if (Path(__file__).parent / "demo.py").exists():  # FIXME(lead): plain import once demo.py lands
-        from .demo import load_demo_tests
-
-        if load_demo_tests not in DEMO_EXTENSIONS:
-            DEMO_EXTENSIONS.append(load_demo_tests)
+    if load_demo_tests not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.append(load_demo_tests)

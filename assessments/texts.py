@@ -12,6 +12,25 @@ PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progr
                    "submitted": _l("Submitted")}
 FINALIZED_LABELS = {"participant": _l("by the participant"), "window_closed": _l("when the window closed"),
                     "time_limit": _l("when the time limit passed"), "import": _l("imported")}
+# A new questionnaire's title until the organizer writes one (stored data, in both languages at once).
+DEFAULT_TITLES = {"pre": {"es": "Evaluación previa (pre-test)", "en": "Pre-test"},
+                  "post": {"es": "Evaluación final (post-test)", "en": "Post-test"},
+                  "follow_up": {"es": "Seguimiento", "en": "Follow-up"}}
+FILE_PROBLEMS = {
+    "too_large": _l("the file is too large"), "not_json": _l("the file is not a questionnaire file (JSON)"),
+    "not_a_questionnaire": _l("the file is not a Capacita questionnaire"),
+    "unknown_version": _l("the file comes from a version of Capacita this one cannot read"),
+    "invalid": _l("the value is not valid"), "invalid_text": _l("texts must be written in es/en"),
+    "missing_text": _l("the text is missing"), "missing": _l("there are no sections"),
+    "too_many_questions": _l("too many questions"), "unknown_type": _l("unknown type of question"),
+    "duplicate": _l("the item key is used twice"), "too_few": _l("at least two options are needed"),
+    "invalid_key": _l("an option's key is missing, too long or repeated"),
+}
+
+
+def file_problem_message(where, code):
+    """'sections[2].questions[1].correct: the value is not valid' — where the file needs fixing, and why."""
+    return _("%(where)s: %(problem)s", where=where, problem=FILE_PROBLEMS.get(code, code))
 
 
 def answer_error_message(error):

@@ -2,7 +2,9 @@
 import re
 
 PLACEHOLDERS = ("first_name", "full_name", "program", "delegation", "link", "end_date")
-_PATTERN = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+# Reminders about a questionnaire also know its title and when it closes (filled in by the assessments side).
+REMINDER_PLACEHOLDERS = ("questionnaire", "closes")
+_PATTERN = re.compile(r"\{(" + "|".join(PLACEHOLDERS + REMINDER_PLACEHOLDERS) + r")\}")
 
 DEFAULT_INVITATION = {
     "es": (
@@ -25,10 +27,29 @@ DEFAULT_INVITATION = {
     ),
 }
 
+DEFAULT_REMINDER = {
+    "es": (
+        "Recordatorio: {questionnaire}",
+        "Estimada/o {first_name}:\n\n"
+        "Le recordamos responder «{questionnaire}» del programa «{program}». Sus respuestas nos permiten medir "
+        "lo aprendido y mejorar el programa. Toma pocos minutos y se guarda a medida que responde.{closes}\n\n"
+        "Entre con su enlace personal:\n\n{link}\n\n"
+        "Saludos cordiales,\nSecretaría Ejecutiva",
+    ),
+    "en": (
+        "Reminder: {questionnaire}",
+        "Dear {first_name},\n\n"
+        "This is a reminder to answer “{questionnaire}” of the program “{program}”. Your answers let us measure "
+        "what was learned and improve the program. It takes a few minutes and is saved as you go.{closes}\n\n"
+        "Open it with your personal link:\n\n{link}\n\n"
+        "Kind regards,\nExecutive Secretariat",
+    ),
+}
+
 
 def default_template(kind, language):
     """(subject, body) of the built-in text, in `language` or else Spanish."""
-    texts = {"invitation": DEFAULT_INVITATION}[kind]
+    texts = {"invitation": DEFAULT_INVITATION, "reminder": DEFAULT_REMINDER}[kind]
     return texts.get(language, texts["es"])
 
 
@@ -40,3 +61,8 @@ def render(text, values):
 def unknown_placeholders(text):
     """Braced words that are not placeholders, so an editor hears about a typo like {frist_name}."""
     return sorted({word for word in re.findall(r"\{([A-Za-z_]+)\}", text) if word not in PLACEHOLDERS})
+
+
+def unknown_reminder_placeholders(text):
+    known = PLACEHOLDERS + REMINDER_PLACEHOLDERS
+    return sorted({word for word in re.findall(r"\{([A-Za-z_]+)\}", text) if word not in known})

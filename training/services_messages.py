@@ -37,29 +37,31 @@ def _saved_template(program, kind, language):
         MessageTemplate.program_id == program.id, MessageTemplate.kind == kind, MessageTemplate.language == language))
 
 
-def queue_invitations(program, participants, actor_id):
+def queue_invitations(program, participants, actor_id, kind="invitation", extra=None):
     """One queued message per participant, in their language. The stored body keeps {link} as a placeholder:
-    the working link is put in only when the message leaves, so the database holds no usable link."""
+    the working link is put in only when the message leaves, so the database holds no usable link.
+    `kind` picks the template (invitation, reminder); `extra(language)` adds placeholder values."""
     messages, templates = [], {}
     for participant in participants:
         language = participant.language if participant.language in (program.languages or ["es"]) else "es"
         if language not in templates:  # one query per language, not per person
-            templates[language] = template_for(program, "invitation", language)
-        subject, body = templates[language]
+            templates[language] = (*template_for(program, kind, language), extra(language) if extra else {})
+        subject, body, extra_values = templates[language]
         ensure_link(participant, actor_id)
         values = {
+            **extra_values,
             "first_name": participant.given_names, "full_name": participant.full_name,
             "program": program.title_in(language), "link": "{link}",
             "delegation": delegation_label(participant.delegation, language),
             "end_date": program.end_date.isoformat() if program.end_date else "",
         }
         messages.append(OutboundMessage(
-            program_id=program.id, participant_id=participant.id, kind="invitation", language=language,
+            program_id=program.id, participant_id=participant.id, kind=kind, language=language,
             to_address=participant.email, subject=render(subject, {**values, "link": LINK_HIDDEN})[:200],
             body=render(body, values), created_by=actor_id))
     db.session.add_all(messages)
     db.session.flush()
-    record(actor_id, "invitations.queued", program, count=len(messages))
+    record(actor_id, f"{kind}s.queued", program, count=len(messages))
     return [message.id for message in messages]
 
 

@@ -1,0 +1,120 @@
+"""Forms of the questionnaire builder (staff) and of response imports."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from training.forms import strip
+
+from .option_lines import parse_option_lines
+from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, REGISTRY, TYPE_NAMES
+from .texts import DIMENSION_LABELS, KIND_LABELS, TYPE_LABELS
+
+OPTION_PROBLEMS = {
+    "too_many_parts": _l("write “key | Spanish | English”"),
+    "bad_key": _l("a key has letters, digits, - or _ only (up to 20)"),
+    "no_text": _l("the option has no text"),
+    "too_long": _l("the text is too long"),
+    "duplicate_key": _l("the key is used twice"),
+    "too_many_options": _l("at most 20 options"),
+}
+
+
+class NewQuestionnaireForm(FlaskForm):
+    kind = SelectField(_l("Questionnaire"), choices=[(k, KIND_LABELS[k]) for k in QUESTIONNAIRE_KINDS])
+
+
+class QuestionnaireFileForm(FlaskForm):
+    file = FileField(_l("Questionnaire file (.json)"), validators=[FileRequired(_l("Choose a file."))])
+    kind = SelectField(_l("Use it as"), choices=[(k, KIND_LABELS[k]) for k in QUESTIONNAIRE_KINDS])
+
+
+class SettingsForm(FlaskForm):
+    title_es = StringField(_l("Title in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title in English"), filters=[strip], validators=[Optional(), Length(max=300)])
+    intro_es = TextAreaField(_l("Introduction in Spanish"), validators=[Optional(), Length(max=5000)])
+    intro_en = TextAreaField(_l("Introduction in English"), validators=[Optional(), Length(max=5000)])
+    opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                  description=_l("In the program's time zone. Empty: closed until you open it."))
+    closes_at = DateTimeLocalField(_l("Closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                   description=_l("Empty: open until you close it."))
+    time_limit_minutes = IntegerField(_l("Time limit (minutes)"), validators=[Optional(), NumberRange(1, 1440)],
+                                      description=_l("Per attempt, from the moment a participant starts. "
+                                                     "Empty: no limit."))
+    show_score = BooleanField(_l("Show participants their score after they submit"))
+
+    def validate_closes_at(self, field):
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The closing must come after the opening."))
+
+
+class ReminderForm(FlaskForm):
+    audience = SelectField(_l("Send a reminder to"), default="unfinished", choices=[
+        ("unfinished", _l("Everyone who has not submitted")), ("not_started", _l("Those who have not started")),
+        ("in_progress", _l("Those who started but have not submitted"))])
+
+
+class SectionForm(FlaskForm):
+    title_es = StringField(_l("Section title in Spanish"), filters=[strip], validators=[Optional(), Length(max=300)])
+    title_en = StringField(_l("Section title in English"), filters=[strip], validators=[Optional(), Length(max=300)])
+
+
+class QuestionForm(FlaskForm):
+    type = SelectField(_l("Type"), choices=[(name, TYPE_LABELS[name]) for name in TYPE_NAMES])
+    dimension = SelectField(_l("Dimension"), choices=[(name, DIMENSION_LABELS[name]) for name in DIMENSIONS])
+    text_es = TextAreaField(_l("Question in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
+    text_en = TextAreaField(_l("Question in English"), filters=[strip], validators=[Optional(), Length(max=2000)])
+    options = TextAreaField(_l("Options"), validators=[Optional(), Length(max=12000)],
+                            description=_l("One per line: key | Spanish | English, e.g. “a | Sí | Yes”. "
+                                           "For single and multiple choice."))
+    correct = StringField(_l("Correct answer"), filters=[strip], validators=[Optional(), Length(max=200)],
+                          description=_l("Knowledge items: the key of the right option (several separated by "
+                                         "commas for multiple choice; true or false for true/false)."))
+    points = FloatField(_l("Points"), default=1.0, validators=[Optional(), NumberRange(0, 1000)])
+    item_key = StringField(_l("Item key"), filters=[strip], validators=[Optional(), Length(max=40)],
+                           description=_l("The same key in the pre- and the post-test pairs the two answers, "
+                                          "e.g. K01."))
+    required = BooleanField(_l("Required"))
+    low_es = StringField(_l("Lowest point label (Spanish)"), filters=[strip], validators=[Optional(), Length(max=80)])
+    high_es = StringField(_l("Highest point label (Spanish)"), filters=[strip], validators=[Optional(), Length(max=80)])
+    low_en = StringField(_l("Lowest point label (English)"), filters=[strip], validators=[Optional(), Length(max=80)])
+    high_en = StringField(_l("Highest point label (English)"), filters=[strip], validators=[Optional(), Length(max=80)])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        kind = REGISTRY[self.type.data] if self.type.data in REGISTRY else None
+        if kind is None:
+            return False
+        options, problems = parse_option_lines(self.options.data if kind.needs_options else "")
+        for number, code in problems:
+            self.options.errors.append(_l("Line %(number)s: %(problem)s", number=number,
+                                          problem=OPTION_PROBLEMS[code]))
+        if kind.needs_options and not problems and len(options) < 2:
+            self.options.errors.append(_l("Write at least two options."))
+        allowed = set(kind.fixed_options) or {option["key"] for option in options}
+        correct = self.correct_keys()
+        if correct and not kind.scorable:
+            self.correct.errors.append(_l("This type of question has no right answer."))
+        elif correct and not set(correct) <= allowed:
+            self.correct.errors.append(_l("Use the keys of the options: %(keys)s.", keys=", ".join(sorted(allowed))))
+        elif len(correct) > 1 and self.type.data != "multiple_choice":
+            self.correct.errors.append(_l("Only one option can be right for this type."))
+        self.parsed_options = options
+        return valid and not self.options.errors and not self.correct.errors
+
+    def correct_keys(self):
+        return [key.strip() for key in (self.correct.data or "").replace(";", ",").split(",") if key.strip()]
+
+    def values(self):
+        """The question's fields as services_builder takes them."""
+        labels = {language: [getattr(self, f"low_{language}").data, getattr(self, f"high_{language}").data]
+                  for language in ("es", "en")}
+        return {"type": self.type.data, "dimension": self.dimension.data, "item_key": self.item_key.data or None,
+                "text": _texts(self.text_es.data, self.text_en.data), "options": self.parsed_options,
+                "correct": self.correct_keys(), "points": self.points.data or 0, "required": self.required.data,
+                "scale_labels": {k: v for k, v in labels.items() if all(v)}}
+
+
+def _texts(spanish, english):
+    return {code: value for code, value in (("es", spanish), ("en", english)) if value}

@@ -1,0 +1,339 @@
+"""The questionnaire builder (admin, organizer): settings and window, sections, questions, order, files, preview."""
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from extensions import db
+from training.access import actor_id, program_or_404, roles_required
+from training.labels import current_language
+from training.schedule import LocalTimeError, to_local, to_utc
+from training.views_common import read_limited_upload
+
+from . import bp
+from .access import BUILDERS, question_or_404, questionnaire_or_404, section_or_404
+from .forms import NewQuestionnaireForm, QuestionForm, QuestionnaireFileForm, SectionForm, SettingsForm
+from .option_lines import format_option_lines
+from .question_types import QUESTIONNAIRE_KINDS
+from .questionnaire_files import dump, load
+from .services_builder import (
+    Locked,
+    add_question,
+    add_section,
+    copy_knowledge_items,
+    create_questionnaire,
+    delete_question,
+    delete_section,
+    has_attempts,
+    import_plain,
+    move,
+    open_now,
+    plain_of,
+    program_questionnaires,
+    set_window,
+    update_question,
+)
+from .services_builder import close_now as close_window
+from .services_taking import finalize_overdue, sections_with_questions
+from .texts import DEFAULT_TITLES, file_problem_message
+
+
+@bp.route("/programs/<int:program_id>/questionnaires", methods=["GET", "POST"])
+@roles_required(*BUILDERS)
+def questionnaires(program_id):
+    program = program_or_404(program_id)
+    existing = program_questionnaires(program)
+    form = NewQuestionnaireForm()
+    form.kind.choices = [(k, label) for k, label in form.kind.choices if k not in existing]
+    if form.validate_on_submit():
+        questionnaire = create_questionnaire(program, actor_id(), form.kind.data, dict(DEFAULT_TITLES[form.kind.data]))
+        add_section(questionnaire, {})
+        db.session.commit()
+        return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
+    file_form = QuestionnaireFileForm(prefix="file")
+    file_form.kind.choices = form.kind.choices
+    return render_template("assessments/questionnaires.html", program=program, existing=existing, form=form,
+                           file_form=file_form, kinds=QUESTIONNAIRE_KINDS)
+
+
+@bp.route("/programs/<int:program_id>/questionnaires/import", methods=["POST"])
+@roles_required(*BUILDERS)
+def import_questionnaire(program_id):
+    program = program_or_404(program_id)
+    existing = program_questionnaires(program)
+    form = QuestionnaireFileForm(prefix="file")
+    form.kind.choices = [(k, label) for k, label in form.kind.choices if k not in existing]
+    problems = []
+    if form.validate_on_submit():
+        data = read_limited_upload(form.file.data)
+        plain, problems = load(data) if data is not None else (None, [("file", "too_large")])
+        if plain is not None:
+            questionnaire = import_plain(program, actor_id(), plain, kind=form.kind.data)
+            db.session.commit()
+            flash(_("Questionnaire imported."), "success")
+            return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
+    form.file.errors = list(form.file.errors) + [file_problem_message(where, code) for where, code in problems]
+    new_form = NewQuestionnaireForm(formdata=None)
+    new_form.kind.choices = form.kind.choices
+    return render_template("assessments/questionnaires.html", program=program, existing=existing, form=new_form,
+                           file_form=form, kinds=QUESTIONNAIRE_KINDS), 400
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>", methods=["GET", "POST"])
+@roles_required(*BUILDERS)
+def questionnaire(questionnaire_id):
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    program = questionnaire.program
+    form = SettingsForm(obj=None) if request.method == "POST" else _settings_form(questionnaire)
+    if form.validate_on_submit() and _save_settings(questionnaire, form):
+        finalize_overdue(questionnaire)  # an earlier closing ends the attempts still open
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
+    others = program_questionnaires(program)
+    return render_template("assessments/questionnaire.html", questionnaire=questionnaire, program=program, form=form,
+                           sections=sections_with_questions(questionnaire), locked=has_attempts(questionnaire),
+                           pre_test=others.get("pre"), section_form=SectionForm(formdata=None)), \
+        400 if form.errors else 200
+
+
+def _settings_form(questionnaire):
+    zone = questionnaire.program.timezone
+    return SettingsForm(
+        title_es=questionnaire.title.get("es", ""), title_en=questionnaire.title.get("en", ""),
+        intro_es=questionnaire.intro.get("es", ""), intro_en=questionnaire.intro.get("en", ""),
+        opens_at=to_local(questionnaire.opens_at, zone) if questionnaire.opens_at else None,
+        closes_at=to_local(questionnaire.closes_at, zone) if questionnaire.closes_at else None,
+        time_limit_minutes=questionnaire.time_limit_minutes, show_score=questionnaire.show_score)
+
+
+def _save_settings(questionnaire, form):
+    zone = questionnaire.program.timezone
+    moments = {}
+    for field in (form.opens_at, form.closes_at):
+        try:
+            moments[field.name] = to_utc(field.data, zone) if field.data else None
+        except LocalTimeError:
+            field.errors.append(_("This time does not exist in %(zone)s (the clocks skip it).", zone=zone))
+            return False
+    questionnaire.title = {k: v for k, v in (("es", form.title_es.data), ("en", form.title_en.data)) if v}
+    questionnaire.intro = {k: v.strip() for k, v in (("es", form.intro_es.data), ("en", form.intro_en.data))
+                           if v and v.strip()}
+    set_window(questionnaire, moments["opens_at"], moments["closes_at"], form.time_limit_minutes.data,
+               form.show_score.data)
+    return True
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/open", methods=["POST"])
+@roles_required(*BUILDERS)
+def open_questionnaire(questionnaire_id):
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    open_now(questionnaire, actor_id())
+    db.session.commit()
+    flash(_("The questionnaire is open."), "success")
+    return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/close", methods=["POST"])
+@roles_required(*BUILDERS)
+def close_questionnaire(questionnaire_id):
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    close_window(questionnaire, actor_id())
+    count = finalize_overdue(questionnaire)
+    db.session.commit()
+    flash(_("The questionnaire is closed.") + " " + _("Attempts submitted from their saved answers: %(count)s.",
+                                                     count=count), "success")
+    return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/sections", methods=["POST"])
+@roles_required(*BUILDERS)
+def new_section(questionnaire_id):
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    form = SectionForm()
+    if not _unlocked(questionnaire) or not form.validate_on_submit():
+        return _back(questionnaire)
+    add_section(questionnaire, _texts(form.title_es.data, form.title_en.data))
+    db.session.commit()
+    return _back(questionnaire)
+
+
+@bp.route("/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@roles_required(*BUILDERS)
+def edit_section(section_id):
+    section = section_or_404(section_id)
+    form = SectionForm(data={"title_es": section.title.get("es", ""), "title_en": section.title.get("en", "")}) \
+        if request.method == "GET" else SectionForm()
+    if form.validate_on_submit():
+        section.title = _texts(form.title_es.data, form.title_en.data)
+        db.session.commit()
+        return _back(section.questionnaire, f"section-{section.id}")
+    return render_template("assessments/section_form.html", section=section, form=form,
+                           questionnaire=section.questionnaire)
+
+
+@bp.route("/sections/<int:section_id>/delete", methods=["POST"])
+@roles_required(*BUILDERS)
+def remove_section(section_id):
+    section = section_or_404(section_id)
+    questionnaire = section.questionnaire
+    if _unlocked(questionnaire):
+        delete_section(section)
+        db.session.commit()
+        flash(_("Section deleted."), "success")
+    return _back(questionnaire)
+
+
+@bp.route("/sections/<int:section_id>/move", methods=["POST"])
+@roles_required(*BUILDERS)
+def move_section(section_id):
+    section = section_or_404(section_id)
+    move(section, section.questionnaire.sections, _offset())
+    db.session.commit()
+    return _back(section.questionnaire, f"section-{section.id}")
+
+
+@bp.route("/sections/<int:section_id>/questions/new", methods=["GET", "POST"])
+@roles_required(*BUILDERS)
+def new_question(section_id):
+    section = section_or_404(section_id)
+    questionnaire = section.questionnaire
+    if not _unlocked(questionnaire):
+        return _back(questionnaire)
+    form = QuestionForm()
+    if form.validate_on_submit() and _item_key_free(form, questionnaire, None):
+        question = add_question(section, form.values())
+        db.session.commit()
+        flash(_("Question added."), "success")
+        return _back(questionnaire, f"question-{question.id}")
+    return render_template("assessments/question_form.html", form=form, section=section, question=None,
+                           questionnaire=questionnaire, locked=False), 400 if form.errors else 200
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@roles_required(*BUILDERS)
+def edit_question(question_id):
+    question = question_or_404(question_id)
+    questionnaire = question.section.questionnaire
+    locked = has_attempts(questionnaire)
+    form = QuestionForm() if request.method == "POST" else _question_form(question)
+    if form.validate_on_submit() and _item_key_free(form, questionnaire, question):
+        try:
+            update_question(question, form.values(), locked)
+        except Locked:
+            form.type.errors.append(_("People have already answered: only the wording can change now (not the "
+                                      "type, options' keys, right answer, points, dimension or item key)."))
+        else:
+            db.session.commit()
+            flash(_("Question saved."), "success")
+            return _back(questionnaire, f"question-{question.id}")
+    return render_template("assessments/question_form.html", form=form, section=question.section,
+                           question=question, questionnaire=questionnaire, locked=locked), \
+        400 if form.errors else 200
+
+
+def _question_form(question):
+    labels = question.scale_labels or {}
+    return QuestionForm(data={
+        "type": question.type, "dimension": question.dimension, "item_key": question.item_key or "",
+        "text_es": question.text.get("es", ""), "text_en": question.text.get("en", ""),
+        "options": format_option_lines(question.options), "correct": ", ".join(question.correct),
+        "points": question.points, "required": question.required,
+        **{f"{end}_{language}": (labels.get(language) or ["", ""])[index]
+           for language in ("es", "en") for index, end in enumerate(("low", "high"))}})
+
+
+def _item_key_free(form, questionnaire, question):
+    key = form.item_key.data
+    clash = key and any(other.item_key == key and other is not question
+                        for section in questionnaire.sections for other in section.questions)
+    if clash:
+        form.item_key.errors.append(_("Another question of this questionnaire has this key."))
+    return not clash
+
+
+@bp.route("/questions/<int:question_id>/delete", methods=["POST"])
+@roles_required(*BUILDERS)
+def remove_question(question_id):
+    question = question_or_404(question_id)
+    questionnaire = question.section.questionnaire
+    if _unlocked(questionnaire):
+        delete_question(question)
+        db.session.commit()
+        flash(_("Question deleted."), "success")
+    return _back(questionnaire)
+
+
+@bp.route("/questions/<int:question_id>/move", methods=["POST"])
+@roles_required(*BUILDERS)
+def move_question(question_id):
+    question = question_or_404(question_id)
+    move(question, question.section.questions, _offset())
+    db.session.commit()
+    return _back(question.section.questionnaire, f"question-{question.id}")
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/copy-knowledge", methods=["POST"])
+@roles_required(*BUILDERS)
+def copy_knowledge(questionnaire_id):
+    target = questionnaire_or_404(questionnaire_id)
+    source = program_questionnaires(target.program).get("pre")
+    if source is None or source.id == target.id:
+        abort(404)
+    if _unlocked(target):
+        count = copy_knowledge_items(source, target)
+        db.session.commit()
+        flash(_("Knowledge questions copied from the pre-test: %(count)s.", count=count), "success")
+    return _back(target)
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/export.json")
+@roles_required(*BUILDERS)
+def export_questionnaire(questionnaire_id):
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    response = make_response(dump(plain_of(questionnaire)))
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    name = f"{questionnaire.program.code}-{questionnaire.kind}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/preview")
+@roles_required(*BUILDERS)
+def preview_questionnaire(questionnaire_id):
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    language = request.args.get("lang") if request.args.get("lang") in ("es", "en") else current_language()
+    return render_template("assessments/preview.html", questionnaire=questionnaire, language=language,
+                           sections=sections_with_questions(questionnaire))
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/delete", methods=["POST"])
+@roles_required(*BUILDERS)
+def delete_questionnaire(questionnaire_id):
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    if not _unlocked(questionnaire):
+        return _back(questionnaire)
+    program_id = questionnaire.program_id
+    db.session.delete(questionnaire)
+    db.session.commit()
+    flash(_("Questionnaire deleted."), "success")
+    return redirect(url_for("assessments.questionnaires", program_id=program_id))
+
+
+def _unlocked(questionnaire):
+    if has_attempts(questionnaire):
+        flash(_("People have already answered this questionnaire: questions cannot be added or deleted now."),
+              "error")
+        return False
+    return True
+
+
+def _offset():
+    return -1 if request.form.get("direction") == "up" else 1
+
+
+def _back(questionnaire, anchor=None):
+    return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id, _anchor=anchor))
+
+
+def _texts(spanish, english):
+    return {code: value for code, value in (("es", spanish), ("en", english)) if value}
+

@@ -1,0 +1,134 @@
+"""Following a questionnaire: who has not started, is answering or submitted, by delegation; reminders; exports."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from extensions import db
+from training import schedule
+from training.access import actor_id, program_or_404, roles_required
+from training.exporting import table_bytes
+from training.labels import current_language, delegation_label
+from training.localized import pick
+from training.services_messages import count_queued, deliver, queue_invitations
+from training.views_common import send_table
+
+from . import bp
+from .access import BUILDERS, FOLLOWERS, questionnaire_or_404
+from .forms import ReminderForm
+from .services_builder import program_questionnaires
+from .services_followup import STATES, answers_by_attempt, by_delegation, progress, score_percent, totals
+from .services_taking import IN_PROGRESS, NOT_STARTED, finalize_overdue
+from .template_helpers import answer_text
+from .texts import FINALIZED_LABELS, PROGRESS_LABELS
+
+
+@bp.route("/programs/<int:program_id>/tests")
+@roles_required(*FOLLOWERS)
+def test_progress(program_id):
+    """Every questionnaire of the program with its counts, as a starting point."""
+    program = program_or_404(program_id)
+    questionnaires = sorted(program_questionnaires(program).values(), key=lambda q: ("pre", "post").index(q.kind)
+                            if q.kind in ("pre", "post") else 2)
+    counts = {q.id: totals(progress(q)) for q in questionnaires}
+    return render_template("assessments/tests.html", program=program, questionnaires=questionnaires, counts=counts,
+                           states=STATES, can_build=current_user.role in BUILDERS)
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/progress")
+@roles_required(*FOLLOWERS)
+def questionnaire_progress(questionnaire_id):
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    rows = progress(questionnaire)
+    state = request.args.get("state", "")
+    delegation = request.args.get("delegation", type=int)
+    shown = [row for row in rows if (not state or row[1] == state)
+             and (delegation is None or row[0].delegation_id == delegation)]
+    return render_template("assessments/progress.html", questionnaire=questionnaire, program=questionnaire.program,
+                           table=by_delegation(rows), totals=totals(rows), people=shown, states=STATES,
+                           state=state, delegation=delegation, can_remind=current_user.role in BUILDERS,
+                           form=ReminderForm(), queued=count_queued(questionnaire.program),
+                           finalized_labels=FINALIZED_LABELS, score_percent=score_percent)
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/finalize", methods=["POST"])
+@roles_required(*BUILDERS)
+def finalize_questionnaire(questionnaire_id):
+    """Submit, from their saved answers, the attempts whose time limit or window is over (also done lazily)."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    count = finalize_overdue(questionnaire)
+    db.session.commit()
+    flash(_("Attempts submitted from their saved answers: %(count)s.", count=count), "success")
+    return redirect(url_for("assessments.questionnaire_progress", questionnaire_id=questionnaire.id))
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/reminders", methods=["POST"])
+@roles_required(*BUILDERS)
+def send_reminders(questionnaire_id):
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    form = ReminderForm()
+    back = redirect(url_for("assessments.questionnaire_progress", questionnaire_id=questionnaire.id))
+    if not form.validate_on_submit():
+        flash(_("Choose who receives the reminder."), "error")
+        return back
+    wanted = {"not_started": {NOT_STARTED}, "in_progress": {IN_PROGRESS},
+              "unfinished": {NOT_STARTED, IN_PROGRESS}}[form.audience.data]
+    people = [person for person, state, _attempt in progress(questionnaire) if state in wanted]
+    if not people:
+        flash(_("Nobody matches that choice: no reminder was sent."), "info")
+        return back
+    program = questionnaire.program
+    ids = queue_invitations(program, people, actor_id(), kind="reminder",
+                            extra=lambda language: _reminder_values(questionnaire, language))
+    db.session.commit()  # recorded before any mail leaves, so a crash mid-send leaves a trace
+    counts = deliver(ids)
+    flash(_("Reminders: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts),
+          "error" if counts["failed"] else "success")
+    return back
+
+
+def _reminder_values(questionnaire, language):
+    closes = ""
+    if questionnaire.closes_at is not None:
+        zone = questionnaire.program.timezone
+        closes = " " + (_("It closes on %(date)s at %(time)s (%(zone)s).",
+                          date=schedule.day(questionnaire.closes_at, zone, language),
+                          time=schedule.clock(questionnaire.closes_at, zone, language),
+                          zone=schedule.zone_label(zone, language)))
+    return {"questionnaire": pick(questionnaire.title, language, questionnaire.program.default_language),
+            "closes": closes}
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/answers.<any(csv, xlsx):file_format>")
+@roles_required(*BUILDERS, "facilitator")
+def export_answers(questionnaire_id, file_format):
+    """Every answer, one row per participant and one column per question, with the scores (CSV or XLSX)."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    language = current_language()
+    fallback = questionnaire.program.default_language
+    questions, rows = answers_by_attempt(questionnaire)
+    headers = [_("E-mail"), _("Name"), _("Delegation"), _("Status"), _("Submitted at (UTC)"), _("Submitted"),
+               *(_column(number, q, language, fallback) for number, q in enumerate(questions, start=1)),
+               _("Score"), _("Maximum"), _("Percentage")]
+    cells = [[person.email, person.full_name, delegation_label(person.delegation, language),
+              str(PROGRESS_LABELS[attempt.status]),
+              attempt.submitted_at.isoformat(timespec="seconds") if attempt.submitted_at else "",
+              str(FINALIZED_LABELS[attempt.finalized_by]) if attempt.finalized_by else "",
+              *(answer_text(q, values.get(q.id), language, fallback) for q in questions),
+              _number(attempt.score), _number(attempt.max_score), _number(score_percent(attempt))]
+             for person, attempt, values in rows]
+    name = f"{questionnaire.program.code}-{questionnaire.kind}-answers.{file_format}"
+    return send_table(_table_bytes(file_format, headers, cells), file_format, name)
+
+
+def _column(number, question, language, fallback):
+    key = f"{question.item_key} · " if question.item_key else ""
+    return f"{number}. {key}{pick(question.text, language, fallback)}"[:250]
+
+
+def _number(value):
+    return "" if value is None else round(value, 2)
+
+
+def _table_bytes(file_format, headers, rows):
+    return table_bytes(file_format, headers, rows, sheet_title=_("Answers"))
+
