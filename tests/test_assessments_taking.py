@@ -238,3 +238,25 @@ def test_participant_page_lists_tests_with_their_progress(app, counselor, world,
             == "in_progress"
         count = select(func.count(Question.id)).where(Question.questionnaire_id == pre_test["id"])
         assert db.session.scalar(count) == 5
+
+
+def test_twenty_concurrent_submits_through_http_make_one_submission(app, counselor, world, pre_test):
+    from concurrent.futures import ThreadPoolExecutor
+
+    html = _start(counselor)
+    _autosave(counselor, html, pre_test["questions"][0], "b", 100)
+    review = counselor.get("/me/tests/pre/review").get_data(as_text=True)
+    token = csrf_from(review)
+    cookie = counselor.get_cookie("session")
+
+    def submit(_index):
+        tab = app.test_client()  # another tab of the same browser: same session cookie
+        tab.set_cookie("session", cookie.value)
+        return tab.post("/me/tests/pre/submit", data={"csrf_token": token}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(submit, range(20)))
+    assert statuses == [302] * 20
+    with app.app_context():
+        attempts = db.session.scalars(select(Attempt)).all()
+        assert [(a.status, a.score, a.finalized_by) for a in attempts] == [("submitted", 2.0, "participant")]
