@@ -8,5 +8,6 @@ from . import (  # noqa: E402,F401  (tables, template helpers and routes registe
     template_helpers,
     views_builder,
     views_followup,
+    views_responses,
     views_taking,
 )

@@ -157,7 +157,8 @@ class ResponseImport(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary)
-    mapping: Mapped[dict] = mapped_column(JSON, default=dict)  # column header → question id | "email" | "ignore"
+    # column index (as text) → question id | "email" | "ignore" (exports repeat titles, so not by header)
+    mapping: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(12), default="previewed")
     applied_at: Mapped[datetime | None]
     summary: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -15,6 +15,7 @@ from training.views_common import send_table
 from . import bp
 from .access import BUILDERS, FOLLOWERS, questionnaire_or_404
 from .forms import ReminderForm
+from .question_types import QUESTIONNAIRE_KINDS
 from .services_builder import program_questionnaires
 from .services_followup import STATES, answers_by_attempt, by_delegation, progress, score_percent, totals
 from .services_taking import IN_PROGRESS, NOT_STARTED, finalize_overdue
@@ -27,8 +28,7 @@ from .texts import FINALIZED_LABELS, PROGRESS_LABELS
 def test_progress(program_id):
     """Every questionnaire of the program with its counts, as a starting point."""
     program = program_or_404(program_id)
-    questionnaires = sorted(program_questionnaires(program).values(), key=lambda q: ("pre", "post").index(q.kind)
-                            if q.kind in ("pre", "post") else 2)
+    questionnaires = sorted(program_questionnaires(program).values(), key=lambda q: QUESTIONNAIRE_KINDS.index(q.kind))
     counts = {q.id: totals(progress(q)) for q in questionnaires}
     return render_template("assessments/tests.html", program=program, questionnaires=questionnaires, counts=counts,
                            states=STATES, can_build=current_user.role in BUILDERS)

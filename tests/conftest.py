@@ -121,6 +121,7 @@ def world(app):
 
     from werkzeug.security import generate_password_hash
 
+    from assessments.models import Question, Questionnaire, ResponseImport, Section
     from training.models import (
         Activity,
         AgendaItem,
@@ -192,11 +193,31 @@ def world(app):
         report = AttendanceImport(activity_id=session.id, created_by=users["organizer"].id, filename="zoom.csv",
                                   content=ZOOM_S0.encode(), sha256="0" * 64, min_share=75)
         db.session.add(report)
+        # A questionnaire with an export of answers to map, in a program of its own (no delegations, no people)
+        # so the test program's questionnaires stay as each test makes them.
+        tests_program = Program(code="TEST-Q-2026", title={"es": "Programa con cuestionario"},
+                                timezone="America/Mexico_City", languages=["es", "en"])
+        questionnaire = Questionnaire(program=tests_program, kind="pre", title={"es": "Prueba de entrada"})
+        db.session.add_all([tests_program, questionnaire])
+        db.session.flush()
+        # One section and an open question, for the builder's routes (the window is not open: nobody answers).
+        section = Section(questionnaire_id=questionnaire.id, position=1, title={"es": "Aplicación"})
+        db.session.add(section)
+        db.session.flush()
+        question = Question(questionnaire_id=questionnaire.id, section_id=section.id, position=1, type="long_text",
+                            dimension="application", text={"es": "¿Qué aplicará en su trabajo?"})
+        db.session.add(question)
+        responses = ResponseImport(questionnaire_id=questionnaire.id, created_by=users["organizer"].id,
+                                   filename="respuestas.csv",
+                                   content=b"Correo,Comentarios\nmarta.ruiz@example.org,Bien\n")
+        db.session.add(responses)
         db.session.commit()
         ids = {
             "program": program.id, "batch": batch.id, "activity": session.id, "report": report.id,
             "agenda_item": session.items[0].id, "group_item": group_item.id, "group": work.groups[0].id,
             "mx": mx.id, "gt": gt.id, "observer": observer.id,
+            "questionnaire": questionnaire.id, "response_import": responses.id, "section": section.id,
+            "question": question.id,
             **{key: user.id for key, user in users.items()},
             **{key: person.id for key, person in people.items()},
         }

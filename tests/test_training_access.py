@@ -14,6 +14,7 @@ EDITORS_MX = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "fo
 MARKERS = {"admin": OK, "organizer": OK, "facilitator": OK, "focal_mx": OK, "focal_gt": OK}
 PLANNERS = {"admin": OK, "organizer": OK, "facilitator": FORBIDDEN, "focal_mx": FORBIDDEN, "focal_gt": FORBIDDEN}
 IMPORTERS = {"admin": OK, "organizer": OK, "facilitator": OK, "focal_mx": FORBIDDEN, "focal_gt": FORBIDDEN}
+BUILT = {**PLANNERS, "admin": 302, "organizer": 302}  # POSTs of the questionnaire builder: done, then back
 EDITORS_PROGRAM = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": OK, "focal_gt": OK}
 MATRIX = [
     ("/programs", "GET", STAFF_READ),
@@ -61,10 +62,38 @@ MATRIX = [
     ("/users", "GET", ADMIN_ONLY),
     ("/users/new", "GET", ADMIN_ONLY),
     ("/users/{organizer}/edit", "GET", ADMIN_ONLY),
+    ("/questionnaires/{questionnaire}/responses/import", "GET", PLANNERS),
+    ("/response-imports/{response_import}", "GET", PLANNERS),
+    ("/response-imports/{response_import}", "POST", {**PLANNERS, "admin": 302, "organizer": 302}),
+    ("/programs/{program}/tests", "GET", STAFF_READ),
+    ("/programs/{program}/questionnaires", "GET", PLANNERS),
+    ("/programs/{program}/questionnaires/import", "POST", {**PLANNERS, "admin": 400, "organizer": 400}),
+    ("/questionnaires/{questionnaire}", "GET", PLANNERS),
+    ("/questionnaires/{questionnaire}/open", "POST", BUILT),
+    ("/questionnaires/{questionnaire}/close", "POST", BUILT),
+    ("/questionnaires/{questionnaire}/sections", "POST", BUILT),
+    ("/questionnaires/{questionnaire}/copy-knowledge", "POST", {**PLANNERS, "admin": 404, "organizer": 404}),
+    ("/questionnaires/{questionnaire}/export.json", "GET", PLANNERS),
+    ("/questionnaires/{questionnaire}/preview", "GET", PLANNERS),
+    ("/questionnaires/{questionnaire}/delete", "POST", BUILT),
+    ("/sections/{section}/edit", "GET", PLANNERS),
+    ("/sections/{section}/delete", "POST", BUILT),
+    ("/sections/{section}/move", "POST", BUILT),
+    ("/sections/{section}/questions/new", "GET", PLANNERS),
+    ("/questions/{question}/edit", "GET", PLANNERS),
+    ("/questions/{question}/delete", "POST", BUILT),
+    ("/questions/{question}/move", "POST", BUILT),
+    # The questionnaire's program has no delegation: focal points have nothing to follow there.
+    ("/questionnaires/{questionnaire}/progress", "GET", {**STAFF_READ, "focal_mx": MISSING, "focal_gt": MISSING}),
+    ("/questionnaires/{questionnaire}/finalize", "POST", BUILT),
+    ("/questionnaires/{questionnaire}/reminders", "POST", BUILT),
+    ("/questionnaires/{questionnaire}/answers.csv", "GET", IMPORTERS),
 ]
 PUBLIC = {"/login", "/language", "/", "/static/<path:filename>"}
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.
-PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf"}
+PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf", "/me/tests/<kind>",
+                      "/me/tests/<kind>/start", "/me/tests/<kind>/answers", "/me/tests/<kind>/review",
+                      "/me/tests/<kind>/submit", "/me/tests/<kind>/done"}  # and test_assessments_taking.py
 ROUTES_NEEDING_LOGIN_ONLY = {"/logout"}
 
 
@@ -103,6 +132,9 @@ def test_every_route_is_in_the_matrix(app):
         .replace("attendance.<any(csv, xlsx):file_format>", "attendance.csv")
         .replace("<int:batch_id>", "{batch}").replace("<int:activity_id>", "{activity}")
         .replace("<int:item_id>/groups", "{group_item}/groups").replace("<int:group_id>", "{group}")
+        .replace("response-imports/<int:import_id>", "response-imports/{response_import}")
+        .replace("<int:questionnaire_id>", "{questionnaire}").replace("<int:section_id>", "{section}")
+        .replace("<int:question_id>", "{question}")
         .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
         .replace("<any(csv, xlsx):file_format>", "csv")
         for rule in app.url_map.iter_rules()
