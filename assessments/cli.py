@@ -1,5 +1,13 @@
 """Scriptable commands of the assessments blueprint (exit 0 on success, 1 with one line per problem)."""
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from extensions import db
 from training.cli import DEMO_EXTENSIONS
+
+from .models import Attempt, Questionnaire
+from .services_taking import IN_PROGRESS, finalize_overdue
 
 
 def register_cli(app):
@@ -7,5 +15,17 @@ def register_cli(app):
     from .demo import load_demo_tests
 
     app.cli.add_command(import_responses)
+    app.cli.add_command(finalize_attempts)
     if load_demo_tests not in DEMO_EXTENSIONS:
         DEMO_EXTENSIONS.append(load_demo_tests)
+
+
+@click.command("finalize-attempts")
+@with_appcontext
+def finalize_attempts():
+    """Submit, from their saved answers, every attempt whose time limit or window is over (for cron)."""
+    questionnaires = db.session.scalars(select(Questionnaire).where(Questionnaire.id.in_(
+        select(Attempt.questionnaire_id).where(Attempt.status == IN_PROGRESS)))).all()
+    count = sum(finalize_overdue(questionnaire) for questionnaire in questionnaires)
+    db.session.commit()
+    click.echo(f"Finalized {count} attempts.")

@@ -122,7 +122,7 @@ def autosave(kind):
     if questionnaire is not None:
         status = test_status(questionnaire, g.participant)
         attempt = status.attempt
-    if attempt is None or attempt.status != IN_PROGRESS:
+    if attempt is None or attempt.status != IN_PROGRESS or status.refusal:
         db.session.commit()
         return jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409
     question = db.session.get(Question, data["question"])

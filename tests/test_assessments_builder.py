@@ -197,3 +197,28 @@ def test_focal_points_follow_their_country_only(app, client, world):
     assert "José Ángel" in page and "Ixchel" not in page
     assert client.get(f"/questionnaires/{questionnaire_id}").status_code == 403
     assert client.get(f"/questionnaires/{questionnaire_id}/answers.csv").status_code == 403
+
+
+def test_overdue_attempts_are_finalized_by_the_progress_page_and_the_cli(app, organizer, world):
+    with app.app_context():
+        questionnaire = import_plain(db.session.get(Program, world["ids"]["program"]), None, PLAIN)
+        questionnaire.opens_at = utcnow() - timedelta(hours=3)
+        questionnaire.time_limit_minutes = 60
+        for key in ("mx1", "gt1"):
+            attempt = start_attempt(questionnaire, db.session.get(Participant, world["ids"][key]),
+                                    now=utcnow() - timedelta(hours=2))
+            save_answer(attempt, questionnaire.sections[0].questions[0], "b", 1)
+        questionnaire_id = questionnaire.id
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["finalize-attempts"])
+    assert result.exit_code == 0 and "Finalized 2 attempts." in result.output
+    with app.app_context():
+        attempts = db.session.scalars(select(Attempt)).all()
+        assert {(a.status, a.finalized_by, a.score) for a in attempts} == {("submitted", "time_limit", 2.0)}
+        # One more, then the progress page finalizes it while showing the table.
+        questionnaire = db.session.get(Questionnaire, questionnaire_id)
+        late = db.session.get(Participant, world["ids"]["mx2"])
+        start_attempt(questionnaire, late, now=utcnow() - timedelta(hours=2))
+        db.session.commit()
+    page = organizer.get(f"/questionnaires/{questionnaire_id}/progress").get_data(as_text=True)
+    assert "En curso: 0" in page or "In progress: 0" in page
