@@ -5,7 +5,7 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Flask, abort, g, has_request_context, render_template, request, session
+from flask import Flask, abort, current_app, g, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -195,7 +195,8 @@ def _sqlite_begin(connection):
         return
     # A write transaction takes the lock when it starts, so two writers queue on the busy timeout
     # instead of one failing when it upgrades a read lock. Safe requests only read: they need no lock.
-    read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS") \
+        and not getattr(current_app.view_functions.get(request.endpoint), "writes_on_get", False)
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 

@@ -54,3 +54,10 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def writes_on_get(view):
+    """Mark a view that may write during a GET (finalizing overdue attempts), so SQLite takes the write lock
+    when its transaction begins instead of failing to upgrade a read transaction under concurrent writers."""
+    view.writes_on_get = True
+    return view

@@ -44,7 +44,11 @@ class SettingsForm(FlaskForm):
                                                      "Empty: no limit."))
     show_score = BooleanField(_l("Show participants their score after they submit"))
 
+    def validate_opens_at(self, field):
+        _plausible_year(field)
+
     def validate_closes_at(self, field):
+        _plausible_year(field)
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("The closing must come after the opening."))
 
@@ -114,6 +118,11 @@ class QuestionForm(FlaskForm):
                 "text": _texts(self.text_es.data, self.text_en.data), "options": self.parsed_options,
                 "correct": self.correct_keys(), "points": self.points.data or 0, "required": self.required.data,
                 "scale_labels": {k: v for k, v in labels.items() if all(v)}}
+
+
+def _plausible_year(field):
+    if field.data and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Choose a date between the years 2000 and 2100."))
 
 
 def _texts(spanish, english):

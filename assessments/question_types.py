@@ -95,6 +95,8 @@ class MultipleChoice(QuestionType):
     needs_options = True
 
     def clean(self, raw, spec):
+        if raw is not None and not isinstance(raw, str | list | tuple):
+            raise AnswerError("malformed")  # a number or an object from a tampered request
         values = [raw] if isinstance(raw, str) else list(raw or [])
         values = [v for v in values if v != ""]
         if any(not isinstance(v, str) or v not in spec.options for v in values):

@@ -55,7 +55,11 @@ def save_answer(attempt, question, raw, seq, now=None):
             db.session.execute(insert(Answer).values(attempt_id=attempt.id, question_id=question.id, value=value,
                                                      seq=seq, saved_at=now))
     except IntegrityError:
-        return STALE  # a row exists and its sequence number is not lower
+        # A row exists with a sequence number not lower: this very save retried after its reply was lost
+        # (same number, same value) is saved; anything else is stale.
+        stored = db.session.execute(select(Answer.seq, Answer.value).where(
+            Answer.attempt_id == attempt.id, Answer.question_id == question.id)).one_or_none()
+        return SAVED if stored is not None and tuple(stored) == (seq, value) else STALE
     return SAVED
 
 

@@ -8,7 +8,7 @@ from extensions import db
 from training.models import utcnow
 
 from .models import Attempt, Questionnaire, Section
-from .question_types import REGISTRY
+from .question_types import QUESTIONNAIRE_KINDS, REGISTRY
 from .services import submit_attempt
 from .windows import OPEN, attempt_deadline, finalized_reason, refusal, window_state
 
@@ -30,11 +30,12 @@ class TestStatus:
         return self.refusal is None and self.progress != SUBMITTED
 
 
-def test_status(questionnaire, participant, now=None):
-    """The participant's attempt (finalized first when its time is up) and whether they may answer now."""
+def test_status(questionnaire, participant, now=None, finalize=True):
+    """The participant's attempt (finalized first when its time is up, unless `finalize` is false: a page that
+    only lists tests does not write) and whether they may answer now."""
     now = now or utcnow()
     attempt = attempt_of(questionnaire, participant)
-    if attempt is not None:
+    if attempt is not None and finalize:
         finalize_if_overdue(attempt, questionnaire, now)
     state = window_state(questionnaire.opens_at, questionnaire.closes_at, now)
     return TestStatus(questionnaire, attempt, refusal(questionnaire.kind, state, _pre_test_opened(questionnaire, now)))
@@ -42,10 +43,10 @@ def test_status(questionnaire, participant, now=None):
 
 def participant_tests(participant, now=None):
     """The statuses of every questionnaire of the participant's program that has questions, pre-test first."""
-    order = {"pre": 0, "post": 1, "follow_up": 2}
     questionnaires = db.session.scalars(select(Questionnaire).where(
         Questionnaire.program_id == participant.program_id, Questionnaire.sections.any(Section.questions.any())))
-    return [test_status(q, participant, now) for q in sorted(questionnaires, key=lambda q: order[q.kind])]
+    return [test_status(q, participant, now, finalize=False)
+            for q in sorted(questionnaires, key=lambda q: QUESTIONNAIRE_KINDS.index(q.kind))]
 
 
 def attempt_of(questionnaire, participant):

@@ -39,6 +39,8 @@ def answer_text(question, value, language, fallback):
         labels = dict(option_labels(question, language, fallback))
         keys = value if isinstance(value, list) else [value]
         return "; ".join(labels.get(key, key) for key in keys)
+    if question.type in ("likert", "scale"):
+        return _("%(value)s of %(top)s", value=value, top=scale_points(question)[-1])
     return str(value)
 
 

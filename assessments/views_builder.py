@@ -111,7 +111,7 @@ def _save_settings(questionnaire, form):
     for field in (form.opens_at, form.closes_at):
         try:
             moments[field.name] = to_utc(field.data, zone) if field.data else None
-        except LocalTimeError:
+        except (LocalTimeError, OverflowError):  # a skipped hour, or a year like 9999 that UTC cannot hold
             field.errors.append(_("This time does not exist in %(zone)s (the clocks skip it).", zone=zone))
             return False
     questionnaire.title = {k: v for k, v in (("es", form.title_es.data), ("en", form.title_en.data)) if v}

@@ -1,9 +1,10 @@
 """Following a questionnaire: who has not started, is answering or submitted, by delegation; reminders; exports."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from extensions import db
+from extensions import db, writes_on_get
 from training import schedule
 from training.access import actor_id, program_or_404, roles_required
 from training.exporting import table_bytes
@@ -36,6 +37,7 @@ def test_progress(program_id):
 
 @bp.route("/questionnaires/<int:questionnaire_id>/progress")
 @roles_required(*FOLLOWERS)
+@writes_on_get
 def questionnaire_progress(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     if finalize_overdue(questionnaire):  # a live table shows no attempt whose time is over as "in progress"
@@ -82,9 +84,15 @@ def send_reminders(questionnaire_id):
     ids = queue_invitations(program, people, actor_id(), kind="reminder",
                             extra=lambda language: _reminder_values(questionnaire, language))
     db.session.commit()  # recorded before any mail leaves, so a crash mid-send leaves a trace
-    counts = deliver(ids)
+    # One batch per request, like invitations: the rest waits queued for "Send the queued messages".
+    counts = deliver(ids[:current_app.config["MAIL_BATCH_SIZE"]])
     flash(_("Reminders: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts),
           "error" if counts["failed"] else "success")
+    left = count_queued(program)
+    if left:
+        flash(ngettext("%(num)s message is still queued: press “Send the queued messages” to continue.",
+                       "%(num)s messages are still queued: press “Send the queued messages” to continue.", left),
+              "info")
     return back
 
 
@@ -92,10 +100,11 @@ def _reminder_values(questionnaire, language):
     closes = ""
     if questionnaire.closes_at is not None:
         zone = questionnaire.program.timezone
-        closes = " " + (_("It closes on %(date)s at %(time)s (%(zone)s).",
-                          date=schedule.day(questionnaire.closes_at, zone, language),
-                          time=schedule.clock(questionnaire.closes_at, zone, language),
-                          zone=schedule.zone_label(zone, language)))
+        with force_locale(language):  # the recipient's language, not the organizer's
+            closes = " " + _("It closes on %(date)s at %(time)s (%(zone)s).",
+                             date=schedule.day(questionnaire.closes_at, zone, language),
+                             time=schedule.clock(questionnaire.closes_at, zone, language),
+                             zone=schedule.zone_label(zone, language))
     return {"questionnaire": pick(questionnaire.title, language, questionnaire.program.default_language),
             "closes": closes}
 
@@ -115,7 +124,7 @@ def export_answers(questionnaire_id, file_format):
               str(PROGRESS_LABELS[attempt.status]),
               attempt.submitted_at.isoformat(timespec="seconds") if attempt.submitted_at else "",
               str(FINALIZED_LABELS[attempt.finalized_by]) if attempt.finalized_by else "",
-              *(answer_text(q, values.get(q.id), language, fallback) for q in questions),
+              *(_cell(q, values.get(q.id), language, fallback) for q in questions),
               _number(attempt.score), _number(attempt.max_score), _number(score_percent(attempt))]
              for person, attempt, values in rows]
     name = f"{questionnaire.program.code}-{questionnaire.kind}-answers.{file_format}"
@@ -125,6 +134,13 @@ def export_answers(questionnaire_id, file_format):
 def _column(number, question, language, fallback):
     key = f"{question.item_key} · " if question.item_key else ""
     return f"{number}. {key}{pick(question.text, language, fallback)}"[:250]
+
+
+def _cell(question, value, language, fallback):
+    """What a spreadsheet wants: scale points as numbers, options as their labels, text as typed."""
+    if question.type in ("likert", "scale"):
+        return "" if value is None else value
+    return answer_text(question, value, language, fallback)
 
 
 def _number(value):

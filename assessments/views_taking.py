@@ -2,7 +2,7 @@
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from extensions import db
+from extensions import db, writes_on_get
 from training.labels import current_language
 from training.models import utcnow
 from training.views_portal import participant_required
@@ -39,6 +39,7 @@ def _elapsed_ms(attempt):
 
 @bp.route("/me/tests/<kind>", methods=["GET", "POST"])
 @participant_required
+@writes_on_get
 def take_test(kind):
     status = _status_or_404(kind)
     questionnaire, attempt = status.questionnaire, status.attempt
@@ -114,8 +115,8 @@ def start_test(kind):
 def autosave(kind):
     """One answer as JSON {question, value, seq} → {status: saved | stale | closed | invalid}."""
     data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not isinstance(data.get("question"), int) \
-            or not isinstance(data.get("seq"), int) or isinstance(data.get("seq"), bool) or data["seq"] < 0:
+    if not isinstance(data, dict) or not _whole_number(data.get("question"), 2**31) \
+            or not _whole_number(data.get("seq"), 2**62):
         return jsonify(status="invalid", message=_("The answer could not be read.")), 400
     questionnaire = questionnaire_of(g.participant.program, kind) if kind in QUESTIONNAIRE_KINDS else None
     attempt = status = None
@@ -129,7 +130,7 @@ def autosave(kind):
     try:
         if question is None:
             raise NotThisQuestionnaire(data["question"])
-        outcome = save_answer(attempt, question, data.get("value"), min(data["seq"], 2**62))
+        outcome = save_answer(attempt, question, data.get("value"), data["seq"])
     except NotThisQuestionnaire:
         db.session.rollback()
         return jsonify(status="invalid", message=_("This question is not part of your questionnaire.")), 400
@@ -139,11 +140,17 @@ def autosave(kind):
     db.session.commit()
     if outcome == CLOSED:
         return jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409
-    return jsonify(status=outcome, saved=outcome == SAVED)
+    # The server's clock for the next sequence numbers: a phone that slept has a monotonic clock behind.
+    return jsonify(status=outcome, saved=outcome == SAVED, seq_base=_elapsed_ms(attempt))
+
+
+def _whole_number(value, limit):
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < limit
 
 
 @bp.route("/me/tests/<kind>/review")
 @participant_required
+@writes_on_get
 def review_test(kind):
     status = _status_or_404(kind)
     db.session.commit()
@@ -179,6 +186,7 @@ def submit_test(kind):
 
 @bp.route("/me/tests/<kind>/done")
 @participant_required
+@writes_on_get
 def test_done(kind):
     status = _status_or_404(kind)
     db.session.commit()

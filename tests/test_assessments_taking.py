@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from assessments.models import Answer, Attempt, Question, Questionnaire
 from assessments.services_builder import import_plain
 from extensions import db
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, login
 from tests.test_training_portal import enter, link_for
 from training.models import Participant, Program, utcnow
 
@@ -95,10 +95,13 @@ def test_not_open_yet_then_open(app, counselor, pre_test):
 def test_autosave_keeps_the_newest_answer_and_the_form_resumes_it(app, client, counselor, world, pre_test):
     html = _start(counselor)
     choice, true_false, multiple, likert, text = pre_test["questions"]
-    assert _autosave(counselor, html, choice, "a", 5000).get_json() == {"status": "saved", "saved": True}
+    first = _autosave(counselor, html, choice, "a", 5000).get_json()
+    assert (first["status"], first["saved"]) == ("saved", True) and first["seq_base"] >= 0
     assert _autosave(counselor, html, choice, "b", 9000).get_json()["status"] == "saved"
     # A replayed older request arrives late: it must not overwrite the newer answer.
     assert _autosave(counselor, html, choice, "a", 6000).get_json()["status"] == "stale"
+    # The same save retried because its reply was lost is acknowledged again, not called stale.
+    assert _autosave(counselor, html, choice, "b", 9000).get_json()["status"] == "saved"
     assert _autosave(counselor, html, multiple, ["y", "x"], 7000).status_code == 200
     assert _autosave(counselor, html, likert, "4", 7100).status_code == 200
     assert _answers(app, world["ids"]["mx1"]) == {choice: "b", multiple: ["x", "y"], likert: 4}
@@ -123,6 +126,9 @@ def test_tampered_autosaves_are_refused_and_save_nothing(app, counselor, world, 
     assert _autosave(counselor, html, choice, "zzz", 10).status_code == 422  # an option of no such question
     assert _autosave(counselor, html, choice, ["a", {"x": 1}], 10).status_code == 422
     assert _autosave(counselor, html, 10**9, "a", 10).status_code == 400
+    assert _autosave(counselor, html, 2**70, "a", 10).status_code == 400
+    assert _autosave(counselor, html, pre_test["questions"][2], 5, 10).status_code == 422  # a number, not options
+    assert _autosave(counselor, html, choice, "a", -1).status_code == 400
     response = counselor.post("/me/tests/pre/answers", data=json.dumps({"question": choice, "value": "b",
                                                                         "seq": "9", "score": 100}),
                               headers={"X-CSRFToken": csrf_from(html), "Content-Type": "application/json"})
@@ -218,9 +224,13 @@ def test_a_page_left_open_for_hours_still_saves(app, counselor, world, pre_test)
     assert _answers(app, world["ids"]["mx1"]) == {true_false: "false"}
 
 
-def test_staff_and_strangers_cannot_take_tests(client, pre_test):
+def test_staff_and_strangers_cannot_take_tests(client, world, pre_test):
     assert client.get("/me/tests/pre").status_code == 403
-    assert client.post("/me/tests/pre/answers", json={}).status_code in (400, 403)
+    login(client, world["emails"]["admin"])
+    token = csrf_from(client.get("/programs").get_data(as_text=True))
+    response = client.post("/me/tests/pre/answers", json={"question": pre_test["questions"][0], "value": "b",
+                                                           "seq": 1}, headers={"X-CSRFToken": token})
+    assert response.status_code == 403
 
 
 def test_unknown_kinds_and_programs_without_a_test_are_404(app, counselor, world, pre_test):
@@ -260,3 +270,11 @@ def test_twenty_concurrent_submits_through_http_make_one_submission(app, counsel
     with app.app_context():
         attempts = db.session.scalars(select(Attempt)).all()
         assert [(a.status, a.score, a.finalized_by) for a in attempts] == [("submitted", 2.0, "participant")]
+
+
+def test_participant_requests_leave_the_session_cookie_alone(app, counselor, pre_test):
+    """Otherwise an autosave and a language switch racing each other overwrite each other's session."""
+    html = _start(counselor)
+    response = _autosave(counselor, html, pre_test["questions"][0], "a", 10)
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert "Set-Cookie" not in counselor.get("/me").headers

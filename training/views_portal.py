@@ -4,7 +4,7 @@ from functools import wraps
 from flask import current_app, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from extensions import db, limiter
+from extensions import db, limiter, login_manager
 
 from . import bp
 from .access import PARTICIPANT_SESSION_KEY
@@ -35,6 +35,9 @@ def personal_link(token):
     if form.validate_on_submit():
         session.pop(PARTICIPANT_SESSION_KEY, None)
         session[PARTICIPANT_SESSION_KEY] = {"id": participant.id, "link": participant.token_hash}
+        # Flask-Login's strong session protection rewrites a session without its identifier on every request;
+        # concurrent requests (autosaves, a language switch) would then overwrite each other's cookie.
+        session["_id"] = login_manager._session_identifier_generator()
         session["language"] = participant.language
         return redirect(url_for("training.my_page"))
     # A GET (or a mail scanner's prefetch) only shows this page; no session starts until the POST.

@@ -55,12 +55,18 @@
     fieldset.querySelectorAll("input").forEach(function (input) { input.checked = chosen.indexOf(input.value) !== -1; });
   }
 
-  function stateOf(questionId, message, isError) {
+  // kind: "error" (red), "pending" (not on the server yet) or nothing (saved).
+  function stateOf(questionId, message, kind) {
     var place = form.querySelector('[data-state-for="' + questionId + '"]');
     if (place) {
       place.textContent = message;
-      place.classList.toggle("error", !!isError);
+      place.classList.toggle("error", kind === true || kind === "error");
+      place.classList.toggle("pending", kind === "pending");
     }
+  }
+
+  function markWaiting() {
+    readQueue().forEach(function (item) { stateOf(item.question, text.textQueued, "pending"); });
   }
 
   function showBanner(message, isError) {
@@ -75,7 +81,7 @@
     var queue = readQueue().filter(function (item) { return item.question !== questionId; });
     queue.push({question: questionId, value: valueOf(fieldset), seq: nextSeq()});
     writeQueue(queue);
-    stateOf(questionId, text.textSaving);
+    stateOf(questionId, navigator.onLine === false ? text.textQueued : text.textSaving, "pending");
     send();
   }
 
@@ -108,6 +114,11 @@
       sending = false;
       retryDelay = 2000;
       if (result.status === 200) {
+        if (typeof result.body.seq_base === "number" && result.body.seq_base > seqBase) {
+          // Follow the server's clock: a phone's monotonic clock stops while it sleeps.
+          seqBase = result.body.seq_base;
+          started = performance.now();
+        }
         dropFirst(item);
         stateOf(item.question, result.body.status === "stale" ? text.textStale : text.textSaved, result.body.status === "stale");
         send();
@@ -115,12 +126,14 @@
         stopped = true;
         showBanner(text.textClosed, true);
         window.setTimeout(function () { window.location.reload(); }, 1500);
-      } else if (result.status === 400 || result.status === 422) {
-        dropFirst(item);  // the server will never take this one; keep the others moving
+      } else if ((result.status === 400 || result.status === 422) && result.body.status === "invalid") {
+        dropFirst(item);  // the server read it and will never take it; keep the others moving
         stateOf(item.question, result.body.message || "", true);
         send();
-      } else if (result.status === 403 || result.status === 401) {
-        stopped = true;  // the queue stays on this device until the personal link opens a new session
+      } else if (result.status >= 400 && result.status < 500) {
+        // No session (or its CSRF token is gone): the queue stays on this device until the personal link
+        // opens a new session and this page is loaded again.
+        stopped = true;
         showBanner(text.textSession, true);
       } else {
         offline();
@@ -139,6 +152,7 @@
 
   function offline() {
     showBanner(text.textOffline + " " + text.textWaiting + " " + readQueue().length, true);
+    markWaiting();
     scheduleRetry();
   }
 
@@ -172,7 +186,7 @@
   // Answers queued before a reload or a lost connection are newer than the page's: show them, then send them.
   readQueue().forEach(function (item) {
     var fieldset = form.querySelector('fieldset[data-question="' + item.question + '"]');
-    if (fieldset) { setValue(fieldset, item.value); stateOf(item.question, text.textSaving); }
+    if (fieldset) { setValue(fieldset, item.value); stateOf(item.question, text.textQueued, "pending"); }
     lastSeq = Math.max(lastSeq, item.seq);
   });
   send();
