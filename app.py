@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from extensions import babel, csrf, db, limiter, login_manager, migrate
+from extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_begins_reading
 
 LANGUAGES = ("es", "en")
 ENVIRONMENTS = ("production", "development", "test")
@@ -195,8 +195,8 @@ def _sqlite_begin(connection):
         return
     # A write transaction takes the lock when it starts, so two writers queue on the busy timeout
     # instead of one failing when it upgrades a read lock. Safe requests only read: they need no lock.
-    read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS") \
-        and not getattr(current_app.view_functions.get(request.endpoint), "writes_on_get", False)
+    read_only = has_request_context() and sqlite_begins_reading(
+        current_app.view_functions.get(request.endpoint), request.method, g.get("writes_begun", False))
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 

@@ -61,3 +61,27 @@ def writes_on_get(view):
     when its transaction begins instead of failing to upgrade a read transaction under concurrent writers."""
     view.writes_on_get = True
     return view
+
+
+def reads_then_writes(view):
+    """Mark a POST view that reads first and writes in a second, short transaction (`begin_writes`), so on
+    SQLite the single write lock is held only for its writes, not for the reads and the Python in between."""
+    view.reads_then_writes = True
+    return view
+
+
+def begin_writes():
+    """End the read transaction of a `reads_then_writes` view; the next statement begins a write transaction."""
+    from flask import g
+
+    db.session.commit()
+    g.writes_begun = True
+
+
+def sqlite_begins_reading(view, method, writes_begun):
+    """Whether a request's SQLite transaction may begin as a read (deferred) rather than take the write lock."""
+    if getattr(view, "writes_on_get", False):
+        return False
+    if getattr(view, "reads_then_writes", False):
+        return not writes_begun
+    return method in ("GET", "HEAD", "OPTIONS")

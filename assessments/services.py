@@ -1,5 +1,7 @@
 """Attempts: start once, save answers so that a newer one is never overwritten, submit exactly once."""
 from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
@@ -38,29 +40,33 @@ def save_answer(attempt, question, raw, seq, now=None):
     or a save with a higher or equal sequence number already landed (STALE)."""
     if question.questionnaire_id != attempt.questionnaire_id:
         raise NotThisQuestionnaire(question.id)
-    value = clean_answer(question.spec(), raw)
-    now = now or utcnow()
+    return store_answer(attempt.id, question.id, clean_answer(question.spec(), raw), seq, now)
+
+
+def store_answer(attempt_id, question_id, value, seq, now=None):
+    """Write an already cleaned value: two statements, so SQLite's write lock is held as briefly as possible."""
     # Touching the attempt row first makes a concurrent submit wait for this save (or this save see it).
-    open_rows = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+    attempts = Attempt.__table__
+    open_rows = db.session.execute(attempts.update().where(attempts.c.id == attempt_id,
+                                                           attempts.c.status == "in_progress")
                                    .values(status="in_progress")).rowcount
     if not open_rows:
         return CLOSED
-    newer = db.session.execute(update(Answer).where(Answer.attempt_id == attempt.id,
-                                                    Answer.question_id == question.id, Answer.seq < seq)
-                               .values(value=value, seq=seq, saved_at=now)).rowcount
-    if newer:
+    answers = Answer.__table__
+    insert = (postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(answers)
+    upsert = insert.values(attempt_id=attempt_id, question_id=question_id, value=value, seq=seq,
+                           saved_at=now or utcnow())
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[answers.c.attempt_id, answers.c.question_id],
+        set_={"value": upsert.excluded.value, "seq": upsert.excluded.seq, "saved_at": upsert.excluded.saved_at},
+        where=answers.c.seq < upsert.excluded.seq)
+    if db.session.execute(upsert).rowcount:
         return SAVED
-    try:
-        with db.session.begin_nested():
-            db.session.execute(insert(Answer).values(attempt_id=attempt.id, question_id=question.id, value=value,
-                                                     seq=seq, saved_at=now))
-    except IntegrityError:
-        # A row exists with a sequence number not lower: this very save retried after its reply was lost
-        # (same number, same value) is saved; anything else is stale.
-        stored = db.session.execute(select(Answer.seq, Answer.value).where(
-            Answer.attempt_id == attempt.id, Answer.question_id == question.id)).one_or_none()
-        return SAVED if stored is not None and tuple(stored) == (seq, value) else STALE
-    return SAVED
+    # A row exists with a sequence number not lower: this very save retried after its reply was lost
+    # (same number, same value) is saved; anything else is stale.
+    stored = db.session.execute(select(answers.c.seq, answers.c.value).where(
+        answers.c.attempt_id == attempt_id, answers.c.question_id == question_id)).one_or_none()
+    return SAVED if stored is not None and tuple(stored) == (seq, value) else STALE
 
 
 def submit_attempt(attempt, finalized_by="participant", now=None):

@@ -7,8 +7,8 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from training.models import utcnow
 
-from .models import Attempt, Questionnaire, Section
-from .question_types import QUESTIONNAIRE_KINDS, REGISTRY
+from .models import Attempt, Question, Questionnaire, Section
+from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, QuestionSpec
 from .services import submit_attempt
 from .windows import OPEN, attempt_deadline, finalized_reason, refusal, window_state
 
@@ -49,6 +49,43 @@ def participant_tests(participant, now=None):
             for q in sorted(questionnaires, key=lambda q: QUESTIONNAIRE_KINDS.index(q.kind))]
 
 
+@dataclass(frozen=True)
+class AutosaveTarget:
+    """What one autosave needs, read in one query: the attempt, its window and the question's spec."""
+    attempt_id: int
+    status: str
+    started_at: object
+    opens_at: object
+    closes_at: object
+    time_limit_minutes: int | None
+    spec: QuestionSpec
+
+    def may_save(self, now):
+        """In progress, window open, time not up: else the slow path finalizes and refuses."""
+        deadline = attempt_deadline(self.started_at, self.time_limit_minutes, self.closes_at)
+        return self.status == IN_PROGRESS and window_state(self.opens_at, self.closes_at, now) == OPEN \
+            and finalized_reason(deadline, self.closes_at, now) is None
+
+
+def autosave_target(participant_id, program_id, kind, question_id):
+    """The participant's attempt at the program's `kind` questionnaire and the question, if the question is
+    part of it; None otherwise (no attempt, or a question of another questionnaire)."""
+    row = db.session.execute(
+        select(Attempt.id, Attempt.status, Attempt.started_at, Questionnaire.opens_at, Questionnaire.closes_at,
+               Questionnaire.time_limit_minutes, Question.type, Question.options, Question.correct,
+               Question.points, Question.required)
+        .select_from(Questionnaire)
+        .join(Attempt, (Attempt.questionnaire_id == Questionnaire.id) & (Attempt.participant_id == participant_id))
+        .join(Question, (Question.id == question_id) & (Question.questionnaire_id == Questionnaire.id))
+        .where(Questionnaire.program_id == program_id, Questionnaire.kind == kind)).one_or_none()
+    if row is None:
+        return None
+    spec = QuestionSpec(row.type, tuple(o["key"] for o in row.options), tuple(row.correct), float(row.points),
+                        row.required)
+    return AutosaveTarget(row.id, row.status, row.started_at, row.opens_at, row.closes_at,
+                          row.time_limit_minutes, spec)
+
+
 def attempt_of(questionnaire, participant):
     return db.session.scalar(select(Attempt).where(Attempt.questionnaire_id == questionnaire.id,
                                                    Attempt.participant_id == participant.id))
@@ -58,6 +95,12 @@ def deadline_of(attempt, questionnaire):
     """When the attempt ends by itself, from the questionnaire's current settings (an organizer may close the
     window early by the button, after the attempt started)."""
     return attempt_deadline(attempt.started_at, questionnaire.time_limit_minutes, questionnaire.closes_at)
+
+
+def is_overdue(attempt, questionnaire, now=None):
+    """An attempt still in progress whose time limit or window is over (reads only)."""
+    return attempt.status == IN_PROGRESS and finalized_reason(
+        deadline_of(attempt, questionnaire), questionnaire.closes_at, now or utcnow()) is not None
 
 
 def finalize_if_overdue(attempt, questionnaire, now=None):

@@ -2,20 +2,23 @@
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from extensions import db, writes_on_get
+from extensions import begin_writes, db, reads_then_writes
 from training.labels import current_language
 from training.models import utcnow
 from training.views_portal import participant_required
 
 from . import bp
-from .models import Question
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, AnswerError, clean_answer, percent
-from .services import CLOSED, SAVED, NotThisQuestionnaire, save_answer, saved_answers, start_attempt, submit_attempt
+from .services import CLOSED, SAVED, save_answer, saved_answers, start_attempt, store_answer, submit_attempt
 from .services_builder import questionnaire_of
 from .services_taking import (
     IN_PROGRESS,
     SUBMITTED,
+    attempt_of,
+    autosave_target,
     deadline_of,
+    finalize_if_overdue,
+    is_overdue,
     sections_with_questions,
     test_status,
     unanswered,
@@ -29,7 +32,12 @@ def _status_or_404(kind):
     questionnaire = questionnaire_of(g.participant.program, kind)
     if questionnaire is None or not questionnaire.sections:
         abort(404)
-    return test_status(questionnaire, g.participant)
+    status = test_status(questionnaire, g.participant, finalize=False)
+    if status.attempt is not None and is_overdue(status.attempt, questionnaire):
+        begin_writes()  # only now does this request need SQLite's write lock
+        finalize_if_overdue(status.attempt, questionnaire)
+        db.session.commit()
+    return status
 
 
 def _elapsed_ms(attempt):
@@ -39,16 +47,18 @@ def _elapsed_ms(attempt):
 
 @bp.route("/me/tests/<kind>", methods=["GET", "POST"])
 @participant_required
-@writes_on_get
+@reads_then_writes
 def take_test(kind):
+    if request.method == "POST":
+        begin_writes()  # the plain form saves every answer
     status = _status_or_404(kind)
     questionnaire, attempt = status.questionnaire, status.attempt
-    db.session.commit()  # a finalization done while loading is kept whatever happens next
     if status.progress == SUBMITTED:
         return redirect(url_for("assessments.test_done", kind=kind))
     if status.refusal or attempt is None:
+        question_count = sum(len(section.questions) for section in sections_with_questions(questionnaire))
         return render_template("assessments/test_intro.html", status=status, questionnaire=questionnaire,
-                               question_count=sum(len(s.questions) for s in questionnaire.sections))
+                               question_count=question_count)
     errors = {}
     if request.method == "POST":
         errors = _save_form(attempt, questionnaire)
@@ -112,36 +122,46 @@ def start_test(kind):
 
 @bp.route("/me/tests/<kind>/answers", methods=["POST"])
 @participant_required
+@reads_then_writes
 def autosave(kind):
-    """One answer as JSON {question, value, seq} → {status: saved | stale | closed | invalid}."""
+    """One answer as JSON {question, value, seq} → {status: saved | stale | closed | invalid}. The hot path of
+    a test: one query reads everything, then two short writes (SQLite holds its lock only for those)."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not _whole_number(data.get("question"), 2**31) \
             or not _whole_number(data.get("seq"), 2**62):
         return jsonify(status="invalid", message=_("The answer could not be read.")), 400
-    questionnaire = questionnaire_of(g.participant.program, kind) if kind in QUESTIONNAIRE_KINDS else None
-    attempt = status = None
-    if questionnaire is not None:
-        status = test_status(questionnaire, g.participant)
-        attempt = status.attempt
-    if attempt is None or attempt.status != IN_PROGRESS or status.refusal:
-        db.session.commit()
-        return jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409
-    question = db.session.get(Question, data["question"])
+    now = utcnow()
+    target = autosave_target(g.participant.id, g.participant.program_id, kind, data["question"]) \
+        if kind in QUESTIONNAIRE_KINDS else None
+    if target is None or not target.may_save(now):
+        return _refuse_autosave(kind, target)
     try:
-        if question is None:
-            raise NotThisQuestionnaire(data["question"])
-        outcome = save_answer(attempt, question, data.get("value"), data["seq"])
-    except NotThisQuestionnaire:
-        db.session.rollback()
-        return jsonify(status="invalid", message=_("This question is not part of your questionnaire.")), 400
+        value = clean_answer(target.spec, data.get("value"))
     except AnswerError as error:
-        db.session.rollback()
         return jsonify(status="invalid", message=answer_error_message(error)), 422
+    seq_base = int((now - target.started_at).total_seconds() * 1000)
+    begin_writes()
+    outcome = store_answer(target.attempt_id, data["question"], value, data["seq"], now)
     db.session.commit()
     if outcome == CLOSED:
         return jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409
     # The server's clock for the next sequence numbers: a phone that slept has a monotonic clock behind.
-    return jsonify(status=outcome, saved=outcome == SAVED, seq_base=_elapsed_ms(attempt))
+    return jsonify(status=outcome, saved=outcome == SAVED, seq_base=seq_base)
+
+
+def _refuse_autosave(kind, target):
+    """Why an answer cannot be saved: not this questionnaire's question (400), or the attempt is over (409,
+    after finalizing it from its saved answers when its time is up)."""
+    questionnaire = questionnaire_of(g.participant.program, kind) if kind in QUESTIONNAIRE_KINDS else None
+    attempt = attempt_of(questionnaire, g.participant) if questionnaire is not None else None
+    if attempt is not None and attempt.status == IN_PROGRESS:
+        if target is None:
+            db.session.rollback()
+            return jsonify(status="invalid", message=_("This question is not part of your questionnaire.")), 400
+        begin_writes()
+        finalize_if_overdue(attempt, questionnaire)
+        db.session.commit()
+    return jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409
 
 
 def _whole_number(value, limit):
@@ -150,7 +170,7 @@ def _whole_number(value, limit):
 
 @bp.route("/me/tests/<kind>/review")
 @participant_required
-@writes_on_get
+@reads_then_writes
 def review_test(kind):
     status = _status_or_404(kind)
     db.session.commit()
@@ -186,7 +206,7 @@ def submit_test(kind):
 
 @bp.route("/me/tests/<kind>/done")
 @participant_required
-@writes_on_get
+@reads_then_writes
 def test_done(kind):
     status = _status_or_404(kind)
     db.session.commit()
