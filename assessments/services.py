@@ -1,5 +1,7 @@
 """Attempts: start once, save answers so that a newer one is never overwritten, submit exactly once."""
-from sqlalchemy import insert, select, update
+from functools import cache
+
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -46,27 +48,42 @@ def save_answer(attempt, question, raw, seq, now=None):
 def store_answer(attempt_id, question_id, value, seq, now=None):
     """Write an already cleaned value: two statements, so SQLite's write lock is held as briefly as possible."""
     # Touching the attempt row first makes a concurrent submit wait for this save (or this save see it).
-    attempts = Attempt.__table__
-    open_rows = db.session.execute(attempts.update().where(attempts.c.id == attempt_id,
-                                                           attempts.c.status == "in_progress")
-                                   .values(status="in_progress")).rowcount
-    if not open_rows:
+    if not db.session.execute(_touch_open_attempt(), {"attempt_id": attempt_id}).rowcount:
         return CLOSED
-    answers = Answer.__table__
-    insert = (postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(answers)
-    upsert = insert.values(attempt_id=attempt_id, question_id=question_id, value=value, seq=seq,
-                           saved_at=now or utcnow())
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[answers.c.attempt_id, answers.c.question_id],
-        set_={"value": upsert.excluded.value, "seq": upsert.excluded.seq, "saved_at": upsert.excluded.saved_at},
-        where=answers.c.seq < upsert.excluded.seq)
-    if db.session.execute(upsert).rowcount:
+    values = {"attempt_id": attempt_id, "question_id": question_id, "value": value, "seq": seq,
+              "saved_at": now or utcnow()}
+    if db.session.execute(_upsert_answer(db.engine.dialect.name), values).rowcount:
         return SAVED
     # A row exists with a sequence number not lower: this very save retried after its reply was lost
     # (same number, same value) is saved; anything else is stale.
-    stored = db.session.execute(select(answers.c.seq, answers.c.value).where(
-        answers.c.attempt_id == attempt_id, answers.c.question_id == question_id)).one_or_none()
+    stored = db.session.execute(_stored_answer(), values).one_or_none()
     return SAVED if stored is not None and tuple(stored) == (seq, value) else STALE
+
+
+# The autosave statements are built once: constructing them costs more than running them on SQLite.
+@cache
+def _touch_open_attempt():
+    attempts = Attempt.__table__
+    return (attempts.update().where(attempts.c.id == bindparam("attempt_id"), attempts.c.status == "in_progress")
+            .values(status="in_progress"))
+
+
+@cache
+def _upsert_answer(dialect):
+    answers = Answer.__table__
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(answers)
+    return statement.on_conflict_do_update(
+        index_elements=[answers.c.attempt_id, answers.c.question_id],
+        set_={"value": statement.excluded.value, "seq": statement.excluded.seq,
+              "saved_at": statement.excluded.saved_at},
+        where=answers.c.seq < statement.excluded.seq)
+
+
+@cache
+def _stored_answer():
+    answers = Answer.__table__
+    return select(answers.c.seq, answers.c.value).where(answers.c.attempt_id == bindparam("attempt_id"),
+                                                        answers.c.question_id == bindparam("question_id"))
 
 
 def submit_attempt(attempt, finalized_by="participant", now=None):

@@ -1,7 +1,8 @@
 """Taking a test: what a participant may do now, finalizing attempts whose time is up, what is still unanswered."""
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
@@ -70,20 +71,27 @@ class AutosaveTarget:
 def autosave_target(participant_id, program_id, kind, question_id):
     """The participant's attempt at the program's `kind` questionnaire and the question, if the question is
     part of it; None otherwise (no attempt, or a question of another questionnaire)."""
-    row = db.session.execute(
-        select(Attempt.id, Attempt.status, Attempt.started_at, Questionnaire.opens_at, Questionnaire.closes_at,
-               Questionnaire.time_limit_minutes, Question.type, Question.options, Question.correct,
-               Question.points, Question.required)
-        .select_from(Questionnaire)
-        .join(Attempt, (Attempt.questionnaire_id == Questionnaire.id) & (Attempt.participant_id == participant_id))
-        .join(Question, (Question.id == question_id) & (Question.questionnaire_id == Questionnaire.id))
-        .where(Questionnaire.program_id == program_id, Questionnaire.kind == kind)).one_or_none()
+    row = db.session.execute(_autosave_query(), {"participant_id": participant_id, "program_id": program_id,
+                                                 "kind": kind, "question_id": question_id}).one_or_none()
     if row is None:
         return None
     spec = QuestionSpec(row.type, tuple(o["key"] for o in row.options), tuple(row.correct), float(row.points),
                         row.required)
     return AutosaveTarget(row.id, row.status, row.started_at, row.opens_at, row.closes_at,
                           row.time_limit_minutes, spec)
+
+
+@cache
+def _autosave_query():
+    """Built once: on the hot path its construction would cost more than its execution."""
+    return (select(Attempt.id, Attempt.status, Attempt.started_at, Questionnaire.opens_at, Questionnaire.closes_at,
+                   Questionnaire.time_limit_minutes, Question.type, Question.options, Question.correct,
+                   Question.points, Question.required)
+            .select_from(Questionnaire)
+            .join(Attempt, (Attempt.questionnaire_id == Questionnaire.id)
+                  & (Attempt.participant_id == bindparam("participant_id")))
+            .join(Question, (Question.id == bindparam("question_id")) & (Question.questionnaire_id == Questionnaire.id))
+            .where(Questionnaire.program_id == bindparam("program_id"), Questionnaire.kind == bindparam("kind")))
 
 
 def attempt_of(questionnaire, participant):
