@@ -52,7 +52,8 @@ def store_answer(attempt_id, question_id, value, seq, now=None):
         return CLOSED
     values = {"attempt_id": attempt_id, "question_id": question_id, "value": value, "seq": seq,
               "saved_at": now or utcnow()}
-    if db.session.execute(_upsert_answer(db.engine.dialect.name), values).rowcount:
+    # RETURNING says whether the row was written (rowcount is unreliable for upserts across drivers).
+    if db.session.execute(_upsert_answer(db.engine.dialect.name), values).first() is not None:
         return SAVED
     # A row exists with a sequence number not lower: this very save retried after its reply was lost
     # (same number, same value) is saved; anything else is stale.
@@ -76,7 +77,7 @@ def _upsert_answer(dialect):
         index_elements=[answers.c.attempt_id, answers.c.question_id],
         set_={"value": statement.excluded.value, "seq": statement.excluded.seq,
               "saved_at": statement.excluded.saved_at},
-        where=answers.c.seq < statement.excluded.seq)
+        where=answers.c.seq < statement.excluded.seq).returning(answers.c.seq)
 
 
 @cache
