@@ -46,7 +46,9 @@ test-postgresql: install
 
 # Figures quoted in README's Performance section (not part of the test suite).
 bench: install
+	test -x $(BIN)/locust || $(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python benchmarks/import_participants.py
+	$(BIN)/python benchmarks/taking_load.py
 
 # After changing user-facing text: refresh the catalogs, then translate what is new in translations/*/messages.po.
 translations-update: $(STAMP)

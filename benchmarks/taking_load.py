@@ -1,0 +1,405 @@
+"""Participants take the pre-test together against gunicorn, driven by Locust; no acknowledged answer may be lost."""
+import argparse
+import collections
+import copy
+import http.client
+import io
+import json
+import math
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager, redirect_stderr
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(BENCH))
+
+COUNTRIES = ("MX", "GT", "HN", "SV", "NI", "CR", "PA", "DO", "BZ", "CA", "US")
+BENCH_DATABASE = "capacita_bench"  # never the test suite's capacita_test, nor the database DATABASE_URL names
+# Personal links allow 20 requests a minute per address against token guessing; every simulated participant
+# comes from 127.0.0.1, so the benchmark raises the limit (it still runs, in memory, on every request).
+RAISED_LINK_LIMIT = "1000000 per minute"
+TARGET_P95_MS, TARGET_RATIO = 500, 0.5
+RAMP_SECONDS = 10
+# As nginx's keepalive_timeout: a participant's idle connection must not be closed just as their next answer is
+# sent (a browser retries that request, a load generator counts it as an error).
+KEEP_ALIVE_SECONDS = 75
+STEPS = 25  # think times per participant: 5 between pages and 20 before answers
+
+# PRE_TEST has 15 questions; this section brings the test to the 20 answers the scenario saves.
+EXTRA_SECTION = {"title": {"es": "Su servicio", "en": "Your office"}, "questions": [
+    {"type": "single_choice", "text": {"es": "¿Cuántos años lleva en su puesto?", "en": "Years in your post?"},
+     "dimension": "expectations", "item_key": None, "correct": [], "points": 0, "required": True,
+     "scale_labels": {}, "options": [{"key": k, "es": k, "en": k} for k in ("0-2", "3-5", "6-10", "10+")]},
+    {"type": "single_choice", "text": {"es": "¿Cómo llegan las personas migrantes a su servicio?",
+                                       "en": "How do migrants reach your office?"},
+     "dimension": "expectations", "item_key": None, "correct": [], "points": 0, "required": True,
+     "scale_labels": {}, "options": [{"key": k, "es": k, "en": k} for k in ("walk_in", "referral", "online")]},
+    {"type": "likert", "text": {"es": "Me siento preparada/o para orientar a personas migrantes.",
+                                "en": "I feel prepared to counsel migrants."},
+     "dimension": "expectations", "item_key": None, "options": [], "correct": [], "points": 0, "required": True,
+     "scale_labels": {"es": ["Nada", "Mucho"], "en": ["Not at all", "Very much"]}},
+    {"type": "short_text", "text": {"es": "Su institución", "en": "Your institution"}, "dimension": "expectations",
+     "item_key": None, "options": [], "correct": [], "points": 0, "required": False, "scale_labels": {}},
+    {"type": "long_text", "text": {"es": "Un caso reciente", "en": "A recent case"}, "dimension": "expectations",
+     "item_key": None, "options": [], "correct": [], "points": 0, "required": False, "scale_labels": {}},
+]}
+
+
+def bench_questionnaire():
+    from assessments.demo_tests import PRE_TEST
+
+    plain = copy.deepcopy(PRE_TEST)
+    plain["sections"].append(copy.deepcopy(EXTRA_SECTION))
+    return plain
+
+
+# --- database ----------------------------------------------------------------------------------------------
+
+@contextmanager
+def bench_database(database_url, folder):
+    """(capacita URL, minimal app URL): SQLite files in `folder`, or capacita_bench on DATABASE_URL's server,
+    created empty and dropped afterwards."""
+    if not database_url:
+        yield f"sqlite:///{folder}/capacita.sqlite3", f"sqlite:///{folder}/minimal.sqlite3"
+        return
+    from sqlalchemy.engine import make_url
+
+    server = make_url(database_url.replace("postgres://", "postgresql://", 1)).set(drivername="postgresql+psycopg")
+    maintenance = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    _recreate(maintenance, create=True)
+    url = server.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+    try:
+        yield url, url
+    finally:
+        _recreate(maintenance, create=False)
+
+
+def _recreate(maintenance_url, create):
+    import psycopg
+
+    with psycopg.connect(maintenance_url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+        if create:
+            connection.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+
+
+def capacita_app(url, secret, public_url):
+    from app import create_app
+
+    return create_app({"CAPACITA_ENV": "production", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret,
+                       "PUBLIC_URL": public_url})
+
+
+def set_up(app, participants, tokens_path):
+    """Migrate, then a program with `participants` people, its pre- and post-test open now, one link each."""
+    from flask_migrate import upgrade
+
+    from assessments.services_builder import import_plain, open_now
+    from extensions import db
+    from training.services_links import ensure_link
+
+    with app.app_context():
+        with redirect_stderr(io.StringIO()):  # Alembic's INFO lines would bury the figures
+            upgrade(directory=str(ROOT / "migrations"))
+        program = _program(participants)
+        for kind in ("pre", "post"):  # the post-test is only for the capacity run's repeated saves
+            open_now(import_plain(program, None, bench_questionnaire(), kind=kind), None)
+        people = _participants(program, participants)
+        lines = [f"{person.id} {ensure_link(person, None).rsplit('/', 1)[1]}\n" for person in people]
+        db.session.commit()
+        db.engine.dispose()
+    tokens_path.write_text("".join(lines), encoding="utf-8")
+
+
+def _program(participants):
+    from training.services import save_program
+
+    today = date.today()
+    return save_program(None, None, code="BENCH-TAKING", start_date=today, end_date=today + timedelta(days=14),
+                        timezone="America/Mexico_City", languages=["es", "en"],
+                        title={"es": "Prueba de carga", "en": "Load test"})
+
+
+def _participants(program, count):
+    from training.services import add_delegation, save_participant
+
+    delegations = [add_delegation(program, None, kind="member", country_code=code, quota=count, status="confirmed")
+                   for code in COUNTRIES]
+    return [save_participant(None, None, program=program, delegation=delegations[index % len(COUNTRIES)],
+                             given_names="Participante", family_names=f"Número {index}", position="Consejera",
+                             institution="Servicio Nacional de Empleo", email=f"p{index}@bench.example.org",
+                             gender=("female", "male")[index % 2], profile="employment_counselor",
+                             language=("es", "en")[index % 5 == 0], timezone="")
+            for index in range(count)]
+
+
+def create_minimal_table(url):
+    import minimal_app
+
+    app = minimal_app.create_app(url)
+    with app.app_context():
+        minimal_app.db.create_all()
+        minimal_app.db.engine.dispose()
+
+
+# --- servers and load ----------------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(target, port, args, env, log_path, folder=ROOT):
+    """gunicorn serving `target` on 127.0.0.1:`port` until the block ends."""
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+               "--threads", str(args.threads), "--worker-class", "gthread", "--keep-alive", str(KEEP_ALIVE_SECONDS),
+               "--log-level", "warning", "--chdir", str(folder), target]
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_listening(server, port, log_path)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_until_listening(server, port, log_path):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn stopped:\n{Path(log_path).read_text()[-3000:]}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/robots.txt")
+            connection.getresponse().read()
+            connection.close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"gunicorn did not answer on port {port} within a minute")
+
+
+def locust(user_class, host, users, spawn_rate, run_time, env, prefix):
+    """Run Locust headless in its own process (it patches sockets with gevent); name → latencies (ms), errors,
+    first request's start and last response's end."""
+    command = [sys.executable, "-m", "locust", "-f", str(BENCH / "taking_locust.py"), "--headless", "--host", host,
+               "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{run_time}s",
+               "--only-summary", "--loglevel", "WARNING", user_class]
+    with open(f"{prefix}.log", "w") as log:
+        subprocess.run(command, env={**os.environ, **env, "BENCH_RESULTS": f"{prefix}.json"}, stdout=log,
+                       stderr=subprocess.STDOUT, cwd=ROOT, check=False)  # exit 1 on any failed request: see below
+    if "CPU usage above" in Path(f"{prefix}.log").read_text():
+        print(f"  note: Locust reported its CPU above 90% during {user_class}: latencies include its own queueing")
+    return json.loads(Path(f"{prefix}.json").read_text())
+
+
+def figures(samples):
+    """Requests, errors, throughput over the requests' own time span, and latency percentiles (nearest rank)."""
+    latencies = sorted(samples["ms"]) if samples else []
+    if not latencies:  # no request of that name was made: an earlier step failed for everyone
+        return {"requests": 0, "errors": 0, "rps": 0.0, "p50": None, "p95": None, "p99": None}
+    span = samples["last"] - samples["first"]
+    rank = {q: latencies[min(len(latencies) - 1, math.ceil(q / 100 * len(latencies)) - 1)] for q in (50, 95, 99)}
+    return {"requests": len(latencies), "errors": len(samples["errors"]), "rps": len(latencies) / span if span else 0.0,
+            "p50": rank[50], "p95": rank[95], "p99": rank[99]}
+
+
+def merged(results):
+    """All names' samples as one."""
+    return {"ms": [ms for s in results.values() for ms in s["ms"]],
+            "errors": [e for s in results.values() for e in s["errors"]],
+            "first": min(s["first"] for s in results.values()), "last": max(s["last"] for s in results.values())}
+
+
+def error_lines(results):
+    counts = collections.Counter((name, error) for name, s in results.items() for error in s["errors"])
+    return [f"{count} × {name}: {error}" for (name, error), count in counts.most_common()]
+
+
+# --- checks --------------------------------------------------------------------------------------------------
+
+def read_acks(path):
+    """(latest acknowledged save per (participant, kind, question), submitted participants, opening and submit
+    times)."""
+    saves, submitted, opened, finished = {}, set(), [], []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        ack = json.loads(line)
+        if "q" in ack:
+            key = (ack["p"], ack["k"], ack["q"])
+            if key not in saves or saves[key]["s"] < ack["s"]:
+                saves[key] = ack
+        elif ack.get("submitted"):
+            submitted.add(ack["p"])
+            finished.append(ack["t"])
+        elif "opened" in ack:
+            opened.append(ack["opened"])
+    return saves, submitted, opened, finished
+
+
+def count_lost(app, saves, submitted):
+    """(answers not in the database as acknowledged, acknowledged submits not recorded as submitted)."""
+    from sqlalchemy import select
+
+    from assessments.models import Answer, Attempt, Question, Questionnaire
+    from extensions import db
+
+    with app.app_context():
+        specs = {question.id: question.spec() for question in db.session.scalars(select(Question))}
+        rows = db.session.execute(select(Attempt.participant_id, Questionnaire.kind, Answer.question_id, Answer.value,
+                                         Answer.seq).join(Attempt, Answer.attempt_id == Attempt.id)
+                                  .join(Questionnaire, Attempt.questionnaire_id == Questionnaire.id))
+        stored = {(p, kind, q): (value, seq) for p, kind, q, value, seq in rows}
+        statuses = dict(db.session.execute(select(Attempt.participant_id, Attempt.status).join(Questionnaire)
+                                           .where(Questionnaire.kind == "pre")).all())
+        db.engine.dispose()
+    lost = sum(not _kept(stored.get(key), ack, specs[key[2]]) for key, ack in saves.items())
+    return lost, sum(statuses.get(p) != "submitted" for p in submitted)
+
+
+def _kept(stored, ack, spec):
+    from assessments.question_types import clean_answer
+
+    if stored is None:
+        return False
+    value, seq = stored
+    # A larger sequence number is a later save whose answer never reached the client (the run stopped).
+    return seq > ack["s"] or (seq == ack["s"] and value == clean_answer(spec, ack["v"]))
+
+
+# --- report --------------------------------------------------------------------------------------------------
+
+def print_table(title, rows):
+    print(f"\n{title}")
+    print(f"  {'':<34}{'requests':>9}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for label, row in rows:
+        cells = [f"{row[k]:>9.0f}" if row[k] is not None else f"{'—':>9}" for k in ("p50", "p95", "p99")]
+        print(f"  {label:<34}{row['requests']:>9,}{row['errors']:>8,}{row['rps']:>9.1f}{''.join(cells)}")
+
+
+def verdicts(checks):
+    print("\nTargets")
+    for label, passed in checks:
+        print(f"  {'PASS' if passed else 'FAIL'}  {label}")
+    return all(passed for _label, passed in checks)
+
+
+# --- the run -------------------------------------------------------------------------------------------------
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__ + " DATABASE_URL selects PostgreSQL (the benchmark "
+                                     f"creates and drops {BENCH_DATABASE} on that server); SQLite otherwise.")
+    parser.add_argument("--participants", type=int, default=1000)
+    parser.add_argument("--duration", type=int, default=60, help="seconds from the first link opened to the last "
+                        "submit (think times are scaled to fit)")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--capacity-users", type=int, default=50,
+                        help="users saving back to back, for autosave and for the minimal endpoint alike")
+    parser.add_argument("--capacity-seconds", type=int, default=20)
+    args = parser.parse_args()
+    args.capacity_users = min(args.capacity_users, args.participants)  # each needs a link of its own
+    return args
+
+
+def run_scenario(args, port, env, folder):
+    """Everyone opens the link within RAMP_SECONDS and paces 25 think times to submit within the duration."""
+    mean_think = (args.duration - RAMP_SECONDS) * 0.75 / STEPS
+    think = f"{mean_think * 0.5:.2f},{mean_think * 1.5:.2f}"
+    print(f"Scenario: {args.participants:,} participants, all links opened within {RAMP_SECONDS} s, think time "
+          f"{think.replace(',', '–')} s between steps, 20 autosaves each")
+    load_env = {**env, "BENCH_THINK": think, "BENCH_USERS": str(args.participants)}
+    return locust("ParticipantUser", f"http://127.0.0.1:{port}", args.participants,
+                  max(1, args.participants // RAMP_SECONDS), args.duration + 120, load_env, folder / "scenario")
+
+
+def run_capacity(user_class, args, port, env, prefix):
+    return locust(user_class, f"http://127.0.0.1:{port}", args.capacity_users, args.capacity_users,
+                  args.capacity_seconds, env, prefix)
+
+
+def main():
+    args = parse_args()
+    database_url = os.environ.get("DATABASE_URL", "")
+    with tempfile.TemporaryDirectory() as name, bench_database(database_url, name) as (url, minimal_url):
+        folder = Path(name)
+        print(f"Database: {'PostgreSQL ' + BENCH_DATABASE if database_url else 'SQLite (WAL), a temporary file'}")
+        print(f"Server: gunicorn on 127.0.0.1, {args.workers} workers × {args.threads} threads (gthread), "
+              f"keep-alive {KEEP_ALIVE_SECONDS} s; CAPACITA_ENV=production, rate limits in memory")
+        print(f"LINK_RATE_LIMIT raised to '{RAISED_LINK_LIMIT}' for the benchmark: every simulated participant "
+              "comes from 127.0.0.1")
+        port, secret = free_port(), secrets.token_urlsafe(48)
+        app = capacita_app(url, secret, f"http://127.0.0.1:{port}")
+        started = time.perf_counter()
+        set_up(app, args.participants, folder / "tokens.txt")
+        create_minimal_table(minimal_url)
+        print(f"Set up {args.participants:,} participants and their links in {time.perf_counter() - started:.1f} s")
+        results = measure(args, port, url, minimal_url, secret, folder)
+        saves, submitted, opened, finished = read_acks(folder / "acks.jsonl")
+        lost, unsubmitted = count_lost(app, saves, submitted)
+    report(args, results, saves, submitted, (opened, finished), (lost, unsubmitted))
+
+
+def measure(args, port, url, minimal_url, secret, folder):
+    server_env = {"CAPACITA_ENV": "production", "SECRET_KEY": secret, "PUBLIC_URL": f"http://127.0.0.1:{port}",
+                  "DATABASE_URL": url, "RATELIMIT_STORAGE_URI": "memory://", "LINK_RATE_LIMIT": RAISED_LINK_LIMIT,
+                  "TRUSTED_PROXIES": "0"}
+    load_env = {"BENCH_TOKENS": str(folder / "tokens.txt"), "BENCH_ACKS": str(folder / "acks.jsonl")}
+    with gunicorn("app:create_app()", port, args, server_env, folder / "gunicorn.log"):
+        scenario = run_scenario(args, port, load_env, folder)
+        print(f"Capacity: {args.capacity_users} users saving back to back for {args.capacity_seconds} s, "
+              "then the same against the minimal Flask + SQLAlchemy insert endpoint")
+        autosave = run_capacity("AutosaveUser", args, port, load_env, folder / "autosave")
+    minimal_port = free_port()
+    with gunicorn("minimal_app:create_app()", minimal_port, args, {"MINIMAL_DATABASE_URL": minimal_url},
+                  folder / "minimal.log", folder=BENCH):
+        minimal = run_capacity("MinimalUser", args, minimal_port, load_env, folder / "minimal")
+    return {"scenario": scenario, "autosave": autosave, "minimal": minimal}
+
+
+def report(args, results, saves, submitted, times, lost_counts):
+    scenario, autosave, minimal = results["scenario"], results["autosave"], results["minimal"]
+    everything = figures(merged(scenario)) if scenario else figures(None)
+    saving = figures(scenario.get("POST /me/tests/pre/answers"))
+    steps = sorted(scenario, key=lambda name: scenario[name]["first"])  # in the order participants take them
+    print_table("Scenario, by step", [(name, figures(scenario[name])) for name in steps]
+                + [("all requests", everything)])
+    capacity = figures(autosave.get("POST /me/tests/post/answers")), figures(minimal.get("/save"))
+    print_table("Capacity (no think time)", [("autosave", capacity[0]), ("minimal insert endpoint", capacity[1])])
+    for line in error_lines(scenario) + error_lines(autosave) + error_lines(minimal):
+        print(f"  error: {line}")
+    opened, finished = times
+    span = max(finished) - min(opened) if finished and opened else float("nan")
+    lost, unsubmitted = lost_counts
+    ratio = capacity[0]["rps"] / capacity[1]["rps"] if capacity[1]["rps"] else 0.0
+    print(f"\nlost: {lost} of {len(saves):,} acknowledged answers; {unsubmitted} acknowledged submits not recorded")
+    print(f"submitted: {len(submitted):,} of {args.participants:,}, {span:.1f} s from the first link opened to "
+          f"the last submit")
+    print(f"autosave throughput: {saving['rps']:.1f} req/s in the scenario; capacity ratio autosave / minimal "
+          f"insert: {ratio:.2f}")
+    errors = everything["errors"] + sum(len(s["errors"]) for r in (autosave, minimal) for s in r.values())
+    passed = verdicts([
+        (f"p95 of all scenario requests < {TARGET_P95_MS} ms ({everything['p95'] or 0:.0f} ms)",
+         everything["p95"] is not None and everything["p95"] < TARGET_P95_MS),
+        (f"0 errors ({errors})", errors == 0),
+        (f"0 lost ({lost + unsubmitted})", lost + unsubmitted == 0),
+        (f"every participant submitted within {args.duration} s ({len(submitted):,} in {span:.1f} s)",
+         len(submitted) == args.participants and span <= args.duration),
+        (f"autosave throughput ≥ {TARGET_RATIO} × minimal endpoint ({ratio:.2f})", ratio >= TARGET_RATIO),
+    ])
+    sys.exit(0 if passed else 1)
+
+
+if __name__ == "__main__":
+    main()
