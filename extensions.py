@@ -56,16 +56,10 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
-def writes_on_get(view):
-    """Mark a view that may write during a GET (finalizing overdue attempts), so SQLite takes the write lock
-    when its transaction begins instead of failing to upgrade a read transaction under concurrent writers."""
-    view.writes_on_get = True
-    return view
-
-
 def reads_then_writes(view):
-    """Mark a POST view that reads first and writes in a second, short transaction (`begin_writes`), so on
-    SQLite the single write lock is held only for its writes, not for the reads and the Python in between."""
+    """Mark a view that reads first and writes, if at all, in a second, short transaction (`begin_writes`): on
+    SQLite the single write lock is then held only for the writes, and a GET that finalizes an overdue attempt
+    takes the lock up front instead of failing to upgrade a read transaction under concurrent writers."""
     view.reads_then_writes = True
     return view
 
@@ -80,8 +74,6 @@ def begin_writes():
 
 def sqlite_begins_reading(view, method, writes_begun):
     """Whether a request's SQLite transaction may begin as a read (deferred) rather than take the write lock."""
-    if getattr(view, "writes_on_get", False):
-        return False
     if getattr(view, "reads_then_writes", False):
         return not writes_begun
     return method in ("GET", "HEAD", "OPTIONS")

@@ -115,7 +115,7 @@ class QuestionForm(FlaskForm):
         labels = {language: [getattr(self, f"low_{language}").data, getattr(self, f"high_{language}").data]
                   for language in ("es", "en")}
         return {"type": self.type.data, "dimension": self.dimension.data, "item_key": self.item_key.data or None,
-                "text": _texts(self.text_es.data, self.text_en.data), "options": self.parsed_options,
+                "text": localized(self.text_es.data, self.text_en.data), "options": self.parsed_options,
                 "correct": self.correct_keys(), "points": self.points.data or 0, "required": self.required.data,
                 "scale_labels": {k: v for k, v in labels.items() if all(v)}}
 
@@ -125,5 +125,6 @@ def _plausible_year(field):
         raise ValidationError(_l("Choose a date between the years 2000 and 2100."))
 
 
-def _texts(spanish, english):
+def localized(spanish, english):
+    """{"es": …, "en": …} with the languages that were filled in."""
     return {code: value for code, value in (("es", spanish), ("en", english)) if value}

@@ -67,4 +67,4 @@ def answers_by_attempt(questionnaire):
 
 
 def score_percent(attempt):
-    return percent(attempt.score, attempt.max_score) if attempt.max_score else None
+    return percent(attempt.score, attempt.max_score)

@@ -11,6 +11,7 @@ from training.models import utcnow
 from .models import Attempt, Question, Questionnaire, Section
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, QuestionSpec
 from .services import submit_attempt
+from .services_builder import questionnaire_of
 from .windows import OPEN, attempt_deadline, finalized_reason, refusal, window_state
 
 SUBMITTED, IN_PROGRESS, NOT_STARTED = "submitted", "in_progress", "not_started"
@@ -120,12 +121,18 @@ def finalize_if_overdue(attempt, questionnaire, now=None):
     return bool(reason) and submit_attempt(attempt, finalized_by=reason, now=now)
 
 
-def finalize_overdue(questionnaire, now=None):
-    """Finalize every in-progress attempt of the questionnaire whose time is up; how many were."""
+def overdue_attempts(questionnaire, now=None):
+    """The questionnaire's in-progress attempts whose time is up (reads only)."""
     now = now or utcnow()
     attempts = db.session.scalars(select(Attempt).where(Attempt.questionnaire_id == questionnaire.id,
                                                         Attempt.status == IN_PROGRESS)).all()
-    return sum(finalize_if_overdue(attempt, questionnaire, now) for attempt in attempts)
+    return [attempt for attempt in attempts if is_overdue(attempt, questionnaire, now)]
+
+
+def finalize_overdue(questionnaire, now=None):
+    """Finalize every in-progress attempt of the questionnaire whose time is up; how many were."""
+    now = now or utcnow()
+    return sum(finalize_if_overdue(attempt, questionnaire, now) for attempt in overdue_attempts(questionnaire, now))
 
 
 def sections_with_questions(questionnaire):
@@ -141,14 +148,9 @@ def unanswered(sections, answers):
     return [q for q in missing if q.required], [q for q in missing if not q.required]
 
 
-def is_open_now(questionnaire, now=None):
-    return window_state(questionnaire.opens_at, questionnaire.closes_at, now or utcnow()) == OPEN
-
-
 def _pre_test_opened(questionnaire, now):
     if questionnaire.kind == "pre":
         return True
-    pre = db.session.scalar(select(Questionnaire).where(Questionnaire.program_id == questionnaire.program_id,
-                                                        Questionnaire.kind == "pre"))
+    pre = questionnaire_of(questionnaire.program, "pre")
     # A program without a pre-test does not hold its other questionnaires back.
     return pre is None or (pre.opens_at is not None and pre.opens_at <= now)

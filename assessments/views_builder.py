@@ -10,7 +10,7 @@ from training.views_common import read_limited_upload
 
 from . import bp
 from .access import BUILDERS, question_or_404, questionnaire_or_404, section_or_404
-from .forms import NewQuestionnaireForm, QuestionForm, QuestionnaireFileForm, SectionForm, SettingsForm
+from .forms import NewQuestionnaireForm, QuestionForm, QuestionnaireFileForm, SectionForm, SettingsForm, localized
 from .option_lines import format_option_lines
 from .question_types import QUESTIONNAIRE_KINDS
 from .questionnaire_files import dump, load
@@ -114,7 +114,7 @@ def _save_settings(questionnaire, form):
         except (LocalTimeError, OverflowError):  # a skipped hour, or a year like 9999 that UTC cannot hold
             field.errors.append(_("This time does not exist in %(zone)s (the clocks skip it).", zone=zone))
             return False
-    questionnaire.title = {k: v for k, v in (("es", form.title_es.data), ("en", form.title_en.data)) if v}
+    questionnaire.title = localized(form.title_es.data, form.title_en.data)
     questionnaire.intro = {k: v.strip() for k, v in (("es", form.intro_es.data), ("en", form.intro_en.data))
                            if v and v.strip()}
     set_window(questionnaire, moments["opens_at"], moments["closes_at"], form.time_limit_minutes.data,
@@ -151,7 +151,7 @@ def new_section(questionnaire_id):
     form = SectionForm()
     if not _unlocked(questionnaire) or not form.validate_on_submit():
         return _back(questionnaire)
-    add_section(questionnaire, _texts(form.title_es.data, form.title_en.data))
+    add_section(questionnaire, localized(form.title_es.data, form.title_en.data))
     db.session.commit()
     return _back(questionnaire)
 
@@ -163,7 +163,7 @@ def edit_section(section_id):
     form = SectionForm(data={"title_es": section.title.get("es", ""), "title_en": section.title.get("en", "")}) \
         if request.method == "GET" else SectionForm()
     if form.validate_on_submit():
-        section.title = _texts(form.title_es.data, form.title_en.data)
+        section.title = localized(form.title_es.data, form.title_en.data)
         db.session.commit()
         return _back(section.questionnaire, f"section-{section.id}")
     return render_template("assessments/section_form.html", section=section, form=form,
@@ -332,8 +332,3 @@ def _offset():
 
 def _back(questionnaire, anchor=None):
     return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id, _anchor=anchor))
-
-
-def _texts(spanish, english):
-    return {code: value for code, value in (("es", spanish), ("en", english)) if value}
-

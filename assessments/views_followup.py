@@ -4,7 +4,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from extensions import db, writes_on_get
+from extensions import begin_writes, db, reads_then_writes
 from training import schedule
 from training.access import actor_id, program_or_404, roles_required
 from training.exporting import table_bytes
@@ -19,7 +19,7 @@ from .forms import ReminderForm
 from .question_types import QUESTIONNAIRE_KINDS
 from .services_builder import program_questionnaires
 from .services_followup import STATES, answers_by_attempt, by_delegation, progress, score_percent, totals
-from .services_taking import IN_PROGRESS, NOT_STARTED, finalize_overdue
+from .services_taking import IN_PROGRESS, NOT_STARTED, finalize_if_overdue, finalize_overdue, overdue_attempts
 from .template_helpers import answer_text
 from .texts import FINALIZED_LABELS, PROGRESS_LABELS
 
@@ -37,10 +37,14 @@ def test_progress(program_id):
 
 @bp.route("/questionnaires/<int:questionnaire_id>/progress")
 @roles_required(*FOLLOWERS)
-@writes_on_get
+@reads_then_writes
 def questionnaire_progress(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
-    if finalize_overdue(questionnaire):  # a live table shows no attempt whose time is over as "in progress"
+    overdue = overdue_attempts(questionnaire)
+    if overdue:  # a live table shows no attempt whose time is over as "in progress"
+        begin_writes()  # only now does this page need SQLite's write lock
+        for attempt in overdue:
+            finalize_if_overdue(attempt, questionnaire)
         db.session.commit()
     rows = progress(questionnaire)
     state = request.args.get("state", "")
@@ -128,7 +132,7 @@ def export_answers(questionnaire_id, file_format):
               _number(attempt.score), _number(attempt.max_score), _number(score_percent(attempt))]
              for person, attempt, values in rows]
     name = f"{questionnaire.program.code}-{questionnaire.kind}-answers.{file_format}"
-    return send_table(_table_bytes(file_format, headers, cells), file_format, name)
+    return send_table(table_bytes(file_format, headers, cells, sheet_title=_("Answers")), file_format, name)
 
 
 def _column(number, question, language, fallback):
@@ -145,8 +149,4 @@ def _cell(question, value, language, fallback):
 
 def _number(value):
     return "" if value is None else round(value, 2)
-
-
-def _table_bytes(file_format, headers, rows):
-    return table_bytes(file_format, headers, rows, sheet_title=_("Answers"))
 
