@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
-from training.models import utcnow
+from training.models import Participant, utcnow
 
 from .models import Attempt, Question, Questionnaire, Section
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, QuestionSpec
@@ -39,16 +39,35 @@ def test_status(questionnaire, participant, now=None, finalize=True):
     attempt = attempt_of(questionnaire, participant)
     if attempt is not None and finalize:
         finalize_if_overdue(attempt, questionnaire, now)
-    state = window_state(questionnaire.opens_at, questionnaire.closes_at, now)
-    return TestStatus(questionnaire, attempt, refusal(questionnaire.kind, state, _pre_test_opened(questionnaire, now)))
+    return _status(questionnaire, attempt, _pre_test_opened(questionnaire, now), now)
+
+
+def participant_statuses(participant, now=None):
+    """kind → status, pre-test first, of every questionnaire of the participant's program that has questions: one
+    query for all, as every page of a test needs them. Reads only (an overdue attempt is not finalized here)."""
+    now = now or utcnow()
+    has_questions = select(Question.id).where(Question.questionnaire_id == Questionnaire.id).exists()
+    rows = db.session.execute(
+        select(Questionnaire, Attempt, has_questions)
+        .outerjoin(Attempt, (Attempt.questionnaire_id == Questionnaire.id)
+                   & (Attempt.participant_id == participant.id))
+        .where(Questionnaire.program_id == participant.program_id)).all()
+    pre = next((questionnaire for questionnaire, _attempt, _has in rows if questionnaire.kind == "pre"), None)
+    pre_opened = _opened(pre, now)
+    return {questionnaire.kind: _status(questionnaire, attempt, pre_opened, now)
+            for questionnaire, attempt, has in sorted(rows, key=lambda row: QUESTIONNAIRE_KINDS.index(row[0].kind))
+            if has}
 
 
 def participant_tests(participant, now=None):
     """The statuses of every questionnaire of the participant's program that has questions, pre-test first."""
-    questionnaires = db.session.scalars(select(Questionnaire).where(
-        Questionnaire.program_id == participant.program_id, Questionnaire.sections.any(Section.questions.any())))
-    return [test_status(q, participant, now, finalize=False)
-            for q in sorted(questionnaires, key=lambda q: QUESTIONNAIRE_KINDS.index(q.kind))]
+    return list(participant_statuses(participant, now).values())
+
+
+def _status(questionnaire, attempt, pre_opened, now):
+    state = window_state(questionnaire.opens_at, questionnaire.closes_at, now)
+    return TestStatus(questionnaire, attempt, refusal(questionnaire.kind, state,
+                                                      pre_opened or questionnaire.kind == "pre"))
 
 
 @dataclass(frozen=True)
@@ -69,11 +88,13 @@ class AutosaveTarget:
             and finalized_reason(deadline, self.closes_at, now) is None
 
 
-def autosave_target(participant_id, program_id, kind, question_id):
-    """The participant's attempt at the program's `kind` questionnaire and the question, if the question is
-    part of it; None otherwise (no attempt, or a question of another questionnaire)."""
-    row = db.session.execute(_autosave_query(), {"participant_id": participant_id, "program_id": program_id,
-                                                 "kind": kind, "question_id": question_id}).one_or_none()
+def autosave_target(participant_id, link, kind, question_id):
+    """The attempt of the participant whose session `link` (token hash) is still theirs at their program's `kind`
+    questionnaire, and the question if it is part of it; None otherwise (no attempt, another questionnaire's
+    question, a re-issued link, a withdrawal). The participant is checked here rather than loaded: on the hot
+    path the ORM load would cost as much as the rest of the request."""
+    row = db.session.execute(_autosave_query(), {"participant_id": participant_id, "link": link, "kind": kind,
+                                                 "question_id": question_id}).one_or_none()
     if row is None:
         return None
     spec = QuestionSpec(row.type, tuple(o["key"] for o in row.options), tuple(row.correct), float(row.points),
@@ -84,15 +105,22 @@ def autosave_target(participant_id, program_id, kind, question_id):
 
 @cache
 def _autosave_query():
-    """Built once: on the hot path its construction would cost more than its execution."""
-    return (select(Attempt.id, Attempt.status, Attempt.started_at, Questionnaire.opens_at, Questionnaire.closes_at,
-                   Questionnaire.time_limit_minutes, Question.type, Question.options, Question.correct,
-                   Question.points, Question.required)
-            .select_from(Questionnaire)
-            .join(Attempt, (Attempt.questionnaire_id == Questionnaire.id)
-                  & (Attempt.participant_id == bindparam("participant_id")))
-            .join(Question, (Question.id == bindparam("question_id")) & (Question.questionnaire_id == Questionnaire.id))
-            .where(Questionnaire.program_id == bindparam("program_id"), Questionnaire.kind == bindparam("kind")))
+    """Built once, on the tables rather than the ORM classes: on the hot path, building the statement or the ORM's
+    handling of it would cost more than running it."""
+    participants, questionnaires = Participant.__table__.c, Questionnaire.__table__.c
+    attempts, questions = Attempt.__table__.c, Question.__table__.c
+    return (select(attempts.id, attempts.status, attempts.started_at, questionnaires.opens_at,
+                   questionnaires.closes_at, questionnaires.time_limit_minutes, questions.type, questions.options,
+                   questions.correct, questions.points, questions.required)
+            .select_from(Participant.__table__)
+            .join(Questionnaire.__table__, (questionnaires.program_id == participants.program_id)
+                  & (questionnaires.kind == bindparam("kind")))
+            .join(Attempt.__table__, (attempts.questionnaire_id == questionnaires.id)
+                  & (attempts.participant_id == participants.id))
+            .join(Question.__table__, (questions.id == bindparam("question_id"))
+                  & (questions.questionnaire_id == questionnaires.id))
+            .where(participants.id == bindparam("participant_id"), participants.token_hash == bindparam("link"),
+                   participants.status != "withdrawn"))
 
 
 def attempt_of(questionnaire, participant):
@@ -149,8 +177,9 @@ def unanswered(sections, answers):
 
 
 def _pre_test_opened(questionnaire, now):
-    if questionnaire.kind == "pre":
-        return True
-    pre = questionnaire_of(questionnaire.program, "pre")
+    return questionnaire.kind == "pre" or _opened(questionnaire_of(questionnaire.program, "pre"), now)
+
+
+def _opened(pre, now):
     # A program without a pre-test does not hold its other questionnaires back.
     return pre is None or (pre.opens_at is not None and pre.opens_at <= now)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from extensions import begin_writes, db, reads_then_writes
 from training.labels import current_language
 from training.models import utcnow
-from training.views_portal import participant_required
+from training.views_portal import link_refused, no_store, participant_required, session_link, session_participant
 
 from . import bp
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, AnswerError, clean_answer, percent
@@ -19,20 +19,18 @@ from .services_taking import (
     deadline_of,
     finalize_if_overdue,
     is_overdue,
+    participant_statuses,
     sections_with_questions,
-    test_status,
     unanswered,
 )
 from .texts import answer_error_message
 
 
 def _status_or_404(kind):
-    if kind not in QUESTIONNAIRE_KINDS:
+    status = participant_statuses(g.participant).get(kind)
+    if status is None:  # not a kind, no such questionnaire, or not a single question yet
         abort(404)
-    questionnaire = questionnaire_of(g.participant.program, kind)
-    if questionnaire is None or not questionnaire.sections:
-        abort(404)
-    status = test_status(questionnaire, g.participant, finalize=False)
+    questionnaire = status.questionnaire
     if status.attempt is not None and is_overdue(status.attempt, questionnaire):
         begin_writes()  # only now does this request need SQLite's write lock
         finalize_if_overdue(status.attempt, questionnaire)
@@ -121,32 +119,35 @@ def start_test(kind):
 
 
 @bp.route("/me/tests/<kind>/answers", methods=["POST"])
-@participant_required
 @reads_then_writes
 def autosave(kind):
     """One answer as JSON {question, value, seq} → {status: saved | stale | closed | invalid}. The hot path of
-    a test: one query reads everything, then two short writes (SQLite holds its lock only for those)."""
+    a test: one query checks the session's participant and reads everything, then two short writes (SQLite
+    holds its lock only for those). Anything unusual takes the slow path, which loads the participant."""
     data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not _whole_number(data.get("question"), 2**31) \
-            or not _whole_number(data.get("seq"), 2**62):
-        return jsonify(status="invalid", message=_("The answer could not be read.")), 400
+    readable = isinstance(data, dict) and _whole_number(data.get("question"), 2**31) \
+        and _whole_number(data.get("seq"), 2**62)
     now = utcnow()
-    target = autosave_target(g.participant.id, g.participant.program_id, kind, data["question"]) \
-        if kind in QUESTIONNAIRE_KINDS else None
+    target = autosave_target(*session_link(), kind, data["question"]) \
+        if readable and kind in QUESTIONNAIRE_KINDS else None
     if target is None or not target.may_save(now):
-        return _refuse_autosave(kind, target)
+        if session_participant() is None:
+            return link_refused()
+        if not readable:
+            return no_store(jsonify(status="invalid", message=_("The answer could not be read.")), 400)
+        return no_store(_refuse_autosave(kind, target))
     try:
         value = clean_answer(target.spec, data.get("value"))
     except AnswerError as error:
-        return jsonify(status="invalid", message=answer_error_message(error)), 422
+        return no_store(jsonify(status="invalid", message=answer_error_message(error)), 422)
     seq_base = int((now - target.started_at).total_seconds() * 1000)
     begin_writes()
     outcome = store_answer(target.attempt_id, data["question"], value, data["seq"], now)
     db.session.commit()
     if outcome == CLOSED:
-        return jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409
+        return no_store(jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409)
     # The server's clock for the next sequence numbers: a phone that slept has a monotonic clock behind.
-    return jsonify(status=outcome, saved=outcome == SAVED, seq_base=seq_base)
+    return no_store(jsonify(status=outcome, saved=outcome == SAVED, seq_base=seq_base))
 
 
 def _refuse_autosave(kind, target):

@@ -13,6 +13,8 @@ from extensions import db
 from tests.conftest import csrf_from, login
 from tests.test_training_portal import enter, link_for
 from training.models import Participant, Program, utcnow
+from training.services import withdraw_participant
+from training.services_links import issue_link, revoke_link
 
 PLAIN = {
     "kind": "pre", "title": {"es": "Prueba previa", "en": "Pre-test"}, "intro": {"es": "Responda con calma."},
@@ -136,6 +138,32 @@ def test_tampered_autosaves_are_refused_and_save_nothing(app, counselor, world, 
     no_token = counselor.post("/me/tests/pre/answers", json={"question": choice, "value": "b", "seq": 11})
     assert no_token.status_code == 400
     assert _answers(app, world["ids"]["mx1"]) == {}
+
+
+@pytest.mark.parametrize("ending", ["reissued", "revoked", "withdrawn"])
+def test_an_autosave_after_the_session_ended_is_refused_and_saves_nothing(app, counselor, world, pre_test, ending):
+    html = _start(counselor)
+    choice = pre_test["questions"][0]
+    assert _autosave(counselor, html, choice, "a", 10).get_json()["status"] == "saved"
+    with app.app_context():
+        participant = db.session.get(Participant, world["ids"]["mx1"])
+        {"reissued": lambda: issue_link(participant, None), "revoked": lambda: revoke_link(participant, None),
+         "withdrawn": lambda: withdraw_participant(participant, None)}[ending]()
+        db.session.commit()
+    refused = _autosave(counselor, html, choice, "b", 20)
+    assert refused.status_code == 403 and refused.headers["Cache-Control"] == "no-store"
+    assert _answers(app, world["ids"]["mx1"]) == {choice: "a"}
+    # The session is over for every page, not only this one.
+    assert counselor.get("/me/tests/pre").status_code == 403
+
+
+def test_an_autosave_without_a_participant_session_is_refused(app, client, pre_test):
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/me/tests/pre/answers", json={"question": pre_test["questions"][0], "value": "a",
+                                                           "seq": 1}, headers={"X-CSRFToken": csrf_from(page)})
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
 
 def test_plain_form_review_and_one_submission_with_the_score(app, counselor, world, pre_test):

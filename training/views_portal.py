@@ -30,7 +30,7 @@ def personal_link(token):
     participant = participant_for_token(token) if looks_like_token(token) else None
     if participant is None:
         # Random, revoked, expired or withdrawn: one answer for all, so a link reveals nothing.
-        return _no_store(render_template("training/link_invalid.html"), 404)
+        return no_store(render_template("training/link_invalid.html"), 404)
     g.participant_language = participant.language
     form = ContinueForm()
     if form.validate_on_submit():
@@ -42,7 +42,7 @@ def personal_link(token):
         session["language"] = participant.language
         return redirect(url_for("training.my_page"))
     # A GET (or a mail scanner's prefetch) only shows this page; no session starts until the POST.
-    return _no_store(render_template("training/link_continue.html", participant=participant, form=form))
+    return no_store(render_template("training/link_continue.html", participant=participant, form=form))
 
 
 def participant_required(view):
@@ -50,17 +50,35 @@ def participant_required(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        data = session.get(PARTICIPANT_SESSION_KEY) or {}
-        participant = db.session.get(Participant, data.get("id") or 0)
-        # A re-issued or revoked link ends the sessions it started.
-        if participant is None or participant.token_hash != data.get("link") or participant.status == "withdrawn":
-            session.pop(PARTICIPANT_SESSION_KEY, None)
-            return _no_store(render_template("training/link_invalid.html"), 403)
-        g.participant = participant
-        g.participant_language = participant.language
-        return _no_store(view(*args, **kwargs))
+        if session_participant() is None:
+            return link_refused()
+        return no_store(view(*args, **kwargs))
 
     return wrapped
+
+
+def session_link():
+    """(participant id, hash of the link that started it) of this browser's participant session; (0, None) without
+    one. A view on a hot path may check both in its own query instead of loading the participant."""
+    data = session.get(PARTICIPANT_SESSION_KEY) or {}
+    return data.get("id") or 0, data.get("link")
+
+
+def session_participant():
+    """The participant of this browser session (also in `g`), or None: a re-issued or revoked link, or a
+    withdrawal, ends the sessions it started."""
+    participant_id, link = session_link()
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.token_hash != link or participant.status == "withdrawn":
+        session.pop(PARTICIPANT_SESSION_KEY, None)
+        return None
+    g.participant = participant
+    g.participant_language = participant.language
+    return participant
+
+
+def link_refused():
+    return no_store(render_template("training/link_invalid.html"), 403)
 
 
 @bp.route("/me")
@@ -98,7 +116,7 @@ def leave():
                                                            "come back."))
 
 
-def _no_store(response, status=None):
+def no_store(response, status=None):
     response = current_app.make_response(response if status is None else (response, status))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
