@@ -202,6 +202,8 @@ def locust(user_class, host, users, spawn_rate, run_time, env, prefix):
                        stderr=subprocess.STDOUT, cwd=ROOT, check=False)  # exit 1 on any failed request: see below
     if "CPU usage above" in Path(f"{prefix}.log").read_text():
         print(f"  note: Locust reported its CPU above 90% during {user_class}: latencies include its own queueing")
+    if not Path(f"{prefix}.json").exists():  # Locust did not run (not installed, or the locustfile failed)
+        sys.exit(f"Locust wrote no results for {user_class}:\n{Path(f'{prefix}.log').read_text()[-3000:]}")
     return json.loads(Path(f"{prefix}.json").read_text())
 
 
