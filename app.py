@@ -57,7 +57,6 @@ def _configure(app, overrides):
     app.config.update(
         CAPACITA_ENV=env,
         SQLALCHEMY_DATABASE_URI=_database_url(app),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=env == "production",
@@ -93,6 +92,10 @@ def _configure(app, overrides):
         MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
     )
     app.config.update(overrides)
+    # A server's connection may have dropped while idle (a PostgreSQL restart): ping it at checkout. A SQLite file
+    # has no connection to lose, and the ping would be one more statement on every request.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          {"pool_pre_ping": not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")})
     if app.config["CAPACITA_ENV"] not in ENVIRONMENTS:
         raise RuntimeError(f"CAPACITA_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
     if app.config["CAPACITA_ENV"] == "production" and "PUBLIC_URL" not in os.environ and "PUBLIC_URL" not in overrides:

@@ -32,8 +32,10 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def create_app(database_url=None):
     app = Flask(__name__)
-    app.config.update(SQLALCHEMY_DATABASE_URI=database_url or os.environ["MINIMAL_DATABASE_URL"],
-                      SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True})
+    url = database_url or os.environ["MINIMAL_DATABASE_URL"]
+    # As app.py: a ping at checkout on a database server only.
+    app.config.update(SQLALCHEMY_DATABASE_URI=url,
+                      SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": not url.startswith("sqlite")})
     db.init_app(app)
     with app.app_context():
         # On this engine only: the benchmark imports this module next to app.py, which has its own listener.

@@ -66,6 +66,14 @@ def test_postgres_urls_get_the_psycopg_driver(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal:5432/capacita")
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.internal:5432/capacita"
+    # A server connection lost while idle (a restart) is replaced at checkout, not handed to a request.
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+
+
+def test_a_sqlite_file_is_not_pinged_on_every_checkout(monkeypatch, tmp_path):
+    monkeypatch.setenv("CAPACITA_ENV", "development")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/capacita.sqlite3")
+    assert create_app().config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}
 
 
 def test_unknown_pages_get_a_translated_404_page(client):
