@@ -11,10 +11,12 @@ from .services_taking import IN_PROGRESS, finalize_overdue
 
 
 def register_cli(app):
+    from .cli_impact import impact
     from .cli_responses import import_responses
     from .demo import load_demo_tests
 
     app.cli.add_command(import_responses)
+    app.cli.add_command(impact)
     app.cli.add_command(finalize_attempts)
     if load_demo_tests not in DEMO_EXTENSIONS:
         DEMO_EXTENSIONS.append(load_demo_tests)

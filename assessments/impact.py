@@ -1,0 +1,252 @@
+"""The impact report's figures from plain data: participation, paired knowledge scores, items, subgroups, Likert."""
+import dataclasses
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from . import stats
+from .question_types import LIKERT_POINTS, REGISTRY, SCALE_POINTS, QuestionSpec
+
+SMALL_N = 10  # fewer pairs than this in a subgroup: its figures are shown with a warning
+SUBGROUP_ATTRIBUTES = ("country", "gender")
+FILTERS = ("country", "gender", "profile")
+AGREEING = {"likert": ("4", "5"), "scale": tuple(str(n) for n in range(7, 11))}  # "agree" / 7–10 of 10
+LIKERT_DIMENSIONS = ("expectations", "satisfaction", "application")
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """A registered, active participant and the attributes the report filters and groups by."""
+    id: int
+    country: str
+    gender: str
+    profile: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question of a test, as the report needs it."""
+    question_id: int
+    item_key: str | None
+    dimension: str
+    spec: QuestionSpec
+    text: dict = field(default_factory=dict)  # language → wording
+
+    @property
+    def is_knowledge(self):
+        return self.dimension == "knowledge" and REGISTRY[self.spec.type].scorable and bool(self.spec.correct)
+
+
+@dataclass(frozen=True)
+class TakenTest:
+    """A test's questions in order and the answers of its submitted attempts (respondent id → question id →
+    value)."""
+    items: tuple
+    answers: dict
+
+
+def knowledge_keys(pre, post):
+    """Item keys of the knowledge items both tests share, in the pre-test's order: the paired score is computed
+    on these only, so that both tests measure the same thing."""
+    post_keys = {item.item_key for item in post.items if item.is_knowledge and item.item_key}
+    return [item.item_key for item in pre.items if item.is_knowledge and item.item_key in post_keys]
+
+
+def marks(test, keys):
+    """respondent id → [points earned per key] (unanswered earns 0), for the submitted attempts."""
+    by_key = {item.item_key: item for item in test.items if item.is_knowledge}
+    return {respondent: [_earned(by_key[key], values.get(by_key[key].question_id)) for key in keys]
+            for respondent, values in test.answers.items()}
+
+
+def max_marks(test, keys):
+    by_key = {item.item_key: item for item in test.items if item.is_knowledge}
+    return [by_key[key].spec.points for key in keys]
+
+
+def _earned(item, value):
+    kind = REGISTRY[item.spec.type]
+    return float(kind.score(value, item.spec) or 0.0) if kind.is_answered(value) else 0.0
+
+
+def filtered(people, filters):
+    """The respondents matching every given filter (attribute → value; empty values are ignored)."""
+    chosen = {name: value for name, value in (filters or {}).items() if name in FILTERS and value}
+    return [person for person in people if all(getattr(person, name) == value for name, value in chosen.items())]
+
+
+def participation(people, pre, post, keys):
+    """Counts of who took which test, and whether those who took only the pre-test started differently."""
+    ids = {person.id for person in people}
+    took_pre, took_post = ids & set(pre.answers), ids & set(post.answers)
+    pre_scores = {respondent: sum(row) for respondent, row in marks(pre, keys).items() if respondent in ids}
+    attrition = stats.compare_groups({"both": [pre_scores[r] for r in sorted(took_pre & took_post)],
+                                      "pre_only": [pre_scores[r] for r in sorted(took_pre - took_post)]})
+    return {"registered": len(ids), "pre": len(took_pre), "post": len(took_post), "both": len(took_pre & took_post),
+            "pre_only": len(took_pre - took_post), "post_only": len(took_post - took_pre),
+            "none": len(ids - took_pre - took_post), "attrition": _plain(attrition)}
+
+
+def paired_scores(people, pre, post, keys):
+    """(respondent ids, pre scores, post scores) for everyone who took at least one test; None where missing."""
+    pre_marks, post_marks = marks(pre, keys), marks(post, keys)
+    ids = [person.id for person in people if person.id in pre_marks or person.id in post_marks]
+    return (ids, [sum(pre_marks[r]) if r in pre_marks else None for r in ids],
+            [sum(post_marks[r]) if r in post_marks else None for r in ids])
+
+
+def knowledge(people, pre, post, keys, confidence=0.95):
+    """The paired comparison of the knowledge scores (post − pre), out of the shared items' points."""
+    _ids, before, after = paired_scores(people, pre, post, keys)
+    max_score = sum(max_marks(pre, keys)) or None
+    return _plain(stats.paired_comparison(before, after, confidence=confidence, max_score=max_score))
+
+
+def items(people, pre, post, keys):
+    """Per shared knowledge item: facility before and after on the paired sample, McNemar's test, and the
+    p-values adjusted across items (Holm, Benjamini–Hochberg)."""
+    ids = {person.id for person in people}
+    pre_marks, post_marks, points = marks(pre, keys), marks(post, keys), max_marks(pre, keys)
+    paired = sorted(ids & set(pre_marks) & set(post_marks))
+    texts = {item.item_key: item.text for item in pre.items if item.is_knowledge}
+    rows = []
+    for index, key in enumerate(keys):
+        right_before = [pre_marks[r][index] >= points[index] for r in paired]
+        right_after = [post_marks[r][index] >= points[index] for r in paired]
+        b = sum(before and not after for before, after in zip(right_before, right_after, strict=True))
+        c = sum(after and not before for before, after in zip(right_before, right_after, strict=True))
+        rows.append({"item_key": key, "text": texts.get(key, {}), "n": len(paired),
+                     "facility_pre": _share(right_before), "facility_post": _share(right_after),
+                     "b": b, "c": c, "mcnemar": _plain(stats.mcnemar(b, c))})
+    p_values = [row["mcnemar"]["p_exact"] for row in rows]
+    for row, holm, bh in zip(rows, stats.holm(p_values), stats.benjamini_hochberg(p_values), strict=True):
+        row["p_holm"], row["p_bh"] = holm, bh
+    return rows
+
+
+def _share(flags):
+    return sum(flags) / len(flags) if flags else None
+
+
+def quality(people, test, keys):
+    """Moodle's item statistics and KR-20 of one test's knowledge items, over its submitted attempts."""
+    ids = {person.id for person in people}
+    rows = [row for respondent, row in sorted(marks(test, keys).items()) if respondent in ids]
+    points = max_marks(test, keys)
+    binary = [[1.0 if mark >= top else 0.0 for mark, top in zip(row, points, strict=True)] for row in rows]
+    return {"items": _plain(stats.item_analysis(rows, points)), "kr20": _plain(stats.cronbach_alpha(binary)),
+            "keys": list(keys)}
+
+
+def subgroups(people, pre, post, keys, attribute, confidence=0.95):
+    """The paired comparison within each value of `attribute` (country, gender), Holm-adjusted within the
+    family, and whether the gains differ between the groups."""
+    groups = {}
+    for person in people:
+        groups.setdefault(getattr(person, attribute) or "", []).append(person)
+    rows = []
+    for value, members in sorted(groups.items()):
+        result = knowledge(members, pre, post, keys, confidence)
+        rows.append({"value": value, "small_n": result["n_pairs"] < SMALL_N, "result": result})
+    for row, adjusted in zip(rows, stats.holm([row["result"]["p_value"] for row in rows]), strict=True):
+        row["p_holm"] = adjusted
+    gains = {row["value"]: _gains(members, pre, post, keys) for row, members
+             in zip(rows, (groups[row["value"]] for row in rows), strict=True)}
+    return {"attribute": attribute, "rows": rows, "difference": _plain(stats.compare_groups(gains))}
+
+
+def _gains(people, pre, post, keys):
+    _ids, before, after = paired_scores(people, pre, post, keys)
+    return [b_after - b_before for b_before, b_after in zip(before, after, strict=True)
+            if b_before is not None and b_after is not None]
+
+
+def likert(people, test, dimension):
+    """Distribution, median, IQR and share agreeing of each Likert or 0–10 question of `dimension`, and
+    Cronbach's alpha of its Likert questions."""
+    ids = {person.id for person in people}
+    answers = {respondent: values for respondent, values in test.answers.items() if respondent in ids}
+    questions = [item for item in test.items if item.dimension == dimension and item.spec.type in AGREEING]
+    rows = [_likert_row(item, answers) for item in questions]
+    scale = [item for item in questions if item.spec.type == "likert"]
+    alpha = None
+    if len(scale) >= 2:
+        alpha = _plain(stats.cronbach_alpha([[_number(values.get(item.question_id)) for item in scale]
+                                             for _respondent, values in sorted(answers.items())]))
+    return {"dimension": dimension, "questions": rows, "alpha": alpha}
+
+
+def _likert_row(item, answers):
+    points = LIKERT_POINTS if item.spec.type == "likert" else SCALE_POINTS
+    chosen = [str(values[item.question_id]) for values in answers.values()
+              if values.get(item.question_id) not in (None, "")]
+    counts = Counter(chosen)
+    numbers = sorted(int(value) for value in chosen)
+    quartiles = statistics.quantiles(numbers, n=4, method="inclusive") if len(numbers) >= 2 else None
+    return {"question_id": item.question_id, "text": item.text, "type": item.spec.type, "n": len(numbers),
+            "points": list(points), "counts": [counts.get(point, 0) for point in points],
+            "median": statistics.median(numbers) if numbers else None,
+            "q1": quartiles[0] if quartiles else None, "q3": quartiles[2] if quartiles else None,
+            "agreeing": (sum(counts.get(point, 0) for point in AGREEING[item.spec.type]) / len(numbers)
+                         if numbers else None)}
+
+
+def _number(value):
+    return None if value in (None, "") else float(value)
+
+
+def open_answers(people, test):
+    """Each text question with the non-empty answers given to it, in respondent order."""
+    ids = {person.id for person in people}
+    result = []
+    for item in test.items:
+        if item.spec.type not in ("short_text", "long_text"):
+            continue
+        given = [values[item.question_id] for respondent, values in sorted(test.answers.items())
+                 if respondent in ids and str(values.get(item.question_id) or "").strip()]
+        result.append({"question_id": item.question_id, "dimension": item.dimension, "text": item.text,
+                       "answers": given})
+    return result
+
+
+def report(people, pre, post, filters=None, confidence=0.95):
+    """Every figure of the impact report for the respondents matching `filters`, as plain JSON-ready data."""
+    chosen = filtered(people, filters)
+    keys = knowledge_keys(pre, post)
+    return {
+        "filters": {name: value for name, value in (filters or {}).items() if name in FILTERS and value},
+        "confidence": confidence,
+        "knowledge_keys": keys,
+        "max_score": sum(max_marks(pre, keys)),
+        "participation": participation(chosen, pre, post, keys),
+        "knowledge": knowledge(chosen, pre, post, keys, confidence),
+        "items": items(chosen, pre, post, keys),
+        "quality": {"pre": quality(chosen, pre, keys), "post": quality(chosen, post, keys)},
+        "subgroups": [subgroups(chosen, pre, post, keys, attribute, confidence)
+                      for attribute in SUBGROUP_ATTRIBUTES],
+        "likert": [block for block in (likert(chosen, test, dimension) for test in (pre, post)
+                                       for dimension in LIKERT_DIMENSIONS) if block["questions"]],
+        "open_answers": {"pre": open_answers(chosen, pre), "post": open_answers(chosen, post)},
+        "paired": paired_rows(chosen, pre, post, keys),
+    }
+
+
+def paired_rows(people, pre, post, keys):
+    """[(respondent id, pre score, post score)] of the paired sample, for the slope chart and the raw data."""
+    ids, before, after = paired_scores(people, pre, post, keys)
+    return [{"id": r, "pre": b, "post": a} for r, b, a in zip(ids, before, after, strict=True)
+            if b is not None and a is not None]
+
+
+def _plain(value):
+    """A stats result as JSON-ready data: dataclasses to dicts, NaN and infinities to None."""
+    if dataclasses.is_dataclass(value):
+        value = dataclasses.asdict(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

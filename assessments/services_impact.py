@@ -1,0 +1,49 @@
+"""Loading what the impact report computes on: the program's active participants and their submitted tests."""
+from sqlalchemy import select
+
+from extensions import db
+from training.access import country_scope
+from training.models import Delegation, Participant
+
+from .impact import Item, Respondent, TakenTest, report
+from .models import Answer, Attempt
+from .services_builder import program_questionnaires
+from .services_taking import SUBMITTED, sections_with_questions
+
+NO_TEST = TakenTest((), {})
+
+
+def impact_report(program, filters=None, scoped=True):
+    """The report's figures for the participants the current user may see (every participant when `scoped` is
+    false: the command line has no user)."""
+    people, pre, post = impact_inputs(program, scoped)
+    return report(people, pre, post, filters)
+
+
+def impact_inputs(program, scoped=True):
+    """(respondents, pre-test, post-test) of the program's participants who are not withdrawn."""
+    query = (select(Participant.id, Delegation.country_code, Participant.gender, Participant.profile)
+             .join(Delegation, Participant.delegation_id == Delegation.id)
+             .where(Participant.program_id == program.id, Participant.status != "withdrawn").order_by(Participant.id))
+    scope = country_scope() if scoped else None
+    if scope is not None:  # a focal point: their own country's delegation only
+        query = query.where(Delegation.country_code == scope)
+    rows = db.session.execute(query).all()
+    people = [Respondent(pid, country or "", gender, profile) for pid, country, gender, profile in rows]
+    questionnaires = program_questionnaires(program)
+    return people, _test_data(questionnaires.get("pre")), _test_data(questionnaires.get("post"))
+
+
+def _test_data(questionnaire):
+    if questionnaire is None:
+        return NO_TEST
+    items = tuple(Item(question.id, question.item_key, question.dimension, question.spec(), dict(question.text))
+                  for section in sections_with_questions(questionnaire) for question in section.questions)
+    attempts = dict(db.session.execute(select(Attempt.id, Attempt.participant_id).where(
+        Attempt.questionnaire_id == questionnaire.id, Attempt.status == SUBMITTED)).all())
+    answers = {participant_id: {} for participant_id in attempts.values()}
+    for attempt_id, question_id, value in db.session.execute(
+            select(Answer.attempt_id, Answer.question_id, Answer.value).join(Attempt)
+            .where(Attempt.questionnaire_id == questionnaire.id, Attempt.status == SUBMITTED)):
+        answers[attempts[attempt_id]][question_id] = value
+    return TakenTest(items, answers)
