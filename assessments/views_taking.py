@@ -174,7 +174,6 @@ def _whole_number(value, limit):
 @reads_then_writes
 def review_test(kind):
     status = _status_or_404(kind)
-    db.session.commit()
     if status.progress != IN_PROGRESS:
         return redirect(url_for("assessments.take_test", kind=kind))
     sections = sections_with_questions(status.questionnaire)
