@@ -65,10 +65,12 @@ def reads_then_writes(view):
 
 
 def begin_writes():
-    """End the read transaction of a `reads_then_writes` view; the next statement begins a write transaction."""
+    """End the read transaction of a `reads_then_writes` view; the next statement begins a write transaction.
+    Only SQLite needs this: PostgreSQL locks rows, not the database, so its transaction simply goes on."""
     from flask import g
 
-    db.session.commit()
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.commit()
     g.writes_begun = True
 
 

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
@@ -167,6 +167,10 @@ def sections_with_questions(questionnaire):
     """The sections in order, their questions loaded (one query each level)."""
     return db.session.scalars(select(Section).where(Section.questionnaire_id == questionnaire.id)
                               .options(selectinload(Section.questions)).order_by(Section.position)).all()
+
+
+def question_count(questionnaire):
+    return db.session.scalar(select(func.count()).where(Question.questionnaire_id == questionnaire.id))
 
 
 def unanswered(sections, answers):

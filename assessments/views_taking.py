@@ -2,7 +2,7 @@
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from extensions import begin_writes, db, reads_then_writes
+from extensions import begin_writes, db, limiter, reads_then_writes
 from training.labels import current_language
 from training.models import utcnow
 from training.views_portal import link_refused, no_store, participant_required, session_link, session_participant
@@ -20,6 +20,7 @@ from .services_taking import (
     finalize_if_overdue,
     is_overdue,
     participant_statuses,
+    question_count,
     sections_with_questions,
     unanswered,
 )
@@ -54,9 +55,8 @@ def take_test(kind):
     if status.progress == SUBMITTED:
         return redirect(url_for("assessments.test_done", kind=kind))
     if status.refusal or attempt is None:
-        question_count = sum(len(section.questions) for section in sections_with_questions(questionnaire))
         return render_template("assessments/test_intro.html", status=status, questionnaire=questionnaire,
-                               question_count=question_count)
+                               question_count=question_count(questionnaire))
     errors = {}
     if request.method == "POST":
         errors = _save_form(attempt, questionnaire)
@@ -119,6 +119,7 @@ def start_test(kind):
 
 
 @bp.route("/me/tests/<kind>/answers", methods=["POST"])
+@limiter.exempt  # no limit applies here: exempt, the limiter skips its bookkeeping on the busiest route
 @reads_then_writes
 def autosave(kind):
     """One answer as JSON {question, value, seq} → {status: saved | stale | closed | invalid}. The hot path of
