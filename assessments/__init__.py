@@ -8,6 +8,7 @@ from . import (  # noqa: E402,F401  (tables, template helpers and routes registe
     template_helpers,
     views_builder,
     views_followup,
+    views_impact,
     views_responses,
     views_taking,
 )

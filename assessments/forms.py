@@ -6,6 +6,7 @@ from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, 
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from training.forms import strip
+from training.labels import GENDER_LABELS, PROFILE_LABELS, choices
 
 from .option_lines import parse_option_lines
 from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, REGISTRY, TYPE_NAMES
@@ -128,3 +129,26 @@ def _plausible_year(field):
 def localized(spanish, english):
     """{"es": …, "en": …} with the languages that were filled in."""
     return {code: value for code, value in (("es", spanish), ("en", english)) if value}
+
+
+class ImpactFilterForm(FlaskForm):
+    """Who the impact report covers (a GET form: the filters are part of the address, shareable)."""
+
+    class Meta:
+        csrf = False
+
+    country = SelectField(_l("Country"), validators=[Optional()])
+    gender = SelectField(_l("Gender"), choices=[("", _l("All genders"))] + choices(GENDER_LABELS),
+                         validators=[Optional()])
+    profile = SelectField(_l("Profile"), choices=[("", _l("All profiles"))] + choices(PROFILE_LABELS),
+                          validators=[Optional()])
+
+    def __init__(self, *args, countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", _l("All countries"))] + list(countries)
+
+    def filters(self):
+        """The valid filters chosen (a bad value drops only its own filter; its error shows next to it)."""
+        self.validate()
+        return {name: self[name].data for name in ("country", "gender", "profile")
+                if self[name].data and not self[name].errors}

@@ -1,10 +1,12 @@
 """The impact report on the demo program, through `flask --app app impact`."""
 import json
+import re
 
 from sqlalchemy import func, select
 
-from assessments.models import Attempt, Questionnaire
+from assessments.models import Attempt, Question, Questionnaire
 from extensions import db
+from tests.conftest import csrf_from, login
 from training.models import Delegation, Participant, Program
 
 
@@ -46,3 +48,80 @@ def test_impact_json_of_the_demo_matches_the_tables(app, tmp_path):
 def test_impact_of_an_unknown_program_fails_with_one_line(app):
     result = app.test_cli_runner().invoke(args=["impact", "--program", "NOPE"])
     assert result.exit_code == 1 and "no program with code 'NOPE'" in result.output
+
+
+def _demo(app):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        return db.session.scalar(select(Program.id).where(Program.code == "CRM-CE-2021"))
+
+
+def _pairs(app, country=None):
+    with app.app_context():
+        return len(_submitted("pre", country) & _submitted("post", country))
+
+
+def _figure(html, name):
+    match = re.search(rf'<script type="application/json" id="chart-{name}">(.*?)</script>', html, re.S)
+    assert match, f"no chart {name}"
+    return json.loads(match.group(1))
+
+
+def test_the_report_page_shows_the_paired_result_in_words_tables_and_charts(app, client):
+    program_id = _demo(app)
+    login(client, "organizadora@capacita.example", "capacita-demo")
+    token = csrf_from(client.get("/programs").get_data(as_text=True))
+    client.post("/language", data={"language": "en", "csrf_token": token})
+    html = client.get(f"/programs/{program_id}/impact").get_data(as_text=True)
+    pairs = _pairs(app)
+    assert f"Among the {pairs} participants who took both tests, the knowledge score rose from" in html
+    assert re.search(r"out of 10 \(\+\d\.\d\d; 95% CI \d\.\d\d to \d\.\d\d; p &lt; 0\.001; \w+ effect, d_z = ", html)
+    slopes = _figure(html, "slopes")
+    assert sum(len([y for y in trace["y"] if y is not None]) for trace in slopes["data"]
+               if trace.get("legendgroup") in ("improved", "unchanged", "declined")) == 2 * pairs
+    forest = _figure(html, "forest")
+    assert "Mexico" in json.dumps(forest, ensure_ascii=False)
+    assert {"funnel", "distributions", "items", "likert-0"} <= set(re.findall(r'id="chart-([\w-]+)"', html))
+    assert "K01" in html and "KR-20" in html and "SciPy" in html
+    assert '<script src="/assets/plotly-' in html and "cdn" not in html.lower()
+
+
+def test_filters_narrow_the_report_and_a_bad_value_is_named(app, client):
+    program_id = _demo(app)
+    login(client, "organizadora@capacita.example", "capacita-demo")
+    html = client.get(f"/programs/{program_id}/impact", query_string={"country": "GT"}).get_data(as_text=True)
+    assert f"Entre las {_pairs(app, 'GT')} personas participantes que respondieron ambas pruebas" in html
+    # An unknown country drops that filter only, says so next to the field, and the report covers everyone.
+    bad = client.get(f"/programs/{program_id}/impact", query_string={"country": "ZZ"}).get_data(as_text=True)
+    assert 'id="country-error"' in bad and 'aria-invalid="true"' in bad
+    assert f"Entre las {_pairs(app)} personas participantes" in bad
+
+
+def test_a_focal_point_sees_their_country_only(app, client):
+    program_id = _demo(app)
+    login(client, "punto.focal.mx@capacita.example", "capacita-demo")
+    html = client.get(f"/programs/{program_id}/impact", query_string={"country": "GT"}).get_data(as_text=True)
+    assert f"Entre las {_pairs(app, 'MX')} personas participantes" in html
+    assert '<option value="GT"' not in html
+
+
+def test_item_texts_are_shown_literally_in_tables_and_charts(app, client):
+    program_id = _demo(app)
+    with app.app_context():
+        question = db.session.scalar(select(Question).join(Questionnaire).where(
+            Questionnaire.program_id == program_id, Questionnaire.kind == "pre", Question.item_key == "K01"))
+        question.text = {"es": '<img src=x onerror=alert(1)></script>{{7*7}}', "en": "<b>bold</b>"}
+        db.session.commit()
+    login(client, "organizadora@capacita.example", "capacita-demo")
+    html = client.get(f"/programs/{program_id}/impact").get_data(as_text=True)
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;&lt;/script&gt;{{7*7}}" in html
+    items = _figure(html, "items")
+    labels = json.dumps(items, ensure_ascii=False)
+    assert "<img" not in labels and "&lt;img src=x" in labels  # plotly shows the entity as the character
+
+
+def test_plotly_js_comes_from_the_app_with_a_long_cache(client):
+    response = client.get("/assets/plotly-6.9.0.min.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert b"plotly.js" in response.get_data()[:2000]

@@ -66,6 +66,7 @@ MATRIX = [
     ("/response-imports/{response_import}", "GET", PLANNERS),
     ("/response-imports/{response_import}", "POST", {**PLANNERS, "admin": 302, "organizer": 302}),
     ("/programs/{program}/tests", "GET", STAFF_READ),
+    ("/programs/{program}/impact", "GET", STAFF_READ),
     ("/programs/{program}/questionnaires", "GET", PLANNERS),
     ("/programs/{program}/questionnaires/import", "POST", {**PLANNERS, "admin": 400, "organizer": 400}),
     ("/questionnaires/{questionnaire}", "GET", PLANNERS),
@@ -89,7 +90,7 @@ MATRIX = [
     ("/questionnaires/{questionnaire}/reminders", "POST", BUILT),
     ("/questionnaires/{questionnaire}/answers.csv", "GET", IMPORTERS),
 ]
-PUBLIC = {"/login", "/language", "/", "/static/<path:filename>"}
+PUBLIC = {"/login", "/language", "/", "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js"}
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.
 PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf", "/me/tests/<kind>",
                       "/me/tests/<kind>/start", "/me/tests/<kind>/answers", "/me/tests/<kind>/review",

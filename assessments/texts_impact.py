@@ -1,0 +1,187 @@
+"""The impact report in words and charts for the reader's language: plain-language findings, chart texts."""
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from training.countries import country_name
+from training.labels import GENDER_LABELS, PROFILE_LABELS
+from training.localized import pick
+
+from . import charts
+from .texts import DIMENSION_LABELS
+
+# Cohen (1988): the conventional reading of a standardized mean difference.
+EFFECT_WORDS = ((0.2, _l("negligible")), (0.5, _l("small")), (0.8, _l("medium")), (float("inf"), _l("large")))
+ALPHA = 0.05  # the level at which an item's change is marked significant (after Holm's adjustment)
+SEPARATORS = {"es": ",.", "en": ".,"}  # plotly: decimal mark, then thousands mark
+REASONS = {
+    "fewer_than_2_pairs": _l("fewer than two participants took both tests"),
+    "all_differences_zero": _l("every participant had the same score in both tests"),
+    "zero_variance": _l("every participant changed by exactly the same amount"),
+    "constant_pre_or_post": _l("everyone had the same score in one of the tests"),
+    "fewer_than_3_pairs": _l("too few pairs for a normality check"),
+    "more_than_5000_pairs": _l("too many pairs for a normality check"),
+    "noncentral_interval_not_found": _l("the effect size's interval could not be computed"),
+    "all_pre_at_maximum": _l("everyone already had the maximum score in the pre-test"),
+    "no_discordant_pairs": _l("nobody changed between right and wrong"),
+}
+
+
+def number(value, digits=2):
+    """A figure in the reader's language ('—' when it could not be computed)."""
+    if value is None:
+        return "—"
+    return format_decimal(round(value, digits), format="#,##0." + "0" * digits if digits else "#,##0")
+
+
+def percent(share, digits=0):
+    return "—" if share is None else number(100 * share, digits) + " %"
+
+
+def p_value(p):
+    """p as journals print it: 'p < 0.001' below a thousandth, else to three decimals."""
+    if p is None:
+        return "—"
+    return _("p < %(limit)s", limit=number(0.001, 3)) if p < 0.001 else _("p = %(p)s", p=number(p, 3))
+
+
+def p_short(p):
+    """A p-value in a table cell: '< 0.001' below a thousandth, else to three decimals."""
+    if p is None:
+        return "—"
+    return "< " + number(0.001, 3) if p < 0.001 else number(p, 3)
+
+
+def effect_word(d):
+    return next(str(word) for limit, word in EFFECT_WORDS if abs(d) < limit)
+
+
+def reason_text(reason):
+    return str(REASONS.get(reason, reason or ""))
+
+
+def knowledge_sentence(result, max_score):
+    """The paired result in plain words, the way a donor reads it first."""
+    n = result["n_pairs"]
+    if result["mean_diff"] is None or result["t"] is None:
+        return _("Among the %(n)s participants who took both tests, the knowledge comparison cannot be made: "
+                 "%(reason)s.", n=n, reason=reason_text(result["reason"]))
+    verb = _("rose") if result["mean_diff"] > 0 else _("fell") if result["mean_diff"] < 0 else _("stayed")
+    return _("Among the %(n)s participants who took both tests, the knowledge score %(verb)s from %(pre)s to "
+             "%(post)s out of %(max)s (%(diff)s; %(level)s%% CI %(low)s to %(high)s; %(p)s; %(effect)s effect, "
+             "d_z = %(d)s).", n=n, verb=verb, pre=number(result["mean_pre"], 1), post=number(result["mean_post"], 1),
+             max=number(max_score, 0), diff=("+" if result["mean_diff"] > 0 else "") + number(result["mean_diff"]),
+             level=number(100 * result["confidence"], 0), low=number(result["ci_low"]),
+             high=number(result["ci_high"]), p=p_value(result["p_value"]), effect=effect_word(result["cohen_dz"]),
+             d=number(result["cohen_dz"]))
+
+
+def group_label(attribute, value, language):
+    """A subgroup's name: the country, the gender or the profile in the reader's language."""
+    if attribute == "country":
+        return country_name(value, language) if value else _("Observer organizations")
+    labels = GENDER_LABELS if attribute == "gender" else PROFILE_LABELS
+    return str(labels.get(value, value))
+
+
+def item_text(row, language, fallback):
+    return pick(row["text"], language, fallback) or row["item_key"]
+
+
+def figures_for(report, language, fallback):
+    """chart name → figure JSON for the report page (every visible text in the reader's language)."""
+    separators = SEPARATORS.get(language, ".,")
+    knowledge = report["knowledge"]
+    paired = report["paired"]
+    country_rows = next(block["rows"] for block in report["subgroups"] if block["attribute"] == "country")
+    figures = {
+        "funnel": charts.participation_funnel(_funnel_stages(report["participation"]), _texts(
+            title=_("Participation"), empty=_("Nobody is registered yet.")), separators=separators),
+        "slopes": charts.paired_slopes(
+            [(_("Participant %(n)s", n=index), row["pre"], row["post"]) for index, row in enumerate(paired, 1)],
+            _texts(title=_("Knowledge score of each participant"), pre=_("Pre-test"), post=_("Post-test"),
+                   score=_("Score"), improved=_("Improved"), unchanged=_("Unchanged"), declined=_("Declined"),
+                   mean=_("Mean"), empty=_("Nobody has taken both tests yet.")),
+            max_score=report["max_score"] or None, separators=separators),
+        "distributions": charts.score_distributions(
+            [row["pre"] for row in paired], [row["post"] for row in paired],
+            _texts(title=_("Scores before and after"), pre=_("Pre-test"), post=_("Post-test"), score=_("Score"),
+                   empty=_("Nobody has taken both tests yet.")),
+            max_score=report["max_score"] or None, separators=separators),
+        "forest": charts.forest(
+            [(group_label("country", row["value"], language), row["result"]["n_pairs"], row["result"]["mean_diff"],
+              row["result"]["ci_low"], row["result"]["ci_high"]) for row in country_rows],
+            (_("All countries"), knowledge["n_pairs"], knowledge["mean_diff"], knowledge["ci_low"],
+             knowledge["ci_high"]),
+            _texts(title=_("Mean change by country, %(level)s%% CI", level=number(100 * report["confidence"], 0)),
+                   x_title=_("Change in score (post − pre)"), mean_diff=_("Mean change"), ci=_("CI"),
+                   too_small=_("n too small"), empty=_("Nobody has taken both tests yet.")), separators=separators),
+        "items": charts.item_dumbbell(
+            [(item_text(row, language, fallback), row["facility_pre"], row["facility_post"],
+              row["p_holm"] is not None and row["p_holm"] < ALPHA) for row in report["items"]],
+            _texts(title=_("Share of right answers per item"), x_title=_("Right answers"), pre=_("Pre-test"),
+                   post=_("Post-test"), significant=_("Post-test, significant change (Holm)"),
+                   empty=_("The tests share no knowledge items.")), separators=separators),
+    }
+    for index, block in enumerate(report["likert"]):
+        figures[f"likert-{index}"] = _likert_figure(block, language, fallback, separators)
+    return {name: charts.figure_json(figure) for name, figure in figures.items()}
+
+
+def _likert_figure(block, language, fallback, separators):
+    questions = block["questions"]
+    points = questions[0]["points"] if questions else []
+    same_scale = [q for q in questions if q["points"] == points]
+    return charts.likert_diverging(
+        [(pick(q["text"], language, fallback) or "", q["counts"]) for q in same_scale], list(points),
+        _texts(title=_dimension_title(block["dimension"]), x_title=_("Share of respondents"),
+               empty=_("Nobody has answered these questions yet.")), separators=separators)
+
+
+def _dimension_title(dimension):
+    return str(DIMENSION_LABELS[dimension])
+
+
+def _funnel_stages(participation):
+    return [(_("Registered"), participation["registered"]), (_("Took the pre-test"), participation["pre"]),
+            (_("Took the post-test"), participation["post"]), (_("Took both"), participation["both"])]
+
+
+def _texts(**texts):
+    return {key: str(value) for key, value in texts.items()}
+
+
+METHOD_LABELS = {"exact": _l("exact"), "normal_approximation": _l("normal approximation")}
+ATTRIBUTE_LABELS = {"country": _l("Country"), "gender": _l("Gender"), "profile": _l("Profile")}
+WEAK_DISCRIMINATION = 0.2  # below this an item barely separates stronger from weaker participants
+CEILING_FACILITY = 0.9  # nearly everyone right: the item cannot show learning
+
+
+def method_label(method):
+    return str(METHOD_LABELS.get(method, "—"))
+
+
+def attribute_label(attribute):
+    return str(ATTRIBUTE_LABELS[attribute])
+
+
+def item_flag(stat):
+    """What a test author should look at in an item's statistics ('' when nothing)."""
+    flags = []
+    if stat["facility"] is not None and stat["facility"] >= CEILING_FACILITY:
+        flags.append(_("ceiling: nearly everyone right"))
+    discrimination = stat["discrimination_index"]
+    if discrimination is None:
+        flags.append(_("discrimination cannot be computed"))
+    elif discrimination < 0:
+        flags.append(_("negative discrimination"))
+    elif discrimination < WEAK_DISCRIMINATION:
+        flags.append(_("weak discrimination"))
+    return "; ".join(flags)
+
+
+# What the report's template calls, passed with it (the helpers are for this page only).
+TEMPLATE_HELPERS = {"number": number, "percent": percent, "p_value": p_value, "p_short": p_short,
+                    "reason_text": reason_text, "method_label": method_label, "item_text": item_text,
+                    "item_flag": item_flag,
+                    "attribute_label": attribute_label, "group_label": group_label}
