@@ -28,6 +28,7 @@ BENCH_DATABASE = "capacita_bench"  # never the test suite's capacita_test, nor t
 # comes from 127.0.0.1, so the benchmark raises the limit (it still runs, in memory, on every request).
 RAISED_LINK_LIMIT = "1000000 per minute"
 TARGET_P95_MS, TARGET_RATIO = 500, 0.5
+AUTOSAVE_POST = "POST /me/tests/post/answers"  # the capacity rounds save to the post-test
 RAMP_SECONDS = 10
 # As nginx's keepalive_timeout: a participant's idle connection must not be closed just as their next answer is
 # sent (a browser retries that request, a load generator counts it as an error).
@@ -309,7 +310,8 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--capacity-users", type=int, default=50,
                         help="users saving back to back, for autosave and for the minimal endpoint alike")
-    parser.add_argument("--capacity-seconds", type=int, default=20)
+    parser.add_argument("--capacity-seconds", type=int, default=10, help="length of one capacity round")
+    parser.add_argument("--capacity-rounds", type=int, default=3)
     args = parser.parse_args()
     args.capacity_users = min(args.capacity_users, args.participants)  # each needs a link of its own
     return args
@@ -348,6 +350,7 @@ def main():
         create_minimal_table(minimal_url)
         print(f"Set up {args.participants:,} participants and their links in {time.perf_counter() - started:.1f} s")
         results = measure(args, port, url, minimal_url, secret, folder)
+        print_server_errors(folder)
         saves, submitted, opened, finished = read_acks(folder / "acks.jsonl")
         lost, unsubmitted = count_lost(app, saves, submitted)
     report(args, results, saves, submitted, (opened, finished), (lost, unsubmitted))
@@ -358,16 +361,40 @@ def measure(args, port, url, minimal_url, secret, folder):
                   "DATABASE_URL": url, "RATELIMIT_STORAGE_URI": "memory://", "LINK_RATE_LIMIT": RAISED_LINK_LIMIT,
                   "TRUSTED_PROXIES": "0"}
     load_env = {"BENCH_TOKENS": str(folder / "tokens.txt"), "BENCH_ACKS": str(folder / "acks.jsonl")}
-    with gunicorn("app:create_app()", port, args, server_env, folder / "gunicorn.log"):
-        scenario = run_scenario(args, port, load_env, folder)
-        print(f"Capacity: {args.capacity_users} users saving back to back for {args.capacity_seconds} s, "
-              "then the same against the minimal Flask + SQLAlchemy insert endpoint")
-        autosave = run_capacity("AutosaveUser", args, port, load_env, folder / "autosave")
     minimal_port = free_port()
-    with gunicorn("minimal_app:create_app()", minimal_port, args, {"MINIMAL_DATABASE_URL": minimal_url},
-                  folder / "minimal.log", folder=BENCH):
-        minimal = run_capacity("MinimalUser", args, minimal_port, load_env, folder / "minimal")
+    with gunicorn("app:create_app()", port, args, server_env, folder / "gunicorn.log"), \
+            gunicorn("minimal_app:create_app()", minimal_port, args, {"MINIMAL_DATABASE_URL": minimal_url},
+                     folder / "minimal.log", folder=BENCH):
+        scenario = run_scenario(args, port, load_env, folder)
+        print(f"Capacity: {args.capacity_rounds} rounds of {args.capacity_users} users saving back to back for "
+              f"{args.capacity_seconds} s, to autosave then to the minimal Flask + SQLAlchemy insert endpoint "
+              "(alternating, so that a drift in the machine's speed affects both alike)")
+        autosave, minimal = [], []
+        for index in range(args.capacity_rounds):
+            autosave.append(run_capacity("AutosaveUser", args, port, load_env, folder / f"autosave-{index}"))
+            minimal.append(run_capacity("MinimalUser", args, minimal_port, load_env, folder / f"minimal-{index}"))
     return {"scenario": scenario, "autosave": autosave, "minimal": minimal}
+
+
+def print_server_errors(folder):
+    """The servers' tracebacks, if any request failed on their side: the temporary folder goes with the run."""
+    for log in ("gunicorn.log", "minimal.log"):
+        text = (folder / log).read_text(encoding="utf-8", errors="replace")
+        tracebacks = text.count("Traceback (most recent call last)")
+        if tracebacks:
+            start = text.index("Traceback (most recent call last)")
+            print(f"\n{log}: {tracebacks} traceback(s); the first:\n{text[start:start + 4000]}")
+
+
+def pooled(rounds, name):
+    """One name's samples over several rounds: latencies together, throughput over the rounds' summed time."""
+    samples = [r[name] for r in rounds if name in r]
+    if not samples:
+        return figures(None)
+    row = figures({"ms": [ms for s in samples for ms in s["ms"]], "errors": [e for s in samples for e in s["errors"]],
+                   "first": 0.0, "last": 1.0})
+    span = sum(s["last"] - s["first"] for s in samples)
+    return {**row, "rps": row["requests"] / span if span else 0.0}
 
 
 def report(args, results, saves, submitted, times, lost_counts):
@@ -377,9 +404,14 @@ def report(args, results, saves, submitted, times, lost_counts):
     steps = sorted(scenario, key=lambda name: scenario[name]["first"])  # in the order participants take them
     print_table("Scenario, by step", [(name, figures(scenario[name])) for name in steps]
                 + [("all requests", everything)])
-    capacity = figures(autosave.get("POST /me/tests/post/answers")), figures(minimal.get("/save"))
-    print_table("Capacity (no think time)", [("autosave", capacity[0]), ("minimal insert endpoint", capacity[1])])
-    for line in error_lines(scenario) + error_lines(autosave) + error_lines(minimal):
+    per_round = [(figures(a.get(AUTOSAVE_POST)), figures(m.get("/save"))) for a, m in zip(autosave, minimal,
+                                                                                             strict=True)]
+    capacity = pooled(autosave, AUTOSAVE_POST), pooled(minimal, "/save")
+    print_table("Capacity (no think time)",
+                [row for index, (a, m) in enumerate(per_round, 1)
+                 for row in ((f"round {index}: autosave", a), (f"round {index}: minimal insert", m))]
+                + [("all rounds: autosave", capacity[0]), ("all rounds: minimal insert", capacity[1])])
+    for line in error_lines(scenario) + [line for r in autosave + minimal for line in error_lines(r)]:
         print(f"  error: {line}")
     opened, finished = times
     span = max(finished) - min(opened) if finished and opened else float("nan")
@@ -388,9 +420,10 @@ def report(args, results, saves, submitted, times, lost_counts):
     print(f"\nlost: {lost} of {len(saves):,} acknowledged answers; {unsubmitted} acknowledged submits not recorded")
     print(f"submitted: {len(submitted):,} of {args.participants:,}, {span:.1f} s from the first link opened to "
           f"the last submit")
+    rounds = ", ".join(f"{a['rps'] / m['rps']:.2f}" if m["rps"] else "—" for a, m in per_round)
     print(f"autosave throughput: {saving['rps']:.1f} req/s in the scenario; capacity ratio autosave / minimal "
-          f"insert: {ratio:.2f}")
-    errors = everything["errors"] + sum(len(s["errors"]) for r in (autosave, minimal) for s in r.values())
+          f"insert: {ratio:.2f} (rounds: {rounds})")
+    errors = everything["errors"] + sum(len(s["errors"]) for r in autosave + minimal for s in r.values())
     passed = verdicts([
         (f"p95 of all scenario requests < {TARGET_P95_MS} ms ({everything['p95'] or 0:.0f} ms)",
          everything["p95"] is not None and everything["p95"] < TARGET_P95_MS),
