@@ -8,6 +8,7 @@ from training.labels import GENDER_LABELS, PROFILE_LABELS
 from training.localized import pick
 
 from . import charts
+from .impact_workbook import workbook_bytes
 from .texts import DIMENSION_LABELS
 
 # Cohen (1988): the conventional reading of a standardized mean difference.
@@ -89,7 +90,7 @@ def item_text(row, language, fallback):
 
 
 def figures_for(report, language, fallback):
-    """chart name → figure JSON for the report page (every visible text in the reader's language)."""
+    """chart name → plotly figure of the report (every visible text in the reader's language)."""
     separators = SEPARATORS.get(language, ".,")
     knowledge = report["knowledge"]
     paired = report["paired"]
@@ -125,7 +126,7 @@ def figures_for(report, language, fallback):
     }
     for index, block in enumerate(report["likert"]):
         figures[f"likert-{index}"] = _likert_figure(block, language, fallback, separators)
-    return {name: charts.figure_json(figure) for name, figure in figures.items()}
+    return figures
 
 
 def _likert_figure(block, language, fallback, separators):
@@ -185,3 +186,79 @@ TEMPLATE_HELPERS = {"number": number, "percent": percent, "p_value": p_value, "p
                     "reason_text": reason_text, "method_label": method_label, "item_text": item_text,
                     "item_flag": item_flag,
                     "attribute_label": attribute_label, "group_label": group_label}
+
+
+# The impact workbook's sheet names, headers and row labels (assessments/impact_workbook.py takes them in).
+WORKBOOK_LABELS = {
+    "sheet_summary": _l("Summary"), "sheet_paired": _l("Paired comparison"), "sheet_items": _l("Items"),
+    "sheet_quality_pre": _l("Quality pre-test"), "sheet_quality_post": _l("Quality post-test"),
+    "sheet_country": _l("By country"), "sheet_gender": _l("By gender"), "sheet_likert": _l("Likert"),
+    "sheet_open_answers": _l("Open answers"), "sheet_raw": _l("Paired data"), "sheet_methods": _l("Methods"),
+    "figure": _l("Figure"), "value": _l("Value"), "program": _l("Program"), "all": _l("All"),
+    "attribute_country": _l("Country"), "attribute_gender": _l("Gender"), "attribute_profile": _l("Profile"),
+    "section_participation": _l("Participation"), "section_knowledge": _l("Knowledge"),
+    "section_test": _l("Whole test"), "section_kr20": _l("KR-20"), "section_difference": _l("Do the gains differ?"),
+    "section_versions": _l("Versions"),
+    "participation_registered": _l("Registered"), "participation_pre": _l("Took the pre-test"),
+    "participation_post": _l("Took the post-test"), "participation_both": _l("Took both"),
+    "participation_pre_only": _l("Only the pre-test"), "participation_post_only": _l("Only the post-test"),
+    "participation_none": _l("Neither"), "attrition_mean_both": _l("Pre-test mean of those who took both"),
+    "attrition_mean_pre_only": _l("Pre-test mean of those who took only the pre-test"),
+    "max_score": _l("Maximum score"), "n_pairs": _l("Pairs"), "n_pre_only": _l("Only the pre-test"),
+    "n_post_only": _l("Only the post-test"), "confidence": _l("Confidence level"), "mean_pre": _l("Pre-test mean"),
+    "sd_pre": _l("Pre-test SD"), "mean_post": _l("Post-test mean"), "sd_post": _l("Post-test SD"),
+    "correlation": _l("Correlation pre–post"), "mean_diff": _l("Mean change"), "sd_diff": _l("SD of the changes"),
+    "se_diff": _l("Standard error of the mean change"), "ci_low": _l("CI low"), "ci_high": _l("CI high"),
+    "t": _l("t"), "df": _l("Degrees of freedom"), "p_value": _l("p (two-sided)"),
+    "p_greater": _l("p (post greater)"), "p_less": _l("p (post smaller)"), "cohen_dz": _l("Cohen's d_z"),
+    "cohen_dz_ci_low": _l("d_z CI low"), "cohen_dz_ci_high": _l("d_z CI high"), "hedges_gz": _l("Hedges' g_z"),
+    "cohen_dav": _l("Cohen's d_av"), "shapiro_w": _l("Shapiro–Wilk W"), "shapiro_p": _l("Shapiro–Wilk p"),
+    "wilcoxon_v": _l("Wilcoxon V"), "wilcoxon_n": _l("Wilcoxon n (non-zero changes)"),
+    "wilcoxon_p": _l("Wilcoxon p"), "wilcoxon_method": _l("Wilcoxon method"),
+    "wilcoxon_p_exact_conditional": _l("Exact conditional p (ties kept)"),
+    "rank_biserial": _l("Rank-biserial correlation"), "hodges_lehmann": _l("Hodges–Lehmann estimate"),
+    "n_improved": _l("Improved"), "n_unchanged": _l("Unchanged"), "n_declined": _l("Declined"),
+    "sign_test_p": _l("Sign test p"), "hake_gain": _l("Normalized gain (Hake, class average)"),
+    "individual_gain_mean": _l("Individual normalized gain, mean"),
+    "individual_gain_median": _l("Individual normalized gain, median"),
+    "n_gain_excluded": _l("Left out of the gains (maximum in the pre-test)"), "reason": _l("Not computed because"),
+    "method_exact": _l("exact"), "method_normal_approximation": _l("normal approximation"),
+    "item": _l("Item"), "text": _l("Text"), "n": _l("n"), "b": _l("Right → wrong"), "c": _l("Wrong → right"),
+    "p_exact": _l("Exact p"), "p_midp": _l("Mid-p"), "chi2_cc": _l("χ² (continuity corrected)"),
+    "p_cc": _l("p (χ², corrected)"), "p_holm": _l("Holm"), "p_bh": _l("Benjamini–Hochberg"),
+    "small_n": _l("small n"), "facility": _l("Facility"), "facility_pre": _l("Facility pre-test"),
+    "facility_post": _l("Facility post-test"), "sd": _l("SD"), "discrimination_index": _l("Discrimination"),
+    "discriminative_efficiency": _l("Discriminative efficiency"), "effective_weight": _l("Effective weight"),
+    "n_attempts": _l("Attempts"), "n_excluded": _l("Left out (incomplete)"), "mean": _l("Mean"),
+    "median": _l("Median"), "skewness": _l("Skewness"), "kurtosis": _l("Kurtosis"),
+    "cic": _l("Coefficient of internal consistency"), "error_ratio": _l("Error ratio"),
+    "standard_error": _l("Standard error"), "kr20": _l("KR-20"), "alpha": _l("Cronbach's alpha"),
+    "n_respondents": _l("Respondents"), "n_items": _l("Items"), "welch_t": _l("Welch's t"),
+    "welch_df": _l("Welch's degrees of freedom"), "welch_p": _l("Welch's p"), "anova_f": _l("ANOVA F"),
+    "anova_df_between": _l("ANOVA df between"), "anova_df_within": _l("ANOVA df within"),
+    "anova_p": _l("ANOVA p"), "kruskal_h": _l("Kruskal–Wallis H"), "kruskal_df": _l("Kruskal–Wallis df"),
+    "kruskal_p": _l("Kruskal–Wallis p"), "q1": _l("First quartile"), "q3": _l("Third quartile"),
+    "agreeing": _l("Agreeing"), "dimension": _l("Dimension"), "dimension_knowledge": _l("Knowledge"),
+    "dimension_expectations": _l("Expectations"), "dimension_satisfaction": _l("Satisfaction"),
+    "dimension_application": _l("Application at work"), "test": _l("Test"), "pre": _l("Pre-test"),
+    "post": _l("Post-test"), "question": _l("Question"), "answer": _l("Answer"), "respondent": _l("Participant"),
+    "pre_score": _l("Pre-test score"), "post_score": _l("Post-test score"), "change": _l("Change"),
+    "methods_differences": _l("Differences"),
+    "methods_differences_text": _l("Post-test minus pre-test, on the knowledge items both tests share."),
+    "methods_items": _l("Items"),
+    "methods_items_text": _l("McNemar's exact test and mid-p per item; Holm and Benjamini–Hochberg across items."),
+    "methods_subgroups": _l("Subgroups"),
+    "methods_subgroups_text": _l("The paired comparison within each group, Holm within each table; gains "
+                                 "compared with Welch's t or ANOVA and Kruskal–Wallis."),
+}
+
+
+def workbook_labels():
+    return {key: str(label) for key, label in WORKBOOK_LABELS.items()}
+
+
+def report_workbook(report, language, fallback, provenance=None):
+    """The report as an XLSX workbook in the reader's language (the current locale)."""
+    return workbook_bytes(report, workbook_labels(), language, fallback, provenance=provenance,
+                          group_name=lambda attribute, value: group_label(attribute, value, language),
+                          reason_text=reason_text)

@@ -5,18 +5,21 @@ from importlib.metadata import version
 from pathlib import Path
 
 import plotly
-from flask import render_template, request, send_from_directory
+from flask import Response, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import gettext as _
 
 from training.access import country_scope, program_or_404, roles_required
 from training.countries import country_name
 from training.labels import current_language
+from training.views_common import send_table
 
 from . import bp
 from .access import FOLLOWERS
-from .charts import PLOT_CONFIG
+from .chart_images import FORMATS, ImagesUnavailable, image_bytes, images_available
+from .charts import PLOT_CONFIG, figure_json
 from .forms import ImpactFilterForm
 from .services_impact import impact_report
-from .texts_impact import TEMPLATE_HELPERS, figures_for, knowledge_sentence
+from .texts_impact import TEMPLATE_HELPERS, figures_for, knowledge_sentence, report_workbook
 
 PLOTLY_FOLDER = Path(plotly.__file__).parent / "package_data"
 
@@ -25,14 +28,49 @@ PLOTLY_FOLDER = Path(plotly.__file__).parent / "package_data"
 @roles_required(*FOLLOWERS)
 def impact(program_id):
     program = program_or_404(program_id)
-    language = current_language()
-    form = ImpactFilterForm(request.args, countries=_country_choices(program, language))
-    report = impact_report(program, form.filters())
-    fallback = program.languages[0] if program.languages else "es"
+    form, filters, report, language, fallback = _report(program)
+    figures = {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()}
     return render_template("assessments/impact.html", program=program, form=form, report=report,
                            summary=knowledge_sentence(report["knowledge"], report["max_score"]),
-                           figures=figures_for(report, language, fallback), fallback=fallback,
-                           provenance=provenance(), plot_config=PLOT_CONFIG, **TEMPLATE_HELPERS)
+                           figures=figures, fallback=fallback, filters=filters, provenance=provenance(),
+                           plot_config=PLOT_CONFIG, chart_files=images_available(), **TEMPLATE_HELPERS)
+
+
+@bp.route("/programs/<int:program_id>/impact/charts/<name>.<any(png, svg):file_format>")
+@roles_required(*FOLLOWERS)
+def impact_chart(program_id, name, file_format):
+    """One chart of the report, with the same filters, as a file to put in a slide or a document."""
+    program = program_or_404(program_id)
+    _form, filters, report, language, fallback = _report(program)
+    figure = figures_for(report, language, fallback).get(name)
+    if figure is None:
+        abort(404)
+    try:
+        data = image_bytes(figure, file_format)
+    except ImagesUnavailable:
+        flash(_("This server cannot draw chart files; use the camera button above each chart instead."), "error")
+        return redirect(url_for("assessments.impact", program_id=program.id, **filters))
+    return Response(data, mimetype=FORMATS[file_format], headers={
+        "Content-Disposition": f'attachment; filename="{program.code}-{name}.{file_format}"'})
+
+
+@bp.route("/programs/<int:program_id>/impact.xlsx")
+@roles_required(*FOLLOWERS)
+def impact_workbook(program_id):
+    """Every table of the report (with the same filters) and the paired raw data, one sheet each."""
+    program = program_or_404(program_id)
+    _form, _filters, report, language, fallback = _report(program)
+    return send_table(report_workbook(report, language, fallback, provenance()), "xlsx",
+                      f"{program.code}-impact.xlsx")
+
+
+def _report(program):
+    """(filter form, valid filters, report figures, reader's language, program's first language)."""
+    language = current_language()
+    form = ImpactFilterForm(request.args, countries=_country_choices(program, language))
+    filters = form.filters()
+    fallback = program.languages[0] if program.languages else "es"
+    return form, filters, impact_report(program, filters), language, fallback
 
 
 def _country_choices(program, language):

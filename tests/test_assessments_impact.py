@@ -1,9 +1,13 @@
 """The impact report on the demo program, through `flask --app app impact`."""
+import io
 import json
 import re
 
+import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from assessments.chart_images import images_available
 from assessments.models import Attempt, Question, Questionnaire
 from extensions import db
 from tests.conftest import csrf_from, login
@@ -125,3 +129,44 @@ def test_plotly_js_comes_from_the_app_with_a_long_cache(client):
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert "max-age=31536000" in response.headers["Cache-Control"]
     assert b"plotly.js" in response.get_data()[:2000]
+
+
+def test_the_workbook_downloads_with_the_filters_and_from_the_command_line(app, client, tmp_path):
+    program_id = _demo(app)
+    login(client, "organizadora@capacita.example", "capacita-demo")
+    response = client.get(f"/programs/{program_id}/impact.xlsx", query_string={"country": "GT"})
+    assert response.status_code == 200 and response.headers["Content-Disposition"].endswith('CRM-CE-2021-impact.xlsx')
+    workbook = load_workbook(io.BytesIO(response.get_data()))
+    assert workbook.sheetnames[0] == "Resumen"
+    raw = workbook[workbook.sheetnames[-2]]
+    assert raw.max_row - 1 == _pairs(app, "GT")  # one row per pair below the header
+    output = tmp_path / "impact.xlsx"
+    result = app.test_cli_runner().invoke(args=["impact", "--program", "CRM-CE-2021", "--format", "xlsx",
+                                                "--language", "en", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert load_workbook(output).sheetnames[0] == "Summary"
+    assert app.test_cli_runner().invoke(args=["impact", "--program", "CRM-CE-2021", "--format", "xlsx"]).exit_code == 1
+
+
+@pytest.mark.skipif(not images_available(), reason="kaleido or Chromium missing: chart files cannot be drawn here")
+def test_a_chart_downloads_as_png_and_svg_with_the_filters(app, client):
+    program_id = _demo(app)
+    login(client, "organizadora@capacita.example", "capacita-demo")
+    page = client.get(f"/programs/{program_id}/impact", query_string={"country": "MX"}).get_data(as_text=True)
+    assert f"/programs/{program_id}/impact/charts/slopes.png?country=MX" in page
+    png = client.get(f"/programs/{program_id}/impact/charts/slopes.png", query_string={"country": "MX"})
+    assert png.status_code == 200 and png.mimetype == "image/png" and png.get_data()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = client.get(f"/programs/{program_id}/impact/charts/forest.svg").get_data(as_text=True)
+    assert svg.startswith("<svg") and "México" in svg
+
+
+def test_without_kaleido_the_page_says_so_and_a_chart_file_request_comes_back_with_a_message(app, client,
+                                                                                           monkeypatch):
+    program_id = _demo(app)
+    monkeypatch.setattr("assessments.views_impact.images_available", lambda: False)
+    monkeypatch.setattr("assessments.chart_images.images_available", lambda: False)
+    login(client, "organizadora@capacita.example", "capacita-demo")
+    page = client.get(f"/programs/{program_id}/impact").get_data(as_text=True)
+    assert "no puede dibujar archivos de gráficos" in page and "/impact/charts/slopes.png" not in page
+    response = client.get(f"/programs/{program_id}/impact/charts/slopes.png", follow_redirects=True)
+    assert response.status_code == 200 and "use el botón de la cámara" in response.get_data(as_text=True)

@@ -67,6 +67,9 @@ MATRIX = [
     ("/response-imports/{response_import}", "POST", {**PLANNERS, "admin": 302, "organizer": 302}),
     ("/programs/{program}/tests", "GET", STAFF_READ),
     ("/programs/{program}/impact", "GET", STAFF_READ),
+    ("/programs/{program}/impact.xlsx", "GET", STAFF_READ),
+    # A chart the report does not have: access is checked before anything is drawn.
+    ("/programs/{program}/impact/charts/nothing.svg", "GET", {role: MISSING for role in STAFF_READ}),
     ("/programs/{program}/questionnaires", "GET", PLANNERS),
     ("/programs/{program}/questionnaires/import", "POST", {**PLANNERS, "admin": 400, "organizer": 400}),
     ("/questionnaires/{questionnaire}", "GET", PLANNERS),
@@ -138,6 +141,7 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:question_id>", "{question}")
         .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
         .replace("<any(csv, xlsx):file_format>", "csv")
+        .replace("<name>.<any(png, svg):file_format>", "nothing.svg")
         for rule in app.url_map.iter_rules()
     }
     assert normalized - covered - PUBLIC - ROUTES_NEEDING_LOGIN_ONLY - PARTICIPANT_ROUTES == set()

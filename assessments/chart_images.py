@@ -1,0 +1,37 @@
+"""Charts as PNG or SVG files, drawn by plotly's kaleido driving the system's Chromium (pure: plotly only)."""
+import shutil
+from functools import cache
+
+import plotly.io
+
+FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+WIDTH, HEIGHT_FALLBACK, PNG_SCALE = 1000, 500, 2  # a slide-sized figure; PNG at twice the pixels for print
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
+
+
+class ImagesUnavailable(RuntimeError):
+    """kaleido or a Chromium to drive is missing on this server (the page's own download button still works)."""
+
+
+@cache
+def images_available():
+    """Whether this server can draw chart files: kaleido installed and a Chromium on the PATH."""
+    try:
+        import kaleido  # noqa: F401  (only its presence matters here)
+    except ImportError:
+        return False
+    return any(shutil.which(name) for name in BROWSERS)
+
+
+def image_bytes(figure, file_format):
+    """The figure as a PNG or SVG file; ImagesUnavailable when this server cannot draw it."""
+    if file_format not in FORMATS:
+        raise ValueError(file_format)
+    if not images_available():
+        raise ImagesUnavailable(file_format)
+    height = figure.layout.height or HEIGHT_FALLBACK
+    try:
+        return plotly.io.to_image(figure, format=file_format, width=WIDTH, height=height,
+                                  scale=PNG_SCALE if file_format == "png" else 1)
+    except (RuntimeError, OSError, ValueError) as error:  # the browser would not start or died
+        raise ImagesUnavailable(str(error)) from error
