@@ -85,6 +85,14 @@ def group_label(attribute, value, language):
     return str(labels.get(value, value))
 
 
+def filters_text(filters, language):
+    """Who a report covers, in words ('All participants', or 'Country: Mexico · Gender: Women')."""
+    if not filters:
+        return _("All participants")
+    return " · ".join(f"{ATTRIBUTE_LABELS[name]}: {group_label(name, value, language)}"
+                      for name, value in filters.items())
+
+
 def item_text(row, language, fallback):
     return pick(row["text"], language, fallback) or row["item_key"]
 

@@ -1,11 +1,23 @@
 """The impact report page: participation, knowledge, items, subgroups, Likert answers, with charts and filters."""
 import platform
+from datetime import date
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
 import plotly
-from flask import Response, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from training.access import country_scope, program_or_404, roles_required
@@ -19,7 +31,7 @@ from .chart_images import FORMATS, ImagesUnavailable, image_bytes, images_availa
 from .charts import PLOT_CONFIG, figure_json
 from .forms import ImpactFilterForm
 from .services_impact import impact_report
-from .texts_impact import TEMPLATE_HELPERS, figures_for, knowledge_sentence, report_workbook
+from .texts_impact import TEMPLATE_HELPERS, figures_for, filters_text, knowledge_sentence, report_workbook
 
 PLOTLY_FOLDER = Path(plotly.__file__).parent / "package_data"
 
@@ -62,6 +74,31 @@ def impact_workbook(program_id):
     _form, _filters, report, language, fallback = _report(program)
     return send_table(report_workbook(report, language, fallback, provenance()), "xlsx",
                       f"{program.code}-impact.xlsx")
+
+
+@bp.route("/programs/<int:program_id>/impact.html")
+@roles_required(*FOLLOWERS)
+def impact_standalone(program_id):
+    """The report as one HTML file (styles, plotly.js and charts inside) that opens anywhere, offline."""
+    program = program_or_404(program_id)
+    _form, filters, report, language, fallback = _report(program)
+    figures = {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()}
+    html = render_template("assessments/impact_standalone.html", program=program, report=report, filters=filters,
+                           summary=knowledge_sentence(report["knowledge"], report["max_score"]), figures=figures,
+                           fallback=fallback, provenance=provenance(), plot_config=PLOT_CONFIG, chart_files=False,
+                           filters_text=filters_text(filters, language), generated=format_date(date.today()),
+                           **standalone_sources(), **TEMPLATE_HELPERS)
+    return Response(html, mimetype="text/html", headers={
+        "Content-Disposition": f'attachment; filename="{program.code}-impact.html"'})
+
+
+@cache
+def standalone_sources():
+    """The stylesheet and scripts the standalone file carries inside (read once; they change with a release)."""
+    static = Path(current_app.static_folder)
+    return {"stylesheet": (static / "css" / "app.css").read_text(encoding="utf-8"),
+            "plotly_source": (PLOTLY_FOLDER / "plotly.min.js").read_text(encoding="utf-8"),
+            "draw_source": (static / "js" / "impact.js").read_text(encoding="utf-8")}
 
 
 def _report(program):

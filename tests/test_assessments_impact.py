@@ -170,3 +170,16 @@ def test_without_kaleido_the_page_says_so_and_a_chart_file_request_comes_back_wi
     assert "no puede dibujar archivos de gráficos" in page and "/impact/charts/slopes.png" not in page
     response = client.get(f"/programs/{program_id}/impact/charts/slopes.png", follow_redirects=True)
     assert response.status_code == 200 and "use el botón de la cámara" in response.get_data(as_text=True)
+
+
+def test_the_standalone_html_carries_everything_inside_and_names_its_filters(app, client):
+    program_id = _demo(app)
+    login(client, "organizadora@capacita.example", "capacita-demo")
+    response = client.get(f"/programs/{program_id}/impact.html", query_string={"country": "MX"})
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="CRM-CE-2021-impact.html"'
+    html = response.get_data(as_text=True)
+    assert "País: México" in html and f"Entre las {_pairs(app, 'MX')} personas participantes" in html
+    assert "plotly.js v" in html and "Plotly.newPlot" in html and _figure(html, "slopes")["data"]
+    assert not re.search(r'<(script|link)[^>]+(src|href)=', html)  # nothing fetched from anywhere
+    assert "/impact/charts/" not in html  # no links back to the server
