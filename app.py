@@ -25,7 +25,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self' data: blob:",  # blob: the chart's camera button draws its PNG through one
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",

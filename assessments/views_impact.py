@@ -42,10 +42,11 @@ def impact(program_id):
     program = program_or_404(program_id)
     form, filters, report, language, fallback = _report(program)
     figures = {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()}
-    return render_template("assessments/impact.html", program=program, form=form, report=report,
+    return render_template("assessments/impact.html", plot_configs=_plot_configs(program, figures), program=program,
+                           form=form, report=report,
                            summary=knowledge_sentence(report["knowledge"], report["max_score"]),
                            figures=figures, fallback=fallback, filters=filters, provenance=provenance(),
-                           plot_config=PLOT_CONFIG, chart_files=images_available(), **TEMPLATE_HELPERS)
+                           chart_files=images_available(), **TEMPLATE_HELPERS)
 
 
 @bp.route("/programs/<int:program_id>/impact/charts/<name>.<any(png, svg):file_format>")
@@ -85,7 +86,8 @@ def impact_standalone(program_id):
     figures = {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()}
     html = render_template("assessments/impact_standalone.html", program=program, report=report, filters=filters,
                            summary=knowledge_sentence(report["knowledge"], report["max_score"]), figures=figures,
-                           fallback=fallback, provenance=provenance(), plot_config=PLOT_CONFIG, chart_files=False,
+                           fallback=fallback, provenance=provenance(), plot_configs=_plot_configs(program, figures),
+                           chart_files=False,
                            filters_text=filters_text(filters, language), generated=format_date(date.today()),
                            **standalone_sources(), **TEMPLATE_HELPERS)
     return Response(html, mimetype="text/html", headers={
@@ -99,6 +101,11 @@ def standalone_sources():
     return {"stylesheet": (static / "css" / "app.css").read_text(encoding="utf-8"),
             "plotly_source": (PLOTLY_FOLDER / "plotly.min.js").read_text(encoding="utf-8"),
             "draw_source": (static / "js" / "impact.js").read_text(encoding="utf-8")}
+
+
+def _plot_configs(program, figures):
+    """plotly's settings per chart: its camera button names the PNG after the program and the chart."""
+    return {name: {**PLOT_CONFIG, "toImageButtonOptions": {"filename": f"{program.code}-{name}"}} for name in figures}
 
 
 def _report(program):

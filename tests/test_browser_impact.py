@@ -1,0 +1,48 @@
+"""In Chromium: an organizer opens the demo's impact report, narrows it to one country and downloads a chart."""
+import pytest
+from playwright.sync_api import expect
+
+from assessments.chart_images import images_available
+from tests.test_assessments_impact import _demo, _pairs
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_organizer_reads_the_report_filters_it_and_downloads_a_chart(app, browser, live_server, artifacts):
+    program_id = _demo(app)
+    context = browser.new_context(base_url=live_server, locale="es-MX", accept_downloads=True,
+                                  viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/login")
+    page.locator("#email").fill("organizadora@capacita.example")
+    page.locator("#password").fill("capacita-demo")
+    page.locator("#password").press("Enter")
+    page.goto(f"/programs/{program_id}/impact")
+    expect(page.locator(".lead")).to_contain_text(f"Entre las {_pairs(app)} personas participantes")
+    # Every chart is drawn by plotly.js, served by the app itself.
+    expect(page.locator(".js-plotly-plot")).to_have_count(8)
+    page.screenshot(path=str(artifacts / "impact-report.png"), full_page=False)
+
+    page.locator("#country").select_option("GT")
+    page.get_by_role("button", name="Mostrar").click()
+    expect(page).to_have_url(f"{live_server}/programs/{program_id}/impact?country=GT&gender=&profile=")
+    expect(page.locator(".lead")).to_contain_text(f"Entre las {_pairs(app, 'GT')} personas participantes")
+    expect(page.locator(".js-plotly-plot")).to_have_count(8)
+
+    # plotly's own camera button draws a PNG in the browser, whatever the server can do.
+    chart = page.locator("figure.chart").nth(1)
+    chart.hover()
+    with page.expect_download() as camera:
+        chart.locator('.modebar-btn[data-title="Download plot as a PNG"]').click()
+    assert camera.value.suggested_filename == "CRM-CE-2021-slopes.png"
+    if images_available():  # and the server's own file, with the same filter
+        with page.expect_download() as server_file:
+            chart.get_by_role("link", name="PNG").click()
+        assert server_file.value.suggested_filename == "CRM-CE-2021-slopes.png"
+        with open(server_file.value.path(), "rb") as png:
+            assert png.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert errors == []
+    context.close()
