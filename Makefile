@@ -49,6 +49,7 @@ bench: install
 	test -x $(BIN)/locust || $(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python benchmarks/import_participants.py
 	$(BIN)/python benchmarks/taking_load.py
+	$(BIN)/python benchmarks/impact_stats.py
 
 # After changing user-facing text: refresh the catalogs, then translate what is new in translations/*/messages.po.
 translations-update: $(STAMP)

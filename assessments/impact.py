@@ -44,6 +44,8 @@ class TakenTest:
     value)."""
     items: tuple
     answers: dict
+    # Scored marks by item keys: every block of a report (and each subgroup) reads them, scoring once is enough.
+    scored: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def knowledge_keys(pre, post):
@@ -54,10 +56,29 @@ def knowledge_keys(pre, post):
 
 
 def marks(test, keys):
-    """respondent id → [points earned per key] (unanswered earns 0), for the submitted attempts."""
-    by_key = {item.item_key: item for item in test.items if item.is_knowledge}
-    return {respondent: [_earned(by_key[key], values.get(by_key[key].question_id)) for key in keys]
-            for respondent, values in test.answers.items()}
+    """respondent id → [points earned per key] (unanswered earns 0), for the submitted attempts; scored once per
+    test and keys (callers only read the result)."""
+    keys = tuple(keys)
+    if keys not in test.scored:
+        by_key = {item.item_key: item for item in test.items if item.is_knowledge}
+        scorers = [(by_key[key].question_id, _memoized_score(by_key[key])) for key in keys]
+        test.scored[keys] = {respondent: [score(values.get(question_id)) for question_id, score in scorers]
+                             for respondent, values in test.answers.items()}
+    return test.scored[keys]
+
+
+def _memoized_score(item):
+    """The item's scoring as a function of the answer, remembered per distinct answer: a program has thousands of
+    answers but each item only a handful of different ones."""
+    known = {}
+
+    def score(value):
+        key = tuple(value) if isinstance(value, list) else value
+        if key not in known:
+            known[key] = _earned(item, value)
+        return known[key]
+
+    return score
 
 
 def max_marks(test, keys):

@@ -10,8 +10,6 @@ from .models import Answer, Attempt
 from .services_builder import program_questionnaires
 from .services_taking import SUBMITTED, sections_with_questions
 
-NO_TEST = TakenTest((), {})
-
 
 def impact_report(program, filters=None, scoped=True):
     """The report's figures for the participants the current user may see (every participant when `scoped` is
@@ -36,7 +34,7 @@ def impact_inputs(program, scoped=True):
 
 def _test_data(questionnaire):
     if questionnaire is None:
-        return NO_TEST
+        return TakenTest((), {})
     items = tuple(Item(question.id, question.item_key, question.dimension, question.spec(), dict(question.text))
                   for section in sections_with_questions(questionnaire) for question in section.questions)
     attempts = dict(db.session.execute(select(Attempt.id, Attempt.participant_id).where(

@@ -234,8 +234,9 @@ def _t_test(before, after, rounded, confidence):
     interval = two_sided.confidence_interval(confidence_level=confidence)
     fields.update(ci_low=_number(interval.low), ci_high=_number(interval.high), t=_number(two_sided.statistic),
                   p_value=_number(two_sided.pvalue),
-                  p_greater=_number(stats.ttest_rel(after, before, alternative="greater").pvalue),
-                  p_less=_number(stats.ttest_rel(after, before, alternative="less").pvalue))
+                  # The one-sided tails of the same t, as ttest_rel(alternative="greater"/"less") would give.
+                  p_greater=_number(stats.t.sf(two_sided.statistic, n - 1)),
+                  p_less=_number(stats.t.cdf(two_sided.statistic, n - 1)))
     return fields
 
 
