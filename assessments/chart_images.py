@@ -1,6 +1,8 @@
 """Charts as PNG or SVG files, drawn by plotly's kaleido driving the system's Chromium (pure: plotly only)."""
 import shutil
+import tempfile
 from functools import cache
+from pathlib import Path
 
 import plotly.io
 
@@ -35,3 +37,19 @@ def image_bytes(figure, file_format):
                                   scale=PNG_SCALE if file_format == "png" else 1)
     except (RuntimeError, OSError, ValueError) as error:  # the browser would not start or died
         raise ImagesUnavailable(str(error)) from error
+
+
+def png_images(figures):
+    """name → PNG bytes of several figures, drawn in one browser session; {} when this server cannot draw them
+    (the PDF summary then goes without charts rather than not at all)."""
+    if not figures or not images_available():
+        return {}
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {name: Path(folder) / f"{index}.png" for index, name in enumerate(figures)}
+        try:
+            plotly.io.write_images(list(figures.values()), [str(paths[name]) for name in figures], format="png",
+                                   width=WIDTH, height=[figure.layout.height or HEIGHT_FALLBACK
+                                                        for figure in figures.values()], scale=PNG_SCALE)
+        except (RuntimeError, OSError, ValueError):
+            return {}
+        return {name: path.read_bytes() for name, path in paths.items() if path.exists()}

@@ -8,16 +8,18 @@ from flask_babel import force_locale
 from training.cli import fail
 from training.cli_registration import program_or_fail
 
+from .chart_images import png_images
 from .impact import FILTERS
 from .services_impact import impact_report
-from .texts_impact import report_workbook
+from .texts_impact import pdf_figures, report_pdf, report_workbook
 
 
 @click.command("impact")
 @click.option("--program", "code", required=True, help="Program code, e.g. CRM-CE-2021.")
-@click.option("--format", "output_format", type=click.Choice(["json", "xlsx"]), default="json", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["json", "xlsx", "pdf"]), default="json",
+              show_default=True)
 @click.option("--language", type=click.Choice(["es", "en"]), default="es", show_default=True,
-              help="Language of the workbook's headers and texts.")
+              help="Language of the workbook and the PDF.")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
 @click.option("--country", default="", help="Only this country's delegation (ISO code, e.g. MX).")
 @click.option("--gender", default="", help="Only this gender (female, male, other, undisclosed).")
@@ -28,12 +30,11 @@ def impact(code, output_format, language, output, country, gender, profile):
     program = program_or_fail(code)
     filters = dict(zip(FILTERS, (country.upper(), gender, profile), strict=True))
     figures = impact_report(program, filters, scoped=False)
-    if output_format == "xlsx":
+    if output_format in ("xlsx", "pdf"):
         if not output:
-            fail(["--output: a file name is needed for xlsx"])
+            fail([f"--output: a file name is needed for {output_format}"])
         with force_locale(language):
-            fallback = program.languages[0] if program.languages else "es"
-            data = report_workbook(figures, language, fallback)
+            data = _document(output_format, program, figures, filters, language)
         with open(output, "wb") as file:
             file.write(data)
         click.echo(f"Wrote {output}.")
@@ -45,3 +46,12 @@ def impact(code, output_format, language, output, country, gender, profile):
         click.echo(f"Wrote {output}.")
     else:
         click.echo(text)
+
+
+def _document(output_format, program, figures, filters, language):
+    """The workbook or the PDF summary (with its charts when this machine can draw them)."""
+    fallback = program.languages[0] if program.languages else "es"
+    if output_format == "xlsx":
+        return report_workbook(figures, language, fallback)
+    charts = png_images(pdf_figures(figures, language, fallback))
+    return report_pdf(figures, program, language, fallback, {k: v for k, v in filters.items() if v}, charts, None)

@@ -1,5 +1,7 @@
 """The impact report in words and charts for the reader's language: plain-language findings, chart texts."""
-from flask_babel import format_decimal
+from datetime import date
+
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -8,6 +10,7 @@ from training.labels import GENDER_LABELS, PROFILE_LABELS
 from training.localized import pick
 
 from . import charts
+from .impact_pdf import summary_pdf
 from .impact_workbook import workbook_bytes
 from .texts import DIMENSION_LABELS
 
@@ -189,13 +192,6 @@ def item_flag(stat):
     return "; ".join(flags)
 
 
-# What the report's template calls, passed with it (the helpers are for this page only).
-TEMPLATE_HELPERS = {"number": number, "percent": percent, "p_value": p_value, "p_short": p_short,
-                    "reason_text": reason_text, "method_label": method_label, "item_text": item_text,
-                    "item_flag": item_flag,
-                    "attribute_label": attribute_label, "group_label": group_label}
-
-
 # The impact workbook's sheet names, headers and row labels (assessments/impact_workbook.py takes them in).
 WORKBOOK_LABELS = {
     "sheet_summary": _l("Summary"), "sheet_paired": _l("Paired comparison"), "sheet_items": _l("Items"),
@@ -270,3 +266,78 @@ def report_workbook(report, language, fallback, provenance=None):
     return workbook_bytes(report, workbook_labels(), language, fallback, provenance=provenance,
                           group_name=lambda attribute, value: group_label(attribute, value, language),
                           reason_text=reason_text)
+
+
+def attrition_sentence(attrition):
+    """Whether those who took only the pre-test started differently, in words (the report's attrition check)."""
+    if attrition["welch_p"] is None:
+        return _("Attrition check: not enough participants left after the pre-test to compare.")
+    groups = {group["name"]: group for group in attrition["groups"]}
+    check = _("Attrition check: those who took only the pre-test scored %(left)s on average in it, those who took "
+              "both %(stayed)s (Welch's t = %(t)s, %(p)s).", left=number(groups["pre_only"]["mean"], 1),
+              stayed=number(groups["both"]["mean"], 1), t=number(attrition["welch_t"]),
+              p=p_value(attrition["welch_p"]))
+    verdict = (_("They started differently: the paired result may not describe everyone who began.")
+               if attrition["welch_p"] < ALPHA else _("No sign that they started differently."))
+    return f"{check} {verdict}"
+
+
+def pdf_texts(report, versions):
+    """Every text of the PDF summary in the current language (assessments/impact_pdf.py takes them in)."""
+    level = number(100 * report["confidence"], 0)
+    return {
+        "findings": [knowledge_sentence(report["knowledge"], report["max_score"]),
+                     attrition_sentence(report["participation"]["attrition"])],
+        "methods": " ".join(str(text) for text in METHOD_SENTENCES), "page": _("Page %(page)s of %(pages)s"),
+        "date": _("Generated on %(date)s", date=format_date(date.today())), "versions": versions,
+        "heading_findings": _("Findings"), "heading_participation": _("Participation"),
+        "heading_knowledge": _("Knowledge"), "heading_items": _("Items"), "heading_countries": _("Countries"),
+        "heading_likert": _("Expectations, satisfaction and application"), "heading_methods": _("Methods"),
+        **{f"participation_{key}": str(WORKBOOK_LABELS[f"participation_{key}"])
+           for key in ("registered", "pre", "post", "both", "pre_only", "post_only", "none")},
+        "pairs": _("Pairs"), "max_score": _("Maximum score"), "mean_pre": _("Pre-test: mean (SD)"),
+        "mean_post": _("Post-test: mean (SD)"), "mean_change": _("Mean change"),
+        "ci": _("%(level)s%% confidence interval", level=level), "t_df": _("Paired t-test"), "p_value": _("p"),
+        "cohen_dz": _("Effect size d_z [CI]"), "wilcoxon_p": _("Wilcoxon p"),
+        "changes": _("Improved / unchanged / declined"), "hake_gain": _("Normalized gain (Hake, class average)"),
+        "item": _("Item"), "text": _("Text"), "facility_pre": _("Pre-test"), "facility_post": _("Post-test"),
+        "p_exact": _("Exact p"), "p_holm": _("Holm"), "country": _("Country"), "small_n": _("small n"),
+        "question": _("Question"), "n": _("n"), "median": _("Median"), "agreeing": _("Agreeing"),
+        "alpha": _("Cronbach's alpha"), "dimension_expectations": _("Expectations"),
+        "dimension_satisfaction": _("Satisfaction"), "dimension_application": _("Application at work"),
+        "empty_pairs": _("Nobody has taken both tests yet."), "empty_items": _("The tests share no knowledge items."),
+        "empty_likert": _("The tests have no Likert or 0–10 questions."),
+    }
+
+
+METHOD_SENTENCES = (
+    _l("Differences are post-test minus pre-test, on the knowledge items both tests share; a participant who took "
+       "only one test is left out of the paired figures and counted above."),
+    _l("Paired t-test with its confidence interval, as R's t.test(post, pre, paired = TRUE); Cohen's d_z with a "
+       "noncentral-t interval; Hedges' g_z with the exact small-sample correction."),
+    _l("Items: McNemar's exact (binomial) test and its mid-p; p-values adjusted across items with Holm and "
+       "Benjamini–Hochberg. Item statistics as Moodle's quiz statistics; KR-20 with Feldt's interval."),
+)
+
+
+def pdf_figures(report, language, fallback):
+    """The charts the PDF summary carries: those with something to show (paper has no use for an empty chart)."""
+    has_data = {"funnel": report["participation"]["registered"] > 0, "slopes": report["knowledge"]["n_pairs"] > 0,
+                "forest": report["knowledge"]["n_pairs"] > 0, "items": bool(report["items"])}
+    return {name: figure for name, figure in figures_for(report, language, fallback).items()
+            if has_data.get(name) or name.startswith("likert-")}
+
+
+def report_pdf(report, program, language, fallback, filters, charts, versions):
+    """The PDF summary of the report in the current language."""
+    return summary_pdf(report, pdf_texts(report, versions), language, fallback,
+                       title=f"{_('Impact report')} · {program.title_in(language)}",
+                       subtitle=f"{program.code} · {filters_text(filters, language)}", charts=charts,
+                       group_name=lambda attribute, value: group_label(attribute, value, language))
+
+
+# What the report's templates call, passed with them (the helpers are for these pages only).
+TEMPLATE_HELPERS = {"number": number, "percent": percent, "p_value": p_value, "p_short": p_short,
+                    "reason_text": reason_text, "method_label": method_label, "item_text": item_text,
+                    "item_flag": item_flag, "attribute_label": attribute_label, "group_label": group_label,
+                    "attrition_sentence": attrition_sentence}

@@ -27,11 +27,19 @@ from training.views_common import send_table
 
 from . import bp
 from .access import FOLLOWERS
-from .chart_images import FORMATS, ImagesUnavailable, image_bytes, images_available
+from .chart_images import FORMATS, ImagesUnavailable, image_bytes, images_available, png_images
 from .charts import PLOT_CONFIG, figure_json
 from .forms import ImpactFilterForm
 from .services_impact import impact_report
-from .texts_impact import TEMPLATE_HELPERS, figures_for, filters_text, knowledge_sentence, report_workbook
+from .texts_impact import (
+    TEMPLATE_HELPERS,
+    figures_for,
+    filters_text,
+    knowledge_sentence,
+    pdf_figures,
+    report_pdf,
+    report_workbook,
+)
 
 PLOTLY_FOLDER = Path(plotly.__file__).parent / "package_data"
 
@@ -75,6 +83,18 @@ def impact_workbook(program_id):
     _form, _filters, report, language, fallback = _report(program)
     return send_table(report_workbook(report, language, fallback, provenance()), "xlsx",
                       f"{program.code}-impact.xlsx")
+
+
+@bp.route("/programs/<int:program_id>/impact.pdf")
+@roles_required(*FOLLOWERS)
+def impact_pdf(program_id):
+    """The findings, main tables and charts as a PDF in the reader's language, with the page's filters."""
+    program = program_or_404(program_id)
+    _form, filters, report, language, fallback = _report(program)
+    charts = png_images(pdf_figures(report, language, fallback))
+    data = report_pdf(report, program, language, fallback, filters, charts, provenance())
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{program.code}-impact.pdf"'})
 
 
 @bp.route("/programs/<int:program_id>/impact.html")

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from assessments.chart_images import images_available
@@ -183,3 +184,23 @@ def test_the_standalone_html_carries_everything_inside_and_names_its_filters(app
     assert "plotly.js v" in html and "Plotly.newPlot" in html and _figure(html, "slopes")["data"]
     assert not re.search(r'<(script|link)[^>]+(src|href)=', html)  # nothing fetched from anywhere
     assert "/impact/charts/" not in html  # no links back to the server
+
+
+def test_the_pdf_summary_carries_the_findings_tables_and_charts_in_the_readers_language(app, client, tmp_path):
+    program_id = _demo(app)
+    login(client, "organizadora@capacita.example", "capacita-demo")
+    response = client.get(f"/programs/{program_id}/impact.pdf", query_string={"country": "MX"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="CRM-CE-2021-impact.pdf"'
+    document = PdfReader(io.BytesIO(response.get_data()))
+    text = " ".join(" ".join(page.extract_text().split()) for page in document.pages)
+    assert f"Entre las {_pairs(app, 'MX')} personas participantes" in text and "País: México" in text
+    assert "Control de abandono" in text and "Página 1 de" in text
+    images = sum(len(page.images) for page in document.pages)
+    assert images >= 4 if images_available() else images == 0  # funnel, slopes, forest, items, Likert bars
+    output = tmp_path / "impact.pdf"
+    result = app.test_cli_runner().invoke(args=["impact", "--program", "CRM-CE-2021", "--format", "pdf",
+                                                "--language", "en", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    english = " ".join(page.extract_text() for page in PdfReader(output).pages)
+    assert f"Among the {_pairs(app)} participants who took both tests" in " ".join(english.split())

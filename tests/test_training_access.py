@@ -69,6 +69,7 @@ MATRIX = [
     ("/programs/{program}/impact", "GET", STAFF_READ),
     ("/programs/{program}/impact.xlsx", "GET", STAFF_READ),
     ("/programs/{program}/impact.html", "GET", STAFF_READ),
+    ("/programs/{program}/impact.pdf", "GET", STAFF_READ),
     # A chart the report does not have: access is checked before anything is drawn.
     ("/programs/{program}/impact/charts/nothing.svg", "GET", {role: MISSING for role in STAFF_READ}),
     ("/programs/{program}/questionnaires", "GET", PLANNERS),

@@ -45,7 +45,7 @@ class AgendaDocument:
 
 
 @cache
-def _fonts():
+def embedded_fonts():
     """DejaVu ships with the app, so every accent and script prints the same on any server."""
     pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
@@ -54,20 +54,20 @@ def _fonts():
 
 def agenda_pdf(document):
     """The PDF bytes of one or more session agendas."""
-    regular, bold = _fonts()
+    regular, bold = embedded_fonts()
     styles = _styles(regular, bold)
     buffer = io.BytesIO()
     pdf = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm,
                             bottomMargin=16 * mm, title=document.program_title, author="Capacita")
-    story = [Paragraph(_text(document.program_title), styles["title"])]
+    story = [Paragraph(literal_text(document.program_title), styles["title"])]
     for session in document.sessions:
-        story += [Spacer(1, 4 * mm), Paragraph(_text(session.title), styles["session"]),
-                  Paragraph(_text(session.when), styles["muted"])]
+        story += [Spacer(1, 4 * mm), Paragraph(literal_text(session.title), styles["session"]),
+                  Paragraph(literal_text(session.when), styles["muted"])]
         if session.link:
-            story.append(Paragraph(_text(session.link), styles["muted"]))
+            story.append(Paragraph(literal_text(session.link), styles["muted"]))
         story += [Spacer(1, 2 * mm), _table(document, session, styles, pdf.width)]
     if document.footer:
-        story += [Spacer(1, 6 * mm), Paragraph(_text(document.footer), styles["muted"])]
+        story += [Spacer(1, 6 * mm), Paragraph(literal_text(document.footer), styles["muted"])]
     pdf.build(story)
     return buffer.getvalue()
 
@@ -75,7 +75,7 @@ def agenda_pdf(document):
 MAX_CELL = 400  # characters of one cell: a row must fit on a page, whatever was typed into the agenda
 
 
-def _text(value):
+def literal_text(value):
     """Literal text for a reportlab Paragraph: its mini-markup (<b>, <a>, &…;) never comes from data.
     Line breaks become ' · ' and very long text is cut, so no row outgrows a page."""
     value = " · ".join(line.strip() for line in (value or "").splitlines() if line.strip())
@@ -100,13 +100,13 @@ def _table(document, session, styles, width):
     people_width = 48 * mm
     zones = len(document.zones)
     widths = [time_width] * zones + [width - time_width * zones - people_width, people_width]
-    head = [Paragraph(_text(label), styles["head"]) for label in document.zones] + \
-        [Paragraph(_text(document.headers["activity"]), styles["head"]),
-         Paragraph(_text(document.headers["facilitation"]), styles["head"])]
-    body = [[Paragraph(_text(time), styles["cell"]) for time in row.times]
-            + [[Paragraph(_text(row.kind), styles["kind"]), Paragraph(_text(row.title), styles["cell"])]
-               + ([Paragraph(_text(row.speakers), styles["kind"])] if row.speakers else []),
-               Paragraph(_text(row.facilitators), styles["cell"])]
+    head = [Paragraph(literal_text(label), styles["head"]) for label in document.zones] + \
+        [Paragraph(literal_text(document.headers["activity"]), styles["head"]),
+         Paragraph(literal_text(document.headers["facilitation"]), styles["head"])]
+    body = [[Paragraph(literal_text(time), styles["cell"]) for time in row.times]
+            + [[Paragraph(literal_text(row.kind), styles["kind"]), Paragraph(literal_text(row.title), styles["cell"])]
+               + ([Paragraph(literal_text(row.speakers), styles["kind"])] if row.speakers else []),
+               Paragraph(literal_text(row.facilitators), styles["cell"])]
             for row in session.rows]
     table = Table([head] + body, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
