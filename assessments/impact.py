@@ -61,24 +61,27 @@ def marks(test, keys):
     keys = tuple(keys)
     if keys not in test.scored:
         by_key = {item.item_key: item for item in test.items if item.is_knowledge}
-        scorers = [(by_key[key].question_id, _memoized_score(by_key[key])) for key in keys]
-        test.scored[keys] = {respondent: [score(values.get(question_id)) for question_id, score in scorers]
-                             for respondent, values in test.answers.items()}
+        respondents = list(test.answers)
+        columns = [_scored_column(by_key[key], [test.answers[r].get(by_key[key].question_id) for r in respondents])
+                   for key in keys]
+        test.scored[keys] = dict(zip(respondents, map(list, zip(*columns, strict=True)), strict=True)) \
+            if columns else {respondent: [] for respondent in respondents}
     return test.scored[keys]
 
 
-def _memoized_score(item):
-    """The item's scoring as a function of the answer, remembered per distinct answer: a program has thousands of
-    answers but each item only a handful of different ones."""
+def _scored_column(item, values):
+    """The points each answer to `item` earns, scoring each distinct answer once: a program has thousands of
+    answers but an item only a handful of different ones."""
     known = {}
-
-    def score(value):
-        key = tuple(value) if isinstance(value, list) else value
+    for value in values:
+        key = _hashable(value)
         if key not in known:
             known[key] = _earned(item, value)
-        return known[key]
+    return [known[_hashable(value)] for value in values]
 
-    return score
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
 def max_marks(test, keys):
