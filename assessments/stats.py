@@ -1,9 +1,22 @@
-"""Paired pre/post statistics, item analysis and reliability for the impact report, as R and Moodle do them (pure)."""
+"""Statistics of the impact report, as R and Moodle compute them (pure): paired pre/post comparison, McNemar and
+adjusted p-values here; item analysis, reliability and group comparisons in stats_scales, re-exported."""
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, stats
+
+from .stats_base import Result, check_confidence, first_reason, is_missing, number
+from .stats_scales import (  # noqa: F401  (part of this module's public API)
+    CronbachAlpha,
+    GroupComparison,
+    GroupSummary,
+    ItemAnalysis,
+    ItemStatistics,
+    compare_groups,
+    cronbach_alpha,
+    item_analysis,
+)
 
 # Differences are rounded before ranking or counting signs: 0.3 - 0.1 and 0.2 must tie, as they do on paper.
 ROUND_DECIMALS = 10
@@ -12,14 +25,8 @@ EXACT_CONDITIONAL_MAX = 20  # 2**20 sign patterns is where exhaustive enumeratio
 SHAPIRO_MIN, SHAPIRO_MAX = 3, 5000  # the range R's shapiro.test accepts (Royston's approximation)
 
 
-class _Result:
-    def as_dict(self):
-        """The result as plain dicts, lists, floats, ints, strings and None (JSON, spreadsheets, templates)."""
-        return asdict(self)
-
-
 @dataclass(frozen=True)
-class PairedComparison(_Result):
+class PairedComparison(Result):
     n_pairs: int
     n_pre_only: int
     n_post_only: int
@@ -65,7 +72,7 @@ class PairedComparison(_Result):
 
 
 @dataclass(frozen=True)
-class McNemar(_Result):
+class McNemar(Result):
     b: int
     c: int
     p_exact: float | None
@@ -77,100 +84,12 @@ class McNemar(_Result):
     reason: str | None
 
 
-@dataclass(frozen=True)
-class ItemStatistics(_Result):
-    facility: float | None  # mean mark / maximum mark (Moodle shows it × 100)
-    sd: float | None  # SD of the marks / maximum mark
-    discrimination_index: float | None  # correlation with the rest of the test, −1..1 (Moodle: × 100)
-    discriminative_efficiency: float | None  # covariance / the largest possible covariance (Moodle: × 100)
-    effective_weight: float | None  # share of the total's spread, the items sum to 1 (Moodle: × 100)
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class ItemAnalysis(_Result):
-    n_attempts: int
-    n_excluded: int
-    items: tuple  # ItemStatistics, in column order
-    mean: float | None  # mean, median, sd and standard_error are in marks
-    median: float | None
-    sd: float | None
-    skewness: float | None
-    kurtosis: float | None  # excess kurtosis (0 for a normal distribution)
-    cic: float | None  # coefficient of internal consistency (Cronbach's alpha), a proportion (Moodle: × 100)
-    error_ratio: float | None  # √(1 − cic), a proportion (Moodle: × 100)
-    standard_error: float | None
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class CronbachAlpha(_Result):
-    alpha: float | None
-    ci_low: float | None
-    ci_high: float | None
-    confidence: float
-    n_respondents: int
-    n_items: int
-    n_excluded: int
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class GroupSummary(_Result):
-    name: str
-    n: int
-    mean: float | None
-    sd: float | None
-    median: float | None
-
-
-@dataclass(frozen=True)
-class GroupComparison(_Result):
-    groups: tuple  # GroupSummary for every group given, in order
-    skipped: tuple  # names of the groups with fewer than 2 values
-    welch_t: float | None  # first group minus second
-    welch_df: float | None
-    welch_p: float | None
-    anova_f: float | None
-    anova_df_between: int | None
-    anova_df_within: int | None
-    anova_p: float | None
-    kruskal_h: float | None
-    kruskal_df: int | None
-    kruskal_p: float | None
-    reason: str | None
-
-
-def _number(value):
-    """A plain float, or None for what cannot be reported (missing, NaN, infinite)."""
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _is_missing(value):
-    """None and NaN both mean "no answer"."""
-    return value is None or math.isnan(float(value))
-
-
-def _first_reason(checks):
-    """The first reason whose condition holds: the most basic problem explains the others."""
-    return next((reason for condition, reason in checks if condition), None)
-
-
-def _check_confidence(confidence):
-    """Reject a confidence level outside (0, 1): that is a caller's mistake, not a property of the data."""
-    if not 0 < confidence < 1:
-        raise ValueError("confidence must be between 0 and 1")
-
-
 # ---- paired comparison ------------------------------------------------------------------------------------------
 
 def paired_comparison(pre, post, confidence=0.95, max_score=None):
     """Compare paired pre/post scores (differences are post − pre): t-test, effect sizes, Wilcoxon, signs, gains.
     A pair with a missing value (None or NaN) is dropped and counted; what cannot be computed is None, see `reason`."""
-    _check_confidence(confidence)
+    check_confidence(confidence)
     if len(pre) != len(post):
         raise ValueError("pre and post must have the same length")
     before, after, counts = _complete_pairs(pre, post)
@@ -183,7 +102,7 @@ def paired_comparison(pre, post, confidence=0.95, max_score=None):
     fields.update(_wilcoxon(rounded))
     fields.update(_signs(rounded))
     fields.update(_gains(before, after, max_score))
-    fields["reason"] = _first_reason((
+    fields["reason"] = first_reason((
         (len(diffs) < 2, "fewer_than_2_pairs"),
         (not rounded.any(), "all_differences_zero"),
         (len(diffs) >= 2 and np.ptp(rounded) == 0, "zero_variance"),
@@ -209,13 +128,13 @@ def _complete_pairs(pre, post):
 def _descriptives(before, after):
     """Means, standard deviations (n − 1) and the pre/post correlation."""
     n = len(before)
-    sd_pre = _number(np.std(before, ddof=1)) if n > 1 else None
-    sd_post = _number(np.std(after, ddof=1)) if n > 1 else None
+    sd_pre = number(np.std(before, ddof=1)) if n > 1 else None
+    sd_post = number(np.std(after, ddof=1)) if n > 1 else None
     varies = bool(sd_pre) and bool(sd_post)  # a constant side has no correlation
     correlation = stats.pearsonr(before, after, alternative="two-sided").statistic if varies else None
-    return {"mean_pre": _number(before.mean()) if n else None, "sd_pre": sd_pre,
-            "mean_post": _number(after.mean()) if n else None, "sd_post": sd_post,
-            "correlation": _number(correlation)}
+    return {"mean_pre": number(before.mean()) if n else None, "sd_pre": sd_pre,
+            "mean_post": number(after.mean()) if n else None, "sd_post": sd_post,
+            "correlation": number(correlation)}
 
 
 def _t_test(before, after, rounded, confidence):
@@ -223,7 +142,7 @@ def _t_test(before, after, rounded, confidence):
     n = len(before)
     diffs = after - before
     fields = dict.fromkeys(("sd_diff", "se_diff", "ci_low", "ci_high", "t", "df", "p_value", "p_greater", "p_less"))
-    fields["mean_diff"] = _number(diffs.mean()) if n else None
+    fields["mean_diff"] = number(diffs.mean()) if n else None
     if n < 2:
         return fields
     sd = float(np.std(diffs, ddof=1))
@@ -232,11 +151,11 @@ def _t_test(before, after, rounded, confidence):
         return fields
     two_sided = stats.ttest_rel(after, before, alternative="two-sided")
     interval = two_sided.confidence_interval(confidence_level=confidence)
-    fields.update(ci_low=_number(interval.low), ci_high=_number(interval.high), t=_number(two_sided.statistic),
-                  p_value=_number(two_sided.pvalue),
+    fields.update(ci_low=number(interval.low), ci_high=number(interval.high), t=number(two_sided.statistic),
+                  p_value=number(two_sided.pvalue),
                   # The one-sided tails of the same t, as ttest_rel(alternative="greater"/"less") would give.
-                  p_greater=_number(stats.t.sf(two_sided.statistic, n - 1)),
-                  p_less=_number(stats.t.cdf(two_sided.statistic, n - 1)))
+                  p_greater=number(stats.t.sf(two_sided.statistic, n - 1)),
+                  p_less=number(stats.t.cdf(two_sided.statistic, n - 1)))
     return fields
 
 
@@ -247,11 +166,11 @@ def _effect_sizes(fields, confidence):
     low, high = _noncentral_interval(t, n - 1, confidence) if t is not None else (None, None)
     sds = (fields["sd_pre"], fields["sd_post"])
     average_sd = (sds[0] + sds[1]) / 2 if None not in sds else None
-    return {"cohen_dz": _number(dz),
-            "cohen_dz_ci_low": _number(low / math.sqrt(n)) if low is not None else None,
-            "cohen_dz_ci_high": _number(high / math.sqrt(n)) if high is not None else None,
-            "hedges_gz": _number(dz * _hedges_correction(n - 1)) if dz is not None and n >= 3 else None,
-            "cohen_dav": _number(fields["mean_diff"] / average_sd) if average_sd else None}
+    return {"cohen_dz": number(dz),
+            "cohen_dz_ci_low": number(low / math.sqrt(n)) if low is not None else None,
+            "cohen_dz_ci_high": number(high / math.sqrt(n)) if high is not None else None,
+            "hedges_gz": number(dz * _hedges_correction(n - 1)) if dz is not None and n >= 3 else None,
+            "cohen_dav": number(fields["mean_diff"] / average_sd) if average_sd else None}
 
 
 def _hedges_correction(df):
@@ -292,7 +211,7 @@ def _normality(diffs, rounded):
     if not SHAPIRO_MIN <= len(diffs) <= SHAPIRO_MAX or np.ptp(rounded) == 0:
         return {"shapiro_w": None, "shapiro_p": None}
     result = stats.shapiro(diffs)
-    return {"shapiro_w": _number(result.statistic), "shapiro_p": _number(result.pvalue)}
+    return {"shapiro_w": number(result.statistic), "shapiro_p": number(result.pvalue)}
 
 
 def _wilcoxon(rounded):
@@ -309,9 +228,9 @@ def _wilcoxon(rounded):
     exact = n < EXACT_WILCOXON_BELOW and len(np.unique(ranks)) == n and n == len(rounded)
     result = stats.wilcoxon(nonzero, zero_method="wilcox", correction=True, alternative="two-sided",
                             method="exact" if exact else "asymptotic")
-    fields.update(wilcoxon_v=v, wilcoxon_p=_number(result.pvalue),
+    fields.update(wilcoxon_v=v, wilcoxon_p=number(result.pvalue),
                   wilcoxon_method="exact" if exact else "normal_approximation",
-                  rank_biserial=_number((2 * v - ranks.sum()) / ranks.sum()),  # Kerby's (R+ − R−) / (R+ + R−)
+                  rank_biserial=number((2 * v - ranks.sum()) / ranks.sum()),  # Kerby's (R+ − R−) / (R+ + R−)
                   wilcoxon_p_exact_conditional=_sign_flip_p(ranks, v) if n <= EXACT_CONDITIONAL_MAX else None)
     return fields
 
@@ -336,7 +255,7 @@ def _hodges_lehmann(diffs):
     count = len(ordered) * (len(ordered) + 1) // 2
     low = _kth_pair_sum(ordered, (count - 1) // 2)
     high = low if count % 2 else _kth_pair_sum(ordered, count // 2)
-    return _number((low / 2 + high / 2) / 2)
+    return number((low / 2 + high / 2) / 2)
 
 
 def _kth_pair_sum(ordered, k):
@@ -382,7 +301,7 @@ def _signs(rounded):
     changed = improved + declined
     p = stats.binomtest(improved, changed, p=0.5, alternative="two-sided").pvalue if changed else None
     return {"n_improved": improved, "n_unchanged": len(rounded) - changed, "n_declined": declined,
-            "sign_test_p": _number(p)}
+            "sign_test_p": number(p)}
 
 
 def _gains(before, after, max_score):
@@ -394,9 +313,9 @@ def _gains(before, after, max_score):
     gains = (after - before)[has_room] / room[has_room]
     mean_pre = before.mean() if len(before) else None
     hake = (after.mean() - mean_pre) / (max_score - mean_pre) if mean_pre is not None and mean_pre < max_score else None
-    return {"hake_gain": _number(hake),
-            "individual_gain_mean": _number(gains.mean()) if len(gains) else None,
-            "individual_gain_median": _number(np.median(gains)) if len(gains) else None,
+    return {"hake_gain": number(hake),
+            "individual_gain_mean": number(gains.mean()) if len(gains) else None,
+            "individual_gain_median": number(np.median(gains)) if len(gains) else None,
             "n_gain_excluded": int((~has_room).sum())}
 
 
@@ -418,9 +337,9 @@ def mcnemar(b, c):
     p_midp = 1 - point / 2 if b == c else 2 * stats.binom.cdf(smaller, n, 0.5) - point
     chi2_cc = (abs(b - c) - 1) ** 2 / n if b != c else 0.0  # R corrects only when b ≠ c
     chi2 = (b - c) ** 2 / n
-    return McNemar(b, c, p_exact=_number(min(p_exact, 1.0)), p_midp=_number(min(p_midp, 1.0)),
-                   chi2_cc=float(chi2_cc), p_cc=_number(stats.chi2.sf(chi2_cc, 1)),
-                   chi2=float(chi2), p=_number(stats.chi2.sf(chi2, 1)), reason=None)
+    return McNemar(b, c, p_exact=number(min(p_exact, 1.0)), p_midp=number(min(p_midp, 1.0)),
+                   chi2_cc=float(chi2_cc), p_cc=number(stats.chi2.sf(chi2_cc, 1)),
+                   chi2=float(chi2), p=number(stats.chi2.sf(chi2, 1)), reason=None)
 
 
 def holm(pvalues):
@@ -435,7 +354,7 @@ def benjamini_hochberg(pvalues):
 
 def _adjust(pvalues, adjust_sorted):
     """Adjust the present p-values (sorted ascending, then put back in place); missing ones stay None."""
-    present = [i for i, p in enumerate(pvalues) if not _is_missing(p)]
+    present = [i for i, p in enumerate(pvalues) if not is_missing(p)]
     values = np.array([float(pvalues[i]) for i in present], dtype=float)
     if np.any((values < 0) | (values > 1)):
         raise ValueError("p-values must lie between 0 and 1")
@@ -461,151 +380,3 @@ def _bh_sorted(ascending):
     return np.minimum.accumulate(scaled[::-1])[::-1]
 
 
-# ---- items and reliability ---------------------------------------------------------------------------------------
-
-def _complete_rows(rows, width=None):
-    """Rows without a missing value as a float matrix, and how many rows were left out (listwise deletion)."""
-    grid = np.array(rows, dtype=float)  # None becomes NaN; ragged rows raise ValueError
-    if grid.size == 0:
-        grid = grid.reshape(0, width or 0)
-    if grid.ndim != 2 or (width is not None and grid.shape[1] != width):
-        raise ValueError("every row needs one value per item")
-    complete = ~np.isnan(grid).any(axis=1)
-    return grid[complete], int((~complete).sum())
-
-
-def _covariance(a, b):
-    """Sample covariance (n − 1), as Moodle accumulates it."""
-    return float(((a - a.mean()) * (b - b.mean())).sum() / (len(a) - 1))
-
-
-def item_analysis(marks, max_marks):
-    """Moodle's quiz statistics (docs.moodle.org/dev/Quiz_statistics_calculations): rows are attempts, columns
-    items; an attempt with a missing mark is left out. Proportions where Moodle shows percentages; totals in marks."""
-    grid, excluded = _complete_rows(marks, len(max_marks))
-    maxima = np.asarray(max_marks, dtype=float)
-    items = _item_statistics(grid, maxima, grid.sum(axis=1))
-    return ItemAnalysis(n_attempts=len(grid), n_excluded=excluded, items=items, **_test_statistics(grid))
-
-
-def _item_statistics(grid, maxima, totals):
-    """Each item's statistics; effective weights need every item's covariance with the total first."""
-    if len(grid) < 2:
-        return tuple(ItemStatistics(_number(grid[:, i].mean() / maxima[i]) if len(grid) and maxima[i] > 0 else None,
-                                    None, None, None, None, "fewer_than_2_attempts") for i in range(len(maxima)))
-    with_total = [_covariance(grid[:, i], totals) for i in range(len(maxima))]
-    root_sum = sum(math.sqrt(c) for c in with_total if c >= 0)  # Moodle leaves negative covariances out
-    return tuple(_one_item(grid[:, i], maxima[i], totals, with_total[i], root_sum) for i in range(len(maxima)))
-
-
-def _one_item(marks, maximum, totals, with_total, root_sum):
-    """Facility, SD, discrimination (item against the rest of the test), discriminative efficiency, weight."""
-    rest = totals - marks
-    variance, rest_variance = np.var(marks, ddof=1), np.var(rest, ddof=1)
-    covariance = _covariance(marks, rest)
-    best_covariance = _covariance(np.sort(marks), np.sort(rest))  # the largest covariance these marks allow
-    scaled, spread = maximum > 0, variance * rest_variance
-    return ItemStatistics(
-        facility=_number(marks.mean() / maximum) if scaled else None,
-        sd=_number(math.sqrt(variance) / maximum) if scaled else None,
-        discrimination_index=_number(covariance / math.sqrt(spread)) if spread else None,
-        discriminative_efficiency=_number(covariance / best_covariance) if best_covariance else None,
-        effective_weight=_number(math.sqrt(with_total) / root_sum) if with_total >= 0 and root_sum else None,
-        reason=_first_reason(((not scaled, "no_maximum_mark"), (variance == 0, "zero_variance"),
-                              (rest_variance == 0, "zero_variance_rest"),
-                              (with_total < 0, "negative_covariance_with_total"))))
-
-
-def _test_statistics(grid):
-    """Mean, median, SD, skewness and kurtosis of the totals, and Moodle's CIC, error ratio and standard error."""
-    (s, p), totals = grid.shape, grid.sum(axis=1)
-    fields = dict.fromkeys(("mean", "median", "sd", "skewness", "kurtosis", "cic", "error_ratio", "standard_error"))
-    if s:
-        fields.update(mean=_number(totals.mean()), median=_number(np.median(totals)))
-    variance = float(np.var(totals, ddof=1)) if s > 1 else 0.0
-    if variance > 0:
-        fields["sd"] = math.sqrt(variance)
-        # Moodle's k3 / k2^1.5 and k4 / k2^2 are the bias-corrected G1 and G2 (excess) moments
-        fields["skewness"] = _number(stats.skew(totals, bias=False)) if s > 2 else None
-        fields["kurtosis"] = _number(stats.kurtosis(totals, fisher=True, bias=False)) if s > 3 else None
-    if variance > 0 and p > 1:
-        cic = p / (p - 1) * (1 - np.var(grid, axis=0, ddof=1).sum() / variance)
-        error_ratio = math.sqrt(max(0.0, 1 - cic))  # cic ≤ 1 in exact arithmetic; max() absorbs rounding
-        fields.update(cic=_number(cic), error_ratio=error_ratio, standard_error=error_ratio * fields["sd"])
-    fields["reason"] = _first_reason(((s == 0, "no_complete_attempts"), (s < 2, "fewer_than_2_attempts"),
-                                      (variance == 0, "zero_variance"), (p < 2, "fewer_than_2_items"),
-                                      (s < 4, "fewer_than_4_attempts")))
-    return fields
-
-
-def cronbach_alpha(items, confidence=0.95):
-    """Cronbach's alpha (KR-20 on 0/1 items) with Feldt's interval: rows are respondents, columns items;
-    a respondent with a missing answer is left out (listwise deletion)."""
-    _check_confidence(confidence)
-    grid, excluded = _complete_rows(items)
-    n, k = grid.shape
-    total_variance = float(np.var(grid.sum(axis=1), ddof=1)) if n > 1 else 0.0
-    reason = _first_reason(((k < 2, "fewer_than_2_items"), (n < 2, "fewer_than_2_respondents"),
-                            (total_variance == 0, "zero_variance")))
-    if reason:
-        return CronbachAlpha(None, None, None, float(confidence), n, k, excluded, reason)
-    alpha = k / (k - 1) * (1 - np.var(grid, axis=0, ddof=1).sum() / total_variance)
-    tail = (1 - confidence) / 2
-    # Feldt, Woodruff & Salih (1987): (1 − alpha) / (1 − α̂) follows F(n − 1, (n − 1)(k − 1))
-    low = 1 - (1 - alpha) * stats.f.ppf(1 - tail, n - 1, (n - 1) * (k - 1))
-    high = 1 - (1 - alpha) * stats.f.ppf(tail, n - 1, (n - 1) * (k - 1))
-    return CronbachAlpha(_number(alpha), _number(low), _number(high), float(confidence), n, k, excluded, None)
-
-
-# ---- subgroups ---------------------------------------------------------------------------------------------------
-
-def compare_groups(groups):
-    """Do gains differ between subgroups? `groups` maps a name to its gains. Welch's t for two groups (first minus
-    second), one-way ANOVA and Kruskal-Wallis for more; a group with fewer than 2 values is listed and skipped."""
-    summaries, usable, skipped = [], [], []
-    for name, values in groups.items():
-        clean = np.array([float(v) for v in values if not _is_missing(v)], dtype=float)
-        summaries.append(GroupSummary(str(name), len(clean), _number(clean.mean()) if len(clean) else None,
-                                      _number(np.std(clean, ddof=1)) if len(clean) > 1 else None,
-                                      _number(np.median(clean)) if len(clean) else None))
-        if len(clean) >= 2:
-            usable.append(clean)
-        else:
-            skipped.append(str(name))
-    fields = dict.fromkeys(("welch_t", "welch_df", "welch_p", "anova_f", "anova_df_between", "anova_df_within",
-                            "anova_p", "kruskal_h", "kruskal_df", "kruskal_p"))
-    varies_within = any(np.ptp(g) > 0 for g in usable)  # Welch and ANOVA need some spread inside the groups
-    varies = len(usable) > 1 and np.ptp(np.concatenate(usable)) > 0  # Kruskal-Wallis only needs two values
-    if len(usable) == 2 and varies_within:
-        fields.update(_welch(*usable))
-    if len(usable) > 2:
-        fields.update(_anova(usable) if varies_within else {})
-        fields.update(_kruskal(usable) if varies else {})
-    reason = _first_reason(((len(usable) < 2, "fewer_than_2_groups"), (not varies, "all_values_identical"),
-                            (not varies_within, "zero_variance_within_groups"),
-                            (bool(skipped), "groups_with_fewer_than_2_values_skipped")))
-    return GroupComparison(groups=tuple(summaries), skipped=tuple(skipped), **fields, reason=reason)
-
-
-def _welch(first, second):
-    """Welch's unequal-variances t-test, as R's t.test(first, second); from summaries, since scipy's raw-data
-    version warns about a group whose gains are all equal, which is a legitimate group here."""
-    (n1, n2), (v1, v2) = (len(first), len(second)), (np.var(first, ddof=1), np.var(second, ddof=1))
-    result = stats.ttest_ind_from_stats(first.mean(), math.sqrt(v1), n1, second.mean(), math.sqrt(v2), n2,
-                                        equal_var=False, alternative="two-sided")
-    df = (v1 / n1 + v2 / n2) ** 2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))  # Welch-Satterthwaite
-    return {"welch_t": _number(result.statistic), "welch_df": _number(df), "welch_p": _number(result.pvalue)}
-
-
-def _anova(samples):
-    """Classic one-way ANOVA (equal variances), as R's anova(lm(gain ~ group))."""
-    result = stats.f_oneway(*samples, equal_var=True)
-    return {"anova_f": _number(result.statistic), "anova_df_between": len(samples) - 1,
-            "anova_df_within": sum(len(s) for s in samples) - len(samples), "anova_p": _number(result.pvalue)}
-
-
-def _kruskal(samples):
-    """Kruskal-Wallis H with the tie correction, as R's kruskal.test."""
-    result = stats.kruskal(*samples)
-    return {"kruskal_h": _number(result.statistic), "kruskal_df": len(samples) - 1,
-            "kruskal_p": _number(result.pvalue)}
