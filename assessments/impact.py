@@ -5,6 +5,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from . import stats
 from .question_types import LIKERT_POINTS, REGISTRY, SCALE_POINTS, QuestionSpec
 
@@ -72,16 +74,14 @@ def marks(test, keys):
 def _scored_column(item, values):
     """The points each answer to `item` earns, scoring each distinct answer once: a program has thousands of
     answers but an item only a handful of different ones."""
-    known = {}
+    known, column = {}, []
     for value in values:
-        key = _hashable(value)
-        if key not in known:
-            known[key] = _earned(item, value)
-    return [known[_hashable(value)] for value in values]
-
-
-def _hashable(value):
-    return tuple(value) if isinstance(value, list) else value
+        key = tuple(value) if value.__class__ is list else value  # multiple choice: a list of keys
+        points = known.get(key)
+        if points is None:
+            points = known[key] = _earned(item, value)
+        column.append(points)
+    return column
 
 
 def max_marks(test, keys):
@@ -158,8 +158,9 @@ def quality(people, test, keys):
     ids = {person.id for person in people}
     rows = [row for respondent, row in sorted(marks(test, keys).items()) if respondent in ids]
     points = max_marks(test, keys)
-    binary = [[1.0 if mark >= top else 0.0 for mark, top in zip(row, points, strict=True)] for row in rows]
-    return {"items": _plain(stats.item_analysis(rows, points)), "kr20": _plain(stats.cronbach_alpha(binary)),
+    grid = np.array(rows, dtype=float).reshape(len(rows), len(points))
+    binary = (grid >= np.array(points, dtype=float)).astype(float)  # right or not, for KR-20
+    return {"items": _plain(stats.item_analysis(grid, points)), "kr20": _plain(stats.cronbach_alpha(binary)),
             "keys": list(keys)}
 
 
