@@ -84,6 +84,14 @@ def _scored_column(item, values):
     return column
 
 
+def scores(test, keys):
+    """respondent id → total points on `keys`, computed once per test and keys like the marks."""
+    key = ("total", tuple(keys))
+    if key not in test.scored:
+        test.scored[key] = {respondent: sum(row) for respondent, row in marks(test, keys).items()}
+    return test.scored[key]
+
+
 def max_marks(test, keys):
     by_key = {item.item_key: item for item in test.items if item.is_knowledge}
     return [by_key[key].spec.points for key in keys]
@@ -104,7 +112,7 @@ def participation(people, pre, post, keys):
     """Counts of who took which test, and whether those who took only the pre-test started differently."""
     ids = {person.id for person in people}
     took_pre, took_post = ids & set(pre.answers), ids & set(post.answers)
-    pre_scores = {respondent: sum(row) for respondent, row in marks(pre, keys).items() if respondent in ids}
+    pre_scores = scores(pre, keys)
     attrition = stats.compare_groups({"both": [pre_scores[r] for r in sorted(took_pre & took_post)],
                                       "pre_only": [pre_scores[r] for r in sorted(took_pre - took_post)]})
     return {"registered": len(ids), "pre": len(took_pre), "post": len(took_post), "both": len(took_pre & took_post),
@@ -114,10 +122,9 @@ def participation(people, pre, post, keys):
 
 def paired_scores(people, pre, post, keys):
     """(respondent ids, pre scores, post scores) for everyone who took at least one test; None where missing."""
-    pre_marks, post_marks = marks(pre, keys), marks(post, keys)
-    ids = [person.id for person in people if person.id in pre_marks or person.id in post_marks]
-    return (ids, [sum(pre_marks[r]) if r in pre_marks else None for r in ids],
-            [sum(post_marks[r]) if r in post_marks else None for r in ids])
+    before, after = scores(pre, keys), scores(post, keys)
+    ids = [person.id for person in people if person.id in before or person.id in after]
+    return ids, [before.get(r) for r in ids], [after.get(r) for r in ids]
 
 
 def knowledge(people, pre, post, keys, confidence=0.95):
