@@ -73,15 +73,11 @@ def marks(test, keys):
 
 def _scored_column(item, values):
     """The points each answer to `item` earns, scoring each distinct answer once: a program has thousands of
-    answers but an item only a handful of different ones."""
-    known, column = {}, []
-    for value in values:
-        key = tuple(value) if value.__class__ is list else value  # multiple choice: a list of keys
-        points = known.get(key)
-        if points is None:
-            points = known[key] = _earned(item, value)
-        column.append(points)
-    return column
+    answers but an item only a handful of different ones (the lookups then run at C speed)."""
+    if item.spec.type == "multiple_choice":  # lists of keys: hashable as tuples, scored as lists
+        values = [tuple(value) if value.__class__ is list else value for value in values]
+    earned = {value: _earned(item, list(value) if value.__class__ is tuple else value) for value in set(values)}
+    return list(map(earned.__getitem__, values))
 
 
 def scores(test, keys):
@@ -141,14 +137,15 @@ def items(people, pre, post, keys):
     pre_marks, post_marks, points = marks(pre, keys), marks(post, keys), max_marks(pre, keys)
     paired = sorted(ids & set(pre_marks) & set(post_marks))
     texts = {item.item_key: item.text for item in pre.items if item.is_knowledge}
+    right_before, right_after = (_right_answers(test_marks, paired, points) for test_marks in (pre_marks, post_marks))
+    learned = (~right_before & right_after).sum(axis=0)  # wrong before, right after: McNemar's c
+    forgot = (right_before & ~right_after).sum(axis=0)  # right before, wrong after: McNemar's b
     rows = []
     for index, key in enumerate(keys):
-        right_before = [pre_marks[r][index] >= points[index] for r in paired]
-        right_after = [post_marks[r][index] >= points[index] for r in paired]
-        b = sum(before and not after for before, after in zip(right_before, right_after, strict=True))
-        c = sum(after and not before for before, after in zip(right_before, right_after, strict=True))
+        b, c = int(forgot[index]), int(learned[index])
         rows.append({"item_key": key, "text": texts.get(key, {}), "n": len(paired),
-                     "facility_pre": _share(right_before), "facility_post": _share(right_after),
+                     "facility_pre": float(right_before[:, index].mean()) if paired else None,
+                     "facility_post": float(right_after[:, index].mean()) if paired else None,
                      "b": b, "c": c, "mcnemar": _plain(stats.mcnemar(b, c))})
     p_values = [row["mcnemar"]["p_exact"] for row in rows]
     for row, holm, bh in zip(rows, stats.holm(p_values), stats.benjamini_hochberg(p_values), strict=True):
@@ -156,8 +153,10 @@ def items(people, pre, post, keys):
     return rows
 
 
-def _share(flags):
-    return sum(flags) / len(flags) if flags else None
+def _right_answers(test_marks, respondents, points):
+    """Respondents × items: whether each got the item's full points."""
+    grid = np.array([test_marks[r] for r in respondents], dtype=float).reshape(len(respondents), len(points))
+    return grid >= np.array(points, dtype=float)
 
 
 def quality(people, test, keys):
