@@ -22,6 +22,7 @@ from .stats_scales import (  # noqa: F401  (part of this module's public API)
 ROUND_DECIMALS = 10
 EXACT_WILCOXON_BELOW = 50  # R's wilcox.test: exact p only below 50 non-zero differences (and no ties or zeros)
 EXACT_CONDITIONAL_MAX = 20  # 2**20 sign patterns is where exhaustive enumeration stops being instant
+COUNTED_WALSH_MAX = 1000  # distinct differences up to which Walsh averages are counted per value pair (≤ 10⁶ cells)
 SHAPIRO_MIN, SHAPIRO_MAX = 3, 5000  # the range R's shapiro.test accepts (Royston's approximation)
 
 
@@ -253,9 +254,24 @@ def _hodges_lehmann(diffs):
         return None
     ordered = np.sort(diffs)
     count = len(ordered) * (len(ordered) + 1) // 2
-    low = _kth_pair_sum(ordered, (count - 1) // 2)
-    high = low if count % 2 else _kth_pair_sum(ordered, count // 2)
+    values, counts = np.unique(ordered, return_counts=True)
+    kth = _kth_pair_sum_counted if len(values) <= COUNTED_WALSH_MAX else _kth_pair_sum
+    source = (values, counts) if kth is _kth_pair_sum_counted else ordered
+    low = kth(source, (count - 1) // 2)
+    high = low if count % 2 else kth(source, count // 2)
     return number((low / 2 + high / 2) / 2)
+
+
+def _kth_pair_sum_counted(values_and_counts, k):
+    """The k-th smallest (0-based) d_i + d_j, i ≤ j, when the differences take few distinct values (scores on a
+    scale): count the pairs per pair of values instead of listing them."""
+    values, counts = values_and_counts
+    sums = np.add.outer(values, values).ravel()
+    # Twice the number of unordered pairs i ≤ j per cell: both orders off the diagonal, c(c + 1) on it.
+    doubled = (np.outer(counts, counts) + np.diag(counts)).ravel()
+    order = np.argsort(sums, kind="stable")
+    position = int(np.searchsorted(np.cumsum(doubled[order]), 2 * k, side="right"))
+    return sums[order][position]
 
 
 def _kth_pair_sum(ordered, k):
