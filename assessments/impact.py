@@ -176,21 +176,16 @@ def subgroups(people, pre, post, keys, attribute, confidence=0.95):
     groups = {}
     for person in people:
         groups.setdefault(getattr(person, attribute) or "", []).append(person)
-    rows = []
+    max_score = sum(max_marks(pre, keys)) or None
+    rows, gains = [], {}
     for value, members in sorted(groups.items()):
-        result = knowledge(members, pre, post, keys, confidence)
+        _ids, before, after = paired_scores(members, pre, post, keys)
+        result = _plain(stats.paired_comparison(before, after, confidence=confidence, max_score=max_score))
         rows.append({"value": value, "small_n": result["n_pairs"] < SMALL_N, "result": result})
+        gains[value] = [b - a for a, b in zip(before, after, strict=True) if a is not None and b is not None]
     for row, adjusted in zip(rows, stats.holm([row["result"]["p_value"] for row in rows]), strict=True):
         row["p_holm"] = adjusted
-    gains = {row["value"]: _gains(members, pre, post, keys) for row, members
-             in zip(rows, (groups[row["value"]] for row in rows), strict=True)}
     return {"attribute": attribute, "rows": rows, "difference": _plain(stats.compare_groups(gains))}
-
-
-def _gains(people, pre, post, keys):
-    _ids, before, after = paired_scores(people, pre, post, keys)
-    return [b_after - b_before for b_before, b_after in zip(before, after, strict=True)
-            if b_before is not None and b_after is not None]
 
 
 def likert(people, test, dimension):
