@@ -7,9 +7,11 @@ from flask_babel import force_locale
 
 from training.cli import fail
 from training.cli_registration import program_or_fail
+from training.labels import GENDER_LABELS, PROFILE_LABELS
 
 from .chart_images import png_images
 from .impact import FILTERS
+from .provenance import provenance
 from .services_impact import impact_report
 from .texts_impact import pdf_figures, report_pdf, report_workbook
 
@@ -29,6 +31,7 @@ def impact(code, output_format, language, output, country, gender, profile):
     """Every figure of the program's impact report (all participants; filters narrow it)."""
     program = program_or_fail(code)
     filters = dict(zip(FILTERS, (country.upper(), gender, profile), strict=True))
+    fail_on_unknown_filters(program, filters)
     figures = impact_report(program, filters, scoped=False)
     if output_format in ("xlsx", "pdf"):
         if not output:
@@ -52,6 +55,17 @@ def _document(output_format, program, figures, filters, language):
     """The workbook or the PDF summary (with its charts when this machine can draw them)."""
     fallback = program.languages[0] if program.languages else "es"
     if output_format == "xlsx":
-        return report_workbook(figures, language, fallback)
+        return report_workbook(figures, language, fallback, provenance())
     charts = png_images(pdf_figures(figures, language, fallback))
-    return report_pdf(figures, program, language, fallback, {k: v for k, v in filters.items() if v}, charts, None)
+    return report_pdf(figures, program, language, fallback, {k: v for k, v in filters.items() if v}, charts,
+                      provenance())
+
+
+def fail_on_unknown_filters(program, filters):
+    """One line per filter value that matches nothing (exit 1), rather than an empty report that looks real."""
+    known = {"country": {d.country_code for d in program.delegations if d.country_code},
+             "gender": set(GENDER_LABELS), "profile": set(PROFILE_LABELS)}
+    problems = [f"--{name}: {value!r} is not one of {', '.join(sorted(known[name]))}"
+                for name, value in filters.items() if value and value not in known[name]]
+    if problems:
+        fail(problems)

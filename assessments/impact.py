@@ -10,6 +10,7 @@ import numpy as np
 from . import stats
 from .question_types import LIKERT_POINTS, REGISTRY, SCALE_POINTS, QuestionSpec
 
+NO_SHARED_ITEMS = "no_shared_knowledge_items"
 SMALL_N = 10  # fewer pairs than this in a subgroup: its figures are shown with a warning
 SUBGROUP_ATTRIBUTES = ("country", "gender")
 FILTERS = ("country", "gender", "profile")
@@ -53,8 +54,10 @@ class TakenTest:
 def knowledge_keys(pre, post):
     """Item keys of the knowledge items both tests share, in the pre-test's order: the paired score is computed
     on these only, so that both tests measure the same thing."""
-    post_keys = {item.item_key for item in post.items if item.is_knowledge and item.item_key}
-    return [item.item_key for item in pre.items if item.is_knowledge and item.item_key in post_keys]
+    post_points = {item.item_key: item.spec.points for item in post.items if item.is_knowledge and item.item_key}
+    # An item scored differently in the post-test is not the same measure: it stays out of the paired score.
+    return [item.item_key for item in pre.items
+            if item.is_knowledge and item.item_key in post_points and post_points[item.item_key] == item.spec.points]
 
 
 def marks(test, keys):
@@ -111,14 +114,19 @@ def participation(people, pre, post, keys):
     pre_scores = scores(pre, keys)
     attrition = stats.compare_groups({"both": [pre_scores[r] for r in sorted(took_pre & took_post)],
                                       "pre_only": [pre_scores[r] for r in sorted(took_pre - took_post)]})
+    attrition = _plain(attrition)
+    if not keys:
+        attrition["reason"] = NO_SHARED_ITEMS
     return {"registered": len(ids), "pre": len(took_pre), "post": len(took_post), "both": len(took_pre & took_post),
             "pre_only": len(took_pre - took_post), "post_only": len(took_post - took_pre),
-            "none": len(ids - took_pre - took_post), "attrition": _plain(attrition)}
+            "none": len(ids - took_pre - took_post), "attrition": attrition}
 
 
 def paired_scores(people, pre, post, keys):
     """(respondent ids, pre scores, post scores) for everyone who took at least one test; None where missing."""
     before, after = scores(pre, keys), scores(post, keys)
+    if not keys:  # no shared item: nobody has a comparable score
+        return [], [], []
     ids = [person.id for person in people if person.id in before or person.id in after]
     return ids, [before.get(r) for r in ids], [after.get(r) for r in ids]
 
@@ -126,8 +134,14 @@ def paired_scores(people, pre, post, keys):
 def knowledge(people, pre, post, keys, confidence=0.95):
     """The paired comparison of the knowledge scores (post − pre), out of the shared items' points."""
     _ids, before, after = paired_scores(people, pre, post, keys)
-    max_score = sum(max_marks(pre, keys)) or None
-    return _plain(stats.paired_comparison(before, after, confidence=confidence, max_score=max_score))
+    return _comparison(before, after, keys, sum(max_marks(pre, keys)) or None, confidence)
+
+
+def _comparison(before, after, keys, max_score, confidence):
+    result = _plain(stats.paired_comparison(before, after, confidence=confidence, max_score=max_score))
+    if not keys:  # nothing to compare, whoever took the tests: say so rather than compare zeros
+        result["reason"] = NO_SHARED_ITEMS
+    return result
 
 
 def items(people, pre, post, keys):
@@ -137,7 +151,8 @@ def items(people, pre, post, keys):
     pre_marks, post_marks, points = marks(pre, keys), marks(post, keys), max_marks(pre, keys)
     paired = sorted(ids & set(pre_marks) & set(post_marks))
     texts = {item.item_key: item.text for item in pre.items if item.is_knowledge}
-    right_before, right_after = (_right_answers(test_marks, paired, points) for test_marks in (pre_marks, post_marks))
+    right_before = _right_answers(pre_marks, paired, points)
+    right_after = _right_answers(post_marks, paired, max_marks(post, keys))
     learned = (~right_before & right_after).sum(axis=0)  # wrong before, right after: McNemar's c
     forgot = (right_before & ~right_after).sum(axis=0)  # right before, wrong after: McNemar's b
     rows = []
@@ -180,7 +195,7 @@ def subgroups(people, pre, post, keys, attribute, confidence=0.95):
     rows, gains = [], {}
     for value, members in sorted(groups.items()):
         _ids, before, after = paired_scores(members, pre, post, keys)
-        result = _plain(stats.paired_comparison(before, after, confidence=confidence, max_score=max_score))
+        result = _comparison(before, after, keys, max_score, confidence)
         rows.append({"value": value, "small_n": result["n_pairs"] < SMALL_N, "result": result})
         gains[value] = [b - a for a, b in zip(before, after, strict=True) if a is not None and b is not None]
     for row, adjusted in zip(rows, stats.holm([row["result"]["p_value"] for row in rows]), strict=True):

@@ -28,6 +28,10 @@ REASONS = {
     "noncentral_interval_not_found": _l("the effect size's interval could not be computed"),
     "all_pre_at_maximum": _l("everyone already had the maximum score in the pre-test"),
     "no_discordant_pairs": _l("nobody changed between right and wrong"),
+    "no_shared_knowledge_items": _l("the pre-test and the post-test share no knowledge item with the same key "
+                                    "and points"),
+    "all_values_identical": _l("every score is the same"),
+    "fewer_than_2_groups": _l("fewer than two groups have two or more participants"),
 }
 
 
@@ -271,7 +275,9 @@ def report_workbook(report, language, fallback, provenance=None):
 def attrition_sentence(attrition):
     """Whether those who took only the pre-test started differently, in words (the report's attrition check)."""
     if attrition["welch_p"] is None:
-        return _("Attrition check: not enough participants left after the pre-test to compare.")
+        if attrition["reason"] in (None, "fewer_than_2_groups"):
+            return _("Attrition check: not enough participants left after the pre-test to compare.")
+        return _("Attrition check: not possible, %(reason)s.", reason=reason_text(attrition["reason"]))
     groups = {group["name"]: group for group in attrition["groups"]}
     check = _("Attrition check: those who took only the pre-test scored %(left)s on average in it, those who took "
               "both %(stayed)s (Welch's t = %(t)s, %(p)s).", left=number(groups["pre_only"]["mean"], 1),
@@ -315,15 +321,20 @@ METHOD_SENTENCES = (
        "only one test is left out of the paired figures and counted above."),
     _l("Paired t-test with its confidence interval, as R's t.test(post, pre, paired = TRUE); Cohen's d_z with a "
        "noncentral-t interval; Hedges' g_z with the exact small-sample correction."),
+    _l("Wilcoxon signed-rank test as R's wilcox.test decides by default: exact below 50 non-zero differences "
+       "without ties or zeros, else the normal approximation with tie and continuity corrections; zeros dropped."),
     _l("Items: McNemar's exact (binomial) test and its mid-p; p-values adjusted across items with Holm and "
        "Benjamini–Hochberg. Item statistics as Moodle's quiz statistics; KR-20 with Feldt's interval."),
+    _l("Subgroups: the same comparison within each group, Holm within each table; gains compared with Welch's t "
+       "(two groups) or one-way ANOVA and Kruskal–Wallis (more)."),
 )
 
 
 def pdf_figures(report, language, fallback):
     """The charts the PDF summary carries: those with something to show (paper has no use for an empty chart)."""
-    has_data = {"funnel": report["participation"]["registered"] > 0, "slopes": report["knowledge"]["n_pairs"] > 0,
-                "forest": report["knowledge"]["n_pairs"] > 0, "items": bool(report["items"])}
+    paired = report["knowledge"]["n_pairs"] > 0
+    has_data = {"funnel": report["participation"]["registered"] > 0, "slopes": paired, "distributions": paired,
+                "forest": paired, "items": bool(report["items"])}
     return {name: figure for name, figure in figures_for(report, language, fallback).items()
             if has_data.get(name) or name.startswith("likert-")}
 
@@ -340,4 +351,4 @@ def report_pdf(report, program, language, fallback, filters, charts, versions):
 TEMPLATE_HELPERS = {"number": number, "percent": percent, "p_value": p_value, "p_short": p_short,
                     "reason_text": reason_text, "method_label": method_label, "item_text": item_text,
                     "item_flag": item_flag, "attribute_label": attribute_label, "group_label": group_label,
-                    "attrition_sentence": attrition_sentence}
+                    "attrition_sentence": attrition_sentence, "method_sentences": METHOD_SENTENCES}

@@ -1,25 +1,25 @@
 """The impact report page: participation, knowledge, items, subgroups, Likert answers, with charts and filters."""
-import platform
+import io
 from datetime import date
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
 import plotly
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
+    send_file,
     send_from_directory,
     url_for,
 )
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from extensions import limiter
 from training.access import country_scope, program_or_404, roles_required
 from training.countries import country_name
 from training.labels import current_language
@@ -30,6 +30,7 @@ from .access import FOLLOWERS
 from .chart_images import FORMATS, ImagesUnavailable, image_bytes, images_available, png_images
 from .charts import PLOT_CONFIG, figure_json
 from .forms import ImpactFilterForm
+from .provenance import provenance
 from .services_impact import impact_report
 from .texts_impact import (
     TEMPLATE_HELPERS,
@@ -42,6 +43,7 @@ from .texts_impact import (
 )
 
 PLOTLY_FOLDER = Path(plotly.__file__).parent / "package_data"
+DRAWING_LIMIT = "30 per minute"  # each chart file or PDF starts a browser on the server
 
 
 @bp.route("/programs/<int:program_id>/impact")
@@ -59,6 +61,7 @@ def impact(program_id):
 
 @bp.route("/programs/<int:program_id>/impact/charts/<name>.<any(png, svg):file_format>")
 @roles_required(*FOLLOWERS)
+@limiter.limit(DRAWING_LIMIT)
 def impact_chart(program_id, name, file_format):
     """One chart of the report, with the same filters, as a file to put in a slide or a document."""
     program = program_or_404(program_id)
@@ -71,8 +74,7 @@ def impact_chart(program_id, name, file_format):
     except ImagesUnavailable:
         flash(_("This server cannot draw chart files; use the camera button above each chart instead."), "error")
         return redirect(url_for("assessments.impact", program_id=program.id, **filters))
-    return Response(data, mimetype=FORMATS[file_format], headers={
-        "Content-Disposition": f'attachment; filename="{program.code}-{name}.{file_format}"'})
+    return _download(data, FORMATS[file_format], f"{program.code}-{name}.{file_format}")
 
 
 @bp.route("/programs/<int:program_id>/impact.xlsx")
@@ -87,14 +89,14 @@ def impact_workbook(program_id):
 
 @bp.route("/programs/<int:program_id>/impact.pdf")
 @roles_required(*FOLLOWERS)
+@limiter.limit(DRAWING_LIMIT)
 def impact_pdf(program_id):
     """The findings, main tables and charts as a PDF in the reader's language, with the page's filters."""
     program = program_or_404(program_id)
     _form, filters, report, language, fallback = _report(program)
     charts = png_images(pdf_figures(report, language, fallback))
     data = report_pdf(report, program, language, fallback, filters, charts, provenance())
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{program.code}-impact.pdf"'})
+    return _download(data, "application/pdf", f"{program.code}-impact.pdf")
 
 
 @bp.route("/programs/<int:program_id>/impact.html")
@@ -110,8 +112,7 @@ def impact_standalone(program_id):
                            chart_files=False,
                            filters_text=filters_text(filters, language), generated=format_date(date.today()),
                            **standalone_sources(), **TEMPLATE_HELPERS)
-    return Response(html, mimetype="text/html", headers={
-        "Content-Disposition": f'attachment; filename="{program.code}-impact.html"'})
+    return _download(html.encode("utf-8"), "text/html", f"{program.code}-impact.html")
 
 
 @cache
@@ -121,6 +122,10 @@ def standalone_sources():
     return {"stylesheet": (static / "css" / "app.css").read_text(encoding="utf-8"),
             "plotly_source": (PLOTLY_FOLDER / "plotly.min.js").read_text(encoding="utf-8"),
             "draw_source": (static / "js" / "impact.js").read_text(encoding="utf-8")}
+
+
+def _download(data, mimetype, name):
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 def _plot_configs(program, figures):
@@ -146,11 +151,6 @@ def _country_choices(program, language):
 @bp.route("/assets/plotly-<plotly_version>.min.js")
 def plotly_js(plotly_version):
     """plotly.js from the installed package (never a CDN), cached for a year: its address carries the version."""
+    if plotly_version != plotly.__version__:
+        abort(404)
     return send_from_directory(PLOTLY_FOLDER, "plotly.min.js", max_age=365 * 24 * 3600, mimetype="text/javascript")
-
-
-@cache
-def provenance():
-    """Versions of what computed the figures, for the report's methods section."""
-    return {"python": platform.python_version(),
-            **{name: version(name) for name in ("scipy", "numpy", "plotly", "Flask", "SQLAlchemy")}}

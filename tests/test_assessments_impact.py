@@ -126,7 +126,10 @@ def test_item_texts_are_shown_literally_in_tables_and_charts(app, client):
 
 
 def test_plotly_js_comes_from_the_app_with_a_long_cache(client):
-    response = client.get("/assets/plotly-6.9.0.min.js")
+    import plotly
+
+    assert client.get("/assets/plotly-0.0.1.min.js").status_code == 404  # an address names one version
+    response = client.get(f"/assets/plotly-{plotly.__version__}.min.js")
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert "max-age=31536000" in response.headers["Cache-Control"]
     assert b"plotly.js" in response.get_data()[:2000]
@@ -178,7 +181,7 @@ def test_the_standalone_html_carries_everything_inside_and_names_its_filters(app
     login(client, "organizadora@capacita.example", "capacita-demo")
     response = client.get(f"/programs/{program_id}/impact.html", query_string={"country": "MX"})
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == 'attachment; filename="CRM-CE-2021-impact.html"'
+    assert response.headers["Content-Disposition"] == "attachment; filename=CRM-CE-2021-impact.html"
     html = response.get_data(as_text=True)
     assert "País: México" in html and f"Entre las {_pairs(app, 'MX')} personas participantes" in html
     assert "plotly.js v" in html and "Plotly.newPlot" in html and _figure(html, "slopes")["data"]
@@ -191,7 +194,7 @@ def test_the_pdf_summary_carries_the_findings_tables_and_charts_in_the_readers_l
     login(client, "organizadora@capacita.example", "capacita-demo")
     response = client.get(f"/programs/{program_id}/impact.pdf", query_string={"country": "MX"})
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="CRM-CE-2021-impact.pdf"'
+    assert response.headers["Content-Disposition"] == "attachment; filename=CRM-CE-2021-impact.pdf"
     document = PdfReader(io.BytesIO(response.get_data()))
     text = " ".join(" ".join(page.extract_text().split()) for page in document.pages)
     assert f"Entre las {_pairs(app, 'MX')} personas participantes" in text and "País: México" in text
@@ -204,3 +207,21 @@ def test_the_pdf_summary_carries_the_findings_tables_and_charts_in_the_readers_l
     assert result.exit_code == 0, result.output
     english = " ".join(page.extract_text() for page in PdfReader(output).pages)
     assert f"Among the {_pairs(app)} participants who took both tests" in " ".join(english.split())
+
+
+def test_a_focal_point_downloads_their_country_only(app, client):
+    program_id = _demo(app)
+    login(client, "punto.focal.mx@capacita.example", "capacita-demo")
+    workbook = load_workbook(io.BytesIO(client.get(f"/programs/{program_id}/impact.xlsx",
+                                                   query_string={"country": "GT"}).get_data()))
+    assert workbook[workbook.sheetnames[-2]].max_row - 1 == _pairs(app, "MX")
+    html = client.get(f"/programs/{program_id}/impact.html", query_string={"country": "GT"}).get_data(as_text=True)
+    assert f"Entre las {_pairs(app, 'MX')} personas participantes" in html
+
+
+def test_the_command_refuses_filters_that_match_nothing(app):
+    _demo(app)
+    result = app.test_cli_runner().invoke(args=["impact", "--program", "CRM-CE-2021", "--country", "ZZ",
+                                                "--gender", "robot"])
+    assert result.exit_code == 1
+    assert "--country: 'ZZ' is not one of" in result.output and "--gender: 'robot' is not one of" in result.output

@@ -140,3 +140,21 @@ def test_the_whole_report_is_json_without_nan():
     json.dumps(figures, allow_nan=False)
     assert figures["paired"] == [{"id": 1, "pre": 0.0, "post": 3.0}, {"id": 2, "pre": 1.0, "post": 3.0},
                                  {"id": 3, "pre": 2.0, "post": 2.0}, {"id": 4, "pre": 3.0, "post": 1.0}]
+
+
+def test_an_item_scored_differently_in_the_post_test_is_not_compared():
+    pre, post = _data()
+    heavier = tuple(Item(i.question_id, i.item_key, i.dimension, QuestionSpec("true_false", (), ("true",), 3.0, False))
+                    if i.item_key == "K2" else i for i in post.items)
+    assert impact.knowledge_keys(pre, TakenTest(heavier, post.answers)) == ["K1"]
+
+
+def test_tests_without_shared_knowledge_items_say_so_instead_of_comparing_zeros():
+    pre, post = _data()
+    unkeyed = TakenTest(tuple(Item(i.question_id, None, i.dimension, i.spec, i.text) for i in post.items),
+                        post.answers)
+    figures = impact.report(PEOPLE, pre, unkeyed)
+    assert figures["knowledge_keys"] == [] and figures["paired"] == [] and figures["items"] == []
+    assert figures["knowledge"]["reason"] == "no_shared_knowledge_items" and figures["knowledge"]["n_pairs"] == 0
+    assert figures["participation"]["attrition"]["reason"] == "no_shared_knowledge_items"
+    assert figures["participation"]["both"] == 4  # who took what is still counted

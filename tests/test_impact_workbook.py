@@ -244,7 +244,7 @@ def test_a_report_without_a_post_test_leaves_empty_cells_and_explains():
     book = _book(report, reason_text=lambda code: f"because {code}")
     figures = _figures(book["sheet_paired"])
     assert figures["n_pairs"].value == 0 and figures["mean_diff"].value is None and figures["t"].value is None
-    assert figures["reason"].value == "because fewer_than_2_pairs"
+    assert figures["reason"].value == "because no_shared_knowledge_items"
     assert _table(book["sheet_items"]) == [] and list(book["sheet_raw"].iter_rows(min_row=2)) == []
 
 
