@@ -88,6 +88,7 @@ def test_the_report_page_shows_the_paired_result_in_words_tables_and_charts(app,
     assert "Mexico" in json.dumps(forest, ensure_ascii=False)
     assert {"funnel", "distributions", "items", "likert-0"} <= set(re.findall(r'id="chart-([\w-]+)"', html))
     assert "K01" in html and "KR-20" in html and "SciPy" in html
+    assert re.search(r"\d+ / \d+ / \d+ \(\d+ % / \d+ % / \d+ %\)", html)  # improved / unchanged / declined
     assert '<script src="/assets/plotly-' in html and "cdn" not in html.lower()
 
 
