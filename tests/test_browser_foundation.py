@@ -21,6 +21,8 @@ def log_in(page, email):
 
 
 def no_sideways_scroll(page):
+    # Measured once the stylesheet has loaded: before that the layout is the unstyled one (seen under CI load).
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
