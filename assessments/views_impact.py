@@ -51,12 +51,8 @@ DRAWING_LIMIT = "30 per minute"  # each chart file or PDF starts a browser on th
 def impact(program_id):
     program = program_or_404(program_id)
     form, filters, report, language, fallback = _report(program)
-    figures = {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()}
-    return render_template("assessments/impact.html", plot_configs=_plot_configs(program, figures), program=program,
-                           form=form, report=report,
-                           summary=knowledge_sentence(report["knowledge"], report["max_score"]),
-                           figures=figures, fallback=fallback, filters=filters, provenance=provenance(),
-                           chart_files=images_available(), **TEMPLATE_HELPERS)
+    return render_template("assessments/impact.html", form=form, chart_files=images_available(),
+                           **_page_context(program, report, filters, language, fallback))
 
 
 @bp.route("/programs/<int:program_id>/impact/charts/<name>.<any(png, svg):file_format>")
@@ -105,13 +101,9 @@ def impact_standalone(program_id):
     """The report as one HTML file (styles, plotly.js and charts inside) that opens anywhere, offline."""
     program = program_or_404(program_id)
     _form, filters, report, language, fallback = _report(program)
-    figures = {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()}
-    html = render_template("assessments/impact_standalone.html", program=program, report=report, filters=filters,
-                           summary=knowledge_sentence(report["knowledge"], report["max_score"]), figures=figures,
-                           fallback=fallback, provenance=provenance(), plot_configs=_plot_configs(program, figures),
-                           chart_files=False,
+    html = render_template("assessments/impact_standalone.html", chart_files=False,
                            filters_text=filters_text(filters, language), generated=format_date(date.today()),
-                           **standalone_sources(), **TEMPLATE_HELPERS)
+                           **standalone_sources(), **_page_context(program, report, filters, language, fallback))
     return _download(html.encode("utf-8"), "text/html", f"{program.code}-impact.html")
 
 
@@ -122,6 +114,14 @@ def standalone_sources():
     return {"stylesheet": (static / "css" / "app.css").read_text(encoding="utf-8"),
             "plotly_source": (PLOTLY_FOLDER / "plotly.min.js").read_text(encoding="utf-8"),
             "draw_source": (static / "js" / "impact.js").read_text(encoding="utf-8")}
+
+
+def _page_context(program, report, filters, language, fallback):
+    """What the report's page and its standalone file both show."""
+    figures = {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()}
+    return {"program": program, "report": report, "filters": filters, "fallback": fallback, "figures": figures,
+            "summary": knowledge_sentence(report["knowledge"], report["max_score"]), "provenance": provenance(),
+            "plot_configs": _plot_configs(program, figures), **TEMPLATE_HELPERS}
 
 
 def _download(data, mimetype, name):
