@@ -12,7 +12,7 @@ from training.localized import pick
 from . import charts
 from .impact_pdf import summary_pdf
 from .impact_workbook import workbook_bytes
-from .texts import DIMENSION_LABELS
+from .texts import DIMENSION_LABELS, KIND_LABELS
 
 # Cohen (1988): the conventional reading of a standardized mean difference.
 EFFECT_WORDS = ((0.2, _l("negligible")), (0.5, _l("small")), (0.8, _l("medium")), (float("inf"), _l("large")))
@@ -246,10 +246,10 @@ WORKBOOK_LABELS = {
     "anova_df_between": _l("ANOVA df between"), "anova_df_within": _l("ANOVA df within"),
     "anova_p": _l("ANOVA p"), "kruskal_h": _l("Kruskal–Wallis H"), "kruskal_df": _l("Kruskal–Wallis df"),
     "kruskal_p": _l("Kruskal–Wallis p"), "q1": _l("First quartile"), "q3": _l("Third quartile"),
-    "agreeing": _l("Agreeing"), "dimension": _l("Dimension"), "dimension_knowledge": _l("Knowledge"),
-    "dimension_expectations": _l("Expectations"), "dimension_satisfaction": _l("Satisfaction"),
-    "dimension_application": _l("Application at work"), "test": _l("Test"), "pre": _l("Pre-test"),
-    "post": _l("Post-test"), "question": _l("Question"), "answer": _l("Answer"), "respondent": _l("Participant"),
+    "agreeing": _l("Agreeing"), "dimension": _l("Dimension"),
+    **{f"dimension_{name}": label for name, label in DIMENSION_LABELS.items()},
+    "test": _l("Test"), "pre": KIND_LABELS["pre"], "post": KIND_LABELS["post"], "question": _l("Question"),
+    "answer": _l("Answer"), "respondent": _l("Participant"),
     "pre_score": _l("Pre-test score"), "post_score": _l("Post-test score"), "change": _l("Change"),
     "methods_differences": _l("Differences"),
     "methods_differences_text": _l("Post-test minus pre-test, on the knowledge items both tests share."),
@@ -288,6 +288,10 @@ def attrition_sentence(attrition):
     return f"{check} {verdict}"
 
 
+SHARED_WITH_WORKBOOK = ("max_score", "wilcoxon_p", "hake_gain", "item", "text", "p_exact", "p_holm", "small_n",
+                        "question", "n", "median", "agreeing", "alpha")
+
+
 def pdf_texts(report, versions):
     """Every text of the PDF summary in the current language (assessments/impact_pdf.py takes them in)."""
     level = number(100 * report["confidence"], 0)
@@ -299,18 +303,15 @@ def pdf_texts(report, versions):
         "heading_findings": _("Findings"), "heading_participation": _("Participation"),
         "heading_knowledge": _("Knowledge"), "heading_items": _("Items"), "heading_countries": _("Countries"),
         "heading_likert": _("Expectations, satisfaction and application"), "heading_methods": _("Methods"),
-        **{f"participation_{key}": str(WORKBOOK_LABELS[f"participation_{key}"])
-           for key in ("registered", "pre", "post", "both", "pre_only", "post_only", "none")},
-        "pairs": _("Pairs"), "max_score": _("Maximum score"), "mean_pre": _("Pre-test: mean (SD)"),
+        # The words the workbook already has, under the same keys.
+        **{key: label for key, label in workbook_labels().items()
+           if key.startswith(("participation_", "dimension_")) or key in SHARED_WITH_WORKBOOK},
+        "pairs": str(WORKBOOK_LABELS["n_pairs"]), "mean_pre": _("Pre-test: mean (SD)"),
         "mean_post": _("Post-test: mean (SD)"), "mean_change": _("Mean change"),
-        "ci": _("%(level)s%% confidence interval", level=level), "t_df": _("Paired t-test"), "p_value": _("p"),
-        "cohen_dz": _("Effect size d_z [CI]"), "wilcoxon_p": _("Wilcoxon p"),
-        "changes": _("Improved / unchanged / declined"), "hake_gain": _("Normalized gain (Hake, class average)"),
-        "item": _("Item"), "text": _("Text"), "facility_pre": _("Pre-test"), "facility_post": _("Post-test"),
-        "p_exact": _("Exact p"), "p_holm": _("Holm"), "country": _("Country"), "small_n": _("small n"),
-        "question": _("Question"), "n": _("n"), "median": _("Median"), "agreeing": _("Agreeing"),
-        "alpha": _("Cronbach's alpha"), "dimension_expectations": _("Expectations"),
-        "dimension_satisfaction": _("Satisfaction"), "dimension_application": _("Application at work"),
+        "ci": _("%(level)s%% confidence interval", level=level),
+        "t_df": _("Paired t-test"), "p_value": _("p"), "cohen_dz": _("Effect size d_z [CI]"),
+        "changes": _("Improved / unchanged / declined"), "facility_pre": str(KIND_LABELS["pre"]),
+        "facility_post": str(KIND_LABELS["post"]), "country": _("Country"),
         "empty_pairs": _("Nobody has taken both tests yet."), "empty_items": _("The tests share no knowledge items."),
         "empty_likert": _("The tests have no Likert or 0–10 questions."),
     }

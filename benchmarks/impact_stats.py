@@ -20,6 +20,8 @@ from scipy import optimize, stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from targets import verdicts  # noqa: E402  (benchmarks/, this script's folder)
+
 from assessments import impact  # noqa: E402
 from assessments.impact import Item, Respondent, TakenTest  # noqa: E402
 from assessments.question_types import QuestionSpec  # noqa: E402
@@ -250,13 +252,6 @@ def median_seconds(function, runs):
         finally:
             gc.enable()
     return statistics.median(times), result
-
-
-def verdicts(checks):
-    print("\nTargets")
-    for label, passed in checks:
-        print(f"  {'PASS' if passed else 'FAIL'}  {label}")
-    return all(passed for _label, passed in checks)
 
 
 def main():

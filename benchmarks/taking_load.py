@@ -22,6 +22,8 @@ BENCH = ROOT / "benchmarks"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(BENCH))
 
+from targets import verdicts  # noqa: E402
+
 COUNTRIES = ("MX", "GT", "HN", "SV", "NI", "CR", "PA", "DO", "BZ", "CA", "US")
 BENCH_DATABASE = "capacita_bench"  # never the test suite's capacita_test, nor the database DATABASE_URL names
 # Personal links allow 20 requests a minute per address against token guessing; every simulated participant
@@ -289,13 +291,6 @@ def print_table(title, rows):
     for label, row in rows:
         cells = [f"{row[k]:>9.0f}" if row[k] is not None else f"{'—':>9}" for k in ("p50", "p95", "p99")]
         print(f"  {label:<34}{row['requests']:>9,}{row['errors']:>8,}{row['rps']:>9.1f}{''.join(cells)}")
-
-
-def verdicts(checks):
-    print("\nTargets")
-    for label, passed in checks:
-        print(f"  {'PASS' if passed else 'FAIL'}  {label}")
-    return all(passed for _label, passed in checks)
 
 
 # --- the run -------------------------------------------------------------------------------------------------
