@@ -86,6 +86,7 @@ def _configure(app, overrides):
         PUBLIC_URL=os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
         LINK_GRACE_DAYS=int(os.environ.get("LINK_GRACE_DAYS", "90")),
         LINK_RATE_LIMIT=os.environ.get("LINK_RATE_LIMIT", "20 per minute;200 per hour"),
+        VERIFY_RATE_LIMIT=os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour"),
         IMPORT_MAX_BYTES=int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024))),
         IMPORT_MAX_ROWS=int(os.environ.get("IMPORT_MAX_ROWS", "20000")),
         ATTENDANCE_MIN_SHARE=int(os.environ.get("ATTENDANCE_MIN_SHARE", "75")),  # % of a session that is "present"
@@ -233,13 +234,17 @@ def _select_locale():
 def _register_blueprints(app):
     from assessments import bp as assessments_bp
     from assessments.cli import register_cli as register_assessments_cli
+    from certificates import bp as certificates_bp
+    from certificates.cli import register_cli as register_certificates_cli
     from training import bp as training_bp
     from training.cli import register_cli as register_training_cli
 
     app.register_blueprint(training_bp)
     app.register_blueprint(assessments_bp)
+    app.register_blueprint(certificates_bp)
     register_training_cli(app)
     register_assessments_cli(app)
+    register_certificates_cli(app)
 
 
 def _register_error_pages(app):

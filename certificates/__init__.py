@@ -1,1 +1,13 @@
 """Certificates: who qualifies and why not, issuing, the PDF with its QR code, bulk download, public checks."""
+from flask import Blueprint
+
+bp = Blueprint("certificates", __name__)
+
+from . import (  # noqa: E402,F401  (tables, template helpers and routes register on bp)
+    models,
+    template_helpers,
+    views,
+    views_certificate,
+    views_public,
+    views_settings,
+)

@@ -211,13 +211,22 @@ def world(app):
                                    filename="respuestas.csv",
                                    content=b"Correo,Comentarios\nmarta.ruiz@example.org,Bien\n")
         db.session.add(responses)
+        # A certificate Guatemala's first participant holds (its PDF not drawn yet: drawn when first downloaded).
+        from certificates.models import Certificate
+
+        certificate = Certificate(program_id=program.id, participant_id=people["gt1"].id, serial_number=900,
+                                  serial="TEST-2026-0900", code="world-certificate-code-" + "x" * 20,
+                                  languages=["es"], facts={"name": "Ixchel Tzul Batz", "title": program.title,
+                                                           "start": None, "end": None, "hours": 4, "place": {},
+                                                           "virtual": True, "issuer": {}, "counts": {}})
+        db.session.add(certificate)
         db.session.commit()
         ids = {
             "program": program.id, "batch": batch.id, "activity": session.id, "report": report.id,
             "agenda_item": session.items[0].id, "group_item": group_item.id, "group": work.groups[0].id,
             "mx": mx.id, "gt": gt.id, "observer": observer.id,
             "questionnaire": questionnaire.id, "response_import": responses.id, "section": section.id,
-            "question": question.id,
+            "question": question.id, "certificate": certificate.id,
             **{key: user.id for key, user in users.items()},
             **{key: person.id for key, person in people.items()},
         }

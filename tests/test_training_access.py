@@ -94,12 +94,27 @@ MATRIX = [
     ("/questionnaires/{questionnaire}/finalize", "POST", BUILT),
     ("/questionnaires/{questionnaire}/reminders", "POST", BUILT),
     ("/questionnaires/{questionnaire}/answers.csv", "GET", IMPORTERS),
+    ("/programs/{program}/certificates", "GET", STAFF_READ),
+    ("/programs/{program}/certificates.csv", "GET", STAFF_READ),
+    # Mexico has no certificate yet: its focal point is sent back with a message, Guatemala's gets the ZIP.
+    ("/programs/{program}/certificates.zip", "GET", {**STAFF_READ, "focal_mx": 302}),
+    ("/programs/{program}/certificates/issue", "POST", {**PLANNERS, "admin": 302, "organizer": 302}),
+    ("/programs/{program}/certificates/email", "POST", {**PLANNERS, "admin": 302, "organizer": 302}),
+    ("/programs/{program}/certificates/settings", "GET", PLANNERS),
+    ("/programs/{program}/certificates/specimen.pdf", "GET", PLANNERS),
+    ("/certificates/{certificate}", "GET", {**STAFF_READ, "focal_mx": MISSING}),
+    ("/certificates/{certificate}.pdf", "GET", {**STAFF_READ, "focal_mx": MISSING}),
+    # Without a reason the form comes back with its error (400) for those who may revoke.
+    ("/certificates/{certificate}/revoke", "POST", {**PLANNERS, "admin": 400, "organizer": 400}),
+    ("/certificates/{certificate}/reissue", "POST", {**PLANNERS, "admin": 400, "organizer": 400}),
 ]
-PUBLIC = {"/login", "/language", "/", "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js"}
+PUBLIC = {"/login", "/language", "/", "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
+          "/verify", "/verify/<code>"}  # tested in test_certificates_verify.py
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.
 PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf", "/me/tests/<kind>",
                       "/me/tests/<kind>/start", "/me/tests/<kind>/answers", "/me/tests/<kind>/review",
-                      "/me/tests/<kind>/submit", "/me/tests/<kind>/done"}  # and test_assessments_taking.py
+                      "/me/tests/<kind>/submit", "/me/tests/<kind>/done",
+                      "/me/certificate.pdf"}  # and test_assessments_taking.py
 ROUTES_NEEDING_LOGIN_ONLY = {"/logout"}
 
 
@@ -140,7 +155,7 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:item_id>/groups", "{group_item}/groups").replace("<int:group_id>", "{group}")
         .replace("response-imports/<int:import_id>", "response-imports/{response_import}")
         .replace("<int:questionnaire_id>", "{questionnaire}").replace("<int:section_id>", "{section}")
-        .replace("<int:question_id>", "{question}")
+        .replace("<int:question_id>", "{question}").replace("<int:certificate_id>", "{certificate}")
         .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
         .replace("<any(csv, xlsx):file_format>", "csv")
         .replace("<name>.<any(png, svg):file_format>", "nothing.svg")

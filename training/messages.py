@@ -47,9 +47,29 @@ DEFAULT_REMINDER = {
 }
 
 
+DEFAULT_CERTIFICATE = {
+    "es": (
+        "Su certificado: {program}",
+        "Estimada/o {first_name}:\n\n"
+        "Su certificado del programa «{program}» está listo. Descárguelo en PDF desde su página personal:\n\n"
+        "{link}\n\n"
+        "El certificado lleva un código QR: quien lo escanee verá que es auténtico.\n\n"
+        "Felicitaciones y saludos cordiales,\nSecretaría Ejecutiva",
+    ),
+    "en": (
+        "Your certificate: {program}",
+        "Dear {first_name},\n\n"
+        "Your certificate for the program “{program}” is ready. Download it as a PDF from your personal page:\n\n"
+        "{link}\n\n"
+        "The certificate carries a QR code: anyone who scans it can see that it is genuine.\n\n"
+        "Congratulations and kind regards,\nExecutive Secretariat",
+    ),
+}
+
+
 def default_template(kind, language):
     """(subject, body) of the built-in text, in `language` or else Spanish."""
-    texts = {"invitation": DEFAULT_INVITATION, "reminder": DEFAULT_REMINDER}[kind]
+    texts = {"invitation": DEFAULT_INVITATION, "reminder": DEFAULT_REMINDER, "certificate": DEFAULT_CERTIFICATE}[kind]
     return texts.get(language, texts["es"])
 
 

@@ -1,0 +1,57 @@
+"""`flask --app app issue-certificates`: issue every eligible participant's certificate, optionally writing the PDFs."""
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from extensions import db
+from training.cli import DEMO_EXTENSIONS, fail
+from training.cli_registration import program_or_fail
+from training.exporting import csv_bytes
+from training.models import Participant
+
+from .services import issued_certificates
+from .services_issuing import certificate_files, issue
+
+
+def register_cli(app):
+    from .demo import load_demo_certificates
+
+    app.cli.add_command(issue_certificates)
+    if load_demo_certificates not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.append(load_demo_certificates)
+
+
+@click.command("issue-certificates")
+@click.option("--program", "code", required=True, help="Program code, e.g. CRM-CE-2021.")
+@click.option("--output-dir", type=click.Path(file_okay=False, writable=True),
+              help="Write every valid certificate's PDF here, with register.csv (serials and verification codes).")
+@with_appcontext
+def issue_certificates(code, output_dir):
+    """Issue a certificate to every eligible participant who has none (issuing again changes nothing)."""
+    program = program_or_fail(code)
+    people = db.session.scalars(select(Participant).where(Participant.program_id == program.id,
+                                                          Participant.status != "withdrawn")).all()
+    claim = issue(program, people, None)
+    click.echo(f"Issued {len(claim.created)} certificates; {len(claim.existing)} already issued; "
+               f"{len(claim.refused)} participants not eligible or revoked.")
+    if output_dir:
+        _write(program, Path(output_dir))
+
+
+def _write(program, folder):
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail([f"--output-dir: {error}"])
+    certificates = issued_certificates(program, select(Participant).where(Participant.program_id == program.id))
+    with force_locale(program.default_language):
+        files, headers, rows = certificate_files(certificates, program.default_language,
+                                                 current_app.config["PUBLIC_URL"])
+    for name, content in files:
+        (folder / name).write_bytes(content)
+    (folder / "register.csv").write_bytes(csv_bytes(headers, rows))
+    click.echo(f"Wrote {len(files)} PDFs and register.csv to {folder}.")

@@ -1,0 +1,88 @@
+"""Forms of the certificates pages: rules and wording, signatories and logos, filters, issuing and revoking."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from training.forms import MultiCheckboxField, strip
+
+from .models import MAX_LOGOS, MAX_SIGNATORIES
+from .texts import LANGUAGE_MODE_LABELS, STATUS_LABELS
+
+LANGUAGES = ("es", "en")
+
+
+class SettingsForm(FlaskForm):
+    required_activities = MultiCheckboxField(
+        _l("Activities a participant must complete"), coerce=int,
+        description=_l("By default, every activity marked required."))
+    excused_counts = BooleanField(_l("An excused absence counts as attended"))
+    post_test_required = BooleanField(_l("The post-test must be submitted"), default=True)
+    min_post_score = DecimalField(_l("Minimum post-test score (%)"), places=None,
+                                  validators=[Optional(), NumberRange(min=0, max=100)],
+                                  description=_l("Leave empty for no minimum."))
+    min_share = IntegerField(_l("Minimum share of each session attended (%)"),
+                             validators=[Optional(), NumberRange(min=1, max=100)],
+                             description=_l("With a share set, the minutes from the Zoom report decide; "
+                                            "leave empty to go by the attendance marks."))
+    hours = DecimalField(_l("Total hours certified"), places=None,
+                         validators=[Optional(), NumberRange(min=0.5, max=10000)],
+                         description=_l("Leave empty to count the planned length of the required sessions."))
+    place_es = StringField(_l("Place in Spanish"), filters=[strip], validators=[Optional(), Length(max=120)],
+                           description=_l("Leave empty to print “Virtual” when every session is virtual."))
+    place_en = StringField(_l("Place in English"), filters=[strip], validators=[Optional(), Length(max=120)])
+    issuer_es = StringField(_l("Issuing organization in Spanish"), filters=[strip],
+                            validators=[Optional(), Length(max=200)])
+    issuer_en = StringField(_l("Issuing organization in English"), filters=[strip],
+                            validators=[Optional(), Length(max=200)])
+    language_mode = SelectField(_l("Language of the certificate"),
+                                choices=[(key, label) for key, label in LANGUAGE_MODE_LABELS.items()])
+
+    def localized(self, name):
+        return {language: getattr(self, f"{name}_{language}").data for language in LANGUAGES
+                if getattr(self, f"{name}_{language}").data}
+
+
+IMAGE_HINT = _l("PNG or JPEG, up to 2 MB.")
+
+for _n in range(1, MAX_SIGNATORIES + 1):
+    setattr(SettingsForm, f"signatory_{_n}_name", StringField(
+        _l("Signatory %(n)s: name", n=_n), filters=[strip], validators=[Optional(), Length(max=120)]))
+    setattr(SettingsForm, f"signatory_{_n}_title_es", StringField(
+        _l("Signatory %(n)s: position in Spanish", n=_n), filters=[strip], validators=[Optional(), Length(max=200)]))
+    setattr(SettingsForm, f"signatory_{_n}_title_en", StringField(
+        _l("Signatory %(n)s: position in English", n=_n), filters=[strip], validators=[Optional(), Length(max=200)]))
+    setattr(SettingsForm, f"signatory_{_n}_image", FileField(
+        _l("Signatory %(n)s: signature image", n=_n), description=IMAGE_HINT))
+    setattr(SettingsForm, f"signatory_{_n}_remove_image", BooleanField(_l("Remove the signature image")))
+for _n in range(1, MAX_LOGOS + 1):
+    setattr(SettingsForm, f"logo_{_n}", FileField(_l("Logo %(n)s", n=_n), description=IMAGE_HINT))
+    setattr(SettingsForm, f"logo_{_n}_remove", BooleanField(_l("Remove this logo")))
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    delegation = SelectField(_l("Delegation"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[("", _l("All"))] + list(STATUS_LABELS.items()) +
+                         [("conflict", _l("Issued, rules no longer met"))], validators=[Optional()])
+
+    def __init__(self, *args, delegations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.delegation.choices = [("", _l("All delegations"))] + [(str(v), label) for v, label in delegations]
+
+
+class IssueForm(FlaskForm):
+    """Issue to the ticked participants, or (`everyone`) to every eligible participant the user sees."""
+    participant_ids = MultiCheckboxField(_l("Participants"), coerce=int, validate_choice=False)
+    everyone = BooleanField(_l("Every eligible participant"))
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[DataRequired(), Length(max=500)])
+
+
+class EmailForm(FlaskForm):
+    participant_ids = MultiCheckboxField(_l("Participants"), coerce=int, validate_choice=False)

@@ -1,0 +1,280 @@
+"""Database work for certificates: settings, who qualifies, claiming and storing certificates, revoking (flush only)."""
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
+
+from assessments.models import Attempt, Questionnaire
+from extensions import db
+from training.models import Activity, Attendance, Participant, Program, utcnow
+from training.services import ServiceError, record
+from training.services_activities import program_activities
+
+from . import eligibility
+from .models import Certificate, CertificateLogo, CertificateSettings, CertificateSignatory
+
+CODE_BYTES = 24  # 192 random bits, 32 URL-safe characters
+
+
+def settings_for(program):
+    """The program's settings, or unsaved defaults when it has none yet."""
+    return db.session.get(CertificateSettings, program.id) or CertificateSettings(
+        program_id=program.id, required_activity_ids=None, excused_counts=False, post_test_required=True,
+        min_post_score=None, min_share=None, hours=None, place={}, issuer={}, language_mode="participant",
+        last_serial=0)
+
+
+def save_settings(program, actor_id, **values):
+    settings = settings_for(program)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    db.session.add(settings)
+    db.session.flush()
+    record(actor_id, "certificate_settings.saved", program)
+    return settings
+
+
+def rules_for(settings, activities, has_post_test=True):
+    """The pure rules from the settings; with no list chosen, the activities marked required count. A program
+    without a post-test cannot require one (nobody could qualify)."""
+    chosen = settings.required_activity_ids
+    known = {activity.id for activity in activities}
+    required = [i for i in chosen if i in known] if chosen is not None else [a.id for a in activities if a.required]
+    return eligibility.Rules(required=tuple(required), excused_counts=settings.excused_counts,
+                             post_test_required=settings.post_test_required and has_post_test,
+                             min_post_score=settings.min_post_score if has_post_test else None,
+                             min_share=settings.min_share / 100 if settings.min_share else None)
+
+
+def planned_minutes(activity):
+    if activity.starts_at is None or activity.ends_at is None:
+        return None
+    return int((activity.ends_at - activity.starts_at).total_seconds() // 60)
+
+
+def pure_activities(activities):
+    return [eligibility.Activity(a.id, a.kind, planned_minutes(a)) for a in activities]
+
+
+@dataclass
+class Row:
+    """One participant on the eligibility screen: the decision, their current (or last revoked) certificate, and
+    the status: eligible, not_yet, issued or revoked. `conflict`: issued, but the rules are no longer met."""
+    participant: Participant
+    decision: eligibility.Decision
+    certificate: Certificate | None
+    status: str
+
+    @property
+    def conflict(self):
+        return self.status == "issued" and not self.decision.eligible
+
+
+def eligibility_rows(program, participant_query):
+    """Every registered (not withdrawn) participant of the query, in name order, with their decision."""
+    participants = db.session.scalars(participant_query.where(Participant.status != "withdrawn")
+                                      .order_by(Participant.search_key)).all()
+    return rows_for(program, participants)
+
+
+def has_post_test(program):
+    return db.session.scalar(select(Questionnaire.id).where(Questionnaire.program_id == program.id,
+                                                            Questionnaire.kind == "post")) is not None
+
+
+def rows_for(program, participants, activities=None):
+    activities = program_activities(program) if activities is None else activities
+    rules = rules_for(settings_for(program), activities, has_post_test(program))
+    pure = pure_activities(activities)
+    ids = [p.id for p in participants]
+    records = _records(program, ids)
+    certificates = _latest_certificates(program, ids)
+    rows = []
+    for person in participants:
+        decision = eligibility.decide(rules, pure, records.get(person.id, eligibility.Record(marks={})))
+        certificate = certificates.get(person.id)
+        rows.append(Row(person, decision, certificate, _status(decision, certificate)))
+    return rows
+
+
+def _status(decision, certificate):
+    if certificate is not None:
+        return "issued" if certificate.valid else "revoked"
+    return "eligible" if decision.eligible else "not_yet"
+
+
+def _records(program, participant_ids):
+    """participant id → what they did: attendance marks and the post-test's status and score (percent)."""
+    marks, post = {}, {}
+    if not participant_ids:
+        return {}
+    for chunk in _chunks(participant_ids):
+        for row in db.session.execute(select(Attendance.participant_id, Attendance.activity_id, Attendance.status,
+                                             Attendance.minutes).join(Activity)
+                                      .where(Activity.program_id == program.id,
+                                             Attendance.participant_id.in_(chunk))):
+            marks.setdefault(row.participant_id, {})[row.activity_id] = eligibility.Mark(row.status, row.minutes)
+        for row in db.session.execute(select(Attempt.participant_id, Attempt.status, Attempt.score, Attempt.max_score)
+                                      .join(Questionnaire).where(Questionnaire.program_id == program.id,
+                                                                 Questionnaire.kind == "post",
+                                                                 Attempt.participant_id.in_(chunk))):
+            score = 100 * row.score / row.max_score if row.max_score and row.score is not None else None
+            post[row.participant_id] = (row.status, score)
+    return {pid: eligibility.Record(marks=marks.get(pid, {}), post_test=post.get(pid, ("not_started", None))[0],
+                                    post_score=post.get(pid, (None, None))[1]) for pid in participant_ids}
+
+
+def _chunks(ids, size=900):  # below SQLite's bound-parameter limit on older builds
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _latest_certificates(program, participant_ids):
+    """participant id → their valid certificate, else their most recently revoked one."""
+    latest = {}
+    for chunk in _chunks(participant_ids):
+        for certificate in db.session.scalars(select(Certificate).where(
+                Certificate.program_id == program.id, Certificate.participant_id.in_(chunk))
+                .order_by(Certificate.issued_at, Certificate.id)):
+            current = latest.get(certificate.participant_id)
+            if current is None or not current.valid:  # a valid one stays; a later one replaces a revoked one
+                latest[certificate.participant_id] = certificate
+    return latest
+
+
+# --- issuing ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Claim:
+    """What an issue request did: certificates made now (their PDFs still to draw), those that existed already,
+    and the participants refused (not eligible, revoked, withdrawn)."""
+    created: list
+    existing: list
+    refused: list
+
+
+def claim_certificates(program, settings, participants, actor_id, facts_for, languages_for, replacing=None):
+    """Create a certificate for each eligible participant who has no valid one (the existing one is returned
+    otherwise). Runs in one write transaction: the settings row is locked first, so concurrent issuers of a program
+    queue, and the database's unique index holds the line even if they did not."""
+    settings = _lock(settings)
+    rows = rows_for(program, sorted(participants, key=lambda person: person.search_key))  # serials in name order
+    created, existing, refused = [], [], []
+    for row in rows:
+        if row.status == "issued":
+            existing.append(row.certificate)
+        elif row.decision.eligible and (row.status != "revoked" or replacing is not None):
+            created.append(row.participant)
+        else:
+            refused.append(row)
+    certificates = []
+    for person in created:
+        settings.last_serial += 1
+        certificates.append(Certificate(
+            program_id=program.id, participant_id=person.id, serial_number=settings.last_serial,
+            serial=f"{program.code}-{settings.last_serial:04d}", code=secrets.token_urlsafe(CODE_BYTES),
+            languages=languages_for(person), facts=facts_for(person), issued_by=actor_id, issued_at=utcnow()))
+    db.session.add_all(certificates)
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # another issuer got there first, despite the lock (should not happen)
+        raise ServiceError("participants", "conflict") from error
+    for certificate in certificates:
+        record(actor_id, "certificate.issued", certificate, serial=certificate.serial,
+               participant_id=certificate.participant_id)
+    return Claim(certificates, existing, refused)
+
+
+def _lock(settings):
+    """The settings row, created if needed and locked (PostgreSQL; SQLite's write transaction serializes already)."""
+    if settings not in db.session:
+        try:
+            with db.session.begin_nested():
+                db.session.add(settings)
+        except IntegrityError:  # another issuer created it at the same moment
+            settings = db.session.get(CertificateSettings, settings.program_id)
+    db.session.execute(select(CertificateSettings.program_id)
+                       .where(CertificateSettings.program_id == settings.program_id).with_for_update())
+    db.session.refresh(settings)
+    return settings
+
+
+def store_pdfs(drawn):
+    """Keep each drawn PDF and its SHA-256: `drawn` maps certificate id → PDF bytes. Only a certificate still
+    without a PDF is written, so a late duplicate drawing never replaces the one already handed out."""
+    for certificate_id, pdf in drawn.items():
+        db.session.execute(update(Certificate).where(Certificate.id == certificate_id, Certificate.pdf.is_(None))
+                           .values(pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest()))
+
+
+def revoke(certificate, actor_id, reason):
+    """Revoke a valid certificate (a conditional update: two revocations make one)."""
+    done = db.session.execute(update(Certificate).where(Certificate.id == certificate.id,
+                                                        Certificate.revoked_at.is_(None))
+                              .values(revoked_at=utcnow(), revoked_by=actor_id, revoked_reason=reason.strip()[:500]))
+    if not done.rowcount:
+        raise ServiceError("reason", "already_revoked")
+    db.session.refresh(certificate)
+    record(actor_id, "certificate.revoked", certificate, serial=certificate.serial, reason=reason.strip()[:500])
+
+
+def link_replacement(old, new, actor_id):
+    old.replaced_by_id = new.id
+    db.session.flush()
+    record(actor_id, "certificate.reissued", new, serial=new.serial, replaces=old.serial)
+
+
+def certificate_by_code(code):
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def issued_certificates(program, participant_query):
+    """Valid certificates of the participants the query allows, with their PDFs loaded (for the bulk download)."""
+    return db.session.scalars(select(Certificate).where(
+        Certificate.program_id == program.id, Certificate.revoked_at.is_(None),
+        Certificate.participant_id.in_(participant_query.with_only_columns(Participant.id)))
+        .options(undefer(Certificate.pdf)).order_by(Certificate.serial_number)).all()
+
+
+def program_of(certificate):
+    return db.session.get(Program, certificate.program_id)
+
+
+def save_artwork(program, actor_id, signatories, logos):
+    """Signatories: position → (name, titles, image) where image None keeps, b"" removes; an empty name removes
+    the signatory. Logos: position → image bytes, b"" to remove, None to keep."""
+    current = {s.position: s for s in db.session.scalars(select(CertificateSignatory).where(
+        CertificateSignatory.program_id == program.id))}
+    for position, (name, titles, image) in signatories.items():
+        existing = current.get(position)
+        if not name:
+            if existing is not None:
+                db.session.delete(existing)
+            continue
+        existing = existing or CertificateSignatory(program_id=program.id, position=position)
+        existing.name, existing.title = name, titles
+        if image is not None:
+            existing.image = image or None
+        db.session.add(existing)
+    _save_logos(program, logos)
+    db.session.flush()
+    record(actor_id, "certificate_artwork.saved", program)
+
+
+def _save_logos(program, logos):
+    current = {logo.position: logo for logo in db.session.scalars(select(CertificateLogo).where(
+        CertificateLogo.program_id == program.id))}
+    for position, image in logos.items():
+        if image is None:
+            continue
+        if image == b"":
+            if position in current:
+                db.session.delete(current[position])
+            continue
+        logo = current.get(position) or CertificateLogo(program_id=program.id, position=position)
+        logo.image = image
+        db.session.add(logo)

@@ -1,0 +1,107 @@
+"""Issuing in two short transactions: claim the certificates (serials, codes), commit, then draw the PDFs with no
+transaction open and store them. Shared by the web pages, the command line and the demo."""
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from extensions import begin_writes, db
+from training.labels import delegation_label
+from training.services_activities import program_activities
+
+from .bundle import pdf_name
+from .models import Certificate, CertificateLogo, CertificateSignatory
+from .pdf import certificate_pdf
+from .services import claim_certificates, link_replacement, revoke, settings_for, store_pdfs
+from .texts import document_for, facts_for, languages_for, verify_url
+
+
+def issue(program, participants, actor_id):
+    """Issue certificates to the eligible ones among `participants`; commits. Returns the Claim."""
+    result = claim(program, participants, actor_id)
+    db.session.commit()
+    draw_and_store(program, result.created)
+    db.session.commit()
+    return result
+
+
+def reissue(certificate, actor_id, reason):
+    """Revoke `certificate` with `reason` and issue its holder a new one (new serial and code); commits.
+    Returns the new certificate, or None when the holder no longer qualifies (nothing is revoked then)."""
+    program = certificate.program
+    result = claim(program, [certificate.participant], actor_id, revoking=(certificate, reason))
+    if not result.created:
+        db.session.rollback()
+        return None
+    new = result.created[0]
+    link_replacement(certificate, new, actor_id)
+    db.session.commit()
+    draw_and_store(program, [new])
+    db.session.commit()
+    return new
+
+
+def claim(program, participants, actor_id, revoking=None):
+    settings = settings_for(program)
+    activities = program_activities(program)
+    replacing = None
+    if revoking is not None:
+        replacing, reason = revoking
+        revoke(replacing, actor_id, reason)
+    return claim_certificates(program, settings, participants, actor_id,
+                              facts_for=lambda person: facts_for(program, settings, activities, person),
+                              languages_for=lambda person: languages_for(program, settings, person),
+                              replacing=replacing)
+
+
+def draw_and_store(program, certificates, release=True):
+    """Draw the PDFs of `certificates` and store them with their hash. With `release`, the transaction is ended
+    before drawing, so nothing is held while reportlab works (the demo loads everything in one transaction)."""
+    if not certificates:
+        return {}
+    signatories, logos = artwork(program)
+    zone, public_url = program.timezone, current_app.config["PUBLIC_URL"]
+    jobs = [(c.id, document_for(c, zone, signatories, logos, public_url)) for c in certificates]
+    if release:
+        db.session.commit()
+    drawn = {certificate_id: certificate_pdf(document) for certificate_id, document in jobs}
+    store_pdfs(drawn)
+    return drawn
+
+
+def artwork(program):
+    """The program's signatories and logos, in order, with their images loaded."""
+    signatories = db.session.scalars(select(CertificateSignatory).where(CertificateSignatory.program_id == program.id)
+                                     .options(undefer(CertificateSignatory.image))
+                                     .order_by(CertificateSignatory.position)).all()
+    logos = db.session.scalars(select(CertificateLogo).where(CertificateLogo.program_id == program.id)
+                               .options(undefer(CertificateLogo.image)).order_by(CertificateLogo.position)).all()
+    return signatories, logos
+
+
+def pdf_of(certificate):
+    """The stored PDF; drawn and stored now if an earlier issue was interrupted before it drew it."""
+    pdf = db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate.id))
+    if pdf is None:
+        begin_writes()  # a GET that stores: take SQLite's write lock for it rather than upgrade a read
+        pdf = draw_and_store(certificate.program, [certificate])[certificate.id]
+        db.session.commit()
+        pdf = db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate.id))
+    return pdf
+
+
+def certificate_files(certificates, language, public_url):
+    """(files, register headers, register rows) for the bulk download and the command line: each PDF named by
+    country and surname, and one register row per certificate with its file name, serial and verification code."""
+    files, rows = [], []
+    for certificate in certificates:
+        person = certificate.participant
+        where = person.delegation.country_code or person.delegation.organization
+        name = pdf_name(where, person.family_names, person.given_names, certificate.serial)
+        files.append((name, certificate.pdf or pdf_of(certificate)))
+        rows.append([certificate.serial, person.family_names, person.given_names,
+                     delegation_label(person.delegation, language), certificate.issued_at.isoformat(),
+                     certificate.code, verify_url(public_url, certificate.code), certificate.sha256, name])
+    headers = [_("Serial"), _("Family names"), _("Given names"), _("Delegation"), _("Issued"),
+               _("Verification code"), _("Verification address"), "SHA-256", _("File")]
+    return files, headers, rows

@@ -1,0 +1,166 @@
+"""Who qualifies and why not (with counts, filters and exports), issuing, e-mailing and the bulk download."""
+import io
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from extensions import db
+from training.access import actor_id, program_or_404, roles_required, scoped_participants
+from training.exporting import table_bytes
+from training.labels import current_language, delegation_label
+from training.models import Participant
+from training.services_activities import program_activities
+from training.services_messages import count_queued, deliver, queue_invitations
+from training.views_common import send_table
+from training.views_participants import delegation_choices
+
+from . import bp
+from .bundle import zip_bytes
+from .forms import EmailForm, FilterForm, IssueForm
+from .services import eligibility_rows, issued_certificates
+from .services_issuing import certificate_files, issue
+from .texts import STATUS_LABELS, reason_text
+
+ISSUERS = ("admin", "organizer")  # who may change the rules, issue, revoke and e-mail
+FOLLOWERS = ("admin", "organizer", "facilitator", "focal_point")  # who may see who qualifies (focal points: theirs)
+
+
+@bp.route("/programs/<int:program_id>/certificates")
+@roles_required(*FOLLOWERS)
+def eligibility_screen(program_id):
+    program = program_or_404(program_id)
+    form, rows, all_rows = _filtered_rows(program)
+    counts = {status: sum(1 for row in all_rows if row.status == status) for status in STATUS_LABELS}
+    counts["conflict"] = sum(1 for row in all_rows if row.conflict)
+    return render_template("certificates/eligibility.html", program=program, form=form, rows=rows, counts=counts,
+                           reasons=_reasons(program, rows), status_labels=STATUS_LABELS,
+                           can_issue=can_issue())
+
+
+def can_issue():
+    return current_user.role in ISSUERS
+
+
+def _filtered_rows(program):
+    """The filter form, the rows it keeps, and every row the user may see (for the counts)."""
+    form = FilterForm(request.args, delegations=delegation_choices(program))
+    if not form.validate():  # a tampered value drops only its own filter
+        for field in form:
+            if field.errors:
+                field.data = ""
+    query = scoped_participants(program)
+    all_rows = eligibility_rows(program, query)
+    rows = all_rows
+    if form.delegation.data:
+        rows = [row for row in rows if str(row.participant.delegation_id) == form.delegation.data]
+    if form.status.data == "conflict":
+        rows = [row for row in rows if row.conflict]
+    elif form.status.data:
+        rows = [row for row in rows if row.status == form.status.data]
+    return form, rows, all_rows
+
+
+def _reasons(program, rows):
+    """participant id → the reasons in words (activities named by code and title in the reader's language)."""
+    language = current_language()
+    names = {a.id: f"{a.code} · {a.title_in(language)}" for a in program_activities(program)}
+    return {row.participant.id: [reason_text(missing, names) for missing in row.decision.missing] for row in rows}
+
+
+@bp.route("/programs/<int:program_id>/certificates.<any(csv, xlsx):file_format>")
+@roles_required(*FOLLOWERS)
+def eligibility_export(program_id, file_format):
+    program = program_or_404(program_id)
+    _form, rows, _all = _filtered_rows(program)
+    reasons, language = _reasons(program, rows), current_language()
+    headers = [_("Family names"), _("Given names"), _("E-mail"), _("Delegation"), _("Status"),
+               _("What is missing"), _("Serial"), _("Issued"), _("Revoked"), _("Reason for revoking")]
+    table = [[row.participant.family_names, row.participant.given_names, row.participant.email,
+              delegation_label(row.participant.delegation, language), str(STATUS_LABELS[row.status]),
+              "; ".join(reasons[row.participant.id]),
+              row.certificate.serial if row.certificate else "",
+              row.certificate.issued_at.date().isoformat() if row.certificate else "",
+              row.certificate.revoked_at.date().isoformat() if row.certificate and row.certificate.revoked_at else "",
+              row.certificate.revoked_reason or "" if row.certificate else ""] for row in rows]
+    return send_table(table_bytes(file_format, headers, table, sheet_title=program.code), file_format,
+                      f"{program.code}-certificates.{file_format}")
+
+
+@bp.route("/programs/<int:program_id>/certificates/issue", methods=["POST"])
+@roles_required(*ISSUERS)
+def issue_certificates(program_id):
+    program = program_or_404(program_id)
+    form = IssueForm()
+    back = redirect(url_for("certificates.eligibility_screen", program_id=program.id))
+    if not form.validate_on_submit():
+        abort(400)
+    people = _chosen_people(program, None if form.everyone.data else form.participant_ids.data)
+    if not people:
+        flash(_("Tick the participants to issue certificates to, or choose every eligible participant."), "error")
+        return back
+    claim = issue(program, people, actor_id())
+    flash(ngettext("%(num)s certificate issued.", "%(num)s certificates issued.", len(claim.created)), "success")
+    if claim.existing and not form.everyone.data:
+        flash(ngettext("%(num)s already had a certificate (kept as it was).",
+                       "%(num)s already had a certificate (kept as they were).", len(claim.existing)), "info")
+    if claim.refused and not form.everyone.data:
+        flash(ngettext("%(num)s could not get one: not eligible, or their certificate was revoked.",
+                       "%(num)s could not get one: not eligible, or their certificate was revoked.",
+                       len(claim.refused)), "error")
+    return back
+
+
+def _chosen_people(program, ids):
+    """The participants the user may see among `ids` (None: all of them); an id outside that is a 404."""
+    query = scoped_participants(program).where(Participant.status != "withdrawn")
+    if ids is None:
+        return db.session.scalars(query).all()
+    people = db.session.scalars(query.where(Participant.id.in_(set(ids)))).all()
+    if len(people) != len(set(ids)):
+        abort(404)
+    return people
+
+
+@bp.route("/programs/<int:program_id>/certificates/email", methods=["POST"])
+@roles_required(*ISSUERS)
+def email_certificates(program_id):
+    """Tell holders their certificate is ready, with their personal link, through the invitation queue."""
+    program = program_or_404(program_id)
+    form = EmailForm()
+    if not form.validate_on_submit():
+        abort(400)
+    holders = {c.participant_id for c in issued_certificates(program, scoped_participants(program))}
+    chosen = form.participant_ids.data or list(holders)
+    people = [p for p in _chosen_people(program, chosen) if p.id in holders]
+    back = redirect(url_for("certificates.eligibility_screen", program_id=program.id))
+    if not people:
+        flash(_("Nobody chosen holds a valid certificate: no message was sent."), "info")
+        return back
+    ids = queue_invitations(program, people, actor_id(), kind="certificate")
+    db.session.commit()  # recorded before any mail leaves
+    counts = deliver(ids[:current_app.config["MAIL_BATCH_SIZE"]])
+    flash(_("Certificate messages: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts),
+          "error" if counts["failed"] else "success")
+    left = count_queued(program)
+    if left:
+        flash(ngettext("%(num)s message is still queued: press “Send the queued messages” to continue.",
+                       "%(num)s messages are still queued: press “Send the queued messages” to continue.", left),
+              "info")
+    return back
+
+
+@bp.route("/programs/<int:program_id>/certificates.zip")
+@roles_required(*FOLLOWERS)
+def certificates_zip(program_id):
+    """Every valid certificate the user may see, named by country and surname, with a register of serials and codes."""
+    program = program_or_404(program_id)
+    certificates = issued_certificates(program, scoped_participants(program))
+    if not certificates:
+        flash(_("No certificate has been issued yet."), "info")
+        return redirect(url_for("certificates.eligibility_screen", program_id=program.id))
+    files, headers, rows = certificate_files(certificates, current_language(), current_app.config["PUBLIC_URL"])
+    content = zip_bytes(files, f"{program.code}-register.csv", headers, rows)
+    return send_file(io.BytesIO(content), mimetype="application/zip", as_attachment=True,
+                     download_name=f"{program.code}-certificates.zip")

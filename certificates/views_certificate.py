@@ -1,0 +1,95 @@
+"""One certificate for staff: its facts and history, its PDF, revoking and reissuing with a reason."""
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from extensions import db
+from training.access import actor_id, participant_or_404, program_or_404, roles_required
+from training.models import AuditEvent, User
+from training.services import ServiceError
+
+from . import bp
+from .forms import ReasonForm
+from .models import Certificate
+from .services import revoke
+from .services_issuing import pdf_of, reissue
+from .texts import HISTORY_LABELS, verify_url
+from .views import FOLLOWERS, ISSUERS, can_issue
+from .views_public import pdf_response
+
+
+def certificate_or_404(certificate_id):
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        abort(404)
+    program_or_404(certificate.program_id)
+    participant_or_404(certificate.participant_id)  # focal points: their country only
+    return certificate
+
+
+@bp.route("/certificates/<int:certificate_id>")
+@roles_required(*FOLLOWERS)
+def certificate_page(certificate_id):
+    return _page(certificate_or_404(certificate_id))
+
+
+def _page(certificate, revoke_form=None, reissue_form=None, status=200):
+    history = db.session.execute(
+        select(AuditEvent, User.name).outerjoin(User, AuditEvent.user_id == User.id)
+        .where(AuditEvent.object_type == "Certificate",
+               or_(AuditEvent.object_id == certificate.id, AuditEvent.object_id == certificate.replaced_by_id))
+        .order_by(AuditEvent.at, AuditEvent.id)).all()
+    others = db.session.scalars(select(Certificate).where(
+        Certificate.participant_id == certificate.participant_id, Certificate.id != certificate.id)
+        .order_by(Certificate.issued_at)).all()
+    return render_template("certificates/certificate.html", certificate=certificate, program=certificate.program,
+                           history=history, history_labels=HISTORY_LABELS, others=others, can_issue=can_issue(),
+                           revoke_form=revoke_form or ReasonForm(prefix="revoke", formdata=None),
+                           reissue_form=reissue_form or ReasonForm(prefix="reissue", formdata=None),
+                           address=verify_url(current_app.config["PUBLIC_URL"], certificate.code)), status
+
+
+@bp.route("/certificates/<int:certificate_id>.pdf")
+@roles_required(*FOLLOWERS)
+def certificate_pdf_download(certificate_id):
+    certificate = certificate_or_404(certificate_id)
+    return pdf_response(pdf_of(certificate), certificate)
+
+
+@bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
+@roles_required(*ISSUERS)
+def certificate_revoke(certificate_id):
+    certificate = certificate_or_404(certificate_id)
+    form = ReasonForm(prefix="revoke")
+    if form.validate_on_submit():
+        try:
+            revoke(certificate, actor_id(), form.reason.data)
+        except ServiceError:
+            db.session.rollback()
+            flash(_("This certificate was already revoked."), "info")
+        else:
+            db.session.commit()
+            flash(_("Certificate %(serial)s revoked. Its verification page now says so.", serial=certificate.serial),
+                  "success")
+        return redirect(url_for("certificates.certificate_page", certificate_id=certificate.id))
+    return _page(certificate, revoke_form=form, status=400)
+
+
+@bp.route("/certificates/<int:certificate_id>/reissue", methods=["POST"])
+@roles_required(*ISSUERS)
+def certificate_reissue(certificate_id):
+    """Revoke this certificate and issue a new one (new serial and code), e.g. after a name was corrected."""
+    certificate = certificate_or_404(certificate_id)
+    form = ReasonForm(prefix="reissue")
+    if not form.validate_on_submit():
+        return _page(certificate, reissue_form=form, status=400)
+    if not certificate.valid:
+        flash(_("Only a valid certificate can be reissued."), "error")
+        return redirect(url_for("certificates.certificate_page", certificate_id=certificate.id))
+    new = reissue(certificate, actor_id(), form.reason.data)
+    if new is None:
+        flash(_("The participant no longer meets the rules: nothing was reissued. Revoke the certificate if it "
+                "should not stand."), "error")
+        return redirect(url_for("certificates.certificate_page", certificate_id=certificate.id))
+    flash(_("Certificate %(old)s revoked and replaced by %(new)s.", old=certificate.serial, new=new.serial), "success")
+    return redirect(url_for("certificates.certificate_page", certificate_id=new.id))

@@ -1,0 +1,67 @@
+"""What needs no staff login: the public verification page behind the QR code, and a participant's own download."""
+import io
+import re
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from flask import current_app, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from extensions import db, limiter
+from training.labels import current_language
+from training.views_portal import no_store, participant_required
+
+from . import bp
+from .models import Certificate
+from .services import certificate_by_code
+from .services_issuing import pdf_of
+from .texts import shown_facts
+
+CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def _verify_limit():
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+@bp.route("/verify", methods=["GET"])
+@limiter.limit(_verify_limit)
+def verify_form():
+    """A box to type the code printed under the QR code, for someone holding a paper copy."""
+    code = (request.args.get("code") or "").strip()
+    if code:
+        return redirect(url_for("certificates.verify", code=code))
+    return no_store(render_template("certificates/verify_form.html"))
+
+
+@bp.route("/verify/<code>")
+@limiter.limit(_verify_limit)
+def verify(code):
+    """The facts of a certificate (valid or revoked) from the database, so an edited PDF cannot pass. Unknown and
+    malformed codes get one and the same answer."""
+    certificate = certificate_by_code(code) if CODE_SHAPE.match(code) else None
+    if certificate is None:
+        return no_store(render_template("certificates/verify.html", certificate=None), 404)
+    program, language = certificate.program, current_language()
+    revoked_on = format_date(certificate.revoked_at.astimezone(ZoneInfo(program.timezone)).date(), "long",
+                             locale=language) if certificate.revoked_at else ""
+    return no_store(render_template("certificates/verify.html", certificate=certificate, facts=certificate.facts,
+                                    shown=shown_facts(certificate, language, program.timezone),
+                                    revoked_on=revoked_on))
+
+
+@bp.route("/me/certificate.pdf")
+@participant_required
+def my_certificate():
+    certificate = db.session.scalar(select(Certificate).where(Certificate.participant_id == g.participant.id,
+                                                              Certificate.revoked_at.is_(None)))
+    if certificate is None:
+        message = _("You have no certificate yet. Your page lists what is still missing.")
+        return no_store(render_template("error.html", code=404, message=message), 404)
+    return pdf_response(pdf_of(certificate), certificate)
+
+
+def pdf_response(content, certificate):
+    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{certificate.serial}.pdf")

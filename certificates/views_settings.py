@@ -1,0 +1,141 @@
+"""A program's certificate settings: the rules, the wording, signatories and logos, and a specimen PDF."""
+from datetime import datetime, timezone
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from extensions import db
+from training.access import actor_id, program_or_404, roles_required
+from training.labels import current_language
+from training.services_activities import program_activities
+
+from . import bp
+from .forms import SettingsForm
+from .images import ImageProblem, normalized_png
+from .models import MAX_LOGOS, MAX_SIGNATORIES, Certificate
+from .pdf import certificate_pdf
+from .services import save_artwork, save_settings, settings_for
+from .services_issuing import artwork
+from .texts import document_for, facts_for, languages_for
+from .views import ISSUERS
+from .views_public import pdf_response
+
+IMAGE_PROBLEMS = {
+    "too_large": lambda: _("The image is too large (at most 2 MB and 4000 × 4000 pixels)."),
+    "not_an_image": lambda: _("This file is not an image we can read."),
+    "wrong_format": lambda: _("Upload a PNG or JPEG image."),
+}
+SPECIMEN_NAME = "María de los Ángeles Hernández-Núñez"
+
+
+@bp.route("/programs/<int:program_id>/certificates/settings", methods=["GET", "POST"])
+@roles_required(*ISSUERS)
+def certificate_settings(program_id):
+    program = program_or_404(program_id)
+    settings = settings_for(program)
+    activities = program_activities(program)
+    signatories, logos = artwork(program)
+    form = SettingsForm(obj=None) if request.method == "POST" else _filled_form(settings, activities, signatories)
+    form.required_activities.choices = [(a.id, f"{a.code} · {a.title_in(current_language())}") for a in activities]
+    if form.validate_on_submit():
+        images = _read_images(form)
+        if images is not None:
+            save_settings(program, actor_id(), **_values(form, activities))
+            save_artwork(program, actor_id(), _signatory_values(form, images), _logo_values(form, images))
+            db.session.commit()
+            flash(_("Certificate settings saved."), "success")
+            return redirect(url_for("certificates.certificate_settings", program_id=program.id))
+    return render_template("certificates/settings.html", program=program, form=form, signatories=signatories,
+                           logos={logo.position: logo for logo in logos}, max_signatories=MAX_SIGNATORIES,
+                           max_logos=MAX_LOGOS)
+
+
+def _filled_form(settings, activities, signatories):
+    chosen = settings.required_activity_ids
+    data = {
+        "required_activities": chosen if chosen is not None else [a.id for a in activities if a.required],
+        "excused_counts": settings.excused_counts, "post_test_required": settings.post_test_required,
+        "min_post_score": settings.min_post_score, "min_share": settings.min_share, "hours": settings.hours,
+        "language_mode": settings.language_mode,
+        **{f"{name}_{language}": (getattr(settings, name) or {}).get(language, "")
+           for name in ("place", "issuer") for language in ("es", "en")},
+    }
+    for signatory in signatories:
+        data[f"signatory_{signatory.position}_name"] = signatory.name
+        for language in ("es", "en"):
+            data[f"signatory_{signatory.position}_title_{language}"] = signatory.title.get(language, "")
+    return SettingsForm(data=data)
+
+
+def _values(form, activities):
+    chosen = sorted(form.required_activities.data or [])
+    default = sorted(a.id for a in activities if a.required)
+    return {
+        # Kept as "the activities marked required" while that is what was chosen, so a later change of the
+        # activities' required flag carries through.
+        "required_activity_ids": None if chosen == default else chosen,
+        "excused_counts": form.excused_counts.data, "post_test_required": form.post_test_required.data,
+        "min_post_score": float(form.min_post_score.data) if form.min_post_score.data is not None else None,
+        "min_share": form.min_share.data, "hours": float(form.hours.data) if form.hours.data is not None else None,
+        "place": form.localized("place"), "issuer": form.localized("issuer"),
+        "language_mode": form.language_mode.data,
+    }
+
+
+def _read_images(form):
+    """field name → normalized PNG for every uploaded image; None (with the error by its field) if one is refused."""
+    images, ok = {}, True
+    names = [f"signatory_{n}_image" for n in range(1, MAX_SIGNATORIES + 1)] + \
+        [f"logo_{n}" for n in range(1, MAX_LOGOS + 1)]
+    for name in names:
+        upload = form[name].data
+        if not upload or not getattr(upload, "filename", ""):
+            continue
+        try:
+            images[name] = normalized_png(upload.read(2 * 1024 * 1024 + 1))
+        except ImageProblem as problem:
+            form[name].errors = [IMAGE_PROBLEMS[problem.code]()]
+            ok = False
+    return images if ok else None
+
+
+def _signatory_values(form, images):
+    """position → (name, {language: position}, image bytes | None to keep | b"" to remove); empty name: none."""
+    values = {}
+    for n in range(1, MAX_SIGNATORIES + 1):
+        image = images.get(f"signatory_{n}_image")
+        if image is None and form[f"signatory_{n}_remove_image"].data:
+            image = b""
+        values[n] = (form[f"signatory_{n}_name"].data or "", {
+            language: form[f"signatory_{n}_title_{language}"].data for language in ("es", "en")
+            if form[f"signatory_{n}_title_{language}"].data}, image)
+    return values
+
+
+def _logo_values(form, images):
+    """position → image bytes (new), b"" (remove) or None (keep)."""
+    return {n: images.get(f"logo_{n}") or (b"" if form[f"logo_{n}_remove"].data else None)
+            for n in range(1, MAX_LOGOS + 1)}
+
+
+@bp.route("/programs/<int:program_id>/certificates/specimen.pdf")
+@roles_required(*ISSUERS)
+def certificate_specimen(program_id):
+    """A certificate as the settings would print it now, for an invented participant (nothing is stored)."""
+    program = program_or_404(program_id)
+    settings = settings_for(program)
+    person = _SpecimenPerson(language=current_language())
+    specimen = Certificate(serial=f"{program.code}-0000", code="specimen-" + "0" * 23,
+                           languages=languages_for(program, settings, person),
+                           facts=facts_for(program, settings, program_activities(program), person),
+                           issued_at=datetime.now(timezone.utc))
+    signatories, logos = artwork(program)
+    document = document_for(specimen, program.timezone, signatories, logos, current_app.config["PUBLIC_URL"])
+    return pdf_response(certificate_pdf(document), specimen)
+
+
+class _SpecimenPerson:
+    full_name = SPECIMEN_NAME
+
+    def __init__(self, language):
+        self.language = language
