@@ -14,8 +14,11 @@ def slug(text, limit=40):
 
 
 def pdf_name(delegation, family_names, given_names, serial):
-    """'MX_Nunez-Pena_Jose-Angel_CRM-CE-2021-0042.pdf': sorts by country, then surname; the serial keeps it unique."""
-    return f"{slug(delegation, 24)}_{slug(family_names)}_{slug(given_names)}_{slug(serial, 60)}.pdf"
+    """'MX_Nunez-Pena_Jose-Angel_CRM-CE-2021-0042.pdf': sorts by country, then surname; the serial keeps it unique.
+    An observer organization goes by the acronym it ends with, '… Refugiados (ACNUR)' → 'ACNUR'."""
+    acronym = re.search(r"\(([^()]{2,24})\)\s*$", delegation or "")
+    where = acronym.group(1) if acronym else delegation
+    return f"{slug(where, 24)}_{slug(family_names)}_{slug(given_names)}_{slug(serial, 60)}.pdf"
 
 
 def zip_bytes(files, register_name, register_headers, register_rows):
