@@ -86,3 +86,7 @@ class ReasonForm(FlaskForm):
 
 class EmailForm(FlaskForm):
     participant_ids = MultiCheckboxField(_l("Participants"), coerce=int, validate_choice=False)
+
+
+class DrawForm(FlaskForm):
+    """Only the CSRF token: draw the next batch of waiting PDFs."""

@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
@@ -167,7 +167,8 @@ def claim_certificates(program, settings, participants, actor_id, facts_for, lan
     for row in rows:
         if row.status == "issued":
             existing.append(row.certificate)
-        elif row.decision.eligible and (row.status != "revoked" or replacing is not None):
+        elif row.decision.eligible and row.participant.status != "withdrawn" \
+                and (row.status != "revoked" or replacing is not None):
             created.append(row.participant)
         else:
             refused.append(row)
@@ -226,6 +227,18 @@ def link_replacement(old, new, actor_id):
     old.replaced_by_id = new.id
     db.session.flush()
     record(actor_id, "certificate.reissued", new, serial=new.serial, replaces=old.serial)
+
+
+def waiting_for_pdf(program, limit=None):
+    """Valid certificates whose PDF is not drawn yet (issued in a batch larger than one request draws)."""
+    query = select(Certificate).where(Certificate.program_id == program.id, Certificate.revoked_at.is_(None),
+                                      Certificate.pdf.is_(None)).order_by(Certificate.serial_number)
+    return db.session.scalars(query.limit(limit) if limit else query).all()
+
+
+def count_waiting(program):
+    return db.session.scalar(select(func.count()).select_from(Certificate).where(
+        Certificate.program_id == program.id, Certificate.revoked_at.is_(None), Certificate.pdf.is_(None)))
 
 
 def certificate_by_code(code):

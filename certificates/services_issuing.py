@@ -12,17 +12,34 @@ from training.services_activities import program_activities
 from .bundle import pdf_name
 from .models import Certificate, CertificateLogo, CertificateSignatory
 from .pdf import certificate_pdf
-from .services import claim_certificates, link_replacement, revoke, settings_for, store_pdfs
+from .services import (
+    claim_certificates,
+    count_waiting,
+    link_replacement,
+    revoke,
+    settings_for,
+    store_pdfs,
+    waiting_for_pdf,
+)
 from .texts import document_for, facts_for, languages_for, verify_url
 
 
-def issue(program, participants, actor_id):
-    """Issue certificates to the eligible ones among `participants`; commits. Returns the Claim."""
+def issue(program, participants, actor_id, draw_limit=None):
+    """Issue certificates to the eligible ones among `participants`; commits. Returns the Claim. At most
+    `draw_limit` PDFs are drawn now (a web request must end in time); `draw_waiting` draws the rest."""
     result = claim(program, participants, actor_id)
     db.session.commit()
-    draw_and_store(program, result.created)
-    db.session.commit()
+    draw_waiting(program, draw_limit)
     return result
+
+
+def draw_waiting(program, limit=None):
+    """Draw and store up to `limit` (None: all) PDFs of valid certificates that have none yet; commits.
+    Returns how many are still waiting."""
+    waiting = waiting_for_pdf(program, limit)
+    draw_and_store(program, waiting)
+    db.session.commit()
+    return count_waiting(program)
 
 
 def reissue(certificate, actor_id, reason):

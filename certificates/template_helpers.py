@@ -6,7 +6,7 @@ from training.services_activities import program_activities
 
 from . import bp
 from .services import rows_for
-from .texts import reason_text
+from .texts import activity_names, reason_text
 
 
 @bp.app_context_processor
@@ -21,6 +21,5 @@ def _participant_certificate():
         return None
     activities = program_activities(participant.program)
     row = rows_for(participant.program, [participant], activities)[0]
-    language = current_language()
-    names = {a.id: f"{a.code} · {a.title_in(language)}" for a in activities}
+    names = activity_names(activities, current_language())
     return row.status, row.certificate, [reason_text(missing, names) for missing in row.decision.missing]

@@ -77,16 +77,25 @@ def wording(facts, language, serial, issued_on):
 
 def details_line(facts, language):
     """'3 virtual sessions and 2 online courses · 20 hours · 19–29 October 2021 · Virtual' (call under force_locale)."""
-    parts = [_joined([_count_phrase(kind, count) for kind, count in _ordered(facts.get("counts", {}))])]
-    if facts.get("hours"):
-        hours = facts["hours"]
-        parts.append(ngettext("%(hours)s hour", "%(hours)s hours", int(hours) if float(hours).is_integer() else 2,
-                              hours=format_decimal(hours, locale=language)))
-    if facts.get("start"):
-        parts.append(period(facts, language))
-    place = pick(facts.get("place") or {}, language)
-    parts.append(place or (gettext("Virtual") if facts.get("virtual") else ""))
+    parts = [activities_phrase(facts), hours_phrase(facts, language),
+             period(facts, language) if facts.get("start") else "", place_phrase(facts, language)]
     return " · ".join(part for part in parts if part)
+
+
+def activities_phrase(facts):
+    return _joined([_count_phrase(kind, count) for kind, count in _ordered(facts.get("counts", {}))])
+
+
+def hours_phrase(facts, language):
+    hours = facts.get("hours")
+    if not hours:
+        return ""
+    return ngettext("%(hours)s hour", "%(hours)s hours", int(hours) if float(hours).is_integer() else 2,
+                    hours=format_decimal(hours, locale=language))
+
+
+def place_phrase(facts, language):
+    return pick(facts.get("place") or {}, language) or (gettext("Virtual") if facts.get("virtual") else "")
 
 
 def period(facts, language):
@@ -141,6 +150,11 @@ def verify_url(public_url, code):
     return f"{public_url.rstrip('/')}/verify/{code}"
 
 
+def activity_names(activities, language):
+    """activity id → 'S2 · Sesión virtual 2', how reasons name activities."""
+    return {activity.id: f"{activity.code} · {activity.title_in(language)}" for activity in activities}
+
+
 def reason_text(missing, activity_names):
     """One reason in words: 'Absent from S2 · Sesión 2', 'Post-test score 55% (needs 60%)'."""
     name = activity_names.get(missing.activity_id, "")
@@ -175,12 +189,11 @@ HISTORY_LABELS = {
 def shown_facts(certificate, language, zone):
     """The verification page's facts in the reader's language (call in a request: gettext uses its locale)."""
     facts = certificate.facts
-    hours = facts.get("hours")
     return {
         "program": pick(facts.get("title") or {}, language),
         "issuer": pick(facts.get("issuer") or {}, language),
-        "details": details_line(facts, language),
+        "activities": " · ".join(p for p in (activities_phrase(facts), place_phrase(facts, language)) if p),
         "period": period(facts, language) if facts.get("start") else "",
-        "hours": format_decimal(hours, locale=language) if hours else "",
+        "hours": hours_phrase(facts, language),
         "issued": format_date(issued_on(certificate, zone), "long", locale=language),
     }

@@ -18,10 +18,10 @@ from training.views_participants import delegation_choices
 
 from . import bp
 from .bundle import zip_bytes
-from .forms import EmailForm, FilterForm, IssueForm
-from .services import eligibility_rows, issued_certificates
-from .services_issuing import certificate_files, issue
-from .texts import STATUS_LABELS, reason_text
+from .forms import DrawForm, EmailForm, FilterForm, IssueForm
+from .services import count_waiting, eligibility_rows, issued_certificates
+from .services_issuing import certificate_files, draw_waiting, issue
+from .texts import STATUS_LABELS, activity_names, reason_text
 
 ISSUERS = ("admin", "organizer")  # who may change the rules, issue, revoke and e-mail
 FOLLOWERS = ("admin", "organizer", "facilitator", "focal_point")  # who may see who qualifies (focal points: theirs)
@@ -36,7 +36,7 @@ def eligibility_screen(program_id):
     counts["conflict"] = sum(1 for row in all_rows if row.conflict)
     return render_template("certificates/eligibility.html", program=program, form=form, rows=rows, counts=counts,
                            reasons=_reasons(program, rows), status_labels=STATUS_LABELS,
-                           can_issue=can_issue())
+                           can_issue=can_issue(), waiting=count_waiting(program))
 
 
 def can_issue():
@@ -64,8 +64,7 @@ def _filtered_rows(program):
 
 def _reasons(program, rows):
     """participant id → the reasons in words (activities named by code and title in the reader's language)."""
-    language = current_language()
-    names = {a.id: f"{a.code} · {a.title_in(language)}" for a in program_activities(program)}
+    names = activity_names(program_activities(program), current_language())
     return {row.participant.id: [reason_text(missing, names) for missing in row.decision.missing] for row in rows}
 
 
@@ -100,16 +99,39 @@ def issue_certificates(program_id):
     if not people:
         flash(_("Tick the participants to issue certificates to, or choose every eligible participant."), "error")
         return back
-    claim = issue(program, people, actor_id())
+    claim = issue(program, people, actor_id(), draw_limit=current_app.config["CERTIFICATE_DRAW_BATCH"])
     flash(ngettext("%(num)s certificate issued.", "%(num)s certificates issued.", len(claim.created)), "success")
     if claim.existing and not form.everyone.data:
         flash(ngettext("%(num)s already had a certificate (kept as it was).",
                        "%(num)s already had a certificate (kept as they were).", len(claim.existing)), "info")
+    left = count_waiting(program)
+    if left:
+        flash(_waiting_message(left), "info")
     if claim.refused and not form.everyone.data:
         flash(ngettext("%(num)s could not get one: not eligible, or their certificate was revoked.",
                        "%(num)s could not get one: not eligible, or their certificate was revoked.",
                        len(claim.refused)), "error")
     return back
+
+
+@bp.route("/programs/<int:program_id>/certificates/draw", methods=["POST"])
+@roles_required(*ISSUERS)
+def draw_certificates(program_id):
+    """Draw the next batch of PDFs of certificates issued in a batch larger than one request draws."""
+    program = program_or_404(program_id)
+    if not DrawForm().validate_on_submit():
+        abort(400)
+    left = draw_waiting(program, current_app.config["CERTIFICATE_DRAW_BATCH"])
+    if left:
+        flash(_waiting_message(left), "info")
+    else:
+        flash(_("Every issued certificate has its PDF."), "success")
+    return redirect(url_for("certificates.eligibility_screen", program_id=program.id))
+
+
+def _waiting_message(count):
+    return ngettext("%(num)s certificate is waiting for its PDF: press “Draw the waiting PDFs”.",
+                    "%(num)s certificates are waiting for their PDF: press “Draw the waiting PDFs”.", count)
 
 
 def _chosen_people(program, ids):
@@ -156,10 +178,14 @@ def email_certificates(program_id):
 def certificates_zip(program_id):
     """Every valid certificate the user may see, named by country and surname, with a register of serials and codes."""
     program = program_or_404(program_id)
+    back = redirect(url_for("certificates.eligibility_screen", program_id=program.id))
+    if count_waiting(program):  # a ZIP missing some certificates would be a trap
+        flash(_waiting_message(count_waiting(program)), "error")
+        return back
     certificates = issued_certificates(program, scoped_participants(program))
     if not certificates:
         flash(_("No certificate has been issued yet."), "info")
-        return redirect(url_for("certificates.eligibility_screen", program_id=program.id))
+        return back
     files, headers, rows = certificate_files(certificates, current_language(), current_app.config["PUBLIC_URL"])
     content = zip_bytes(files, f"{program.code}-register.csv", headers, rows)
     return send_file(io.BytesIO(content), mimetype="application/zip", as_attachment=True,

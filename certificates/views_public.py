@@ -29,7 +29,8 @@ def _verify_limit():
 @limiter.limit(_verify_limit)
 def verify_form():
     """A box to type the code printed under the QR code, for someone holding a paper copy."""
-    code = (request.args.get("code") or "").strip()
+    # People paste the whole printed address, sometimes broken over two lines: keep what follows the last "/".
+    code = "".join((request.args.get("code") or "").split()).rstrip("/").rsplit("/", 1)[-1]
     if code:
         return redirect(url_for("certificates.verify", code=code))
     return no_store(render_template("certificates/verify_form.html"))
@@ -62,6 +63,6 @@ def my_certificate():
     return pdf_response(pdf_of(certificate), certificate)
 
 
-def pdf_response(content, certificate):
+def pdf_response(content, certificate, download_name=None):
     return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{certificate.serial}.pdf")
+                     download_name=download_name or f"{certificate.serial}.pdf")

@@ -125,13 +125,14 @@ def certificate_specimen(program_id):
     program = program_or_404(program_id)
     settings = settings_for(program)
     person = _SpecimenPerson(language=current_language())
-    specimen = Certificate(serial=f"{program.code}-0000", code="specimen-" + "0" * 23,
+    # The serial says what it is: a printed specimen must never pass for a certificate.
+    specimen = Certificate(serial=_("SPECIMEN, NOT VALID"), code="specimen-" + "0" * 23,
                            languages=languages_for(program, settings, person),
                            facts=facts_for(program, settings, program_activities(program), person),
                            issued_at=datetime.now(timezone.utc))
     signatories, logos = artwork(program)
     document = document_for(specimen, program.timezone, signatories, logos, current_app.config["PUBLIC_URL"])
-    return pdf_response(certificate_pdf(document), specimen)
+    return pdf_response(certificate_pdf(document), specimen, f"{program.code}-specimen.pdf")
 
 
 class _SpecimenPerson:

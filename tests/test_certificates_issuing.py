@@ -384,3 +384,20 @@ def test_the_demo_issues_certificates_and_leaves_visible_reasons(app):
             Attendance.activity_id == s2.id, Attendance.status == "absent",
             Attendance.participant_id.in_([c.participant_id for c in valid])))
         assert absent_holders == 1  # the conflict the screen flags
+
+
+def test_a_batch_larger_than_one_request_draws_waits_and_the_zip_waits_with_it(app, client, course, monkeypatch):
+    monkeypatch.setitem(app.config, "CERTIFICATE_DRAW_BATCH", 1)
+    login(client, course["emails"]["organizer"])
+    program = course["ids"]["program"]
+    page = f"/programs/{program}/certificates"
+    issued = issue(client, program, everyone="y")
+    assert "2 certificados están esperando su PDF" in client.get(issued.headers["Location"]).get_data(as_text=True)
+    refused = client.get(f"{page}.zip")
+    assert refused.status_code == 302 and "esperando su PDF" in client.get(page).get_data(as_text=True)
+    post_form(client, f"{page}/draw", {}, page=page)
+    post_form(client, f"{page}/draw", {}, page=page)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Certificate).where(Certificate.pdf.is_(None))) == 0
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"{page}.zip").data))
+    assert len([name for name in archive.namelist() if name.endswith(".pdf")]) == 3

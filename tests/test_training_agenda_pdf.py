@@ -62,4 +62,5 @@ def test_participants_get_their_own_agenda_in_their_language_and_zone(app, clien
     _pages, text = pdf_text(response.data)
     # 20:00 UTC is 15:00 in Bogotá, their zone, listed first; 14:00 in Mexico City, the program's, beside it.
     assert "Test program" in text and "Activity" in text
-    assert text.index("15:00–17:00") < text.index("14:00–16:00") and text.index("Bogota") < text.index("Mexico City")
+    # CLDR spells the city "Bogota" or "Bogotá" depending on its version.
+    assert text.index("15:00–17:00") < text.index("14:00–16:00") and text.index("Bogot") < text.index("Mexico City")
