@@ -12,6 +12,7 @@ from training.cli import DEMO_EXTENSIONS, fail
 from training.cli_registration import program_or_fail
 from training.exporting import csv_bytes
 from training.models import Participant
+from training.services import ServiceError
 
 from .services import issued_certificates
 from .services_issuing import certificate_files, issue
@@ -35,7 +36,10 @@ def issue_certificates(code, output_dir):
     program = program_or_fail(code)
     people = db.session.scalars(select(Participant).where(Participant.program_id == program.id,
                                                           Participant.status != "withdrawn")).all()
-    claim = issue(program, people, None)
+    try:
+        claim = issue(program, people, None)
+    except ServiceError:
+        fail(["another issuer was issuing this program's certificates at the same moment; run the command again"])
     click.echo(f"Issued {len(claim.created)} certificates; {len(claim.existing)} already issued; "
                f"{len(claim.refused)} participants not eligible or revoked.")
     if output_dir:

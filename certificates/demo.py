@@ -30,9 +30,9 @@ def load_demo_certificates(program):
     issued = claim(program, people, None).created
     # A name corrected after issuing: the first certificate revoked and replaced by a new one.
     first = issued[0]
-    replacement = claim(program, [first.participant], None,
-                        revoking=(first, "Apellido mal escrito en la lista del país; se emitió uno nuevo.")).created
-    link_replacement(first, replacement[0], None)
+    reason = "Apellido mal escrito en la lista del país; se emitió uno nuevo."
+    replacement = claim(program, [first.participant], None, replacing=first, reason=reason).created
+    link_replacement(first, replacement[0], None, reason)
     draw_and_store(program, issued + replacement, release=False)
     # Attendance corrected after issuing: the certificate stands until someone decides (the screen flags it).
     session = db.session.scalar(select(Activity).where(Activity.program_id == program.id, Activity.code == "S2"))

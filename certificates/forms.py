@@ -1,9 +1,11 @@
 """Forms of the certificates pages: rules and wording, signatories and logos, filters, issuing and revoking."""
+import math
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from training.forms import MultiCheckboxField, strip
 
@@ -13,21 +15,27 @@ from .texts import LANGUAGE_MODE_LABELS, STATUS_LABELS
 LANGUAGES = ("es", "en")
 
 
+def finite(_form, field):
+    """'nan' and 'inf' are floats to Python, and slip past NumberRange."""
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError(_l("Enter a number."))
+
+
 class SettingsForm(FlaskForm):
     required_activities = MultiCheckboxField(
         _l("Activities a participant must complete"), coerce=int,
         description=_l("By default, every activity marked required."))
     excused_counts = BooleanField(_l("An excused absence counts as attended"))
     post_test_required = BooleanField(_l("The post-test must be submitted"), default=True)
-    min_post_score = DecimalField(_l("Minimum post-test score (%)"), places=None,
-                                  validators=[Optional(), NumberRange(min=0, max=100)],
+    min_post_score = FloatField(_l("Minimum post-test score (%)"),
+                                validators=[Optional(), finite, NumberRange(min=0, max=100)],
                                   description=_l("Leave empty for no minimum."))
     min_share = IntegerField(_l("Minimum share of each session attended (%)"),
                              validators=[Optional(), NumberRange(min=1, max=100)],
                              description=_l("With a share set, the minutes from the Zoom report decide; "
                                             "leave empty to go by the attendance marks."))
-    hours = DecimalField(_l("Total hours certified"), places=None,
-                         validators=[Optional(), NumberRange(min=0.5, max=10000)],
+    hours = FloatField(_l("Total hours certified"),
+                       validators=[Optional(), finite, NumberRange(min=0.5, max=10000)],
                          description=_l("Leave empty to count the planned length of the required sessions."))
     place_es = StringField(_l("Place in Spanish"), filters=[strip], validators=[Optional(), Length(max=120)],
                            description=_l("Leave empty to print “Virtual” when every session is virtual."))

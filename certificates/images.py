@@ -41,7 +41,8 @@ def _opened(data):
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombWarning,
+                Image.DecompressionBombError) as error:  # Pillow raises any of these on malformed headers
             raise ImageProblem("not_an_image") from error
     if image.width * image.height > MAX_PIXELS:
         raise ImageProblem("too_large")

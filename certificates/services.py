@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import joinedload, undefer
 
 from assessments.models import Attempt, Questionnaire
 from extensions import db
-from training.models import Activity, Attendance, Participant, Program, utcnow
+from training.models import Activity, Attendance, Participant, utcnow
 from training.services import ServiceError, record
 from training.services_activities import program_activities
 
@@ -37,15 +37,14 @@ def save_settings(program, actor_id, **values):
     return settings
 
 
-def rules_for(settings, activities, has_post_test=True):
-    """The pure rules from the settings; with no list chosen, the activities marked required count. A program
-    without a post-test cannot require one (nobody could qualify)."""
+def rules_for(settings, activities):
+    """The pure rules from the settings; with no list chosen, the activities marked required count."""
     chosen = settings.required_activity_ids
     known = {activity.id for activity in activities}
     required = [i for i in chosen if i in known] if chosen is not None else [a.id for a in activities if a.required]
     return eligibility.Rules(required=tuple(required), excused_counts=settings.excused_counts,
-                             post_test_required=settings.post_test_required and has_post_test,
-                             min_post_score=settings.min_post_score if has_post_test else None,
+                             post_test_required=settings.post_test_required,
+                             min_post_score=settings.min_post_score,
                              min_share=settings.min_share / 100 if settings.min_share else None)
 
 
@@ -80,14 +79,9 @@ def eligibility_rows(program, participant_query):
     return rows_for(program, participants)
 
 
-def has_post_test(program):
-    return db.session.scalar(select(Questionnaire.id).where(Questionnaire.program_id == program.id,
-                                                            Questionnaire.kind == "post")) is not None
-
-
 def rows_for(program, participants, activities=None):
     activities = program_activities(program) if activities is None else activities
-    rules = rules_for(settings_for(program), activities, has_post_test(program))
+    rules = rules_for(settings_for(program), activities)
     pure = pure_activities(activities)
     ids = [p.id for p in participants]
     records = _records(program, ids)
@@ -157,9 +151,10 @@ class Claim:
     refused: list
 
 
-def claim_certificates(program, settings, participants, actor_id, facts_for, languages_for, replacing=None):
+def claim_certificates(program, settings, participants, actor_id, describe, replacing=None):
     """Create a certificate for each eligible participant who has no valid one (the existing one is returned
-    otherwise). Runs in one write transaction: the settings row is locked first, so concurrent issuers of a program
+    otherwise). `describe(settings, person)` gives what a certificate states and its languages. Runs in one write
+    transaction: the settings row is locked first, so concurrent issuers of a program
     queue, and the database's unique index holds the line even if they did not."""
     settings = _lock(settings)
     rows = rows_for(program, sorted(participants, key=lambda person: person.search_key))  # serials in name order
@@ -175,10 +170,11 @@ def claim_certificates(program, settings, participants, actor_id, facts_for, lan
     certificates = []
     for person in created:
         settings.last_serial += 1
+        facts, languages = describe(settings, person)
         certificates.append(Certificate(
             program_id=program.id, participant_id=person.id, serial_number=settings.last_serial,
             serial=f"{program.code}-{settings.last_serial:04d}", code=secrets.token_urlsafe(CODE_BYTES),
-            languages=languages_for(person), facts=facts_for(person), issued_by=actor_id, issued_at=utcnow()))
+            languages=languages, facts=facts, issued_by=actor_id, issued_at=utcnow()))
     db.session.add_all(certificates)
     try:
         db.session.flush()
@@ -223,10 +219,10 @@ def revoke(certificate, actor_id, reason):
     record(actor_id, "certificate.revoked", certificate, serial=certificate.serial, reason=reason.strip()[:500])
 
 
-def link_replacement(old, new, actor_id):
+def link_replacement(old, new, actor_id, reason):
     old.replaced_by_id = new.id
     db.session.flush()
-    record(actor_id, "certificate.reissued", new, serial=new.serial, replaces=old.serial)
+    record(actor_id, "certificate.reissued", new, serial=new.serial, replaces=old.serial, reason=reason.strip()[:500])
 
 
 def waiting_for_pdf(program, limit=None):
@@ -236,9 +232,19 @@ def waiting_for_pdf(program, limit=None):
     return db.session.scalars(query.limit(limit) if limit else query).all()
 
 
-def count_waiting(program):
-    return db.session.scalar(select(func.count()).select_from(Certificate).where(
-        Certificate.program_id == program.id, Certificate.revoked_at.is_(None), Certificate.pdf.is_(None)))
+def count_waiting(program, participant_query=None):
+    """How many valid certificates (of the query's participants) still wait for their PDF."""
+    query = select(func.count()).select_from(Certificate).where(
+        Certificate.program_id == program.id, Certificate.revoked_at.is_(None), Certificate.pdf.is_(None))
+    if participant_query is not None:
+        query = query.where(Certificate.participant_id.in_(participant_query.with_only_columns(Participant.id)))
+    return db.session.scalar(query)
+
+
+def holder_ids(program):
+    """Ids of the participants holding a valid certificate."""
+    return set(db.session.scalars(select(Certificate.participant_id).where(
+        Certificate.program_id == program.id, Certificate.revoked_at.is_(None))))
 
 
 def certificate_by_code(code):
@@ -250,11 +256,8 @@ def issued_certificates(program, participant_query):
     return db.session.scalars(select(Certificate).where(
         Certificate.program_id == program.id, Certificate.revoked_at.is_(None),
         Certificate.participant_id.in_(participant_query.with_only_columns(Participant.id)))
-        .options(undefer(Certificate.pdf)).order_by(Certificate.serial_number)).all()
-
-
-def program_of(certificate):
-    return db.session.get(Program, certificate.program_id)
+        .options(undefer(Certificate.pdf), joinedload(Certificate.participant).joinedload(Participant.delegation))
+        .order_by(Certificate.serial_number)).all()
 
 
 def save_artwork(program, actor_id, signatories, logos):

@@ -43,32 +43,33 @@ def draw_waiting(program, limit=None):
 
 
 def reissue(certificate, actor_id, reason):
-    """Revoke `certificate` with `reason` and issue its holder a new one (new serial and code); commits.
-    Returns the new certificate, or None when the holder no longer qualifies (nothing is revoked then)."""
+    """Issue the holder a new certificate (new serial and code) in place of `certificate`, revoking it first if it
+    is still valid; commits. Returns the new one, or None when nothing was issued: the holder no longer qualifies
+    or already holds a valid certificate (nothing is revoked then)."""
     program = certificate.program
-    result = claim(program, [certificate.participant], actor_id, revoking=(certificate, reason))
+    result = claim(program, [certificate.participant], actor_id, replacing=certificate, reason=reason)
     if not result.created:
         db.session.rollback()
         return None
     new = result.created[0]
-    link_replacement(certificate, new, actor_id)
+    link_replacement(certificate, new, actor_id, reason)
     db.session.commit()
     draw_and_store(program, [new])
     db.session.commit()
     return new
 
 
-def claim(program, participants, actor_id, revoking=None):
-    settings = settings_for(program)
+def claim(program, participants, actor_id, replacing=None, reason=""):
+    """Claim certificates (flushes). With `replacing`, a revoked certificate's holder may get a new one; a valid
+    `replacing` is revoked first, with `reason`."""
     activities = program_activities(program)
-    replacing = None
-    if revoking is not None:
-        replacing, reason = revoking
+    if replacing is not None and replacing.valid:
         revoke(replacing, actor_id, reason)
-    return claim_certificates(program, settings, participants, actor_id,
-                              facts_for=lambda person: facts_for(program, settings, activities, person),
-                              languages_for=lambda person: languages_for(program, settings, person),
-                              replacing=replacing)
+
+    def describe(settings, person):
+        return facts_for(program, settings, activities, person), languages_for(program, settings, person)
+
+    return claim_certificates(program, settings_for(program), participants, actor_id, describe, replacing=replacing)
 
 
 def draw_and_store(program, certificates, release=True):
@@ -100,7 +101,7 @@ def pdf_of(certificate):
     """The stored PDF; drawn and stored now if an earlier issue was interrupted before it drew it."""
     pdf = db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate.id))
     if pdf is None:
-        begin_writes()  # a GET that stores: take SQLite's write lock for it rather than upgrade a read
+        begin_writes()  # a GET that stores (an interrupted issue's PDF): end its read transaction first
         pdf = draw_and_store(certificate.program, [certificate])[certificate.id]
         db.session.commit()
         pdf = db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate.id))

@@ -11,6 +11,7 @@ from training.access import actor_id, program_or_404, roles_required, scoped_par
 from training.exporting import table_bytes
 from training.labels import current_language, delegation_label
 from training.models import Participant
+from training.services import ServiceError
 from training.services_activities import program_activities
 from training.services_messages import count_queued, deliver, queue_invitations
 from training.views_common import send_table
@@ -19,7 +20,7 @@ from training.views_participants import delegation_choices
 from . import bp
 from .bundle import zip_bytes
 from .forms import DrawForm, EmailForm, FilterForm, IssueForm
-from .services import count_waiting, eligibility_rows, issued_certificates
+from .services import count_waiting, eligibility_rows, holder_ids, issued_certificates
 from .services_issuing import certificate_files, draw_waiting, issue
 from .texts import STATUS_LABELS, activity_names, reason_text
 
@@ -36,7 +37,7 @@ def eligibility_screen(program_id):
     counts["conflict"] = sum(1 for row in all_rows if row.conflict)
     return render_template("certificates/eligibility.html", program=program, form=form, rows=rows, counts=counts,
                            reasons=_reasons(program, rows), status_labels=STATUS_LABELS,
-                           can_issue=can_issue(), waiting=count_waiting(program))
+                           can_issue=can_issue(), waiting=count_waiting(program, scoped_participants(program)))
 
 
 def can_issue():
@@ -99,12 +100,17 @@ def issue_certificates(program_id):
     if not people:
         flash(_("Tick the participants to issue certificates to, or choose every eligible participant."), "error")
         return back
-    claim = issue(program, people, actor_id(), draw_limit=current_app.config["CERTIFICATE_DRAW_BATCH"])
+    try:
+        claim = issue(program, people, actor_id(), draw_limit=current_app.config["CERTIFICATE_DRAW_BATCH"])
+    except ServiceError:  # another issuer got there first
+        db.session.rollback()
+        flash(_("Someone issued certificates at the same moment. Look at the list and try again."), "error")
+        return back
     flash(ngettext("%(num)s certificate issued.", "%(num)s certificates issued.", len(claim.created)), "success")
     if claim.existing and not form.everyone.data:
         flash(ngettext("%(num)s already had a certificate (kept as it was).",
                        "%(num)s already had a certificate (kept as they were).", len(claim.existing)), "info")
-    left = count_waiting(program)
+    left = count_waiting(program, scoped_participants(program))
     if left:
         flash(_waiting_message(left), "info")
     if claim.refused and not form.everyone.data:
@@ -139,6 +145,8 @@ def _chosen_people(program, ids):
     query = scoped_participants(program).where(Participant.status != "withdrawn")
     if ids is None:
         return db.session.scalars(query).all()
+    if any(not 0 < i < 2**31 for i in ids):  # no such row, and larger than the database's integers
+        abort(404)
     people = db.session.scalars(query.where(Participant.id.in_(set(ids)))).all()
     if len(people) != len(set(ids)):
         abort(404)
@@ -153,9 +161,8 @@ def email_certificates(program_id):
     form = EmailForm()
     if not form.validate_on_submit():
         abort(400)
-    holders = {c.participant_id for c in issued_certificates(program, scoped_participants(program))}
-    chosen = form.participant_ids.data or list(holders)
-    people = [p for p in _chosen_people(program, chosen) if p.id in holders]
+    holders = holder_ids(program)
+    people = [p for p in _chosen_people(program, form.participant_ids.data or None) if p.id in holders]
     back = redirect(url_for("certificates.eligibility_screen", program_id=program.id))
     if not people:
         flash(_("Nobody chosen holds a valid certificate: no message was sent."), "info")
@@ -179,10 +186,11 @@ def certificates_zip(program_id):
     """Every valid certificate the user may see, named by country and surname, with a register of serials and codes."""
     program = program_or_404(program_id)
     back = redirect(url_for("certificates.eligibility_screen", program_id=program.id))
-    if count_waiting(program):  # a ZIP missing some certificates would be a trap
-        flash(_waiting_message(count_waiting(program)), "error")
-        return back
     certificates = issued_certificates(program, scoped_participants(program))
+    waiting = sum(1 for certificate in certificates if certificate.pdf is None)
+    if waiting:  # a ZIP missing some certificates would be a trap
+        flash(_waiting_message(waiting), "error")
+        return back
     if not certificates:
         flash(_("No certificate has been issued yet."), "info")
         return back

@@ -78,18 +78,25 @@ def certificate_revoke(certificate_id):
 @bp.route("/certificates/<int:certificate_id>/reissue", methods=["POST"])
 @roles_required(*ISSUERS)
 def certificate_reissue(certificate_id):
-    """Revoke this certificate and issue a new one (new serial and code), e.g. after a name was corrected."""
+    """Issue a new certificate (new serial and code) in place of this one: after a name was corrected (this one is
+    revoked), or to issue again a certificate revoked by mistake."""
     certificate = certificate_or_404(certificate_id)
     form = ReasonForm(prefix="reissue")
     if not form.validate_on_submit():
         return _page(certificate, reissue_form=form, status=400)
-    if not certificate.valid:
-        flash(_("Only a valid certificate can be reissued."), "error")
-        return redirect(url_for("certificates.certificate_page", certificate_id=certificate.id))
-    new = reissue(certificate, actor_id(), form.reason.data)
+    back = redirect(url_for("certificates.certificate_page", certificate_id=certificate.id))
+    if certificate.replaced_by_id is not None:
+        flash(_("This certificate was already replaced."), "error")
+        return back
+    try:
+        new = reissue(certificate, actor_id(), form.reason.data)
+    except ServiceError:  # revoked or reissued by someone else at the same moment
+        db.session.rollback()
+        flash(_("Someone changed this certificate at the same moment. Look at it again."), "error")
+        return back
     if new is None:
-        flash(_("The participant no longer meets the rules: nothing was reissued. Revoke the certificate if it "
-                "should not stand."), "error")
-        return redirect(url_for("certificates.certificate_page", certificate_id=certificate.id))
-    flash(_("Certificate %(old)s revoked and replaced by %(new)s.", old=certificate.serial, new=new.serial), "success")
+        flash(_("Nothing was issued: the participant no longer meets the rules, or already holds a valid "
+                "certificate. Revoke this one if it should not stand."), "error")
+        return back
+    flash(_("Certificate %(old)s replaced by %(new)s.", old=certificate.serial, new=new.serial), "success")
     return redirect(url_for("certificates.certificate_page", certificate_id=new.id))

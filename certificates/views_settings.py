@@ -75,8 +75,7 @@ def _values(form, activities):
         # activities' required flag carries through.
         "required_activity_ids": None if chosen == default else chosen,
         "excused_counts": form.excused_counts.data, "post_test_required": form.post_test_required.data,
-        "min_post_score": float(form.min_post_score.data) if form.min_post_score.data is not None else None,
-        "min_share": form.min_share.data, "hours": float(form.hours.data) if form.hours.data is not None else None,
+        "min_post_score": form.min_post_score.data, "min_share": form.min_share.data, "hours": form.hours.data,
         "place": form.localized("place"), "issuer": form.localized("issuer"),
         "language_mode": form.language_mode.data,
     }

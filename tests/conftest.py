@@ -234,6 +234,31 @@ def world(app):
     return {"ids": ids, "emails": emails}
 
 
+@pytest.fixture
+def course(app, world):
+    """World's program with a post-test: mx1 and mx2 attended and submitted it (80% and 40%), gt2 was absent and is
+    still answering, obs1 was excused and never started. gt1 holds world's certificate but did nothing."""
+    from datetime import datetime, timezone
+
+    from assessments.models import Attempt, Questionnaire
+    from training.models import Attendance
+
+    ids = world["ids"]
+    with app.app_context():
+        post = Questionnaire(program_id=ids["program"], kind="post", title={"es": "Prueba de salida"})
+        db.session.add(post)
+        db.session.flush()
+        done = datetime(2026, 3, 3, 22, 0, tzinfo=timezone.utc)
+        for key, status, score in (("mx1", "submitted", 8), ("mx2", "submitted", 4), ("gt2", "in_progress", None)):
+            db.session.add(Attempt(questionnaire_id=post.id, participant_id=ids[key], status=status, score=score,
+                                   max_score=10, submitted_at=done if status == "submitted" else None))
+        for key, status in (("mx1", "present"), ("mx2", "late"), ("gt2", "absent"), ("obs1", "excused")):
+            db.session.add(Attendance(participant_id=ids[key], activity_id=ids["activity"], status=status,
+                                      minutes={"present": 120, "late": 80}.get(status)))
+        db.session.commit()
+    return world
+
+
 ZOOM_S0 = """Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest
 Secretaría,host@example.org,03/03/2026 01:55:00 PM,03/03/2026 04:00:00 PM,125,No
 José Ángel Núñez,jose.nunez@example.mx,03/03/2026 02:00:00 PM,03/03/2026 03:00:00 PM,60,Yes

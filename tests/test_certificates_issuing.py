@@ -3,39 +3,17 @@ import hashlib
 import io
 import threading
 import zipfile
-from datetime import datetime, timezone
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from assessments.models import Attempt, Questionnaire
 from certificates.models import Certificate
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
 from tests.test_training_portal import enter, link_for
 from training.models import Activity, Attendance, AuditEvent, OutboundMessage, Participant
-
-
-@pytest.fixture
-def course(app, world):
-    """World's program with a post-test: mx1 and mx2 attended and submitted it (80% and 40%), gt2 was absent and is
-    still answering, obs1 was excused and never started. gt1 holds world's certificate but did nothing."""
-    ids = world["ids"]
-    with app.app_context():
-        post = Questionnaire(program_id=ids["program"], kind="post", title={"es": "Prueba de salida"})
-        db.session.add(post)
-        db.session.flush()
-        done = datetime(2026, 3, 3, 22, 0, tzinfo=timezone.utc)
-        for key, status, score in (("mx1", "submitted", 8), ("mx2", "submitted", 4), ("gt2", "in_progress", None)):
-            db.session.add(Attempt(questionnaire_id=post.id, participant_id=ids[key], status=status, score=score,
-                                   max_score=10, submitted_at=done if status == "submitted" else None))
-        for key, status in (("mx1", "present"), ("mx2", "late"), ("gt2", "absent"), ("obs1", "excused")):
-            db.session.add(Attendance(participant_id=ids[key], activity_id=ids["activity"], status=status,
-                                      minutes={"present": 120, "late": 80}.get(status)))
-        db.session.commit()
-    return world
 
 
 def screen(client, program_id, **args):
@@ -401,3 +379,67 @@ def test_a_batch_larger_than_one_request_draws_waits_and_the_zip_waits_with_it(a
         assert db.session.scalar(select(func.count()).select_from(Certificate).where(Certificate.pdf.is_(None))) == 0
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{page}.zip").data))
     assert len([name for name in archive.namelist() if name.endswith(".pdf")]) == 3
+
+
+def test_a_certificate_keeps_the_facts_it_printed_and_nothing_personal(app, client, course):
+    login(client, course["emails"]["admin"])
+    issue(client, course["ids"]["program"], participant_ids=[str(course["ids"]["mx1"])])
+    (certificate,) = certificates_of(app, "mx1", course)
+    assert set(certificate.facts) == {"name", "title", "start", "end", "hours", "place", "virtual", "issuer",
+                                      "counts"}
+    assert certificate.facts["counts"] == {"virtual_session": 1} and certificate.facts["hours"] == 2.0
+    assert not any("@" in str(value) for value in certificate.facts.values())
+
+
+def test_a_certificate_revoked_by_mistake_can_be_issued_again_once(app, client, course):
+    login(client, course["emails"]["organizer"])
+    issue(client, course["ids"]["program"], participant_ids=[str(course["ids"]["mx1"])])
+    (certificate,) = certificates_of(app, "mx1", course)
+    page = f"/certificates/{certificate.id}"
+    post_form(client, f"{page}/revoke", {"revoke-reason": "Por error"}, page=page)
+    again = post_form(client, f"{page}/reissue", {"reissue-reason": "La revocación fue un error"}, page=page)
+    assert again.status_code == 302
+    old, new = certificates_of(app, "mx1", course)
+    assert old.revoked_reason == "Por error" and old.replaced_by_id == new.id and new.valid
+    post_form(client, f"{page}/reissue", {"reissue-reason": "Otra vez"}, page=page)
+    assert len(certificates_of(app, "mx1", course)) == 2  # a replaced certificate is not replaced twice
+
+
+def test_e_mailing_every_holder_skips_withdrawn_holders(app, client, course):
+    login(client, course["emails"]["admin"])
+    issue(client, course["ids"]["program"], everyone="y")
+    with app.app_context():
+        db.session.get(Participant, course["ids"]["mx2"]).status = "withdrawn"
+        db.session.commit()
+    page = f"/programs/{course['ids']['program']}/certificates"
+    assert post_form(client, f"{page}/email", {}, page=page).status_code == 302
+    with app.app_context():
+        sent = db.session.scalars(select(OutboundMessage.to_address).where(OutboundMessage.kind == "certificate"))
+        assert sorted(sent) == ["ixchel.tzul@example.gt", "jose.nunez@example.mx"]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "sNaN", "abc"])
+def test_numbers_that_are_not_numbers_are_refused_by_their_field(client, course, value):
+    login(client, course["emails"]["organizer"])
+    page = f"/programs/{course['ids']['program']}/certificates/settings"
+    response = post_form(client, page, {"hours": value, "min_post_score": value, "language_mode": "participant"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="hours-error"' in html and 'id="min_post_score-error"' in html
+
+
+def test_ids_beyond_the_databases_integers_are_a_404(client, course):
+    login(client, course["emails"]["admin"])
+    assert issue(client, course["ids"]["program"], participant_ids=["99999999999999999999"]).status_code == 404
+
+
+def test_a_focal_point_is_not_held_back_by_another_countrys_waiting_pdfs(app, client, course, monkeypatch):
+    monkeypatch.setitem(app.config, "CERTIFICATE_DRAW_BATCH", 1)  # draws Mexico's, the lowest serial
+    login(client, course["emails"]["admin"])
+    issue(client, course["ids"]["program"], participant_ids=[str(course["ids"]["mx1"])])
+    with app.app_context():  # Guatemala's certificate (world's) still has no PDF
+        assert db.session.get(Certificate, course["ids"]["certificate"]).sha256 is None
+    login(client, course["emails"]["focal_mx"])
+    html = screen(client, course["ids"]["program"])
+    assert "esperando su PDF" not in html
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/programs/{course['ids']['program']}/certificates.zip").data))
+    assert [n for n in archive.namelist() if n.endswith(".pdf")] == ["MX_Nunez-Pena_Jose-Angel_TEST-2026-0001.pdf"]

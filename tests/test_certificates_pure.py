@@ -33,6 +33,7 @@ def test_large_images_are_scaled_down_to_the_side_limit():
     (image_bytes("GIF"), "wrong_format"),
     (image_bytes("BMP"), "wrong_format"),
     (image_bytes("PNG")[:60], "not_an_image"),  # truncated
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00", "not_an_image"),  # a header cut inside IHDR
     (b"\x89PNG" + b"0" * (2 * 1024 * 1024), "too_large"),
 ])
 def test_anything_else_is_refused_with_its_reason(data, code):
