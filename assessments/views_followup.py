@@ -1,6 +1,6 @@
 """Following a questionnaire: who has not started, is answering or submitted, by delegation; reminders; exports."""
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, ngettext
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,8 +10,9 @@ from training.access import actor_id, program_or_404, roles_required
 from training.exporting import table_bytes
 from training.labels import current_language, delegation_label
 from training.localized import pick
-from training.services_messages import count_queued, deliver, queue_invitations
+from training.services_messages import count_queued, queue_invitations
 from training.views_common import send_table
+from training.views_messages import deliver_one_batch
 
 from . import bp
 from .access import BUILDERS, FOLLOWERS, questionnaire_or_404
@@ -89,14 +90,8 @@ def send_reminders(questionnaire_id):
                             extra=lambda language: _reminder_values(questionnaire, language))
     db.session.commit()  # recorded before any mail leaves, so a crash mid-send leaves a trace
     # One batch per request, like invitations: the rest waits queued for "Send the queued messages".
-    counts = deliver(ids[:current_app.config["MAIL_BATCH_SIZE"]])
-    flash(_("Reminders: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts),
-          "error" if counts["failed"] else "success")
-    left = count_queued(program)
-    if left:
-        flash(ngettext("%(num)s message is still queued: press “Send the queued messages” to continue.",
-                       "%(num)s messages are still queued: press “Send the queued messages” to continue.", left),
-              "info")
+    deliver_one_batch(program, ids, lambda counts: _(
+        "Reminders: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts))
     return back
 
 

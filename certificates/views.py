@@ -13,8 +13,9 @@ from training.labels import current_language, delegation_label
 from training.models import Participant
 from training.services import ServiceError
 from training.services_activities import program_activities
-from training.services_messages import count_queued, deliver, queue_invitations
+from training.services_messages import queue_invitations
 from training.views_common import send_table
+from training.views_messages import deliver_one_batch
 from training.views_participants import delegation_choices
 
 from . import bp
@@ -169,14 +170,8 @@ def email_certificates(program_id):
         return back
     ids = queue_invitations(program, people, actor_id(), kind="certificate")
     db.session.commit()  # recorded before any mail leaves
-    counts = deliver(ids[:current_app.config["MAIL_BATCH_SIZE"]])
-    flash(_("Certificate messages: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts),
-          "error" if counts["failed"] else "success")
-    left = count_queued(program)
-    if left:
-        flash(ngettext("%(num)s message is still queued: press “Send the queued messages” to continue.",
-                       "%(num)s messages are still queued: press “Send the queued messages” to continue.", left),
-              "info")
+    deliver_one_batch(program, ids, lambda counts: _(
+        "Certificate messages: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts))
     return back
 
 

@@ -109,17 +109,21 @@ def deliver_queued(program_id):
 
 
 def _deliver_batch(program, ids):
-    """Send one batch within this request (a web request must end in seconds); the rest waits, queued."""
-    batch = current_app.config["MAIL_BATCH_SIZE"]
-    counts = deliver(ids[:batch])
-    flash(_("Invitations: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts),
-          "error" if counts["failed"] else "success")
+    deliver_one_batch(program, ids, lambda counts: _(
+        "Invitations: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts))
+    return redirect(url_for("training.messages", program_id=program.id))
+
+
+def deliver_one_batch(program, ids, summary):
+    """Send one batch within this request (a web request must end in seconds) and flash `summary(counts)`; the
+    rest waits, queued, and a second message says so. Invitations, reminders and certificate messages share it."""
+    counts = deliver(ids[:current_app.config["MAIL_BATCH_SIZE"]])
+    flash(summary(counts), "error" if counts["failed"] else "success")
     left = count_queued(program)
     if left:
         flash(ngettext("%(num)s message is still queued: press “Send the queued messages” to continue.",
                        "%(num)s messages are still queued: press “Send the queued messages” to continue.", left),
               "info")
-    return redirect(url_for("training.messages", program_id=program.id))
 
 
 def _audience(program, form):
