@@ -49,7 +49,7 @@ test-postgresql: install
 bench: install
 	test -x $(BIN)/locust || $(BIN)/python -m pip install -q -e '.[test,bench]'
 	status=0; \
-	for script in import_participants taking_load impact_stats; do \
+	for script in import_participants taking_load impact_stats certificates; do \
 		$(BIN)/python benchmarks/$$script.py || status=1; \
 	done; \
 	exit $$status

@@ -67,7 +67,12 @@ def _filtered_rows(program):
 def _reasons(program, rows):
     """participant id → the reasons in words (activities named by code and title in the reader's language)."""
     names = activity_names(program_activities(program), current_language())
-    return {row.participant.id: [reason_text(missing, names) for missing in row.decision.missing] for row in rows}
+    words = {}  # most reasons repeat ("Post-test not submitted"): translate each once, not once per person
+    for row in rows:
+        for missing in row.decision.missing:
+            if missing not in words:
+                words[missing] = reason_text(missing, names)
+    return {row.participant.id: [words[missing] for missing in row.decision.missing] for row in rows}
 
 
 @bp.route("/programs/<int:program_id>/certificates.<any(csv, xlsx):file_format>")
