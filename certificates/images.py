@@ -7,7 +7,9 @@ from PIL import Image, UnidentifiedImageError
 ACCEPTED_FORMATS = ("PNG", "JPEG")
 MAX_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 4000 * 4000  # far above any logo, far below a decompression bomb
-MAX_SIDE = 1200  # kept images are scaled down to this: a certificate needs no more, and PDFs stay small
+# Kept images are scaled down to this: a logo's 46 mm box or a signature's line needs no more (≥ 330 dpi), and each
+# certificate of a batch compresses the pixels again, so larger images only cost time and size.
+MAX_SIDE = 600
 
 
 class ImageProblem(ValueError):

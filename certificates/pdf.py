@@ -1,4 +1,5 @@
 """Certificates of completion: one framed A4 landscape page (reportlab canvas), from words already translated (pure)."""
+import functools
 import io
 import unicodedata
 from dataclasses import dataclass, field
@@ -208,8 +209,13 @@ def frame(pdf):
 
 def image(pdf, data, x, y, width, height, anchor):
     """An image scaled to fit its box, its proportions kept (and its transparency)."""
-    pdf.drawImage(ImageReader(io.BytesIO(data)), x, y, width, height, preserveAspectRatio=True, anchor=anchor,
-                  mask="auto")
+    pdf.drawImage(_reader(data), x, y, width, height, preserveAspectRatio=True, anchor=anchor, mask="auto")
+
+
+@functools.lru_cache(maxsize=16)
+def _reader(data):
+    # A batch prints the same logos and signatures on every certificate: decode each image once, not once a page.
+    return ImageReader(io.BytesIO(data))
 
 
 def logos(pdf, images, top):
