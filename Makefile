@@ -47,7 +47,7 @@ test-postgresql: install
 # Figures quoted in README's Performance section (not part of the test suite). Every benchmark runs and prints
 # its figures even when an earlier one missed a target; the exit status says whether all targets were met.
 bench: install
-	test -x $(BIN)/locust || $(BIN)/python -m pip install -q -e '.[test,bench]'
+	$(BIN)/python -c 'import locust, weasyprint' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[test,bench]'
 	status=0; \
 	for script in import_participants taking_load impact_stats certificates; do \
 		$(BIN)/python benchmarks/$$script.py || status=1; \
