@@ -228,11 +228,11 @@ def bare_pdfs(docs, readers):
 
 
 def image_readers(doc):
-    """The logos' and signatures' ImageReaders, made once for every page (as a batch script would)."""
-    from reportlab.lib.utils import ImageReader
+    """The logos' and signatures' ImageReaders, made once for every page and prepared as Capacita prepares them
+    (flattened to JPEG, which reportlab copies into each PDF as it is): the same images, drawn the cheapest way."""
+    from certificates.pdf import prepared_image
 
-    return ([ImageReader(io.BytesIO(data)) for data in doc.logos],
-            [ImageReader(io.BytesIO(person.image)) for person in doc.signatories])
+    return ([prepared_image(data) for data in doc.logos], [prepared_image(person.image) for person in doc.signatories])
 
 
 @cache
@@ -414,8 +414,10 @@ def weasyprint_set_up(weasyprint, doc):
     css = weasyprint.CSS(string=STYLE.replace("{regular}", (fonts / "DejaVuSans.ttf").as_uri())
                          .replace("{bold}", (fonts / "DejaVuSans-Bold.ttf").as_uri()), font_config=font_config)
 
-    def uri(data):
-        return "data:image/png;base64," + base64.b64encode(data).decode()
+    from certificates.pdf import prepared_image
+
+    def uri(data):  # the same JPEG the reportlab pages carry
+        return "data:image/jpeg;base64," + base64.b64encode(prepared_image(data).fp.getvalue()).decode()
 
     return {"css": css, "font_config": font_config, "cache": {}, "logos": [uri(data) for data in doc.logos],
             "signatures": [uri(person.image) for person in doc.signatories]}

@@ -4,6 +4,7 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 
+from PIL import Image
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -209,12 +210,22 @@ def frame(pdf):
 
 def image(pdf, data, x, y, width, height, anchor):
     """An image scaled to fit its box, its proportions kept (and its transparency)."""
-    pdf.drawImage(_reader(data), x, y, width, height, preserveAspectRatio=True, anchor=anchor, mask="auto")
+    pdf.drawImage(prepared_image(data), x, y, width, height, preserveAspectRatio=True, anchor=anchor, mask="auto")
 
 
 @functools.lru_cache(maxsize=16)
-def _reader(data):
-    # A batch prints the same logos and signatures on every certificate: decode each image once, not once a page.
+def prepared_image(data):
+    """A batch prints the same logos and signatures on every certificate, so each is prepared once: flattened on the
+    page's white and kept as a JPEG, which reportlab copies into each PDF as it is instead of compressing its pixels
+    again for every page (that was most of a certificate's drawing time)."""
+    image = Image.open(io.BytesIO(data))
+    if image.format != "JPEG" or image.mode != "RGB":
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        out = io.BytesIO()
+        flat.save(out, format="JPEG", quality=95, subsampling=0)
+        data = out.getvalue()
     return ImageReader(io.BytesIO(data))
 
 
