@@ -213,20 +213,26 @@ def image(pdf, data, x, y, width, height, anchor):
     pdf.drawImage(prepared_image(data), x, y, width, height, preserveAspectRatio=True, anchor=anchor, mask="auto")
 
 
-@functools.lru_cache(maxsize=16)
 def prepared_image(data):
+    """A reader of the image as every certificate carries it (a new reader each time: readers hold a file position,
+    and web requests draw certificates in parallel threads)."""
+    return ImageReader(io.BytesIO(_flat_jpeg(data)))
+
+
+@functools.lru_cache(maxsize=16)
+def _flat_jpeg(data):
     """A batch prints the same logos and signatures on every certificate, so each is prepared once: flattened on the
     page's white and kept as a JPEG, which reportlab copies into each PDF as it is instead of compressing its pixels
     again for every page (that was most of a certificate's drawing time)."""
     image = Image.open(io.BytesIO(data))
-    if image.format != "JPEG" or image.mode != "RGB":
-        rgba = image.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, "white")
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        out = io.BytesIO()
-        flat.save(out, format="JPEG", quality=95, subsampling=0)
-        data = out.getvalue()
-    return ImageReader(io.BytesIO(data))
+    if image.format == "JPEG" and image.mode == "RGB":
+        return data
+    rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    flat.save(out, format="JPEG", quality=95, subsampling=0)
+    return out.getvalue()
 
 
 def logos(pdf, images, top):
