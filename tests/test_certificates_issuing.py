@@ -172,7 +172,8 @@ def test_revoking_needs_a_reason_and_keeps_the_certificate_revoked_through_bulk_
     assert "Revocado: 1" in screen(client, program)
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == certificate.id,
-                                                                     AuditEvent.object_type == "Certificate")).all()
+                                                                     AuditEvent.object_type == "Certificate")
+                                     .order_by(AuditEvent.id)).all()
     assert actions == ["certificate.issued", "certificate.revoked"]
 
 
