@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from targets import verdicts  # noqa: E402  (benchmarks/, this script's folder)
+from targets import recreate_database, verdicts  # noqa: E402  (benchmarks/, this script's folder)
 
 TARGET_BARE, TARGET_WEASYPRINT = 1.5, 5.0
 BUSY = 1.15  # wall-clock above this × CPU time: the process waited for other work on the machine
@@ -61,20 +61,11 @@ def bench_database(server, folder):
 
     url = make_url(server).set(drivername="postgresql+psycopg")
     maintenance = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    _recreate(maintenance, create=True)
+    recreate_database(maintenance, BENCH_DATABASE, create=True)
     try:
         yield url.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
     finally:
-        _recreate(maintenance, create=False)
-
-
-def _recreate(maintenance_url, create):
-    import psycopg
-
-    with psycopg.connect(maintenance_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        if create:
-            connection.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+        recreate_database(maintenance, BENCH_DATABASE, create=False)
 
 
 def make_app(url):

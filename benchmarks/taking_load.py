@@ -22,7 +22,7 @@ BENCH = ROOT / "benchmarks"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(BENCH))
 
-from targets import verdicts  # noqa: E402
+from targets import recreate_database, verdicts  # noqa: E402
 
 COUNTRIES = ("MX", "GT", "HN", "SV", "NI", "CR", "PA", "DO", "BZ", "CA", "US")
 BENCH_DATABASE = "capacita_bench"  # never the test suite's capacita_test, nor the database DATABASE_URL names
@@ -78,21 +78,12 @@ def bench_database(database_url, folder):
 
     server = make_url(database_url.replace("postgres://", "postgresql://", 1)).set(drivername="postgresql+psycopg")
     maintenance = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    _recreate(maintenance, create=True)
+    recreate_database(maintenance, BENCH_DATABASE, create=True)
     url = server.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
     try:
         yield url, url
     finally:
-        _recreate(maintenance, create=False)
-
-
-def _recreate(maintenance_url, create):
-    import psycopg
-
-    with psycopg.connect(maintenance_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        if create:
-            connection.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+        recreate_database(maintenance, BENCH_DATABASE, create=False)
 
 
 def capacita_app(url, secret, public_url):
