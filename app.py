@@ -78,7 +78,7 @@ def _configure(app, overrides):
         MAIL_USE_TLS=os.environ.get("MAIL_USE_TLS", "1") == "1",
         MAIL_DEFAULT_SENDER=os.environ.get("MAIL_DEFAULT_SENDER", ""),
         MAIL_BATCH_SIZE=int(os.environ.get("MAIL_BATCH_SIZE", "200")),  # per web request; the CLI sends all
-        # Certificate PDFs one web request draws (≈ 65 ms each); the rest wait for "Draw the waiting PDFs" or the CLI.
+        # Certificate PDFs one web request draws (≈ 20 ms each); the rest wait for "Draw the waiting PDFs" or the CLI.
         CERTIFICATE_DRAW_BATCH=int(os.environ.get("CERTIFICATE_DRAW_BATCH", "150")),
         SECRET_KEY=os.environ.get("SECRET_KEY", ""),
         # How many reverse proxies (nginx, a load balancer) stand in front: their X-Forwarded-For is trusted,

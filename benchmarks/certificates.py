@@ -333,18 +333,18 @@ def bare_page(doc, fonts, readers):
 
 
 def qr_modules(url):
-    """The QR code of `url` (error correction M, reportlab's encoder): per row, the (start, length) of dark runs."""
-    from reportlab.graphics.barcode.qr import QrCodeWidget
+    """The QR code of `url` (error correction M, the encoder Capacita uses): per row, the (start, length) of dark
+    runs."""
+    import zxingcpp
 
-    code = QrCodeWidget(url, barLevel="M").qr
-    code.make()
+    symbol = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     rows = []
-    for row in code.modules:
+    for row in memoryview(symbol.to_image(scale=1, add_quiet_zones=False)).tolist():
         runs, start = [], None
-        for column, dark in enumerate(list(row) + [False]):
-            if dark and start is None:
+        for column, module in enumerate(row + [255]):
+            if module == 0 and start is None:
                 start = column
-            elif not dark and start is not None:
+            elif module != 0 and start is not None:
                 runs.append((start, column - start))
                 start = None
         rows.append(runs)

@@ -1,11 +1,12 @@
 """Certificates of completion: one framed A4 landscape page (reportlab canvas), from words already translated (pure)."""
 import functools
 import io
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 
+import zxingcpp
 from PIL import Image
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -31,6 +32,9 @@ SIDE = 54 * mm  # width of the bottom corners: issue details on the left, QR cod
 QR_SIZE = 28 * mm
 LOGO_HEIGHT, LOGO_WIDTH, LOGO_GAP = 15 * mm, 46 * mm, 10 * mm
 SIGNATURE_HEIGHT = 13 * mm
+READERS_PER_THREAD = 16  # a batch uses a handful of logos and signatures
+
+_thread_readers = threading.local()
 
 
 @dataclass(frozen=True)
@@ -214,9 +218,16 @@ def image(pdf, data, x, y, width, height, anchor):
 
 
 def prepared_image(data):
-    """A reader of the image as every certificate carries it (a new reader each time: readers hold a file position,
-    and web requests draw certificates in parallel threads)."""
-    return ImageReader(io.BytesIO(_flat_jpeg(data)))
+    """The image as every certificate carries it, read once per thread: reportlab names an image by a digest of its
+    decoded pixels, which a reader decodes once and keeps (a reader also holds a file position, so threads drawing
+    certificates in parallel each get their own)."""
+    readers = _thread_readers.__dict__.setdefault("readers", {})
+    reader = readers.get(data)
+    if reader is None:
+        if len(readers) >= READERS_PER_THREAD:
+            readers.clear()
+        reader = readers[data] = ImageReader(io.BytesIO(_flat_jpeg(data)))
+    return reader
 
 
 @functools.lru_cache(maxsize=16)
@@ -321,9 +332,9 @@ def stack(pdf, items, x, top):
 
 def qr_modules(url):
     """The QR code of `url` (error correction M): rows of booleans, True for a dark module."""
-    code = QrCodeWidget(url, barLevel="M").qr
-    code.make()
-    return tuple(tuple(bool(module) for module in row) for row in code.modules)
+    symbol = memoryview(zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+                        .to_image(scale=1, add_quiet_zones=False))
+    return tuple(tuple(module == 0 for module in row) for row in symbol.tolist())
 
 
 def draw_qr(pdf, url, x, y, size):

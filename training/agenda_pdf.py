@@ -5,6 +5,7 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -42,6 +43,11 @@ class AgendaDocument:
     headers: dict  # column titles: "activity" and "facilitation"
     zones: list  # zone labels, one per time column (the times of each row in the same order)
     footer: str = ""
+
+# Binary streams, as PDF writers write them today: reportlab's default wraps every stream (the JPEG artwork of a
+# certificate too) in ASCII85, a quarter larger and a fifth of a certificate's drawing time. A process-wide setting,
+# made here because every module that draws a PDF (agendas, impact summaries, certificates) imports this one.
+rl_config.useA85 = 0
 
 
 @cache
