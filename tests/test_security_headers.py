@@ -131,7 +131,7 @@ def test_behind_a_trusted_proxy_the_limit_counts_each_real_client(tmp_path):
 REDIS_SCRIPT = """
 import sys, uuid
 sys.path.insert(0, {root!r})
-from tests.test_app_security import _app_with, _failed_logins
+from tests.test_security_headers import _app_with, _failed_logins
 from pathlib import Path
 prefix = uuid.uuid4().hex  # concurrent runs (CI and a developer) must not share counters
 config = dict(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15", RATELIMIT_KEY_PREFIX=prefix, TRUSTED_PROXIES=1)
@@ -160,3 +160,44 @@ def test_rate_limits_can_live_in_redis_for_several_servers(tmp_path):
     assert first == "[200, 200, 200, 200, 200, 200"
     # The second server sees the attempts the first one counted: the fifth more is the eleventh in all.
     assert second.endswith("429]")
+
+
+def test_hsts_only_where_the_site_is_served_over_https(monkeypatch, tmp_path):
+    monkeypatch.setenv("CAPACITA_ENV", "development")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    # A developer's http://127.0.0.1 must not be pinned to HTTPS for a year.
+    assert "Strict-Transport-Security" not in create_app().test_client().get("/login").headers
+
+
+def test_personal_pages_are_never_stored_by_a_browser_or_proxy(app, client, world):
+    from tests.test_training_portal import enter, link_for, path_of
+
+    link = link_for(app, world["ids"]["mx1"])
+    assert client.get(path_of(link)).headers["Cache-Control"] == "no-store"
+    enter(client, link)
+    for url in ("/me", "/me/agenda.ics", "/me/agenda.pdf", "/verify/world-certificate-code-" + "x" * 20):
+        assert client.get(url).headers["Cache-Control"] == "no-store", url
+
+
+def test_links_in_messages_use_the_configured_address_not_the_request_host(app, client, world):
+    from sqlalchemy import func, select
+
+    from extensions import db
+    from tests.conftest import csrf_from
+    from training.models import OutboundMessage
+
+    client.environ_base["HTTP_HOST"] = "evil.example"  # every request, the login included, claims another host
+    login(client, world["emails"]["admin"])
+    program = world["ids"]["program"]
+    page = client.get(f"/programs/{program}/messages")
+    assert page.status_code == 200
+    response = client.post(f"/programs/{program}/invitations",
+                           data={"csrf_token": csrf_from(page.get_data(as_text=True)), "scope": "all"})
+    assert response.status_code == 302 and "evil.example" not in response.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutboundMessage)) == 5
+    public = app.config["PUBLIC_URL"].rstrip("/") + "/p/"
+    # The stored bodies keep {link}; the outbox and its export show (and the sender sends) the built links.
+    for url in (f"/programs/{program}/messages", f"/programs/{program}/messages/export.csv"):
+        shown = client.get(url).get_data().decode("utf-8-sig")
+        assert shown.count(public) >= 5 and "evil.example" not in shown, url
