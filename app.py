@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_begins_reading
+from logs import configure_logging
 
 LANGUAGES = ("es", "en")
 ENVIRONMENTS = ("production", "development", "test")
@@ -40,6 +41,7 @@ def create_app(test_config=None):
     """Build the app; `test_config` overrides settings (tests pass their database and a secret)."""
     app = Flask(__name__, instance_relative_config=True)
     _configure(app, test_config or {})
+    configure_logging(app, RedactPersonalLinks())  # first: its request id and timer start before anything else
     _trust_proxies(app)
     _reject_nul_characters(app)
     _redact_tokens_in_logs()
@@ -234,6 +236,7 @@ def _select_locale():
 
 
 def _register_blueprints(app):
+    import operations
     from assessments import bp as assessments_bp
     from assessments.cli import register_cli as register_assessments_cli
     from certificates import bp as certificates_bp
@@ -247,6 +250,7 @@ def _register_blueprints(app):
     register_training_cli(app)
     register_assessments_cli(app)
     register_certificates_cli(app)
+    operations.init_app(app)  # /healthz and the check-config, backup and restore commands
 
 
 def _register_error_pages(app):

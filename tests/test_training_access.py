@@ -17,6 +17,7 @@ IMPORTERS = {"admin": OK, "organizer": OK, "facilitator": OK, "focal_mx": FORBID
 BUILT = {**PLANNERS, "admin": 302, "organizer": 302}  # POSTs of the questionnaire builder: done, then back
 EDITORS_PROGRAM = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": OK, "focal_gt": OK}
 MATRIX = [
+    ("/healthz", "GET", {role: OK for role in ROLES}),  # for load balancers: no login (test_app_operations.py)
     ("/programs", "GET", STAFF_READ),
     ("/programs/new", "GET", ADMIN_ONLY),
     ("/programs/{program}", "GET", STAFF_READ),
