@@ -3,11 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+AXE_DIR := tests/axe
+AXE_STAMP := $(AXE_DIR)/node_modules/.installed-$(shell cksum < $(AXE_DIR)/package-lock.json | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench lint test-sqlite test-postgresql install translations translations-update
+.PHONY: run test bench lint test-sqlite test-postgresql install translations translations-update axe
 
 # Re-installs whenever pyproject.toml changes (the stamp carries its checksum).
 $(STAMP): pyproject.toml
@@ -17,7 +19,22 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP) translations
+install: $(STAMP) translations axe
+
+# axe-core for the accessibility tests, at the version tests/axe/package-lock.json pins (re-installed when it
+# changes). Without npm those tests are skipped with the reason; in CI (CI=true) a missing npm fails here.
+axe: $(AXE_STAMP)
+
+$(AXE_STAMP): $(AXE_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(AXE_DIR) --no-audit --no-fund --loglevel=error && \
+		rm -f $(AXE_DIR)/node_modules/.installed-* && touch $@; \
+	else \
+		case "$${CI:-}" in 1|true|TRUE|True|yes) \
+			echo "npm not found: CI requires it for the accessibility tests (install Node.js and npm)" >&2; exit 1;; \
+		esac; \
+		echo "npm not found: the accessibility tests will be skipped (install Node.js and npm to run them)"; \
+	fi
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d translations >/dev/null
