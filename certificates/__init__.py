@@ -3,8 +3,9 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__)
 
-from . import (  # noqa: E402,F401  (tables, template helpers and routes register on bp)
+from . import (  # noqa: E402,F401  (tables, template helpers, routes and personal-data sections register)
     models,
+    services_privacy,
     template_helpers,
     views,
     views_certificate,

@@ -145,7 +145,7 @@ def _latest_certificates(program, participant_ids):
 @dataclass
 class Claim:
     """What an issue request did: certificates made now (their PDFs still to draw), those that existed already,
-    and the participants refused (not eligible, revoked, withdrawn)."""
+    and the participants refused (not eligible, revoked, withdrawn, erased)."""
     created: list
     existing: list
     refused: list
@@ -163,7 +163,7 @@ def claim_certificates(program, settings, participants, actor_id, describe, repl
         if row.status == "issued":
             existing.append(row.certificate)
         elif row.decision.eligible and row.participant.status != "withdrawn" \
-                and (row.status != "revoked" or replacing is not None):
+                and row.participant.erased_at is None and (row.status != "revoked" or replacing is not None):
             created.append(row.participant)
         else:
             refused.append(row)

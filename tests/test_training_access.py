@@ -63,6 +63,12 @@ MATRIX = [
     ("/users", "GET", ADMIN_ONLY),
     ("/users/new", "GET", ADMIN_ONLY),
     ("/users/{organizer}/edit", "GET", ADMIN_ONLY),
+    ("/audit", "GET", ADMIN_ONLY),
+    ("/audit/export.csv", "GET", ADMIN_ONLY),
+    ("/participants/{mx1}/personal-data", "GET", ADMIN_ONLY),
+    ("/participants/{mx1}/personal-data.zip", "POST", ADMIN_ONLY),
+    # Without a reason and the confirmation the form comes back with its errors (400).
+    ("/participants/{mx1}/erase", "POST", {**ADMIN_ONLY, "admin": 400}),
     ("/questionnaires/{questionnaire}/responses/import", "GET", PLANNERS),
     ("/response-imports/{response_import}", "GET", PLANNERS),
     ("/response-imports/{response_import}", "POST", {**PLANNERS, "admin": 302, "organizer": 302}),

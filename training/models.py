@@ -155,6 +155,9 @@ class Participant(db.Model):
     link_issued_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set when the person's data was erased: names are a placeholder, contacts empty; the anonymous rest stays
+    # for the program's statistics.
+    erased_at: Mapped[datetime | None]
 
     program: Mapped[Program] = relationship()
     delegation: Mapped[Delegation] = relationship()
@@ -166,6 +169,11 @@ class Participant(db.Model):
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_at", "at", "id"),
+        Index("ix_audit_events_program_at", "program_id", "at"),
+        Index("ix_audit_events_object", "object_type", "object_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -173,6 +181,8 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]
+    # The program the object belongs to (None for staff accounts), so the audit log filters by program.
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="SET NULL"))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
 

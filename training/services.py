@@ -23,10 +23,26 @@ class ServiceError(Exception):
 
 
 def record(user_id, action, obj, **details):
-    """Append an audit event for `obj`."""
+    """Append an audit event for `obj`, with the program it belongs to (the audit log filters on it)."""
     db.session.add(
-        AuditEvent(user_id=user_id, action=action, object_type=type(obj).__name__, object_id=obj.id, details=details)
+        AuditEvent(user_id=user_id, action=action, object_type=type(obj).__name__, object_id=obj.id,
+                   program_id=program_id_of(obj), details=details)
     )
+
+
+_PARENTS = ("activity", "questionnaire", "agenda_item", "group_work")  # how objects without a program_id reach one
+
+
+def program_id_of(obj):
+    """The id of the program `obj` belongs to, following its parents (an agenda item's activity, …); None for
+    objects outside any program (staff accounts)."""
+    if isinstance(obj, Program):
+        return obj.id
+    while obj is not None:
+        if getattr(obj, "program_id", None) is not None:
+            return obj.program_id
+        obj = next((getattr(obj, name) for name in _PARENTS if hasattr(obj, name)), None)
+    return None
 
 
 # --- programs --------------------------------------------------------------------------------------------

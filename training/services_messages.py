@@ -43,6 +43,8 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
     `kind` picks the template (invitation, reminder); `extra(language)` adds placeholder values."""
     messages, templates = [], {}
     for participant in participants:
+        if participant.erased_at is not None:  # no address, and no link may be issued to them again
+            continue
         language = participant.language if participant.language in (program.languages or ["es"]) else "es"
         if language not in templates:  # one query per language, not per person
             templates[language] = (*template_for(program, kind, language), extra(language) if extra else {})

@@ -33,6 +33,7 @@ from .services_exports import participant_export
 from .services_links import current_link, issue_link, revoke_link
 from .textkeys import fold
 from .views_common import commit_or_show_error, page_window, send_table
+from .views_privacy import erased_redirect
 
 PAGE_SIZE = 50
 
@@ -101,6 +102,8 @@ def participants_export(program_id, file_format):
 @roles_required(*STAFF_EDITORS)
 def participant_link(participant_id):
     participant = participant_or_404(participant_id)
+    if participant.erased_at is not None:
+        return erased_redirect(participant)
     if request.form.get("action") == "revoke":
         revoke_link(participant, actor_id())
         message = _("The personal link of %(name)s no longer works.", name=participant.full_name)
@@ -123,6 +126,8 @@ def participant_new(program_id):
 @roles_required(*STAFF_EDITORS)
 def participant_edit(participant_id):
     participant = participant_or_404(participant_id)
+    if participant.erased_at is not None:
+        return erased_redirect(participant)
     return _participant_form(participant.program, participant)
 
 
@@ -147,6 +152,8 @@ def _participant_form(program, participant):
 @roles_required(*STAFF_EDITORS)
 def participant_withdraw(participant_id):
     participant = participant_or_404(participant_id)
+    if participant.erased_at is not None:
+        return erased_redirect(participant)
     withdraw_participant(participant, actor_id())
     _by_focal_point_reopens(participant.delegation, participant)
     db.session.commit()
@@ -158,6 +165,8 @@ def participant_withdraw(participant_id):
 @roles_required(*STAFF_EDITORS)
 def participant_reinstate(participant_id):
     participant = participant_or_404(participant_id)
+    if participant.erased_at is not None:
+        return erased_redirect(participant)
     try:
         reinstate_participant(participant, actor_id())
         _by_focal_point_reopens(participant.delegation, participant)

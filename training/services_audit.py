@@ -1,0 +1,223 @@
+"""The audit log: filtered queries over audit events, actions in words, and the objects they are about (each
+blueprint registers its own kinds of object, so nothing here imports upward)."""
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from extensions import db
+
+from .labels import delegation_label
+from .models import (
+    Activity,
+    AgendaItem,
+    AttendanceImport,
+    AuditEvent,
+    Delegation,
+    ImportBatch,
+    MessageTemplate,
+    Participant,
+    Program,
+    User,
+)
+from .models_groups import Group, GroupWork
+
+ACTION_LABELS = {
+    "program.created": _l("Program created"),
+    "program.updated": _l("Program changed"),
+    "delegation.created": _l("Delegation added"),
+    "delegation.updated": _l("Delegation changed"),
+    "delegation.list_submitted": _l("List sent by the focal point"),
+    "delegation.reopened": _l("Confirmed list changed: back to review"),
+    "delegation.confirmed": _l("List confirmed"),
+    "participant.created": _l("Participant registered"),
+    "participant.updated": _l("Participant changed"),
+    "participant.withdrawn": _l("Participant withdrawn"),
+    "participant.reinstated": _l("Participant registered again"),
+    "participant.link_issued": _l("Personal link issued"),
+    "participant.link_revoked": _l("Personal link revoked"),
+    "participant.data_exported": _l("Personal data exported"),
+    "participant.erased": _l("Personal data erased"),
+    "participants.imported": _l("Participant list imported"),
+    "user.created": _l("Staff account created"),
+    "user.updated": _l("Staff account changed"),
+    "template.saved": _l("Message text saved"),
+    "invitations.queued": _l("Invitations queued"),
+    "reminders.queued": _l("Reminders queued"),
+    "certificates.queued": _l("Certificate messages queued"),
+    "activity.created": _l("Activity created"),
+    "activity.updated": _l("Activity changed"),
+    "agenda_item.created": _l("Agenda item added"),
+    "agenda_item.updated": _l("Agenda item changed"),
+    "agenda_item.deleted": _l("Agenda item deleted"),
+    "attendance.saved": _l("Attendance saved"),
+    "attendance.imported": _l("Attendance report imported"),
+    "groups.generated": _l("Groups formed"),
+    "groups.moved": _l("People moved between groups"),
+    "groups.group_saved": _l("Group saved"),
+    "questionnaire.created": _l("Questionnaire created"),
+    "questionnaire.imported": _l("Questionnaire imported"),
+    "questionnaire.opened": _l("Questionnaire opened"),
+    "questionnaire.closed": _l("Questionnaire closed"),
+    "responses.imported": _l("Answers imported"),
+    "certificate_settings.saved": _l("Certificate rules saved"),
+    "certificate_artwork.saved": _l("Certificate logos and signatures saved"),
+    "certificate.issued": _l("Certificate issued"),
+    "certificate.revoked": _l("Certificate revoked"),
+    "certificate.reissued": _l("Certificate reissued"),
+}
+
+
+def action_label(action):
+    """The action in words; an action nobody put into words yet is shown as stored."""
+    return ACTION_LABELS.get(action, action)
+
+
+# --- the objects events are about -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectKind:
+    """How the log names and links one kind of audited object. `describe(obj, language)` → text;
+    `link(obj)` → (endpoint, url arguments) or None."""
+
+    model: type
+    label: object
+    describe: Callable
+    link: Callable
+
+
+OBJECT_KINDS: dict[str, ObjectKind] = {}
+
+
+def register_audit_object(model, label, describe, link):
+    OBJECT_KINDS[model.__name__] = ObjectKind(model, label, describe, link)
+
+
+def object_type_label(object_type):
+    kind = OBJECT_KINDS.get(object_type)
+    return kind.label if kind else object_type
+
+
+def audited_objects(events):
+    """(object type, id) → the object, for the events' objects that still exist (one query per kind)."""
+    wanted = {}
+    for event in events:
+        if event.object_id is not None and event.object_type in OBJECT_KINDS:
+            wanted.setdefault(event.object_type, set()).add(event.object_id)
+    found = {}
+    for object_type, ids in wanted.items():
+        model, ids = OBJECT_KINDS[object_type].model, sorted(ids)
+        for start in range(0, len(ids), CHUNK):  # an export of the whole log may name many thousands
+            for obj in db.session.scalars(select(model).where(model.id.in_(ids[start:start + CHUNK]))):
+                found[(object_type, obj.id)] = obj
+    return found
+
+
+CHUNK = 500
+
+
+def _participant_link(person):
+    if person.erased_at is not None:
+        return "training.personal_data", {"participant_id": person.id}
+    return "training.participant_edit", {"participant_id": person.id}
+
+
+register_audit_object(Program, _l("Program"), lambda p, _lang: p.code,
+                      lambda p: ("training.program_dashboard", {"program_id": p.id}))
+register_audit_object(Delegation, _l("Delegation"), delegation_label,
+                      lambda d: ("training.delegation_edit", {"delegation_id": d.id}))
+register_audit_object(Participant, _l("Participant"), lambda p, _lang: p.full_name, _participant_link)
+register_audit_object(User, _l("Staff account"), lambda u, _lang: u.name,
+                      lambda u: ("training.user_edit", {"user_id": u.id}))
+register_audit_object(MessageTemplate, _l("Message text"), lambda t, _lang: f"{t.kind} · {t.language}",
+                      lambda t: ("training.invitation_template", {"program_id": t.program_id})
+                      if t.kind == "invitation" else None)
+register_audit_object(Activity, _l("Activity"), lambda a, lang: f"{a.code} · {a.title_in(lang)}",
+                      lambda a: ("training.activity", {"activity_id": a.id}))
+register_audit_object(AgendaItem, _l("Agenda item"), lambda i, lang: f"{i.activity.code} · {i.title_in(lang)}",
+                      lambda i: ("training.agenda_item_edit", {"item_id": i.id}))
+register_audit_object(ImportBatch, _l("Participant list"), lambda b, _lang: b.filename,
+                      lambda b: ("training.import_preview", {"batch_id": b.id}))
+register_audit_object(AttendanceImport, _l("Attendance report"), lambda u, _lang: u.filename,
+                      lambda u: ("training.attendance_import_review", {"import_id": u.id}))
+register_audit_object(GroupWork, _l("Group work"),
+                      lambda w, lang: f"{w.agenda_item.activity.code} · {w.agenda_item.title_in(lang)}",
+                      lambda w: ("training.groups", {"item_id": w.agenda_item_id}))
+register_audit_object(Group, _l("Group"), lambda g, _lang: g.name,
+                      lambda g: ("training.group_edit", {"group_id": g.id}))
+
+
+# --- queries ---------------------------------------------------------------------------------------------
+
+SYSTEM = "system"  # the user filter's value for events no staff member made (or whose account is gone)
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    program_id: int | None = None
+    user: int | str | None = None  # a user id, SYSTEM, or None for everyone
+    action: str | None = None
+    since: datetime | None = None  # UTC, inclusive
+    until: datetime | None = None  # UTC, exclusive
+
+
+def audit_query(filters):
+    """Events matching `filters`, newest first (ties by id, so pages never repeat or skip a row)."""
+    query = select(AuditEvent)
+    if filters.program_id is not None:
+        query = query.where(AuditEvent.program_id == filters.program_id)
+    if filters.user == SYSTEM:
+        query = query.where(AuditEvent.user_id.is_(None))
+    elif filters.user is not None:
+        query = query.where(AuditEvent.user_id == filters.user)
+    if filters.action:
+        query = query.where(AuditEvent.action == filters.action)
+    if filters.since is not None:
+        query = query.where(AuditEvent.at >= filters.since)
+    if filters.until is not None:
+        query = query.where(AuditEvent.at < filters.until)
+    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def count_events(query):
+    return db.session.scalar(query.with_only_columns(func.count(AuditEvent.id)).order_by(None))
+
+
+def events_with_users(query, limit=None, offset=0):
+    """[(event, user or None)] of the query, a page of it with `limit`."""
+    query = query.add_columns(User).outerjoin(User, AuditEvent.user_id == User.id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def recorded_actions():
+    """Every action the log holds, for the filter (known ones and any newer ones not yet put into words)."""
+    return sorted(set(db.session.scalars(select(AuditEvent.action).distinct())) | set(ACTION_LABELS))
+
+
+def staff_accounts():
+    return db.session.scalars(select(User).order_by(User.name, User.id)).all()
+
+
+def all_programs():
+    return db.session.scalars(select(Program).order_by(Program.start_date.desc().nulls_last(), Program.code)).all()
+
+
+def details_text(details):
+    """[(key, value as text)] of an event's details: text as stored, anything else as JSON."""
+    return [(key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True))
+            for key, value in sorted((details or {}).items())]
+
+
+def describe_object(event, objects, language):
+    """(kind in words, description or None when the object is gone, (endpoint, arguments) or None)."""
+    kind = OBJECT_KINDS.get(event.object_type)
+    obj = objects.get((event.object_type, event.object_id))
+    if kind is None or obj is None:
+        return object_type_label(event.object_type), None, None
+    return kind.label, kind.describe(obj, language), kind.link(obj)
