@@ -3,6 +3,7 @@ import logging
 import os
 import re
 import secrets
+from contextlib import suppress
 from pathlib import Path
 
 from flask import Flask, abort, current_app, g, has_request_context, render_template, request, session
@@ -12,6 +13,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_begins_reading
 from logs import configure_logging
@@ -271,6 +273,15 @@ def _register_error_pages(app):
 
     for code in messages:
         app.register_error_handler(code, render_error)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # The server restarting or unreachable, or SQLite busy beyond its timeout: a clean 503 the browser may retry
+        # (the test page keeps unsent answers and sends them again), from a page that does not read the database.
+        app.logger.warning("database unavailable: %s", type(error.orig).__name__)
+        with suppress(Exception):
+            db.session.rollback()
+        return render_template("unavailable.html"), 503, {"Retry-After": "5", "Cache-Control": "no-store"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

@@ -199,6 +199,16 @@ def stored_answers(app):
     return {(participant, question): (value, seq) for participant, question, value, seq in rows}
 
 
+def lost(acknowledged, stored):
+    """The (participant, question) pairs whose last acknowledged answer is not in the database (nor a newer one)."""
+    latest = {}
+    for participant, question, value, seq in acknowledged:
+        if seq > latest.get((participant, question), (None, -1))[1]:
+            latest[(participant, question)] = (value, seq)
+    return [key for key, (value, seq) in latest.items() if key not in stored or stored[key][1] < seq
+            or (stored[key][1] == seq and str(stored[key][0]) != str(value))]  # a scale point is stored as a number
+
+
 def assert_intact(app, url):
     """SQLite's own check and foreign keys; on PostgreSQL, every table readable and no answer without its attempt."""
     from extensions import db
@@ -237,14 +247,7 @@ def test_every_acknowledged_answer_survives_kill_9_during_a_burst(crash_url, tmp
     acknowledged = list(acks)
     assert KILL_AFTER_ANSWERS <= len(acknowledged) < TAKERS * 15, "the kill did not land during the burst"
     assert_intact(app, crash_url)
-    stored = stored_answers(app)
-    latest = {}
-    for participant, question, value, seq in acknowledged:
-        if seq > latest.get((participant, question), (None, -1))[1]:
-            latest[(participant, question)] = (value, seq)
-    missing = [key for key, (value, seq) in latest.items() if key not in stored or stored[key][1] < seq
-               or (stored[key][1] == seq and stored[key][0] != value)]
-    assert missing == [], f"{len(missing)} acknowledged answers lost"
+    assert lost(acknowledged, stored_answers(app)) == []
     # After a restart the same participants carry on: their sessions and attempts are still there.
     with open(tmp_path / "gunicorn-restarted.log", "w") as log, server(crash_url, port, log):
         client = Client(port)
@@ -357,3 +360,83 @@ def _quietly(call, *args):
         return call(*args)
     except (OSError, http.client.HTTPException):
         return None
+
+
+# --- the database server restarts under traffic ------------------------------------------------------------------
+
+def restartable_postgresql():
+    """The local cluster's version when this process may restart it (root, pg_ctlcluster), else None."""
+    clusters = Path("/etc/postgresql")
+    if os.geteuid() != 0 or not clusters.is_dir() or subprocess.run(["which", "pg_ctlcluster"],
+                                                                      capture_output=True).returncode:
+        return None
+    return sorted(path.name for path in clusters.iterdir())[0]
+
+
+def keep_saving(port, participant, link, acks, statuses, stop):
+    """Start the pre-test, then save its answers over and over until `stop`, as a participant who keeps changing
+    them; every reply's status is kept, every acknowledged answer recorded."""
+    client = Client(port)
+    _status, _location, page = client.get(link)
+    client.form(link, {"csrf_token": CSRF.search(page).group(1)})
+    _status, _location, intro = client.get("/me/tests/pre")
+    client.form("/me/tests/pre/start", {"csrf_token": CSRF.search(intro).group(1)})
+    _status, _location, page = client.get("/me/tests/pre")
+    csrf, seq = CSRF.search(page).group(1), int(SEQ_BASE.search(page).group(1))
+    questions = [(int(question), CHOICE.findall(body)) for question, kind, body in QUESTION.findall(page)
+                 if kind != "multiple_choice"]
+    while not stop.is_set():
+        for question, options in questions:
+            seq += 1
+            value = options[seq % len(options)] if options else f"respuesta {seq}"
+            status, _location, reply = client.json("/me/tests/pre/answers",
+                                                   {"question": question, "value": value, "seq": seq}, csrf)
+            statuses.append((time.monotonic(), status, reply))
+            if status == 200 and json.loads(reply).get("status") == "saved":
+                acks.append((participant, question, value, seq))
+            time.sleep(0.05)
+
+
+@pytest.mark.skipif(not os.environ.get("CAPACITA_TEST_DB") == "postgresql", reason="a PostgreSQL server restart: "
+                    "runs in the PostgreSQL pass of the suite")
+def test_a_postgresql_restart_fails_requests_cleanly_and_the_app_recovers_by_itself(crash_url, tmp_path):
+    version = restartable_postgresql()
+    if version is None:
+        pytest.skip("restarting PostgreSQL needs root and pg_ctlcluster (as in CI)")
+    app = crash_app(crash_url)
+    links = program_with_takers(app, 3)
+    port, acks, statuses, stop = free_port(), [], [], threading.Event()
+    with open(tmp_path / "gunicorn.log", "w") as log, server(crash_url, port, log) as process:
+        savers = [threading.Thread(target=keep_saving, args=(port, person, link, acks, statuses, stop))
+                  for person, link in links]
+        for saver in savers:
+            saver.start()
+        while len(acks) < 20:
+            time.sleep(0.05)
+        subprocess.run(["pg_ctlcluster", version, "main", "restart"], check=True, timeout=120)
+        restarted = time.monotonic()
+        deadline = restarted + 60
+        while sum(1 for at, status, _reply in statuses if at > restarted and status == 200) < 20:
+            assert time.monotonic() < deadline, "the app did not recover within a minute of the restart"
+            time.sleep(0.1)
+        stop.set()
+        for saver in savers:
+            saver.join(timeout=60)
+        assert process.poll() is None  # the same server: it recovered by itself
+    failures = [(status, reply) for _at, status, reply in statuses if status != 200]
+    assert failures, "no request met the restart: it was not under traffic"
+    assert {status for status, _reply in failures} == {503}, failures[:3]
+    assert all("briefly unavailable" in reply or "brevemente" in reply for _status, reply in failures)
+    assert lost(list(acks), stored_answers(app)) == []
+
+
+def test_a_database_that_does_not_answer_gets_a_clean_503_that_reads_nothing(tmp_path):
+    from app import create_app
+
+    app = create_app({"CAPACITA_ENV": "test", "SECRET_KEY": "k" * 48, "WTF_CSRF_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'no-such-folder' / 'x.sqlite3'}"})
+    response = app.test_client().post("/login", data={"email": "a@example.org", "password": "whatever-it-is"})
+    # At least our 5 s: on a rate-limited route such as this one, Flask-Limiter raises it to its window's reset.
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) >= 5
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "503" in response.get_data(as_text=True) and "Traceback" not in response.get_data(as_text=True)
