@@ -69,19 +69,22 @@ def app(database_url):
         db.engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _clean_state(request):
-    """Every test that used the app leaves empty tables and fresh rate-limit counters behind."""
-    yield
-    if "app" not in request.fixturenames:
-        return
-    app = request.getfixturevalue("app")
+def empty_the_database(app):
+    """Empty every table and reset the rate-limit counters."""
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Every test that used the app leaves empty tables and fresh rate-limit counters behind."""
+    yield
+    if "app" in request.fixturenames:
+        empty_the_database(request.getfixturevalue("app"))
 
 
 @pytest.fixture
@@ -268,6 +271,23 @@ IXCHEL TZUL BATZ,,03/03/2026 02:00:00 PM,03/03/2026 03:00:00 PM,60,Yes
 
 
 # --- browser -----------------------------------------------------------------------------------------------
+
+DEMO_PASSWORD = "capacita-demo"  # every account `flask demo` creates
+
+
+def sign_in(page, email, password=PASSWORD):
+    """A staff member logs in through the login form (Spanish, the default language) and lands on the programs."""
+    page.goto("/login")
+    page.get_by_label("Correo electrónico").fill(email)
+    page.get_by_label("Contraseña").fill(password)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.wait_for_url("**/programs")
+
+
+def fits_the_width(page):
+    """No sideways scroll, measured once the stylesheet has loaded (before that the layout is the unstyled one)."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 @pytest.fixture(scope="session")

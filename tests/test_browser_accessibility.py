@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from assessments.models import Attempt, Questionnaire
 from extensions import db
-from tests.conftest import IN_CI, PASSWORD
+from tests.conftest import DEMO_PASSWORD, IN_CI, PASSWORD
 from tests.test_browser_tests import pre_test  # noqa: F401  (a fixture: the demo's pre-test, open)
 from tests.test_training_portal import link_for, path_of
 from training.models import Activity, AgendaItem, Program, utcnow
@@ -29,7 +29,6 @@ BLOCKING = ("serious", "critical")
 PHONE = {"width": 360, "height": 740}
 DESK = {"width": 1280, "height": 900}
 DEMO = "CRM-CE-2021"
-DEMO_PASSWORD = "capacita-demo"
 SWITCH = {"es": "Español", "en": "English"}
 
 # What axe finds, as plain values (the Python side formats them for the assertion message).

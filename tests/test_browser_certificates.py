@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from certificates.models import Certificate
 from extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import DEMO_PASSWORD, PASSWORD, fits_the_width, sign_in
 from tests.test_training_portal import path_of
 from training.models import Activity, Attendance, Participant, Program
 
@@ -31,7 +31,6 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
 DESK = {"width": 1280, "height": 900}
 DEMO = "CRM-CE-2021"
-DEMO_PASSWORD = "capacita-demo"
 ORGANIZER = "organizadora@capacita.example"
 
 
@@ -63,18 +62,8 @@ def demo(app):
         return db.session.scalar(select(Program.id).where(Program.code == DEMO))
 
 
-def log_in(page, email, password):
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.locator("#password").press("Enter")
-    page.wait_for_url("**/programs")
 
 
-def fits(page):
-    """No sideways scroll, measured once the stylesheet has loaded (before that the layout is the unstyled one)."""
-    page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 def photograph(page, artifacts, name, widths=(360, 1280), full_page=True):
@@ -83,7 +72,7 @@ def photograph(page, artifacts, name, widths=(360, 1280), full_page=True):
     for width in widths:
         page.set_viewport_size(PHONE if width == 360 else {**DESK, "width": width})
         if width <= 360:
-            assert fits(page), f"{name} scrolls sideways at {width} px"
+            assert fits_the_width(page), f"{name} scrolls sideways at {width} px"
         page.screenshot(path=str(artifacts / f"{name}-{width}.png"), full_page=full_page)
     page.set_viewport_size(original)
 
@@ -161,7 +150,7 @@ def test_the_demo_screen_says_who_qualifies_and_its_holders_download_and_verify_
 
     # --- The organizer, on a laptop: counts, then who is not there yet and why. --------------------------------
     page = contexts(DESK)
-    log_in(page, ORGANIZER, DEMO_PASSWORD)
+    sign_in(page, ORGANIZER, DEMO_PASSWORD)
     page.goto(f"/programs/{demo}/certificates")
     counts = page.locator("p.stats")
     expect(counts).to_contain_text(f"Emitido: {issued}")
@@ -216,7 +205,7 @@ def test_the_demo_screen_says_who_qualifies_and_its_holders_download_and_verify_
     expect(card.get_by_role("heading", name="Certificado")).to_be_visible()
     expect(card).to_contain_text("Su certificado está listo.")
     expect(card).to_contain_text(serial)
-    assert fits(phone)
+    assert fits_the_width(phone)
     phone.screenshot(path=str(artifacts / "certificates-me-holder-360.png"), full_page=True)
     card.screenshot(path=str(artifacts / "certificates-me-holder-card-360.png"))
     with phone.expect_download() as pdf_download:
@@ -242,7 +231,7 @@ def test_the_demo_screen_says_who_qualifies_and_its_holders_download_and_verify_
     expect(checker.locator(".verdict-valid")).to_contain_text("Valid certificate")
     expect_fact(checker, "Program", re.compile("^Training program for the awareness"))
     expect_fact(checker, "Hours", "20 hours")
-    assert fits(checker)
+    assert fits_the_width(checker)
     checker.screenshot(path=str(artifacts / "certificates-verify-valid-en-360.png"), full_page=True)
     checker.get_by_role("button", name="Español").tap()
     expect(checker.locator("html")).to_have_attribute("lang", "es")
@@ -271,7 +260,7 @@ def test_the_demo_screen_says_who_qualifies_and_its_holders_download_and_verify_
     expect(card).to_contain_text("Para recibir el certificado todavía le falta:")
     expect(card.locator("ul.missing li", has_text=f"Ausente en {absent_from} · ")).to_have_count(1)
     expect(card.get_by_role("link", name="Descargar mi certificado (PDF)")).to_have_count(0)
-    assert fits(other)
+    assert fits_the_width(other)
     other.screenshot(path=str(artifacts / "certificates-me-missing-360.png"), full_page=True)
     card.screenshot(path=str(artifacts / "certificates-me-missing-card-360.png"))
     assert other.goto("/me/certificate.pdf").status == 404
@@ -286,7 +275,7 @@ def test_the_organizer_issues_to_everyone_eligible_downloads_the_zip_and_revokes
     page = contexts(DESK)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, course["emails"]["organizer"], PASSWORD)
+    sign_in(page, course["emails"]["organizer"], PASSWORD)
     page.goto(f"/programs/{ids['program']}/certificates")
     counts = page.locator("p.stats")
     expect(counts).to_contain_text("Cumple los requisitos: 2")
@@ -341,7 +330,7 @@ def test_the_organizer_issues_to_everyone_eligible_downloads_the_zip_and_revokes
     public = contexts(PHONE)
     public.goto(f"/verify/{code}")
     expect(public.locator(".verdict-revoked")).to_contain_text("Certificado revocado")
-    assert fits(public)
+    assert fits_the_width(public)
     page.goto(f"/programs/{ids['program']}/certificates")
     expect(counts).to_contain_text("Revocado: 1")
     assert errors == []
@@ -363,7 +352,7 @@ def test_the_qr_code_on_a_certificate_leads_to_its_verification_page(app, course
     expect(page.locator(".verdict-valid")).to_contain_text("Certificado válido")
     expect_fact(page, "Se otorga a", name)
     expect_fact(page, "Programa", "Programa de prueba")
-    assert fits(page)
+    assert fits_the_width(page)
 
 
 def test_a_code_typed_with_the_keyboard_opens_its_verification_page(app, world, contexts, artifacts):
@@ -384,4 +373,4 @@ def test_a_code_typed_with_the_keyboard_opens_its_verification_page(app, world, 
     page.wait_for_url(f"**/verify/{code}")
     expect(page.locator(".verdict-valid")).to_contain_text("Certificado válido")
     expect_fact(page, "Se otorga a", "Ixchel Tzul Batz")
-    assert fits(page)
+    assert fits_the_width(page)

@@ -1,9 +1,10 @@
 """First journeys in Chromium: the secretariat sees every delegation, a focal point only their own."""
 import pytest
 
+from tests.conftest import DEMO_PASSWORD, fits_the_width, sign_in
+
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "capacita-demo"
 
 
 @pytest.fixture
@@ -12,22 +13,12 @@ def demo(app):
     assert result.exit_code == 0, result.output
 
 
-def log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("Correo electrónico").fill(email)
-    page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url("**/programs")
 
 
-def no_sideways_scroll(page):
-    # Measured once the stylesheet has loaded: before that the layout is the unstyled one (seen under CI load).
-    page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_admin_opens_the_demo_program_dashboard(page, demo, artifacts):
-    log_in(page, "admin@capacita.example")
+    sign_in(page, "admin@capacita.example", DEMO_PASSWORD)
     page.get_by_role("link", name="Programa de capacitación para la sensibilización").click()
     table = page.locator("table.data")
     for country in ("Belice", "Canadá", "México", "República Dominicana", "Nicaragua"):
@@ -38,7 +29,7 @@ def test_admin_opens_the_demo_program_dashboard(page, demo, artifacts):
     page.screenshot(path=str(artifacts / "dashboard-admin-1280.png"), full_page=True)
 
     page.set_viewport_size({"width": 360, "height": 740})
-    assert no_sideways_scroll(page)
+    assert fits_the_width(page)
     page.screenshot(path=str(artifacts / "dashboard-admin-360.png"), full_page=True)
 
     page.get_by_role("button", name="English").click()
@@ -48,14 +39,14 @@ def test_admin_opens_the_demo_program_dashboard(page, demo, artifacts):
 
 def test_focal_point_sees_only_their_country(page, demo, artifacts):
     page.set_viewport_size({"width": 360, "height": 740})
-    log_in(page, "punto.focal.mx@capacita.example")
+    sign_in(page, "punto.focal.mx@capacita.example", DEMO_PASSWORD)
     page.get_by_role("link", name="Programa de capacitación para la sensibilización").click()
     rows = page.locator("table.data tbody th[scope=row]")
     assert rows.all_inner_texts() == ["México"]
     page.get_by_role("link", name="Participantes", exact=True).first.click()
     listing = page.locator("table.participants").inner_text()
     assert "@example.org" in listing and ".mx@" in listing and ".gt@" not in listing
-    assert no_sideways_scroll(page)
+    assert fits_the_width(page)
     page.screenshot(path=str(artifacts / "participants-focal-mx-360.png"), full_page=True)
 
 
@@ -72,7 +63,7 @@ def test_keyboard_user_can_log_in_and_skip_to_content(page, demo):
 
 
 def test_form_errors_are_announced_and_linked(page, demo, artifacts):
-    log_in(page, "admin@capacita.example")
+    sign_in(page, "admin@capacita.example", DEMO_PASSWORD)
     page.goto("/programs/new")
     page.get_by_label("Código").fill("mal código")
     page.get_by_role("button", name="Guardar programa").click()

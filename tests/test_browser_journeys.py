@@ -35,7 +35,7 @@ from sqlalchemy import select
 from assessments.models import Answer, Attempt, Question, Questionnaire
 from certificates.models import Certificate
 from extensions import db, limiter
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, empty_the_database, fits_the_width, sign_in
 from training.models import Activity, Attendance, OutboundMessage, Participant, Program, User
 from training.models_groups import Group
 from training.schedule import zone_label
@@ -253,12 +253,7 @@ def scenario(app, browser, live_server, artifacts, tmp_path_factory):
         world.close_pages()
         controller.stop()
         app.config.update(saved)
-        with app.app_context():
-            db.session.remove()
-            with db.engine.begin() as connection:
-                for table in reversed(db.metadata.sorted_tables):
-                    connection.execute(table.delete())
-            limiter.reset()
+        empty_the_database(app)
 
 
 @pytest.fixture
@@ -268,18 +263,8 @@ def journeys(scenario):
     scenario.close_pages()
 
 
-def log_in(page, address, password=PASSWORD):
-    page.goto("/login")
-    page.get_by_label("Correo electrónico").fill(address)
-    page.get_by_label("Contraseña").fill(password)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url("**/programs")
 
 
-def fits(page):
-    """No sideways scroll at the phone's width, measured once the stylesheet has loaded."""
-    page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 def downloaded(download):
@@ -304,7 +289,7 @@ def say(app, language, message, **params):
 
 def secretariat(s):
     page = s.new_page()
-    log_in(page, ADMIN)
+    sign_in(page, ADMIN)
 
     # A program from scratch: code, dates, reference zone, both languages, titles.
     page.get_by_role("link", name="Nuevo programa").click()
@@ -482,7 +467,7 @@ def organizer_prepares_the_tests(s):
     """The organizer imports the pre-test and the post-test (JSON files, as exported from another program) and opens
     the pre-test; the post-test waits."""
     page = s.new_page()
-    log_in(page, ORGANIZER)
+    sign_in(page, ORGANIZER)
     page.get_by_role("link", name=TITLE["es"]).click()
     page.get_by_role("link", name="Pre-test y post-test").click()
     page.get_by_role("link", name="Preparar los cuestionarios").click()
@@ -504,7 +489,7 @@ def organizer_prepares_the_tests(s):
 
 def organizer_opens_the_post_test(s):
     page = s.new_page()
-    log_in(page, ORGANIZER)
+    sign_in(page, ORGANIZER)
     page.goto(f"/programs/{s.program_id()}/tests")
     page.get_by_role("link", name=re.compile("^Preguntas y plazo · Evaluación posterior")).click()
     page.get_by_role("button", name="Abrir ahora").click()
@@ -579,7 +564,7 @@ def counselor_takes_the_tests(s, language):
     zone = counselor["zone"]
     person = s.participant(counselor["email"])
     phone, button = open_personal_link(s, language)
-    assert fits(phone)
+    assert fits_the_width(phone)
     s.shot(phone, f"2-{language}-continue-360")
     button.tap()
     phone.wait_for_url("**/me")
@@ -598,7 +583,7 @@ def counselor_takes_the_tests(s, language):
     for item, (begins, ends, _kind, title_es, title_en) in zip(items.all(), AGENDA, strict=True):
         expect(item).to_have_text(f"{clock(s.local(begins), zone)}–{clock(s.local(ends), zone)} "
                                   f"{title_en if language == 'en' else title_es}")
-    assert fits(phone)
+    assert fits_the_width(phone)
     s.shot(phone, f"2-{language}-my-page-360")
 
     # The pre-test, from their page.
@@ -622,7 +607,7 @@ def counselor_takes_the_tests(s, language):
     test.expect_state("K2", "Waiting to be sent")
     test.expect_state("K3", "Waiting to be sent")
     assert test.stored(person.id) == {"K1": answers["K1"]}
-    assert fits(phone)
+    assert fits_the_width(phone)
     s.shot(phone, f"2-{language}-pre-test-offline-360", full_page=False)
 
     # It comes back: the answers leave by themselves; a reload shows them as the server has them.
@@ -655,7 +640,7 @@ def counselor_takes_the_tests(s, language):
     for key, value in counselor["post"].items():
         test.choose(key, value)
         test.expect_state(key, "Saved")
-    assert fits(phone)
+    assert fits_the_width(phone)
     test.review_and_submit()
     with app.app_context():
         attempt = db.session.scalar(select(Attempt).join(Questionnaire).where(
@@ -696,7 +681,7 @@ def zoom_report(s):
 def organizer_runs_the_session_and_closes_the_program(s):
     app = s.app
     page = s.new_page()
-    log_in(page, ORGANIZER)
+    sign_in(page, ORGANIZER)
     page.get_by_role("link", name=TITLE["es"]).click()
     program_url = page.url
 
@@ -828,7 +813,7 @@ def organizer_runs_the_session_and_closes_the_program(s):
     expect(public.locator(".verdict-valid")).to_contain_text("Certificado válido")
     awarded_to = public.locator("dl.facts dt", has_text="Se otorga a").locator("xpath=following-sibling::dd[1]")
     expect(awarded_to).to_have_text("Emily Tremblay")
-    assert fits(public)
+    assert fits_the_width(public)
     s.shot(public, "3-verify-360")
     assert page.errors == [] and public.errors == []
 
@@ -852,7 +837,7 @@ def counselor_downloads_the_certificate(s, language):
     expect(card).to_contain_text(say(s.app, language, "Your certificate is ready."))
     expect(phone.locator(".my-group h2")).to_have_text(say(s.app, language, "Your group: %(name)s",
                                                            name=counselor["group"]))  # formed in journey 3
-    assert fits(phone)
+    assert fits_the_width(phone)
     s.shot(phone, f"2-{language}-certificate-ready-360")
     with phone.expect_download() as download:
         card.get_by_role("link", name=say(s.app, language, "Download my certificate (PDF)")).tap()

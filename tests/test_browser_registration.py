@@ -1,6 +1,7 @@
 """In Chromium: the secretariat walks an import preview to a clean import; a counselor opens their personal link."""
 import pytest
 
+from tests.conftest import DEMO_PASSWORD, sign_in
 from tests.test_training_importing import csv_bytes
 
 pytestmark = pytest.mark.browser
@@ -13,12 +14,6 @@ def demo(app):
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
 
 
-def log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("Correo electrónico").fill(email)
-    page.get_by_label("Contraseña").fill("capacita-demo")
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url("**/programs")
 
 
 def test_import_preview_names_bad_rows_then_imports_the_corrected_file(page, demo, tmp_path, artifacts):
@@ -31,7 +26,7 @@ def test_import_preview_names_bad_rows_then_imports_the_corrected_file(page, dem
                                          "Nicaragua", "F"],
                                 ["Pedro", "Ocón", "Inspector", "MITRAB", "pedro@mitrab.gob.ni", "Nicaragua", "M"]]))
     page.set_viewport_size({"width": 360, "height": 740})
-    log_in(page, "admin@capacita.example")
+    sign_in(page, "admin@capacita.example", DEMO_PASSWORD)
     page.get_by_role("link", name="Programa de capacitación para la sensibilización").click()
     page.get_by_role("link", name="Importar una lista").click()
     page.get_by_label("Lista de participantes (CSV o XLSX)").set_input_files(str(bad))

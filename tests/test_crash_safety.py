@@ -164,16 +164,21 @@ def program_with_takers(app, count):
     return links
 
 
+def start_the_pre_test(client, link):
+    """Open the personal link and start the pre-test: (its form page, CSRF token, first autosave sequence)."""
+    _status, _location, page = client.get(link)
+    client.form(link, {"csrf_token": CSRF.search(page).group(1)})
+    _status, _location, intro = client.get("/me/tests/pre")
+    client.form("/me/tests/pre/start", {"csrf_token": CSRF.search(intro).group(1)})
+    _status, _location, page = client.get("/me/tests/pre")
+    return page, CSRF.search(page).group(1), int(SEQ_BASE.search(page).group(1))
+
+
 def take_the_test(port, participant, link, acks, stop):
     """Open the link, start the pre-test and save every answer, recording each one the server acknowledged."""
     client = Client(port)
     try:
-        _status, _location, page = client.get(link)
-        client.form(link, {"csrf_token": CSRF.search(page).group(1)})
-        _status, _location, intro = client.get("/me/tests/pre")
-        client.form("/me/tests/pre/start", {"csrf_token": CSRF.search(intro).group(1)})
-        _status, _location, page = client.get("/me/tests/pre")
-        csrf, seq = CSRF.search(page).group(1), int(SEQ_BASE.search(page).group(1))
+        page, csrf, seq = start_the_pre_test(client, link)
         for question, kind, body in QUESTION.findall(page):
             if stop.is_set():
                 return
@@ -285,6 +290,14 @@ def program_with_upload(app, rows):
     return ids
 
 
+def logged_in_admin(port):
+    admin = Client(port)
+    _status, _location, page = admin.get("/login")
+    admin.form("/login", {"csrf_token": CSRF.search(page).group(1), "email": "admin@crash.example.org",
+                          "password": PASSWORD})
+    return admin
+
+
 def writing(url):
     """Whether the server holds a write transaction open right now."""
     if url.startswith("sqlite"):
@@ -323,10 +336,7 @@ def test_an_import_killed_mid_write_leaves_nothing_behind_and_can_be_confirmed_a
     port, caught = free_port(), []
     with open(tmp_path / "gunicorn.log", "w") as log:
         with server(crash_url, port, log) as process:
-            admin = Client(port)
-            _status, _location, page = admin.get("/login")
-            admin.form("/login", {"csrf_token": CSRF.search(page).group(1), "email": "admin@crash.example.org",
-                                  "password": PASSWORD})
+            admin = logged_in_admin(port)
             status, _location, preview = admin.get(f"/imports/{batch_id}")
             assert status == 200
             token = CSRF.search(preview).group(1)
@@ -343,10 +353,7 @@ def test_an_import_killed_mid_write_leaves_nothing_behind_and_can_be_confirmed_a
     assert_intact(app, crash_url)
     assert imported(app, program_id, batch_id) == (0, "previewed")  # all or nothing: nothing
     with open(tmp_path / "gunicorn-restarted.log", "w") as log, server(crash_url, port, log):
-        admin = Client(port)
-        _status, _location, page = admin.get("/login")
-        admin.form("/login", {"csrf_token": CSRF.search(page).group(1), "email": "admin@crash.example.org",
-                              "password": PASSWORD})
+        admin = logged_in_admin(port)
         _status, _location, preview = admin.get(f"/imports/{batch_id}")
         status, location, _body = admin.form(f"/imports/{batch_id}/confirm",
                                              {"csrf_token": CSRF.search(preview).group(1)})
@@ -377,12 +384,7 @@ def keep_saving(port, participant, link, acks, statuses, stop):
     """Start the pre-test, then save its answers over and over until `stop`, as a participant who keeps changing
     them; every reply's status is kept, every acknowledged answer recorded."""
     client = Client(port)
-    _status, _location, page = client.get(link)
-    client.form(link, {"csrf_token": CSRF.search(page).group(1)})
-    _status, _location, intro = client.get("/me/tests/pre")
-    client.form("/me/tests/pre/start", {"csrf_token": CSRF.search(intro).group(1)})
-    _status, _location, page = client.get("/me/tests/pre")
-    csrf, seq = CSRF.search(page).group(1), int(SEQ_BASE.search(page).group(1))
+    page, csrf, seq = start_the_pre_test(client, link)
     questions = [(int(question), CHOICE.findall(body)) for question, kind, body in QUESTION.findall(page)
                  if kind != "multiple_choice"]
     while not stop.is_set():
