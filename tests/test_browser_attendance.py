@@ -6,7 +6,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from extensions import db
-from tests.test_browser_registration import log_in
+from tests.conftest import DEMO_PASSWORD, sign_in
 from training.models import Activity, Attendance, Participant
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def test_a_facilitator_marks_a_session_on_a_tablet(page, app, demo, artifacts):
     activity_id, people = demo_ids(app, "S2")
     person_id, family, given, _email = people[0]
     page.set_viewport_size({"width": 768, "height": 1024})
-    log_in(page, "facilitadora@capacita.example")
+    sign_in(page, "facilitadora@capacita.example", DEMO_PASSWORD)
     page.goto(f"/activities/{activity_id}")
     page.get_by_role("link", name="Asistencia", exact=True).click()
     card = page.locator("fieldset", has_text=f"{family}, {given}")
@@ -60,7 +60,7 @@ def test_an_organizer_imports_a_zoom_report_and_reviews_who_was_not_matched(page
         "Anfitrión OIM;host@oim.example;02/11/2021 01:50:00 p. m.;02/11/2021 04:10:00 p. m.;140\n",
         encoding="cp1252")
     page.set_viewport_size({"width": 360, "height": 740})
-    log_in(page, "organizadora@capacita.example")
+    sign_in(page, "organizadora@capacita.example", DEMO_PASSWORD)
     page.goto(f"/activities/{activity_id}/attendance")
     page.get_by_role("link", name="Importar un informe de Zoom").click()
     page.get_by_label("Informe (CSV o XLSX)").set_input_files(str(report))
@@ -82,7 +82,7 @@ def test_an_organizer_imports_a_zoom_report_and_reviews_who_was_not_matched(page
 def test_an_organizer_forms_groups_moves_someone_and_names_a_rapporteur(page, app, demo, artifacts):
     activity_id, people = demo_ids(app, "S3")
     page.set_viewport_size({"width": 1280, "height": 900})
-    log_in(page, "organizadora@capacita.example")
+    sign_in(page, "organizadora@capacita.example", DEMO_PASSWORD)
     page.goto(f"/activities/{activity_id}")
     page.get_by_role("link", name="Grupos").click()
     assert page.get_by_role("heading", name="Grupo 4").is_visible()

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from certificates.models import Certificate
 from extensions import db
-from tests.test_browser_certificates import DEMO, DEMO_PASSWORD, DESK, contexts, demo, fits, log_in, photograph  # noqa: F401
+from tests.conftest import DEMO_PASSWORD, fits_the_width, sign_in
+from tests.test_browser_certificates import DEMO, DESK, contexts, demo, photograph  # noqa: F401
 from training.models import Participant
 
 pytestmark = pytest.mark.browser
@@ -24,7 +25,7 @@ def test_audit_log_and_personal_data_by_keyboard_on_a_phone_and_a_desk(app, cont
         person = db.session.get(Participant, holder.participant_id)
         person_id, given, email, code = person.id, person.given_names, person.email, holder.code
     page = contexts(DESK)
-    log_in(page, ADMIN, DEMO_PASSWORD)
+    sign_in(page, ADMIN, DEMO_PASSWORD)
     page.locator('nav.main-nav a[href="/audit"]').focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/audit")
@@ -71,4 +72,4 @@ def test_audit_log_and_personal_data_by_keyboard_on_a_phone_and_a_desk(app, cont
 
     phone = contexts({"width": 360, "height": 740})
     phone.goto(f"/verify/{code}")
-    assert fits(phone) and given not in phone.content() and phone.locator(".verdict-revoked").is_visible()
+    assert fits_the_width(phone) and given not in phone.content() and phone.locator(".verdict-revoked").is_visible()
