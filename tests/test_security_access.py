@@ -1,9 +1,14 @@
-"""Every route against every role: anonymous → login, wrong role → 403, another country's objects → 404."""
+"""Every route against every role: anonymous → login, wrong role → 403, another country's objects → 404.
+
+A participant's session (opened through their personal link) is no staff login: every staff route answers it
+with 403, and the participant pages name no object, so one participant cannot reach another's data."""
 import pytest
 
-from tests.conftest import login
+from tests.conftest import csrf_from, login
+from tests.test_training_portal import enter, link_for
 
-ROLES = ("anonymous", "admin", "organizer", "facilitator", "focal_mx", "focal_gt")
+ROLES = ("anonymous", "participant", "admin", "organizer", "facilitator", "focal_mx", "focal_gt")
+STAFF = ROLES[2:]
 OK, LOGIN, FORBIDDEN, MISSING = 200, "login", 403, 404
 
 # (url template, method, {role: expected}); objects named by the `world` fixture's keys.
@@ -129,18 +134,24 @@ ROUTES_NEEDING_LOGIN_ONLY = {"/logout"}
 def _cases():
     for template, method, expected in MATRIX:
         for role in ROLES:
-            yield pytest.param(template, method, role, expected.get(role, LOGIN), id=f"{method} {template} {role}")
+            # A participant's session is known: staff pages are a plain 403 for it, not the staff login form.
+            default = FORBIDDEN if role == "participant" else LOGIN
+            yield pytest.param(template, method, role, expected.get(role, default), id=f"{method} {template} {role}")
+
+
+def sign_in_as(app, client, world, role):
+    if role == "participant":
+        enter(client, link_for(app, world["ids"]["mx1"]))
+    elif role != "anonymous":
+        login(client, world["emails"][role])
 
 
 @pytest.mark.parametrize("template, method, role, expected", list(_cases()))
 def test_access(app, client, world, template, method, role, expected):
-    if role != "anonymous":
-        login(client, world["emails"][role])
+    sign_in_as(app, client, world, role)
     url = template.format(**world["ids"])
     if method == "POST":
         # The token is valid, so the answer is about access, not CSRF.
-        from tests.conftest import csrf_from
-
         token = csrf_from(client.get("/login").get_data(as_text=True))
         response = client.post(url, data={"csrf_token": token})
     else:
@@ -149,6 +160,38 @@ def test_access(app, client, world, template, method, role, expected):
         assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     else:
         assert response.status_code == expected
+
+
+# The participant pages, reached without a participant session: the same "link not valid" page (403) for
+# everyone, staff included, whatever their role.
+PARTICIPANT_PAGES = [("/me", "GET"), ("/me/agenda.ics", "GET"), ("/me/agenda.pdf", "GET"), ("/me/tests/pre", "GET"),
+                     ("/me/tests/pre/review", "GET"), ("/me/tests/pre/done", "GET"), ("/me/certificate.pdf", "GET"),
+                     ("/me/tests/pre", "POST"), ("/me/tests/pre/start", "POST"), ("/me/tests/pre/answers", "POST"),
+                     ("/me/tests/pre/submit", "POST")]
+
+
+@pytest.mark.parametrize("role", ("anonymous", *STAFF))
+@pytest.mark.parametrize("path, method", PARTICIPANT_PAGES)
+def test_participant_pages_need_a_participant_session(app, client, world, role, path, method):
+    sign_in_as(app, client, world, role)
+    if method == "POST":
+        token = csrf_from(client.get("/login").get_data(as_text=True))
+        response = client.post(path, data={"csrf_token": token}, headers={"X-CSRFToken": token})
+    else:
+        response = client.get(path)
+    assert response.status_code == 403
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_participant_session_shows_only_that_participant(app, client, world):
+    sign_in_as(app, client, world, "participant")
+    page = client.get("/me").get_data(as_text=True)
+    # Group mates are listed by name (the group-work item), nobody's contact details, and no one from other groups.
+    assert "jose.nunez@example.mx" in page and "Fátima Gómez" in page and "fatima.gomez@example.mx" not in page
+    assert "Ixchel" not in page and "Cojtí" not in page
+    # Staff pages about another participant (or the same one) stay closed to a participant's session.
+    for other in ("mx1", "mx2", "gt1"):
+        assert client.get(f"/participants/{world['ids'][other]}/edit").status_code == 403
 
 
 def test_every_route_is_in_the_matrix(app):

@@ -1,7 +1,7 @@
 """Every POST route, found by walking the URL map, refuses a request without a valid CSRF token."""
 import pytest
 
-from tests.conftest import login
+from tests.conftest import csrf_from, login
 
 OBJECT_IDS = {"program_id": "program", "participant_id": "mx1", "delegation_id": "mx", "user_id": "organizer",
               "activity_id": "activity", "item_id": "agenda_item", "import_id": "report",
@@ -19,8 +19,16 @@ def test_there_are_post_routes_to_check(app):
     assert len(post_routes(app)) >= 10
 
 
-@pytest.mark.parametrize("token", [None, "forged-token"])
-def test_every_post_route_refuses_a_missing_or_foreign_token(app, client, world, token):
+def foreign_token(app, world):
+    """A token that is valid, but for another browser's session (another user's)."""
+    other = app.test_client()
+    login(other, world["emails"]["organizer"])
+    return csrf_from(other.get("/programs").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("kind", ["missing", "forged", "foreign"])
+def test_every_post_route_refuses_a_missing_or_foreign_token(app, client, world, kind):
+    token = foreign_token(app, world) if kind == "foreign" else {"missing": None, "forged": "forged-token"}[kind]
     login(client, world["emails"]["admin"])
     for rule in post_routes(app):
         url = rule.rule
