@@ -44,7 +44,8 @@ def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True)
     _configure(app, test_config or {})
     configure_logging(app, RedactPersonalLinks())  # first: its request id and timer start before anything else
-    _trust_proxies(app)
+    _remember_refusals(app)
+    _trust_proxies(app)  # around the memo: it must see the real client's address
     _reject_nul_characters(app)
     _redact_tokens_in_logs()
     _init_extensions(app)
@@ -71,10 +72,15 @@ def _configure(app, overrides):
         BABEL_DEFAULT_LOCALE="es",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        RATELIMIT_HEADERS_ENABLED=True,
+        # No X-RateLimit-* headers: each would cost a storage round trip on every limited request (the 429 page
+        # says Retry-After itself).
+        RATELIMIT_HEADERS_ENABLED=False,
         # A sliding window: ten attempts are ten attempts, even when they straddle a minute boundary.
         RATELIMIT_STRATEGY="moving-window",
         LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour"),
+        # Failed logins from all addresses together: each costs a deliberately slow password check (~0.1 s of a
+        # core), so an attack from many addresses must not take the CPU that people taking a test need.
+        LOGIN_FAILURES_RATE_LIMIT=os.environ.get("LOGIN_FAILURES_RATE_LIMIT", "60 per minute"),
         MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),
         MAIL_PORT=int(os.environ.get("MAIL_PORT", "587")),
         MAIL_USERNAME=os.environ.get("MAIL_USERNAME", ""),
@@ -140,6 +146,12 @@ def _refuse_weak_secret(app):
                 f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} characters in production "
                 "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
+
+
+def _remember_refusals(app):
+    from refusals import RefusalMemo
+
+    app.wsgi_app = app.extensions["refusals"] = RefusalMemo(app.wsgi_app)
 
 
 def _trust_proxies(app):
@@ -262,7 +274,6 @@ def _register_error_pages(app):
         404: _l("We could not find that page."),
         405: _l("That action is not allowed here."),
         413: _l("The file is too large."),
-        429: _l("Too many attempts. Please wait a minute and try again."),
         500: _l("Something went wrong on our side. Please try again."),
     }
 
@@ -281,7 +292,14 @@ def _register_error_pages(app):
         app.logger.warning("database unavailable: %s", type(error.orig).__name__)
         with suppress(Exception):
             db.session.rollback()
-        return render_template("unavailable.html"), 503, {"Retry-After": "5", "Cache-Control": "no-store"}
+        return render_template("unavailable.html", code=503), 503, {"Retry-After": "5", "Cache-Control": "no-store"}
+
+    @app.errorhandler(429)
+    def too_many(error):
+        # Mostly met by attacks: a page that reads nothing (no user, no menus), so refusing costs little.
+        limit = getattr(error, "limit", None)
+        wait = limit.limit.get_expiry() if limit is not None else 60
+        return render_template("too_many.html", code=429), 429, {"Retry-After": str(wait), "Cache-Control": "no-store"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

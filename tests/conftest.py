@@ -77,6 +77,7 @@ def empty_the_database(app):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
+    app.extensions["refusals"].forget()
 
 
 @pytest.fixture(autouse=True)

@@ -223,6 +223,7 @@ def _clean_state(app):
     yield
     with app.app_context():
         limiter.reset()
+    app.extensions["refusals"].forget()
 
 
 @pytest.fixture(scope="module")

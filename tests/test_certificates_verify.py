@@ -82,3 +82,17 @@ def test_the_page_works_in_a_language_switched_by_hand(client, certificate):
     page = client.get("/login").get_data(as_text=True)
     client.post("/language", data={"language": "en", "next": "/", "csrf_token": csrf_from(page)})
     assert "Valid certificate" in text_of(client.get(f"/verify/{certificate['code']}"))
+
+
+def test_a_refused_client_is_refused_again_before_the_app(app, client, certificate):
+    from extensions import limiter
+
+    limit = int(app.config["VERIFY_RATE_LIMIT"].split(" per ")[0])
+    statuses = [client.get(f"/verify/{'x' * 20}{n}").status_code for n in range(limit + 1)]
+    assert statuses[-1] == 429
+    with app.app_context():
+        limiter.reset()  # the counters forget; the memo still refuses for the window the 429 named
+    refused = client.get(f"/verify/{certificate['code']}")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 50
+    app.extensions["refusals"].forget()
+    assert client.get(f"/verify/{certificate['code']}").status_code == 200

@@ -51,6 +51,8 @@ def test_login_is_rate_limited(client, world):
     blocked = post_form(client, "/login", {"email": "admin@example.org", "password": PASSWORD})
     assert blocked.status_code == 429
     assert "Demasiados intentos" in blocked.get_data(as_text=True)
+    assert blocked.headers["Retry-After"] == "60" and blocked.headers["Cache-Control"] == "no-store"
+    assert '<html lang="es">' in blocked.get_data(as_text=True)
 
 
 def test_login_without_csrf_token_is_rejected(client, world):
@@ -97,3 +99,16 @@ def test_anonymous_visitors_are_sent_to_login_with_next(client, world):
     response = client.get(f"/programs/{world['ids']['program']}")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_failed_logins_from_all_addresses_together_are_limited(app, world):
+    # Each failure costs a slow password check: many addresses must not add up to unbounded CPU.
+    app.config["LOGIN_FAILURES_RATE_LIMIT"] = "2 per minute"
+    clients = [app.test_client() for _ in range(4)]
+    for number, each in enumerate(clients, 1):
+        each.environ_base["REMOTE_ADDR"] = f"203.0.113.{number}"
+    right = post_form(clients[0], "/login", {"email": world["emails"]["organizer"], "password": PASSWORD})
+    assert right.status_code == 302  # a successful login is not counted
+    wrong = [post_form(each, "/login", {"email": "guess@example.org", "password": "nope"}) for each in clients[1:]]
+    assert [response.status_code for response in wrong] == [200, 200, 429]
+    assert "Demasiados intentos" in wrong[-1].get_data(as_text=True)

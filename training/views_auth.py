@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from extensions import db, limiter, login_manager
+from extensions import db, limiter, login_manager, reads_then_writes
 
 from . import bp
 from .forms import LanguageForm, LoginForm
@@ -48,8 +48,22 @@ def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_failures_limit():
+    return current_app.config["LOGIN_FAILURES_RATE_LIMIT"]
+
+
+def _everyone():
+    return "everyone"
+
+
+def _failed(response):
+    return response.status_code != 302  # a successful login redirects
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_failures_limit, methods=["POST"], key_func=_everyone, deduct_when=_failed)
+@reads_then_writes  # it writes nothing: on SQLite the slow password check must not hold the write lock
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
