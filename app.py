@@ -80,7 +80,8 @@ def _configure(app, overrides):
         LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour"),
         # Failed logins from all addresses together: each costs a deliberately slow password check (~0.1 s of a
         # core), so an attack from many addresses must not take the CPU that people taking a test need.
-        LOGIN_FAILURES_RATE_LIMIT=os.environ.get("LOGIN_FAILURES_RATE_LIMIT", "60 per minute"),
+        # At most one a second: a burst of checks would take both cores of a small server for seconds.
+        LOGIN_FAILURES_RATE_LIMIT=os.environ.get("LOGIN_FAILURES_RATE_LIMIT", "1 per second;30 per minute"),
         MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),
         MAIL_PORT=int(os.environ.get("MAIL_PORT", "587")),
         MAIL_USERNAME=os.environ.get("MAIL_USERNAME", ""),
