@@ -1,4 +1,5 @@
-"""Locust users for benchmarks/taking_load.py: participants taking the pre-test, and closed-loop autosave and insert."""
+"""Locust users for benchmarks/taking_load.py: participants taking the pre-test, an attacker hammering the
+rate-limited doors, and closed-loop autosave and insert."""
 import itertools
 import json
 import os
@@ -9,7 +10,7 @@ from collections import defaultdict
 from http.cookiejar import DefaultCookiePolicy
 
 import gevent
-from locust import FastHttpUser, events, task
+from locust import FastHttpUser, constant_throughput, events, task
 from locust.exception import StopUser
 
 TOKENS = [line.split() for line in open(os.environ["BENCH_TOKENS"], encoding="utf-8") if line.strip()]
@@ -20,7 +21,16 @@ THINK = tuple(float(x) for x in os.environ.get("BENCH_THINK", "1,2").split(","))
 EXPECTED_USERS = int(os.environ.get("BENCH_USERS", "0"))
 FINISHED = itertools.count(1)
 # Every request's latency, kept whole: Locust's own reports round them and its CSV lags the last second.
-SAMPLES = defaultdict(lambda: {"ms": [], "errors": [], "first": float("inf"), "last": 0.0})
+SAMPLES = defaultdict(lambda: {"ms": [], "t": [], "errors": [], "statuses": {}, "first": float("inf"),
+                               "last": 0.0})
+# The attacker hammers in every other window of BENCH_WINDOW seconds from BENCH_EPOCH, so that test takers'
+# latencies with and without the attack come from the same run (this machine's speed drifts between runs).
+EPOCH, WINDOW = float(os.environ.get("BENCH_EPOCH", "0")), float(os.environ.get("BENCH_WINDOW", "30"))
+HAMMER_RATE = float(os.environ.get("BENCH_HAMMER_RATE", "2"))  # requests a second per attacking user
+ATTACKERS = 20  # addresses the attack comes from: each meets the rate limits on its own
+# In 198.18.0.0/15 (set aside for benchmarks), different for each run: the limits' hourly counts of an earlier
+# run (they live in Redis) must not refuse this run's attack before it starts.
+ATTACK_NET = f"198.{18 + int(EPOCH) % 2}.{int(EPOCH) // 2 % 256}"
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SEQ_BASE = re.compile(r'data-seq-base="(\d+)"')
@@ -30,9 +40,12 @@ WORDS = ("migración", "contratación", "equitativa", "orientación", "empleo", 
 
 
 @events.request.add_listener
-def record(request_type, name, response_time, exception, **_kwargs):
+def record(request_type, name, response_time, exception, response=None, **_kwargs):
     now, sample = time.time(), SAMPLES[name]
     sample["ms"].append(response_time)
+    sample["t"].append(now - response_time / 1000)
+    status = str(getattr(response, "status_code", None) or "none")
+    sample["statuses"][status] = sample["statuses"].get(status, 0) + 1
     sample["first"], sample["last"] = min(sample["first"], now - response_time / 1000), now
     if exception is not None:
         sample["errors"].append(str(exception)[:200])
@@ -64,6 +77,16 @@ def answer_for(kind, options, rng):
     return rng.choice(options)
 
 
+def hammering(now):
+    """Whether the attack runs at `now` (the odd windows)."""
+    return int((now - EPOCH) // WINDOW) % 2 == 1
+
+
+def forwarded_for(index):
+    """A participant's own address, as the reverse proxy in front of gunicorn would pass it on."""
+    return {"X-Forwarded-For": f"10.{index >> 16 & 255}.{index >> 8 & 255}.{index & 255}"}
+
+
 def acknowledge(**fields):
     ACKS.write(json.dumps(fields, ensure_ascii=False) + "\n")
 
@@ -90,13 +113,14 @@ class TestTaker(FastHttpUser):
             gevent.sleep(60)
         self.participant, self.token = int(TOKENS[index][0]), TOKENS[index][1]
         self.rng = random.Random(index)
+        self.address = forwarded_for(index)
         self.client.cookiejar.set_policy(LoopbackCookies())
 
     def step(self, method, path, name, expect, **kwargs):
         """One request; anything but the `expect`ed status (and redirect target) is a failure that ends the user."""
         with self.client.request(method, path, name=name, catch_response=True, allow_redirects=False,
-                                 **kwargs) as response:
-            location = response.headers.get("Location") or ""
+                                 headers=self.address, **kwargs) as response:
+            location = (response.headers or {}).get("Location") or ""  # no headers: the connection failed
             if response.status_code != expect[0] or not location.endswith(expect[1] if len(expect) > 1 else ""):
                 response.failure(f"{response.status_code} {location}".strip())
                 raise StopUser()
@@ -126,7 +150,7 @@ class TestTaker(FastHttpUser):
         name = f"POST /me/tests/{self.kind}/answers"
         with self.client.post(f"/me/tests/{self.kind}/answers", name=name, catch_response=True,
                               json={"question": question, "value": value, "seq": seq},
-                              headers={"X-CSRFToken": self.csrf}) as response:
+                              headers={"X-CSRFToken": self.csrf, **self.address}) as response:
             body = _json(response)
             if response.status_code != 200 or body.get("status") != "saved":
                 response.failure(f"{response.status_code} {body.get('status')}")
@@ -194,6 +218,55 @@ class AutosaveUser(TestTaker):
     @task
     def save_one(self):
         self.autosave(*self.rng.choice(self.questions))
+
+
+class HammerUser(FastHttpUser):
+    """An attacker guessing passwords, personal links and certificate codes, in every other window; answers
+    other than the form again (wrong password), 404 (no such link or code) and 429 (too many) are errors."""
+
+    wait_time = constant_throughput(HAMMER_RATE)
+    attacker = itertools.count()
+    doors = ("POST /login", "GET /p/[random]", "GET /verify/[random]")
+
+    def on_start(self):
+        self.address = {"X-Forwarded-For": f"{ATTACK_NET}.{next(self.attacker) % ATTACKERS + 1}"}
+        self.client.cookiejar.set_policy(LoopbackCookies())
+        self.csrf = ""
+        self.doors_in_turn = itertools.cycle(self.doors)
+
+    @task
+    def knock(self):
+        wait = WINDOW - (time.time() - EPOCH) % WINDOW
+        if not hammering(time.time()):
+            gevent.sleep(wait)  # until the attack's next window
+        door = next(self.doors_in_turn)
+        if door == "POST /login":
+            self.guess_password()
+        else:
+            path = "/p/" if door == "GET /p/[random]" else "/verify/"
+            self.expect(self.client.get(path + secrets_like(), name=door, headers=self.address,
+                                        catch_response=True), (404, 429))
+
+    def guess_password(self):
+        if not self.csrf:  # a real attacker fetches the form once for its cookie and token
+            page = self.client.get("/login", name="GET /login (attacker)", headers=self.address)
+            self.csrf = csrf_of(page.text or "")
+        data = {"csrf_token": self.csrf, "email": f"{secrets_like()[:10]}@example.org", "password": secrets_like()}
+        self.expect(self.client.post("/login", name="POST /login", data=data, headers=self.address,
+                                     catch_response=True), (200, 429))
+
+    @staticmethod
+    def expect(request, statuses):
+        with request as response:
+            if response.status_code in statuses:
+                response.success()  # Locust counts any 4xx as a failure
+            else:
+                response.failure(f"{response.status_code}")
+
+
+def secrets_like():
+    """A random string shaped like a personal link's token or a certificate's code."""
+    return "".join(random.choices("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", k=43))
 
 
 class MinimalUser(FastHttpUser):
