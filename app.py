@@ -98,8 +98,15 @@ def _configure(app, overrides):
         # The address participants reach the app at: links in e-mails are built on it, never on the Host header.
         PUBLIC_URL=os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
         LINK_GRACE_DAYS=int(os.environ.get("LINK_GRACE_DAYS", "90")),
-        LINK_RATE_LIMIT=os.environ.get("LINK_RATE_LIMIT", "20 per minute;200 per hour"),
+        # Every request to personal links, per address: an office's participants behind one address open theirs
+        # within minutes (two requests each).
+        LINK_RATE_LIMIT=os.environ.get("LINK_RATE_LIMIT", "60 per minute;600 per hour"),
         VERIFY_RATE_LIMIT=os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour"),
+        # Unknown links and codes per address: a person retries a mistyped or old one a few times, a guesser
+        # thousands. Counting only these lets an office's many participants share one address, and keeps what an
+        # attacker's addresses cost small (each refused address is then refused before the app for the window).
+        LINK_MISSES_RATE_LIMIT=os.environ.get("LINK_MISSES_RATE_LIMIT", "5 per minute;30 per hour"),
+        VERIFY_MISSES_RATE_LIMIT=os.environ.get("VERIFY_MISSES_RATE_LIMIT", "5 per minute;30 per hour"),
         IMPORT_MAX_BYTES=int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024))),
         IMPORT_MAX_ROWS=int(os.environ.get("IMPORT_MAX_ROWS", "20000")),
         ATTENDANCE_MIN_SHARE=int(os.environ.get("ATTENDANCE_MIN_SHARE", "75")),  # % of a session that is "present"

@@ -1,6 +1,7 @@
 """Unbound Flask extension objects (and the declarative base they share), bound in create_app()."""
 from datetime import datetime, timezone
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -54,6 +55,12 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def limit_misses(setting):
+    """Rate-limit a lookup by secret per address, counting only the requests answered 404 (what a guesser gets),
+    at the limit named by the config `setting`; once it is reached, the address waits like any refused one."""
+    return limiter.limit(lambda: current_app.config[setting], deduct_when=lambda response: response.status_code == 404)
 
 
 def reads_then_writes(view):

@@ -8,7 +8,7 @@ from flask import current_app, g, redirect, render_template, request, send_file,
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from extensions import db, limiter
+from extensions import db, limit_misses, limiter
 from training.labels import current_language
 from training.views_portal import no_store, participant_required
 
@@ -38,6 +38,7 @@ def verify_form():
 
 @bp.route("/verify/<code>")
 @limiter.limit(_verify_limit)
+@limit_misses("VERIFY_MISSES_RATE_LIMIT")
 def verify(code):
     """The facts of a certificate (valid or revoked) from the database, so an edited PDF cannot pass. Unknown and
     malformed codes get one and the same answer."""

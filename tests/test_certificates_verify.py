@@ -71,11 +71,22 @@ def test_the_code_form_leads_to_the_verification_page(client, certificate):
     assert client.get("/verify", query_string={"code": pasted}).headers["Location"] == f"/verify/{code}"
 
 
-def test_verification_is_rate_limited(app, client, certificate):
-    limit = int(app.config["VERIFY_RATE_LIMIT"].split(" ")[0])
-    statuses = [client.get(f"/verify/{'q' * 32}{i:03d}").status_code for i in range(limit + 1)]
-    assert statuses[:limit] == [404] * limit and statuses[-1] == 429
+def test_guessing_codes_is_rate_limited(app, client, certificate):
+    misses = int(app.config["VERIFY_MISSES_RATE_LIMIT"].split(" per ")[0])
+    statuses = [client.get(f"/verify/{'q' * 32}{i:03d}").status_code for i in range(misses + 1)]
+    assert statuses[:misses] == [404] * misses and statuses[-1] == 429
     assert client.get(f"/verify/{certificate['code']}").status_code == 429  # the limit is per client, any code
+
+
+def test_verifying_real_codes_counts_only_against_the_overall_limit(app, client, certificate):
+    limit, misses = (int(app.config[key].split(" per ")[0])
+                     for key in ("VERIFY_RATE_LIMIT", "VERIFY_MISSES_RATE_LIMIT"))
+    assert limit > misses
+    path = f"/verify/{certificate['code']}"
+    assert [client.get(path).status_code for _ in range(misses + 1)] == [200] * (misses + 1)
+    assert client.get(f"/verify/{'q' * 32}").status_code == 404
+    checked = [client.get(path).status_code for _ in range(limit - misses - 2)]
+    assert checked == [200] * len(checked) and client.get(path).status_code == 429
 
 
 def test_the_page_works_in_a_language_switched_by_hand(client, certificate):
@@ -87,8 +98,8 @@ def test_the_page_works_in_a_language_switched_by_hand(client, certificate):
 def test_a_refused_client_is_refused_again_before_the_app(app, client, certificate):
     from extensions import limiter
 
-    limit = int(app.config["VERIFY_RATE_LIMIT"].split(" per ")[0])
-    statuses = [client.get(f"/verify/{'x' * 20}{n}").status_code for n in range(limit + 1)]
+    misses = int(app.config["VERIFY_MISSES_RATE_LIMIT"].split(" per ")[0])
+    statuses = [client.get(f"/verify/{'x' * 20}{n}").status_code for n in range(misses + 1)]
     assert statuses[-1] == 429
     with app.app_context():
         limiter.reset()  # the counters forget; the memo still refuses for the window the 429 named

@@ -106,9 +106,22 @@ def test_withdrawn_participants_and_ended_programs_lose_their_link(app, client, 
     assert client.get(path_of(link)).status_code == 404
 
 
-def test_link_guessing_is_rate_limited(client, world):
-    statuses = [client.get(f"/p/{'z' * 40}{i:03d}").status_code for i in range(21)]
-    assert statuses[:20] == [404] * 20 and statuses[20] == 429
+def test_link_guessing_is_rate_limited(app, client, world):
+    misses = int(app.config["LINK_MISSES_RATE_LIMIT"].split(" per ")[0])
+    statuses = [client.get(f"/p/{'z' * 40}{i:03d}").status_code for i in range(misses + 1)]
+    assert statuses[:misses] == [404] * misses and statuses[misses] == 429
+    assert client.get(path_of(link_for(app, world["ids"]["mx1"]))).status_code == 429  # that address waits
+
+
+def test_opening_valid_links_counts_only_against_the_overall_limit(app, client, world):
+    # One office's participants behind one address open their links: only unknown links count as misses.
+    limit, misses = (int(app.config[key].split(" per ")[0]) for key in ("LINK_RATE_LIMIT", "LINK_MISSES_RATE_LIMIT"))
+    assert limit > misses
+    path = path_of(link_for(app, world["ids"]["mx1"]))
+    assert [client.get(path).status_code for _ in range(misses + 1)] == [200] * (misses + 1)
+    assert client.get(f"/p/{'z' * 43}").status_code == 404
+    opened = [client.get(path).status_code for _ in range(limit - misses - 2)]
+    assert opened == [200] * len(opened) and client.get(path).status_code == 429
 
 
 def test_tokens_never_reach_the_access_log(app, world, caplog):

@@ -4,7 +4,7 @@ from functools import wraps
 from flask import current_app, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from extensions import db, limiter, login_manager, reads_then_writes
+from extensions import db, limit_misses, limiter, login_manager, reads_then_writes
 
 from . import bp
 from .access import PARTICIPANT_SESSION_KEY
@@ -25,6 +25,7 @@ def _link_limit():
 
 @bp.route("/p/<token>", methods=["GET", "POST"])
 @limiter.limit(_link_limit)
+@limit_misses("LINK_MISSES_RATE_LIMIT")
 @reads_then_writes  # the POST only starts a browser session: no database write, so no SQLite write lock
 def personal_link(token):
     participant = participant_for_token(token) if looks_like_token(token) else None
