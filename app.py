@@ -78,10 +78,10 @@ def _configure(app, overrides):
         # A sliding window: ten attempts are ten attempts, even when they straddle a minute boundary.
         RATELIMIT_STRATEGY="moving-window",
         LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour"),
-        # Failed logins from all addresses together: each costs a deliberately slow password check (~0.1 s of a
-        # core), so an attack from many addresses must not take the CPU that people taking a test need.
-        # At most one a second: a burst of checks would take both cores of a small server for seconds.
-        LOGIN_FAILURES_RATE_LIMIT=os.environ.get("LOGIN_FAILURES_RATE_LIMIT", "1 per second;30 per minute"),
+        # Password checks from all addresses together: each is deliberately slow (~0.1 s of a core), so an attack
+        # from many addresses must not take the CPU that people taking a test need. At most one a second: a burst
+        # of checks would take both cores of a small server for seconds.
+        LOGIN_CHECKS_RATE_LIMIT=os.environ.get("LOGIN_CHECKS_RATE_LIMIT", "1 per second;30 per minute"),
         MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),
         MAIL_PORT=int(os.environ.get("MAIL_PORT", "587")),
         MAIL_USERNAME=os.environ.get("MAIL_USERNAME", ""),

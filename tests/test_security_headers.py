@@ -107,7 +107,7 @@ def _app_with(tmp_path, **config):
 
     app = create_app({"TESTING": True, "CAPACITA_ENV": "test", "SECRET_KEY": "s" * 40,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.sqlite3'}",
-                      "LOGIN_FAILURES_RATE_LIMIT": "1000 per minute", **config})
+                      "LOGIN_CHECKS_RATE_LIMIT": "1000 per minute", **config})
     with app.app_context():
         upgrade()
     return app

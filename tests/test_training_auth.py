@@ -1,4 +1,7 @@
 """Logging in and out: hashed passwords, one message for every failure, rate limit, safe redirects, fresh session."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import select
 
@@ -101,14 +104,33 @@ def test_anonymous_visitors_are_sent_to_login_with_next(client, world):
     assert response.headers["Location"].startswith("/login?next=")
 
 
-def test_failed_logins_from_all_addresses_together_are_limited(app, world):
-    # Each failure costs a slow password check: many addresses must not add up to unbounded CPU.
-    app.config["LOGIN_FAILURES_RATE_LIMIT"] = "2 per minute"
+def test_password_checks_from_all_addresses_together_are_limited(app, world):
+    # Each login costs a slow password check: many addresses must not add up to unbounded CPU.
+    app.config["LOGIN_CHECKS_RATE_LIMIT"] = "2 per minute"
     clients = [app.test_client() for _ in range(4)]
     for number, each in enumerate(clients, 1):
         each.environ_base["REMOTE_ADDR"] = f"203.0.113.{number}"
     right = post_form(clients[0], "/login", {"email": world["emails"]["organizer"], "password": PASSWORD})
-    assert right.status_code == 302  # a successful login is not counted
+    assert right.status_code == 302
     wrong = [post_form(each, "/login", {"email": "guess@example.org", "password": "nope"}) for each in clients[1:]]
-    assert [response.status_code for response in wrong] == [200, 200, 429]
+    assert [response.status_code for response in wrong] == [200, 429, 429]
     assert "Demasiados intentos" in wrong[-1].get_data(as_text=True)
+
+
+def test_simultaneous_logins_cannot_all_slip_under_the_limit(app, world):
+    # Counted on arrival: a burst of guesses at the same instant gets no more checks than the limit allows.
+    app.config["LOGIN_CHECKS_RATE_LIMIT"] = "2 per minute"
+    clients = [app.test_client() for _ in range(6)]
+    tokens = []
+    for number, each in enumerate(clients, 1):
+        each.environ_base["REMOTE_ADDR"] = f"203.0.113.{number}"
+        tokens.append(csrf_from(each.get("/login").get_data(as_text=True)))
+    together = threading.Barrier(len(clients))
+
+    def guess(each, token):
+        together.wait()
+        return each.post("/login", data={"email": "guess@example.org", "password": "nope", "csrf_token": token})
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        statuses = sorted(response.status_code for response in pool.map(guess, clients, tokens))
+    assert statuses == [200, 200, 429, 429, 429, 429]
