@@ -4,7 +4,8 @@ link their error summaries to the fields in error.
 
 axe-core comes from npm at the version tests/axe/package-lock.json pins (`make install` runs `npm ci` there); the
 tests are skipped with the reason when it is missing, and fail in CI. Participant and public pages are checked in
-Spanish and English, at 1280 and 360 px; staff pages in Spanish at 1280 px. Screenshots land in test-artifacts/."""
+Spanish and English, at 1280 and 360 px; staff pages in both languages at 1280 px. Screenshots land in
+test-artifacts/."""
 import json
 import re
 from pathlib import Path
@@ -392,14 +393,16 @@ def demo(app):
 BROKEN_LIST = "Nombre;Apellidos;Correo;País\nLuz;Ríos;luz.rios@;MX\n;Sin Nombre;sin.nombre@example.mx;MX\n"
 
 
-def test_staff_pages(demo, new_page, audit):
-    page = new_page()
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_staff_pages(demo, new_page, audit, language):
+    page = new_page(locale="es-MX" if language == "es" else "en-US")
     page.goto("/login")
     page.locator("#email").fill("admin@capacita.example")
     page.locator("#password").fill(DEMO_PASSWORD)
     page.locator("#password").press("Enter")
     page.wait_for_url("**/programs")
-    audit(page, "staff-programs", "es", widths=(1280,))
+    choose_language(page, language)  # a signed-in person's pages are in the language of their account
+    audit(page, "staff-programs", language, widths=(1280,))
     program = demo["program"]
     for name, path in [
         ("staff-dashboard", f"/programs/{program}"),
@@ -412,18 +415,18 @@ def test_staff_pages(demo, new_page, audit):
         ("staff-certificates", f"/programs/{program}/certificates"),
     ]:
         page.goto(path, timeout=60_000)  # the impact report computes its statistics and charts on first load
-        audit(page, name, "es", widths=(1280,))
+        audit(page, name, language, widths=(1280,))
 
     # Import: the form refused without a file, then a list with errors in its preview.
     page.goto(f"/programs/{program}/participants/import")
     page.locator("main form button[type=submit]").click()
     check_error_summary(page)
-    audit(page, "staff-import-form-error", "es", widths=(1280,))
+    audit(page, "staff-import-form-error", language, widths=(1280,))
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "lista.csv", "mimeType": "text/csv", "buffer": BROKEN_LIST.encode("cp1252")}])
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(r".*/imports/\d+$"))
-    audit(page, "staff-import-preview-errors", "es", widths=(1280,))
+    audit(page, "staff-import-preview-errors", language, widths=(1280,))
 
     # A form with several errors, one of them a group of checkboxes.
     page.goto("/programs/new")
@@ -433,5 +436,5 @@ def test_staff_pages(demo, new_page, audit):
     page.locator("main form button[type=submit]").click()
     links = check_error_summary(page)
     assert any(link["target"] == "fieldset" for link in links), json.dumps(links)
-    audit(page, "staff-program-form-errors", "es", widths=(1280, 360))
+    audit(page, "staff-program-form-errors", language, widths=(1280, 360))
     audit.verify()
