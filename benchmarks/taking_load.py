@@ -451,6 +451,15 @@ def split_by_attack(samples, epoch):
     return halves
 
 
+def by_window(sample, epoch):
+    """One row per attack window and per quiet one, in order: where in the run the latencies come from."""
+    windows = collections.defaultdict(lambda: {"ms": [], "errors": [], "first": 0.0, "last": ATTACK_WINDOW})
+    for ms, start in zip(sample["ms"], sample["t"], strict=True):
+        windows[int((start - epoch) // ATTACK_WINDOW)]["ms"].append(ms)
+    return [(f"{index * ATTACK_WINDOW:>4}–{(index + 1) * ATTACK_WINDOW} s, {'attacked' if index % 2 else 'quiet'}",
+             figures(windows[index])) for index in sorted(windows)]
+
+
 def attack_rows(attack):
     """Each door's figures, and how often each status came back."""
     rows = [(name, figures(sample)) for name, sample in sorted(attack.items())]
@@ -481,6 +490,9 @@ def report(args, results, saves, submitted, times, lost_counts):
     print_table("Test takers with and without the attack (latencies only)",
                 [("all requests, while attacked", during), ("all requests, between attacks", between),
                  ("autosaves, while attacked", saves_during), ("autosaves, between attacks", saves_between)])
+    if results["attack"]:
+        print_table("Autosaves by window (the ramp's page loads crowd into the first ones)",
+                    by_window(saving[PRE_AUTOSAVE], results["epoch"]))
     print_table("The attack", rows)
     print(f"  statuses: {', '.join(f'{status} × {count:,}' for status, count in sorted(statuses.items()))}")
     factor = attack_requests / during["requests"] if during["requests"] else 0.0
