@@ -58,7 +58,7 @@ def app(database_url):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SESSION_COOKIE_SECURE": False,
             "RATELIMIT_STORAGE_URI": "memory://",
-            # Tests fail logins in quick succession; the limit on all addresses together has a test of its own.
+            # Tests log in in quick succession; the limit on all addresses together has a test of its own.
             "LOGIN_CHECKS_RATE_LIMIT": "1000 per minute",
         }
     )
