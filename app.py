@@ -309,7 +309,8 @@ def _register_error_pages(app):
         # Mostly met by attacks: a page that reads nothing (no user, no menus), so refusing costs little.
         limit = getattr(error, "limit", None)
         wait = limit.limit.get_expiry() if limit is not None else 60
-        return render_template("too_many.html", code=429), 429, {"Retry-After": str(wait), "Cache-Control": "no-store"}
+        return (render_template("too_many.html", code=429, wait=wait), 429,
+                {"Retry-After": str(wait), "Cache-Control": "no-store"})
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

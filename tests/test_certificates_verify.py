@@ -75,7 +75,18 @@ def test_guessing_codes_is_rate_limited(app, client, certificate):
     misses = int(app.config["VERIFY_MISSES_RATE_LIMIT"].split(" per ")[0])
     statuses = [client.get(f"/verify/{'q' * 32}{i:03d}").status_code for i in range(misses + 1)]
     assert statuses[:misses] == [404] * misses and statuses[-1] == 429
-    assert client.get(f"/verify/{certificate['code']}").status_code == 429  # the limit is per client, any code
+    refused = client.get(f"/verify/{certificate['code']}")
+    assert refused.status_code == 429  # the limit is per client, any code
+    wait = refused.headers["Retry-After"]  # the page says how long, as the header does (ten seconds here)
+    assert int(wait) <= 10 and f"Espere {wait} segundos" in text_of(refused)
+
+
+def test_a_long_wait_is_said_in_minutes(app, client, certificate, monkeypatch):
+    monkeypatch.setitem(app.config, "VERIFY_MISSES_RATE_LIMIT", "1 per hour")  # the app outlives this test
+    assert client.get(f"/verify/{'q' * 32}").status_code == 404
+    refused = client.get(f"/verify/{'q' * 33}", headers={"Accept-Language": "en"})
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "3600"
+    assert "Please wait 60 minutes and try again." in text_of(refused)
 
 
 def test_verifying_real_codes_counts_only_against_the_overall_limit(app, client, certificate):

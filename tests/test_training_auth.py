@@ -104,9 +104,9 @@ def test_anonymous_visitors_are_sent_to_login_with_next(client, world):
     assert response.headers["Location"].startswith("/login?next=")
 
 
-def test_password_checks_from_all_addresses_together_are_limited(app, world):
+def test_password_checks_from_all_addresses_together_are_limited(app, world, monkeypatch):
     # Each login costs a slow password check: many addresses must not add up to unbounded CPU.
-    app.config["LOGIN_CHECKS_RATE_LIMIT"] = "2 per minute"
+    monkeypatch.setitem(app.config, "LOGIN_CHECKS_RATE_LIMIT", "2 per minute")  # the app outlives this test
     clients = [app.test_client() for _ in range(4)]
     for number, each in enumerate(clients, 1):
         each.environ_base["REMOTE_ADDR"] = f"203.0.113.{number}"
@@ -117,9 +117,9 @@ def test_password_checks_from_all_addresses_together_are_limited(app, world):
     assert "Demasiados intentos" in wrong[-1].get_data(as_text=True)
 
 
-def test_simultaneous_logins_cannot_all_slip_under_the_limit(app, world):
+def test_simultaneous_logins_cannot_all_slip_under_the_limit(app, world, monkeypatch):
     # Counted on arrival: a burst of guesses at the same instant gets no more checks than the limit allows.
-    app.config["LOGIN_CHECKS_RATE_LIMIT"] = "2 per minute"
+    monkeypatch.setitem(app.config, "LOGIN_CHECKS_RATE_LIMIT", "2 per minute")  # the app outlives this test
     clients = [app.test_client() for _ in range(6)]
     tokens = []
     for number, each in enumerate(clients, 1):
