@@ -57,10 +57,15 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+def configured_limit(setting):
+    """The rate limit the config `setting` names, read per request (tests and deployments set their own)."""
+    return lambda: current_app.config[setting]
+
+
 def limit_misses(setting):
     """Rate-limit a lookup by secret per address, counting only the requests answered 404 (what a guesser gets),
     at the limit named by the config `setting`; once it is reached, the address waits like any refused one."""
-    return limiter.limit(lambda: current_app.config[setting], deduct_when=lambda response: response.status_code == 404)
+    return limiter.limit(configured_limit(setting), deduct_when=lambda response: response.status_code == 404)
 
 
 def reads_then_writes(view):

@@ -4,11 +4,11 @@ import re
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from flask import current_app, g, redirect, render_template, request, send_file, url_for
+from flask import g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from extensions import db, limit_misses, limiter
+from extensions import configured_limit, db, limit_misses, limiter
 from training.labels import current_language
 from training.views_portal import no_store, participant_required
 
@@ -21,12 +21,8 @@ from .texts import shown_facts
 CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-def _verify_limit():
-    return current_app.config["VERIFY_RATE_LIMIT"]
-
-
 @bp.route("/verify", methods=["GET"])
-@limiter.limit(_verify_limit)
+@limiter.limit(configured_limit("VERIFY_RATE_LIMIT"))
 def verify_form():
     """A box to type the code printed under the QR code, for someone holding a paper copy."""
     # People paste the whole printed address, sometimes broken over two lines: keep what follows the last "/".
@@ -37,7 +33,7 @@ def verify_form():
 
 
 @bp.route("/verify/<code>")
-@limiter.limit(_verify_limit)
+@limiter.limit(configured_limit("VERIFY_RATE_LIMIT"))
 @limit_misses("VERIFY_MISSES_RATE_LIMIT")
 def verify(code):
     """The facts of a certificate (valid or revoked) from the database, so an edited PDF cannot pass. Unknown and

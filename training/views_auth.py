@@ -3,12 +3,12 @@ import secrets
 from functools import cache
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from extensions import db, limiter, login_manager, reads_then_writes
+from extensions import configured_limit, db, limiter, login_manager, reads_then_writes
 
 from . import bp
 from .forms import LanguageForm, LoginForm
@@ -44,23 +44,15 @@ def home():
     return redirect(url_for("training.login"))
 
 
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_checks_limit():
-    return current_app.config["LOGIN_CHECKS_RATE_LIMIT"]
-
-
 def _everyone():
     return "everyone"
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
 # Counted when a request arrives, in one atomic step of the limiter's storage: counting failures afterwards let
 # every thread in every worker start a check before any was counted (bursts of ten at once stalled test takers).
-@limiter.limit(_login_checks_limit, methods=["POST"], key_func=_everyone)
+@limiter.limit(configured_limit("LOGIN_CHECKS_RATE_LIMIT"), methods=["POST"], key_func=_everyone)
 @reads_then_writes  # it writes nothing: on SQLite the slow password check must not hold the write lock
 def login():
     form = LoginForm(next=request.args.get("next", ""))

@@ -4,7 +4,7 @@ from functools import wraps
 from flask import current_app, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from extensions import db, limit_misses, limiter, login_manager, reads_then_writes
+from extensions import configured_limit, db, limit_misses, limiter, login_manager, reads_then_writes
 
 from . import bp
 from .access import PARTICIPANT_SESSION_KEY
@@ -19,12 +19,8 @@ from .services_links import participant_for_token
 from .views_activities import agenda_document, ics_response, pdf_response
 
 
-def _link_limit():
-    return current_app.config["LINK_RATE_LIMIT"]
-
-
 @bp.route("/p/<token>", methods=["GET", "POST"])
-@limiter.limit(_link_limit)
+@limiter.limit(configured_limit("LINK_RATE_LIMIT"))
 @limit_misses("LINK_MISSES_RATE_LIMIT")
 @reads_then_writes  # the POST only starts a browser session: no database write, so no SQLite write lock
 def personal_link(token):
