@@ -53,7 +53,7 @@ def test_login_is_rate_limited(client, world):
     # Even the right password waits until the window passes.
     blocked = post_form(client, "/login", {"email": "admin@example.org", "password": PASSWORD})
     assert blocked.status_code == 429
-    assert "Demasiados intentos" in blocked.get_data(as_text=True)
+    assert "Demasiados intentos. Espere 1 minuto y vuelva a intentarlo." in blocked.get_data(as_text=True)
     assert blocked.headers["Retry-After"] == "60" and blocked.headers["Cache-Control"] == "no-store"
     assert '<html lang="es">' in blocked.get_data(as_text=True)
 
