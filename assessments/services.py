@@ -46,33 +46,44 @@ def save_answer(attempt, question, raw, seq, now=None):
 
 
 def store_answer(attempt_id, question_id, value, seq, now=None):
-    """Write an already cleaned value: two statements, so SQLite's write lock is held as briefly as possible."""
-    # Touching the attempt row first makes a concurrent submit wait for this save (or this save see it).
-    if not db.session.execute(_touch_open_attempt(), {"attempt_id": attempt_id}).rowcount:
-        return CLOSED
+    """Write an already cleaned value in one statement, so that SQLite's write lock is held as briefly as possible
+    and PostgreSQL answers in one round trip."""
     values = {"attempt_id": attempt_id, "question_id": question_id, "value": value, "seq": seq,
               "saved_at": now or utcnow()}
     # RETURNING says whether the row was written (rowcount is unreliable for upserts across drivers).
-    if db.session.execute(_upsert_answer(db.engine.dialect.name), values).first() is not None:
+    if db.session.execute(_store_if_open(db.engine.dialect.name), values).first() is not None:
         return SAVED
-    # A row exists with a sequence number not lower: this very save retried after its reply was lost
-    # (same number, same value) is saved; anything else is stale.
-    stored = db.session.execute(_stored_answer(), values).one_or_none()
-    return SAVED if stored is not None and tuple(stored) == (seq, value) else STALE
+    # Nothing written: the attempt is over, or a row exists with a sequence number not lower. This very save
+    # retried after its reply was lost (same number, same value) is saved; anything else is stale. An attempt
+    # never reopens, so a status read now tells what the statement saw.
+    status, *stored = db.session.execute(_attempt_and_stored_answer(), values).one()
+    if status != "in_progress":
+        return CLOSED
+    return SAVED if tuple(stored) == (seq, value) else STALE
 
 
 # The autosave statements are built once: constructing them costs more than running them on SQLite.
 @cache
-def _touch_open_attempt():
-    attempts = Attempt.__table__
-    return (attempts.update().where(attempts.c.id == bindparam("attempt_id"), attempts.c.status == "in_progress")
-            .values(status="in_progress"))
-
-
-@cache
-def _upsert_answer(dialect):
-    answers = Answer.__table__
-    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(answers)
+def _store_if_open(dialect):
+    """Upsert the answer if its attempt is still in progress, RETURNING its seq when written. On PostgreSQL
+    the attempt row is touched in the same statement: a concurrent submit waits for this save to commit (and
+    then scores it), or this save waits for the submit and writes nothing. SQLite's write transaction holds the
+    whole database, so reading the status inside it is enough."""
+    attempts, answers = Attempt.__table__, Answer.__table__
+    if dialect == "postgresql":
+        open_attempt = (attempts.update()
+                        .where(attempts.c.id == bindparam("attempt_id"), attempts.c.status == "in_progress")
+                        .values(status="in_progress").returning(attempts.c.id).cte("open_attempt"))
+        source, statement = select(open_attempt.c.id), postgresql_insert(answers)
+    else:
+        source = select(attempts.c.id).where(attempts.c.id == bindparam("attempt_id"),
+                                             attempts.c.status == "in_progress")
+        statement = sqlite_insert(answers)
+    source = source.add_columns(bindparam("question_id", type_=answers.c.question_id.type),
+                                bindparam("value", type_=answers.c.value.type),
+                                bindparam("seq", type_=answers.c.seq.type),
+                                bindparam("saved_at", type_=answers.c.saved_at.type))
+    statement = statement.from_select(["attempt_id", "question_id", "value", "seq", "saved_at"], source)
     return statement.on_conflict_do_update(
         index_elements=[answers.c.attempt_id, answers.c.question_id],
         set_={"value": statement.excluded.value, "seq": statement.excluded.seq,
@@ -81,10 +92,11 @@ def _upsert_answer(dialect):
 
 
 @cache
-def _stored_answer():
-    answers = Answer.__table__
-    return select(answers.c.seq, answers.c.value).where(answers.c.attempt_id == bindparam("attempt_id"),
-                                                        answers.c.question_id == bindparam("question_id"))
+def _attempt_and_stored_answer():
+    attempts, answers = Attempt.__table__, Answer.__table__
+    stored = (answers.c.attempt_id == attempts.c.id) & (answers.c.question_id == bindparam("question_id"))
+    return (select(attempts.c.status, answers.c.seq, answers.c.value)
+            .select_from(attempts.outerjoin(answers, stored)).where(attempts.c.id == bindparam("attempt_id")))
 
 
 def submit_attempt(attempt, finalized_by="participant", now=None):

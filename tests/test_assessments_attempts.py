@@ -111,6 +111,42 @@ def test_twenty_concurrent_submissions_make_one(app, world, quiz):
         assert attempt.status == "submitted" and attempt.score == 0.0 and attempt.max_score == 3.0
 
 
+def test_saves_racing_a_submit_are_either_scored_or_refused(app, world, quiz):
+    """An answer acknowledged as saved is what the submission scored; a save that comes after it is refused."""
+    with app.app_context():
+        attempt_id = _attempt(app, quiz, world["ids"]["mx1"]).id
+        db.session.commit()
+    choice_id = quiz["questions"][0]
+
+    def save(seq):
+        with app.app_context():
+            attempt = db.session.get(Attempt, attempt_id)
+            outcome = save_answer(attempt, db.session.get(Question, choice_id), "ab"[seq % 2], seq=seq)
+            db.session.commit()
+            return seq, outcome
+
+    def submit():
+        with app.app_context():
+            submitted = submit_attempt(db.session.get(Attempt, attempt_id))
+            db.session.commit()
+            return submitted
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        saves = [pool.submit(save, seq) for seq in range(1, RACERS + 1)]
+        submitted = pool.submit(submit)
+        saves += [pool.submit(save, seq) for seq in range(RACERS + 1, 2 * RACERS + 1)]
+        outcomes = dict(future.result() for future in saves)
+    assert submitted.result() is True
+    assert set(outcomes.values()) <= {SAVED, STALE, CLOSED}
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        stored = saved_answers(attempt)[choice_id]
+        newest_saved = max(seq for seq, outcome in outcomes.items() if outcome == SAVED)
+        assert stored == "ab"[newest_saved % 2]
+        assert attempt.score == (2.0 if stored == "b" else 0.0)
+        assert save_answer(attempt, db.session.get(Question, choice_id), "b", seq=10**6) == CLOSED
+
+
 def test_concurrent_starts_make_one_attempt(app, world, quiz):
     def start(_index):
         with app.app_context():
