@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_begins_reading
+from extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_begin
 from logs import configure_logging
 
 LANGUAGES = ("es", "en")
@@ -227,9 +227,10 @@ def _sqlite_begin(connection):
         return
     # A write transaction takes the lock when it starts, so two writers queue on the busy timeout
     # instead of one failing when it upgrades a read lock. Safe requests only read: they need no lock.
-    read_only = has_request_context() and sqlite_begins_reading(
-        current_app.view_functions.get(request.endpoint), request.method, g.get("writes_begun", False))
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    begin = sqlite_begin(current_app.view_functions.get(request.endpoint), request.method,
+                         g.get("writes_begun", False)) if has_request_context() else "BEGIN IMMEDIATE"
+    if begin:
+        connection.exec_driver_sql(begin)
 
 
 def _init_extensions(app):

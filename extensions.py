@@ -86,8 +86,20 @@ def begin_writes():
     g.writes_begun = True
 
 
-def sqlite_begins_reading(view, method, writes_begun):
-    """Whether a request's SQLite transaction may begin as a read (deferred) rather than take the write lock."""
+def statements_stand_alone(view):
+    """Mark a `reads_then_writes` view whose statements each stand alone until `begin_writes`: on SQLite they run
+    without BEGIN, each its own transaction. A single write statement then holds the write lock only while
+    SQLite runs it, not across the Python between BEGIN IMMEDIATE and COMMIT, where a thread may wait for the
+    GIL with the lock held while every other writer sleeps in its busy handler."""
+    view.reads_then_writes = view.statements_stand_alone = True
+    return view
+
+
+def sqlite_begin(view, method, writes_begun):
+    """How a request's SQLite transaction begins: "BEGIN" (a read, deferred), "BEGIN IMMEDIATE" (the write lock
+    up front), or None (no transaction: each statement is its own)."""
     if getattr(view, "reads_then_writes", False):
-        return not writes_begun
-    return method in ("GET", "HEAD", "OPTIONS")
+        if writes_begun:
+            return "BEGIN IMMEDIATE"
+        return None if getattr(view, "statements_stand_alone", False) else "BEGIN"
+    return "BEGIN" if method in ("GET", "HEAD", "OPTIONS") else "BEGIN IMMEDIATE"

@@ -2,7 +2,7 @@
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from extensions import begin_writes, db, limiter, reads_then_writes
+from extensions import begin_writes, db, limiter, reads_then_writes, statements_stand_alone
 from training.labels import current_language
 from training.models import utcnow
 from training.views_portal import link_refused, no_store, participant_required, session_link, session_participant
@@ -120,11 +120,12 @@ def start_test(kind):
 
 @bp.route("/me/tests/<kind>/answers", methods=["POST"])
 @limiter.exempt  # no limit applies here: exempt, the limiter skips its bookkeeping on the busiest route
-@reads_then_writes
+@statements_stand_alone
 def autosave(kind):
     """One answer as JSON {question, value, seq} → {status: saved | stale | closed | invalid}. The hot path of
-    a test: one query checks the session's participant and reads everything, then two short writes (SQLite
-    holds its lock only for those). Anything unusual takes the slow path, which loads the participant."""
+    a test: one query checks the session's participant and reads everything, then one write statement (on
+    SQLite each is its own transaction, so the write lock is held only while SQLite runs the write). Anything
+    unusual takes the slow path, which loads the participant."""
     data = request.get_json(silent=True)
     readable = isinstance(data, dict) and _whole_number(data.get("question"), 2**31) \
         and _whole_number(data.get("seq"), 2**62)
@@ -142,7 +143,6 @@ def autosave(kind):
     except AnswerError as error:
         return no_store(jsonify(status="invalid", message=answer_error_message(error)), 422)
     seq_base = int((now - target.started_at).total_seconds() * 1000)
-    begin_writes()
     outcome = store_answer(target.attempt_id, data["question"], value, data["seq"], now)
     db.session.commit()
     if outcome == CLOSED:

@@ -116,6 +116,28 @@ def test_autosave_keeps_the_newest_answer_and_the_form_resumes_it(app, client, c
     assert re.search(rf'name="q{likert}" value="4" checked', page)
 
 
+def test_an_autosave_is_one_read_and_one_write_statement(app, counselor, world, pre_test):
+    """The hot path's shape: on SQLite no BEGIN (each statement is its own transaction, so the write lock is held
+    only while SQLite runs the write); on PostgreSQL the attempt's row lock and the upsert in one round trip."""
+    from sqlalchemy import event
+
+    html = _start(counselor)
+    statements = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement.split(None, 1)[0].upper())
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert _autosave(counselor, html, pre_test["questions"][0], "b", 5000).get_json()["status"] == "saved"
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements == ["SELECT", "INSERT" if engine.dialect.name == "sqlite" else "WITH"]
+    assert _answers(app, world["ids"]["mx1"]) == {pre_test["questions"][0]: "b"}
+
+
 def test_tampered_autosaves_are_refused_and_save_nothing(app, counselor, world, pre_test):
     html = _start(counselor)
     choice = pre_test["questions"][0]
