@@ -165,3 +165,24 @@ def test_participant_pages_print_the_hostile_name_and_titles_literally(app, clie
     assert "&lt;/script&gt;&lt;script&gt;alert(&#34;given&#34;)" in client.get("/me").get_data(as_text=True)
     agenda = client.get("/me/agenda.pdf")
     assert 'alert("given")' in PdfReader(io.BytesIO(agenda.data)).pages[0].extract_text()
+
+
+def test_nul_characters_in_a_query_a_form_or_a_multipart_field_are_refused(app, client, world):
+    """PostgreSQL refuses NUL in text: every way a browser sends fields gets a 400 before a view runs."""
+    from training.models import User
+
+    login(client, world["emails"]["admin"])
+    assert client.get("/programs?q=a%00b").status_code == 400
+    token = csrf_from(client.get("/users/new").get_data(as_text=True))
+    fields = {"csrf_token": token, "name": "Ana\x00", "email": "ana.nul@example.org", "role": "organizer",
+              "language": "es", "active": "y", "country_code": "", "password": "una clave larga"}
+    assert client.post("/users/new", data=fields).status_code == 400
+    upload = client.post(f"/programs/{world['ids']['program']}/participants/import", content_type="multipart/form-data",
+                         data={"csrf_token": token, "delegation_id": f"{world['ids']['mx']}\x00",
+                               "file": (io.BytesIO(b"Nombre;Correo\nAna;ana@example.org\n"), "lista.csv")})
+    assert upload.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "ana.nul@example.org")) is None
+    # The same form without the NUL goes through: the refusal was the character's, not the form's.
+    fields["name"] = "Ana"
+    assert client.post("/users/new", data=fields).status_code == 302
