@@ -55,11 +55,11 @@ def store_answer(attempt_id, question_id, value, seq, now=None):
         return SAVED
     # Nothing written: the attempt is over, or a row exists with a sequence number not lower. This very save
     # retried after its reply was lost (same number, same value) is saved; anything else is stale. An attempt
-    # never reopens, so a status read now tells what the statement saw.
-    status, *stored = db.session.execute(_attempt_and_stored_answer(), values).one()
-    if status != "in_progress":
+    # never reopens, so a status read now tells what the statement saw (no row: the attempt was just erased).
+    row = db.session.execute(_attempt_and_stored_answer(), values).one_or_none()
+    if row is None or row.status != "in_progress":
         return CLOSED
-    return SAVED if tuple(stored) == (seq, value) else STALE
+    return SAVED if (row.seq, row.value) == (seq, value) else STALE
 
 
 # The autosave statements are built once: constructing them costs more than running them on SQLite.

@@ -14,6 +14,7 @@ from assessments.services import (
     save_answer,
     saved_answers,
     start_attempt,
+    store_answer,
     submit_attempt,
 )
 from extensions import db
@@ -145,6 +146,17 @@ def test_saves_racing_a_submit_are_either_scored_or_refused(app, world, quiz):
         assert stored == "ab"[newest_saved % 2]
         assert attempt.score == (2.0 if stored == "b" else 0.0)
         assert save_answer(attempt, db.session.get(Question, choice_id), "b", seq=10**6) == CLOSED
+
+
+def test_a_save_for_an_attempt_erased_meanwhile_is_refused(app, world, quiz):
+    """The participant's data was erased between the autosave's read and its write: refused, nothing stored."""
+    with app.app_context():
+        attempt_id = _attempt(app, quiz, world["ids"]["gt1"]).id
+        db.session.delete(db.session.get(Attempt, attempt_id))
+        db.session.flush()
+        assert store_answer(attempt_id, quiz["questions"][0], "b", seq=1) == CLOSED
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
 
 def test_concurrent_starts_make_one_attempt(app, world, quiz):
