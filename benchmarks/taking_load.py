@@ -235,8 +235,8 @@ def figures(samples):
         return {"requests": 0, "errors": 0, "rps": 0.0, "p50": None, "p95": None, "p99": None}
     span = samples["last"] - samples["first"]
     rank = {q: latencies[min(len(latencies) - 1, math.ceil(q / 100 * len(latencies)) - 1)] for q in (50, 95, 99)}
-    return {"requests": len(latencies), "errors": len(samples["errors"]), "rps": len(latencies) / span if span else 0.0,
-            "p50": rank[50], "p95": rank[95], "p99": rank[99]}
+    return {"requests": len(latencies), "errors": len(samples["errors"]),
+            "rps": len(latencies) / span if span else None, "p50": rank[50], "p95": rank[95], "p99": rank[99]}
 
 
 def merged(results):
@@ -308,7 +308,8 @@ def print_table(title, rows):
     print(f"  {'':<34}{'requests':>9}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for label, row in rows:
         cells = [f"{row[k]:>9.0f}" if row[k] is not None else f"{'—':>9}" for k in ("p50", "p95", "p99")]
-        print(f"  {label:<34}{row['requests']:>9,}{row['errors']:>8,}{row['rps']:>9.1f}{''.join(cells)}")
+        rate = f"{row['rps']:>9.1f}" if row["rps"] is not None else f"{'—':>9}"  # no time span to divide by
+        print(f"  {label:<34}{row['requests']:>9,}{row['errors']:>8,}{rate}{''.join(cells)}")
 
 
 # --- the run -------------------------------------------------------------------------------------------------
@@ -447,7 +448,7 @@ def split_by_attack(samples, epoch):
         for ms, start in zip(sample["ms"], sample["t"], strict=True):
             halves[0 if int((start - epoch) // ATTACK_WINDOW) % 2 == 1 else 1]["ms"].append(ms)
     for half in halves:
-        half["first"], half["last"] = 0.0, 1.0  # these rows report latencies; throughput is not comparable
+        half["first"], half["last"] = 0.0, 0.0  # these rows report latencies; throughput is not comparable
     return halves
 
 
