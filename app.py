@@ -230,6 +230,7 @@ def _sqlite_begin(connection):
         return
     # A write transaction takes the lock when it starts, so two writers queue on the busy timeout
     # instead of one failing when it upgrades a read lock. Safe requests only read: they need no lock.
+    # A view whose statements stand alone (the autosave) gets no BEGIN: each statement is its own transaction.
     begin = sqlite_begin(current_app.view_functions.get(request.endpoint), request.method,
                          g.get("writes_begun", False)) if has_request_context() else "BEGIN IMMEDIATE"
     if begin:
