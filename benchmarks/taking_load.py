@@ -22,6 +22,7 @@ BENCH = ROOT / "benchmarks"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(BENCH))
 
+from cpu_budget import CpuMeter, budget_lines, family, postgres_backends  # noqa: E402
 from targets import recreate_database, verdicts  # noqa: E402
 
 COUNTRIES = ("MX", "GT", "HN", "SV", "NI", "CR", "PA", "DO", "BZ", "CA", "US")
@@ -167,7 +168,7 @@ def gunicorn(target, port, args, env, log_path, folder=ROOT):
         server = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_until_listening(server, port, log_path)
-        yield
+        yield server
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -334,6 +335,7 @@ def parse_args(database):
     args = parser.parse_args()
     args.capacity_users = min(args.capacity_users, args.participants)  # each needs a link of its own
     args.p95_target = defaults["p95"]
+    args.target_participants, args.target_duration = defaults["participants"], defaults["duration"]
     args.mean_think = (args.duration - args.ramp) * 0.75 / STEPS
     # The attack's rate: ATTACK_FACTOR × the test takers' mean rate, each attacking user sending 2 a second.
     mean_rate = args.participants * REQUESTS_EACH / (args.ramp / 2 + STEPS * args.mean_think)
@@ -341,9 +343,10 @@ def parse_args(database):
     return args
 
 
-def run_scenario(args, port, env, folder):
+def run_scenario(args, port, env, folder, server_roles):
     """Everyone opens the link within the ramp and paces 25 think times to submit within the duration, while an
-    attacker hammers the login, personal links and certificate codes every other window."""
+    attacker hammers the login, personal links and certificate codes every other window; (scenario's samples,
+    attack's samples, epoch, CPU seconds by role and the scenario's wall seconds)."""
     think = f"{args.mean_think * 0.5:.2f},{args.mean_think * 1.5:.2f}"
     print(f"Scenario: {args.participants:,} participants, all links opened within {args.ramp} s, think time "
           f"{think.replace(',', '–')} s between steps, 20 autosaves each; meanwhile {args.attackers} attacking users "
@@ -353,13 +356,19 @@ def run_scenario(args, port, env, folder):
                 "BENCH_WINDOW": str(ATTACK_WINDOW), "BENCH_HAMMER_RATE": "2"}
     attack = args.attackers and start_locust("HammerUser", host, args.attackers, args.attackers,
                                              args.duration + 120, load_env, folder / "attack")
-    scenario = locust("ParticipantUser", host, args.participants, max(1, args.participants // args.ramp),
-                      args.duration + 120, load_env, folder / "scenario")
-    if not attack:
-        return scenario, {}, epoch
-    attack.terminate()  # Locust stops on SIGTERM and still writes its results
-    attack.wait(timeout=60)
-    return scenario, locust_results("HammerUser", folder / "attack"), epoch
+    takers = start_locust("ParticipantUser", host, args.participants, max(1, args.participants // args.ramp),
+                          args.duration + 120, load_env, folder / "scenario")
+    roles = {**server_roles, "load generator": family(takers.pid),
+             "attacker": family(attack.pid) if attack else list}
+    started = time.monotonic()
+    with CpuMeter(roles) as meter:
+        takers.wait()  # exit 1 on a failed request
+        if attack:
+            attack.terminate()  # Locust stops on SIGTERM and still writes its results
+            attack.wait(timeout=60)
+    cpu = (meter.seconds, time.monotonic() - started)
+    scenario = locust_results("ParticipantUser", folder / "scenario")
+    return scenario, locust_results("HammerUser", folder / "attack") if attack else {}, epoch, cpu
 
 
 def run_capacity(user_class, args, port, env, prefix):
@@ -405,10 +414,12 @@ def measure(args, port, urls, secret, folder):
                   "DATABASE_URL": url, "RATELIMIT_STORAGE_URI": storage, "TRUSTED_PROXIES": "1"}
     load_env = {"BENCH_TOKENS": str(folder / "tokens.txt"), "BENCH_ACKS": str(folder / "acks.jsonl")}
     minimal_port = free_port()
-    with gunicorn("app:create_app()", port, args, server_env, folder / "gunicorn.log"), \
+    with gunicorn("app:create_app()", port, args, server_env, folder / "gunicorn.log") as server, \
             gunicorn("minimal_app:create_app()", minimal_port, args, {"MINIMAL_DATABASE_URL": minimal_url},
                      folder / "minimal.log", folder=BENCH):
-        scenario, attack, epoch = run_scenario(args, port, load_env, folder)
+        server_roles = {"server": family(server.pid),
+                        "database": postgres_backends(BENCH_DATABASE) if url.startswith("postgresql") else list}
+        scenario, attack, epoch, cpu = run_scenario(args, port, load_env, folder, server_roles)
         print(f"Capacity: {args.capacity_rounds} rounds of {args.capacity_users} users saving back to back for "
               f"{args.capacity_seconds} s, to autosave then to the minimal Flask + SQLAlchemy insert endpoint "
               "(alternating, so that a drift in the machine's speed affects both alike)")
@@ -416,7 +427,8 @@ def measure(args, port, urls, secret, folder):
         for index in range(args.capacity_rounds):
             autosave.append(run_capacity("AutosaveUser", args, port, load_env, folder / f"autosave-{index}"))
             minimal.append(run_capacity("MinimalUser", args, minimal_port, load_env, folder / f"minimal-{index}"))
-    return {"scenario": scenario, "attack": attack, "epoch": epoch, "autosave": autosave, "minimal": minimal}
+    return {"scenario": scenario, "attack": attack, "epoch": epoch, "autosave": autosave, "minimal": minimal,
+            "cpu": cpu}
 
 
 def print_server_errors(folder):
@@ -507,6 +519,10 @@ def report(args, results, saves, submitted, times, lost_counts):
                  for row in ((f"round {index}: autosave", a), (f"round {index}: minimal insert", m))]
                 + [("all rounds: autosave", capacity[0]), ("all rounds: minimal insert", capacity[1])])
     attack = results["attack"]
+    seconds, wall = results["cpu"]
+    print("\nCPU during the scenario (sampled per process each second)")
+    for line in budget_lines(seconds, args.participants, wall, args.target_participants, args.target_duration):
+        print(line)
     for line in [line for r in (scenario, attack, *autosave, *minimal) for line in error_lines(r)]:
         print(f"  error: {line}")
     opened, finished = times
