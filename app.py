@@ -1,8 +1,10 @@
 """Application factory: configuration, extensions, blueprints, error pages, security headers and CLI."""
 import logging
+import math
 import os
 import re
 import secrets
+import time
 from contextlib import suppress
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_begin
 from logs import configure_logging
+from refusals import REPLAY_HEADER, RefusalMemo, text_unchanged_for
 
 LANGUAGES = ("es", "en")
 ENVIRONMENTS = ("production", "development", "test")
@@ -160,8 +163,6 @@ def _refuse_weak_secret(app):
 
 
 def _remember_refusals(app):
-    from refusals import RefusalMemo
-
     app.wsgi_app = app.extensions["refusals"] = RefusalMemo(app.wsgi_app)
 
 
@@ -264,6 +265,17 @@ def _select_locale():
     return request.accept_languages.best_match(LANGUAGES) or "es"
 
 
+def _seconds_until_allowed(error):
+    """How long until the limit that refused lets this address in again: when the oldest attempt its moving window
+    counts drops out (one read of the limiter's storage, on refusals only), never longer than the window."""
+    limit = getattr(error, "limit", None)
+    window = limit.limit.get_expiry() if limit is not None else 60
+    refused = limiter.current_limit
+    if refused is None or not refused.breached:
+        return window
+    return max(1, min(refused.limit.get_expiry(), math.ceil(refused.window[0] - time.time())))
+
+
 def _register_blueprints(app):
     import operations
     from assessments import bp as assessments_bp
@@ -312,10 +324,9 @@ def _register_error_pages(app):
     @app.errorhandler(429)
     def too_many(error):
         # Mostly met by attacks: a page that reads nothing (no user, no menus), so refusing costs little.
-        limit = getattr(error, "limit", None)
-        wait = limit.limit.get_expiry() if limit is not None else 60
+        wait = _seconds_until_allowed(error)
         return (render_template("too_many.html", code=429, wait=wait), 429,
-                {"Retry-After": str(wait), "Cache-Control": "no-store"})
+                {"Retry-After": str(wait), "Cache-Control": "no-store", REPLAY_HEADER: str(text_unchanged_for(wait))})
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

@@ -1,4 +1,4 @@
-"""Refuse again in the WSGI layer an address a rate limit has just refused, until its limit's window has passed."""
+"""Refuse again in the WSGI layer a visitor a rate limit has just refused, while the refusal's page stays true."""
 import math
 import threading
 import time
@@ -6,8 +6,11 @@ import time
 # (method or None for any, path or path prefix ending in "/", door): the rate-limited entrances.
 DOORS = (("POST", "/login", "login"), (None, "/p/", "link"), (None, "/verify", "verify"),
          (None, "/verify/", "verify"))
+# Set by the app on its 429 page: how many seconds the page's text ("wait 3 minutes") stays true. The memo replays
+# the page no longer than that, and never passes the header on.
+REPLAY_HEADER = "X-Refusal-Replayable-For"
 # Never replayed: another browser behind the same address must not receive someone's cookie or request id.
-PRIVATE_HEADERS = {"set-cookie", "x-request-id", "retry-after", "content-length"}
+PRIVATE_HEADERS = {"set-cookie", "x-request-id", "retry-after", "content-length", REPLAY_HEADER.lower()}
 
 
 def door_of(method, path):
@@ -25,12 +28,16 @@ class RefusalMemo:
 
     An attacker goes on knocking after the first 429; each knock would cost a session, a template and a round trip
     to the limiter's storage, as much as a test taker's answer. The memo keeps the refusal the app answered (its
-    status, headers and body) per address and door, and answers it again until its Retry-After has passed. The
-    limiter stays the only judge: the memo only repeats its verdict, per process, for the window it named."""
+    status, headers and body) per address, door and visitor, and answers it again until its Retry-After has passed
+    or its text would change. The limiter stays the only judge: the memo only repeats its verdict, per process.
+
+    A visitor is the address with the headers the page's language comes from (Accept-Language, and the session
+    cookie that holds the chosen language or the participant): someone else behind the same office address, or
+    the same person after choosing another language, gets a page of their own from the app."""
 
     def __init__(self, app, capacity=10_000, clock=time.monotonic):
         self.app, self.capacity, self.clock = app, capacity, clock
-        self.refused = {}  # (address, door) → (until, status, headers, body)
+        self.refused = {}  # (address, door, visitor) → (replay until, retry at, status, headers, body)
         self.lock = threading.Lock()
 
     def forget(self):
@@ -42,12 +49,12 @@ class RefusalMemo:
         door = door_of(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""))
         if door is None:
             return self.app(environ, start_response)
-        key, now = (environ.get("REMOTE_ADDR", ""), door), self.clock()
+        key, now = (environ.get("REMOTE_ADDR", ""), door, _visitor(environ)), self.clock()
         memo = self.refused.get(key)
         if memo is not None and now < memo[0]:
-            until, status, headers, body = memo
+            _until, retry_at, status, headers, body = memo
             start_response(status, [*headers, ("Content-Length", str(len(body))),
-                                    ("Retry-After", str(math.ceil(until - now)))])
+                                    ("Retry-After", str(math.ceil(retry_at - now)))])
             return [body]
         return self._answer_and_remember(key, now, environ, start_response)
 
@@ -56,7 +63,8 @@ class RefusalMemo:
 
         def capture(status, headers, exc_info=None):
             seen["status"], seen["headers"] = status, headers
-            return start_response(status, headers, exc_info)
+            return start_response(status, [(name, value) for name, value in headers
+                                           if name.lower() != REPLAY_HEADER.lower()], exc_info)
 
         result = self.app(environ, capture)
         if not seen.get("status", "").startswith("429"):
@@ -66,10 +74,12 @@ class RefusalMemo:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        wait = _seconds(dict((name.lower(), value) for name, value in seen["headers"]).get("retry-after"))
-        if wait:
+        named = dict((name.lower(), value) for name, value in seen["headers"])
+        wait = _seconds(named.get("retry-after"))
+        replayable = min(wait, _seconds(named.get(REPLAY_HEADER.lower(), wait)))
+        if replayable:
             kept = [(name, value) for name, value in seen["headers"] if name.lower() not in PRIVATE_HEADERS]
-            self._remember(key, (now + wait, seen["status"], kept, body), now)
+            self._remember(key, (now + replayable, now + wait, seen["status"], kept, body), now)
         return [body]
 
     def _remember(self, key, memo, now):
@@ -79,6 +89,19 @@ class RefusalMemo:
                 if len(self.refused) >= self.capacity:
                     self.refused = dict(list(self.refused.items())[self.capacity // 2:])
             self.refused[key] = memo
+
+
+def text_unchanged_for(wait):
+    """Seconds a 429 page that says to wait `wait` seconds stays true, as too_many.html words it: seconds below a
+    minute (the next second changes it), whole minutes rounded up from there (until the next whole minute)."""
+    if wait < 60:
+        return 1
+    return wait - 60 * ((wait + 59) // 60 - 1)
+
+
+def _visitor(environ):
+    """Who the refused page was written for: its language comes from these headers (see the class)."""
+    return hash((environ.get("HTTP_ACCEPT_LANGUAGE", ""), environ.get("HTTP_COOKIE", "")))
 
 
 def _seconds(text):

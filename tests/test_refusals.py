@@ -1,7 +1,7 @@
 """The refusal memo answers a refused address again in the WSGI layer, for the window its 429 named, and no longer."""
 import pytest
 
-from refusals import RefusalMemo, door_of
+from refusals import REPLAY_HEADER, RefusalMemo, door_of, text_unchanged_for
 
 
 @pytest.mark.parametrize(("method", "path", "door"), [
@@ -24,26 +24,30 @@ class Clock:
 class App:
     """A WSGI app that refuses the first `refusals` requests with a 429, then answers 200."""
 
-    def __init__(self, refusals, retry_after="60"):
-        self.calls, self.refusals, self.retry_after = 0, refusals, retry_after
+    def __init__(self, refusals, retry_after="60", replayable_for=None):
+        self.calls, self.refusals, self.retry_after, self.replayable_for = 0, refusals, retry_after, replayable_for
 
     def __call__(self, environ, start_response):
         self.calls += 1
         if self.calls <= self.refusals:
+            extra = [(REPLAY_HEADER, self.replayable_for)] if self.replayable_for else []
             start_response("429 TOO MANY REQUESTS", [("Content-Type", "text/html"), ("Retry-After", self.retry_after),
-                                                     ("Set-Cookie", "session=someone"), ("Content-Length", "7")])
-            return [b"refused"]
+                                                     ("Set-Cookie", "session=someone"), ("Content-Length", "7"),
+                                                     *extra])
+            body = f"refused {environ.get('HTTP_ACCEPT_LANGUAGE', '')}".strip()
+            return [body.encode()]
         start_response("200 OK", [("Content-Type", "text/html")])
         return [b"welcome"]
 
 
-def call(memo, path="/p/token", address="203.0.113.9", method="GET"):
+def call(memo, path="/p/token", address="203.0.113.9", method="GET", **headers):
     seen = {}
 
     def start_response(status, headers, exc_info=None):
         seen["status"], seen["headers"] = status, dict(headers)
 
-    body = b"".join(memo({"REQUEST_METHOD": method, "PATH_INFO": path, "REMOTE_ADDR": address}, start_response))
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "REMOTE_ADDR": address, **headers}
+    body = b"".join(memo(environ, start_response))
     return seen["status"][:3], seen["headers"], body
 
 
@@ -86,4 +90,33 @@ def test_the_memo_stays_within_its_capacity():
     for number in range(10):
         call(memo, address=f"203.0.113.{number}")
     assert len(memo.refused) <= 4
-    assert ("203.0.113.9", "link") in memo.refused  # the newest refusal is kept
+    assert [key[:2] for key in memo.refused][-1] == ("203.0.113.9", "link")  # the newest refusal is kept
+
+
+@pytest.mark.parametrize(("wait", "unchanged"), [(1, 1), (59, 1), (60, 60), (61, 1), (150, 30), (3600, 60)])
+def test_a_refusal_page_stays_true_until_its_wait_changes_as_worded(wait, unchanged):
+    # too_many.html: "59 seconds" becomes "58 seconds" a second later; "3 minutes" (150 s) becomes "2" after 30 s.
+    assert text_unchanged_for(wait) == unchanged
+
+
+def test_the_page_is_replayed_only_while_its_text_is_true_and_retry_after_stays_true():
+    app, clock = App(refusals=2, retry_after="150", replayable_for="30"), Clock()
+    memo = RefusalMemo(app, clock=clock)
+    first = call(memo)
+    assert first[0] == "429" and REPLAY_HEADER not in first[1]  # the app's note to the memo stays inside
+    clock.now += 29
+    status, headers, _body = call(memo)
+    assert (status, headers["Retry-After"], app.calls) == ("429", "121", 1)
+    assert REPLAY_HEADER not in headers
+    clock.now += 1
+    assert call(memo)[0] == "429" and app.calls == 2  # "wait 3 minutes" is no longer true: the app words it again
+
+
+def test_another_visitor_behind_the_same_address_gets_a_page_in_their_own_language():
+    app, clock = App(refusals=10), Clock()
+    memo = RefusalMemo(app, clock=clock)
+    assert call(memo, HTTP_ACCEPT_LANGUAGE="es")[2] == b"refused es"
+    assert call(memo, HTTP_ACCEPT_LANGUAGE="en")[2] == b"refused en" and app.calls == 2
+    assert call(memo, HTTP_ACCEPT_LANGUAGE="es")[2] == b"refused es" and app.calls == 2  # the same visitor: replayed
+    call(memo, HTTP_ACCEPT_LANGUAGE="es", HTTP_COOKIE="session=chose-english")
+    assert app.calls == 3  # the session holds a language chosen on the site: the app words the page for it

@@ -1,5 +1,6 @@
 """Logging in and out: hashed passwords, one message for every failure, rate limit, safe redirects, fresh session."""
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -43,7 +44,9 @@ def test_inactive_accounts_cannot_log_in(app, client, world):
     assert "Correo electrónico o contraseña incorrectos." in response.get_data(as_text=True)
 
 
-def test_login_is_rate_limited(client, world):
+def test_login_is_rate_limited(client, world, monkeypatch):
+    now = float(int(time.time()))  # frozen: the refusal names the time left, which the slow password checks shorten
+    monkeypatch.setattr(time, "time", lambda: now)
     statuses = [
         post_form(client, "/login", {"email": "admin@example.org", "password": f"guess-{i}"}).status_code
         for i in range(11)
@@ -56,6 +59,29 @@ def test_login_is_rate_limited(client, world):
     assert "Demasiados intentos. Espere 1 minuto y vuelva a intentarlo." in blocked.get_data(as_text=True)
     assert blocked.headers["Retry-After"] == "60" and blocked.headers["Cache-Control"] == "no-store"
     assert '<html lang="es">' in blocked.get_data(as_text=True)
+
+
+def test_a_refusal_says_how_long_is_really_left_in_each_visitors_language(app, client, world, monkeypatch):
+    # The moving window lets the address in again when its oldest attempt is an hour old, not an hour after the
+    # refusal; and the page replayed to a refused address must not reach another person there in the wrong language.
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3 per hour")  # the app outlives this test
+    clock = [float(int(time.time()))]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    monkeypatch.setattr(app.extensions["refusals"], "clock", lambda: clock[0])
+    guesses = [post_form(client, "/login", {"email": "admin@example.org", "password": f"guess-{number}"})
+               for number in range(3)]
+    assert [guess.status_code for guess in guesses] == [200, 200, 200]
+    clock[0] += 40 * 60
+    refused = post_form(client, "/login", {"email": "admin@example.org", "password": PASSWORD})
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1200"
+    assert "Espere 20 minutos y vuelva a intentarlo." in refused.get_data(as_text=True)
+    assert "X-Refusal-Replayable-For" not in refused.headers
+    colleague = app.test_client()  # another browser behind the same address, in English
+    colleague.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    english = post_form(colleague, "/login", {"email": "admin@example.org", "password": PASSWORD})
+    assert english.status_code == 429 and "Please wait 20 minutes and try again." in english.get_data(as_text=True)
+    clock[0] += 20 * 60 + 1
+    assert post_form(client, "/login", {"email": "admin@example.org", "password": PASSWORD}).status_code == 302
 
 
 def test_login_without_csrf_token_is_rejected(client, world):
