@@ -79,17 +79,19 @@ def postgres_backends(database):
     return pids
 
 
-def budget_lines(seconds, participants, wall_seconds, target_participants, target_seconds):
-    """What each role cost per participant, the cores the run used on average, and what the target would need."""
-    total = sum(seconds.values())
-    cores = os.cpu_count() or 1
-    per_person = {role: 1000 * used / participants for role, used in seconds.items() if used > 0}
-    lines = [f"  {role:<16}{used:>9.1f} CPU-s {per_person[role]:>9.1f} ms per participant"
+def budget_lines(seconds, requests, requests_each, wall_seconds, target):
+    """What each role cost per test taker's request served (the attack's cost included), the cores the run used,
+    and what the target scenario (participants, seconds) would need at that rate. Per request, not per person: in
+    an overloaded run many participants never get through all their requests."""
+    total, cores = sum(seconds.values()), os.cpu_count() or 1
+    lines = [f"  {role:<16}{used:>9.1f} CPU-s {1000 * used / requests:>8.2f} ms per test taker's request"
              for role, used in seconds.items() if used > 0]
-    per_target = total / participants * target_participants
-    lines.append(f"  in all: {total:,.1f} CPU-s in {wall_seconds:,.0f} s, {total / wall_seconds:.2f} cores on average "
+    lines.append(f"  in all: {total:,.1f} CPU-s in {wall_seconds:,.0f} s: {total / wall_seconds:.2f} cores on average "
                  f"of this machine's {cores}")
-    lines.append(f"  at {1000 * total / participants:.0f} ms per participant, {target_participants:,} participants "
-                 f"within {target_seconds} s need {per_target:,.0f} CPU-s: {per_target / target_seconds:.2f} cores on "
-                 "average, before the ramp's peak")
+    per_person = total / requests * requests_each
+    participants, within = target
+    needed = per_person * participants
+    lines.append(f"  a participant's {requests_each} requests cost {1000 * per_person:.0f} ms of CPU: {participants:,} "
+                 f"within {within} s need {needed:,.0f} CPU-s, {needed / within:.2f} cores on average before the "
+                 "ramp's peak")
     return lines

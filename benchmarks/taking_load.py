@@ -521,7 +521,8 @@ def report(args, results, saves, submitted, times, lost_counts):
     attack = results["attack"]
     seconds, wall = results["cpu"]
     print("\nCPU during the scenario (sampled per process each second)")
-    for line in budget_lines(seconds, args.participants, wall, args.target_participants, args.target_duration):
+    for line in budget_lines(seconds, everything["requests"], REQUESTS_EACH, wall,
+                             (args.target_participants, args.target_duration)):
         print(line)
     for line in [line for r in (scenario, attack, *autosave, *minimal) for line in error_lines(r)]:
         print(f"  error: {line}")
