@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_begin
 from logs import configure_logging
-from refusals import REPLAY_HEADER, RefusalMemo, text_unchanged_for
+from refusals import REPLAY_HEADER, RefusalMemo, replayable_for
 
 LANGUAGES = ("es", "en")
 ENVIRONMENTS = ("production", "development", "test")
@@ -326,7 +326,7 @@ def _register_error_pages(app):
         # Mostly met by attacks: a page that reads nothing (no user, no menus), so refusing costs little.
         wait = _seconds_until_allowed(error)
         return (render_template("too_many.html", code=429, wait=wait), 429,
-                {"Retry-After": str(wait), "Cache-Control": "no-store", REPLAY_HEADER: str(text_unchanged_for(wait))})
+                {"Retry-After": str(wait), "Cache-Control": "no-store", REPLAY_HEADER: str(replayable_for(wait))})
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

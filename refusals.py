@@ -28,16 +28,18 @@ class RefusalMemo:
 
     An attacker goes on knocking after the first 429; each knock would cost a session, a template and a round trip
     to the limiter's storage, as much as a test taker's answer. The memo keeps the refusal the app answered (its
-    status, headers and body) per address, door and visitor, and answers it again until its Retry-After has passed
-    or its text would change. The limiter stays the only judge: the memo only repeats its verdict, per process.
+    status, headers and body) per address, door and browser language, and answers it again while its words stay
+    true (`replayable_for`). The limiter stays the only judge: the memo only repeats its verdict, per process.
 
-    A visitor is the address with the headers the page's language comes from (Accept-Language, and the session
-    cookie that holds the chosen language or the participant): someone else behind the same office address, or
-    the same person after choosing another language, gets a page of their own from the app."""
+    The browser's Accept-Language is in the key so that someone else behind the same office address, whose
+    browser asks for another language, gets a page of their own from the app. Not the session cookie, although a
+    language chosen on the site lives there: each new cookie would be a new key, and an attacker keeping one per
+    connection would reach the app with every knock. Such a visitor may get, for a minute at most, the page of
+    someone at the same address whose browser asks for the same languages."""
 
     def __init__(self, app, capacity=10_000, clock=time.monotonic):
         self.app, self.capacity, self.clock = app, capacity, clock
-        self.refused = {}  # (address, door, visitor) → (replay until, retry at, status, headers, body)
+        self.refused = {}  # (address, door, Accept-Language) → (replay until, retry at, status, headers, body)
         self.lock = threading.Lock()
 
     def forget(self):
@@ -49,7 +51,8 @@ class RefusalMemo:
         door = door_of(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""))
         if door is None:
             return self.app(environ, start_response)
-        key, now = (environ.get("REMOTE_ADDR", ""), door, _visitor(environ)), self.clock()
+        key = (environ.get("REMOTE_ADDR", ""), door, environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+        now = self.clock()
         memo = self.refused.get(key)
         if memo is not None and now < memo[0]:
             _until, retry_at, status, headers, body = memo
@@ -91,17 +94,14 @@ class RefusalMemo:
             self.refused[key] = memo
 
 
-def text_unchanged_for(wait):
-    """Seconds a 429 page that says to wait `wait` seconds stays true, as too_many.html words it: seconds below a
-    minute (the next second changes it), whole minutes rounded up from there (until the next whole minute)."""
+def replayable_for(wait):
+    """Seconds a 429 page that says to wait `wait` seconds may be answered again: while its words (too_many.html)
+    stay true to the minute. Whole minutes, rounded up, stay true until the next whole minute; a count of seconds
+    under a minute is answered until the wait is over (it can only overstate the time left, by less than a
+    minute), so that a flood at a short window costs one page per window and not one per second."""
     if wait < 60:
-        return 1
+        return wait
     return wait - 60 * ((wait + 59) // 60 - 1)
-
-
-def _visitor(environ):
-    """Who the refused page was written for: its language comes from these headers (see the class)."""
-    return hash((environ.get("HTTP_ACCEPT_LANGUAGE", ""), environ.get("HTTP_COOKIE", "")))
 
 
 def _seconds(text):
