@@ -95,12 +95,12 @@ class RefusalMemo:
 
 
 def replayable_for(wait):
-    """Seconds a 429 page that says to wait `wait` seconds may be answered again: while its words (too_many.html)
-    stay true to the minute. Whole minutes, rounded up, stay true until the next whole minute; a count of seconds
-    under a minute is answered until the wait is over (it can only overstate the time left, by less than a
-    minute), so that a flood at a short window costs one page per window and not one per second."""
+    """Seconds a 429 page that says to wait `wait` seconds may be answered again, as too_many.html words it. Its
+    words can only overstate the wait as it shrinks: whole minutes (rounded up) stay true until the next whole
+    minute; a count of seconds may overstate by five at most (someone reloading sees it go down), so that a
+    flood costs a page every five seconds and not one a second."""
     if wait < 60:
-        return wait
+        return min(wait, 5)
     return wait - 60 * ((wait + 59) // 60 - 1)
 
 
