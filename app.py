@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_begin
 from logs import configure_logging
-from refusals import REPLAY_HEADER, RefusalMemo, replayable_for
+from refusals import REPLAYABLE_FOR, RefusalMemo, replayable_for
 
 LANGUAGES = ("es", "en")
 ENVIRONMENTS = ("production", "development", "test")
@@ -163,7 +163,7 @@ def _refuse_weak_secret(app):
 
 
 def _remember_refusals(app):
-    app.wsgi_app = app.extensions["refusals"] = RefusalMemo(app.wsgi_app)
+    app.wsgi_app = app.extensions["refusals"] = RefusalMemo(app.wsgi_app, languages=LANGUAGES)
 
 
 def _trust_proxies(app):
@@ -273,7 +273,10 @@ def _seconds_until_allowed(error):
     refused = limiter.current_limit
     if refused is None or not refused.breached:
         return window
-    return max(1, min(refused.limit.get_expiry(), math.ceil(refused.window[0] - time.time())))
+    reset_at, remaining = refused.window
+    if remaining > 0:  # the oldest attempt dropped out between the check and this read: in already
+        return 1
+    return max(1, min(refused.limit.get_expiry(), math.ceil(reset_at - time.time())))
 
 
 def _register_blueprints(app):
@@ -325,8 +328,9 @@ def _register_error_pages(app):
     def too_many(error):
         # Mostly met by attacks: a page that reads nothing (no user, no menus), so refusing costs little.
         wait = _seconds_until_allowed(error)
+        request.environ[REPLAYABLE_FOR] = replayable_for(wait)  # for refusals.py, which answers it again meanwhile
         return (render_template("too_many.html", code=429, wait=wait), 429,
-                {"Retry-After": str(wait), "Cache-Control": "no-store", REPLAY_HEADER: str(replayable_for(wait))})
+                {"Retry-After": str(wait), "Cache-Control": "no-store"})
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

@@ -3,14 +3,17 @@ import math
 import threading
 import time
 
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
 # (method or None for any, path or path prefix ending in "/", door): the rate-limited entrances.
 DOORS = (("POST", "/login", "login"), (None, "/p/", "link"), (None, "/verify", "verify"),
          (None, "/verify/", "verify"))
-# Set by the app on its 429 page: how many seconds the page's text ("wait 3 minutes") stays true. The memo replays
-# the page no longer than that, and never passes the header on.
-REPLAY_HEADER = "X-Refusal-Replayable-For"
+# Set in the request's environ by the app's 429 handler: how many seconds the page's words ("wait 3 minutes") stay
+# true. The memo replays the page no longer than that. In the environ, not a header: nothing to keep from clients.
+REPLAYABLE_FOR = "capacita.refusal_replayable_for"
 # Never replayed: another browser behind the same address must not receive someone's cookie or request id.
-PRIVATE_HEADERS = {"set-cookie", "x-request-id", "retry-after", "content-length", REPLAY_HEADER.lower()}
+PRIVATE_HEADERS = {"set-cookie", "x-request-id", "retry-after", "content-length"}
 
 
 def door_of(method, path):
@@ -31,15 +34,16 @@ class RefusalMemo:
     status, headers and body) per address, door and browser language, and answers it again while its words stay
     true (`replayable_for`). The limiter stays the only judge: the memo only repeats its verdict, per process.
 
-    The browser's Accept-Language is in the key so that someone else behind the same office address, whose
-    browser asks for another language, gets a page of their own from the app. Not the session cookie, although a
-    language chosen on the site lives there: each new cookie would be a new key, and an attacker keeping one per
-    connection would reach the app with every knock. Such a visitor may get, for a minute at most, the page of
-    someone at the same address whose browser asks for the same languages."""
+    The language the browser's Accept-Language picks among the site's is in the key, so that someone else behind
+    the same office address whose browser asks for another language gets a page of their own from the app. The
+    language picked, not the header's text, which an attacker could vary at will; and not the session cookie,
+    although a language chosen on the site lives there: each new cookie would be a new key, and an attacker keeping
+    one per connection would reach the app with every knock. Such a visitor may get, for a minute at most, the page
+    of someone at the same address whose browser picks the same language."""
 
-    def __init__(self, app, capacity=10_000, clock=time.monotonic):
-        self.app, self.capacity, self.clock = app, capacity, clock
-        self.refused = {}  # (address, door, Accept-Language) → (replay until, retry at, status, headers, body)
+    def __init__(self, app, languages=("es", "en"), capacity=10_000, clock=time.monotonic):
+        self.app, self.languages, self.capacity, self.clock = app, languages, capacity, clock
+        self.refused = {}  # (address, door, browser's language) → (replay until, retry at, status, headers, body)
         self.lock = threading.Lock()
 
     def forget(self):
@@ -48,11 +52,12 @@ class RefusalMemo:
             self.refused.clear()
 
     def __call__(self, environ, start_response):
-        door = door_of(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""))
-        if door is None:
+        method = environ.get("REQUEST_METHOD", "")
+        door = door_of(method, environ.get("PATH_INFO", ""))
+        if door is None or method == "HEAD":  # a HEAD's refusal has no body to replay to a GET
             return self.app(environ, start_response)
-        key = (environ.get("REMOTE_ADDR", ""), door, environ.get("HTTP_ACCEPT_LANGUAGE", ""))
-        now = self.clock()
+        language = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept).best_match(self.languages)
+        key, now = (environ.get("REMOTE_ADDR", ""), door, language), self.clock()
         memo = self.refused.get(key)
         if memo is not None and now < memo[0]:
             _until, retry_at, status, headers, body = memo
@@ -66,8 +71,7 @@ class RefusalMemo:
 
         def capture(status, headers, exc_info=None):
             seen["status"], seen["headers"] = status, headers
-            return start_response(status, [(name, value) for name, value in headers
-                                           if name.lower() != REPLAY_HEADER.lower()], exc_info)
+            return start_response(status, headers, exc_info)
 
         result = self.app(environ, capture)
         if not seen.get("status", "").startswith("429"):
@@ -79,7 +83,7 @@ class RefusalMemo:
                 result.close()
         named = dict((name.lower(), value) for name, value in seen["headers"])
         wait = _seconds(named.get("retry-after"))
-        replayable = min(wait, _seconds(named.get(REPLAY_HEADER.lower(), wait)))
+        replayable = min(wait, _seconds(environ.get(REPLAYABLE_FOR, wait)))
         if replayable:
             kept = [(name, value) for name, value in seen["headers"] if name.lower() not in PRIVATE_HEADERS]
             self._remember(key, (now + replayable, now + wait, seen["status"], kept, body), now)
