@@ -39,21 +39,25 @@ class CpuMeter:
     def _sample(self, first=False):
         for role, pids in self.roles.items():
             for pid in pids():
-                used = self._cpu_of(pid)
-                if used is None:
+                process, used = self._cpu_of(pid)
+                if process is None:
                     continue
+                # Per process, not per pid: a pid the system hands out again is another process, counted from 0.
                 # A process already running when the meter starts is counted from then on, not since its start.
-                before = self._last.get(pid, used if first else 0.0)
+                before = self._last.get(process, used if first else 0.0)
                 self.seconds[role] += used - before
-                self._last[pid] = used
+                self._last[process] = used
 
     def _cpu_of(self, pid):
+        """(the process, its CPU seconds so far), or (None, 0) when it is gone."""
         try:
-            process = self._processes.setdefault(pid, psutil.Process(pid))
+            process = self._processes.get(pid)
+            if process is None or not process.is_running():  # is_running: False for a reused pid, too
+                process = self._processes[pid] = psutil.Process(pid)
             times = process.cpu_times()
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            return None
-        return times.user + times.system
+            return None, 0.0
+        return process, times.user + times.system
 
 
 def family(pid):
@@ -67,15 +71,11 @@ def family(pid):
     return pids
 
 
-def postgres_backends(database):
-    """A function giving the PostgreSQL backends connected to `database` now (their title names it)."""
+def postgres_server():
+    """A function giving PostgreSQL's processes now: the backends serving the run and the writers, checkpointer
+    and autovacuum that do the rest of its writing (the benchmark is the only client meanwhile)."""
     def pids():
-        found = []
-        for process in psutil.process_iter(["cmdline"]):
-            title = " ".join(process.info["cmdline"] or ())
-            if title.startswith("postgres:") and f" {database} " in f"{title} ":
-                found.append(process.pid)
-        return found
+        return [process.pid for process in psutil.process_iter(["name"]) if process.info["name"] == "postgres"]
     return pids
 
 
@@ -84,6 +84,8 @@ def budget_lines(seconds, requests, requests_each, wall_seconds, target):
     and what the target scenario (participants, seconds) would need at that rate. Per request, not per person: in
     an overloaded run many participants never get through all their requests."""
     total, cores = sum(seconds.values()), os.cpu_count() or 1
+    if not requests:
+        return [f"  {total:,.1f} CPU-s in {wall_seconds:,.0f} s, and no test taker's request answered"]
     lines = [f"  {role:<16}{used:>9.1f} CPU-s {1000 * used / requests:>8.2f} ms per test taker's request"
              for role, used in seconds.items() if used > 0]
     lines.append(f"  in all: {total:,.1f} CPU-s in {wall_seconds:,.0f} s: {total / wall_seconds:.2f} cores on average "

@@ -22,7 +22,7 @@ BENCH = ROOT / "benchmarks"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(BENCH))
 
-from cpu_budget import CpuMeter, budget_lines, family, postgres_backends  # noqa: E402
+from cpu_budget import CpuMeter, budget_lines, family, postgres_server  # noqa: E402
 from targets import recreate_database, verdicts  # noqa: E402
 
 COUNTRIES = ("MX", "GT", "HN", "SV", "NI", "CR", "PA", "DO", "BZ", "CA", "US")
@@ -418,7 +418,7 @@ def measure(args, port, urls, secret, folder):
             gunicorn("minimal_app:create_app()", minimal_port, args, {"MINIMAL_DATABASE_URL": minimal_url},
                      folder / "minimal.log", folder=BENCH):
         server_roles = {"server": family(server.pid),
-                        "database": postgres_backends(BENCH_DATABASE) if url.startswith("postgresql") else list}
+                        "database": postgres_server() if url.startswith("postgresql") else list}
         scenario, attack, epoch, cpu = run_scenario(args, port, load_env, folder, server_roles)
         print(f"Capacity: {args.capacity_rounds} rounds of {args.capacity_users} users saving back to back for "
               f"{args.capacity_seconds} s, to autosave then to the minimal Flask + SQLAlchemy insert endpoint "
