@@ -268,11 +268,10 @@ def _select_locale():
 def _seconds_until_allowed(error):
     """How long until the limit that refused lets this address in again: when the oldest attempt its moving window
     counts drops out (one read of the limiter's storage, on refusals only), never longer than the window."""
-    limit = getattr(error, "limit", None)
-    window = limit.limit.get_expiry() if limit is not None else 60
     refused = limiter.current_limit
-    if refused is None or not refused.breached:
-        return window
+    if refused is None or not refused.breached:  # not refused by a limit the limiter knows of: say its window
+        limit = getattr(error, "limit", None)
+        return limit.limit.get_expiry() if limit is not None else 60
     reset_at, remaining = refused.window
     if remaining > 0:  # the oldest attempt dropped out between the check and this read: in already
         return 1

@@ -1,10 +1,9 @@
 """CPU seconds spent by the server, the database and the load generators during a benchmark scenario."""
 import os
 import threading
+import time
 
 import psutil
-
-ROLES = ("server", "database", "load generator", "attacker")
 
 
 class CpuMeter:
@@ -18,11 +17,13 @@ class CpuMeter:
         self.roles = roles  # role → callable returning the pids that belong to it now
         self.interval = interval
         self.seconds = dict.fromkeys(roles, 0.0)
-        self._last, self._processes = {}, {}
+        self.wall_seconds = 0.0
+        self._last = {}  # process → its CPU seconds at the previous sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self):
+        self._started = time.monotonic()
         self._sample(first=True)
         self._thread.start()
         return self
@@ -31,6 +32,7 @@ class CpuMeter:
         self._stop.set()
         self._thread.join()
         self._sample()
+        self.wall_seconds = time.monotonic() - self._started
 
     def _run(self):
         while not self._stop.wait(self.interval):
@@ -39,25 +41,17 @@ class CpuMeter:
     def _sample(self, first=False):
         for role, pids in self.roles.items():
             for pid in pids():
-                process, used = self._cpu_of(pid)
-                if process is None:
+                try:
+                    # psutil tells processes apart by pid and start time: a pid handed out again is a new key.
+                    process = psutil.Process(pid)
+                    times = process.cpu_times()
+                except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                     continue
-                # Per process, not per pid: a pid the system hands out again is another process, counted from 0.
+                used = times.user + times.system
                 # A process already running when the meter starts is counted from then on, not since its start.
                 before = self._last.get(process, used if first else 0.0)
                 self.seconds[role] += used - before
                 self._last[process] = used
-
-    def _cpu_of(self, pid):
-        """(the process, its CPU seconds so far), or (None, 0) when it is gone."""
-        try:
-            process = self._processes.get(pid)
-            if process is None or not process.is_running():  # is_running: False for a reused pid, too
-                process = self._processes[pid] = psutil.Process(pid)
-            times = process.cpu_times()
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            return None, 0.0
-        return process, times.user + times.system
 
 
 def family(pid):

@@ -346,7 +346,7 @@ def parse_args(database):
 def run_scenario(args, port, env, folder, server_roles):
     """Everyone opens the link within the ramp and paces 25 think times to submit within the duration, while an
     attacker hammers the login, personal links and certificate codes every other window; (scenario's samples,
-    attack's samples, epoch, CPU seconds by role and the scenario's wall seconds)."""
+    attack's samples, epoch, and the CPU meter that watched it)."""
     think = f"{args.mean_think * 0.5:.2f},{args.mean_think * 1.5:.2f}"
     print(f"Scenario: {args.participants:,} participants, all links opened within {args.ramp} s, think time "
           f"{think.replace(',', '–')} s between steps, 20 autosaves each; meanwhile {args.attackers} attacking users "
@@ -360,15 +360,13 @@ def run_scenario(args, port, env, folder, server_roles):
                           args.duration + 120, load_env, folder / "scenario")
     roles = {**server_roles, "load generator": family(takers.pid),
              "attacker": family(attack.pid) if attack else list}
-    started = time.monotonic()
     with CpuMeter(roles) as meter:
         takers.wait()  # exit 1 on a failed request
         if attack:
             attack.terminate()  # Locust stops on SIGTERM and still writes its results
             attack.wait(timeout=60)
-    cpu = (meter.seconds, time.monotonic() - started)
     scenario = locust_results("ParticipantUser", folder / "scenario")
-    return scenario, locust_results("HammerUser", folder / "attack") if attack else {}, epoch, cpu
+    return scenario, locust_results("HammerUser", folder / "attack") if attack else {}, epoch, meter
 
 
 def run_capacity(user_class, args, port, env, prefix):
@@ -519,9 +517,9 @@ def report(args, results, saves, submitted, times, lost_counts):
                  for row in ((f"round {index}: autosave", a), (f"round {index}: minimal insert", m))]
                 + [("all rounds: autosave", capacity[0]), ("all rounds: minimal insert", capacity[1])])
     attack = results["attack"]
-    seconds, wall = results["cpu"]
+    meter = results["cpu"]
     print("\nCPU during the scenario (sampled per process each second)")
-    for line in budget_lines(seconds, everything["requests"], REQUESTS_EACH, wall,
+    for line in budget_lines(meter.seconds, everything["requests"], REQUESTS_EACH, meter.wall_seconds,
                              (args.target_participants, args.target_duration)):
         print(line)
     for line in [line for r in (scenario, attack, *autosave, *minimal) for line in error_lines(r)]:
