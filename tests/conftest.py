@@ -15,7 +15,8 @@ from extensions import db, limiter
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BACKEND = os.environ.get("CAPACITA_TEST_DB", "sqlite")
 POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-POSTGRES_DATABASE = "capacita_test"
+# Its own name lets two checkouts run their PostgreSQL suites side by side on one server.
+POSTGRES_DATABASE = os.environ.get("CAPACITA_TEST_PG_DATABASE", "capacita_test")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "correct-horse-battery"
 SECRET = "test-secret-key-that-is-long-enough-for-production-rules"
