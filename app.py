@@ -53,6 +53,7 @@ def create_app(test_config=None):
     _reject_nul_characters(app)
     _redact_tokens_in_logs()
     _init_extensions(app)
+    _bound_route_ids(app)  # before the blueprints: each route's converters are chosen when it is added
     _register_blueprints(app)
     _register_error_pages(app)
     _register_security_headers(app)
@@ -276,6 +277,21 @@ def _seconds_until_allowed(error):
     if remaining > 0:  # the oldest attempt dropped out between the check and this read: in already
         return 1
     return max(1, min(refused.limit.get_expiry(), math.ceil(reset_at - time.time())))
+
+
+def _bound_route_ids(app):
+    from werkzeug.routing import IntegerConverter
+
+    from training.textkeys import MAX_ID
+
+    class DatabaseId(IntegerConverter):
+        """`<int:…>`: a number no id column holds is a 404, not an overflow in SQLite's driver."""
+
+        def __init__(self, url_map, *args, **kwargs):
+            kwargs.setdefault("max", MAX_ID)
+            super().__init__(url_map, *args, **kwargs)
+
+    app.url_map.converters["int"] = DatabaseId
 
 
 def _register_blueprints(app):

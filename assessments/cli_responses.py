@@ -9,6 +9,7 @@ from extensions import db
 from training.cli import fail
 from training.cli_registration import read_upload
 from training.services import ServiceError
+from training.textkeys import MAX_ID
 
 from .models import Questionnaire
 from .services_responses import (
@@ -29,7 +30,7 @@ from .services_responses import (
 def import_responses(file, questionnaire_id, dry_run):
     """Import a CSV/XLSX export (one row per respondent): columns are matched to questions by their title, rows
     to participants by e-mail. All or nothing: one line per problem and nothing imported while one remains."""
-    questionnaire = db.session.get(Questionnaire, questionnaire_id)
+    questionnaire = db.session.get(Questionnaire, questionnaire_id) if 0 <= questionnaire_id <= MAX_ID else None
     if questionnaire is None:
         fail([f"--questionnaire: no questionnaire with id {questionnaire_id}"])
     content = read_upload(file)

@@ -11,6 +11,7 @@ from training.exporting import table_bytes
 from training.labels import current_language, delegation_label
 from training.localized import pick
 from training.services_messages import count_queued, queue_invitations
+from training.textkeys import database_id
 from training.views_common import send_table
 from training.views_messages import deliver_one_batch
 
@@ -49,7 +50,7 @@ def questionnaire_progress(questionnaire_id):
         db.session.commit()
     rows = progress(questionnaire)
     state = request.args.get("state", "")
-    delegation = request.args.get("delegation", type=int)
+    delegation = request.args.get("delegation", type=database_id)
     shown = [row for row in rows if (not state or row[1] == state)
              and (delegation is None or row[0].delegation_id == delegation)]
     return render_template("assessments/progress.html", questionnaire=questionnaire, program=questionnaire.program,

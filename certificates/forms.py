@@ -8,6 +8,7 @@ from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from training.forms import MultiCheckboxField, strip
+from training.textkeys import database_id
 
 from .models import MAX_LOGOS, MAX_SIGNATORIES
 from .texts import LANGUAGE_MODE_LABELS, STATUS_LABELS
@@ -23,7 +24,7 @@ def finite(_form, field):
 
 class SettingsForm(FlaskForm):
     required_activities = MultiCheckboxField(
-        _l("Activities a participant must complete"), coerce=int,
+        _l("Activities a participant must complete"), coerce=database_id,
         description=_l("By default, every activity marked required."))
     excused_counts = BooleanField(_l("An excused absence counts as attended"))
     post_test_required = BooleanField(_l("The post-test must be submitted"), default=True)
@@ -84,7 +85,7 @@ class FilterForm(FlaskForm):
 
 class IssueForm(FlaskForm):
     """Issue to the ticked participants, or (`everyone`) to every eligible participant the user sees."""
-    participant_ids = MultiCheckboxField(_l("Participants"), coerce=int, validate_choice=False)
+    participant_ids = MultiCheckboxField(_l("Participants"), coerce=database_id, validate_choice=False)
     everyone = BooleanField(_l("Every eligible participant"))
 
 
@@ -93,7 +94,7 @@ class ReasonForm(FlaskForm):
 
 
 class EmailForm(FlaskForm):
-    participant_ids = MultiCheckboxField(_l("Participants"), coerce=int, validate_choice=False)
+    participant_ids = MultiCheckboxField(_l("Participants"), coerce=database_id, validate_choice=False)
 
 
 class DrawForm(FlaskForm):

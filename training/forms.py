@@ -47,6 +47,7 @@ from .labels import (
 from .messages import unknown_placeholders
 from .models import DEFAULT_QUOTA
 from .tabular import clean_cell
+from .textkeys import database_id
 from .timezones import timezone_names
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
@@ -60,8 +61,8 @@ def strip(value):
 
 
 def optional_int(value):
-    """Coerce a select's value to int, with the empty placeholder as None."""
-    return int(value) if value not in (None, "") else None
+    """Coerce a select's value to an id, with the empty placeholder as None."""
+    return database_id(value) if value not in (None, "") else None
 
 
 def _timezone_choices():
@@ -250,7 +251,7 @@ class InvitationForm(FlaskForm):
         ("selected", _l("The people selected in the list")),
     ], default="not_invited")
     delegation_id = SelectField(_l("Delegation"), coerce=optional_int)
-    participant_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    participant_ids = SelectMultipleField(coerce=database_id, validate_choice=False)
 
     def __init__(self, *args, delegations=(), **kwargs):
         super().__init__(*args, **kwargs)

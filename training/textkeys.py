@@ -1,5 +1,9 @@
-"""Keys for comparing people's text: case- and accent-insensitive, whitespace-normalized."""
+"""Keys for comparing people's text (case- and accent-insensitive, whitespace-normalized), and ids read from text."""
 import unicodedata
+
+# The largest id a database column holds (SQLite's INTEGER, PostgreSQL's BIGINT): a larger number reaching a query
+# overflows in SQLite's driver instead of finding nothing.
+MAX_ID = 2**63 - 1
 
 
 def squash_spaces(text):
@@ -27,3 +31,12 @@ def as_id(text):
     """'42' → 42; anything else (empty, '-1', '4.2', '²', '٤٢') → None. For ids read from form fields."""
     text = text or ""
     return int(text) if text.isascii() and text.isdecimal() and len(text) < 19 else None
+
+
+def database_id(text):
+    """int(text) when a database id column could hold it, else ValueError: WTForms' coerce turns that into "not a
+    valid choice", and `request.args.get(..., type=database_id)` into an absent filter."""
+    number = int(text)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(f"{number} is not an id")
+    return number

@@ -15,7 +15,7 @@ from .labels import current_language
 from .models import Participant
 from .services import ServiceError
 from .services_attendance import attendance_matrix, marks_for, matrix_table, save_marks
-from .textkeys import as_id
+from .textkeys import as_id, database_id
 from .views_common import send_table
 from .views_participants import delegation_choices
 
@@ -82,7 +82,7 @@ def attendance_matrix_view(program_id):
     activities, rows = _matrix(program)
     return render_template("training/attendance_matrix.html", program=program, activities=activities, rows=rows,
                            only=request.args.get("only", ""), delegations=delegation_choices(program),
-                           delegation=request.args.get("delegation", type=int))
+                           delegation=request.args.get("delegation", type=database_id))
 
 
 @bp.route("/programs/<int:program_id>/attendance.<any(csv, xlsx):file_format>")
@@ -97,7 +97,7 @@ def attendance_export(program_id, file_format):
 
 def _matrix(program):
     query = scoped_participants(program)
-    delegation = request.args.get("delegation", type=int)
+    delegation = request.args.get("delegation", type=database_id)
     if delegation:
         query = query.where(Participant.delegation_id == delegation)
     activities, rows = attendance_matrix(program, query)
