@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_begin
 from logs import configure_logging
+from private_files import create_private, private_folder, write_private
 from refusals import REPLAYABLE_FOR, RefusalMemo, replayable_for
 
 LANGUAGES = ("es", "en")
@@ -63,7 +64,7 @@ def create_app(test_config=None):
 
 def _configure(app, overrides):
     env = os.environ.get("CAPACITA_ENV", "production")
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_folder(app.instance_path)  # it holds the development secret and the SQLite database
     app.config.update(
         CAPACITA_ENV=env,
         SQLALCHEMY_DATABASE_URI=_database_url(app),
@@ -148,8 +149,7 @@ def _development_secret(app):
     # Kept in instance/ so sessions survive a restart of `make run`; never used in production.
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        write_private(path, secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 
@@ -209,6 +209,14 @@ def _reject_nul_characters(app):
         values = [*request.args.values(), *form, request.path]
         if any("\x00" in value for value in values):
             abort(400)
+
+
+@event.listens_for(Engine, "do_connect")
+def _create_sqlite_file_privately(dialect, _record, cargs, cparams):
+    # SQLite would create a new database file readable by everyone (the process's umask); it holds password hashes,
+    # link salts and all personal data. Its -wal and -shm files take the database file's mode.
+    if dialect.name == "sqlite" and cargs and cargs[0] not in ("", ":memory:") and not cparams.get("uri"):
+        create_private(cargs[0])
 
 
 @event.listens_for(Engine, "connect")
@@ -285,7 +293,7 @@ def _bound_route_ids(app):
     from training.textkeys import MAX_ID
 
     class DatabaseId(IntegerConverter):
-        """`<int:…>`: a number no id column holds is a 404, not an overflow in SQLite's driver."""
+        """`<int:…>`: a number no id column holds is a 404, not a database error."""
 
         def __init__(self, url_map, *args, **kwargs):
             kwargs.setdefault("max", MAX_ID)

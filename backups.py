@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from private_files import create_private
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_DUMP_HEADER = b"PGDMP"
 SUFFIXES = {"sqlite": "sqlite3", "postgresql": "dump"}
@@ -52,6 +54,7 @@ def backup_sqlite(database, output):
         raise BackupError(f"There is no SQLite database at {database}.")
     partial = _partial(output)
     try:
+        create_private(partial)  # a copy of every password hash and personal detail: its owner's only
         _sqlite_copy(database, partial)
         with closing(sqlite3.connect(partial)) as copy:
             # One self-contained file: the copy would otherwise keep the live database's WAL mode and side files.
@@ -105,6 +108,7 @@ def backup_postgresql(url, output, server_major):
     dbname, env = libpq_connection(url)
     partial = _partial(output)
     try:
+        create_private(partial)  # pg_dump writes into it and keeps its mode
         _run([pg_dump, "--format=custom", "--no-password", f"--file={partial}", f"--dbname={dbname}"], env, url)
         _run([pg_restore, "--list", str(partial)], env, url)  # the archive's table of contents reads back
         partial.replace(output)

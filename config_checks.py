@@ -27,6 +27,7 @@ class Probes:
     rate_limit_storage: Callable[[str], str | None]
     chart_browser: Callable[[], str | None]
     mounts: Callable[[], str]  # the text of /proc/mounts
+    open_to_others: Callable[[str], int | None] = lambda _path: None  # permission bits of a file others may read
 
 
 def check_config(settings, probes, workers=None, weak_secrets=(), min_secret_length=32):
@@ -77,6 +78,7 @@ def _database(uri, production, probes):
         if production:
             findings.append(Finding("warning", "SQLite in production: fine for one server with several workers; "
                                                "several app servers need PostgreSQL (DATABASE_URL)"))
+        findings += _private(path, probes)
         filesystem = network_filesystem(os.path.dirname(path), probes.mounts())
         if filesystem:
             findings.append(Finding("error", f"the SQLite file's folder {os.path.dirname(path)} is on a network "
@@ -86,6 +88,16 @@ def _database(uri, production, probes):
     if problem:
         return [*findings, Finding("error", f"the database does not answer: {problem}")]
     return [*findings, Finding("ok", "the database answers"), _migrations(probes)]
+
+
+def _private(database, probes):
+    """The SQLite file and its side files hold password hashes, link salts and all personal data."""
+    opened = {path: probes.open_to_others(path) for path in (database, f"{database}-wal", f"{database}-shm")}
+    opened = {path: mode for path, mode in opened.items() if mode is not None}
+    if not opened:
+        return [Finding("ok", "the SQLite files are readable by their owner only")]
+    return [Finding("warning", f"{path} is open to other users of this machine (mode {mode:o}): it holds password "
+                               f"hashes and personal data; chmod 600 {path}") for path, mode in opened.items()]
 
 
 def _migrations(probes):

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import backups
 import config_checks
+import private_files
 from app import MIN_SECRET_LENGTH, WEAK_SECRETS
 from extensions import db, limiter
 
@@ -82,7 +83,7 @@ def check_config(info, strict, workers):
 def _findings(app, workers):
     probes = config_checks.Probes(database=database_problem, migrations=migration_revisions,
                                   rate_limit_storage=_storage_problem, chart_browser=_chart_browser_problem,
-                                  mounts=_mounts)
+                                  mounts=_mounts, open_to_others=private_files.open_to_others)
     return config_checks.check_config(app.config, probes, workers, WEAK_SECRETS, MIN_SECRET_LENGTH)
 
 

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
+from private_files import write_private
 from training.cli import fail
 from training.cli_registration import program_or_fail
 from training.labels import GENDER_LABELS, PROFILE_LABELS
@@ -38,14 +39,12 @@ def impact(code, output_format, language, output, country, gender, profile):
             fail([f"--output: a file name is needed for {output_format}"])
         with force_locale(language):
             data = _document(output_format, program, figures, filters, language)
-        with open(output, "wb") as file:
-            file.write(data)
+        write_private(output, data)
         click.echo(f"Wrote {output}.")
         return
     text = json.dumps({"program": program.code, **figures}, ensure_ascii=False, indent=2, allow_nan=False)
     if output:
-        with open(output, "w", encoding="utf-8") as file:
-            file.write(text + "\n")
+        write_private(output, text + "\n")
         click.echo(f"Wrote {output}.")
     else:
         click.echo(text)

@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from extensions import db
+from private_files import private_folder, write_private
 from training.cli import DEMO_EXTENSIONS, fail
 from training.cli_registration import program_or_fail
 from training.exporting import csv_bytes
@@ -48,7 +49,7 @@ def issue_certificates(code, output_dir):
 
 def _write(program, folder):
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     except OSError as error:
         fail([f"--output-dir: {error}"])
     certificates = issued_certificates(program, select(Participant).where(Participant.program_id == program.id))
@@ -56,6 +57,6 @@ def _write(program, folder):
         files, headers, rows = certificate_files(certificates, program.default_language,
                                                  current_app.config["PUBLIC_URL"])
     for name, content in files:
-        (folder / name).write_bytes(content)
-    (folder / "register.csv").write_bytes(csv_bytes(headers, rows))
+        write_private(folder / name, content)
+    write_private(folder / "register.csv", csv_bytes(headers, rows))
     click.echo(f"Wrote {len(files)} PDFs and register.csv to {folder}.")

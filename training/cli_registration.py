@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from extensions import db
+from private_files import write_private
 
 from .cli import fail
 from .exporting import table_bytes
@@ -97,7 +98,7 @@ def export_participants(program_code, file_format, output):
     if output is None:
         sys.stdout.buffer.write(content)
     else:
-        output.write_bytes(content)
+        write_private(output, content)
         click.echo(f"Wrote {output}")
 
 
@@ -123,7 +124,7 @@ def export_attendance(program_code, file_format, output):
     program = program_or_fail(program_code)
     activities, rows = attendance_matrix(program, select(Participant).where(Participant.program_id == program.id))
     headers, table = matrix_table(activities, rows, "es")
-    output.write_bytes(table_bytes(file_format, headers, table, program.code))
+    write_private(output, table_bytes(file_format, headers, table, program.code))
     click.echo(f"Wrote {output} ({len(table)} participants, {len(activities)} activities)")
 
 
