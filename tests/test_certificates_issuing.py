@@ -428,9 +428,11 @@ def test_numbers_that_are_not_numbers_are_refused_by_their_field(client, course,
     assert response.status_code == 200 and 'id="hours-error"' in html and 'id="min_post_score-error"' in html
 
 
-def test_ids_beyond_the_databases_integers_are_a_404(client, course):
+def test_ids_beyond_the_databases_integers_are_refused(client, course):
     login(client, course["emails"]["admin"])
-    assert issue(client, course["ids"]["program"], participant_ids=["99999999999999999999"]).status_code == 404
+    # Not an id at all: the form is not one the page could have sent (tests/test_security_ids.py has every route).
+    assert issue(client, course["ids"]["program"], participant_ids=["99999999999999999999"]).status_code == 400
+    assert issue(client, course["ids"]["program"], participant_ids=["0"]).status_code == 404  # no such person
 
 
 def test_a_focal_point_is_not_held_back_by_another_countrys_waiting_pdfs(app, client, course, monkeypatch):

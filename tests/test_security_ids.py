@@ -1,12 +1,12 @@
-"""Ids no database column can hold (≥ 2^63, as SQLite's INTEGER and PostgreSQL's BIGINT stop there) are 'not found'
-or 'not a choice', wherever they come in: the path, the query string or a form field."""
+"""Ids no id column can hold (≥ 2^31: PostgreSQL's INTEGER refuses them, and from 2^63 SQLite's driver overflows) are
+'not found' or 'not a choice', wherever they come in: the path, the query string, a form field or the command line."""
 import re
 
 import pytest
 
 from tests.conftest import csrf_from, login, post_form
 
-BEYOND = ("9223372036854775808", "99999999999999999999", "1" + "0" * 40)
+BEYOND = ("2147483648", "9223372036854775808", "99999999999999999999", "1" + "0" * 40)
 
 
 def _url(rule, number):
@@ -41,7 +41,7 @@ def test_every_route_answers_404_for_an_id_no_database_holds(app, client, world,
 
 def test_the_largest_id_a_database_holds_is_simply_not_found(client, world):
     login(client, world["emails"]["admin"])
-    assert client.get("/programs/9223372036854775807").status_code == 404
+    assert client.get("/programs/2147483647").status_code == 404
     assert client.get(f"/programs/{world['ids']['program']}").status_code == 200
 
 
@@ -79,6 +79,6 @@ def test_the_command_line_says_no_such_questionnaire_for_an_id_beyond_any(app, w
     answers = tmp_path / "respuestas.csv"
     answers.write_text("Correo,Comentarios\nmarta.ruiz@example.org,Bien\n")
     result = app.test_cli_runner().invoke(
-        args=["import-responses", str(answers), "--questionnaire", BEYOND[1]])
+        args=["import-responses", str(answers), "--questionnaire", BEYOND[0]])
     assert result.exit_code == 1
-    assert f"--questionnaire: no questionnaire with id {BEYOND[1]}" in result.output
+    assert f"--questionnaire: no questionnaire with id {BEYOND[0]}" in result.output

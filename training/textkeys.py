@@ -1,9 +1,9 @@
 """Keys for comparing people's text (case- and accent-insensitive, whitespace-normalized), and ids read from text."""
 import unicodedata
 
-# The largest id a database column holds (SQLite's INTEGER, PostgreSQL's BIGINT): a larger number reaching a query
-# overflows in SQLite's driver instead of finding nothing.
-MAX_ID = 2**63 - 1
+# The largest id the id columns hold (INTEGER: 32 bits on PostgreSQL): a larger number reaching a query is refused by
+# PostgreSQL ("integer out of range") or, from 2^63, overflows in SQLite's driver, instead of finding nothing.
+MAX_ID = 2**31 - 1
 
 
 def squash_spaces(text):
