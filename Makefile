@@ -8,8 +8,10 @@ AXE_STAMP := $(AXE_DIR)/node_modules/.installed-$(shell cksum < $(AXE_DIR)/packa
 FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# `flask run` serves where these say, and without PUBLIC_URL the app builds its links on them (app.py _local_url).
+DEVELOPMENT := CAPACITA_ENV=development FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT)
 
-.PHONY: run test bench lint test-sqlite test-postgresql install translations translations-update axe
+.PHONY: run test bench lint test-sqlite test-postgresql install translations translations-update axe system-packages
 
 # Re-installs whenever pyproject.toml changes (the stamp carries its checksum).
 $(STAMP): pyproject.toml
@@ -40,17 +42,37 @@ translations: $(STAMP)
 	$(BIN)/pybabel compile -d translations >/dev/null
 
 run: install
-	CAPACITA_ENV=development $(FLASK) db upgrade
-	CAPACITA_ENV=development $(FLASK) demo --if-empty
+	$(DEVELOPMENT) $(FLASK) db upgrade
+	$(DEVELOPMENT) $(FLASK) demo --if-empty
 	@echo
 	@echo "  Capacita is at http://$(HOST):$(PORT)/"
 	@echo "  Log in as admin@capacita.example with password 'capacita-demo'"
 	@echo "  (focal point of Mexico: punto.focal.mx@capacita.example, same password)"
 	@echo
-	CAPACITA_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+	$(DEVELOPMENT) $(FLASK) run
 
 # The suite runs on SQLite, then on PostgreSQL (skipped with a reason where no server answers; required in CI).
-test: install lint test-sqlite test-postgresql
+test: system-packages install lint test-sqlite test-postgresql
+
+# What the tests use from the system: Chromium (browser tests, chart images), pdftoppm (poppler-utils: reading a
+# certificate's QR code) and npm (axe-core). As root on a Debian-like machine they are installed with apt-get
+# (INSTALL_SYSTEM_PACKAGES=no declines); elsewhere the tests that need them are skipped with the reason. CI needs them.
+system-packages:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	[ -n "$$missing" ] || exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ "$${INSTALL_SYSTEM_PACKAGES:-yes}" != no ]; then \
+		echo "Installing what the tests use:$$missing (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		case "$${CI:-}" in 1|true|TRUE|True|yes) \
+			echo "CI needs$$missing: run as root on Debian, or install them" >&2; exit 1;; \
+		esac; \
+		echo "Not installed:$$missing. The tests that need them will be skipped, each with its reason"; \
+		echo "(as root on Debian, make test installs them with apt-get)."; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

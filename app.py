@@ -102,7 +102,7 @@ def _configure(app, overrides):
         # so rate limits count the real client and not the proxy.
         TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES", "0")),
         # The address participants reach the app at: links in e-mails are built on it, never on the Host header.
-        PUBLIC_URL=os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        PUBLIC_URL=os.environ.get("PUBLIC_URL") or _local_url(),
         LINK_GRACE_DAYS=int(os.environ.get("LINK_GRACE_DAYS", "90")),
         # Every request to personal links, per address: an office's participants behind one address open theirs
         # within minutes (two requests each).
@@ -132,6 +132,15 @@ def _configure(app, overrides):
     if not app.config["SECRET_KEY"] and app.config["CAPACITA_ENV"] == "development":
         app.config["SECRET_KEY"] = _development_secret(app)
     _refuse_weak_secret(app)
+
+
+def _local_url():
+    """Where `flask run` serves (FLASK_RUN_HOST and FLASK_RUN_PORT, which `make run HOST=… PORT=…` sets for every
+    command it runs): without PUBLIC_URL, links reach the development server that is running. Production requires
+    PUBLIC_URL."""
+    host = os.environ.get("FLASK_RUN_HOST") or "127.0.0.1"
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # every interface: this machine answers on loopback
+    return f"http://{f'[{host}]' if ':' in host else host}:{os.environ.get('FLASK_RUN_PORT') or 5000}"
 
 
 def _database_url(app):

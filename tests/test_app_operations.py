@@ -15,6 +15,7 @@ from sqlalchemy import event
 import config_checks
 import operations
 from app import create_app
+from assessments.chart_images import images_available
 from extensions import db
 from tests.conftest import SECRET
 
@@ -199,9 +200,16 @@ def test_check_config_prints_what_it_checked_and_passes(app):
                  f"OK: SECRET_KEY is set ({len(SECRET)} characters)",
                  "OK: rate limits are counted in memory (one process)"):
         assert line in result.stdout
-    assert result.stderr.splitlines() == [
-        "WARNING: MAIL_SERVER is not set: invitations, reminders and certificate e-mails stay in the outbox"]
-    assert result.stdout.splitlines()[-1] == "0 error(s), 1 warning(s)."
+    warnings = ["WARNING: MAIL_SERVER is not set: invitations, reminders and certificate e-mails stay in the outbox"]
+    # Chart images need a Chromium: a machine without one (a newcomer's) gets the warning, one with it the OK line.
+    if images_available():
+        assert "OK: chart images can be drawn (kaleido and Chromium found)" in result.stdout
+    else:
+        warnings.append("WARNING: chart images cannot be drawn: kaleido or a Chromium (chromium, chromium-browser, "
+                        "google-chrome, chrome) is missing on PATH (apt-get install chromium); PNG/SVG downloads and "
+                        "the charts in the PDF summary are unavailable (the page's own camera button still works)")
+    assert result.stderr.splitlines() == warnings
+    assert result.stdout.splitlines()[-1] == f"0 error(s), {len(warnings)} warning(s)."
     assert cli(app, "check-config", "--strict").exit_code == 1  # the warning now fails
 
 
@@ -351,3 +359,48 @@ def test_expected_workers(environ, expected):
 
 def test_an_unreachable_redis_is_reported_quickly():
     assert operations._storage_problem("redis://:pw@127.0.0.1:1/0") is not None
+
+
+# --- where links point ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("host, port, expected", [
+    (None, None, "http://127.0.0.1:5000"),  # `flask run`'s own defaults
+    ("127.0.0.1", "5101", "http://127.0.0.1:5101"),  # make run PORT=5101
+    ("0.0.0.0", "8080", "http://127.0.0.1:8080"),  # every interface: loopback answers
+    ("192.168.1.20", "5000", "http://192.168.1.20:5000"),
+    ("::1", "5101", "http://[::1]:5101"),
+])
+def test_without_public_url_links_reach_the_development_server_that_runs(make_app, world, monkeypatch, host, port,
+                                                                       expected):
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    for name, value in (("FLASK_RUN_HOST", host), ("FLASK_RUN_PORT", port)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)  # what `make run HOST=… PORT=…` sets for each command it runs
+    app = make_app(CAPACITA_ENV="development")
+    assert app.config["PUBLIC_URL"] == expected
+    result = cli(app, "participant-link", "jose.nunez@example.mx", "--program", "TEST-2026")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{expected}/p/")
+
+
+def test_public_url_wins_and_production_still_requires_it(make_app, monkeypatch):
+    monkeypatch.setenv("FLASK_RUN_PORT", "5101")
+    monkeypatch.setenv("PUBLIC_URL", "https://capacita.example.org")
+    assert make_app(CAPACITA_ENV="development").config["PUBLIC_URL"] == "https://capacita.example.org"
+    monkeypatch.delenv("PUBLIC_URL")
+    monkeypatch.setenv("CAPACITA_ENV", "production")
+    with pytest.raises(RuntimeError, match="PUBLIC_URL must be set in production"):
+        create_app({"SECRET_KEY": SECRET})
+
+
+def test_make_run_passes_its_host_and_port_to_every_command():
+    """`make run HOST=… PORT=…`: the migration, the demo (whose certificates carry QR codes) and the server all get
+    the address, so links and QR codes point at the server make starts."""
+    result = subprocess.run(["make", "-n", "run", "HOST=0.0.0.0", "PORT=5101"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    commands = [line for line in result.stdout.splitlines() if "flask --app app" in line]
+    assert [line.split("flask --app app ")[1].split()[0] for line in commands] == ["db", "demo", "run"]
+    assert all("FLASK_RUN_HOST=0.0.0.0 FLASK_RUN_PORT=5101" in line for line in commands), commands
