@@ -225,7 +225,8 @@ def _create_sqlite_file_privately(dialect, _record, cargs, cparams):
     # SQLite would create a new database file readable by everyone (the process's umask); it holds password hashes,
     # link salts and all personal data. Its -wal and -shm files take the database file's mode.
     if dialect.name == "sqlite" and cargs and cargs[0] not in ("", ":memory:") and not cparams.get("uri"):
-        create_private(cargs[0])
+        with suppress(OSError):  # no such folder, no permission: SQLite's own error (a 503, a clear message) follows
+            create_private(cargs[0])
 
 
 @event.listens_for(Engine, "connect")
