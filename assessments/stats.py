@@ -4,9 +4,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import stats
 
 from .stats_base import Result, check_confidence, first_reason, is_missing, number
+from .stats_noncentral import noncentral_interval
 from .stats_scales import (  # noqa: F401  (part of this module's public API)
     CronbachAlpha,
     GroupComparison,
@@ -164,7 +165,7 @@ def _effect_sizes(fields, confidence):
     """Cohen's d_z with its noncentral-t interval, Hedges' g_z and Cohen's d_av."""
     n, t = fields["n_pairs"], fields["t"]
     dz = fields["mean_diff"] / fields["sd_diff"] if t is not None else None
-    low, high = _noncentral_interval(t, n - 1, confidence) if t is not None else (None, None)
+    low, high = noncentral_interval(t, n - 1, confidence) if t is not None else (None, None)
     sds = (fields["sd_pre"], fields["sd_post"])
     average_sd = (sds[0] + sds[1]) / 2 if None not in sds else None
     return {"cohen_dz": number(dz),
@@ -177,34 +178,6 @@ def _effect_sizes(fields, confidence):
 def _hedges_correction(df):
     """Hedges' (1981) exact factor J = Γ(df/2) / (√(df/2) Γ((df−1)/2)), rather than the 1 − 3/(4df − 1) shortcut."""
     return math.exp(math.lgamma(df / 2) - math.log(math.sqrt(df / 2)) - math.lgamma((df - 1) / 2))
-
-
-def _noncentral_interval(t, df, confidence):
-    """Noncentrality parameters that put the observed t at the upper and the lower tail (Steiger & Fouladi 1997)."""
-    tail = (1 - confidence) / 2
-    return _solve_noncentrality(t, df, 1 - tail), _solve_noncentrality(t, df, tail)
-
-
-def _solve_noncentrality(t, df, probability):
-    """The ncp with P(T ≤ t | df, ncp) = probability; that probability falls as ncp grows, so a bracket exists."""
-    def gap(ncp):
-        return stats.nct.cdf(t, df, ncp) - probability
-
-    # start about two standard errors of the ncp away: far out in the tails scipy's nct.cdf turns to NaN
-    step = 4 * math.sqrt(1 + t * t / (2 * df))
-    low, high = t - step, t + step
-    for _ in range(60):
-        gap_low, gap_high = gap(low), gap(high)
-        if not (math.isfinite(gap_low) and math.isfinite(gap_high)):
-            return None
-        if gap_low > 0 > gap_high:
-            try:
-                return optimize.brentq(gap, low, high, xtol=1e-12, rtol=1e-12, maxiter=500)
-            except ValueError:  # a NaN inside the bracket
-                return None
-        step *= 1.5
-        low, high = (low - step if gap_low <= 0 else low), (high + step if gap_high >= 0 else high)
-    return None
 
 
 def _normality(diffs, rounded):
