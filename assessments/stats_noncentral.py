@@ -13,7 +13,7 @@ TAIL = 1e-30  # likewise for S = √(χ²/df) beyond the quantile that leaves th
 
 def noncentral_interval(t, df, confidence):
     """Noncentrality parameters that put the observed t at the upper and the lower tail (Steiger & Fouladi 1997);
-    None for a limit that cannot be found (which should not happen for a finite t)."""
+    None for a limit that cannot be found, which happens only for a t near the largest float (1e308)."""
     tail = (1 - confidence) / 2
     return solve_noncentrality(t, df, 1 - tail), solve_noncentrality(t, df, tail)
 
@@ -34,7 +34,7 @@ def _solve(t, df, probability):
     def gap(ncp):
         return noncentral_t_cdf(t, df, ncp) - probability
 
-    step = math.sqrt(1 + t * t / (2 * df))  # about one standard error of the ncp's estimate
+    step = math.hypot(1, t / math.sqrt(2 * df))  # about one standard error of the ncp: √(1 + t²/2df), no overflow
     near, gap_near = t, gap(t)
     direction = 1 if gap_near > 0 else -1
     for _ in range(MAX_STEPS):

@@ -50,7 +50,7 @@ def test_interval_of_the_audit_example_matches_r():
     # Issue 21, item 10: R (uniroot over pt) and a 50-digit computation give d_z's 95% interval [1.357708, 17.80194]
     # for these scores; scipy's nct.cdf returned NaN inside the old search bracket and the lower limit was None.
     result = paired_comparison([0, 1, 2], [10, 13, 12])
-    assert result.cohen_dz == pytest.approx(9.237604, abs=5e-7)
+    assert result.cohen_dz == pytest.approx((32 / 3) / math.sqrt(4 / 3), rel=1e-12)  # differences 10, 12, 10
     assert result.cohen_dz_ci_low == pytest.approx(1.357708, abs=5e-7)
     assert result.cohen_dz_ci_high == pytest.approx(17.80194, abs=5e-6)
     assert result.reason is None
