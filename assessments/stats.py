@@ -2,11 +2,22 @@
 adjusted p-values here; item analysis, reliability and group comparisons in stats_scales, re-exported."""
 import math
 from dataclasses import dataclass
+from dataclasses import fields as fields_of
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import stats
 
-from .stats_base import Result, check_confidence, first_reason, is_missing, number
+from .stats_base import (
+    ROUND_DECIMALS,
+    Result,
+    check_confidence,
+    first_reason,
+    is_missing,
+    number,
+    sample_variance,
+    too_large,
+)
+from .stats_noncentral import noncentral_interval
 from .stats_scales import (  # noqa: F401  (part of this module's public API)
     CronbachAlpha,
     GroupComparison,
@@ -18,12 +29,11 @@ from .stats_scales import (  # noqa: F401  (part of this module's public API)
     item_analysis,
 )
 
-# Differences are rounded before ranking or counting signs: 0.3 - 0.1 and 0.2 must tie, as they do on paper.
-ROUND_DECIMALS = 10
 EXACT_WILCOXON_BELOW = 50  # R's wilcox.test: exact p only below 50 non-zero differences (and no ties or zeros)
 EXACT_CONDITIONAL_MAX = 20  # 2**20 sign patterns is where exhaustive enumeration stops being instant
 COUNTED_WALSH_MAX = 1000  # distinct differences up to which Walsh averages are counted per value pair (≤ 10⁶ cells)
 SHAPIRO_MIN, SHAPIRO_MAX = 3, 5000  # the range R's shapiro.test accepts (Royston's approximation)
+MAX_EXACT_COUNT = 2 ** 53  # beyond, a count is no longer exact as a float
 
 
 @dataclass(frozen=True)
@@ -74,8 +84,8 @@ class PairedComparison(Result):
 
 @dataclass(frozen=True)
 class McNemar(Result):
-    b: int
-    c: int
+    b: int | None
+    c: int | None
     p_exact: float | None
     p_midp: float | None
     chi2_cc: float | None
@@ -94,26 +104,37 @@ def paired_comparison(pre, post, confidence=0.95, max_score=None):
     if len(pre) != len(post):
         raise ValueError("pre and post must have the same length")
     before, after, counts = _complete_pairs(pre, post)
-    diffs = after - before
-    rounded = np.round(diffs, ROUND_DECIMALS)
-    fields = {**counts, "confidence": float(confidence), **_descriptives(before, after)}
+    with np.errstate(over="ignore", invalid="ignore"):  # infinite or huge scores still have a direction
+        diffs = after - before
+        rounded = np.round(diffs, ROUND_DECIMALS)
+    fields = {**counts, "confidence": float(confidence), **_signs(rounded)}
+    if too_large(np.concatenate([before, after, [] if max_score is None else [max_score]])):
+        return _directions_only(fields)
+    fields.update(_descriptives(before, after))
     fields.update(_t_test(before, after, rounded, confidence))
     fields.update(_effect_sizes(fields, confidence))
     fields.update(_normality(diffs, rounded))
     fields.update(_wilcoxon(rounded))
-    fields.update(_signs(rounded))
     fields.update(_gains(before, after, max_score))
     fields["reason"] = first_reason((
         (len(diffs) < 2, "fewer_than_2_pairs"),
         (not rounded.any(), "all_differences_zero"),
         (len(diffs) >= 2 and np.ptp(rounded) == 0, "zero_variance"),
         (fields["correlation"] is None, "constant_pre_or_post"),
+        (fields["cohen_dz"] is not None and None in (fields["cohen_dz_ci_low"], fields["cohen_dz_ci_high"]),
+         "noncentral_interval_not_found"),
         (len(diffs) < SHAPIRO_MIN, "fewer_than_3_pairs"),
         (len(diffs) > SHAPIRO_MAX, "more_than_5000_pairs"),
-        (fields["cohen_dz"] is not None and fields["cohen_dz_ci_low"] is None, "noncentral_interval_not_found"),
         (max_score is not None and fields["hake_gain"] is None, "all_pre_at_maximum"),
     ))
     return PairedComparison(**fields)
+
+
+def _directions_only(fields):
+    """The result for infinite or overflowing scores: who rose, stayed or fell, and the sign test; every other
+    figure would overflow (or is NaN), so it is None with the reason."""
+    known = {**fields, "wilcoxon_n": fields["n_improved"] + fields["n_declined"], "reason": "values_too_large"}
+    return PairedComparison(**{field.name: known.get(field.name) for field in fields_of(PairedComparison)})
 
 
 def _complete_pairs(pre, post):
@@ -129,9 +150,9 @@ def _complete_pairs(pre, post):
 def _descriptives(before, after):
     """Means, standard deviations (n − 1) and the pre/post correlation."""
     n = len(before)
-    sd_pre = number(np.std(before, ddof=1)) if n > 1 else None
-    sd_post = number(np.std(after, ddof=1)) if n > 1 else None
-    varies = bool(sd_pre) and bool(sd_post)  # a constant side has no correlation
+    sd_pre = math.sqrt(sample_variance(before)) if n > 1 else None
+    sd_post = math.sqrt(sample_variance(after)) if n > 1 else None
+    varies = bool(sd_pre) and bool(sd_post)  # a constant side (on paper) has no correlation
     correlation = stats.pearsonr(before, after, alternative="two-sided").statistic if varies else None
     return {"mean_pre": number(before.mean()) if n else None, "sd_pre": sd_pre,
             "mean_post": number(after.mean()) if n else None, "sd_post": sd_post,
@@ -146,8 +167,8 @@ def _t_test(before, after, rounded, confidence):
     fields["mean_diff"] = number(diffs.mean()) if n else None
     if n < 2:
         return fields
-    sd = float(np.std(diffs, ddof=1))
-    fields.update(sd_diff=sd, se_diff=sd / math.sqrt(n), df=n - 1)
+    sd = math.sqrt(sample_variance(diffs))
+    fields.update(sd_diff=number(sd), se_diff=number(sd / math.sqrt(n)), df=n - 1)
     if np.ptp(rounded) == 0:  # constant differences: R stops with "data are essentially constant"
         return fields
     two_sided = stats.ttest_rel(after, before, alternative="two-sided")
@@ -164,7 +185,7 @@ def _effect_sizes(fields, confidence):
     """Cohen's d_z with its noncentral-t interval, Hedges' g_z and Cohen's d_av."""
     n, t = fields["n_pairs"], fields["t"]
     dz = fields["mean_diff"] / fields["sd_diff"] if t is not None else None
-    low, high = _noncentral_interval(t, n - 1, confidence) if t is not None else (None, None)
+    low, high = noncentral_interval(t, n - 1, confidence) if t is not None else (None, None)
     sds = (fields["sd_pre"], fields["sd_post"])
     average_sd = (sds[0] + sds[1]) / 2 if None not in sds else None
     return {"cohen_dz": number(dz),
@@ -177,34 +198,6 @@ def _effect_sizes(fields, confidence):
 def _hedges_correction(df):
     """Hedges' (1981) exact factor J = Γ(df/2) / (√(df/2) Γ((df−1)/2)), rather than the 1 − 3/(4df − 1) shortcut."""
     return math.exp(math.lgamma(df / 2) - math.log(math.sqrt(df / 2)) - math.lgamma((df - 1) / 2))
-
-
-def _noncentral_interval(t, df, confidence):
-    """Noncentrality parameters that put the observed t at the upper and the lower tail (Steiger & Fouladi 1997)."""
-    tail = (1 - confidence) / 2
-    return _solve_noncentrality(t, df, 1 - tail), _solve_noncentrality(t, df, tail)
-
-
-def _solve_noncentrality(t, df, probability):
-    """The ncp with P(T ≤ t | df, ncp) = probability; that probability falls as ncp grows, so a bracket exists."""
-    def gap(ncp):
-        return stats.nct.cdf(t, df, ncp) - probability
-
-    # start about two standard errors of the ncp away: far out in the tails scipy's nct.cdf turns to NaN
-    step = 4 * math.sqrt(1 + t * t / (2 * df))
-    low, high = t - step, t + step
-    for _ in range(60):
-        gap_low, gap_high = gap(low), gap(high)
-        if not (math.isfinite(gap_low) and math.isfinite(gap_high)):
-            return None
-        if gap_low > 0 > gap_high:
-            try:
-                return optimize.brentq(gap, low, high, xtol=1e-12, rtol=1e-12, maxiter=500)
-            except ValueError:  # a NaN inside the bracket
-                return None
-        step *= 1.5
-        low, high = (low - step if gap_low <= 0 else low), (high + step if gap_high >= 0 else high)
-    return None
 
 
 def _normality(diffs, rounded):
@@ -339,7 +332,12 @@ def _gains(before, after, max_score):
 
 def mcnemar(b, c):
     """McNemar's test for one item: b pairs went right → wrong, c wrong → right. The exact binomial p, its mid-p
-    (Fagerland, Lydersen & Laake 2013) and the chi-squared statistic with and without R's continuity correction."""
+    (Fagerland, Lydersen & Laake 2013) and the chi-squared statistic with and without R's continuity correction.
+    A missing count (None, NaN) or one too large to be exact gives None and the reason; a negative or fractional
+    one is the caller's mistake (ValueError)."""
+    reason = _counts_problem(b, c)
+    if reason:
+        return McNemar(_count(b), _count(c), None, None, None, None, None, None, reason=reason)
     if b < 0 or c < 0 or int(b) != b or int(c) != c:
         raise ValueError("b and c are counts")
     b, c = int(b), int(c)
@@ -356,6 +354,19 @@ def mcnemar(b, c):
     return McNemar(b, c, p_exact=number(min(p_exact, 1.0)), p_midp=number(min(p_midp, 1.0)),
                    chi2_cc=float(chi2_cc), p_cc=number(stats.chi2.sf(chi2_cc, 1)),
                    chi2=float(chi2), p=number(stats.chi2.sf(chi2, 1)), reason=None)
+
+
+def _counts_problem(b, c):
+    """Why b and c cannot be tested (None when they can): a missing count, or one past exact float counting."""
+    if is_missing(b) or is_missing(c):
+        return "missing_count"
+    return None if abs(b) <= MAX_EXACT_COUNT and abs(c) <= MAX_EXACT_COUNT else "values_too_large"
+
+
+def _count(value):
+    """A count as an int, or None for what is not one (missing, infinite, too large, negative, fractional)."""
+    usable = not is_missing(value) and 0 <= value <= MAX_EXACT_COUNT and int(value) == value
+    return int(value) if usable else None
 
 
 def holm(pvalues):

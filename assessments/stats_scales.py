@@ -5,7 +5,18 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .stats_base import Result, check_confidence, first_reason, is_missing, number
+from .stats_base import (
+    Result,
+    check_confidence,
+    first_reason,
+    is_missing,
+    number,
+    sample_variance,
+    too_large,
+    varies,
+)
+
+EPSILON = float(np.finfo(float).eps)
 
 
 @dataclass(frozen=True)
@@ -86,8 +97,16 @@ def _complete_rows(rows, width=None):
 
 
 def _covariance(a, b):
-    """Sample covariance (n − 1), as Moodle accumulates it."""
-    return float(((a - a.mean()) * (b - b.mean())).sum() / (len(a) - 1))
+    """Sample covariance (n − 1), as Moodle accumulates it; exactly 0 when it is 0 within rounding."""
+    if not (varies(a) and varies(b)):
+        return 0.0
+    products = (a - a.mean()) * (b - b.mean())
+    total = products.sum()
+    # Adding n products errs by at most about n·ε·Σ|product| (Higham 2002, §4.2): a sum within that is a zero
+    # covariance left as ±1e-17, which would make an item's weight 3.6e-10, or its covariance "negative".
+    if abs(total) <= len(a) * EPSILON * np.abs(products).sum():
+        return 0.0
+    return float(total / (len(a) - 1))
 
 
 def item_analysis(marks, max_marks):
@@ -95,8 +114,17 @@ def item_analysis(marks, max_marks):
     items; an attempt with a missing mark is left out. Proportions where Moodle shows percentages; totals in marks."""
     grid, excluded = _complete_rows(marks, len(max_marks))
     maxima = np.asarray(max_marks, dtype=float)
+    if len(grid) and (too_large(grid, width=grid.shape[1]) or too_large(maxima)):
+        return _too_large_analysis(grid, excluded)
     items = _item_statistics(grid, maxima, grid.sum(axis=1))
     return ItemAnalysis(n_attempts=len(grid), n_excluded=excluded, items=items, **_test_statistics(grid))
+
+
+def _too_large_analysis(grid, excluded):
+    """Infinite or overflowing marks (or maximum marks): nothing but the counts, and the reason."""
+    items = tuple(ItemStatistics(None, None, None, None, None, "values_too_large") for _ in range(grid.shape[1]))
+    test = dict.fromkeys(("mean", "median", "sd", "skewness", "kurtosis", "cic", "error_ratio", "standard_error"))
+    return ItemAnalysis(n_attempts=len(grid), n_excluded=excluded, items=items, **test, reason="values_too_large")
 
 
 def _item_statistics(grid, maxima, totals):
@@ -112,7 +140,7 @@ def _item_statistics(grid, maxima, totals):
 def _one_item(marks, maximum, totals, with_total, root_sum):
     """Facility, SD, discrimination (item against the rest of the test), discriminative efficiency, weight."""
     rest = totals - marks
-    variance, rest_variance = np.var(marks, ddof=1), np.var(rest, ddof=1)
+    variance, rest_variance = sample_variance(marks), sample_variance(rest)
     covariance = _covariance(marks, rest)
     best_covariance = _covariance(np.sort(marks), np.sort(rest))  # the largest covariance these marks allow
     scaled, spread = maximum > 0, variance * rest_variance
@@ -124,7 +152,8 @@ def _one_item(marks, maximum, totals, with_total, root_sum):
         effective_weight=number(math.sqrt(with_total) / root_sum) if with_total >= 0 and root_sum else None,
         reason=first_reason(((not scaled, "no_maximum_mark"), (variance == 0, "zero_variance"),
                               (rest_variance == 0, "zero_variance_rest"),
-                              (with_total < 0, "negative_covariance_with_total"))))
+                              (with_total < 0, "negative_covariance_with_total"),
+                              (not root_sum, "zero_variance_total"))))
 
 
 def _test_statistics(grid):
@@ -133,7 +162,7 @@ def _test_statistics(grid):
     fields = dict.fromkeys(("mean", "median", "sd", "skewness", "kurtosis", "cic", "error_ratio", "standard_error"))
     if s:
         fields.update(mean=number(totals.mean()), median=number(np.median(totals)))
-    variance = float(np.var(totals, ddof=1)) if s > 1 else 0.0
+    variance = sample_variance(totals) if s > 1 else 0.0
     if variance > 0:
         fields["sd"] = math.sqrt(variance)
         # Moodle's k3 / k2^1.5 and k4 / k2^2 are the bias-corrected G1 and G2 (excess) moments
@@ -155,9 +184,10 @@ def cronbach_alpha(items, confidence=0.95):
     check_confidence(confidence)
     grid, excluded = _complete_rows(items)
     n, k = grid.shape
-    total_variance = float(np.var(grid.sum(axis=1), ddof=1)) if n > 1 else 0.0
-    reason = first_reason(((k < 2, "fewer_than_2_items"), (n < 2, "fewer_than_2_respondents"),
-                            (total_variance == 0, "zero_variance")))
+    large = too_large(grid, width=k)
+    total_variance = sample_variance(grid.sum(axis=1)) if n > 1 and not large else 0.0
+    reason = first_reason(((large, "values_too_large"), (k < 2, "fewer_than_2_items"),
+                           (n < 2, "fewer_than_2_respondents"), (total_variance == 0, "zero_variance")))
     if reason:
         return CronbachAlpha(None, None, None, float(confidence), n, k, excluded, reason)
     alpha = k / (k - 1) * (1 - np.var(grid, axis=0, ddof=1).sum() / total_variance)
@@ -173,35 +203,41 @@ def cronbach_alpha(items, confidence=0.95):
 def compare_groups(groups):
     """Do gains differ between subgroups? `groups` maps a name to its gains. Welch's t for two groups (first minus
     second), one-way ANOVA and Kruskal-Wallis for more; a group with fewer than 2 values is listed and skipped."""
-    summaries, usable, skipped = [], [], []
-    for name, values in groups.items():
-        clean = np.array([float(v) for v in values if not is_missing(v)], dtype=float)
-        summaries.append(GroupSummary(str(name), len(clean), number(clean.mean()) if len(clean) else None,
-                                      number(np.std(clean, ddof=1)) if len(clean) > 1 else None,
-                                      number(np.median(clean)) if len(clean) else None))
-        if len(clean) >= 2:
-            usable.append(clean)
-        else:
-            skipped.append(str(name))
+    cleaned = [(str(name), np.array([float(v) for v in values if not is_missing(v)], dtype=float))
+               for name, values in groups.items()]
+    large = too_large(np.concatenate([np.zeros(0), *(values for _name, values in cleaned)]))
+    usable = [values for _name, values in cleaned if len(values) >= 2]
+    skipped = tuple(name for name, values in cleaned if len(values) < 2)
     fields = dict.fromkeys(("welch_t", "welch_df", "welch_p", "anova_f", "anova_df_between", "anova_df_within",
                             "anova_p", "kruskal_h", "kruskal_df", "kruskal_p"))
-    varies_within = any(np.ptp(g) > 0 for g in usable)  # Welch and ANOVA need some spread inside the groups
-    varies = len(usable) > 1 and np.ptp(np.concatenate(usable)) > 0  # Kruskal-Wallis only needs two values
+    varies_within = not large and any(varies(g) for g in usable)  # Welch and ANOVA need spread inside groups
+    spread = not large and len(usable) > 1 and varies(np.concatenate(usable))  # Kruskal-Wallis: two values
     if len(usable) == 2 and varies_within:
         fields.update(_welch(*usable))
     if len(usable) > 2:
         fields.update(_anova(usable) if varies_within else {})
-        fields.update(_kruskal(usable) if varies else {})
-    reason = first_reason(((len(usable) < 2, "fewer_than_2_groups"), (not varies, "all_values_identical"),
-                            (not varies_within, "zero_variance_within_groups"),
-                            (bool(skipped), "groups_with_fewer_than_2_values_skipped")))
-    return GroupComparison(groups=tuple(summaries), skipped=tuple(skipped), **fields, reason=reason)
+        fields.update(_kruskal(usable) if spread else {})
+    reason = first_reason(((large, "values_too_large"), (len(usable) < 2, "fewer_than_2_groups"),
+                           (not spread, "all_values_identical"), (not varies_within, "zero_variance_within_groups"),
+                           (bool(skipped), "groups_with_fewer_than_2_values_skipped")))
+    return GroupComparison(groups=tuple(_summary(name, values) for name, values in cleaned), skipped=skipped,
+                           **fields, reason=reason)
+
+
+def _summary(name, values):
+    """A group's size, mean, SD and median; only the size for infinite or overflowing gains (the comparison's
+    reason says so)."""
+    n = len(values)
+    if too_large(values):
+        return GroupSummary(name, n, None, None, None)
+    return GroupSummary(name, n, number(values.mean()) if n else None,
+                        math.sqrt(sample_variance(values)) if n > 1 else None, number(np.median(values)) if n else None)
 
 
 def _welch(first, second):
     """Welch's unequal-variances t-test, as R's t.test(first, second); from summaries, since scipy's raw-data
     version warns about a group whose gains are all equal, which is a legitimate group here."""
-    (n1, n2), (v1, v2) = (len(first), len(second)), (np.var(first, ddof=1), np.var(second, ddof=1))
+    (n1, n2), (v1, v2) = (len(first), len(second)), (sample_variance(first), sample_variance(second))
     result = stats.ttest_ind_from_stats(first.mean(), math.sqrt(v1), n1, second.mean(), math.sqrt(v2), n2,
                                         equal_var=False, alternative="two-sided")
     df = (v1 / n1 + v2 / n2) ** 2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))  # Welch-Satterthwaite

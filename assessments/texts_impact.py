@@ -32,6 +32,20 @@ REASONS = {
                                     "and points"),
     "all_values_identical": _l("every score is the same"),
     "fewer_than_2_groups": _l("fewer than two groups have two or more participants"),
+    "values_too_large": _l("some values are infinite or too large to compute with"),
+    "missing_count": _l("a count is missing"),
+    "no_complete_attempts": _l("no attempt has a mark for every item"),
+    "fewer_than_2_attempts": _l("fewer than two complete attempts"),
+    "fewer_than_4_attempts": _l("fewer than four complete attempts, which the kurtosis needs"),
+    "fewer_than_2_items": _l("fewer than two items"),
+    "fewer_than_2_respondents": _l("fewer than two people answered every question"),
+    "no_maximum_mark": _l("the item has no maximum mark"),
+    "zero_variance_rest": _l("everyone had the same score in the rest of the test"),
+    "zero_variance_total": _l("every attempt has the same total score"),
+    "negative_covariance_with_total": _l("the item's marks go against the total (negative covariance), so it "
+                                         "has no effective weight"),
+    "zero_variance_within_groups": _l("the values do not vary within any group"),
+    "groups_with_fewer_than_2_values_skipped": _l("groups with fewer than two values were left out"),
 }
 
 
