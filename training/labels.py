@@ -71,6 +71,8 @@ TABLE_PROBLEMS = {
     "empty": _l("The file has no rows."),
     "too_many_rows": _l("The file has more than %(limit)s rows."),
     "too_large": _l("The file is larger than %(limit)s MB."),
+    "undecodable": _l("This file starts like %(encoding)s text, but line %(line)s holds bytes that are not "
+                      "%(encoding)s. Save it again (for example as “CSV UTF-8”) and upload it again."),
 }
 REPORT_PROBLEMS = {
     "no_person": _l("The row has neither a name nor an e-mail."),

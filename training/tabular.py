@@ -10,7 +10,10 @@ DELIMITERS = (";", ",", "\t")
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip bomb expands far beyond any real participant list
 MAX_COLUMNS = 100  # a participant list has a dozen; more columns than this are never read
 BLANK_ALLOWANCE = 1_000  # empty rows tolerated on top of the row limit (Excel keeps formatted empty rows)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never meant in a cell; NUL breaks PostgreSQL
+# Never meant in a cell: C0 controls (NUL breaks PostgreSQL) and C1 ones (what bytes Windows-1252 leaves undefined
+# become); tabs and line breaks are turned into spaces first.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 class TableError(Exception):
@@ -56,11 +59,18 @@ def _looks_binary(data):
     return b"\x00" in sample or sample[:5] in (b"%PDF-", b"\xd0\xcf\x11\xe0\xa1") or sample[:4] == b"\x89PNG"
 
 
-def decode_text(data):
-    """Bytes → (text, encoding): BOMs first, then strict UTF-8, then Windows-1252 as Excel writes it."""
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+def decode_text(data, errors="strict"):
+    """Bytes → (text, encoding): BOMs first, then strict UTF-8, then Windows-1252 as Excel writes it. Text whose BOM
+    promises an encoding its bytes then break is a TableError naming the line (`errors="replace"` reads it anyway,
+    for searches that must see every readable word)."""
+    for bom, encoding, label in ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"), (b"\xff\xfe", "utf-16", "UTF-16"),
+                                 (b"\xfe\xff", "utf-16", "UTF-16")):
         if data.startswith(bom):
-            return data.decode(encoding), encoding
+            try:
+                return data.decode(encoding, errors), encoding
+            except UnicodeDecodeError as error:
+                line = 1 + len(_LINE_BREAK.findall(data[:error.start].decode(encoding, "replace")))
+                raise TableError("undecodable", encoding=label, line=line) from error
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -68,7 +78,8 @@ def decode_text(data):
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 maps every byte.
+        # cp1252 leaves five bytes undefined; latin-1 maps every byte (to the C1 controls Windows maps them to,
+        # which clean_cell removes).
         return data.decode("latin-1"), "latin-1"
 
 
