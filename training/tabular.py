@@ -37,14 +37,26 @@ class Table:
 def read_table(data, filename="", max_rows=20_000):
     """Parse `data` (bytes) as XLSX when it is one, else as CSV/TSV text. Reading stops as soon as the file
     proves larger than `max_rows`, so a hostile file costs no more than a legitimate one."""
+    records, details = _open(data)
+    return _collect(records, max_rows, **details)
+
+
+def table_rows(data):
+    """Every row of `data` as (row number, cells), read one at a time with read_table's checks but no row limit:
+    for searches through stored files, which keep nothing but what they look for."""
+    return _open(data)[0]
+
+
+def _open(data):
+    """(the file's records, what read_table tells about it); TableError for files that are no table."""
     if data[:4] == b"PK\x03\x04":
-        return _collect(_xlsx_records(data), max_rows, kind="xlsx")
+        return _xlsx_records(data), {"kind": "xlsx"}
     if _looks_binary(data):
         raise TableError("not_a_table")
     text, encoding = decode_text(data)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return _collect(_csv_records(reader), max_rows, kind="csv", encoding=encoding, delimiter=delimiter)
+    return _csv_records(reader), {"kind": "csv", "encoding": encoding, "delimiter": delimiter}
 
 
 def clean_cell(value):
