@@ -1,5 +1,7 @@
 """Uploads that break their own encoding or format: every page and command that reads them answers with the file's
 message, never a 500; the participant list, the Zoom report and the answers file alike."""
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -74,3 +76,23 @@ def test_the_commands_print_the_files_message_and_exit_1(app, world, tmp_path, c
     assert f"línea {line}" in result.stderr and "UTF-16" in result.stderr
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == batches
+
+
+def test_a_small_workbook_with_a_150_mb_cell_is_refused_by_every_reader(app, client, world):
+    from tests.test_training_privacy import _export
+    from tests.test_training_xlsx_stream import huge_inline_cell
+
+    data = huge_inline_cell()
+    message = "Cell A2 holds more than 32767 characters"
+    login(client, world["emails"]["admin"])
+    english(client)
+    response = upload_list(client, world["ids"]["program"], data, filename="lista.xlsx")
+    preview = client.get(response.headers["Location"])
+    assert preview.status_code == 200 and message in preview.get_data(as_text=True)
+    report = upload_report(client, world["ids"]["activity"], data, filename="zoom.xlsx")
+    assert message in client.get(report.headers["Location"]).get_data(as_text=True)
+    answers = upload_answers(client, world["ids"]["questionnaire"], data, filename="respuestas.xlsx")
+    assert answers.status_code == 200 and message in answers.get_data(as_text=True)
+    exported = json.loads(_export(client, world["ids"]["mx1"]).read("personal-data.json"))
+    assert sorted((f["filename"], f["problem"][:len(message)]) for f in exported["unreadable_uploaded_files"]) == [
+        ("lista.xlsx", message), ("zoom.xlsx", message)]

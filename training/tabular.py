@@ -9,6 +9,12 @@ from dataclasses import dataclass
 DELIMITERS = (";", ",", "\t")
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip bomb expands far beyond any real participant list
 MAX_COLUMNS = 100  # a participant list has a dozen; more columns than this are never read
+MAX_CELL_CHARS = 32_767  # the most Excel itself holds in a cell; a long written answer is a few thousand
+# Text one file may put in memory, each cell counting CELL_COST more (a million tiny cells cost memory too):
+# twice the text of the largest CSV accepted by default, so any upload under the size limit costs at most ~100 MB.
+MAX_TEXT_CHARS = 10_000_000
+CELL_COST = 16
+MAX_XLSX_ELEMENTS = 3_000_000  # XML elements read from one workbook (empty ones cost time too): ~3 s at most
 BLANK_ALLOWANCE = 1_000  # empty rows tolerated on top of the row limit (Excel keeps formatted empty rows)
 # Never meant in a cell: C0 controls (NUL breaks PostgreSQL) and C1 ones (what bytes Windows-1252 leaves undefined
 # become); tabs and line breaks are turned into spaces first.
@@ -23,6 +29,38 @@ class TableError(Exception):
         super().__init__(code)
         self.code = code
         self.details = details
+
+
+class TextBudget:
+    """What one file may cost: no cell longer than `max_cell` characters, no more than `max_text` in all, no more
+    than `max_elements` XML elements in a workbook (counted while reading, so a file past a limit stops before it
+    fills memory or takes long)."""
+
+    def __init__(self, max_cell=MAX_CELL_CHARS, max_text=MAX_TEXT_CHARS, max_elements=MAX_XLSX_ELEMENTS):
+        self.max_cell, self.max_text, self.left = max_cell, max_text, max_text
+        self.max_elements = self.elements_left = max_elements  # counted down by the XLSX reader
+
+    def spend(self, text, row, column):
+        """Count a cell's text (row number, column number), or raise the TableError it deserves."""
+        if len(text) > self.max_cell:
+            raise self.cell_too_long(row, column)
+        self._take(len(text) + CELL_COST)
+
+    def spend_shared(self, text):
+        """Count an XLSX shared string (a cell shows it by reference; one past the cell limit counts nothing)."""
+        self._take((len(text) if isinstance(text, str) else 0) + CELL_COST)
+
+    def cell_too_long(self, row, column):
+        letter = column if isinstance(column, str) else _column_letter(column)
+        return TableError("cell_too_long", row=row, column=letter, limit=self.max_cell)
+
+    def too_many_elements(self):
+        return TableError("too_many_cells", limit=self.max_elements // 1_000_000)
+
+    def _take(self, cost):
+        self.left -= cost
+        if self.left < 0:
+            raise TableError("too_much_text", limit=self.max_text // 1_000_000)
 
 
 @dataclass
@@ -42,8 +80,8 @@ def read_table(data, filename="", max_rows=20_000):
 
 
 def table_rows(data):
-    """Every row of `data` as (row number, cells), read one at a time with read_table's checks but no row limit:
-    for searches through stored files, which keep nothing but what they look for."""
+    """The rows of `data` as (row number, cells), read one at a time with read_table's checks but no row limit (a
+    workbook's rows holding nothing are skipped): for searches through stored files, which keep nothing."""
     return _open(data)[0]
 
 
@@ -56,7 +94,7 @@ def _open(data):
     text, encoding = decode_text(data)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return _csv_records(reader), {"kind": "csv", "encoding": encoding, "delimiter": delimiter}
+    return _csv_records(reader, TextBudget()), {"kind": "csv", "encoding": encoding, "delimiter": delimiter}
 
 
 def clean_cell(value):
@@ -112,10 +150,14 @@ def sniff_delimiter(text):
     return best
 
 
-def _csv_records(reader):
+def _csv_records(reader, budget):
     try:
         for number, record in enumerate(reader, start=1):
-            yield number, [clean_cell(cell) for cell in record[:MAX_COLUMNS]]
+            cells = [clean_cell(cell) for cell in record[:MAX_COLUMNS]]
+            for column, cell in enumerate(cells, start=1):
+                if cell:
+                    budget.spend(cell, number, column)
+            yield number, cells
     except csv.Error as error:
         raise TableError("malformed_csv", reason=str(error)) from error
 
@@ -131,38 +173,30 @@ def _xlsx_records(data):
         raise TableError("not_a_table")
     if expanded > MAX_XLSX_UNCOMPRESSED:
         raise TableError("broken_xlsx")
-    import openpyxl  # imported here: CSV-only callers never pay for it
+    from .xlsx_stream import xlsx_rows  # imported here: CSV-only callers never load openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = next(ws for ws in workbook.worksheets if hasattr(ws, "iter_rows"))
-        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-        for number, row in enumerate(rows, start=1):
-            yield number, [_cell_text(cell) for cell in row]
-        workbook.close()
+        yield from xlsx_rows(data, MAX_COLUMNS, TextBudget())
     except TableError:
         raise
-    except Exception as error:  # openpyxl raises many kinds for damaged or hostile files
+    except Exception as error:  # a damaged or hostile file breaks a parser in many ways
         raise TableError("broken_xlsx") from error
 
 
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return clean_cell(value)
+def _column_letter(number):
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _collect(records, max_rows, **kwargs):
     """The first non-blank row is the header; blank rows are skipped; reading stops past the limit."""
-    headers, rows, seen = None, [], 0
-    for number, cells in records:
-        seen += 1
-        if seen > max_rows + BLANK_ALLOWANCE + 1 or len(rows) >= max_rows:
-            if any(cells) or seen > max_rows + BLANK_ALLOWANCE + 1:
+    headers, rows = None, []
+    for number, cells in records:  # the row number counts the blank rows before it, even those a workbook skips
+        if number > max_rows + BLANK_ALLOWANCE + 1 or len(rows) >= max_rows:
+            if any(cells) or number > max_rows + BLANK_ALLOWANCE + 1:
                 raise TableError("too_many_rows", limit=max_rows)
         if not any(cells):
             continue
