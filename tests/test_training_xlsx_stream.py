@@ -19,8 +19,8 @@ TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.ope
          'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
          'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
          f'<Override PartName="/xl/workbook.xml" ContentType="{SPREADSHEETML}.sheet.main+xml"/>'
-         f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{SPREADSHEETML}.worksheet+xml"/>'
-         f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SPREADSHEETML}.sharedStrings+xml"/></Types>')
+         f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{SPREADSHEETML}.worksheet+xml"/>%s</Types>')
+SHARED_TYPE = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SPREADSHEETML}.sharedStrings+xml"/>'
 WORKBOOK = (f'<?xml version="1.0" encoding="UTF-8"?><workbook {MAIN} xmlns:r="http://schemas.openxmlformats.org/'
             'officeDocument/2006/relationships"><sheets><sheet name="Hoja1" sheetId="1" r:id="rId1"/></sheets>'
             '</workbook>')
@@ -37,7 +37,7 @@ def workbook(sheet, shared=None, workbook_xml=WORKBOOK):
     or as an iterable of byte chunks (compressed as they are written, so a test never holds the expanded text)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", TYPES)
+        archive.writestr("[Content_Types].xml", TYPES % (SHARED_TYPE if shared is not None else ""))
         archive.writestr("xl/workbook.xml", workbook_xml)
         archive.writestr("xl/_rels/workbook.xml.rels", RELS)
         for name, content in (("xl/worksheets/sheet1.xml", sheet), ("xl/sharedStrings.xml", shared)):
