@@ -7,6 +7,7 @@ from extensions import db
 from training.labels import TABLE_PROBLEMS, problem_text
 from training.models import Participant, utcnow
 from training.services import ServiceError, record
+from training.services_uploads import waiting_uploads
 from training.tabular import TableError, read_table
 
 from .models import Attempt, Question, ResponseImport, Section
@@ -82,6 +83,11 @@ def store_upload(questionnaire, actor_id, filename, content, max_rows):
     db.session.add(upload)
     db.session.flush()
     return upload
+
+
+def waiting_imports(questionnaire):
+    """The questionnaire's answer files waiting for their confirmation."""
+    return waiting_uploads(ResponseImport, ResponseImport.questionnaire_id == questionnaire.id)
 
 
 def read_stored(upload, max_rows):

@@ -11,7 +11,7 @@ from training.labels import TABLE_PROBLEMS, current_language, problem_text
 from training.localized import pick
 from training.services import ServiceError
 from training.tabular import TableError
-from training.views_common import max_upload_megabytes, read_limited_upload
+from training.views_common import discard_stored_upload, max_upload_megabytes, read_limited_upload
 
 from . import bp
 from .access import BUILDERS, questionnaire_or_404
@@ -29,6 +29,7 @@ from .services_responses import (
     read_stored,
     save_mapping,
     store_upload,
+    waiting_imports,
 )
 
 QUESTION_LABEL_MAX = 90
@@ -64,7 +65,8 @@ def responses_import(questionnaire_id):
             db.session.commit()
             return redirect(url_for("assessments.response_import", import_id=upload.id))
     return render_template("assessments/responses_import_form.html", questionnaire=questionnaire,
-                           program=questionnaire.program, form=form, max_megabytes=max_upload_megabytes())
+                           program=questionnaire.program, form=form, max_megabytes=max_upload_megabytes(),
+                           waiting=waiting_imports(questionnaire))
 
 
 @bp.route("/response-imports/<int:import_id>", methods=["GET", "POST"])
@@ -100,6 +102,15 @@ def response_import(import_id):
     else:
         flash(_("These answers were already imported."), "notice")
     return redirect(_after_import(upload))
+
+
+@bp.route("/response-imports/<int:import_id>/discard", methods=["POST"])
+@roles_required(*BUILDERS)
+def response_import_discard(import_id):
+    upload = _upload_or_404(import_id)
+    return discard_stored_upload(upload, "responses.import_discarded",
+                                 url_for("assessments.response_import", import_id=upload.id),
+                                 url_for("assessments.responses_import", questionnaire_id=upload.questionnaire_id))
 
 
 def _after_import(upload):

@@ -132,7 +132,12 @@ def test_hostile_shapes_are_bounded_and_clean():
 def test_an_xlsx_with_one_far_away_cell_stays_bounded():
     workbook = openpyxl.Workbook()
     workbook.active.append(ROWS[0])
-    workbook.active.cell(row=300_000, column=2000, value="x")
+    workbook.active.cell(row=300_000, column=2000, value="x")  # past the columns read: never read
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read_table(buffer.getvalue(), max_rows=20_000)
+    assert (table.headers, table.rows) == (ROWS[0], [])
+    workbook.active.cell(row=300_000, column=5, value="x")  # its number says the file has 300,000 rows
     buffer = io.BytesIO()
     workbook.save(buffer)
     with pytest.raises(TableError) as error:
@@ -263,3 +268,33 @@ def test_language_defaults_from_the_country():
 def test_missing_columns_stop_the_plan():
     result = plan_import(read_table(csv_bytes([["Nombre", "Cargo"], ["Ana", "X"]])), context())
     assert result.missing_columns == ["email", "names"] and not result.clean
+
+
+# Bytes that claim an encoding and then break it, as a careless or hostile upload holds them.
+HEADER_UTF16LE = "Nombre;Apellidos;Correo\r\n".encode("utf-16-le")
+BAD_ENCODINGS = {
+    "UTF-16 BOM, lone surrogate": (b"\xff\xfe" + HEADER_UTF16LE + b"\x00\xd8\x41", "UTF-16", 2),
+    "UTF-16 BOM, lone surrogate mid-row": (
+        b"\xff\xfe" + HEADER_UTF16LE + "Ana;".encode("utf-16-le") + b"\x00\xd8" + "Ríos;a@x.org\r\n"
+        .encode("utf-16-le"), "UTF-16", 2),
+    "UTF-16 big-endian BOM, lone surrogate": (
+        b"\xfe\xff" + "Nombre;Correo\r\n".encode("utf-16-be") + b"\xdc\x00\x00\x41", "UTF-16", 2),
+    "UTF-16 BOM, odd length": (b"\xff\xfe" + HEADER_UTF16LE + "Ana;a@x.org".encode("utf-16-le") + b"A", "UTF-16", 2),
+    "UTF-8 BOM, invalid byte": (b"\xef\xbb\xbfNombre;Correo\r\nAna;a@x.org\r\nLuz;\xff@x.org\r\n", "UTF-8", 3),
+    "UTF-8 BOM, truncated sequence": (b"\xef\xbb\xbfNombre;Correo\r\nPe\xc3", "UTF-8", 2),
+}
+
+
+@pytest.mark.parametrize("data, encoding, line", BAD_ENCODINGS.values(), ids=BAD_ENCODINGS.keys())
+def test_text_that_breaks_its_own_encoding_is_a_table_error_naming_the_line(data, encoding, line):
+    with pytest.raises(TableError) as error:
+        read_table(data)
+    assert (error.value.code, error.value.details) == ("undecodable", {"encoding": encoding, "line": line})
+
+
+def test_bytes_windows_1252_leaves_undefined_are_read_and_never_reach_a_cell():
+    # 0x81, 0x8D, 0x8F, 0x90 and 0x9D mean nothing in Windows-1252: Windows maps them to invisible C1 control
+    # characters, which (like the C0 ones) are never meant in a cell.
+    table = read_table(b"Nombre;Correo\r\nPe\x81\x8d\xf1a;ana\x8f\x90\x9d@x.org\r\n")
+    assert table.encoding == "latin-1"
+    assert table.rows == [(2, ["Peña", "ana@x.org"])]

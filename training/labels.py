@@ -71,6 +71,14 @@ TABLE_PROBLEMS = {
     "empty": _l("The file has no rows."),
     "too_many_rows": _l("The file has more than %(limit)s rows."),
     "too_large": _l("The file is larger than %(limit)s MB."),
+    "undecodable": _l("This file starts like %(encoding)s text, but line %(line)s holds bytes that are not "
+                      "%(encoding)s. Save it again (for example as “CSV UTF-8”) and upload it again."),
+    "cell_too_long": _l("Cell %(column)s%(row)s holds more than %(limit)s characters, more than a spreadsheet cell "
+                        "holds and more than any list, report or answer needs. Check the file and upload it again."),
+    "too_much_text": _l("The file holds more text than an import reads (about %(limit)s million characters). "
+                        "Split it into smaller files."),
+    "too_many_cells": _l("The workbook holds more than an import reads (about %(limit)s million cells, empty ones "
+                         "included). Split it into smaller files."),
 }
 REPORT_PROBLEMS = {
     "no_person": _l("The row has neither a name nor an e-mail."),

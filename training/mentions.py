@@ -1,8 +1,6 @@
 """Whether an uploaded spreadsheet mentions a person, by e-mail address or full name, read as the imports read it."""
-from .tabular import TableError, decode_text, read_table
+from .tabular import TableError, decode_text, table_rows
 from .textkeys import fold
-
-NO_ROW_LIMIT = 10_000_000  # uploads were held to the import limit when they came in; here every row is read
 
 
 def person_needles(given_names, family_names, email):
@@ -16,13 +14,18 @@ def person_needles(given_names, family_names, email):
 
 
 def table_mentions(content, filename, needles):
-    """True when a cell or a row of the file (`content`, bytes) contains one of the `needles`."""
+    """True when a row of the file (`content`, bytes) contains one of the `needles`. Text that is no table (a
+    report with lines above it, bytes its encoding does not allow…) is searched as a whole, whatever cannot be
+    decoded replaced; raises TableError when the file cannot be searched at all (a damaged or oversized workbook)."""
     if not content or not needles:
         return False
     try:
-        table = read_table(content, filename, max_rows=NO_ROW_LIMIT)
-        lines = [table.headers, *(cells for _number, cells in table.rows)]
-        texts = [fold(" ".join(str(cell) for cell in cells)) for cells in lines]
-    except TableError:  # unreadable as a table (a report with text above it…): search the text as a whole
-        texts = [fold(decode_text(content)[0])] if not content.startswith(b"PK\x03\x04") else []
-    return any(needle in text for text in texts for needle in needles)
+        return any(_holds(fold(" ".join(cells)), needles) for _number, cells in table_rows(content))
+    except TableError:
+        if content.startswith(b"PK\x03\x04"):
+            raise
+        return _holds(fold(decode_text(content, errors="replace")[0]), needles)
+
+
+def _holds(text, needles):
+    return any(needle in text for needle in needles)

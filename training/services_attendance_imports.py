@@ -11,6 +11,7 @@ from .attendance_reports import read_report
 from .models import Attendance, AttendanceImport, Participant, utcnow
 from .services import ServiceError, record
 from .services_attendance import save_marks
+from .services_uploads import waiting_uploads
 from .tabular import read_table
 from .textkeys import as_id
 
@@ -49,6 +50,11 @@ def store_report(activity, actor_id, filename, content, min_share):
     db.session.add(upload)
     db.session.flush()
     return upload
+
+
+def waiting_reports(activity):
+    """The activity's reports waiting for their confirmation."""
+    return waiting_uploads(AttendanceImport, AttendanceImport.activity_id == activity.id)
 
 
 def read_stored_report(upload, max_rows):

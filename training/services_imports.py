@@ -8,6 +8,7 @@ from .importing import DelegationSlot, Existing, ImportContext, plan_import
 from .labels import delegation_label
 from .models import Delegation, ImportBatch, Participant, User, utcnow
 from .services import email_key, record, reopen_for_review
+from .services_uploads import waiting_uploads
 from .tabular import read_table
 from .textkeys import person_search_key
 
@@ -29,6 +30,16 @@ def store_upload(program, actor_id, filename, content, delegation=None, locked=F
     db.session.add(batch)
     db.session.flush()
     return batch
+
+
+def waiting_batches(program, created_by=None, country=None):
+    """The program's lists waiting for their confirmation: only `created_by`'s, only `country`'s when given."""
+    conditions = [ImportBatch.program_id == program.id]
+    if created_by is not None:
+        conditions.append(ImportBatch.created_by == created_by)
+    if country is not None:
+        conditions.append(ImportBatch.delegation.has(Delegation.country_code == country))
+    return waiting_uploads(ImportBatch, *conditions)
 
 
 def plan_batch(batch, max_rows, lock=False):

@@ -3,7 +3,7 @@ Assessments and certificates add their own sections through `register_section` (
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from flask_babel import force_locale
@@ -13,6 +13,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from extensions import db
 
 from .countries import country_name, default_timezone
+from .labels import TABLE_PROBLEMS, problem_text
 from .mentions import person_needles, table_mentions
 from .messages import render
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
 from .models_groups import Group, GroupMember, GroupWork
 from .services import record
 from .services_messages import LINK_HIDDEN
+from .tabular import TableError
 from .textkeys import person_search_key
 
 EXPORT_FORMAT = "capacita-personal-data/1"
@@ -61,10 +63,13 @@ def register_section(name, **hooks):
 
 def personal_data(participant):
     """Everything about the participant, as one JSON-able dict (registration, messages, attendance, groups,
-    uploads that mention them, each registered section, and the audit events about them)."""
+    uploads that mention them and those that could not be searched, each registered section, and the audit events
+    about them)."""
+    found = search_uploads(participant)
     data = {"format": EXPORT_FORMAT, "exported_at": _iso(utcnow()), "participant": _registration(participant),
             "messages": _messages(participant), "attendance": _attendance(participant),
-            "groups": _groups(participant), "uploaded_files": _uploads(participant)}
+            "groups": _groups(participant), "uploaded_files": _uploads(found),
+            "unreadable_uploaded_files": _unreadable(found)}
     for name, section in SECTIONS.items():
         data[name] = section.export(participant)
     data["audit_events"] = _audit_events(participant)
@@ -182,18 +187,41 @@ def _program_uploads(participant):
     return uploads
 
 
-def mentioning_uploads(participant):
-    """[(kind, upload)] of the program's stored uploads that mention the participant (by e-mail address or
-    full name, or linked to them in an attendance review). Reads every file: call it before a write transaction."""
+@dataclass
+class UploadSearch:
+    """The program's stored uploads that mention a participant, and those that could not be read to find out (each
+    with its TableError): nobody can tell whether these mention them."""
+
+    mentioning: list = field(default_factory=list)  # [(kind, upload)]
+    unreadable: list = field(default_factory=list)  # [(kind, upload, error)]
+
+
+def search_uploads(participant):
+    """Which of the program's stored uploads mention the participant (by e-mail address or full name, or linked to
+    them in an attendance review), and which cannot be read. Reads every file: call it before a write transaction."""
     needles = person_needles(participant.given_names, participant.family_names, participant.email)
-    return [(kind, upload) for kind, upload in _program_uploads(participant)
-            if participant.id in (getattr(upload, "decisions", None) or {}).values()
-            or table_mentions(upload.content, upload.filename, needles)]
+    found = UploadSearch()
+    for kind, upload in _program_uploads(participant):
+        try:
+            if participant.id in (getattr(upload, "decisions", None) or {}).values() \
+                    or table_mentions(upload.content, upload.filename, needles):
+                found.mentioning.append((kind, upload))
+        except TableError as error:
+            found.unreadable.append((kind, upload, error))
+    return found
 
 
-def _uploads(participant):
-    return [{"kind": kind, "filename": upload.filename, "uploaded_at": _iso(upload.created_at),
-             "status": upload.status} for kind, upload in mentioning_uploads(participant)]
+def _uploads(found):
+    return [_upload_entry(kind, upload) for kind, upload in found.mentioning]
+
+
+def _unreadable(found):
+    return [{**_upload_entry(kind, upload), "problem": problem_text(TABLE_PROBLEMS, error.code, error.details)}
+            for kind, upload, error in found.unreadable]
+
+
+def _upload_entry(kind, upload):
+    return {"kind": kind, "filename": upload.filename, "uploaded_at": _iso(upload.created_at), "status": upload.status}
 
 
 # --- erasure ---------------------------------------------------------------------------------------------
@@ -202,17 +230,22 @@ def _uploads(participant):
 def erase_participant(participant, actor_id, reason, uploads=None):
     """Erase the participant's personal data; False when it already was (a second erasure changes nothing).
     Names become "Deleted participant <id>" (in the program's language), contacts and free text are emptied,
-    the personal link stops working, messages to them and uploads that mention them are deleted; what the
-    statistics count stays (delegation, gender, profile, status, attendance, group places, and the sections'
-    anonymous parts). The audit event keeps the reason and counts, never the erased values. `uploads`: what
-    `mentioning_uploads` found before the write transaction began (found now when None)."""
+    the personal link stops working, messages to them and uploads that mention them (or that cannot be read to
+    find out) are deleted; what the statistics count stays (delegation, gender, profile, status, attendance, group
+    places, and the sections' anonymous parts). The audit event keeps the reason, counts and which files could
+    not be read, never the erased values. `uploads`: what `search_uploads` found before the write transaction
+    began (searched now when None)."""
     claimed = db.session.execute(update(Participant).where(Participant.id == participant.id,
                                                            Participant.erased_at.is_(None))
                                  .values(erased_at=utcnow()).execution_options(synchronize_session=False)).rowcount
     db.session.refresh(participant)
     if not claimed:
         return False
-    counts = {"uploads": _erase_uploads(participant, uploads)}  # first: the names and e-mail find the files
+    found = search_uploads(participant) if uploads is None else uploads  # first: the names and e-mail find them
+    unreadable = [(kind, upload) for kind, upload, _error in found.unreadable]
+    _erase_uploads(participant, found.mentioning + unreadable)
+    counts = {"uploads": len(found.mentioning), "unreadable_uploads": [
+        {"kind": kind, "id": upload.id, "filename": upload.filename} for kind, upload in unreadable]}
     counts["messages"] = db.session.execute(delete(OutboundMessage).where(
         OutboundMessage.id.in_(_messages_query(participant).with_only_columns(OutboundMessage.id)))).rowcount
     _anonymize(participant)
@@ -224,9 +257,9 @@ def erase_participant(participant, actor_id, reason, uploads=None):
 
 
 def _erase_uploads(participant, uploads):
-    """Uploaded files that mention the person lose their content (the rows others were imported from are
-    already in the database); a file still waiting for its review is discarded with it."""
-    uploads = mentioning_uploads(participant) if uploads is None else uploads
+    """Uploaded files lose their content (the rows others were imported from are already in the database); a file
+    still waiting for its review is discarded with it. A file that cannot be read is erased too: it may name the
+    person, and no import can use it anyway."""
     for _kind, upload in uploads:
         upload.content = b""
         if upload.status == "previewed":
@@ -235,7 +268,6 @@ def _erase_uploads(participant, uploads):
             upload.decisions = {key: value for key, value in upload.decisions.items() if value != participant.id}
         if isinstance(upload.summary, dict) and "unmatched_names" in upload.summary:
             upload.summary = {**upload.summary, "unmatched_names": []}
-    return len(uploads)
 
 
 def placeholder_names(participant):

@@ -25,9 +25,10 @@ from .services_attendance_imports import (
     session_minutes,
     similar_imports,
     store_report,
+    waiting_reports,
 )
 from .tabular import TableError
-from .views_common import max_upload_megabytes, read_limited_upload
+from .views_common import discard_stored_upload, max_upload_megabytes, read_limited_upload
 
 IMPORTERS = ("admin", "organizer", "facilitator")  # a report covers every country, so not focal points
 
@@ -55,7 +56,7 @@ def attendance_import(activity_id):
             return redirect(url_for("training.attendance_import_review", import_id=upload.id))
     return render_template("training/attendance_import_form.html", activity=activity, program=activity.program,
                            form=form, kind=report_kind(activity), minutes=session_minutes(activity),
-                           max_megabytes=max_upload_megabytes())
+                           max_megabytes=max_upload_megabytes(), waiting=waiting_reports(activity))
 
 
 @bp.route("/attendance-imports/<int:import_id>", methods=["GET", "POST"])
@@ -92,6 +93,15 @@ def attendance_import_review(import_id):
     else:
         flash(_("This report was already imported."), "notice")
     return redirect(url_for("training.attendance_sheet", activity_id=upload.activity_id))
+
+
+@bp.route("/attendance-imports/<int:import_id>/discard", methods=["POST"])
+@roles_required(*IMPORTERS)
+def attendance_import_discard(import_id):
+    upload = _upload_or_404(import_id)
+    return discard_stored_upload(upload, "attendance.import_discarded",
+                                 url_for("training.attendance_import_review", import_id=upload.id),
+                                 url_for("training.attendance_import", activity_id=upload.activity_id))
 
 
 def choice_field(key):

@@ -1,13 +1,16 @@
 """Shared view steps: call one service then commit or show its error by the field; page through a list;
-read an upload within the import size limit."""
+read an upload within the import size limit; discard a stored upload."""
 import io
 
-from flask import current_app, flash, request, send_file
+from flask import current_app, flash, redirect, request, send_file
+from flask_babel import gettext as _
 
 from extensions import db
 
+from .access import actor_id
 from .exporting import MIMETYPES
 from .services import ServiceError
+from .services_uploads import discard_upload
 
 
 def commit_or_show_error(form, action, success_message=None):
@@ -45,3 +48,18 @@ def send_table(content, file_format, download_name):
     """A CSV or XLSX file as a download."""
     return send_file(io.BytesIO(content), mimetype=MIMETYPES[file_format], as_attachment=True,
                      download_name=download_name)
+
+
+def discard_stored_upload(upload, action, review_url, upload_url):
+    """Discard a stored upload (the caller checked access) and go back to where its kind is uploaded; an imported
+    one stays, and its review page says why."""
+    filename = upload.filename
+    if not discard_upload(upload, actor_id(), action):
+        db.session.rollback()
+        flash(_("%(filename)s was imported: its file stays as the record of that import.", filename=filename),
+              "error")
+        return redirect(review_url)
+    db.session.commit()
+    flash(_("%(filename)s was discarded: nothing was imported from it, and its file is deleted.",
+            filename=filename), "success")
+    return redirect(upload_url)

@@ -10,9 +10,9 @@ from .access import STAFF_EDITORS, actor_id, country_scope, program_or_404, role
 from .forms import ImportForm
 from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
 from .models import Delegation, ImportBatch
-from .services_imports import ImportNotClean, apply_batch, plan_batch, store_upload
+from .services_imports import ImportNotClean, apply_batch, plan_batch, store_upload, waiting_batches
 from .tabular import TableError
-from .views_common import max_upload_megabytes, read_limited_upload
+from .views_common import discard_stored_upload, max_upload_megabytes, read_limited_upload
 from .views_participants import delegation_choices
 
 PREVIEW_OK_ROWS = 200  # every problem row is listed; clean rows beyond this are counted, not shown
@@ -35,8 +35,10 @@ def participants_import(program_id):
                                  delegation=delegation, locked=locked)
             db.session.commit()
             return redirect(url_for("training.import_preview", batch_id=batch.id))
+    waiting = waiting_batches(program, None if current_user.is_admin else current_user.id, country_scope())
     return render_template("training/import_form.html", form=form, program=program, locked=locked,
-                           max_megabytes=max_upload_megabytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"])
+                           max_megabytes=max_upload_megabytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"],
+                           waiting=waiting)
 
 
 @bp.route("/imports/<int:batch_id>")
@@ -70,6 +72,15 @@ def import_confirm(batch_id):
     flash(_("Imported %(filename)s: %(created)s new, %(updated)s updated, %(unchanged)s already registered.",
             **summary), "success")
     return redirect(url_for("training.participants", program_id=batch.program_id))
+
+
+@bp.route("/imports/<int:batch_id>/discard", methods=["POST"])
+@roles_required(*STAFF_EDITORS)
+def import_discard(batch_id):
+    batch = _batch_or_404(batch_id)
+    return discard_stored_upload(batch, "participants.import_discarded",
+                                 url_for("training.import_preview", batch_id=batch.id),
+                                 url_for("training.participants_import", program_id=batch.program_id))
 
 
 def _batch_or_404(batch_id):

@@ -12,12 +12,13 @@ from .access import actor_id, participant_or_404, roles_required
 from .forms_privacy import EraseForm, ExportForm
 from .models import User
 from .services_privacy import (
+    UploadSearch,
     erase_participant,
     erasure_event,
-    mentioning_uploads,
     personal_data_zip,
     placeholder_names,
     record_export,
+    search_uploads,
     summary_counts,
 )
 
@@ -60,12 +61,16 @@ def participant_erase(participant_id):
     form = EraseForm()
     if not form.validate_on_submit():
         return _page(participant, form, 400)
-    uploads = mentioning_uploads(participant) if participant.erased_at is None else []
+    uploads = search_uploads(participant) if participant.erased_at is None else UploadSearch()
     begin_writes()
     erased = erase_participant(participant, actor_id(), form.reason.data, uploads)
     db.session.commit()
     if erased:
         flash(_("The personal data of participant %(id)s was erased.", id=participant.id), "success")
+        if uploads.unreadable:
+            flash(_("These stored files could not be read to look for the person, so they were deleted with their "
+                    "data: %(files)s.", files=", ".join(upload.filename for _kind, upload, _e in uploads.unreadable)),
+                  "notice")
     else:
         flash(_("This participant's personal data was already erased."), "info")
     return redirect(url_for("training.personal_data", participant_id=participant.id))
