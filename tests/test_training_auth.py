@@ -98,7 +98,7 @@ def test_login_starts_a_fresh_session(client, world):
     login(client, world["emails"]["admin"])
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == str(world["ids"]["admin"])
+        assert session["_user_id"] == f"{world['ids']['admin']}:0"  # the account and its session version
 
 
 @pytest.mark.parametrize("target, expected", [

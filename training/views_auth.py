@@ -12,9 +12,8 @@ from extensions import configured_limit, db, limiter, login_manager, reads_then_
 
 from . import bp
 from .forms import LanguageForm, LoginForm
-from .models import User
+from .models import User, parse_session_id
 from .services import user_by_email
-from .textkeys import as_id
 
 
 @cache
@@ -32,9 +31,12 @@ def safe_next(target):
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    user = db.session.get(User, as_id(user_id)) if as_id(user_id) is not None else None
-    return user if user is not None and user.active else None
+def load_user(session_id):
+    """The active account whose sessions `session_id` (id and version) still belongs to: a logout, a new password or
+    a deactivation raised the version, and ends every session started before, wherever its cookie was copied."""
+    parsed = parse_session_id(session_id)
+    user = db.session.get(User, parsed[0]) if parsed is not None else None
+    return user if user is not None and user.active and user.session_version == parsed[1] else None
 
 
 @bp.route("/")
@@ -73,6 +75,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    current_user.end_sessions()  # a copy of the cookie, on this device or any other, opens nothing now
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
