@@ -51,6 +51,15 @@ def test_a_password_reset_by_an_administrator_ends_the_staff_members_sessions(ap
     assert login(organizer, world["emails"]["organizer"], "a-brand-new-password").status_code == 302
 
 
+def test_an_administrator_changing_their_own_password_stays_in_and_ends_their_other_sessions(app, client, world):
+    login(client, world["emails"]["admin"])
+    elsewhere = app.test_client()
+    login(elsewhere, world["emails"]["admin"])
+    edit_account(client, world, "admin", name="Admin", role="admin", password="my-own-new-password")
+    assert client.get("/programs").status_code == 200
+    assert elsewhere.get("/programs").status_code == 302
+
+
 def test_an_edit_without_a_new_password_keeps_the_sessions(app, client, world):
     organizer = app.test_client()
     login(organizer, world["emails"]["organizer"])

@@ -39,8 +39,10 @@ def home():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-# Per address, counted when a request arrives (a browser that logged in to the account before is counted on its own
-# instead); the limits per account and for all addresses are counted next, before the slow password check.
+# Per address, counted when a request arrives, in one atomic step of the limiter's storage: counting failures
+# afterwards let every thread in every worker start a check before any was counted (bursts of ten at once stalled test
+# takers). A browser that logged in to the account before is counted on its own instead (views_auth_limits); the
+# limits per account and on dummy checks are counted next, the same way, before the slow password check.
 @limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"], exempt_when=trusted_browser)
 @reads_then_writes  # it writes nothing: on SQLite the slow password check must not hold the write lock
 def login():
