@@ -34,12 +34,15 @@ def clock(app, monkeypatch):
 
 
 @pytest.fixture
-def production(app, world, monkeypatch):
+def production(app, world, monkeypatch, tmp_path):
     """The limits as deployed (the tests' app relaxes them), and cheap real hashes."""
-    from app import create_app
+    from flask import Flask
 
-    defaults = create_app({"CAPACITA_ENV": "test", "SECRET_KEY": "x" * 40,
-                           "SQLALCHEMY_DATABASE_URI": "sqlite://"}).config
+    from app import _configure
+
+    deployed = Flask("deployed", instance_path=str(tmp_path))  # only configured: no logging set up, no extensions
+    _configure(deployed, {"CAPACITA_ENV": "test", "SECRET_KEY": "x" * 40})
+    defaults = deployed.config
     for setting in PRODUCTION_LIMITS:
         monkeypatch.setitem(app.config, setting, defaults[setting])  # the app outlives this test
     with app.app_context():
