@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from werkzeug.http import parse_cookie
 
 from extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_begin
 from logs import configure_logging
@@ -83,10 +84,16 @@ def _configure(app, overrides):
         RATELIMIT_HEADERS_ENABLED=False,
         # A sliding window: ten attempts are ten attempts, even when they straddle a minute boundary.
         RATELIMIT_STRATEGY="moving-window",
+        # Login attempts from browsers that have not logged in to the account before (no device cookie for it),
+        # counted per address; per account, whatever the address (OWASP's lockout of untrusted browsers, with a
+        # wait that grows from a minute to an hour to a day); and per device cookie for those that have.
         LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour"),
-        # Password checks from all addresses together: each is deliberately slow (~0.1 s of a core), so an attack
-        # from many addresses must not take the CPU that people taking a test need. At most one a second: a burst
-        # of checks would take both cores of a small server for seconds.
+        LOGIN_ACCOUNT_RATE_LIMIT=os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "3 per minute;10 per hour;30 per day"),
+        LOGIN_DEVICE_RATE_LIMIT=os.environ.get("LOGIN_DEVICE_RATE_LIMIT", "5 per minute;20 per hour"),
+        # Dummy password checks (for e-mails that are no account, so that they take as long as a real one) from all
+        # addresses together: each is deliberately slow (~0.1 s of a core), and e-mails made up by an attack from many
+        # addresses must not take the CPU that people taking a test need. Beyond it they are answered without one.
+        # Checks for real accounts are bounded by the limits above.
         LOGIN_CHECKS_RATE_LIMIT=os.environ.get("LOGIN_CHECKS_RATE_LIMIT", "1 per second;30 per minute"),
         MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),
         MAIL_PORT=int(os.environ.get("MAIL_PORT", "587")),
@@ -173,7 +180,17 @@ def _refuse_weak_secret(app):
 
 
 def _remember_refusals(app):
-    app.wsgi_app = app.extensions["refusals"] = RefusalMemo(app.wsgi_app, languages=LANGUAGES)
+    from training.devices import DEVICE_COOKIE, DeviceCookies
+
+    devices = app.extensions["device_cookies"] = DeviceCookies(app.config["SECRET_KEY"])
+
+    def trusted_device(environ):
+        # A browser with a valid device cookie gets refusals of its own: not those written to guessers at its address.
+        cookies = environ.get("HTTP_COOKIE", "")
+        device = devices.read(parse_cookie(cookies).get(DEVICE_COOKIE)) if DEVICE_COOKIE in cookies else None
+        return device.nonce if device is not None else None
+
+    app.wsgi_app = app.extensions["refusals"] = RefusalMemo(app.wsgi_app, languages=LANGUAGES, device=trusted_device)
 
 
 def _trust_proxies(app):
@@ -360,9 +377,10 @@ def _register_error_pages(app):
     @app.errorhandler(429)
     def too_many(error):
         # Mostly met by attacks: a page that reads nothing (no user, no menus), so refusing costs little.
-        wait = _seconds_until_allowed(error)
-        request.environ[REPLAYABLE_FOR] = replayable_for(wait)  # for refusals.py, which answers it again meanwhile
-        return (render_template("too_many.html", code=429, wait=wait), 429,
+        wait = getattr(error, "retry_after", None) or _seconds_until_allowed(error)
+        # For refusals.py, which answers it again meanwhile to the same address (0: never).
+        request.environ[REPLAYABLE_FOR] = replayable_for(wait) if getattr(error, "replayable", True) else 0
+        return (render_template("too_many.html", code=429, wait=wait, note=getattr(error, "note", None)), 429,
                 {"Retry-After": str(wait), "Cache-Control": "no-store"})
 
     @app.errorhandler(CSRFError)

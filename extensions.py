@@ -1,5 +1,8 @@
 """Unbound Flask extension objects (and the declarative base they share), bound in create_app()."""
+import math
+import time
 from datetime import datetime, timezone
+from functools import cache
 
 from flask import current_app
 from flask_babel import Babel
@@ -9,9 +12,11 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from limits import parse_many
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
+from werkzeug.exceptions import TooManyRequests
 
 
 class UTCDateTime(TypeDecorator):
@@ -66,6 +71,31 @@ def limit_misses(setting):
     """Rate-limit a lookup by secret per address, counting only the requests answered 404 (what a guesser gets),
     at the limit named by the config `setting`; once it is reached, the address waits like any refused one."""
     return limiter.limit(configured_limit(setting), deduct_when=lambda response: response.status_code == 404)
+
+
+class TooManyAttempts(TooManyRequests):
+    """A refusal by a limit a view counts itself (`spend`): how long to wait, whether refusals.py may answer the
+    same again to the address meanwhile (not when the limit is not the address's), and a line to add to the page."""
+
+    def __init__(self, retry_after, replayable=True, note=None):
+        super().__init__(retry_after=retry_after)
+        self.replayable, self.note = replayable, note
+
+
+def spend(setting, *key):
+    """Count one attempt against the limit the config `setting` names, under `key`, when it arrives (one atomic step
+    of the limiter's storage per window, shortest first, as the decorators do); 0 when it is allowed, else the
+    seconds until the oldest attempt that fills the refusing window drops out of it."""
+    for item in _parsed(current_app.config[setting]):
+        if not limiter.limiter.hit(item, *key):
+            reset_at, _remaining = limiter.limiter.get_window_stats(item, *key)
+            return max(1, min(item.get_expiry(), math.ceil(reset_at - time.time())))
+    return 0
+
+
+@cache
+def _parsed(limits):
+    return sorted(parse_many(limits))
 
 
 def reads_then_writes(view):

@@ -39,11 +39,17 @@ class RefusalMemo:
     language picked, not the header's text, which an attacker could vary at will; and not the session cookie,
     although a language chosen on the site lives there: each new cookie would be a new key, and an attacker keeping
     one per connection would reach the app with every knock. Such a visitor may get, for a minute at most, the page
-    of someone at the same address whose browser picks the same language."""
+    of someone at the same address whose browser picks the same language.
 
-    def __init__(self, app, languages=("es", "en"), capacity=10_000, clock=time.monotonic):
+    `device(environ)` names the browser when it holds a valid device cookie (one it got by logging in, which an
+    attacker cannot make up), else None; it is part of the key too. Such a browser is not held up by the limits its
+    address's guessers meet, so it must never get their refusals, nor they its own."""
+
+    def __init__(self, app, languages=("es", "en"), capacity=10_000, clock=time.monotonic, device=None):
         self.app, self.languages, self.capacity, self.clock = app, languages, capacity, clock
-        self.refused = {}  # (address, door, browser's language) → (replay until, retry at, status, headers, body)
+        self.device = device or (lambda environ: None)
+        # (address, door, browser's language, device) → (replay until, retry at, status, headers, body)
+        self.refused = {}
         self.lock = threading.Lock()
 
     def forget(self):
@@ -57,7 +63,7 @@ class RefusalMemo:
         if door is None or method == "HEAD":  # a HEAD's refusal has no body to replay to a GET
             return self.app(environ, start_response)
         language = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept).best_match(self.languages)
-        key, now = (environ.get("REMOTE_ADDR", ""), door, language), self.clock()
+        key, now = (environ.get("REMOTE_ADDR", ""), door, language, self.device(environ)), self.clock()
         memo = self.refused.get(key)
         if memo is not None and now < memo[0]:
             _until, retry_at, status, headers, body = memo

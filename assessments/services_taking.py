@@ -6,7 +6,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
-from training.models import Participant, utcnow
+from training.models import Participant, Program, utcnow
+from training.services_links import session_expiry, session_holds
 
 from .models import Attempt, Question, Questionnaire, Section
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, QuestionSpec
@@ -88,13 +89,14 @@ class AutosaveTarget:
             and finalized_reason(deadline, self.closes_at, now) is None
 
 
-def autosave_target(participant_id, link, kind, question_id):
-    """The attempt of the participant whose session `link` (token hash) is still theirs at their program's `kind`
+def autosave_target(participant_id, link, version, kind, question_id, now):
+    """The attempt of the participant whose session (`session_link`) still holds at `now` at their program's `kind`
     questionnaire, and the question if it is part of it; None otherwise (no attempt, another questionnaire's
-    question, a re-issued link, a withdrawal). The participant is checked here rather than loaded: on the hot
-    path the ORM load would cost as much as the rest of the request."""
-    row = db.session.execute(_autosave_query(), {"participant_id": participant_id, "link": link, "kind": kind,
-                                                 "question_id": question_id}).one_or_none()
+    question, a re-issued, revoked or expired link, a withdrawal, a session left). The participant is checked here
+    rather than loaded: on the hot path the ORM load would cost as much as the rest of the request."""
+    row = db.session.execute(_autosave_query(), {
+        "participant_id": participant_id, "link": link, "version": version, "earliest_end": session_expiry(now),
+        "kind": kind, "question_id": question_id}).one_or_none()
     if row is None:
         return None
     spec = QuestionSpec(row.type, tuple(o["key"] for o in row.options), tuple(row.correct), float(row.points),
@@ -107,20 +109,21 @@ def autosave_target(participant_id, link, kind, question_id):
 def _autosave_query():
     """Built once, on the tables rather than the ORM classes: on the hot path, building the statement or the ORM's
     handling of it would cost more than running it."""
-    participants, questionnaires = Participant.__table__.c, Questionnaire.__table__.c
-    attempts, questions = Attempt.__table__.c, Question.__table__.c
+    participants, programs = Participant.__table__.c, Program.__table__.c
+    questionnaires, attempts, questions = Questionnaire.__table__.c, Attempt.__table__.c, Question.__table__.c
     return (select(attempts.id, attempts.status, attempts.started_at, questionnaires.opens_at,
                    questionnaires.closes_at, questionnaires.time_limit_minutes, questions.type, questions.options,
                    questions.correct, questions.points, questions.required)
             .select_from(Participant.__table__)
+            .join(Program.__table__, programs.id == participants.program_id)
             .join(Questionnaire.__table__, (questionnaires.program_id == participants.program_id)
                   & (questionnaires.kind == bindparam("kind")))
             .join(Attempt.__table__, (attempts.questionnaire_id == questionnaires.id)
                   & (attempts.participant_id == participants.id))
             .join(Question.__table__, (questions.id == bindparam("question_id"))
                   & (questions.questionnaire_id == questionnaires.id))
-            .where(participants.id == bindparam("participant_id"), participants.token_hash == bindparam("link"),
-                   participants.status != "withdrawn"))
+            .where(*session_holds(participants, programs, bindparam("participant_id"), bindparam("link"),
+                                  bindparam("version"), bindparam("earliest_end"))))
 
 
 def attempt_of(questionnaire, participant):

@@ -130,7 +130,7 @@ def autosave(kind):
     readable = isinstance(data, dict) and _whole_number(data.get("question"), 2**31) \
         and _whole_number(data.get("seq"), 2**62)
     now = utcnow()
-    target = autosave_target(*session_link(), kind, data["question"]) \
+    target = autosave_target(*session_link(), kind, data["question"], now) \
         if readable and kind in QUESTIONNAIRE_KINDS else None
     if target is None or not target.may_save(now):
         if session_participant() is None:

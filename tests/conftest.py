@@ -59,8 +59,11 @@ def app(database_url):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SESSION_COOKIE_SECURE": False,
             "RATELIMIT_STORAGE_URI": "memory://",
-            # Tests log in in quick succession; the limit on all addresses together has a test of its own.
+            # Tests log in in quick succession, often to one account from several browsers; the limits on all
+            # addresses together, per account and per device have tests of their own.
             "LOGIN_CHECKS_RATE_LIMIT": "1000 per minute",
+            "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
+            "LOGIN_DEVICE_RATE_LIMIT": "1000 per minute",
         }
     )
     with app.app_context():

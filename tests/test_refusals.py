@@ -133,3 +133,16 @@ def test_a_refusal_to_a_head_request_is_not_replayed_to_a_get():
     memo = RefusalMemo(app, clock=clock)
     assert call(memo, method="HEAD")[2] == b""
     assert call(memo)[2] == b"refused" and app.calls == 2  # the same address, door and language
+
+
+def test_a_browser_with_a_device_cookie_gets_neither_its_addresss_refusals_nor_they_its_own():
+    # A browser that logged in before is not held up by the limits its address's guessers meet (app.py names it by its
+    # valid device cookie, which an attacker cannot make up).
+    app, clock = App(refusals=2), Clock()
+    memo = RefusalMemo(app, clock=clock, device=lambda environ: environ.get("HTTP_X_DEVICE"))
+    assert call(memo, path="/login", method="POST")[0] == "429" and app.calls == 1
+    assert call(memo, path="/login", method="POST")[0] == "429" and app.calls == 1  # the guesser: replayed
+    assert call(memo, path="/login", method="POST", HTTP_X_DEVICE="nonce-1")[0] == "429" and app.calls == 2
+    assert call(memo, path="/login", method="POST", HTTP_X_DEVICE="nonce-2")[0] == "200" and app.calls == 3
+    assert call(memo, path="/login", method="POST", HTTP_X_DEVICE="nonce-1")[0] == "429" and app.calls == 3
+    assert call(memo, path="/login", method="POST")[0] == "429" and app.calls == 3

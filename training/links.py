@@ -3,7 +3,7 @@ import base64
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, time, timedelta, timezone
+from datetime import timedelta, timezone
 
 SALT_BYTES = 16
 TOKEN_BYTES = 32  # 256 bits, well over the 128 the platform promises
@@ -24,17 +24,15 @@ def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def link_expiry(end_date, grace_days):
-    """Links work until `grace_days` after the program ends (end of that day, UTC); None means no end date set."""
-    if end_date is None:
-        return None
-    last_day = end_date + timedelta(days=grace_days)
-    return datetime.combine(last_day, time.max, tzinfo=timezone.utc)
-
-
 def is_expired(end_date, grace_days, now):
-    expiry = link_expiry(end_date, grace_days)
-    return expiry is not None and now > expiry
+    """Links work until the end of the day (UTC) `grace_days` after the program ends; no end date, no expiry."""
+    return end_date is not None and end_date < earliest_valid_end(grace_days, now)
+
+
+def earliest_valid_end(grace_days, now):
+    """The earliest program end date whose links still work at `now` (aware): the same rule as `is_expired`, in
+    the form a query compares a program's end date with."""
+    return now.astimezone(timezone.utc).date() - timedelta(days=grace_days)
 
 
 def looks_like_token(text):

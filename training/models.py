@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from extensions import db
 
 from .localized import pick
+from .textkeys import as_id
 
 ROLES = ("admin", "focal_point", "organizer", "facilitator")
 DELEGATION_KINDS = ("member", "observer")
@@ -27,6 +28,19 @@ DEFAULT_QUOTA = 10
 
 def utcnow():
     return datetime.now(timezone.utc)
+
+
+def session_id(user_id, version):
+    """What a staff session stores (Flask-Login's alternative id): the account and its session version."""
+    return f"{user_id}:{version}"
+
+
+def parse_session_id(text):
+    """(user id, session version) from `session_id`'s text, or None. A bare id, from sessions started before
+    versions existed, is version 0."""
+    user_id, _colon, version = (text or "").partition(":")
+    user_id, version = as_id(user_id), as_id(version) if version else 0
+    return (user_id, version) if user_id is not None and version is not None else None
 
 
 def _in(column, values):
@@ -49,10 +63,19 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(String(5), default="es")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # In every session of this account (Flask-Login's alternative id); raised to end them all on the server.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_active(self):
         return self.active
+
+    def get_id(self):
+        return session_id(self.id, self.session_version)
+
+    def end_sessions(self):
+        """Every session started before this stops opening pages (logout, a new password, a deactivation)."""
+        self.session_version += 1
 
     @property
     def is_admin(self):
@@ -158,6 +181,9 @@ class Participant(db.Model):
     # Set when the person's data was erased: names are a placeholder, contacts empty; the anonymous rest stays
     # for the program's statistics.
     erased_at: Mapped[datetime | None]
+    # In the participant's browser sessions with their link's hash; raised when they leave, so a copy of the
+    # cookie opens nothing afterwards.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     program: Mapped[Program] = relationship()
     delegation: Mapped[Delegation] = relationship()
@@ -165,6 +191,10 @@ class Participant(db.Model):
     @property
     def full_name(self):
         return f"{self.given_names} {self.family_names}".strip()
+
+    def end_sessions(self):
+        """Every browser session started through the link before this opens nothing ('leave'); the link works."""
+        self.session_version += 1
 
 
 class AuditEvent(db.Model):

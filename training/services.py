@@ -252,6 +252,8 @@ def save_user(user, actor_id, *, email, name, role, country_code, language, acti
     if creating and not password:
         raise ServiceError("password", _l("A new account needs a password."))
     user = user or User()
+    if not creating and (password or (user.active and not active)):
+        user.end_sessions()  # ASVS: a new password or a deactivation ends the account's sessions everywhere
     user.email, user.name, user.role, user.language, user.active = key, name.strip(), role, language, active
     user.country_code = country_code if role == "focal_point" else None
     if password:

@@ -1,11 +1,12 @@
 """Issue, find, re-issue and revoke participants' personal links."""
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager
 
 from extensions import db
 
-from .links import is_expired, new_salt, token_for, token_hash
-from .models import Participant, utcnow
+from .links import earliest_valid_end, is_expired, new_salt, token_for, token_hash
+from .models import Participant, Program, utcnow
 from .services import record
 
 
@@ -42,6 +43,30 @@ def participant_for_token(token):
     if is_expired(participant.program.end_date, current_app.config["LINK_GRACE_DAYS"], utcnow()):
         return None
     return participant
+
+
+def participant_of_session(participant_id, link, version, now=None):
+    """The participant whose browser session (their id, their link's hash and session version when it started) is
+    still theirs, with their program, in one query; else None."""
+    if not participant_id or not link:
+        return None
+    return db.session.scalar(
+        select(Participant).join(Participant.program).options(contains_eager(Participant.program))
+        .where(*session_holds(Participant, Program, participant_id, link, version, session_expiry(now))))
+
+
+def session_holds(participants, programs, participant_id, link, version, earliest_end):
+    """The conditions under which a participant's session goes on, on the participant's row joined to its program's
+    (ORM classes, or table columns and bound parameters on a hot path): the link it started from is still theirs
+    (neither re-issued nor revoked) and has not expired, they have not withdrawn, and they have not left since."""
+    return (participants.id == participant_id, participants.token_hash == link,
+            participants.session_version == version, participants.status != "withdrawn",
+            or_(programs.end_date.is_(None), programs.end_date >= earliest_end))
+
+
+def session_expiry(now=None):
+    """The earliest program end date whose participants' sessions still go on (their links' rule)."""
+    return earliest_valid_end(current_app.config["LINK_GRACE_DAYS"], now or utcnow())
 
 
 def _token(participant):

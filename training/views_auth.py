@@ -1,26 +1,17 @@
 """Log in, log out, language switch and the home redirect."""
-import secrets
-from functools import cache
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import configured_limit, db, limiter, login_manager, reads_then_writes
 
 from . import bp
 from .forms import LanguageForm, LoginForm
-from .models import User
+from .models import User, parse_session_id
 from .services import user_by_email
-from .textkeys import as_id
-
-
-@cache
-def _dummy_hash():
-    # Checked against when the e-mail is unknown, so both failures take as long as a real check.
-    return generate_password_hash(secrets.token_urlsafe(16))
+from .views_auth_limits import count_attempt, password_matches, remember_device, trusted_browser
 
 
 def safe_next(target):
@@ -32,9 +23,12 @@ def safe_next(target):
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    user = db.session.get(User, as_id(user_id)) if as_id(user_id) is not None else None
-    return user if user is not None and user.active else None
+def load_user(session_id):
+    """The active account whose sessions `session_id` (id and version) still belongs to: a logout, a new password or
+    a deactivation raised the version, and ends every session started before, wherever its cookie was copied."""
+    parsed = parse_session_id(session_id)
+    user = db.session.get(User, parsed[0]) if parsed is not None else None
+    return user if user is not None and user.active and user.session_version == parsed[1] else None
 
 
 @bp.route("/")
@@ -44,28 +38,25 @@ def home():
     return redirect(url_for("training.login"))
 
 
-def _everyone():
-    return "everyone"
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
-# Counted when a request arrives, in one atomic step of the limiter's storage: counting failures afterwards let
-# every thread in every worker start a check before any was counted (bursts of ten at once stalled test takers).
-@limiter.limit(configured_limit("LOGIN_CHECKS_RATE_LIMIT"), methods=["POST"], key_func=_everyone)
+# Per address, counted when a request arrives, in one atomic step of the limiter's storage: counting failures
+# afterwards let every thread in every worker start a check before any was counted (bursts of ten at once stalled test
+# takers). A browser that logged in to the account before is counted on its own instead (views_auth_limits); the
+# limits per account and on dummy checks are counted next, the same way, before the slow password check.
+@limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"], exempt_when=trusted_browser)
 @reads_then_writes  # it writes nothing: on SQLite the slow password check must not hold the write lock
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        trusted = count_attempt(form.email.data)
         user = user_by_email(form.email.data)
-        valid = check_password_hash(user.password_hash if user else _dummy_hash(), form.password.data)
-        if user and valid and user.active:
+        if password_matches(user, form.password.data, trusted) and user.active:
             language = session.get("language")
             session.clear()  # a fresh session at login: nothing from before survives
             if language:
                 session["language"] = language
             login_user(user)
-            return redirect(safe_next(form.next.data) or url_for("training.programs"))
+            return remember_device(redirect(safe_next(form.next.data) or url_for("training.programs")), user.email)
         form.password.errors.append(_("Wrong e-mail or password."))
     return render_template("training/login.html", form=form)
 
@@ -73,6 +64,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    current_user.end_sessions()  # a copy of the cookie, on this device or any other, opens nothing now
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")

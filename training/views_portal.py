@@ -12,10 +12,9 @@ from .agenda_pdf import agenda_pdf
 from .forms import ContinueForm
 from .labels import current_language, delegation_label
 from .links import looks_like_token
-from .models import Participant
 from .services_activities import program_activities
 from .services_groups import groups_of_participant
-from .services_links import participant_for_token
+from .services_links import participant_for_token, participant_of_session
 from .views_activities import agenda_document, ics_response, pdf_response
 
 
@@ -32,7 +31,8 @@ def personal_link(token):
     form = ContinueForm()
     if form.validate_on_submit():
         session.pop(PARTICIPANT_SESSION_KEY, None)
-        session[PARTICIPANT_SESSION_KEY] = {"id": participant.id, "link": participant.token_hash}
+        session[PARTICIPANT_SESSION_KEY] = {"id": participant.id, "link": participant.token_hash,
+                                            "version": participant.session_version}
         # Flask-Login's strong session protection rewrites a session without its identifier on every request;
         # concurrent requests (autosaves, a language switch) would then overwrite each other's cookie.
         session["_id"] = login_manager._session_identifier_generator()
@@ -55,18 +55,18 @@ def participant_required(view):
 
 
 def session_link():
-    """(participant id, hash of the link that started it) of this browser's participant session; (0, None) without
-    one. A view on a hot path may check both in its own query instead of loading the participant."""
+    """(participant id, hash of the link that started it, session version) of this browser's participant session;
+    (0, None, 0) without one. A view on a hot path may check them in its own query (`session_holds`) instead of
+    loading the participant."""
     data = session.get(PARTICIPANT_SESSION_KEY) or {}
-    return data.get("id") or 0, data.get("link")
+    return data.get("id") or 0, data.get("link"), data.get("version", 0)  # no version: a session from before them
 
 
 def session_participant():
-    """The participant of this browser session (also in `g`), or None: a re-issued or revoked link, or a
-    withdrawal, ends the sessions it started."""
-    participant_id, link = session_link()
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.token_hash != link or participant.status == "withdrawn":
+    """The participant of this browser session (also in `g`), or None: a re-issued, revoked or expired link, a
+    withdrawal, or leaving the page ends the sessions it started."""
+    participant = participant_of_session(*session_link())
+    if participant is None:
         session.pop(PARTICIPANT_SESSION_KEY, None)
         return None
     g.participant = participant
@@ -108,6 +108,10 @@ def my_calendar():
 
 @bp.route("/me/leave", methods=["POST"])
 def leave():
+    participant = session_participant()
+    if participant is not None:
+        participant.end_sessions()  # a copy of this cookie, here or on any device, opens nothing now
+        db.session.commit()
     session.pop(PARTICIPANT_SESSION_KEY, None)
     return render_template("training/left.html", message=_("You have left your page. Use your personal link to "
                                                            "come back."))

@@ -1,6 +1,7 @@
 """Staff accounts: the secretariat lists, creates and edits users and their roles."""
 from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import login_user
 from sqlalchemy import select
 
 from extensions import db
@@ -44,5 +45,7 @@ def _user_form(user):
                 active=form.active.data, password=form.password.data or None,
             ), _("Account saved."))
             if saved:
+                if user is not None and user.id == actor_id():
+                    login_user(user)  # their own new password ended their other sessions, not this one (as Django)
                 return redirect(url_for("training.users"))
     return render_template("training/user_form.html", form=form, user=user)
