@@ -1,5 +1,5 @@
 """Import answers collected elsewhere: upload → map columns and preview → confirm; nothing is written before."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,7 +11,12 @@ from training.labels import TABLE_PROBLEMS, current_language, problem_text
 from training.localized import pick
 from training.services import ServiceError
 from training.tabular import TableError
-from training.views_common import discard_stored_upload, max_upload_megabytes, read_limited_upload
+from training.views_common import (
+    discard_stored_upload,
+    max_upload_megabytes,
+    read_limited_upload,
+    stored_upload_or_404,
+)
 
 from . import bp
 from .access import BUILDERS, questionnaire_or_404
@@ -118,9 +123,7 @@ def _after_import(upload):
 
 
 def _upload_or_404(import_id):
-    upload = db.session.get(ResponseImport, import_id)
-    if upload is None:
-        abort(404)
+    upload = stored_upload_or_404(ResponseImport, import_id)
     questionnaire_or_404(upload.questionnaire_id)  # the same rules as the questionnaire it belongs to
     return upload
 

@@ -33,6 +33,12 @@ def _stored(app, model, upload_id):
         return db.session.get(model, upload_id)
 
 
+def _discarded(app, model, upload_id):
+    """Discarded as an erasure discards: the row stays (its id is never another file's), its bytes are gone."""
+    stored = _stored(app, model, upload_id)
+    return (stored.status, stored.content) == ("discarded", b"")
+
+
 def _urls(world, kind):
     model, key, page, discard, form, role = KINDS[kind]
     upload_id, ids = world["ids"][key], world["ids"]
@@ -52,7 +58,8 @@ def test_a_waiting_upload_is_listed_and_discarded_with_its_file(app, client, wor
     assert response.status_code == 302 and response.headers["Location"] == form
     after = client.get(form).get_data(as_text=True)
     assert f"{FILENAMES[kind]} was discarded" in after and "Files waiting for confirmation" not in after
-    assert _stored(app, model, upload_id) is None and client.get(page).status_code == 404
+    assert _discarded(app, model, upload_id) and client.get(page).status_code == 404
+    assert post_form(client, discard, {}, page=form).status_code == 404  # gone: nothing to discard twice
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == ACTIONS[kind]))
         assert (event.object_id, event.user_id, event.details) == (upload_id, world["ids"][role],
@@ -84,7 +91,7 @@ def test_a_focal_point_discards_only_their_own_lists(app, client, world):
         as_text=True)
     login(client, world["emails"]["focal_mx"])
     assert post_form(client, discard, {}, page=f"/imports/{world['ids']['batch']}").status_code == 302
-    assert _stored(app, ImportBatch, world["ids"]["batch"]) is None
+    assert _discarded(app, ImportBatch, world["ids"]["batch"])
 
 
 def test_an_unreadable_list_can_be_discarded_from_its_preview(app, client, world):
@@ -96,8 +103,7 @@ def test_an_unreadable_list_can_be_discarded_from_its_preview(app, client, world
     assert "line 2 holds bytes" in preview and f'action="{location}/discard"' in preview
     assert post_form(client, f"{location}/discard", {}, page=location).status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(ImportBatch)
-                                 .where(ImportBatch.filename == "roto.csv")) == 0
+        assert db.session.scalar(select(ImportBatch.status).where(ImportBatch.filename == "roto.csv")) == "discarded"
 
 
 @pytest.mark.parametrize("kind", ["participant list", "attendance report"])
@@ -117,3 +123,34 @@ def test_an_imported_upload_stays_as_the_record_of_its_import(app, client, world
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                                  .where(AuditEvent.action.like("%discarded"))) == 0
+
+
+def test_a_confirmation_that_lands_first_wins_over_a_discard_holding_an_older_view(app, world):
+    """The database decides: a discard working from what it read before a confirmation changes nothing."""
+    from training.services_uploads import discard_upload
+
+    with app.app_context():
+        batch = db.session.get(ImportBatch, world["ids"]["batch"])
+        assert batch.status == "previewed"  # what the discard saw
+        db.session.expunge(batch)  # kept as it was read; the read's transaction ends (SQLite's lock with it)
+        db.session.rollback()
+        with db.engine.begin() as other:  # a confirmation in another request, committed meanwhile
+            other.execute(ImportBatch.__table__.update().where(ImportBatch.__table__.c.id == batch.id)
+                          .values(status="applied"))
+        db.session.add(batch)
+        assert discard_upload(batch, world["ids"]["admin"], "participants.import_discarded") is False
+        db.session.rollback()
+    stored = _stored(app, ImportBatch, world["ids"]["batch"])
+    assert stored.status == "applied" and stored.content != b""
+
+
+def test_a_focal_point_is_not_shown_another_countrys_waiting_list_they_uploaded(app, client, world):
+    """Scoped by country as well as by uploader: a list of Mexico's uploaded by Guatemala's focal point (before a
+    change of country, say) is not theirs to see."""
+    with app.app_context():
+        db.session.get(ImportBatch, world["ids"]["batch"]).created_by = world["ids"]["focal_gt"]
+        db.session.commit()
+    login(client, world["emails"]["focal_gt"])
+    page = client.get(f"/programs/{world['ids']['program']}/participants/import").get_data(as_text=True)
+    assert "mexico.csv" not in page
+    assert client.get(f"/imports/{world['ids']['batch']}").status_code == 404

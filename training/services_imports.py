@@ -32,14 +32,19 @@ def store_upload(program, actor_id, filename, content, delegation=None, locked=F
     return batch
 
 
-def waiting_batches(program, created_by=None, country=None):
-    """The program's lists waiting for their confirmation: only `created_by`'s, only `country`'s when given."""
-    conditions = [ImportBatch.program_id == program.id]
+def batches_seen_by(created_by=None, country=None):
+    """Which lists someone sees: only `created_by`'s uploads, only those for `country`'s delegation, when given."""
+    conditions = []
     if created_by is not None:
         conditions.append(ImportBatch.created_by == created_by)
     if country is not None:
         conditions.append(ImportBatch.delegation.has(Delegation.country_code == country))
-    return waiting_uploads(ImportBatch, *conditions)
+    return conditions
+
+
+def waiting_batches(program, created_by=None, country=None):
+    """The program's lists waiting for their confirmation, among those `batches_seen_by` gives."""
+    return waiting_uploads(ImportBatch, ImportBatch.program_id == program.id, *batches_seen_by(created_by, country))
 
 
 def plan_batch(batch, max_rows, lock=False):

@@ -2,7 +2,7 @@
 not matched) → confirm; nothing is written to attendance before the confirmation."""
 import hashlib
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from extensions import db
@@ -28,7 +28,7 @@ from .services_attendance_imports import (
     waiting_reports,
 )
 from .tabular import TableError
-from .views_common import discard_stored_upload, max_upload_megabytes, read_limited_upload
+from .views_common import discard_stored_upload, max_upload_megabytes, read_limited_upload, stored_upload_or_404
 
 IMPORTERS = ("admin", "organizer", "facilitator")  # a report covers every country, so not focal points
 
@@ -111,9 +111,7 @@ def choice_field(key):
 
 
 def _upload_or_404(import_id):
-    upload = db.session.get(AttendanceImport, import_id)
-    if upload is None:
-        abort(404)
+    upload = stored_upload_or_404(AttendanceImport, import_id)
     activity_or_404(upload.activity_id)
     return upload
 

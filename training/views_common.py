@@ -2,15 +2,16 @@
 read an upload within the import size limit; discard a stored upload."""
 import io
 
-from flask import current_app, flash, redirect, request, send_file
+from flask import abort, current_app, flash, redirect, request, send_file
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from extensions import db
 
 from .access import actor_id
 from .exporting import MIMETYPES
 from .services import ServiceError
-from .services_uploads import discard_upload
+from .services_uploads import discard_upload, is_discarded
 
 
 def commit_or_show_error(form, action, success_message=None):
@@ -48,6 +49,15 @@ def send_table(content, file_format, download_name):
     """A CSV or XLSX file as a download."""
     return send_file(io.BytesIO(content), mimetype=MIMETYPES[file_format], as_attachment=True,
                      download_name=download_name)
+
+
+def stored_upload_or_404(model, upload_id, *conditions):
+    """A stored upload of `model` by id that meets `conditions` (whose it is; the caller checks the rest of the
+    access); a discarded one is gone, like its file."""
+    upload = db.session.scalar(select(model).where(model.id == upload_id, *conditions))
+    if upload is None or is_discarded(upload):
+        abort(404)
+    return upload
 
 
 def discard_stored_upload(upload, action, review_url, upload_url):

@@ -1,5 +1,5 @@
 """Import a participant list: upload → preview of every row → confirm, all or nothing."""
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,9 +10,16 @@ from .access import STAFF_EDITORS, actor_id, country_scope, program_or_404, role
 from .forms import ImportForm
 from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
 from .models import Delegation, ImportBatch
-from .services_imports import ImportNotClean, apply_batch, plan_batch, store_upload, waiting_batches
+from .services_imports import (
+    ImportNotClean,
+    apply_batch,
+    batches_seen_by,
+    plan_batch,
+    store_upload,
+    waiting_batches,
+)
 from .tabular import TableError
-from .views_common import discard_stored_upload, max_upload_megabytes, read_limited_upload
+from .views_common import discard_stored_upload, max_upload_megabytes, read_limited_upload, stored_upload_or_404
 from .views_participants import delegation_choices
 
 PREVIEW_OK_ROWS = 200  # every problem row is listed; clean rows beyond this are counted, not shown
@@ -35,7 +42,7 @@ def participants_import(program_id):
                                  delegation=delegation, locked=locked)
             db.session.commit()
             return redirect(url_for("training.import_preview", batch_id=batch.id))
-    waiting = waiting_batches(program, None if current_user.is_admin else current_user.id, country_scope())
+    waiting = waiting_batches(program, *_seen_by_this_user())
     return render_template("training/import_form.html", form=form, program=program, locked=locked,
                            max_megabytes=max_upload_megabytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"],
                            waiting=waiting)
@@ -84,16 +91,15 @@ def import_discard(batch_id):
 
 
 def _batch_or_404(batch_id):
-    batch = db.session.get(ImportBatch, batch_id)
-    if batch is None:
-        abort(404)
+    batch = stored_upload_or_404(ImportBatch, batch_id, *batches_seen_by(*_seen_by_this_user()))
     program_or_404(batch.program_id)
-    scope = country_scope()
-    if scope is not None and (batch.delegation is None or batch.delegation.country_code != scope):
-        abort(404)
-    if not current_user.is_admin and batch.created_by != current_user.id:
-        abort(404)
     return batch
+
+
+def _seen_by_this_user():
+    """(created_by, country) for `batches_seen_by`: the secretariat sees every list, others their own uploads, and
+    a focal point only those for their country."""
+    return None if current_user.is_admin else current_user.id, country_scope()
 
 
 def _render_plan(batch, plan):

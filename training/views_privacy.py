@@ -62,15 +62,16 @@ def participant_erase(participant_id):
     if not form.validate_on_submit():
         return _page(participant, form, 400)
     uploads = search_uploads(participant) if participant.erased_at is None else UploadSearch()
+    # Read before the commit expires the uploads (each would be loaded again).
+    unreadable = ", ".join(upload.filename for _kind, upload, _error in uploads.unreadable)
     begin_writes()
     erased = erase_participant(participant, actor_id(), form.reason.data, uploads)
     db.session.commit()
     if erased:
         flash(_("The personal data of participant %(id)s was erased.", id=participant.id), "success")
-        if uploads.unreadable:
+        if unreadable:
             flash(_("These stored files could not be read to look for the person, so they were deleted with their "
-                    "data: %(files)s.", files=", ".join(upload.filename for _kind, upload, _e in uploads.unreadable)),
-                  "notice")
+                    "data: %(files)s.", files=unreadable), "notice")
     else:
         flash(_("This participant's personal data was already erased."), "info")
     return redirect(url_for("training.personal_data", participant_id=participant.id))
