@@ -86,6 +86,8 @@ def spend(setting, *key):
     """Count one attempt against the limit the config `setting` names, under `key`, when it arrives (one atomic step
     of the limiter's storage per window, shortest first, as the decorators do); 0 when it is allowed, else the
     seconds until the oldest attempt that fills the refusing window drops out of it."""
+    if not limiter.enabled:  # RATELIMIT_ENABLED=False: nothing is counted (the limiter has no storage then)
+        return 0
     for item in _parsed(current_app.config[setting]):
         if not limiter.limiter.hit(item, *key):
             reset_at, _remaining = limiter.limiter.get_window_stats(item, *key)

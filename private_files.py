@@ -1,5 +1,6 @@
 """Files that hold personal data (the database, backups, exports) are created readable by their owner only."""
 import os
+import secrets
 import stat
 from pathlib import Path
 
@@ -22,12 +23,22 @@ def create_private(path):
 
 
 def write_private(path, content):
-    """Write `content` (bytes or text) to `path`, which ends up open to its owner only, even if it was there."""
+    """Write `content` (bytes or text) to `path`, a new file open to its owner only that replaces any file there
+    once it is whole (a failure leaves the old one as it was). What is no regular file (/dev/stdout, a pipe) is
+    written to as it is, its mode untouched."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
-    with os.fdopen(descriptor, "wb") as file:
-        os.fchmod(file.fileno(), PRIVATE_FILE)
-        file.write(data)
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        with open(path, "wb") as target:
+            target.write(data)
+        return
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+    try:
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb") as file:
+            file.write(data)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def open_to_others(path):

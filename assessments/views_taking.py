@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from extensions import begin_writes, db, limiter, reads_then_writes, statements_stand_alone
 from training.labels import current_language
 from training.models import utcnow
+from training.textkeys import MAX_ID
 from training.views_portal import link_refused, no_store, participant_required, session_link, session_participant
 
 from . import bp
@@ -127,7 +128,7 @@ def autosave(kind):
     SQLite each is its own transaction, so the write lock is held only while SQLite runs the write). Anything
     unusual takes the slow path, which loads the participant."""
     data = request.get_json(silent=True)
-    readable = isinstance(data, dict) and _whole_number(data.get("question"), 2**31) \
+    readable = isinstance(data, dict) and _whole_number(data.get("question"), MAX_ID + 1) \
         and _whole_number(data.get("seq"), 2**62)
     now = utcnow()
     target = autosave_target(*session_link(), kind, data["question"], now) \

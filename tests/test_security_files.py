@@ -102,3 +102,28 @@ def test_open_to_others_reads_the_permission_bits(tmp_path):
     assert private_files.open_to_others(path) == 0o640
     private_files.private_folder(tmp_path / "a" / "b")
     assert mode(tmp_path / "a" / "b") == 0o700
+
+
+def test_writing_to_what_is_no_regular_file_leaves_its_mode_alone(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo, 0o644)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        private_files.write_private(fifo, b"report")
+        assert os.read(reader, 100) == b"report"
+    finally:
+        os.close(reader)
+    assert mode(fifo) == 0o644 and sorted(os.listdir(tmp_path)) == ["pipe"]
+
+
+def test_an_export_replaces_the_old_file_only_once_it_is_whole(tmp_path, monkeypatch):
+    path = tmp_path / "export.csv"
+    path.write_text("the older export")
+
+    def fail(*_args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(private_files.Path, "replace", fail)
+    with pytest.raises(OSError):
+        private_files.write_private(path, "new")
+    assert path.read_text() == "the older export" and sorted(os.listdir(tmp_path)) == ["export.csv"]

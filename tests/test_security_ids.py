@@ -82,3 +82,18 @@ def test_the_command_line_says_no_such_questionnaire_for_an_id_beyond_any(app, w
         args=["import-responses", str(answers), "--questionnaire", BEYOND[0]])
     assert result.exit_code == 1
     assert f"--questionnaire: no questionnaire with id {BEYOND[0]}" in result.output
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("42", 42), ("0", 0), ("2147483647", 2147483647), ("2147483648", None), ("9" * 19, None), ("-1", None),
+    (" 7", None), ("1_0", None), ("+5", None), ("٤٢", None), ("²", None), ("4.2", None), ("", None), (None, None),
+])
+def test_ids_are_read_one_way_everywhere(text, expected):
+    from training.textkeys import as_id, database_id
+
+    assert as_id(text) == expected
+    if expected is None:
+        with pytest.raises(ValueError):
+            database_id(text)
+    else:
+        assert database_id(text) == expected == database_id(expected)  # a form's own data is an int

@@ -28,15 +28,19 @@ def person_search_key(given_names, family_names, email, institution=""):
 
 
 def as_id(text):
-    """'42' → 42; anything else (empty, '-1', '4.2', '²', '٤٢') → None. For ids read from form fields."""
+    """'42' → 42; anything else (empty, '-1', ' 7', '4.2', '²', '٤٢', a number beyond MAX_ID) → None. For ids read
+    from form fields, the query string and the session."""
     text = text or ""
-    return int(text) if text.isascii() and text.isdecimal() and len(text) < 19 else None
+    if not (text.isascii() and text.isdecimal() and len(text) <= len(str(MAX_ID))):
+        return None
+    return int(text) if int(text) <= MAX_ID else None
 
 
-def database_id(text):
-    """int(text) when a database id column could hold it, else ValueError: WTForms' coerce turns that into "not a
-    valid choice", and `request.args.get(..., type=database_id)` into an absent filter."""
-    number = int(text)
-    if not 0 <= number <= MAX_ID:
-        raise ValueError(f"{number} is not an id")
+def database_id(value):
+    """`as_id` of a text (an int, as a form's stored data, is checked as it is), or ValueError where there is no id:
+    WTForms' coerce turns that into "not a valid choice", `request.args.get(..., type=database_id)` into an absent
+    filter."""
+    number = value if type(value) is int else as_id(value) if isinstance(value, str) else None
+    if number is None or not 0 <= number <= MAX_ID:
+        raise ValueError(f"{value!r} is not an id")
     return number
