@@ -85,11 +85,15 @@ def _configure(app, overrides):
         # A sliding window: ten attempts are ten attempts, even when they straddle a minute boundary.
         RATELIMIT_STRATEGY="moving-window",
         # Login attempts from browsers that have not logged in to the account before (no device cookie for it),
-        # counted per address; per account, whatever the address (OWASP's lockout of untrusted browsers, with a
-        # wait that grows from a minute to an hour to a day); and per device cookie for those that have.
+        # counted per address; per account, whatever the address (OWASP's lockout of untrusted browsers, the wait
+        # growing from a minute to an hour, and forgotten at a new password); and per device cookie for those that
+        # have (each, and the account's together).
         LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour"),
-        LOGIN_ACCOUNT_RATE_LIMIT=os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "3 per minute;10 per hour;30 per day"),
+        LOGIN_ACCOUNT_RATE_LIMIT=os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "3 per minute;10 per hour"),
         LOGIN_DEVICE_RATE_LIMIT=os.environ.get("LOGIN_DEVICE_RATE_LIMIT", "5 per minute;20 per hour"),
+        # All of an account's trusted browsers together: whoever knows a password cannot gather device cookies into
+        # unbounded password checks.
+        LOGIN_TRUSTED_RATE_LIMIT=os.environ.get("LOGIN_TRUSTED_RATE_LIMIT", "10 per minute;60 per hour"),
         # Dummy password checks (for e-mails that are no account, so that they take as long as a real one) from all
         # addresses together: each is deliberately slow (~0.1 s of a core), and e-mails made up by an attack from many
         # addresses must not take the CPU that people taking a test need. Beyond it they are answered without one.

@@ -95,6 +95,13 @@ def spend(setting, *key):
     return 0
 
 
+def forget(setting, *key):
+    """Forget every attempt counted under `key` against the limit the config `setting` names."""
+    if limiter.enabled:
+        for item in _parsed(current_app.config[setting]):
+            limiter.limiter.clear(item, *key)
+
+
 @cache
 def _parsed(limits):
     return sorted(parse_many(limits))

@@ -64,6 +64,7 @@ def app(database_url):
             "LOGIN_CHECKS_RATE_LIMIT": "1000 per minute",
             "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
             "LOGIN_DEVICE_RATE_LIMIT": "1000 per minute",
+            "LOGIN_TRUSTED_RATE_LIMIT": "1000 per minute",
         }
     )
     with app.app_context():

@@ -13,7 +13,7 @@ from training.models import User
 
 ATTACKERS = 20
 PRODUCTION_LIMITS = ("LOGIN_RATE_LIMIT", "LOGIN_ACCOUNT_RATE_LIMIT", "LOGIN_DEVICE_RATE_LIMIT",
-                     "LOGIN_CHECKS_RATE_LIMIT")
+                     "LOGIN_TRUSTED_RATE_LIMIT", "LOGIN_CHECKS_RATE_LIMIT")
 CHEAP = "pbkdf2:sha256:1000"  # real checks, only faster than scrypt: the test counts them instead of timing them
 
 
@@ -155,7 +155,9 @@ def test_a_device_cookie_for_another_account_or_made_up_earns_no_trust(app, worl
     organizers = browser(app, "192.0.2.40")
     login(organizers, world["emails"]["organizer"])
     issued = organizers.get_cookie(DEVICE_COOKIE, path="/login").value
-    forged = DeviceCookies("another-secret-key-of-forty-characters-x").issue(world["emails"]["admin"])
+    with app.app_context():
+        admin_hash = db.session.get(User, world["ids"]["admin"]).password_hash
+    forged = DeviceCookies("another-secret-key-of-forty-characters-x").issue(world["emails"]["admin"], admin_hash)
     for value in (issued, forged, issued[:-2] + "xx"):
         limiter_reset(app)
         guesser = browser(app, "192.0.2.41")
@@ -190,6 +192,75 @@ def test_the_device_cookie_goes_only_to_the_login_and_not_to_scripts(app, client
     assert "Path=/login" in header and "HttpOnly" in header and "SameSite=Strict" in header
     assert "Max-Age=31536000" in header
     assert world["emails"]["admin"] not in header and "admin" not in header.split(";")[0]
+
+
+def test_a_new_password_withdraws_every_device_cookies_trust(app, world, production, clock):
+    """A stolen cookie (with the password it came with) is worth nothing once the owner's password is reset."""
+    own = trusted_browser(app, world)
+    with app.app_context():
+        from training.services import save_user
+
+        admin = db.session.get(User, world["ids"]["admin"])
+        save_user(admin, admin.id, email=admin.email, name=admin.name, role="admin", country_code=None,
+                  language="es", password="a-brand-new-password")
+        db.session.commit()
+    statuses = [post_form(own, "/login", {"email": world["emails"]["admin"], "password": f"guess-{n}"})
+                .status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]  # the limit of a browser the account does not know
+    clock.pass_(61)
+    response = post_form(own, "/login", {"email": world["emails"]["admin"], "password": "a-brand-new-password"})
+    assert response.status_code == 302  # and logging in with the new password makes it known again
+    assert [post_form(own, "/login", {"email": world["emails"]["admin"], "password": f"again-{n}"}).status_code
+            for n in range(4)] == [200] * 4
+
+
+def test_a_new_password_lets_new_browsers_in_at_once_after_an_attack(app, world, production, clock):
+    attack = Attack(app, clock, lambda _number, _count: world["emails"]["admin"])
+    attack.run(20)
+    assert log_in_now(browser(app, "192.0.2.60"), world["emails"]["admin"]).status_code == 429
+    result = app.test_cli_runner().invoke(args=["create-admin", "--email", world["emails"]["admin"],
+                                                "--password", PASSWORD])  # the recovery: a reset
+    assert result.exit_code == 0, result.output
+    assert log_in_now(browser(app, "192.0.2.61"), world["emails"]["admin"]).status_code == 302
+
+
+def test_a_browser_keeps_its_name_and_an_accounts_trusted_browsers_share_a_limit(app, world, production, clock):
+    own = trusted_browser(app, world)
+    first = own.get_cookie(DEVICE_COOKIE, path="/login").value
+    login(own, world["emails"]["admin"])
+    devices = app.extensions["device_cookies"]
+    assert devices.read(own.get_cookie(DEVICE_COOKIE, path="/login").value).nonce == devices.read(first).nonce
+    # Someone who knows the password gathers cookies from three browsers: together they get ten checks a minute.
+    gathered = [own] + [browser(app, f"192.0.2.{70 + n}") for n in range(2)]
+    for each in gathered[1:]:
+        login(each, world["emails"]["admin"])
+    clock.pass_(61)
+    statuses = [post_form(each, "/login", {"email": world["emails"]["admin"], "password": f"g-{n}"}).status_code
+                for n in range(5) for each in gathered]
+    assert statuses.count(200) == 10 and statuses[10:] == [429] * 5
+
+
+def test_an_unknown_email_past_the_checks_budget_waits_as_long_as_a_check(app, world, production, clock, checks,
+                                                                          monkeypatch):
+    waited = []
+    monkeypatch.setattr(views_auth_limits, "_wait", waited.append)
+    monkeypatch.setitem(app.config, "LOGIN_CHECKS_RATE_LIMIT", "1 per minute")
+    for number in range(3):
+        each = browser(app, f"192.0.2.{80 + number}")
+        response = post_form(each, "/login", {"email": f"nobody-{number}@example.org", "password": "x"})
+        assert response.status_code == 200
+    assert len(checks) == 1  # one dummy check, then none: the CPU stays bounded
+    seconds = views_auth_limits._check_seconds()
+    assert waited == [seconds, seconds] and seconds > 0  # but no answer comes sooner than an account's would
+
+
+def test_logins_work_with_rate_limiting_disabled(app, world, monkeypatch):
+    from extensions import limiter
+
+    monkeypatch.setattr(limiter, "enabled", False)
+    each = app.test_client()
+    assert post_form(each, "/login", {"email": "nobody@example.org", "password": "x"}).status_code == 200
+    assert post_form(each, "/login", {"email": world["emails"]["admin"], "password": PASSWORD}).status_code == 302
 
 
 def limiter_reset(app):

@@ -148,6 +148,8 @@ def test_checks_for_emails_that_are_no_account_from_all_addresses_together_are_l
                                                                                       monkeypatch):
     # Each such check is a slow dummy one: many addresses making up e-mails must not add up to unbounded CPU.
     monkeypatch.setitem(app.config, "LOGIN_CHECKS_RATE_LIMIT", "2 per minute")  # the app outlives this test
+    waited = []
+    monkeypatch.setattr(views_auth_limits, "_wait", waited.append)
     clients = [app.test_client() for _ in range(5)]
     for number, each in enumerate(clients, 1):
         each.environ_base["REMOTE_ADDR"] = f"203.0.113.{number}"
@@ -155,10 +157,12 @@ def test_checks_for_emails_that_are_no_account_from_all_addresses_together_are_l
     assert right.status_code == 302  # a real account's check does not spend this budget
     wrong = [post_form(each, "/login", {"email": f"guess{number}@example.org", "password": "nope"})
              for number, each in enumerate(clients[1:])]
-    # The same answer for all (nothing tells which e-mails are accounts), but only two dummy checks.
+    # The same answer for all (nothing tells which e-mails are accounts), but only two dummy checks: the other two
+    # wait as long as a check takes instead, so that no answer comes sooner than an account's.
     assert [response.status_code for response in wrong] == [200] * 4
     assert all("Correo electrónico o contraseña incorrectos." in each.get_data(as_text=True) for each in wrong)
     assert [password for _hash, password in checks] == [PASSWORD, "nope", "nope"]
+    assert waited == [views_auth_limits._check_seconds()] * 2
     # A real account is still checked once that budget is spent.
     other = post_form(clients[1], "/login", {"email": world["emails"]["admin"], "password": "wrong"})
     assert other.status_code == 200 and len(checks) == 4

@@ -15,6 +15,7 @@ NONCE_BYTES = 16
 @dataclass(frozen=True)
 class Device:
     account: str  # the account's digest (`DeviceCookies.account_digest`), never its e-mail
+    credential: str  # a digest of the password hash it logged in with: a new password withdraws the trust
     nonce: str  # this browser's own random name: its attempts are counted under it
 
 
@@ -30,23 +31,31 @@ class DeviceCookies:
         e-mail without the secret key: in cookies, and as the key of the account's rate limit."""
         return hmac.new(self.secret_key, f"login-account:{email_key}".encode(), hashlib.sha256).hexdigest()[:32]
 
-    def issue(self, email_key):
-        """The cookie's value for a browser that has just logged in to the account."""
-        return self.serializer.dumps([self.account_digest(email_key), secrets.token_urlsafe(NONCE_BYTES)])
+    def credential_digest(self, password_hash):
+        return hmac.new(self.secret_key, f"login-credential:{password_hash}".encode(), hashlib.sha256).hexdigest()[:16]
+
+    def issue(self, email_key, password_hash, nonce=None):
+        """The cookie's value for a browser that has just logged in to the account with the password whose hash is
+        `password_hash`; `nonce` keeps the name of a browser that held a cookie for it already."""
+        return self.serializer.dumps([self.account_digest(email_key), self.credential_digest(password_hash),
+                                      nonce or secrets.token_urlsafe(NONCE_BYTES)])
 
     def read(self, value):
         """The `Device` a cookie value names when it is one this app signed within DEVICE_COOKIE_DAYS, else None."""
         if not value or len(value) > 400:
             return None
         try:
-            account, nonce = self.serializer.loads(value, max_age=DEVICE_COOKIE_DAYS * 86400)
+            fields = self.serializer.loads(value, max_age=DEVICE_COOKIE_DAYS * 86400)
+            device = Device(*fields)
         except (BadData, TypeError, ValueError):
             return None
-        return Device(account, nonce) if isinstance(account, str) and isinstance(nonce, str) else None
+        return device if all(isinstance(field, str) for field in fields) else None
 
-    def trusted_for(self, value, email_key):
-        """The `Device` of a cookie that names the account `email_key` logs in to, else None."""
+    def trusted_for(self, value, email_key, password_hash):
+        """The `Device` of a cookie that names the account `email_key` logs in to, given while its password hash was
+        `password_hash` (a reset after a theft withdraws every stolen cookie's trust), else None."""
         device = self.read(value)
-        if device is None or not hmac.compare_digest(device.account, self.account_digest(email_key)):
+        if device is None or not hmac.compare_digest(device.account, self.account_digest(email_key)) \
+                or not hmac.compare_digest(device.credential, self.credential_digest(password_hash)):
             return None
         return device

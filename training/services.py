@@ -8,6 +8,7 @@ from extensions import db
 
 from .countries import default_timezone
 from .localized import compact
+from .login_limits import forget_account_guesses
 from .models import AuditEvent, Delegation, Participant, Program, User
 from .models_groups import GroupMember
 from .textkeys import email_key, person_search_key, squash_spaces
@@ -257,7 +258,8 @@ def save_user(user, actor_id, *, email, name, role, country_code, language, acti
     user.email, user.name, user.role, user.language, user.active = key, name.strip(), role, language, active
     user.country_code = country_code if role == "focal_point" else None
     if password:
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = generate_password_hash(password)  # which also withdraws its device cookies' trust
+        forget_account_guesses(key)  # an attack on the account must not keep its owner out after a reset
     db.session.add(user)
     _flush_unique(_l("Another account already uses this e-mail address."), "email")
     record(actor_id, "user.created" if creating else "user.updated", user, role=role)

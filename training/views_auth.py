@@ -10,8 +10,7 @@ from extensions import configured_limit, db, limiter, login_manager, reads_then_
 from . import bp
 from .forms import LanguageForm, LoginForm
 from .models import User, parse_session_id
-from .services import user_by_email
-from .views_auth_limits import count_attempt, password_matches, remember_device, trusted_browser
+from .views_auth_limits import count_attempt, login_target, password_matches, remember_device, trusted_browser
 
 
 def safe_next(target):
@@ -48,15 +47,15 @@ def home():
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        trusted = count_attempt(form.email.data)
-        user = user_by_email(form.email.data)
-        if password_matches(user, form.password.data, trusted) and user.active:
+        user, device = login_target()
+        count_attempt(form.email.data, device)
+        if password_matches(user, form.password.data, device is not None) and user.active:
             language = session.get("language")
             session.clear()  # a fresh session at login: nothing from before survives
             if language:
                 session["language"] = language
             login_user(user)
-            return remember_device(redirect(safe_next(form.next.data) or url_for("training.programs")), user.email)
+            return remember_device(redirect(safe_next(form.next.data) or url_for("training.programs")), user, device)
         form.password.errors.append(_("Wrong e-mail or password."))
     return render_template("training/login.html", form=form)
 
