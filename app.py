@@ -53,6 +53,7 @@ def create_app(test_config=None):
     _remember_refusals(app)
     _trust_proxies(app)  # around the memo: it must see the real client's address
     _reject_nul_characters(app)
+    _refuse_lone_surrogates(app)
     _redact_tokens_in_logs()
     _init_extensions(app)
     _bound_route_ids(app)  # before the blueprints: each route's converters are chosen when it is added
@@ -239,6 +240,23 @@ def _reject_nul_characters(app):
         values = [*request.args.values(), *form, request.path]
         if any("\x00" in value for value in values):
             abort(400)
+
+
+def _refuse_lone_surrogates(app):
+    # Form data is decoded with replacement characters; JSON's "\ud800" escapes are not: a request body holding one
+    # is unreadable (400, or `get_json(silent=True)` is None), before anything could store it.
+    from flask.json.provider import DefaultJSONProvider
+
+    from training.unicode_text import holds_lone_surrogate
+
+    class StoredTextJSON(DefaultJSONProvider):
+        def loads(self, s, **kwargs):
+            value = super().loads(s, **kwargs)
+            if holds_lone_surrogate(value):
+                raise ValueError("a lone UTF-16 surrogate")
+            return value
+
+    app.json = StoredTextJSON(app)
 
 
 @event.listens_for(Engine, "do_connect")

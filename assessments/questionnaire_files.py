@@ -3,6 +3,7 @@ problem named by where it is (pure)."""
 import json
 
 from training.localized import SUPPORTED_LANGUAGES as LANGUAGES
+from training.unicode_text import holds_lone_surrogate
 
 from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, REGISTRY
 
@@ -25,6 +26,8 @@ def load(data):
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None, [("file", "not_json")]
+    if holds_lone_surrogate(document):  # "\ud800": JSON, but no text a page could show
         return None, [("file", "not_json")]
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         return None, [("file", "not_a_questionnaire")]

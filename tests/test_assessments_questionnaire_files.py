@@ -35,6 +35,11 @@ def test_files_that_are_not_questionnaires():
     assert load(json.dumps({"format": "capacita-questionnaire", "version": 9}).encode())[1] == \
         [("file", "unknown_version")]
     assert load(b"[" * 100_000)[1] == [("file", "not_json")]
+    # JSON, but holding a lone UTF-16 surrogate: stored, it would break every page showing the questionnaire.
+    for text in ('"\\ud800"', '"a \\udfff b"', '"\\ud83d x"'):
+        document = json.dumps({**json.loads(dump(PRE_TEST)), "title": {"es": "T"}})
+        assert load(document.replace('"T"', text).encode())[1] == [("file", "not_json")], text
+    assert load(dump({**PRE_TEST, "title": {"es": "Prueba 😀"}}))[1] == []  # a surrogate pair is one character
 
 
 def test_every_problem_is_named_by_its_place():

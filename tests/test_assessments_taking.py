@@ -159,7 +159,19 @@ def test_tampered_autosaves_are_refused_and_save_nothing(app, counselor, world, 
     assert response.status_code == 400
     no_token = counselor.post("/me/tests/pre/answers", json={"question": choice, "value": "b", "seq": 11})
     assert no_token.status_code == 400
+    # A lone UTF-16 surrogate, in the answer or anywhere in the body: unreadable, never stored (it would break the
+    # test page and every export showing it); a surrogate pair is an emoji, kept.
+    text = pre_test["questions"][4]
+    for body in ('{"question": %d, "value": "hola \\ud800", "seq": 12}' % text,
+                 '{"question": %d, "value": "\\udc00", "seq": 12}' % text,
+                 '{"question": %d, "value": "x", "seq": 12, "\\ud800": 1}' % text):
+        refused = counselor.post("/me/tests/pre/answers", data=body,
+                                 headers={"X-CSRFToken": csrf_from(html), "Content-Type": "application/json"})
+        assert refused.status_code == 400 and refused.get_json()["status"] == "invalid", body
     assert _answers(app, world["ids"]["mx1"]) == {}
+    assert counselor.get("/me/tests/pre").status_code == 200
+    assert _autosave(counselor, html, text, "hola 😀", 13).get_json()["status"] == "saved"
+    assert _answers(app, world["ids"]["mx1"]) == {text: "hola 😀"}
 
 
 @pytest.mark.parametrize("ending", ["reissued", "revoked", "withdrawn"])

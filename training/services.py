@@ -8,7 +8,7 @@ from extensions import db
 
 from .countries import default_timezone
 from .localized import compact
-from .login_limits import forget_account_guesses
+from .services_login_limits import forget_account_guesses
 from .models import AuditEvent, Delegation, Participant, Program, User
 from .models_groups import GroupMember
 from .textkeys import email_key, person_search_key, squash_spaces

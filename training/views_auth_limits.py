@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from extensions import TooManyAttempts, spend
 
 from .devices import DEVICE_COOKIE, DEVICE_COOKIE_DAYS
-from .login_limits import account_key
+from .services_login_limits import account_key
 from .services import user_by_email
 from .textkeys import email_key
 
