@@ -8,9 +8,9 @@ from extensions import db
 
 from .countries import default_timezone
 from .localized import compact
-from .services_login_limits import forget_account_guesses
 from .models import AuditEvent, Delegation, Participant, Program, User
 from .models_groups import GroupMember
+from .services_login_limits import forget_account_guesses
 from .textkeys import email_key, person_search_key, squash_spaces
 
 

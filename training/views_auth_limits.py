@@ -11,8 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from extensions import TooManyAttempts, spend
 
 from .devices import DEVICE_COOKIE, DEVICE_COOKIE_DAYS
-from .services_login_limits import account_key
 from .services import user_by_email
+from .services_login_limits import account_key
 from .textkeys import email_key
 
 
