@@ -54,7 +54,7 @@ def _erase(participant, _actor_id):
 
 def _uploads(participant):
     files = db.session.scalars(select(ResponseImport).join(Questionnaire)
-                               .where(Questionnaire.program_id == participant.program_id))
+                               .where(Questionnaire.program_id == participant.program_id).order_by(ResponseImport.id))
     return [("answer_file", upload) for upload in files]
 
 

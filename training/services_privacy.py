@@ -178,9 +178,11 @@ def _audit_events(participant):
 def _program_uploads(participant):
     """Every stored upload of the participant's program: participant lists, attendance reports, and the
     sections' (answer files), as (kind, row)."""
-    batches = db.session.scalars(select(ImportBatch).where(ImportBatch.program_id == participant.program_id))
+    # In the order they were uploaded: the export and the erasure's notice list them so, on every database.
+    batches = db.session.scalars(select(ImportBatch).where(ImportBatch.program_id == participant.program_id)
+                                 .order_by(ImportBatch.id))
     reports = db.session.scalars(select(AttendanceImport).join(Activity, AttendanceImport.activity_id == Activity.id)
-                                 .where(Activity.program_id == participant.program_id))
+                                 .where(Activity.program_id == participant.program_id).order_by(AttendanceImport.id))
     uploads = [("participant_list", batch) for batch in batches] + [("attendance_report", r) for r in reports]
     for section in SECTIONS.values():
         uploads += section.uploads(participant) if section.uploads else []
