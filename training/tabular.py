@@ -184,6 +184,7 @@ def _xlsx_records(data):
 
 
 def _column_letter(number):
+    # openpyxl's get_column_letter, without importing openpyxl for a CSV's message
     letters = ""
     while number:
         number, rest = divmod(number - 1, 26)
