@@ -112,7 +112,7 @@ def _storage_problem(uri):
 
 
 def _chart_browser_problem():
-    from assessments.chart_images import BROWSERS, images_available
+    from assessments.impact.chart_images import BROWSERS, images_available
 
     if images_available():
         return None

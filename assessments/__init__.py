@@ -9,7 +9,7 @@ from . import (  # noqa: E402,F401  (tables, template helpers, routes and person
     template_helpers,
     views_builder,
     views_followup,
-    views_impact,
     views_responses,
     views_taking,
 )
+from .impact import views as impact_views  # noqa: E402,F401

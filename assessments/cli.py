@@ -11,9 +11,9 @@ from .services_taking import IN_PROGRESS, finalize_overdue
 
 
 def register_cli(app):
-    from .cli_impact import impact
     from .cli_responses import import_responses
     from .demo import load_demo_tests
+    from .impact.cli import impact
 
     app.cli.add_command(import_responses)
     app.cli.add_command(impact)

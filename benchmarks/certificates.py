@@ -84,10 +84,10 @@ def set_up(count):
     from certificates.demo_art import emblem, signature
     from certificates.services import save_artwork, save_settings
     from extensions import db
+    from training.attendance.services import save_marks
     from training.demo_data import PROGRAM
     from training.models import Activity
     from training.services import add_delegation, save_participant, save_program
-    from training.services_attendance import save_marks
 
     with contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines would bury the figures
         upgrade(directory=str(ROOT / "migrations"))

@@ -1,7 +1,7 @@
 """Time the impact report's statistics (paired, items, subgroups, alpha) next to the bare scipy calls they wrap.
 
 Run: .venv/bin/python benchmarks/impact_stats.py [--participants 1000 10000] [--runs 5] [--seed 6]
-Synthetic programs of N participants × 20 knowledge items; `assessments.impact.report` is timed (the median of
+Synthetic programs of N participants × 20 knowledge items; `assessments.impact.report.report` is timed (the median of
 --runs runs after one warm-up), then the same statistics computed directly with scipy and numpy on ready-made
 arrays. Targets (issue 6): the report within 1 s for 10,000 × 20, and within 3 × the bare scipy time.
 """
@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from targets import verdicts  # noqa: E402  (benchmarks/, this script's folder)
 
-from assessments import impact  # noqa: E402
-from assessments.impact import Item, Respondent, TakenTest  # noqa: E402
+from assessments.impact import report as impact  # noqa: E402
+from assessments.impact.report import Item, Respondent, TakenTest  # noqa: E402
 from assessments.question_types import QuestionSpec  # noqa: E402
 
 COUNTRIES = ("MX", "GT", "HN", "SV", "NI", "CR", "PA", "DO", "BZ", "CA", "US")

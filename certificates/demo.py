@@ -3,8 +3,8 @@ after a correction and one whose attendance changed after issuing (flagged for a
 from sqlalchemy import select
 
 from extensions import db
+from training.attendance.services import save_marks
 from training.models import Activity, Participant
-from training.services_attendance import save_marks
 
 from .demo_art import emblem, signature
 from .services import link_replacement, save_artwork, save_settings

@@ -15,7 +15,7 @@ from sqlalchemy import event
 import config_checks
 import operations
 from app import create_app
-from assessments.chart_images import images_available
+from assessments.impact.chart_images import images_available
 from extensions import db
 from tests.conftest import SECRET
 

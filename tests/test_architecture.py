@@ -14,9 +14,17 @@ FRAMEWORKS = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalch
               "werkzeug", "wtforms", "extensions")
 
 
+def module_name(path):
+    """training/attendance/views.py → training.attendance.views; a package's __init__ keeps its own name."""
+    parts = path.with_suffix("").parts
+    start = max(index for index, part in enumerate(parts) if part in BLUEPRINTS)
+    return ".".join(parts[start:])
+
+
 def imported_modules(path):
     """Absolute names of what `path` imports; relative imports are resolved inside its package
-    (`from .services import x` in training/ → training.services; `from . import bp` → training.__init__)."""
+    (`from .services import x` in training/ → training.services; `from . import bp` → training.__init__;
+    `from ..access import y` in training/attendance/ → training.access)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -24,17 +32,21 @@ def imported_modules(path):
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             yield node.module
         elif isinstance(node, ast.ImportFrom):
+            folder = path.parent
+            for _ in range(node.level - 1):
+                folder = folder.parent
+            package = module_name(folder / "__init__.py").removesuffix(".__init__")
             names = [node.module.split(".")[0]] if node.module else [alias.name for alias in node.names]
             for name in names:
-                is_module = (path.parent / f"{name}.py").exists()
-                yield f"{path.parent.name}.{name if is_module else '__init__'}"
+                is_module = (folder / f"{name}.py").exists() or (folder / name / "__init__.py").exists()
+                yield f"{package}.{name if is_module else '__init__'}"
 
 
 def blueprint_modules():
     for blueprint in BLUEPRINTS:
         folder = ROOT / blueprint
         if folder.is_dir():
-            yield from sorted(folder.glob("*.py"))
+            yield from sorted(folder.rglob("*.py"))
 
 
 def pure_modules():
@@ -57,18 +69,18 @@ def test_there_are_pure_modules_to_check():
     assert {"countries", "localized", "timezones", "demo_data"} <= names
 
 
-@pytest.mark.parametrize("path", pure_modules(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", pure_modules(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_pure_module_imports_no_framework(path):
-    pure = {f"{p.parent.name}.{p.stem}" for p in pure_modules()}
-    siblings = {f"{p.parent.name}.{p.stem}" for p in blueprint_modules()}
+    pure = {module_name(p) for p in pure_modules()}
+    siblings = {module_name(p) for p in blueprint_modules()}
     offending = [m for m in imported_modules(path)
                  if m.split(".")[0] in FRAMEWORKS or (m in siblings and m not in pure)]
     assert offending == [], f"{path.name} is a pure module but imports {offending}"
 
 
-@pytest.mark.parametrize("path", list(blueprint_modules()), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", list(blueprint_modules()), ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_upward_imports(path):
-    rank = BLUEPRINTS.index(path.parent.name)
+    rank = BLUEPRINTS.index(path.relative_to(ROOT).parts[0])
     upward = {b for b in BLUEPRINTS[rank + 1:]}
     offending = [m for m in imported_modules(path) if m.split(".")[0] in upward]
     assert offending == [], f"{path} imports from a later blueprint: {offending}"

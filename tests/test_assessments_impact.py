@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from assessments.chart_images import images_available
+from assessments.impact.chart_images import images_available
 from assessments.models import Attempt, Question, Questionnaire
 from extensions import db
 from tests.conftest import csrf_from, login
@@ -168,8 +168,8 @@ def test_a_chart_downloads_as_png_and_svg_with_the_filters(app, client):
 def test_without_kaleido_the_page_says_so_and_a_chart_file_request_comes_back_with_a_message(app, client,
                                                                                            monkeypatch):
     program_id = _demo(app)
-    monkeypatch.setattr("assessments.views_impact.images_available", lambda: False)
-    monkeypatch.setattr("assessments.chart_images.images_available", lambda: False)
+    monkeypatch.setattr("assessments.impact.views.images_available", lambda: False)
+    monkeypatch.setattr("assessments.impact.chart_images.images_available", lambda: False)
     login(client, "organizadora@capacita.example", "capacita-demo")
     page = client.get(f"/programs/{program_id}/impact").get_data(as_text=True)
     assert "no puede dibujar archivos de gráficos" in page and "/impact/charts/slopes.png" not in page

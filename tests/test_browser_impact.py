@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from assessments.chart_images import images_available
+from assessments.impact.chart_images import images_available
 from tests.test_assessments_impact import _demo, _pairs
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from assessments import charts
-from assessments.charts import (
+from assessments.impact import charts
+from assessments.impact.charts import (
     BLUE,
     TEXT_KEYS,
     VERMILLION,

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from assessments import impact
-from assessments.impact import Item, Respondent, TakenTest
+from assessments.impact import report as impact
+from assessments.impact.report import Item, Respondent, TakenTest
 from assessments.question_types import QuestionSpec
 
 CHOICE = QuestionSpec("single_choice", ("a", "b"), ("b",), 1.0, True)

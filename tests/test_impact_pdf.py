@@ -10,9 +10,9 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 
-from assessments import impact
-from assessments.impact import Item, Respondent, TakenTest
-from assessments.impact_pdf import MARGIN, TEXT_KEYS, summary_pdf
+from assessments.impact import report as impact
+from assessments.impact.pdf import MARGIN, TEXT_KEYS, summary_pdf
+from assessments.impact.report import Item, Respondent, TakenTest
 from assessments.question_types import QuestionSpec
 
 CHOICE = QuestionSpec("single_choice", ("a", "b"), ("b",), 1.0, True)

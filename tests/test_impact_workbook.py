@@ -4,9 +4,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from assessments import impact, impact_workbook
-from assessments.impact import Item, Respondent, TakenTest
-from assessments.impact_workbook import LABEL_KEYS, workbook_bytes
+from assessments.impact import report as impact
+from assessments.impact import workbook as impact_workbook
+from assessments.impact.report import Item, Respondent, TakenTest
+from assessments.impact.workbook import LABEL_KEYS, workbook_bytes
 from assessments.question_types import QuestionSpec
 
 CHOICE = QuestionSpec("single_choice", ("a", "b"), ("b",), 1.0, True)

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import pytest
 
+from assessments.impact.texts import REASONS
 from assessments.stats import (
     benjamini_hochberg,
     compare_groups,
@@ -16,7 +17,6 @@ from assessments.stats import (
     mcnemar,
     paired_comparison,
 )
-from assessments.texts_impact import REASONS
 
 pytestmark = pytest.mark.filterwarnings("error")  # a NaN or an overflow usually arrives with a RuntimeWarning
 

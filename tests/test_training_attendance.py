@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from extensions import db
 from tests.conftest import login, post_form
-from training.attendance import missing_required
+from training.attendance.rules import missing_required
 from training.models import Activity, Attendance
 
 

@@ -1,6 +1,13 @@
 """Reading Zoom and course-platform reports and matching them to registrants (pure, no app)."""
-from training.attendance_matching import IGNORE, Registrant, connected_minutes, merged_status, name_key, plan_attendance
-from training.attendance_reports import read_report
+from training.attendance.matching import (
+    IGNORE,
+    Registrant,
+    connected_minutes,
+    merged_status,
+    name_key,
+    plan_attendance,
+)
+from training.attendance.reports import read_report
 from training.tabular import read_table
 
 # Zoom's participant export as the web portal writes it: a block about the meeting, then the people.

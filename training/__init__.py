@@ -5,8 +5,6 @@ bp = Blueprint("training", __name__)
 
 from . import (  # noqa: E402,F401  (routes register on bp)
     views_activities,
-    views_attendance,
-    views_attendance_imports,
     views_audit,
     views_auth,
     views_groups,
@@ -18,3 +16,5 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     views_programs,
     views_users,
 )
+from .attendance import views as attendance_views  # noqa: E402,F401
+from .attendance import views_imports as attendance_import_views  # noqa: E402,F401

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from extensions import db
 
 from . import demo_data
+from .attendance.services import save_marks
 from .countries import normalize_code
 from .forms import ProgramForm
 from .models import DEFAULT_QUOTA, Participant, Program
@@ -24,7 +25,6 @@ from .services import (
     user_by_email,
 )
 from .services_activities import save_activity, save_agenda_item
-from .services_attendance import save_marks
 from .services_groups import generate, save_group
 
 
@@ -42,7 +42,7 @@ DEMO_EXTENSIONS = []
 
 
 def register_cli(app):
-    from .cli_attendance import import_attendance
+    from .attendance.cli import import_attendance
     from .cli_registration import (
         export_attendance,
         export_participants,

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from extensions import db
 from private_files import write_private
 
+from .attendance.services import attendance_matrix, matrix_table
 from .cli import fail
 from .exporting import table_bytes
 from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
 from .models import Delegation, Participant
 from .services import email_key, program_by_code
-from .services_attendance import attendance_matrix, matrix_table
 from .services_exports import participant_export
 from .services_imports import ImportNotClean, apply_batch, plan_batch, store_upload
 from .services_links import ensure_link, issue_link

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 
-from .attendance import ATTENDED
+from .attendance.rules import ATTENDED
 from .grouping import Person as GroupingPerson
 from .grouping import balanced_groups, country_clusters
 from .models import AgendaItem, Attendance, Delegation, Participant

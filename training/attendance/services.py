@@ -5,11 +5,11 @@ from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 
-from .attendance import missing_required
-from .labels import ATTENDANCE_LABELS, delegation_label
-from .models import Activity, Attendance, Participant
-from .services import ServiceError, record
-from .services_activities import program_activities
+from ..labels import ATTENDANCE_LABELS, delegation_label
+from ..models import Activity, Attendance, Participant
+from ..services import ServiceError, record
+from ..services_activities import program_activities
+from .rules import missing_required
 
 
 def marks_for(activity, participant_ids):

@@ -17,7 +17,7 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate
 from training.agenda_pdf import BRAND, MUTED, embedded_fonts, literal_text
 from training.localized import pick
 
-from .impact import LIKERT_DIMENSIONS
+from .report import LIKERT_DIMENSIONS
 
 PARTICIPATION = ("registered", "pre", "post", "both", "pre_only", "post_only", "none")
 SECTIONS = ("findings", "participation", "knowledge", "items", "countries", "likert", "methods")
@@ -46,7 +46,7 @@ STRIPE = colors.HexColor("#f1f5f8")
 
 
 def summary_pdf(report, texts, language, fallback, *, title, subtitle="", charts=None, group_name=None):
-    """The PDF bytes of `report` (assessments.impact.report). `texts` maps every key of TEXT_KEYS (and optionally
+    """The PDF bytes of `report` (impact.report.report). `texts` maps every key of TEXT_KEYS (and optionally
     "date" and "versions") to its text in the reader's language; question texts are picked in `language`, else
     `fallback`, and numbers use `language`'s decimal mark. `charts` maps a chart's name ("funnel", "slopes",
     "distributions", "items", "forest", "likert-0"…) to PNG bytes; those missing are left out. `group_name(attribute,

@@ -6,18 +6,18 @@ from flask_babel import ngettext
 
 from extensions import db
 
-from . import bp
-from .access import active_participants, activity_or_404, actor_id, program_or_404, roles_required, scoped_participants
-from .attendance import sheet_counts
-from .exporting import table_bytes
-from .forms import SheetForm
-from .labels import current_language
-from .models import Participant
-from .services import ServiceError
-from .services_attendance import attendance_matrix, marks_for, matrix_table, save_marks
-from .textkeys import as_id, database_id
-from .views_common import send_table
-from .views_participants import delegation_choices
+from .. import bp
+from ..access import active_participants, activity_or_404, actor_id, program_or_404, roles_required, scoped_participants
+from ..exporting import table_bytes
+from ..forms import SheetForm
+from ..labels import current_language
+from ..models import Participant
+from ..services import ServiceError
+from ..textkeys import as_id, database_id
+from ..views_common import send_table
+from ..views_participants import delegation_choices
+from .rules import sheet_counts
+from .services import attendance_matrix, marks_for, matrix_table, save_marks
 
 MARKERS = ("admin", "organizer", "facilitator", "focal_point")
 SESSION_STATUSES = ("present", "late", "partial", "excused", "absent")  # partial: from a Zoom report

@@ -5,10 +5,10 @@ from extensions import db
 from training.access import country_scope
 from training.models import Delegation, Participant
 
-from .impact import Item, Respondent, TakenTest, report
-from .models import Answer, Attempt
-from .services_builder import program_questionnaires
-from .services_taking import SUBMITTED, sections_with_questions
+from ..models import Answer, Attempt
+from ..services_builder import program_questionnaires
+from ..services_taking import SUBMITTED, sections_with_questions
+from .report import Item, Respondent, TakenTest, report
 
 
 def impact_report(program, filters=None, scoped=True):

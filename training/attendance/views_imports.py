@@ -7,14 +7,16 @@ from flask_babel import gettext as _
 
 from extensions import db
 
-from . import bp
-from .access import active_participants, activity_or_404, actor_id, roles_required
-from .attendance_matching import IGNORE
-from .forms import AttendanceReportForm, SheetForm
-from .labels import REPORT_PROBLEMS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
-from .models import AttendanceImport
-from .services import ServiceError
-from .services_attendance_imports import (
+from .. import bp
+from ..access import active_participants, activity_or_404, actor_id, roles_required
+from ..forms import AttendanceReportForm, SheetForm
+from ..labels import REPORT_PROBLEMS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
+from ..models import AttendanceImport
+from ..services import ServiceError
+from ..tabular import TableError
+from ..views_common import discard_stored_upload, max_upload_megabytes, read_limited_upload, stored_upload_or_404
+from .matching import IGNORE
+from .services_imports import (
     ReportNotClean,
     apply_upload,
     check_importable,
@@ -27,8 +29,6 @@ from .services_attendance_imports import (
     store_report,
     waiting_reports,
 )
-from .tabular import TableError
-from .views_common import discard_stored_upload, max_upload_megabytes, read_limited_upload, stored_upload_or_404
 
 IMPORTERS = ("admin", "organizer", "facilitator")  # a report covers every country, so not focal points
 

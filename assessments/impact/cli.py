@@ -11,10 +11,10 @@ from training.cli_registration import program_or_fail
 from training.labels import GENDER_LABELS, PROFILE_LABELS
 
 from .chart_images import png_images
-from .impact import FILTERS
 from .provenance import provenance
-from .services_impact import impact_report
-from .texts_impact import pdf_figures, report_pdf, report_workbook
+from .report import FILTERS
+from .services import impact_report
+from .texts import pdf_figures, report_pdf, report_workbook
 
 
 @click.command("impact")

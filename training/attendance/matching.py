@@ -3,9 +3,9 @@
 import re
 from dataclasses import dataclass, field
 
-from .attendance import ATTENDED
-from .attendance_reports import name_variants
-from .textkeys import email_key, fold
+from ..textkeys import email_key, fold
+from .reports import name_variants
+from .rules import ATTENDED
 
 IGNORE = "ignore"
 # How much a mark says someone took part; a report never lowers a mark a person entered by hand.

@@ -6,14 +6,14 @@ from sqlalchemy import select, update
 
 from extensions import db
 
-from .attendance_matching import IGNORE, Registrant, plan_attendance
-from .attendance_reports import read_report
-from .models import Attendance, AttendanceImport, Participant, utcnow
-from .services import ServiceError, record
-from .services_attendance import save_marks
-from .services_uploads import waiting_uploads
-from .tabular import read_table
-from .textkeys import as_id
+from ..models import Attendance, AttendanceImport, Participant, utcnow
+from ..services import ServiceError, record
+from ..services_uploads import waiting_uploads
+from ..tabular import read_table
+from ..textkeys import as_id
+from .matching import IGNORE, Registrant, plan_attendance
+from .reports import read_report
+from .services import save_marks
 
 SOURCES = {"zoom": "zoom", "course": "course_report"}
 

@@ -25,14 +25,14 @@ from training.countries import country_name
 from training.labels import current_language
 from training.views_common import send_table
 
-from . import bp
-from .access import FOLLOWERS
+from .. import bp
+from ..access import FOLLOWERS
+from ..forms import ImpactFilterForm
 from .chart_images import FORMATS, ImagesUnavailable, image_bytes, images_available, png_images
 from .charts import PLOT_CONFIG, figure_json
-from .forms import ImpactFilterForm
 from .provenance import provenance
-from .services_impact import impact_report
-from .texts_impact import (
+from .services import impact_report
+from .texts import (
     TEMPLATE_HELPERS,
     figures_for,
     filters_text,

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import stats
-from .question_types import LIKERT_POINTS, REGISTRY, SCALE_POINTS, QuestionSpec
+from .. import stats
+from ..question_types import LIKERT_POINTS, REGISTRY, SCALE_POINTS, QuestionSpec
 
 NO_SHARED_ITEMS = "no_shared_knowledge_items"
 SMALL_N = 10  # fewer pairs than this in a subgroup: its figures are shown with a warning

@@ -3,8 +3,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .importing import header_key
-from .textkeys import fold, squash_spaces
+from ..importing import header_key
+from ..textkeys import fold, squash_spaces
 
 # Column titles in the reports' English and Spanish versions (compared like participant-list headers).
 ZOOM_HEADERS = {

@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 
 from extensions import db
 
-from .cli import fail
-from .cli_registration import program_or_fail, read_upload
-from .labels import REPORT_COLUMNS, REPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
-from .models import Activity
-from .services import ServiceError
-from .services_attendance_imports import apply_upload, plan_upload, read_stored_report, report_kind, store_report
-from .tabular import TableError
+from ..cli import fail
+from ..cli_registration import program_or_fail, read_upload
+from ..labels import REPORT_COLUMNS, REPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
+from ..models import Activity
+from ..services import ServiceError
+from ..tabular import TableError
+from .services_imports import apply_upload, plan_upload, read_stored_report, report_kind, store_report
 
 
 @click.command("import-attendance")

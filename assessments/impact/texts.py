@@ -9,10 +9,10 @@ from training.countries import country_name
 from training.labels import GENDER_LABELS, PROFILE_LABELS
 from training.localized import pick
 
+from ..texts import DIMENSION_LABELS, KIND_LABELS
 from . import charts
-from .impact_pdf import summary_pdf
-from .impact_workbook import workbook_bytes
-from .texts import DIMENSION_LABELS, KIND_LABELS
+from .pdf import summary_pdf
+from .workbook import workbook_bytes
 
 # Cohen (1988): the conventional reading of a standardized mean difference.
 EFFECT_WORDS = ((0.2, _l("negligible")), (0.5, _l("small")), (0.8, _l("medium")), (float("inf"), _l("large")))

@@ -12,9 +12,9 @@ from openpyxl.utils import get_column_letter
 from training.exporting import FORMULA_STARTS
 from training.localized import pick
 
-from . import stats
-from .impact import FILTERS, SUBGROUP_ATTRIBUTES
-from .question_types import DIMENSIONS
+from .. import stats
+from ..question_types import DIMENSIONS
+from .report import FILTERS, SUBGROUP_ATTRIBUTES
 
 
 def _fields(result_class, *skip):
@@ -67,7 +67,7 @@ _BOLD = Font(bold=True)
 
 
 def workbook_bytes(report, labels, language, fallback, *, group_name=None, provenance=None, reason_text=None):
-    """The XLSX file of `report` (assessments.impact.report). `labels` maps every key of LABEL_KEYS to its text in
+    """The XLSX file of `report` (impact.report.report). `labels` maps every key of LABEL_KEYS to its text in
     the reader's language; question texts are picked in `language`, else `fallback`. `group_name(attribute,
     value)` names a country, gender or profile (default: the stored value), `reason_text(code)` explains why a
     figure is missing (default: the code), `provenance` maps a library to its version (Methods sheet)."""
