@@ -8,7 +8,7 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
-from flask import Flask, abort, current_app, g, has_request_context, render_template, request, session
+from flask import Flask, abort, g, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,7 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from werkzeug.http import parse_cookie
 
-from extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_begin
+import transactions  # noqa: F401  (its engine listeners begin and guard every request's transaction)
+from extensions import babel, csrf, db, limiter, login_manager, migrate
 from logs import configure_logging
 from private_files import create_private, private_folder, write_private
 from refusals import REPLAYABLE_FOR, RefusalMemo, replayable_for
@@ -281,19 +282,6 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection):
-    if connection.dialect.name != "sqlite":
-        return
-    # A write transaction takes the lock when it starts, so two writers queue on the busy timeout
-    # instead of one failing when it upgrades a read lock. Safe requests only read: they need no lock.
-    # A view whose statements stand alone (the autosave) gets no BEGIN: each statement is its own transaction.
-    begin = sqlite_begin(current_app.view_functions.get(request.endpoint), request.method,
-                         g.get("writes_begun", False)) if has_request_context() else "BEGIN IMMEDIATE"
-    if begin:
-        connection.exec_driver_sql(begin)
 
 
 def _init_extensions(app):

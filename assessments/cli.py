@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from extensions import db
 from training.cli import DEMO_EXTENSIONS
+from transactions import writes
 
 from .models import Attempt, Questionnaire
 from .services_taking import IN_PROGRESS, finalize_overdue
@@ -24,10 +25,10 @@ def register_cli(app):
 
 @click.command("finalize-attempts")
 @with_appcontext
+@writes
 def finalize_attempts():
     """Submit, from their saved answers, every attempt whose time limit or window is over (for cron)."""
     questionnaires = db.session.scalars(select(Questionnaire).where(Questionnaire.id.in_(
         select(Attempt.questionnaire_id).where(Attempt.status == IN_PROGRESS)))).all()
     count = sum(finalize_overdue(questionnaire) for questionnaire in questionnaires)
-    db.session.commit()
     click.echo(f"Finalized {count} attempts.")

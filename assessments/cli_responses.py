@@ -10,6 +10,7 @@ from training.cli import fail
 from training.cli_registration import read_upload
 from training.services import ServiceError
 from training.textkeys import MAX_ID
+from transactions import writes
 
 from .models import Questionnaire
 from .services_responses import (
@@ -27,6 +28,7 @@ from .services_responses import (
 @click.option("--questionnaire", "questionnaire_id", type=int, required=True, help="Questionnaire id.")
 @click.option("--dry-run", is_flag=True, help="Read, match and report; write nothing.")
 @with_appcontext
+@writes
 def import_responses(file, questionnaire_id, dry_run):
     """Import a CSV/XLSX export (one row per respondent): columns are matched to questions by their title, rows
     to participants by e-mail. All or nothing: one line per problem and nothing imported while one remains."""
@@ -51,7 +53,6 @@ def import_responses(file, questionnaire_id, dry_run):
             summary, _first = apply_import(upload, None, table)
         except ResponsesNotClean as error:  # the questionnaire changed between the check and the import
             fail([_problem_line(problem) for problem in error.plan.problems])
-        db.session.commit()
     _print(summary, plan, questionnaire, dry_run)
 
 

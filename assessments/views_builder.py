@@ -7,6 +7,7 @@ from training.access import actor_id, program_or_404, roles_required
 from training.labels import current_language
 from training.schedule import LocalTimeError, to_local, to_utc
 from training.views_common import read_limited_upload
+from transactions import writes
 
 from . import bp
 from .access import BUILDERS, question_or_404, questionnaire_or_404, section_or_404
@@ -38,6 +39,7 @@ from .texts import DEFAULT_TITLES, file_problem_message
 
 @bp.route("/programs/<int:program_id>/questionnaires", methods=["GET", "POST"])
 @roles_required(*BUILDERS)
+@writes
 def questionnaires(program_id):
     program = program_or_404(program_id)
     existing = program_questionnaires(program)
@@ -46,7 +48,6 @@ def questionnaires(program_id):
     if form.validate_on_submit():
         questionnaire = create_questionnaire(program, actor_id(), form.kind.data, dict(DEFAULT_TITLES[form.kind.data]))
         add_section(questionnaire, {})
-        db.session.commit()
         return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
     file_form = QuestionnaireFileForm(prefix="file")
     file_form.kind.choices = form.kind.choices
@@ -56,6 +57,7 @@ def questionnaires(program_id):
 
 @bp.route("/programs/<int:program_id>/questionnaires/import", methods=["POST"])
 @roles_required(*BUILDERS)
+@writes
 def import_questionnaire(program_id):
     program = program_or_404(program_id)
     existing = program_questionnaires(program)
@@ -67,7 +69,6 @@ def import_questionnaire(program_id):
         plain, problems = load(data) if data is not None else (None, [("file", "too_large")])
         if plain is not None:
             questionnaire = import_plain(program, actor_id(), plain, kind=form.kind.data)
-            db.session.commit()
             flash(_("Questionnaire imported."), "success")
             return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
     form.file.errors = list(form.file.errors) + [file_problem_message(where, code) for where, code in problems]
@@ -79,13 +80,13 @@ def import_questionnaire(program_id):
 
 @bp.route("/questionnaires/<int:questionnaire_id>", methods=["GET", "POST"])
 @roles_required(*BUILDERS)
+@writes
 def questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     program = questionnaire.program
     form = SettingsForm(obj=None) if request.method == "POST" else _settings_form(questionnaire)
     if form.validate_on_submit() and _save_settings(questionnaire, form):
         finalize_overdue(questionnaire)  # an earlier closing ends the attempts still open
-        db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
     others = program_questionnaires(program)
@@ -124,21 +125,21 @@ def _save_settings(questionnaire, form):
 
 @bp.route("/questionnaires/<int:questionnaire_id>/open", methods=["POST"])
 @roles_required(*BUILDERS)
+@writes
 def open_questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     open_now(questionnaire, actor_id())
-    db.session.commit()
     flash(_("The questionnaire is open."), "success")
     return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/close", methods=["POST"])
 @roles_required(*BUILDERS)
+@writes
 def close_questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     close_window(questionnaire, actor_id())
     count = finalize_overdue(questionnaire)
-    db.session.commit()
     flash(_("The questionnaire is closed.") + " " + _("Attempts submitted from their saved answers: %(count)s.",
                                                      count=count), "success")
     return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
@@ -146,25 +147,25 @@ def close_questionnaire(questionnaire_id):
 
 @bp.route("/questionnaires/<int:questionnaire_id>/sections", methods=["POST"])
 @roles_required(*BUILDERS)
+@writes
 def new_section(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     form = SectionForm()
     if not _unlocked(questionnaire) or not form.validate_on_submit():
         return _back(questionnaire)
     add_section(questionnaire, localized(form.title_es.data, form.title_en.data))
-    db.session.commit()
     return _back(questionnaire)
 
 
 @bp.route("/sections/<int:section_id>/edit", methods=["GET", "POST"])
 @roles_required(*BUILDERS)
+@writes
 def edit_section(section_id):
     section = section_or_404(section_id)
     form = SectionForm(data={"title_es": section.title.get("es", ""), "title_en": section.title.get("en", "")}) \
         if request.method == "GET" else SectionForm()
     if form.validate_on_submit():
         section.title = localized(form.title_es.data, form.title_en.data)
-        db.session.commit()
         return _back(section.questionnaire, f"section-{section.id}")
     return render_template("assessments/section_form.html", section=section, form=form,
                            questionnaire=section.questionnaire)
@@ -172,27 +173,28 @@ def edit_section(section_id):
 
 @bp.route("/sections/<int:section_id>/delete", methods=["POST"])
 @roles_required(*BUILDERS)
+@writes
 def remove_section(section_id):
     section = section_or_404(section_id)
     questionnaire = section.questionnaire
     if _unlocked(questionnaire):
         delete_section(section)
-        db.session.commit()
         flash(_("Section deleted."), "success")
     return _back(questionnaire)
 
 
 @bp.route("/sections/<int:section_id>/move", methods=["POST"])
 @roles_required(*BUILDERS)
+@writes
 def move_section(section_id):
     section = section_or_404(section_id)
     move(section, section.questionnaire.sections, _offset())
-    db.session.commit()
     return _back(section.questionnaire, f"section-{section.id}")
 
 
 @bp.route("/sections/<int:section_id>/questions/new", methods=["GET", "POST"])
 @roles_required(*BUILDERS)
+@writes
 def new_question(section_id):
     section = section_or_404(section_id)
     questionnaire = section.questionnaire
@@ -201,7 +203,6 @@ def new_question(section_id):
     form = QuestionForm()
     if form.validate_on_submit() and _item_key_free(form, questionnaire, None):
         question = add_question(section, form.values())
-        db.session.commit()
         flash(_("Question added."), "success")
         return _back(questionnaire, f"question-{question.id}")
     return render_template("assessments/question_form.html", form=form, section=section, question=None,
@@ -210,6 +211,7 @@ def new_question(section_id):
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @roles_required(*BUILDERS)
+@writes
 def edit_question(question_id):
     question = question_or_404(question_id)
     questionnaire = question.section.questionnaire
@@ -222,7 +224,6 @@ def edit_question(question_id):
             form.type.errors.append(_("People have already answered: only the wording can change now (not the "
                                       "type, options' keys, right answer, points, dimension or item key)."))
         else:
-            db.session.commit()
             flash(_("Question saved."), "success")
             return _back(questionnaire, f"question-{question.id}")
     return render_template("assessments/question_form.html", form=form, section=question.section,
@@ -252,27 +253,28 @@ def _item_key_free(form, questionnaire, question):
 
 @bp.route("/questions/<int:question_id>/delete", methods=["POST"])
 @roles_required(*BUILDERS)
+@writes
 def remove_question(question_id):
     question = question_or_404(question_id)
     questionnaire = question.section.questionnaire
     if _unlocked(questionnaire):
         delete_question(question)
-        db.session.commit()
         flash(_("Question deleted."), "success")
     return _back(questionnaire)
 
 
 @bp.route("/questions/<int:question_id>/move", methods=["POST"])
 @roles_required(*BUILDERS)
+@writes
 def move_question(question_id):
     question = question_or_404(question_id)
     move(question, question.section.questions, _offset())
-    db.session.commit()
     return _back(question.section.questionnaire, f"question-{question.id}")
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/copy-knowledge", methods=["POST"])
 @roles_required(*BUILDERS)
+@writes
 def copy_knowledge(questionnaire_id):
     target = questionnaire_or_404(questionnaire_id)
     source = program_questionnaires(target.program).get("pre")
@@ -280,7 +282,6 @@ def copy_knowledge(questionnaire_id):
         abort(404)
     if _unlocked(target):
         count = copy_knowledge_items(source, target)
-        db.session.commit()
         flash(_("Knowledge questions copied from the pre-test: %(count)s.", count=count), "success")
     return _back(target)
 
@@ -307,13 +308,13 @@ def preview_questionnaire(questionnaire_id):
 
 @bp.route("/questionnaires/<int:questionnaire_id>/delete", methods=["POST"])
 @roles_required(*BUILDERS)
+@writes
 def delete_questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     if not _unlocked(questionnaire):
         return _back(questionnaire)
     program_id = questionnaire.program_id
     db.session.delete(questionnaire)
-    db.session.commit()
     flash(_("Questionnaire deleted."), "success")
     return redirect(url_for("assessments.questionnaires", program_id=program_id))
 

@@ -4,7 +4,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from extensions import begin_writes, db, reads_then_writes
 from training import schedule
 from training.access import actor_id, program_or_404, roles_required
 from training.exporting import table_bytes
@@ -14,6 +13,7 @@ from training.services_messages import count_queued, queue_invitations
 from training.textkeys import database_id
 from training.views_common import send_table
 from training.views_messages import deliver_one_batch
+from transactions import begin_writes, commit_step, reads_then_writes, work_queue, writes
 
 from . import bp
 from .access import BUILDERS, FOLLOWERS, questionnaire_or_404
@@ -47,7 +47,6 @@ def questionnaire_progress(questionnaire_id):
         begin_writes()  # only now does this page need SQLite's write lock
         for attempt in overdue:
             finalize_if_overdue(attempt, questionnaire)
-        db.session.commit()
     rows = progress(questionnaire)
     state = request.args.get("state", "")
     delegation = request.args.get("delegation", type=database_id)
@@ -62,17 +61,18 @@ def questionnaire_progress(questionnaire_id):
 
 @bp.route("/questionnaires/<int:questionnaire_id>/finalize", methods=["POST"])
 @roles_required(*BUILDERS)
+@writes
 def finalize_questionnaire(questionnaire_id):
     """Submit, from their saved answers, the attempts whose time limit or window is over (also done lazily)."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     count = finalize_overdue(questionnaire)
-    db.session.commit()
     flash(_("Attempts submitted from their saved answers: %(count)s.", count=count), "success")
     return redirect(url_for("assessments.questionnaire_progress", questionnaire_id=questionnaire.id))
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/reminders", methods=["POST"])
 @roles_required(*BUILDERS)
+@work_queue
 def send_reminders(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     form = ReminderForm()
@@ -89,7 +89,7 @@ def send_reminders(questionnaire_id):
     program = questionnaire.program
     ids = queue_invitations(program, people, actor_id(), kind="reminder",
                             extra=lambda language: _reminder_values(questionnaire, language))
-    db.session.commit()  # recorded before any mail leaves, so a crash mid-send leaves a trace
+    commit_step()  # recorded before any mail leaves, so a crash mid-send leaves a trace
     # One batch per request, like invitations: the rest waits queued for "Send the queued messages".
     deliver_one_batch(program, ids, lambda counts: _(
         "Reminders: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts))

@@ -17,6 +17,7 @@ from training.views_common import (
     read_limited_upload,
     stored_upload_or_404,
 )
+from transactions import writes
 
 from . import bp
 from .access import BUILDERS, questionnaire_or_404
@@ -52,6 +53,7 @@ class MappingForm(FlaskForm):
 
 @bp.route("/questionnaires/<int:questionnaire_id>/responses/import", methods=["GET", "POST"])
 @roles_required(*BUILDERS)
+@writes
 def responses_import(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     form = ResponsesUploadForm()
@@ -67,7 +69,6 @@ def responses_import(questionnaire_id):
             db.session.rollback()
             form.file.errors.append(str(error.message))
         else:
-            db.session.commit()
             return redirect(url_for("assessments.response_import", import_id=upload.id))
     return render_template("assessments/responses_import_form.html", questionnaire=questionnaire,
                            program=questionnaire.program, form=form, max_megabytes=max_upload_megabytes(),
@@ -76,6 +77,7 @@ def responses_import(questionnaire_id):
 
 @bp.route("/response-imports/<int:import_id>", methods=["GET", "POST"])
 @roles_required(*BUILDERS)
+@writes
 def response_import(import_id):
     upload = _upload_or_404(import_id)
     form = MappingForm()
@@ -90,7 +92,6 @@ def response_import(import_id):
         return redirect(_after_import(upload))
     changed = save_mapping(upload, _column_choices(len(table.headers)), len(table.headers))
     if request.form.get("action") != "confirm" or changed:
-        db.session.commit()
         if changed and request.form.get("action") == "confirm":
             flash(_("The columns changed: check the preview again before importing."), "notice")
         return redirect(url_for("assessments.response_import", import_id=upload.id))
@@ -100,7 +101,6 @@ def response_import(import_id):
         db.session.rollback()
         flash(_("Nothing was imported: the file has problems to fix."), "error")
         return _render(upload, form, table, error.plan)
-    db.session.commit()
     if first:
         flash(_("Answers imported: %(imported)s participants; %(answered)s already answered (skipped), "
                 "%(unmatched)s rows not matched.", **summary), "success")
@@ -111,6 +111,7 @@ def response_import(import_id):
 
 @bp.route("/response-imports/<int:import_id>/discard", methods=["POST"])
 @roles_required(*BUILDERS)
+@writes
 def response_import_discard(import_id):
     upload = _upload_or_404(import_id)
     return discard_stored_upload(upload, "responses.import_discarded",

@@ -2,11 +2,12 @@
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from extensions import begin_writes, db, limiter, reads_then_writes, statements_stand_alone
+from extensions import db, limiter
 from training.labels import current_language
 from training.models import utcnow
 from training.textkeys import MAX_ID
 from training.views_portal import link_refused, no_store, participant_required, session_link, session_participant
+from transactions import begin_writes, reads_then_writes, statements_stand_alone, writes
 
 from . import bp
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, AnswerError, clean_answer, percent
@@ -36,7 +37,6 @@ def _status_or_404(kind):
     if status.attempt is not None and is_overdue(status.attempt, questionnaire):
         begin_writes()  # only now does this request need SQLite's write lock
         finalize_if_overdue(status.attempt, questionnaire)
-        db.session.commit()
     return status
 
 
@@ -89,7 +89,7 @@ def _save_form(attempt, questionnaire):
                 break  # the time ran out meanwhile: what was saved is what counts
         except AnswerError as error:
             errors[question.id] = (raw, answer_error_message(error))
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(attempt)
     return errors
 
@@ -111,11 +111,11 @@ def _form_seq(attempt):
 
 @bp.route("/me/tests/<kind>/start", methods=["POST"])
 @participant_required
+@writes
 def start_test(kind):
     status = _status_or_404(kind)
     if status.can_answer:
         start_attempt(status.questionnaire, g.participant)
-        db.session.commit()
     return redirect(url_for("assessments.take_test", kind=kind))
 
 
@@ -145,7 +145,6 @@ def autosave(kind):
         return no_store(jsonify(status="invalid", message=answer_error_message(error)), 422)
     seq_base = int((now - target.started_at).total_seconds() * 1000)
     outcome = store_answer(target.attempt_id, data["question"], value, data["seq"], now)
-    db.session.commit()
     if outcome == CLOSED:
         return no_store(jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409)
     # The server's clock for the next sequence numbers: a phone that slept has a monotonic clock behind.
@@ -163,7 +162,6 @@ def _refuse_autosave(kind, target):
             return jsonify(status="invalid", message=_("This question is not part of your questionnaire.")), 400
         begin_writes()
         finalize_if_overdue(attempt, questionnaire)
-        db.session.commit()
     return jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409
 
 
@@ -188,6 +186,7 @@ def review_test(kind):
 
 @bp.route("/me/tests/<kind>/submit", methods=["POST"])
 @participant_required
+@writes
 def submit_test(kind):
     status = _status_or_404(kind)
     attempt = status.attempt
@@ -199,9 +198,7 @@ def submit_test(kind):
             flash(_("Some required questions are still unanswered."), "error")
             return redirect(url_for("assessments.review_test", kind=kind))
         if submit_attempt(attempt):
-            db.session.commit()
             return redirect(url_for("assessments.test_done", kind=kind))
-    db.session.commit()
     flash(_("This questionnaire was already submitted; your answers were kept."), "info")
     return redirect(url_for("assessments.test_done", kind=kind))
 
@@ -211,7 +208,6 @@ def submit_test(kind):
 @reads_then_writes
 def test_done(kind):
     status = _status_or_404(kind)
-    db.session.commit()
     if status.progress != SUBMITTED:
         return redirect(url_for("assessments.take_test", kind=kind))
     attempt, questionnaire = status.attempt, status.questionnaire

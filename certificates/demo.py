@@ -33,7 +33,7 @@ def load_demo_certificates(program):
     reason = "Apellido mal escrito en la lista del país; se emitió uno nuevo."
     replacement = claim(program, [first.participant], None, replacing=first, reason=reason).created
     link_replacement(first, replacement[0], None, reason)
-    draw_and_store(program, issued + replacement, release=False)
+    draw_and_store(program, issued + replacement, release=lambda: None)
     # Attendance corrected after issuing: the certificate stands until someone decides (the screen flags it).
     session = db.session.scalar(select(Activity).where(Activity.program_id == program.id, Activity.code == "S2"))
     save_marks(session, {issued[-1].participant_id: ("absent", "Corrección del informe de Zoom", 0)}, None)

@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from extensions import begin_writes, db
+from extensions import db
 from training.labels import delegation_label
 from training.services_activities import program_activities
+from transactions import begin_writes, commit_step
 
 from .bundle import pdf_name
 from .models import Certificate, CertificateLogo, CertificateSignatory
@@ -25,27 +26,28 @@ from .texts import document_for, facts_for, languages_for, verify_url
 
 
 def issue(program, participants, actor_id, draw_limit=None):
-    """Issue certificates to the eligible ones among `participants`; commits. Returns the Claim. At most
-    `draw_limit` PDFs are drawn now (a web request must end in time); `draw_waiting` draws the rest."""
+    """Issue certificates to the eligible ones among `participants` (a work queue: commits the claim, then the
+    PDFs). Returns the Claim. At most `draw_limit` PDFs are drawn now (a web request must end in time);
+    `draw_waiting` draws the rest."""
     result = claim(program, participants, actor_id)
-    db.session.commit()
+    commit_step()
     draw_waiting(program, draw_limit)
     return result
 
 
 def draw_waiting(program, limit=None):
-    """Draw and store up to `limit` (None: all) PDFs of valid certificates that have none yet; commits.
-    Returns how many are still waiting."""
+    """Draw and store up to `limit` (None: all) PDFs of valid certificates that have none yet (a work queue:
+    commits). Returns how many are still waiting."""
     waiting = waiting_for_pdf(program, limit)
     draw_and_store(program, waiting)
-    db.session.commit()
+    commit_step()
     return count_waiting(program)
 
 
 def reissue(certificate, actor_id, reason):
     """Issue the holder a new certificate (new serial and code) in place of `certificate`, revoking it first if it
-    is still valid; commits. Returns the new one, or None when nothing was issued: the holder no longer qualifies
-    or already holds a valid certificate (nothing is revoked then)."""
+    is still valid (a work queue: commits the new certificate, then its PDF). Returns the new one, or None when
+    nothing was issued: the holder no longer qualifies or already holds a valid certificate (nothing is revoked)."""
     program = certificate.program
     result = claim(program, [certificate.participant], actor_id, replacing=certificate, reason=reason)
     if not result.created:
@@ -53,9 +55,9 @@ def reissue(certificate, actor_id, reason):
         return None
     new = result.created[0]
     link_replacement(certificate, new, actor_id, reason)
-    db.session.commit()
+    commit_step()
     draw_and_store(program, [new])
-    db.session.commit()
+    commit_step()
     return new
 
 
@@ -72,19 +74,28 @@ def claim(program, participants, actor_id, replacing=None, reason=""):
     return claim_certificates(program, settings_for(program), participants, actor_id, describe, replacing=replacing)
 
 
-def draw_and_store(program, certificates, release=True):
-    """Draw the PDFs of `certificates` and store them with their hash. With `release`, the transaction is ended
-    before drawing, so nothing is held while reportlab works (the demo loads everything in one transaction)."""
-    if not certificates:
-        return {}
-    signatories, logos = artwork(program)
-    zone, public_url = program.timezone, current_app.config["PUBLIC_URL"]
-    jobs = [(c.id, document_for(c, zone, signatories, logos, public_url)) for c in certificates]
-    if release:
-        db.session.commit()
-    drawn = {certificate_id: certificate_pdf(document) for certificate_id, document in jobs}
+def draw_and_store(program, certificates, release=commit_step):
+    """Draw the PDFs of `certificates` and store them with their hash. `release` ends the transaction before
+    drawing, so nothing is held while reportlab works (the demo, loading everything in one transaction, passes a
+    function that does nothing)."""
+    documents = certificate_documents(program, certificates)
+    release()
+    drawn = draw(documents)
     store_pdfs(drawn)
     return drawn
+
+
+def certificate_documents(program, certificates):
+    """(certificate id, what its PDF shows) for each of `certificates` (reads only)."""
+    if not certificates:
+        return []
+    signatories, logos = artwork(program)
+    zone, public_url = program.timezone, current_app.config["PUBLIC_URL"]
+    return [(c.id, document_for(c, zone, signatories, logos, public_url)) for c in certificates]
+
+
+def draw(documents):
+    return {certificate_id: certificate_pdf(document) for certificate_id, document in documents}
 
 
 def artwork(program):
@@ -100,10 +111,10 @@ def artwork(program):
 def pdf_of(certificate):
     """The stored PDF; drawn and stored now if an earlier issue was interrupted before it drew it."""
     pdf = db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate.id))
-    if pdf is None:
-        begin_writes()  # a GET that stores (an interrupted issue's PDF): end its read transaction first
-        pdf = draw_and_store(certificate.program, [certificate])[certificate.id]
-        db.session.commit()
+    if pdf is None:  # drawn while only reading; the write (in a GET: after `begin_writes`) is one short UPDATE
+        drawn = draw(certificate_documents(certificate.program, [certificate]))
+        begin_writes()
+        store_pdfs(drawn)
         pdf = db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate.id))
     return pdf
 

@@ -17,6 +17,7 @@ from training.services_messages import queue_invitations
 from training.views_common import send_table
 from training.views_messages import deliver_one_batch
 from training.views_participants import delegation_choices
+from transactions import commit_step, work_queue
 
 from . import bp
 from .bundle import zip_bytes
@@ -96,6 +97,7 @@ def eligibility_export(program_id, file_format):
 
 @bp.route("/programs/<int:program_id>/certificates/issue", methods=["POST"])
 @roles_required(*ISSUERS)
+@work_queue
 def issue_certificates(program_id):
     program = program_or_404(program_id)
     form = IssueForm()
@@ -128,6 +130,7 @@ def issue_certificates(program_id):
 
 @bp.route("/programs/<int:program_id>/certificates/draw", methods=["POST"])
 @roles_required(*ISSUERS)
+@work_queue
 def draw_certificates(program_id):
     """Draw the next batch of PDFs of certificates issued in a batch larger than one request draws."""
     program = program_or_404(program_id)
@@ -159,6 +162,7 @@ def _chosen_people(program, ids):
 
 @bp.route("/programs/<int:program_id>/certificates/email", methods=["POST"])
 @roles_required(*ISSUERS)
+@work_queue
 def email_certificates(program_id):
     """Tell holders their certificate is ready, with their personal link, through the invitation queue."""
     program = program_or_404(program_id)
@@ -172,7 +176,7 @@ def email_certificates(program_id):
         flash(_("Nobody chosen holds a valid certificate: no message was sent."), "info")
         return back
     ids = queue_invitations(program, people, actor_id(), kind="certificate")
-    db.session.commit()  # recorded before any mail leaves
+    commit_step()  # recorded before any mail leaves
     deliver_one_batch(program, ids, lambda counts: _(
         "Certificate messages: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts))
     return back

@@ -7,6 +7,7 @@ from extensions import db
 from training.access import actor_id, participant_or_404, program_or_404, roles_required
 from training.models import AuditEvent, User
 from training.services import ServiceError
+from transactions import reads_then_writes, work_queue, writes
 
 from . import bp
 from .forms import ReasonForm
@@ -51,6 +52,7 @@ def _page(certificate, revoke_form=None, reissue_form=None, status=200):
 
 @bp.route("/certificates/<int:certificate_id>.pdf")
 @roles_required(*FOLLOWERS)
+@reads_then_writes  # an interrupted issue's PDF is drawn here, then stored
 def certificate_pdf_download(certificate_id):
     certificate = certificate_or_404(certificate_id)
     return pdf_response(pdf_of(certificate), certificate)
@@ -58,6 +60,7 @@ def certificate_pdf_download(certificate_id):
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
 @roles_required(*ISSUERS)
+@writes
 def certificate_revoke(certificate_id):
     certificate = certificate_or_404(certificate_id)
     form = ReasonForm(prefix="revoke")
@@ -68,7 +71,6 @@ def certificate_revoke(certificate_id):
             db.session.rollback()
             flash(_("This certificate was already revoked."), "info")
         else:
-            db.session.commit()
             flash(_("Certificate %(serial)s revoked. Its verification page now says so.", serial=certificate.serial),
                   "success")
         return redirect(url_for("certificates.certificate_page", certificate_id=certificate.id))
@@ -77,6 +79,7 @@ def certificate_revoke(certificate_id):
 
 @bp.route("/certificates/<int:certificate_id>/reissue", methods=["POST"])
 @roles_required(*ISSUERS)
+@work_queue
 def certificate_reissue(certificate_id):
     """Issue a new certificate (new serial and code) in place of this one: after a name was corrected (this one is
     revoked), or to issue again a certificate revoked by mistake."""

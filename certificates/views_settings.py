@@ -4,10 +4,10 @@ from datetime import datetime, timezone
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from extensions import db
 from training.access import actor_id, program_or_404, roles_required
 from training.labels import current_language
 from training.services_activities import program_activities
+from transactions import writes
 
 from . import bp
 from .forms import SettingsForm
@@ -30,6 +30,7 @@ SPECIMEN_NAME = "María de los Ángeles Hernández-Núñez"
 
 @bp.route("/programs/<int:program_id>/certificates/settings", methods=["GET", "POST"])
 @roles_required(*ISSUERS)
+@writes
 def certificate_settings(program_id):
     program = program_or_404(program_id)
     settings = settings_for(program)
@@ -42,7 +43,6 @@ def certificate_settings(program_id):
         if images is not None:
             save_settings(program, actor_id(), **_values(form, activities))
             save_artwork(program, actor_id(), _signatory_values(form, images), _logo_values(form, images))
-            db.session.commit()
             flash(_("Certificate settings saved."), "success")
             return redirect(url_for("certificates.certificate_settings", program_id=program.id))
     return render_template("certificates/settings.html", program=program, form=form, signatories=signatories,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from extensions import db
+from transactions import writes
 
 from . import demo_data
 from .attendance.services import save_marks
@@ -61,6 +62,7 @@ def register_cli(app):
 @click.option("--email", required=True)
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--name", default="Secretaría Ejecutiva")
+@writes
 def create_admin(email, password, name):
     """Create an administrator (executive secretariat) account, or reset its password."""
     problems = []
@@ -78,7 +80,6 @@ def create_admin(email, password, name):
                   country_code=None, language=existing.language if existing else "es", password=password)
     except ServiceError as error:
         fail([f"--{error.field}: {error.message}"])
-    db.session.commit()
     click.echo(f"{'Updated' if existing else 'Created'} administrator {email.strip().lower()}")
 
 
@@ -92,6 +93,7 @@ def create_admin(email, password, name):
 @click.option("--start", "start", default=None, help="YYYY-MM-DD")
 @click.option("--end", "end", default=None, help="YYYY-MM-DD")
 @click.option("--timezone", default="America/Mexico_City", show_default=True)
+@writes
 def create_program(code, title_es, title_en, countries, quota, start, end, timezone):
     """Create a program with its member countries' delegations."""
     # The web form's own rules (code pattern, lengths, required title, date order, known zone) apply here too.
@@ -113,7 +115,6 @@ def create_program(code, title_es, title_en, countries, quota, start, end, timez
             add_delegation(program, None, kind="member", country_code=country, quota=quota)
     except ServiceError as error:
         fail([f"{PROGRAM_OPTIONS[error.field]}: {error.message}"])
-    db.session.commit()
     click.echo(f"Created program {program.code} (id {program.id}) with {len(program.delegations)} countries")
 
 
@@ -125,6 +126,7 @@ PROGRAM_OPTIONS = {"code": "--code", "title_es": "--title-es", "title_en": "--ti
 @click.command("demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database has any program.")
+@writes
 def demo(if_empty):
     """Load the reference program CRM-CE-2021 with invented participants and staff accounts."""
     if if_empty and db.session.scalar(select(Program.id).limit(1)) is not None:
@@ -135,7 +137,6 @@ def demo(if_empty):
     program = _load_demo_program()
     for extension in DEMO_EXTENSIONS:
         extension(program)
-    db.session.commit()
     count = db.session.scalar(select(db.func.count()).where(Participant.program_id == program.id))
     click.echo(f"Loaded {program.code}: {len(program.delegations)} delegations, {count} participants.")
     click.echo(f"Staff accounts (password '{demo_data.DEMO_PASSWORD}'): "

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from extensions import db
 from private_files import write_private
+from transactions import writes
 
 from .attendance.services import attendance_matrix, matrix_table
 from .cli import fail
@@ -44,6 +45,7 @@ def read_upload(path):
 @click.option("--country", default=None, help="ISO code: every row must belong to this country's delegation.")
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
 @with_appcontext
+@writes
 def import_participants(file, program_code, country, dry_run):
     """Import a participant list (CSV or XLSX): all rows or none; one line per problem, with its row number."""
     program = program_or_fail(program_code)
@@ -70,7 +72,6 @@ def import_participants(file, program_code, country, dry_run):
         fail([problem_text(TABLE_PROBLEMS, error.code, error.details)])
     except ImportNotClean as error:
         fail(_problem_lines(error.plan))
-    db.session.commit()
     click.echo(_summary_line("imported", summary["created"], summary["updated"], summary["unchanged"]))
 
 
@@ -133,6 +134,7 @@ def export_attendance(program_code, file_format, output):
 @click.option("--program", "program_code", required=True)
 @click.option("--reissue", is_flag=True, help="Replace the current link: the old one stops working.")
 @with_appcontext
+@writes
 def participant_link(email, program_code, reissue):
     """Print a participant's personal link (issuing one when there is none)."""
     program = program_or_fail(program_code)
@@ -141,5 +143,4 @@ def participant_link(email, program_code, reissue):
     if participant is None:
         fail([f"{email}: not registered in {program.code}"])
     link = issue_link(participant, None) if reissue else ensure_link(participant, None)
-    db.session.commit()
     click.echo(link)

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from extensions import db
+from transactions import commit_step
 
 from .labels import delegation_label
 from .messages import default_template, render
@@ -87,7 +88,7 @@ def count_queued(program):
 def deliver(message_ids):
     """Send queued messages by SMTP when MAIL_SERVER is set, else move them to the outbox. Each message is
     claimed by a conditional update (two senders never send it twice) and no transaction stays open while
-    the mail server talks."""
+    the mail server talks (a work queue: commits each claim and each outcome)."""
     counts = {"sent": 0, "outbox": 0, "failed": 0}
     mailer = Mailer(current_app.config)
     try:
@@ -98,7 +99,7 @@ def deliver(message_ids):
             status, error = mailer.send(outgoing) if outgoing["link"] else ("failed", "personal link revoked")
             db.session.execute(update(OutboundMessage).where(OutboundMessage.id == message_id).values(
                 status=status, error=error[:500], sent_at=utcnow() if status == "sent" else None))
-            db.session.commit()
+            commit_step()
             counts[status] += 1
     finally:
         mailer.close()
@@ -109,14 +110,14 @@ def _claim(message_id):
     claimed = db.session.execute(update(OutboundMessage).where(
         OutboundMessage.id == message_id, OutboundMessage.status == "queued").values(status="sending")).rowcount
     if not claimed:
-        db.session.commit()
+        commit_step()
         return None
     message = db.session.get(OutboundMessage, message_id)
     participant = message.participant
     link = current_link(participant) if participant is not None and participant.link_salt else None
     outgoing = {"to": message.to_address, "subject": message.subject, "link": link,
                 "body": render(message.body, {"link": link or ""})}
-    db.session.commit()  # the claim is durable and the transaction closed before the mail server is called
+    commit_step()  # the claim is durable and the transaction closed before the mail server is called
     return outgoing
 
 

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from extensions import db
+from transactions import writes
 
 from . import bp, schedule
 from .access import activity_or_404, actor_id, program_or_404, roles_required, staff_required
@@ -15,7 +16,7 @@ from .models import AgendaItem
 from .schedule import to_local
 from .services_activities import delete_agenda_item, program_activities, save_activity, save_agenda_item
 from .timezones import is_timezone
-from .views_common import commit_or_show_error
+from .views_common import call_or_show_error
 
 PLANNERS = ("admin", "organizer")
 
@@ -30,12 +31,14 @@ def activities(program_id):
 
 @bp.route("/programs/<int:program_id>/activities/new", methods=["GET", "POST"])
 @roles_required(*PLANNERS)
+@writes
 def activity_new(program_id):
     return _activity_form(program_or_404(program_id), None)
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @roles_required(*PLANNERS)
+@writes
 def activity_edit(activity_id):
     activity = activity_or_404(activity_id)
     return _activity_form(activity.program, activity)
@@ -46,7 +49,7 @@ def _activity_form(program, activity):
     if activity is not None and not form.is_submitted():
         _fill_times(form, activity)
     if form.validate_on_submit():
-        saved, result = commit_or_show_error(form, lambda: save_activity(
+        saved, result = call_or_show_error(form, lambda: save_activity(
             activity, actor_id(), program, code=form.code.data, kind=form.kind.data, required=form.required.data,
             title={"es": form.title_es.data, "en": form.title_en.data},
             description={"es": form.description_es.data, "en": form.description_en.data},
@@ -74,13 +77,14 @@ def _fill_times(form, activity):
 
 @bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
 @staff_required
+@writes
 def activity(activity_id):
     activity = activity_or_404(activity_id)
     form = AgendaItemForm()
     if form.validate_on_submit():
         if current_user.role not in PLANNERS:
             abort(403)
-        saved, _item = commit_or_show_error(form, lambda: save_agenda_item(None, actor_id(), activity,
+        saved, _item = call_or_show_error(form, lambda: save_agenda_item(None, actor_id(), activity,
                                                                           **_item_values(form)),
                                            _("Agenda item added."))
         if saved:
@@ -91,6 +95,7 @@ def activity(activity_id):
 
 @bp.route("/agenda-items/<int:item_id>/edit", methods=["GET", "POST"])
 @roles_required(*PLANNERS)
+@writes
 def agenda_item_edit(item_id):
     item = db.session.get(AgendaItem, item_id) or abort(404)
     activity = activity_or_404(item.activity_id)
@@ -102,9 +107,8 @@ def agenda_item_edit(item_id):
     if form.validate_on_submit():
         if request.form.get("action") == "delete":
             delete_agenda_item(item, actor_id())
-            db.session.commit()
             return redirect(url_for("training.activity", activity_id=activity.id))
-        saved, _item = commit_or_show_error(form, lambda: save_agenda_item(item, actor_id(), activity,
+        saved, _item = call_or_show_error(form, lambda: save_agenda_item(item, actor_id(), activity,
                                                                           **_item_values(form)),
                                            _("Agenda item saved."))
         if saved:

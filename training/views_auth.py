@@ -5,7 +5,8 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from extensions import configured_limit, db, limiter, login_manager, reads_then_writes
+from extensions import configured_limit, db, limiter, login_manager
+from transactions import writes
 
 from . import bp
 from .forms import LanguageForm, LoginForm
@@ -43,8 +44,7 @@ def home():
 # takers). A browser that logged in to the account before is counted on its own instead (views_auth_limits); the
 # limits per account and on dummy checks are counted next, the same way, before the slow password check.
 @limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"], exempt_when=trusted_browser)
-@reads_then_writes  # it writes nothing: on SQLite the slow password check must not hold the write lock
-def login():
+def login():  # it writes nothing (it declares no writes): on SQLite the slow password check holds no write lock
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user, device = login_target()
@@ -62,9 +62,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 @login_required
+@writes
 def logout():
     current_user.end_sessions()  # a copy of the cookie, on this device or any other, opens nothing now
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -72,11 +72,11 @@ def logout():
 
 
 @bp.route("/language", methods=["POST"])
+@writes
 def set_language():
     form = LanguageForm()
     if form.validate_on_submit():
         session["language"] = form.language.data
         if current_user.is_authenticated:
             current_user.language = form.language.data
-            db.session.commit()
     return redirect(safe_next(form.next.data) or url_for("training.home"))

@@ -1,4 +1,4 @@
-"""Shared view steps: call one service then commit or show its error by the field; page through a list;
+"""Shared view steps: call one service, or show its error by the field; page through a list;
 read an upload within the import size limit; discard a stored upload."""
 import io
 
@@ -14,16 +14,15 @@ from .services import ServiceError
 from .services_uploads import discard_upload, is_discarded
 
 
-def commit_or_show_error(form, action, success_message=None):
-    """Run `action` (one service call). On success commit, flash and return (True, result);
-    on a ServiceError roll back, put the message next to its field and return (False, None)."""
+def call_or_show_error(form, action, success_message=None):
+    """Run `action` (one service call, in a route that declares @writes). On success flash and return
+    (True, result); on a ServiceError roll back, put the message next to its field and return (False, None)."""
     try:
         result = action()
     except ServiceError as error:
         db.session.rollback()
         getattr(form, error.field).errors.append(error.message)
         return False, None
-    db.session.commit()
     if success_message is not None:
         flash(success_message(result) if callable(success_message) else success_message, "success")
     return True, result
@@ -69,7 +68,6 @@ def discard_stored_upload(upload, action, review_url, upload_url):
         flash(_("%(filename)s was imported: its file stays as the record of that import.", filename=filename),
               "error")
         return redirect(review_url)
-    db.session.commit()
     flash(_("%(filename)s was discarded: nothing was imported from it, and its file is deleted.",
             filename=filename), "success")
     return redirect(upload_url)

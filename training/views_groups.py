@@ -5,6 +5,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from extensions import db
+from transactions import writes
 
 from . import bp
 from .access import active_participants, activity_or_404, actor_id, country_scope, roles_required
@@ -15,7 +16,7 @@ from .models_groups import Group
 from .services import ServiceError
 from .services_groups import generate, group_work_of, move, save_group
 from .textkeys import as_id
-from .views_common import commit_or_show_error
+from .views_common import call_or_show_error
 
 PLANNERS = ("admin", "organizer")
 FACILITATORS = ("admin", "organizer", "facilitator")
@@ -35,6 +36,7 @@ def groups(item_id):
 
 @bp.route("/agenda-items/<int:item_id>/groups/setup", methods=["GET", "POST"])
 @roles_required(*PLANNERS)
+@writes
 def groups_setup(item_id):
     item, activity = _item_or_404(item_id)
     work = group_work_of(item)
@@ -43,7 +45,7 @@ def groups_setup(item_id):
         _fill_setup(form, work)
     if form.validate_on_submit():
         questions = {"es": form.questions_es.data or "", "en": form.questions_en.data or ""}
-        saved, _work = commit_or_show_error(form, lambda: generate(
+        saved, _work = call_or_show_error(form, lambda: generate(
             item, actor_id(), strategy=form.strategy.data, specs=form.specs(lambda n: _("Group %(n)s", n=n)),
             seed=form.seed.data, only_present=form.only_present.data, questions=questions), _("Groups created."))
         if saved:
@@ -54,6 +56,7 @@ def groups_setup(item_id):
 
 @bp.route("/agenda-items/<int:item_id>/groups/moves", methods=["GET", "POST"])
 @roles_required(*VIEWERS)
+@writes
 def groups_moves(item_id):
     item, activity = _item_or_404(item_id)
     work = group_work_of(item) or abort(404)
@@ -66,7 +69,6 @@ def groups_moves(item_id):
             changed = move(work, {pid: gid for pid, gid in moves.items() if placed.get(pid) != gid}, actor_id())
         except ServiceError:
             abort(400)
-        db.session.commit()
         flash(ngettext("%(num)s person moved.", "%(num)s people moved.", changed), "success")
         return redirect(url_for("training.groups", item_id=item.id))
     return render_template("training/groups_moves.html", item=item, activity=activity, program=activity.program,
@@ -75,6 +77,7 @@ def groups_moves(item_id):
 
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
 @roles_required(*FACILITATORS)
+@writes
 def group_edit(group_id):
     group = db.session.get(Group, group_id) or abort(404)
     item, activity = _item_or_404(group.group_work.agenda_item_id)
@@ -87,7 +90,7 @@ def group_edit(group_id):
         form.perspective_en.data = group.perspective.get("en", "")
         form.rapporteur_id.data = next((m.participant_id for m in members if m.is_rapporteur), None)
     if form.validate_on_submit():
-        saved, _result = commit_or_show_error(form, lambda: save_group(
+        saved, _result = call_or_show_error(form, lambda: save_group(
             group, actor_id(), name=form.name.data, conclusions=form.conclusions.data or "",
             perspective={"es": form.perspective_es.data, "en": form.perspective_en.data},
             rapporteur_id=form.rapporteur_id.data), _("Group saved."))

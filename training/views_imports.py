@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from extensions import db
+from transactions import writes
 
 from . import bp
 from .access import STAFF_EDITORS, actor_id, country_scope, program_or_404, roles_required
@@ -27,6 +28,7 @@ PREVIEW_OK_ROWS = 200  # every problem row is listed; clean rows beyond this are
 
 @bp.route("/programs/<int:program_id>/participants/import", methods=["GET", "POST"])
 @roles_required(*STAFF_EDITORS)
+@writes
 def participants_import(program_id):
     program = program_or_404(program_id)
     choices = delegation_choices(program)
@@ -40,7 +42,6 @@ def participants_import(program_id):
             delegation = db.session.get(Delegation, form.delegation_id.data) if form.delegation_id.data else None
             batch = store_upload(program, actor_id(), form.file.data.filename or "upload", content,
                                  delegation=delegation, locked=locked)
-            db.session.commit()
             return redirect(url_for("training.import_preview", batch_id=batch.id))
     waiting = waiting_batches(program, *_seen_by_this_user())
     return render_template("training/import_form.html", form=form, program=program, locked=locked,
@@ -62,6 +63,7 @@ def import_preview(batch_id):
 
 @bp.route("/imports/<int:batch_id>/confirm", methods=["POST"])
 @roles_required(*STAFF_EDITORS)
+@writes
 def import_confirm(batch_id):
     batch = _batch_or_404(batch_id)
     try:
@@ -75,7 +77,6 @@ def import_confirm(batch_id):
         db.session.rollback()
         return render_template("training/import_preview.html", batch=batch, plan=None,
                                table_error=_table_message(error))
-    db.session.commit()
     flash(_("Imported %(filename)s: %(created)s new, %(updated)s updated, %(unchanged)s already registered.",
             **summary), "success")
     return redirect(url_for("training.participants", program_id=batch.program_id))
@@ -83,6 +84,7 @@ def import_confirm(batch_id):
 
 @bp.route("/imports/<int:batch_id>/discard", methods=["POST"])
 @roles_required(*STAFF_EDITORS)
+@writes
 def import_discard(batch_id):
     batch = _batch_or_404(batch_id)
     return discard_stored_upload(batch, "participants.import_discarded",

@@ -7,6 +7,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
+from transactions import commit_step, work_queue, writes
 
 from . import bp
 from .access import actor_id, program_or_404, roles_required
@@ -23,7 +24,7 @@ from .services_messages import (
     save_template,
     template_for,
 )
-from .views_common import commit_or_show_error, page_window, send_table
+from .views_common import call_or_show_error, page_window, send_table
 from .views_participants import delegation_choices
 
 LANGUAGES = ("es", "en")
@@ -64,6 +65,7 @@ def messages_export(program_id):
 
 @bp.route("/programs/<int:program_id>/messages/template", methods=["GET", "POST"])
 @roles_required("admin")
+@writes
 def invitation_template(program_id):
     program = program_or_404(program_id)
     form = TemplateForm()
@@ -72,7 +74,7 @@ def invitation_template(program_id):
             form[f"subject_{language}"].data, form[f"body_{language}"].data = template_for(
                 program, "invitation", language)
     if form.validate_on_submit():
-        saved, _result = commit_or_show_error(form, lambda: [
+        saved, _result = call_or_show_error(form, lambda: [
             save_template(program, actor_id(), "invitation", language, form[f"subject_{language}"].data,
                           form[f"body_{language}"].data) for language in LANGUAGES
         ], _("Invitation texts saved."))
@@ -84,6 +86,7 @@ def invitation_template(program_id):
 
 @bp.route("/programs/<int:program_id>/invitations", methods=["POST"])
 @roles_required("admin")
+@work_queue
 def send_invitations(program_id):
     program = program_or_404(program_id)
     form = InvitationForm(delegations=delegation_choices(program))
@@ -97,12 +100,13 @@ def send_invitations(program_id):
         flash(_("Nobody matches that choice: no invitation was sent."), "info")
         return redirect(url_for("training.messages", program_id=program.id))
     ids = queue_invitations(program, people, actor_id())
-    db.session.commit()  # recorded before any mail leaves, so a crash mid-send leaves a trace
+    commit_step()  # recorded before any mail leaves, so a crash mid-send leaves a trace
     return _deliver_batch(program, ids)
 
 
 @bp.route("/programs/<int:program_id>/messages/deliver", methods=["POST"])
 @roles_required("admin")
+@work_queue
 def deliver_queued(program_id):
     program = program_or_404(program_id)
     return _deliver_batch(program, queued_ids(program, limit=current_app.config["MAIL_BATCH_SIZE"]))

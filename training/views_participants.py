@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func
 
 from extensions import db
+from transactions import writes
 
 from . import bp
 from .access import (
@@ -32,7 +33,7 @@ from .services import (
 from .services_exports import participant_export
 from .services_links import current_link, issue_link, revoke_link
 from .textkeys import fold
-from .views_common import commit_or_show_error, page_window, send_table
+from .views_common import call_or_show_error, page_window, send_table
 from .views_privacy import erased_redirect
 
 PAGE_SIZE = 50
@@ -100,6 +101,7 @@ def participants_export(program_id, file_format):
 
 @bp.route("/participants/<int:participant_id>/link", methods=["POST"])
 @roles_required(*STAFF_EDITORS)
+@writes
 def participant_link(participant_id):
     participant = participant_or_404(participant_id)
     if participant.erased_at is not None:
@@ -110,13 +112,13 @@ def participant_link(participant_id):
     else:
         issue_link(participant, actor_id())
         message = _("%(name)s has a new personal link; the previous one no longer works.", name=participant.full_name)
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("training.participant_edit", participant_id=participant.id))
 
 
 @bp.route("/programs/<int:program_id>/participants/new", methods=["GET", "POST"])
 @roles_required(*STAFF_EDITORS)
+@writes
 def participant_new(program_id):
     program = program_or_404(program_id)
     return _participant_form(program, None)
@@ -124,6 +126,7 @@ def participant_new(program_id):
 
 @bp.route("/participants/<int:participant_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF_EDITORS)
+@writes
 def participant_edit(participant_id):
     participant = participant_or_404(participant_id)
     if participant.erased_at is not None:
@@ -137,7 +140,7 @@ def _participant_form(program, participant):
     if form.validate_on_submit():
         # The list of choices is already scoped, so a forged delegation id of another country fails validation.
         delegation = db.session.get(Delegation, form.delegation_id.data)
-        saved, result = commit_or_show_error(form, lambda: _by_focal_point_reopens(delegation, save_participant(
+        saved, result = call_or_show_error(form, lambda: _by_focal_point_reopens(delegation, save_participant(
             participant, actor_id(), program=program, delegation=delegation,
             **{name: form[name].data for name in PARTICIPANT_FIELDS},
         )), lambda saved: _("Participant saved: %(name)s.", name=saved.full_name))
@@ -150,19 +153,20 @@ def _participant_form(program, participant):
 
 @bp.route("/participants/<int:participant_id>/withdraw", methods=["POST"])
 @roles_required(*STAFF_EDITORS)
+@writes
 def participant_withdraw(participant_id):
     participant = participant_or_404(participant_id)
     if participant.erased_at is not None:
         return erased_redirect(participant)
     withdraw_participant(participant, actor_id())
     _by_focal_point_reopens(participant.delegation, participant)
-    db.session.commit()
     flash(_("%(name)s was withdrawn from the program.", name=participant.full_name), "info")
     return redirect(url_for("training.participant_edit", participant_id=participant.id))
 
 
 @bp.route("/participants/<int:participant_id>/reinstate", methods=["POST"])
 @roles_required(*STAFF_EDITORS)
+@writes
 def participant_reinstate(participant_id):
     participant = participant_or_404(participant_id)
     if participant.erased_at is not None:
@@ -174,7 +178,6 @@ def participant_reinstate(participant_id):
         db.session.rollback()
         flash(str(error.message), "error")
     else:
-        db.session.commit()
         flash(_("%(name)s is registered again.", name=participant.full_name), "success")
     return redirect(url_for("training.participant_edit", participant_id=participant.id))
 

@@ -4,7 +4,8 @@ from functools import wraps
 from flask import current_app, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from extensions import configured_limit, db, limit_misses, limiter, login_manager, reads_then_writes
+from extensions import configured_limit, limit_misses, limiter, login_manager
+from transactions import writes
 
 from . import bp
 from .access import PARTICIPANT_SESSION_KEY
@@ -21,7 +22,6 @@ from .views_activities import agenda_document, ics_response, pdf_response
 @bp.route("/p/<token>", methods=["GET", "POST"])
 @limiter.limit(configured_limit("LINK_RATE_LIMIT"))
 @limit_misses("LINK_MISSES_RATE_LIMIT")
-@reads_then_writes  # the POST only starts a browser session: no database write, so no SQLite write lock
 def personal_link(token):
     participant = participant_for_token(token) if looks_like_token(token) else None
     if participant is None:
@@ -107,11 +107,11 @@ def my_calendar():
 
 
 @bp.route("/me/leave", methods=["POST"])
+@writes
 def leave():
     participant = session_participant()
     if participant is not None:
         participant.end_sessions()  # a copy of this cookie, here or on any device, opens nothing now
-        db.session.commit()
     session.pop(PARTICIPANT_SESSION_KEY, None)
     return render_template("training/left.html", message=_("You have left your page. Use your personal link to "
                                                            "come back."))

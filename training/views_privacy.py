@@ -5,7 +5,8 @@ from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from extensions import begin_writes, db, reads_then_writes
+from extensions import db
+from transactions import begin_writes, reads_then_writes
 
 from . import bp
 from .access import actor_id, participant_or_404, roles_required
@@ -48,7 +49,6 @@ def personal_data_export(participant_id):
     content = personal_data_zip(participant)
     begin_writes()
     record_export(participant, actor_id())
-    db.session.commit()
     return send_file(io.BytesIO(content), mimetype="application/zip", as_attachment=True,
                      download_name=f"{participant.program.code}-participant-{participant.id}.zip")
 
@@ -62,11 +62,10 @@ def participant_erase(participant_id):
     if not form.validate_on_submit():
         return _page(participant, form, 400)
     uploads = search_uploads(participant) if participant.erased_at is None else UploadSearch()
-    # Read before the commit expires the uploads (each would be loaded again).
+    # Read before begin_writes() ends the read transaction and expires the uploads (each would be loaded again).
     unreadable = ", ".join(upload.filename for _kind, upload, _error in uploads.unreadable)
     begin_writes()
     erased = erase_participant(participant, actor_id(), form.reason.data, uploads)
-    db.session.commit()
     if erased:
         flash(_("The personal data of participant %(id)s was erased.", id=participant.id), "success")
         if unreadable:

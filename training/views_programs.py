@@ -2,7 +2,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from extensions import db
+from transactions import writes
 
 from . import bp
 from .access import (
@@ -26,7 +26,7 @@ from .services import (
     save_program,
     update_delegation,
 )
-from .views_common import commit_or_show_error
+from .views_common import call_or_show_error
 
 
 @bp.route("/programs")
@@ -37,12 +37,14 @@ def programs():
 
 @bp.route("/programs/new", methods=["GET", "POST"])
 @roles_required("admin")
+@writes
 def program_new():
     return _program_form(None)
 
 
 @bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
 @roles_required("admin")
+@writes
 def program_edit(program_id):
     return _program_form(program_or_404(program_id))
 
@@ -55,7 +57,7 @@ def _program_form(program):
                 if hasattr(form, f"{field}_{code}"):
                     getattr(form, f"{field}_{code}").data = text
     if form.validate_on_submit():
-        saved, result = commit_or_show_error(form, lambda: save_program(
+        saved, result = call_or_show_error(form, lambda: save_program(
             program, actor_id(), code=form.code.data, start_date=form.start_date.data, end_date=form.end_date.data,
             timezone=form.timezone.data, languages=form.languages.data,
             **{field: form.localized(field) for field in LOCALIZED_PROGRAM_FIELDS},
@@ -83,11 +85,12 @@ def _country_sort(delegation):
 
 @bp.route("/programs/<int:program_id>/delegations/new", methods=["GET", "POST"])
 @roles_required("admin")
+@writes
 def delegation_new(program_id):
     program = program_or_404(program_id)
     form = DelegationForm()
     if form.validate_on_submit():
-        saved, _delegation = commit_or_show_error(form, lambda: add_delegation(
+        saved, _delegation = call_or_show_error(form, lambda: add_delegation(
             program, actor_id(), kind=form.kind.data, country_code=form.country_code.data or None,
             organization=form.organization.data, quota=form.quota.data, status=form.status.data, **_contacts(form),
         ), _("Delegation added."))
@@ -98,11 +101,12 @@ def delegation_new(program_id):
 
 @bp.route("/delegations/<int:delegation_id>/edit", methods=["GET", "POST"])
 @roles_required("admin")
+@writes
 def delegation_edit(delegation_id):
     delegation = delegation_or_404(delegation_id)
     form = DelegationEditForm(obj=delegation)
     if form.validate_on_submit():
-        saved, _result = commit_or_show_error(form, lambda: update_delegation(
+        saved, _result = call_or_show_error(form, lambda: update_delegation(
             delegation, actor_id(), quota=form.quota.data, status=form.status.data, **_contacts(form),
         ), _("Delegation saved."))
         if saved:
@@ -117,19 +121,19 @@ def _contacts(form):
 
 @bp.route("/delegations/<int:delegation_id>/submit", methods=["POST"])
 @roles_required("admin", "focal_point")
+@writes
 def delegation_submit(delegation_id):
     delegation = delegation_or_404(delegation_id)
     mark_list_submitted(delegation, actor_id())
-    db.session.commit()
     flash(_("The list was marked as sent to the secretariat."), "success")
     return redirect(url_for("training.program_dashboard", program_id=delegation.program_id))
 
 
 @bp.route("/delegations/<int:delegation_id>/confirm", methods=["POST"])
 @roles_required("admin")
+@writes
 def delegation_confirm(delegation_id):
     delegation = delegation_or_404(delegation_id)
     confirm_list(delegation, actor_id())
-    db.session.commit()
     flash(_("The delegation's list is confirmed."), "success")
     return redirect(url_for("training.program_dashboard", program_id=delegation.program_id))

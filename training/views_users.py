@@ -5,13 +5,14 @@ from flask_login import login_user
 from sqlalchemy import select
 
 from extensions import db
+from transactions import writes
 
 from . import bp
 from .access import actor_id, roles_required
 from .forms import UserForm
 from .models import User
 from .services import save_user
-from .views_common import commit_or_show_error
+from .views_common import call_or_show_error
 
 
 @bp.route("/users")
@@ -23,12 +24,14 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required("admin")
+@writes
 def user_new():
     return _user_form(None)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @roles_required("admin")
+@writes
 def user_edit(user_id):
     return _user_form(db.get_or_404(User, user_id))
 
@@ -39,7 +42,7 @@ def _user_form(user):
         if user is not None and user.id == actor_id() and (form.role.data != "admin" or not form.active.data):
             form.role.errors.append(_("You cannot remove your own administrator access."))
         else:
-            saved, _user = commit_or_show_error(form, lambda: save_user(
+            saved, _user = call_or_show_error(form, lambda: save_user(
                 user, actor_id(), email=form.email.data, name=form.name.data, role=form.role.data,
                 country_code=form.country_code.data or None, language=form.language.data,
                 active=form.active.data, password=form.password.data or None,

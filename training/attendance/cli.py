@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from extensions import db
+from transactions import writes
 
 from ..cli import fail
 from ..cli_registration import program_or_fail, read_upload
@@ -27,6 +28,7 @@ from .services_imports import apply_upload, plan_upload, read_stored_report, rep
 @click.option("--dry-run", is_flag=True, help="Match and report; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as a JSON object.")
 @with_appcontext
+@writes
 def import_attendance(file, program_code, activity_code, min_share, dry_run, as_json):
     """Mark attendance from a report. People the report names but nobody matches are listed, not imported."""
     program = program_or_fail(program_code)
@@ -51,7 +53,6 @@ def import_attendance(file, program_code, activity_code, min_share, dry_run, as_
         summary = plan.summary()
     else:
         summary, _first = apply_upload(upload, None, report)
-        db.session.commit()
     _print(summary, activity, dry_run, as_json)
 
 

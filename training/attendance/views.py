@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from extensions import db
+from transactions import writes
 
 from .. import bp
 from ..access import active_participants, activity_or_404, actor_id, program_or_404, roles_required, scoped_participants
@@ -26,6 +27,7 @@ COURSE_STATUSES = ("completed", "partial", "absent")
 
 @bp.route("/activities/<int:activity_id>/attendance", methods=["GET", "POST"])
 @roles_required(*MARKERS)
+@writes
 def attendance_sheet(activity_id):
     activity = activity_or_404(activity_id)
     program = activity.program
@@ -41,7 +43,6 @@ def attendance_sheet(activity_id):
             db.session.rollback()
             flash(_("Someone saved this sheet at the same moment; your marks were not saved. Try again."), "error")
         else:
-            db.session.commit()
             flash(ngettext("%(num)s mark saved.", "%(num)s marks saved.", len(marks)), "success")
             return redirect(url_for("training.attendance_sheet", activity_id=activity.id))
     existing = marks_for(activity, [p.id for p in people])

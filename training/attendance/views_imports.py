@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from extensions import db
+from transactions import writes
 
 from .. import bp
 from ..access import active_participants, activity_or_404, actor_id, roles_required
@@ -35,6 +36,7 @@ IMPORTERS = ("admin", "organizer", "facilitator")  # a report covers every count
 
 @bp.route("/activities/<int:activity_id>/attendance/import", methods=["GET", "POST"])
 @roles_required(*IMPORTERS)
+@writes
 def attendance_import(activity_id):
     activity = activity_or_404(activity_id)
     form = AttendanceReportForm(min_share=current_app.config["ATTENDANCE_MIN_SHARE"])
@@ -52,7 +54,6 @@ def attendance_import(activity_id):
             db.session.rollback()
             form.file.errors.append(str(error.message))
         else:
-            db.session.commit()
             return redirect(url_for("training.attendance_import_review", import_id=upload.id))
     return render_template("training/attendance_import_form.html", activity=activity, program=activity.program,
                            form=form, kind=report_kind(activity), minutes=session_minutes(activity),
@@ -61,6 +62,7 @@ def attendance_import(activity_id):
 
 @bp.route("/attendance-imports/<int:import_id>", methods=["GET", "POST"])
 @roles_required(*IMPORTERS)
+@writes
 def attendance_import_review(import_id):
     upload = _upload_or_404(import_id)
     form = SheetForm()
@@ -78,7 +80,6 @@ def attendance_import_review(import_id):
     choices = {key: request.form.get(choice_field(key), "") for key in keys}
     save_decisions(upload, choices, keys)
     if request.form.get("action") != "confirm":
-        db.session.commit()
         return redirect(url_for("training.attendance_import_review", import_id=upload.id))
     try:
         summary, first = apply_upload(upload, actor_id(), report)
@@ -86,7 +87,6 @@ def attendance_import_review(import_id):
         db.session.rollback()
         flash(_("Nothing was imported: the report has rows to fix."), "error")
         return _render(upload, error.plan, form)
-    db.session.commit()
     if first:
         flash(_("Attendance imported: %(matched)s people matched, %(present)s present, %(partial)s partial, "
                 "%(unmatched)s not matched.", **summary), "success")
@@ -97,6 +97,7 @@ def attendance_import_review(import_id):
 
 @bp.route("/attendance-imports/<int:import_id>/discard", methods=["POST"])
 @roles_required(*IMPORTERS)
+@writes
 def attendance_import_discard(import_id):
     upload = _upload_or_404(import_id)
     return discard_stored_upload(upload, "attendance.import_discarded",
