@@ -13,3 +13,16 @@ from . import (  # noqa: E402,F401  (tables, template helpers, routes and person
     views_responses,
     views_taking,
 )
+
+
+def init_app(app):
+    """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers
+    (create_app calls it after training's)."""
+    from training.hooks import add_demo_part
+
+    from .cli import register_cli
+    from .demo import load_demo_tests
+
+    app.register_blueprint(bp)
+    register_cli(app)
+    add_demo_part(app, load_demo_tests)

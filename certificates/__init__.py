@@ -12,3 +12,16 @@ from . import (  # noqa: E402,F401  (tables, template helpers, routes and person
     views_public,
     views_settings,
 )
+
+
+def init_app(app):
+    """Register the blueprint, its command and what it adds to training's hooks: the demo's certificates
+    (create_app calls it last)."""
+    from training.hooks import add_demo_part
+
+    from .cli import register_cli
+    from .demo import load_demo_certificates
+
+    app.register_blueprint(bp)
+    register_cli(app)
+    add_demo_part(app, load_demo_certificates)

@@ -18,3 +18,13 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     views_programs,
     views_users,
 )
+
+
+def init_app(app):
+    """Register the blueprint, its commands and the hooks later blueprints fill (create_app calls it first)."""
+    from . import hooks
+    from .cli import register_cli
+
+    hooks.init_app(app)
+    app.register_blueprint(bp)
+    register_cli(app)
