@@ -3,9 +3,8 @@ from flask import Blueprint
 
 bp = Blueprint("assessments", __name__)
 
-from . import (  # noqa: E402,F401  (tables, template helpers, routes and personal-data sections register)
+from . import (  # noqa: E402,F401  (tables, template helpers and routes register)
     models,
-    services_privacy,
     template_helpers,
     views_builder,
     views_followup,
@@ -16,13 +15,15 @@ from . import (  # noqa: E402,F401  (tables, template helpers, routes and person
 
 
 def init_app(app):
-    """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers
-    (create_app calls it after training's)."""
+    """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers, the
+    tests' section of personal data (create_app calls it after training's)."""
     from training.hooks import add_demo_part
 
+    from . import services_privacy
     from .cli import register_cli
     from .demo import load_demo_tests
 
     app.register_blueprint(bp)
     register_cli(app)
     add_demo_part(app, load_demo_tests)
+    services_privacy.register(app)

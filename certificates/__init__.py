@@ -3,9 +3,8 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__)
 
-from . import (  # noqa: E402,F401  (tables, template helpers, routes and personal-data sections register)
+from . import (  # noqa: E402,F401  (tables, template helpers and routes register)
     models,
-    services_privacy,
     template_helpers,
     views,
     views_certificate,
@@ -15,13 +14,15 @@ from . import (  # noqa: E402,F401  (tables, template helpers, routes and person
 
 
 def init_app(app):
-    """Register the blueprint, its command and what it adds to training's hooks: the demo's certificates
-    (create_app calls it last)."""
+    """Register the blueprint, its command and what it adds to training's hooks: the demo's certificates, the
+    certificates' section of personal data (create_app calls it last)."""
     from training.hooks import add_demo_part
 
+    from . import services_privacy
     from .cli import register_cli
     from .demo import load_demo_certificates
 
     app.register_blueprint(bp)
     register_cli(app)
     add_demo_part(app, load_demo_certificates)
+    services_privacy.register(app)
