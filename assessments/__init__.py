@@ -16,8 +16,9 @@ from . import (  # noqa: E402,F401  (tables, template helpers and routes registe
 
 def init_app(app):
     """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers, the
-    tests' section of personal data (create_app calls it after training's)."""
-    from training.hooks import add_demo_part
+    tests' section of personal data, the questionnaires card of the participant's page (create_app calls it after
+    training's)."""
+    from training.hooks import add_demo_part, add_my_page_card
 
     from . import services_privacy
     from .cli import register_cli
@@ -27,3 +28,4 @@ def init_app(app):
     register_cli(app)
     add_demo_part(app, load_demo_tests)
     services_privacy.register(app)
+    add_my_page_card(app, "tests", views_taking.my_page_card)

@@ -3,9 +3,8 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__)
 
-from . import (  # noqa: E402,F401  (tables, template helpers and routes register)
+from . import (  # noqa: E402,F401  (tables and routes register)
     models,
-    template_helpers,
     views,
     views_certificate,
     views_public,
@@ -15,8 +14,9 @@ from . import (  # noqa: E402,F401  (tables, template helpers and routes registe
 
 def init_app(app):
     """Register the blueprint, its command and what it adds to training's hooks: the demo's certificates, the
-    certificates' section of personal data (create_app calls it last)."""
-    from training.hooks import add_demo_part
+    certificates' section of personal data, the certificate card of the participant's page (create_app calls it
+    last)."""
+    from training.hooks import add_demo_part, add_my_page_card
 
     from . import services_privacy
     from .cli import register_cli
@@ -26,3 +26,4 @@ def init_app(app):
     register_cli(app)
     add_demo_part(app, load_demo_certificates)
     services_privacy.register(app)
+    add_my_page_card(app, "certificate", views_public.my_page_card)
