@@ -340,20 +340,16 @@ def _bound_route_ids(app):
 
 
 def _register_blueprints(app):
+    import assessments
+    import certificates
     import operations
-    from assessments import bp as assessments_bp
-    from assessments.cli import register_cli as register_assessments_cli
-    from certificates import bp as certificates_bp
-    from certificates.cli import register_cli as register_certificates_cli
-    from training import bp as training_bp
-    from training.cli import register_cli as register_training_cli
+    import training
 
-    app.register_blueprint(training_bp)
-    app.register_blueprint(assessments_bp)
-    app.register_blueprint(certificates_bp)
-    register_training_cli(app)
-    register_assessments_cli(app)
-    register_certificates_cli(app)
+    # Each registers its routes, commands and what it adds to training's hooks (demo parts, personal-data sections,
+    # cards of the participant's page), in this order: nothing registers by being imported.
+    training.init_app(app)
+    assessments.init_app(app)
+    certificates.init_app(app)
     operations.init_app(app)  # /healthz and the check-config, backup and restore commands
 
 

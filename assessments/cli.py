@@ -4,7 +4,6 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from extensions import db
-from training.cli import DEMO_EXTENSIONS
 from transactions import writes
 
 from .models import Attempt, Questionnaire
@@ -13,14 +12,11 @@ from .services_taking import IN_PROGRESS, finalize_overdue
 
 def register_cli(app):
     from .cli_responses import import_responses
-    from .demo import load_demo_tests
     from .impact.cli import impact
 
     app.cli.add_command(import_responses)
     app.cli.add_command(impact)
     app.cli.add_command(finalize_attempts)
-    if load_demo_tests not in DEMO_EXTENSIONS:
-        DEMO_EXTENSIONS.append(load_demo_tests)
 
 
 @click.command("finalize-attempts")

@@ -58,9 +58,12 @@ def _uploads(participant):
     return [("answer_file", upload) for upload in files]
 
 
-register_section("tests", export=_export, erase=_erase, uploads=_uploads)
-register_audit_object(Questionnaire, _l("Questionnaire"),
-                      lambda q, lang: pick(q.title, lang, q.program.default_language) or q.kind,
-                      lambda q: ("assessments.questionnaire", {"questionnaire_id": q.id}))
-register_audit_object(ResponseImport, _l("Answer file"), lambda u, _lang: u.filename,
-                      lambda u: ("assessments.response_import", {"import_id": u.id}))
+def register(app):
+    """The tests' section of personal data and the audit log's questionnaires and answer files (assessments'
+    `init_app` calls it)."""
+    register_section(app, "tests", export=_export, erase=_erase, uploads=_uploads)
+    register_audit_object(app, Questionnaire, _l("Questionnaire"),
+                          lambda q, lang: pick(q.title, lang, q.program.default_language) or q.kind,
+                          lambda q: ("assessments.questionnaire", {"questionnaire_id": q.id}))
+    register_audit_object(app, ResponseImport, _l("Answer file"), lambda u, _lang: u.filename,
+                          lambda u: ("assessments.response_import", {"import_id": u.id}))

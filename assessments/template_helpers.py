@@ -1,12 +1,10 @@
 """What templates need to show questions and answers in the reader's language (registered on the blueprint)."""
-from flask import g
 from flask_babel import gettext as _
 
 from training.localized import pick
 
 from . import bp
 from .question_types import LIKERT_POINTS, REGISTRY, SCALE_POINTS, TRUE_FALSE
-from .services_taking import participant_tests
 from .texts import DIMENSION_LABELS, KIND_LABELS, PROGRESS_LABELS, TYPE_LABELS
 
 
@@ -49,10 +47,4 @@ def inject():
     return {"pick": pick, "option_labels": option_labels, "scale_points": scale_points, "scale_ends": scale_ends,
             "answer_text": answer_text, "kind_label": lambda kind: KIND_LABELS[kind],
             "dimension_label": lambda name: DIMENSION_LABELS[name], "type_label": lambda name: TYPE_LABELS[name],
-            "progress_label": lambda name: PROGRESS_LABELS[name], "participant_tests": _participant_tests}
-
-
-def _participant_tests():
-    """The signed-in participant's questionnaires (for their own page); empty elsewhere."""
-    participant = g.get("participant")
-    return participant_tests(participant) if participant is not None else []
+            "progress_label": lambda name: PROGRESS_LABELS[name]}

@@ -22,11 +22,17 @@ from .services_taking import (
     finalize_if_overdue,
     is_overdue,
     participant_statuses,
+    participant_tests,
     question_count,
     sections_with_questions,
     unanswered,
 )
 from .texts import answer_error_message
+
+
+def my_page_card(participant, _activities):
+    """The questionnaires card of the participant's own page: each one's status, pre-test first (empty: no card)."""
+    return participant_tests(participant)
 
 
 def _status_or_404(kind):

@@ -3,12 +3,27 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__)
 
-from . import (  # noqa: E402,F401  (tables, template helpers, routes and personal-data sections register)
+from . import (  # noqa: E402,F401  (tables and routes register)
     models,
-    services_privacy,
-    template_helpers,
     views,
     views_certificate,
     views_public,
     views_settings,
 )
+
+
+def init_app(app):
+    """Register the blueprint, its command and what it adds to training's hooks: the demo's certificates, the
+    certificates' section of personal data, the certificate card of the participant's page (create_app calls it
+    last)."""
+    from training.hooks import add_demo_part, add_my_page_card
+
+    from . import services_privacy
+    from .cli import register_cli
+    from .demo import load_demo_certificates
+
+    app.register_blueprint(bp)
+    register_cli(app)
+    add_demo_part(app, load_demo_certificates)
+    services_privacy.register(app)
+    add_my_page_card(app, "certificate", views_public.my_page_card)

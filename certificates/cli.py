@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from extensions import db
 from private_files import private_folder, write_private
-from training.cli import DEMO_EXTENSIONS, fail
+from training.cli import fail
 from training.cli_registration import program_or_fail
 from training.exporting import csv_bytes
 from training.models import Participant
@@ -20,11 +20,7 @@ from .services_issuing import certificate_files, issue
 
 
 def register_cli(app):
-    from .demo import load_demo_certificates
-
     app.cli.add_command(issue_certificates)
-    if load_demo_certificates not in DEMO_EXTENSIONS:
-        DEMO_EXTENSIONS.append(load_demo_certificates)
 
 
 @click.command("issue-certificates")

@@ -64,6 +64,9 @@ def _audit_objects(participant):
         select(Certificate.id).where(Certificate.participant_id == participant.id))]
 
 
-register_section("certificates", export=_export, files=_files, erase=_erase, audit_objects=_audit_objects)
-register_audit_object(Certificate, _l("Certificate"), lambda c, _lang: c.serial,
-                      lambda c: ("certificates.certificate_page", {"certificate_id": c.id}))
+def register(app):
+    """The certificates' section of personal data and the audit log's certificates (certificates' `init_app` calls
+    it)."""
+    register_section(app, "certificates", export=_export, files=_files, erase=_erase, audit_objects=_audit_objects)
+    register_audit_object(app, Certificate, _l("Certificate"), lambda c, _lang: c.serial,
+                          lambda c: ("certificates.certificate_page", {"certificate_id": c.id}))

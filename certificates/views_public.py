@@ -15,9 +15,9 @@ from transactions import reads_then_writes
 
 from . import bp
 from .models import Certificate
-from .services import certificate_by_code
+from .services import certificate_by_code, rows_for
 from .services_issuing import pdf_of
-from .texts import shown_facts
+from .texts import activity_names, reason_text, shown_facts
 
 CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -60,6 +60,13 @@ def my_certificate():
         message = _("You have no certificate yet. Your page lists what is still missing.")
         return no_store(render_template("error.html", code=404, message=message), 404)
     return pdf_response(pdf_of(certificate), certificate)
+
+
+def my_page_card(participant, activities):
+    """The certificate card of the participant's own page: (status, certificate, what is still missing in words)."""
+    row = rows_for(participant.program, [participant], activities)[0]
+    names = activity_names(activities, current_language())
+    return row.status, row.certificate, [reason_text(missing, names) for missing in row.decision.missing]
 
 
 def pdf_response(content, certificate, download_name=None):

@@ -18,3 +18,15 @@ from . import (  # noqa: E402,F401  (routes register on bp)
 )
 from .attendance import views as attendance_views  # noqa: E402,F401
 from .attendance import views_imports as attendance_import_views  # noqa: E402,F401
+
+
+def init_app(app):
+    """Register the blueprint, its commands and the hooks later blueprints fill (create_app calls it first)."""
+    from . import hooks
+    from .cli import register_cli
+    from .services_audit import register_training_objects
+
+    hooks.init_app(app)
+    app.register_blueprint(bp)
+    register_cli(app)
+    register_training_objects(app)

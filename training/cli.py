@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 
 import click
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -15,6 +16,7 @@ from . import demo_data
 from .attendance.services import save_marks
 from .countries import normalize_code
 from .forms import ProgramForm
+from .hooks import hooks
 from .models import DEFAULT_QUOTA, Participant, Program
 from .services import (
     ServiceError,
@@ -35,11 +37,6 @@ def fail(problems):
     for problem in problems:
         click.echo(str(problem), err=True)
     sys.exit(1)
-
-
-# Later blueprints add their part of the demo (tests and answers, certificates): each is called with the program
-# after training's part is loaded, in the same transaction. Appended to by their register function.
-DEMO_EXTENSIONS = []
 
 
 def register_cli(app):
@@ -135,8 +132,8 @@ def demo(if_empty):
     if program_by_code(demo_data.PROGRAM["code"]) is not None:
         fail([f"Program {demo_data.PROGRAM['code']} already exists."])
     program = _load_demo_program()
-    for extension in DEMO_EXTENSIONS:
-        extension(program)
+    for load in hooks(current_app).demo_parts:  # later blueprints' parts (tests, certificates), in this transaction
+        load(program)
     count = db.session.scalar(select(db.func.count()).where(Participant.program_id == program.id))
     click.echo(f"Loaded {program.code}: {len(program.delegations)} delegations, {count} participants.")
     click.echo(f"Staff accounts (password '{demo_data.DEMO_PASSWORD}'): "

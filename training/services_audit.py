@@ -1,15 +1,17 @@
 """The audit log: filtered queries over audit events, actions in words, and the objects they are about (each
-blueprint registers its own kinds of object, so nothing here imports upward)."""
+blueprint registers its own kinds of object from its `init_app`, so nothing here imports upward)."""
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from extensions import db
 
+from .hooks import hooks
 from .labels import delegation_label
 from .models import (
     Activity,
@@ -93,27 +95,28 @@ class ObjectKind:
     link: Callable
 
 
-OBJECT_KINDS: dict[str, ObjectKind] = {}
+def register_audit_object(app, model, label, describe, link):
+    hooks(app).audit_objects[model.__name__] = ObjectKind(model, label, describe, link)
 
 
-def register_audit_object(model, label, describe, link):
-    OBJECT_KINDS[model.__name__] = ObjectKind(model, label, describe, link)
+def _kinds():
+    return hooks(current_app).audit_objects
 
 
 def object_type_label(object_type):
-    kind = OBJECT_KINDS.get(object_type)
+    kind = _kinds().get(object_type)
     return kind.label if kind else object_type
 
 
 def audited_objects(events):
     """(object type, id) → the object, for the events' objects that still exist (one query per kind)."""
-    wanted = {}
+    kinds, wanted = _kinds(), {}
     for event in events:
-        if event.object_id is not None and event.object_type in OBJECT_KINDS:
+        if event.object_id is not None and event.object_type in kinds:
             wanted.setdefault(event.object_type, set()).add(event.object_id)
     found = {}
     for object_type, ids in wanted.items():
-        model, ids = OBJECT_KINDS[object_type].model, sorted(ids)
+        model, ids = kinds[object_type].model, sorted(ids)
         for start in range(0, len(ids), CHUNK):  # an export of the whole log may name many thousands
             for obj in db.session.scalars(select(model).where(model.id.in_(ids[start:start + CHUNK]))):
                 found[(object_type, obj.id)] = obj
@@ -129,29 +132,31 @@ def _participant_link(person):
     return "training.participant_edit", {"participant_id": person.id}
 
 
-register_audit_object(Program, _l("Program"), lambda p, _lang: p.code,
-                      lambda p: ("training.program_dashboard", {"program_id": p.id}))
-register_audit_object(Delegation, _l("Delegation"), delegation_label,
-                      lambda d: ("training.delegation_edit", {"delegation_id": d.id}))
-register_audit_object(Participant, _l("Participant"), lambda p, _lang: p.full_name, _participant_link)
-register_audit_object(User, _l("Staff account"), lambda u, _lang: u.name,
-                      lambda u: ("training.user_edit", {"user_id": u.id}))
-register_audit_object(MessageTemplate, _l("Message text"), lambda t, _lang: f"{t.kind} · {t.language}",
-                      lambda t: ("training.invitation_template", {"program_id": t.program_id})
-                      if t.kind == "invitation" else None)
-register_audit_object(Activity, _l("Activity"), lambda a, lang: f"{a.code} · {a.title_in(lang)}",
-                      lambda a: ("training.activity", {"activity_id": a.id}))
-register_audit_object(AgendaItem, _l("Agenda item"), lambda i, lang: f"{i.activity.code} · {i.title_in(lang)}",
-                      lambda i: ("training.agenda_item_edit", {"item_id": i.id}))
-register_audit_object(ImportBatch, _l("Participant list"), lambda b, _lang: b.filename,
-                      lambda b: ("training.import_preview", {"batch_id": b.id}))
-register_audit_object(AttendanceImport, _l("Attendance report"), lambda u, _lang: u.filename,
-                      lambda u: ("training.attendance_import_review", {"import_id": u.id}))
-register_audit_object(GroupWork, _l("Group work"),
-                      lambda w, lang: f"{w.agenda_item.activity.code} · {w.agenda_item.title_in(lang)}",
-                      lambda w: ("training.groups", {"item_id": w.agenda_item_id}))
-register_audit_object(Group, _l("Group"), lambda g, _lang: g.name,
-                      lambda g: ("training.group_edit", {"group_id": g.id}))
+def register_training_objects(app):
+    """Training's kinds of audited object (training's `init_app` calls it)."""
+    register_audit_object(app, Program, _l("Program"), lambda p, _lang: p.code,
+                          lambda p: ("training.program_dashboard", {"program_id": p.id}))
+    register_audit_object(app, Delegation, _l("Delegation"), delegation_label,
+                          lambda d: ("training.delegation_edit", {"delegation_id": d.id}))
+    register_audit_object(app, Participant, _l("Participant"), lambda p, _lang: p.full_name, _participant_link)
+    register_audit_object(app, User, _l("Staff account"), lambda u, _lang: u.name,
+                          lambda u: ("training.user_edit", {"user_id": u.id}))
+    register_audit_object(app, MessageTemplate, _l("Message text"), lambda t, _lang: f"{t.kind} · {t.language}",
+                          lambda t: ("training.invitation_template", {"program_id": t.program_id})
+                          if t.kind == "invitation" else None)
+    register_audit_object(app, Activity, _l("Activity"), lambda a, lang: f"{a.code} · {a.title_in(lang)}",
+                          lambda a: ("training.activity", {"activity_id": a.id}))
+    register_audit_object(app, AgendaItem, _l("Agenda item"), lambda i, lang: f"{i.activity.code} · {i.title_in(lang)}",
+                          lambda i: ("training.agenda_item_edit", {"item_id": i.id}))
+    register_audit_object(app, ImportBatch, _l("Participant list"), lambda b, _lang: b.filename,
+                          lambda b: ("training.import_preview", {"batch_id": b.id}))
+    register_audit_object(app, AttendanceImport, _l("Attendance report"), lambda u, _lang: u.filename,
+                          lambda u: ("training.attendance_import_review", {"import_id": u.id}))
+    register_audit_object(app, GroupWork, _l("Group work"),
+                          lambda w, lang: f"{w.agenda_item.activity.code} · {w.agenda_item.title_in(lang)}",
+                          lambda w: ("training.groups", {"item_id": w.agenda_item_id}))
+    register_audit_object(app, Group, _l("Group"), lambda g, _lang: g.name,
+                          lambda g: ("training.group_edit", {"group_id": g.id}))
 
 
 # --- queries ---------------------------------------------------------------------------------------------
@@ -219,7 +224,7 @@ def details_text(details):
 
 def describe_object(event, objects, language):
     """(kind in words, description or None when the object is gone, (endpoint, arguments) or None)."""
-    kind = OBJECT_KINDS.get(event.object_type)
+    kind = _kinds().get(event.object_type)
     obj = objects.get((event.object_type, event.object_id))
     if kind is None or obj is None:
         return object_type_label(event.object_type), None, None

@@ -1,11 +1,13 @@
 """One participant's personal data: everything the platform holds about them as a download, and its erasure.
-Assessments and certificates add their own sections through `register_section` (nothing here imports upward)."""
+Assessments and certificates add their own sections through `register_section`, from their `init_app` (nothing here
+imports upward)."""
 import io
 import json
 import zipfile
 from dataclasses import dataclass, field
 from typing import Callable
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -13,6 +15,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from extensions import db
 
 from .countries import country_name, default_timezone
+from .hooks import hooks
 from .labels import TABLE_PROBLEMS, problem_text
 from .mentions import person_needles, table_mentions
 from .messages import render
@@ -51,11 +54,13 @@ class Section:
     uploads: Callable | None = None
 
 
-SECTIONS: dict[str, Section] = {}
+def register_section(app, name, **functions):
+    hooks(app).privacy_sections[name] = Section(**functions)
 
 
-def register_section(name, **hooks):
-    SECTIONS[name] = Section(**hooks)
+def _sections():
+    """name → Section, in the order the blueprints registered them."""
+    return hooks(current_app).privacy_sections
 
 
 # --- export ----------------------------------------------------------------------------------------------
@@ -70,7 +75,7 @@ def personal_data(participant):
             "messages": _messages(participant), "attendance": _attendance(participant),
             "groups": _groups(participant), "uploaded_files": _uploads(found),
             "unreadable_uploaded_files": _unreadable(found)}
-    for name, section in SECTIONS.items():
+    for name, section in _sections().items():
         data[name] = section.export(participant)
     data["audit_events"] = _audit_events(participant)
     return data
@@ -81,7 +86,7 @@ def personal_data_zip(participant):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("personal-data.json", json.dumps(personal_data(participant), ensure_ascii=False, indent=2))
-        for section in SECTIONS.values():
+        for section in _sections().values():
             for name, content in (section.files(participant) if section.files else []):
                 archive.writestr(name, content)
     return buffer.getvalue()
@@ -92,7 +97,7 @@ def summary_counts(participant):
     them means reading every file, which the download and the erasure do)."""
     counts = {"messages": len(_messages(participant)), "attendance": len(_attendance(participant)),
               "groups": len(_groups(participant))}
-    for name, section in SECTIONS.items():
+    for name, section in _sections().items():
         counts[name] = len(section.export(participant))
     counts["audit_events"] = len(_audit_events(participant))
     return counts
@@ -159,7 +164,7 @@ def _groups(participant):
 
 def _audit_events(participant):
     objects = [("Participant", participant.id)]
-    for section in SECTIONS.values():
+    for section in _sections().values():
         objects += section.audit_objects(participant) if section.audit_objects else []
     by_type = {}
     for object_type, object_id in objects:
@@ -184,7 +189,7 @@ def _program_uploads(participant):
     reports = db.session.scalars(select(AttendanceImport).join(Activity, AttendanceImport.activity_id == Activity.id)
                                  .where(Activity.program_id == participant.program_id).order_by(AttendanceImport.id))
     uploads = [("participant_list", batch) for batch in batches] + [("attendance_report", r) for r in reports]
-    for section in SECTIONS.values():
+    for section in _sections().values():
         uploads += section.uploads(participant) if section.uploads else []
     return uploads
 
@@ -251,7 +256,7 @@ def erase_participant(participant, actor_id, reason, uploads=None):
     counts["messages"] = db.session.execute(delete(OutboundMessage).where(
         OutboundMessage.id.in_(_messages_query(participant).with_only_columns(OutboundMessage.id)))).rowcount
     _anonymize(participant)
-    for section in SECTIONS.values():
+    for section in _sections().values():
         counts.update(section.erase(participant, actor_id) if section.erase else {})
     db.session.flush()
     record(actor_id, "participant.erased", participant, reason=reason.strip()[:500], **counts)

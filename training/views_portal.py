@@ -11,6 +11,7 @@ from . import bp
 from .access import PARTICIPANT_SESSION_KEY
 from .agenda_pdf import agenda_pdf
 from .forms import ContinueForm
+from .hooks import hooks
 from .labels import current_language, delegation_label
 from .links import looks_like_token
 from .services_activities import program_activities
@@ -83,8 +84,11 @@ def link_refused():
 def my_page():
     participant = g.participant
     delegation_name = delegation_label(participant.delegation, current_language())
+    activities = program_activities(participant.program)
+    # The cards later blueprints add (questionnaires, certificate), loaded here: the template queries nothing.
+    cards = {name: load(participant, activities) for name, load in hooks(current_app).my_page_cards.items()}
     return render_template("training/my_page.html", participant=participant, program=participant.program,
-                           delegation_name=delegation_name, activities=program_activities(participant.program),
+                           delegation_name=delegation_name, activities=activities, cards=cards,
                            viewer_zone=participant.timezone, my_groups=groups_of_participant(participant))
 
 

@@ -1,0 +1,39 @@
+"""Where later blueprints plug into training, per app: filled by each blueprint's `init_app`, which create_app calls."""
+from dataclasses import dataclass, field
+from typing import Callable
+
+# Why not blinker signals: these are asked for data in an order people see (the export's sections, the demo's
+# parts, one after the other in one transaction), and a signal's receivers come back in no set order.
+KEY = "training.hooks"
+
+
+@dataclass
+class Hooks:
+    """One app's registrations, in the order they were made (training's, then assessments', then certificates').
+    `demo_parts`: `load(program)` run after training's part of `flask demo`, in its transaction.
+    `privacy_sections`: name → services_privacy.Section, a part of a participant's personal data.
+    `audit_objects`: model name → services_audit.ObjectKind, how the audit log names and links it.
+    `my_page_cards`: name → `load(participant, activities)`, what the participant's page shows in that card (nothing
+    shown when empty); its view loads them all and passes them to the template as `cards`."""
+
+    demo_parts: list[Callable] = field(default_factory=list)
+    privacy_sections: dict[str, object] = field(default_factory=dict)
+    audit_objects: dict[str, object] = field(default_factory=dict)
+    my_page_cards: dict[str, Callable] = field(default_factory=dict)
+
+
+def init_app(app):
+    app.extensions[KEY] = Hooks()
+
+
+def hooks(app):
+    """The registrations of `app` (`current_app` while it handles a request or a command)."""
+    return app.extensions[KEY]
+
+
+def add_demo_part(app, load):
+    hooks(app).demo_parts.append(load)
+
+
+def add_my_page_card(app, name, load):
+    hooks(app).my_page_cards[name] = load
