@@ -13,9 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 import backups
 import config_checks
 import private_files
-from app import MIN_SECRET_LENGTH, WEAK_SECRETS
 from command_line import fail
 from extensions import db, limiter
+from settings import MIN_SECRET_LENGTH, WEAK_SECRETS
 
 bp = Blueprint("operations", __name__)
 MOUNTS_FILE = "/proc/mounts"
