@@ -8,7 +8,7 @@ AXE_STAMP := $(AXE_DIR)/node_modules/.installed-$(shell cksum < $(AXE_DIR)/packa
 FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# `flask run` serves where these say, and without PUBLIC_URL the app builds its links on them (app.py _local_url).
+# `flask run` serves where these say, and without PUBLIC_URL the app builds its links on them (settings.py local_url).
 DEVELOPMENT := CAPACITA_ENV=development FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT)
 
 .PHONY: run test bench lint test-sqlite test-postgresql install translations translations-update axe system-packages

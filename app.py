@@ -18,6 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from werkzeug.http import parse_cookie
 
+import operations
+import settings
 import transactions  # noqa: F401  (its engine listeners begin and guard every request's transaction)
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from logs import configure_logging
@@ -25,9 +27,6 @@ from private_files import create_private, private_folder, write_private
 from refusals import REPLAYABLE_FOR, RefusalMemo, replayable_for
 
 LANGUAGES = ("es", "en")
-ENVIRONMENTS = ("production", "development", "test")
-WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "capacita"}
-MIN_SECRET_LENGTH = 32
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -66,105 +65,19 @@ def create_app(test_config=None):
 
 
 def _configure(app, overrides):
-    env = os.environ.get("CAPACITA_ENV", "production")
+    environ = settings.Environment(os.environ)
     private_folder(app.instance_path)  # it holds the development secret and the SQLite database
-    app.config.update(
-        CAPACITA_ENV=env,
-        SQLALCHEMY_DATABASE_URI=_database_url(app),
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=env == "production",
-        REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        # A participant may keep a test open for hours: tokens live as long as the session, not an hour.
-        WTF_CSRF_TIME_LIMIT=None,
-        BABEL_DEFAULT_LOCALE="es",
-        BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
-        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        # No X-RateLimit-* headers: each would cost a storage round trip on every limited request (the 429 page
-        # says Retry-After itself).
-        RATELIMIT_HEADERS_ENABLED=False,
-        # A sliding window: ten attempts are ten attempts, even when they straddle a minute boundary.
-        RATELIMIT_STRATEGY="moving-window",
-        # Login attempts from browsers that have not logged in to the account before (no device cookie for it),
-        # counted per address; per account, whatever the address (OWASP's lockout of untrusted browsers, the wait
-        # growing from a minute to an hour, and forgotten at a new password); and per device cookie for those that
-        # have (each, and the account's together).
-        LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour"),
-        LOGIN_ACCOUNT_RATE_LIMIT=os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "3 per minute;10 per hour"),
-        LOGIN_DEVICE_RATE_LIMIT=os.environ.get("LOGIN_DEVICE_RATE_LIMIT", "5 per minute;20 per hour"),
-        # All of an account's trusted browsers together: whoever knows a password cannot gather device cookies into
-        # unbounded password checks.
-        LOGIN_TRUSTED_RATE_LIMIT=os.environ.get("LOGIN_TRUSTED_RATE_LIMIT", "10 per minute;60 per hour"),
-        # Dummy password checks (for e-mails that are no account, so that they take as long as a real one) from all
-        # addresses together: each is deliberately slow (~0.1 s of a core), and e-mails made up by an attack from many
-        # addresses must not take the CPU that people taking a test need. Beyond it they are answered without one.
-        # Checks for real accounts are bounded by the limits above.
-        LOGIN_CHECKS_RATE_LIMIT=os.environ.get("LOGIN_CHECKS_RATE_LIMIT", "1 per second;30 per minute"),
-        MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),
-        MAIL_PORT=int(os.environ.get("MAIL_PORT", "587")),
-        MAIL_USERNAME=os.environ.get("MAIL_USERNAME", ""),
-        MAIL_PASSWORD=os.environ.get("MAIL_PASSWORD", ""),
-        MAIL_USE_TLS=os.environ.get("MAIL_USE_TLS", "1") == "1",
-        MAIL_DEFAULT_SENDER=os.environ.get("MAIL_DEFAULT_SENDER", ""),
-        MAIL_BATCH_SIZE=int(os.environ.get("MAIL_BATCH_SIZE", "200")),  # per web request; the CLI sends all
-        # Certificate PDFs one web request draws (≈ 20 ms each); the rest wait for "Draw the waiting PDFs" or the CLI.
-        CERTIFICATE_DRAW_BATCH=int(os.environ.get("CERTIFICATE_DRAW_BATCH", "150")),
-        SECRET_KEY=os.environ.get("SECRET_KEY", ""),
-        # How many reverse proxies (nginx, a load balancer) stand in front: their X-Forwarded-For is trusted,
-        # so rate limits count the real client and not the proxy.
-        TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES", "0")),
-        # The address participants reach the app at: links in e-mails are built on it, never on the Host header.
-        PUBLIC_URL=os.environ.get("PUBLIC_URL") or _local_url(),
-        LINK_GRACE_DAYS=int(os.environ.get("LINK_GRACE_DAYS", "90")),
-        # Every request to personal links, per address: an office's participants behind one address open theirs
-        # within minutes (two requests each).
-        LINK_RATE_LIMIT=os.environ.get("LINK_RATE_LIMIT", "60 per minute;600 per hour"),
-        VERIFY_RATE_LIMIT=os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour"),
-        # Unknown links and codes per address: a person retries a mistyped or old one a few times, a guesser
-        # thousands. Counting only these lets an office's many participants share one address, and keeps what an
-        # attacker's addresses cost small (each refused address is then refused before the app for the window).
-        # Two per 10 s: many addresses spending a minute's allowance at once took the CPU for seconds.
-        LINK_MISSES_RATE_LIMIT=os.environ.get("LINK_MISSES_RATE_LIMIT", "2 per 10 seconds;5 per minute;30 per hour"),
-        VERIFY_MISSES_RATE_LIMIT=os.environ.get("VERIFY_MISSES_RATE_LIMIT",
-                                                "2 per 10 seconds;5 per minute;30 per hour"),
-        IMPORT_MAX_BYTES=int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024))),
-        IMPORT_MAX_ROWS=int(os.environ.get("IMPORT_MAX_ROWS", "20000")),
-        ATTENDANCE_MIN_SHARE=int(os.environ.get("ATTENDANCE_MIN_SHARE", "75")),  # % of a session that is "present"
-        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
-    )
+    app.config.update(settings.from_environment(environ, app.instance_path, app.root_path))
     app.config.update(overrides)
     # A server's connection may have dropped while idle (a PostgreSQL restart): ping it at checkout. A SQLite file
     # has no connection to lose, and the ping would be one more statement on every request.
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                           {"pool_pre_ping": not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")})
-    if app.config["CAPACITA_ENV"] not in ENVIRONMENTS:
-        raise RuntimeError(f"CAPACITA_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
-    if app.config["CAPACITA_ENV"] == "production" and "PUBLIC_URL" not in os.environ and "PUBLIC_URL" not in overrides:
-        raise RuntimeError("PUBLIC_URL must be set in production: personal links in e-mails are built on it.")
+    settings.refuse_unknown_environment(app.config)
+    settings.refuse_production_without_public_url(app.config, "PUBLIC_URL" in environ or "PUBLIC_URL" in overrides)
     if not app.config["SECRET_KEY"] and app.config["CAPACITA_ENV"] == "development":
         app.config["SECRET_KEY"] = _development_secret(app)
-    _refuse_weak_secret(app)
-
-
-def _local_url():
-    """Where `flask run` serves (FLASK_RUN_HOST and FLASK_RUN_PORT, which `make run HOST=… PORT=…` sets for every
-    command it runs): without PUBLIC_URL, links reach the development server that is running. Production requires
-    PUBLIC_URL."""
-    host = os.environ.get("FLASK_RUN_HOST") or "127.0.0.1"
-    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # every interface: this machine answers on loopback
-    return f"http://{f'[{host}]' if ':' in host else host}:{os.environ.get('FLASK_RUN_PORT') or 5000}"
-
-
-def _database_url(app):
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        return f"sqlite:///{Path(app.instance_path) / 'capacita.sqlite3'}"
-    # Hosting providers hand out postgres:// URLs; SQLAlchemy wants the driver named.
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
+    settings.refuse_weak_secret(app.config)
 
 
 def _development_secret(app):
@@ -173,16 +86,6 @@ def _development_secret(app):
     if not path.exists():
         write_private(path, secrets.token_urlsafe(48))
     return path.read_text().strip()
-
-
-def _refuse_weak_secret(app):
-    secret = app.config["SECRET_KEY"] or ""
-    if secret.lower() in WEAK_SECRETS or len(secret) < MIN_SECRET_LENGTH:
-        if app.config["CAPACITA_ENV"] != "test":
-            raise RuntimeError(
-                f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} characters in production "
-                "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
-            )
 
 
 def _remember_refusals(app):
@@ -342,7 +245,6 @@ def _bound_route_ids(app):
 def _register_blueprints(app):
     import assessments
     import certificates
-    import operations
     import training
 
     # Each registers its routes, commands and what it adds to training's hooks (demo parts, personal-data sections,

@@ -13,8 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 import backups
 import config_checks
 import private_files
-from app import MIN_SECRET_LENGTH, WEAK_SECRETS
+from command_line import fail
 from extensions import db, limiter
+from settings import MIN_SECRET_LENGTH, WEAK_SECRETS
 
 bp = Blueprint("operations", __name__)
 MOUNTS_FILE = "/proc/mounts"
@@ -219,6 +220,4 @@ def _label():
 
 
 def _fail(message):
-    from training.cli import fail  # here, not on top: `flask` loads this module before the app and its blueprints
-
     fail([message])

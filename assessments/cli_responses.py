@@ -5,8 +5,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from command_line import fail
 from extensions import db
-from training.cli import fail
 from training.cli_registration import read_upload
 from training.services import ServiceError
 from training.textkeys import MAX_ID

@@ -7,9 +7,9 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from command_line import fail
 from extensions import db
 from private_files import private_folder, write_private
-from training.cli import fail
 from training.cli_registration import program_or_fail
 from training.exporting import csv_bytes
 from training.models import Participant

@@ -1,5 +1,4 @@
 """Scriptable commands: create-admin, create-program and demo (exit 0 on success, 1 with one line per problem)."""
-import sys
 from datetime import date, time, timedelta
 
 import click
@@ -9,11 +8,20 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from command_line import fail
 from extensions import db
 from transactions import writes
 
 from . import demo_data
+from .attendance.cli import import_attendance
 from .attendance.services import save_marks
+from .cli_registration import (
+    export_attendance,
+    export_participants,
+    import_participants,
+    participant_link,
+    send_messages,
+)
 from .countries import normalize_code
 from .forms import ProgramForm
 from .hooks import hooks
@@ -31,24 +39,7 @@ from .services_activities import save_activity, save_agenda_item
 from .services_groups import generate, save_group
 
 
-def fail(problems):
-    """Print one line per problem on stderr and exit 1."""
-    db.session.rollback()
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    sys.exit(1)
-
-
 def register_cli(app):
-    from .attendance.cli import import_attendance
-    from .cli_registration import (
-        export_attendance,
-        export_participants,
-        import_participants,
-        participant_link,
-        send_messages,
-    )
-
     for command in (create_admin, create_program, demo, import_participants, export_participants, participant_link,
                     send_messages, export_attendance, import_attendance):
         app.cli.add_command(command)

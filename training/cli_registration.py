@@ -7,12 +7,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from command_line import fail
 from extensions import db
 from private_files import write_private
 from transactions import writes
 
 from .attendance.services import attendance_matrix, matrix_table
-from .cli import fail
 from .exporting import table_bytes
 from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
 from .models import Delegation, Participant

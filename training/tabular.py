@@ -6,6 +6,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from .tabular_base import TableError, clean_cell  # here too: callers import them from tabular
+
 DELIMITERS = (";", ",", "\t")
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip bomb expands far beyond any real participant list
 MAX_COLUMNS = 100  # a participant list has a dozen; more columns than this are never read
@@ -16,19 +18,7 @@ MAX_TEXT_CHARS = 10_000_000
 CELL_COST = 16
 MAX_XLSX_ELEMENTS = 3_000_000  # XML elements read from one workbook (empty ones cost time too): ~3 s at most
 BLANK_ALLOWANCE = 1_000  # empty rows tolerated on top of the row limit (Excel keeps formatted empty rows)
-# Never meant in a cell: C0 controls (NUL breaks PostgreSQL) and C1 ones (what bytes Windows-1252 leaves undefined
-# become); tabs and line breaks are turned into spaces first.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
-
-
-class TableError(Exception):
-    """The file cannot be read as a table; `code` and `details` say why, for a person."""
-
-    def __init__(self, code, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
 
 
 class TextBudget:
@@ -95,11 +85,6 @@ def _open(data):
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return _csv_records(reader, TextBudget()), {"kind": "csv", "encoding": encoding, "delimiter": delimiter}
-
-
-def clean_cell(value):
-    """Trimmed text without control characters (tabs and line breaks become spaces)."""
-    return _CONTROL.sub("", str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")).strip()
 
 
 def _looks_binary(data):

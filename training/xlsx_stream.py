@@ -14,7 +14,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
 
-from .tabular import TableError, clean_cell
+from .tabular_base import TableError, clean_cell
 
 CHUNK = 64 * 1024
 MAX_TOKEN = 1024 * 1024  # a tag, comment or attribute this long is no spreadsheet: expat would hold it whole

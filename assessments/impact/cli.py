@@ -5,8 +5,8 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
+from command_line import fail
 from private_files import write_private
-from training.cli import fail
 from training.cli_registration import program_or_fail
 from training.labels import GENDER_LABELS, PROFILE_LABELS
 

@@ -7,10 +7,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from command_line import fail
 from extensions import db
 from transactions import writes
 
-from ..cli import fail
 from ..cli_registration import program_or_fail, read_upload
 from ..labels import REPORT_COLUMNS, REPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
 from ..models import Activity
