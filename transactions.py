@@ -15,9 +15,11 @@ lock up front (BEGIN IMMEDIATE) so that two writers queue instead of one failing
 `@statements_stand_alone` view runs each statement as its own transaction. PostgreSQL locks rows, so there the
 modes differ only in what they allow.
 """
+import re
 from functools import wraps
 
 from flask import current_app, g, has_request_context, request
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -25,17 +27,25 @@ from extensions import db
 
 WRITES, READS_THEN_WRITES, STAND_ALONE, WORK_QUEUE = "writes", "reads_then_writes", "stand_alone", "work_queue"
 _DML = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+\"?(\w+)", re.IGNORECASE)
+AUDIT_TABLE = "audit_events"
 
 
 class UndeclaredWrite(RuntimeError):
     """A route reached a write without declaring that it writes (or before its `begin_writes()`)."""
 
 
-def _declare(mode):
+class UnauditedWrite(RuntimeError):
+    """A staff member's request changed stored data and left no audit event."""
+
+
+def _declare(mode, audited=True):
     def decorator(function):
         @wraps(function)
         def in_one_transaction(*args, **kwargs):
             result = function(*args, **kwargs)
+            if audited:
+                _check_audited()
             db.session.commit()
             return result
 
@@ -46,7 +56,11 @@ def _declare(mode):
 
 
 writes = _declare(WRITES)
-writes.__doc__ = "The route (or CLI command) writes: one transaction, committed when it returns."
+writes.__doc__ = """The route (or CLI command) writes: one transaction, committed when it returns. What a staff member
+changes is audited: the request must leave an audit event (checked while testing, logged otherwise)."""
+writes_own_settings = _declare(WRITES, audited=False)
+writes_own_settings.__doc__ = """The route writes only the signed-in person's own session state or preferences (their
+language, the end of their sessions): nothing an audit log is for."""
 reads_then_writes = _declare(READS_THEN_WRITES)
 reads_then_writes.__doc__ = """The route reads first and writes, if at all, after `begin_writes()`: on SQLite the
 single write lock is then held only for the writes (a GET that finalizes an overdue attempt, a login's slow password
@@ -55,9 +69,14 @@ statements_stand_alone = _declare(STAND_ALONE)
 statements_stand_alone.__doc__ = """The route's statements each stand alone (the autosave): on SQLite they run
 without BEGIN, so a single write statement holds the write lock only while SQLite runs it, not across the Python
 between BEGIN IMMEDIATE and COMMIT, where a thread may wait for the GIL with the lock held."""
-work_queue = _declare(WORK_QUEUE)
+work_queue = _declare(WORK_QUEUE, audited=False)
 work_queue.__doc__ = """The route works through a queue and commits after each item with `commit_step()` (sending
-e-mail, drawing certificates): what is done stays done if the request is cut short."""
+e-mail, drawing certificates): what is done stays done if the request is cut short. The decision that queued the
+work was audited; each item's progress is recorded in its own row (a message's status, a certificate's PDF)."""
+catches_up = _declare(READS_THEN_WRITES, audited=False)
+catches_up.__doc__ = """A `reads_then_writes` route whose writes only finish what the clock or an interrupted queue
+left undone (attempts whose time is over, a certificate PDF never drawn): what the system does on its own, not a
+decision of the person who looked, so not audited."""
 
 
 def current_mode():
@@ -111,8 +130,28 @@ def _sqlite_begin(connection):
             connection.exec_driver_sql(begin)
 
 
+def _check_audited():
+    """A staff member's request that changed stored data must have recorded it (AuditEvent)."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return
+    db.session.flush()
+    written = g.get("written_tables", set())
+    if written and AUDIT_TABLE not in written:
+        message = f"{request.endpoint} ({request.method}) changed {sorted(written)} and recorded no audit event"
+        if current_app.testing:
+            raise UnauditedWrite(message)
+        current_app.logger.error(message)
+
+
 @event.listens_for(Engine, "before_cursor_execute")
 def _refuse_undeclared_writes(_connection, _cursor, statement, _parameters, _context, _executemany):
     if has_request_context() and statement.lstrip()[:7].upper().startswith(_DML) and not writes_allowed():
         raise UndeclaredWrite(f"{request.endpoint} ({request.method}) wrote without declaring it: "
                               f"{statement.split(None, 3)[:3]}")
+
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _note_changed_tables(_connection, cursor, statement, _parameters, _context, _executemany):
+    # A conditional UPDATE or DELETE that matched no row changed nothing (a second confirmation, a lost claim).
+    if has_request_context() and (table := _WRITTEN_TABLE.match(statement)) and cursor.rowcount != 0:
+        g.setdefault("written_tables", set()).add(table.group(1).lower())

@@ -13,7 +13,7 @@ from training.services_messages import count_queued, queue_invitations
 from training.textkeys import database_id
 from training.views_common import send_table
 from training.views_messages import deliver_one_batch
-from transactions import begin_writes, commit_step, reads_then_writes, work_queue, writes
+from transactions import begin_writes, catches_up, commit_step, work_queue, writes
 
 from . import bp
 from .access import BUILDERS, FOLLOWERS, questionnaire_or_404
@@ -39,7 +39,7 @@ def test_progress(program_id):
 
 @bp.route("/questionnaires/<int:questionnaire_id>/progress")
 @roles_required(*FOLLOWERS)
-@reads_then_writes
+@catches_up  # overdue attempts are finalized before the table is shown
 def questionnaire_progress(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     overdue = overdue_attempts(questionnaire)

@@ -7,7 +7,7 @@ from extensions import db
 from training.access import actor_id, participant_or_404, program_or_404, roles_required
 from training.models import AuditEvent, User
 from training.services import ServiceError
-from transactions import reads_then_writes, work_queue, writes
+from transactions import catches_up, work_queue, writes
 
 from . import bp
 from .forms import ReasonForm
@@ -52,7 +52,7 @@ def _page(certificate, revoke_form=None, reissue_form=None, status=200):
 
 @bp.route("/certificates/<int:certificate_id>.pdf")
 @roles_required(*FOLLOWERS)
-@reads_then_writes  # an interrupted issue's PDF is drawn here, then stored
+@catches_up  # an interrupted issue's PDF is drawn here, then stored
 def certificate_pdf_download(certificate_id):
     certificate = certificate_or_404(certificate_id)
     return pdf_response(pdf_of(certificate), certificate)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from extensions import configured_limit, db, limit_misses, limiter
 from training.labels import current_language
 from training.views_portal import no_store, participant_required
-from transactions import reads_then_writes
+from transactions import catches_up
 
 from . import bp
 from .models import Certificate
@@ -52,7 +52,7 @@ def verify(code):
 
 @bp.route("/me/certificate.pdf")
 @participant_required
-@reads_then_writes  # an interrupted issue's PDF is drawn here, then stored
+@catches_up  # an interrupted issue's PDF is drawn here, then stored
 def my_certificate():
     certificate = db.session.scalar(select(Certificate).where(Certificate.participant_id == g.participant.id,
                                                               Certificate.revoked_at.is_(None)))

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from extensions import configured_limit, db, limiter, login_manager
-from transactions import writes
+from transactions import writes_own_settings
 
 from . import bp
 from .forms import LanguageForm, LoginForm
@@ -62,7 +62,7 @@ def login():  # it writes nothing (it declares no writes): on SQLite the slow pa
 
 @bp.route("/logout", methods=["POST"])
 @login_required
-@writes
+@writes_own_settings
 def logout():
     current_user.end_sessions()  # a copy of the cookie, on this device or any other, opens nothing now
     logout_user()
@@ -72,7 +72,7 @@ def logout():
 
 
 @bp.route("/language", methods=["POST"])
-@writes
+@writes_own_settings
 def set_language():
     form = LanguageForm()
     if form.validate_on_submit():
