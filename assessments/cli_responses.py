@@ -9,6 +9,7 @@ from extensions import db
 from training.cli import fail
 from training.cli_registration import read_upload
 from training.services import ServiceError
+from training.services_uploads import read_staged
 from training.textkeys import MAX_ID
 
 from .models import Questionnaire
@@ -17,7 +18,6 @@ from .services_responses import (
     apply_import,
     plan_import,
     problem_message,
-    read_stored,
     store_upload,
 )
 
@@ -38,7 +38,7 @@ def import_responses(file, questionnaire_id, dry_run):
         upload = store_upload(questionnaire, None, file.name, content, current_app.config["IMPORT_MAX_ROWS"])
     except ServiceError as error:
         fail([str(error.message)])
-    table = read_stored(upload, current_app.config["IMPORT_MAX_ROWS"])
+    table = read_staged(upload, current_app.config["IMPORT_MAX_ROWS"])
     plan = plan_import(upload, table)
     if not plan.clean:
         fail([_problem_line(problem) for problem in plan.problems])

@@ -10,6 +10,7 @@ from training.access import actor_id, roles_required
 from training.labels import TABLE_PROBLEMS, current_language, problem_text
 from training.localized import pick
 from training.services import ServiceError
+from training.services_uploads import read_staged
 from training.tabular import TableError
 from training.views_common import (
     discard_stored_upload,
@@ -31,7 +32,6 @@ from .services_responses import (
     participant_names,
     plan_import,
     problem_message,
-    read_stored,
     save_mapping,
     store_upload,
     waiting_imports,
@@ -80,7 +80,7 @@ def response_import(import_id):
     upload = _upload_or_404(import_id)
     form = MappingForm()
     try:
-        table = read_stored(upload, current_app.config["IMPORT_MAX_ROWS"])
+        table = read_staged(upload, current_app.config["IMPORT_MAX_ROWS"])
     except TableError as error:
         return _render(upload, form, None, None, problem_text(TABLE_PROBLEMS, error.code, error.details))
     if not form.validate_on_submit():

@@ -65,7 +65,7 @@ def import_preview(batch_id):
 def import_confirm(batch_id):
     batch = _batch_or_404(batch_id)
     try:
-        summary = apply_batch(batch, actor_id(), current_app.config["IMPORT_MAX_ROWS"])
+        summary, _first = apply_batch(batch, actor_id(), current_app.config["IMPORT_MAX_ROWS"])
     except ImportNotClean as error:
         db.session.rollback()
         flash(_("Nothing was imported: some rows have to be fixed (the program may have changed since the preview)."),
