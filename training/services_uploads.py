@@ -37,7 +37,7 @@ def read_staged(upload, max_rows):
 
 def apply_once(upload, plan_now, write, not_clean=UploadNotClean, now=None):
     """Confirm a waiting upload once. The database decides who confirms: a conditional UPDATE moves it from waiting
-    to applied, so a double click, a second tab or a discard landing at the same moment cannot apply it twice.
+    to applied, so a double click or a second tab cannot apply it twice, nor can a discarded one be applied.
     Then `plan_now()` checks the file against things as they are now (raising `not_clean(plan)` when it has
     problems: the caller rolls back, the claim with it) and `write(plan)` writes it and returns the summary kept
     on the upload. Returns (summary, True); for a confirmation another one did first, (its summary, False)."""
