@@ -150,8 +150,16 @@ def _refuse_undeclared_writes(_connection, _cursor, statement, _parameters, _con
                               f"{statement.split(None, 3)[:3]}")
 
 
+@event.listens_for(Engine, "rollback")
+def _forget_rolled_back_changes(_connection):
+    if has_request_context():
+        g.pop("written_tables", None)
+
+
 @event.listens_for(Engine, "after_cursor_execute")
 def _note_changed_tables(_connection, cursor, statement, _parameters, _context, _executemany):
     # A conditional UPDATE or DELETE that matched no row changed nothing (a second confirmation, a lost claim).
-    if has_request_context() and (table := _WRITTEN_TABLE.match(statement)) and cursor.rowcount != 0:
+    # An INSERT always adds (its rowcount is not reliable with RETURNING and executemany).
+    table = _WRITTEN_TABLE.match(statement) if has_request_context() else None
+    if table and (cursor.rowcount != 0 or statement.lstrip()[:6].upper() == "INSERT"):
         g.setdefault("written_tables", set()).add(table.group(1).lower())

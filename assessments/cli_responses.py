@@ -9,6 +9,7 @@ from command_line import fail
 from extensions import db
 from training.cli_registration import read_upload
 from training.services import ServiceError
+from training.services_uploads import read_staged
 from training.textkeys import MAX_ID
 from transactions import writes
 
@@ -18,7 +19,6 @@ from .services_responses import (
     apply_import,
     plan_import,
     problem_message,
-    read_stored,
     store_upload,
 )
 
@@ -40,7 +40,7 @@ def import_responses(file, questionnaire_id, dry_run):
         upload = store_upload(questionnaire, None, file.name, content, current_app.config["IMPORT_MAX_ROWS"])
     except ServiceError as error:
         fail([str(error.message)])
-    table = read_stored(upload, current_app.config["IMPORT_MAX_ROWS"])
+    table = read_staged(upload, current_app.config["IMPORT_MAX_ROWS"])
     plan = plan_import(upload, table)
     if not plan.clean:
         fail([_problem_line(problem) for problem in plan.problems])

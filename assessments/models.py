@@ -8,7 +8,6 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
-    LargeBinary,
     String,
     UniqueConstraint,
     text,
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from training.localized import pick
-from training.models import IMPORT_STATUSES, Participant, Program, _in, utcnow
+from training.models import Participant, Program, StagedUpload, _in, utcnow
 
 from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, TYPE_NAMES, QuestionSpec
 
@@ -145,22 +144,13 @@ class Answer(db.Model):
     saved_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class ResponseImport(db.Model):
+class ResponseImport(StagedUpload, db.Model):
     """Answers collected elsewhere (Google Forms, KoboToolbox, Moodle) between their preview and confirmation."""
 
     __tablename__ = "response_imports"
-    __table_args__ = (CheckConstraint(_in("status", IMPORT_STATUSES), name="status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
     # column index (as text) → question id | "email" | "ignore" (exports repeat titles, so not by header)
     mapping: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(12), default="previewed")
-    applied_at: Mapped[datetime | None]
-    summary: Mapped[dict] = mapped_column(JSON, default=dict)
 
     questionnaire: Mapped[Questionnaire] = relationship()

@@ -1,13 +1,13 @@
 """Answers collected elsewhere: keep the upload and its column mapping, plan it against the participants, apply
 it once (every matched row becomes a submitted attempt scored by the server)."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from extensions import db
 from training.labels import TABLE_PROBLEMS, problem_text
 from training.models import Participant, utcnow
 from training.services import ServiceError, record
-from training.services_uploads import waiting_uploads
+from training.services_uploads import UploadNotClean, apply_once, stage_upload, waiting_uploads
 from training.tabular import TableError, read_table
 
 from .models import Attempt, Question, ResponseImport, Section
@@ -38,12 +38,8 @@ OUTCOME_LABELS = {
 }
 
 
-class ResponsesNotClean(Exception):
+class ResponsesNotClean(UploadNotClean):
     """The file or its mapping has problems: nothing was written."""
-
-    def __init__(self, plan):
-        super().__init__("responses have errors")
-        self.plan = plan
 
 
 class _Details(dict):
@@ -74,25 +70,18 @@ def store_upload(questionnaire, actor_id, filename, content, max_rows):
     if not questions:
         raise ServiceError("file", _l("This questionnaire has no questions yet: add them before importing answers."))
     try:
-        table = read_table(content, filename, max_rows=max_rows)
+        table = read_table(content, filename, max_rows=max_rows)  # before anything is written: no lock held
     except TableError as error:
         raise ServiceError("file", problem_text(TABLE_PROBLEMS, error.code, error.details)) from error
     mapping = guess_mapping(table.headers, table.rows, question_infos(questions))
-    upload = ResponseImport(questionnaire_id=questionnaire.id, created_by=actor_id, filename=filename[:255],
-                            content=content, mapping=_stored(mapping))
-    db.session.add(upload)
-    db.session.flush()
-    return upload
+    return stage_upload(ResponseImport, actor_id, "responses.file_uploaded", filename, content,
+                        questionnaire_id=questionnaire.id,
+                        mapping=_stored(mapping))
 
 
 def waiting_imports(questionnaire):
     """The questionnaire's answer files waiting for their confirmation."""
     return waiting_uploads(ResponseImport, ResponseImport.questionnaire_id == questionnaire.id)
-
-
-def read_stored(upload, max_rows):
-    """The stored file as a `tabular.Table` (TableError if it no longer reads, e.g. a lowered row limit)."""
-    return read_table(upload.content, upload.filename, max_rows=max_rows)
 
 
 def mapping_of(upload, questions, width):
@@ -106,9 +95,9 @@ def mapping_of(upload, questions, width):
     return mapping
 
 
-def save_mapping(upload, choices, width):
+def save_mapping(upload, actor_id, choices, width):
     """Keep the reviewer's choice per column (`choices`: index → "email", "ignore" or a question id as text);
-    a column the form did not send keeps its mapping. True when something changed."""
+    a column the form did not send keeps its mapping. True when something changed (and recorded)."""
     questions = ordered_questions(upload.questionnaire)
     known = {str(question.id): question.id for question in questions}
     mapping = mapping_of(upload, questions, width)
@@ -116,8 +105,11 @@ def save_mapping(upload, choices, width):
     for index, choice in choices.items():
         if 0 <= index < width and (choice in (EMAIL, IGNORE) or choice in known):
             mapping[index] = known.get(choice, choice)
+    if _stored(mapping) == upload.mapping:
+        return mapping != before
     upload.mapping = _stored(mapping)
     db.session.flush()
+    record(actor_id, "responses.import_mapped", upload, filename=upload.filename)
     return mapping != before
 
 
@@ -142,24 +134,19 @@ def apply_import(upload, actor_id, table, now=None):
     """Import a clean plan once: a second confirmation returns the first one's summary and (…, False).
     Raises ResponsesNotClean (the caller rolls back) if the file or its mapping has problems."""
     now = now or utcnow()
-    claimed = db.session.execute(
-        update(ResponseImport).where(ResponseImport.id == upload.id, ResponseImport.status == "previewed")
-        .values(status="applied", applied_at=now)).rowcount
-    if not claimed:
-        db.session.refresh(upload)
-        return upload.summary, False
-    plan = plan_import(upload, table)  # after the claim: attempts as they are now
-    if not plan.clean:
-        raise ResponsesNotClean(plan)
+    # planned after the claim: attempts as they are now
+    return apply_once(upload, lambda: plan_import(upload, table), lambda plan: _imported(upload, plan, actor_id, now),
+                      not_clean=ResponsesNotClean, now=now)
+
+
+def _imported(upload, plan, actor_id, now):
     skipped = _write(plan, upload.questionnaire, now)
     summary = plan.summary()
     summary["imported"] = summary["to_import"] - len(skipped)
     summary["answered"] += len(skipped)
-    upload.summary = summary
     record(actor_id, "responses.imported", upload, questionnaire=upload.questionnaire_id, filename=upload.filename,
            **{key: summary[key] for key in ("imported", "answered", "unmatched", "withdrawn", "empty")})
-    db.session.flush()
-    return summary, True
+    return summary
 
 
 def _write(plan, questionnaire, now):

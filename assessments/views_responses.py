@@ -7,16 +7,12 @@ from flask_wtf.file import FileField, FileRequired
 
 from extensions import db
 from training.access import actor_id, roles_required
-from training.labels import TABLE_PROBLEMS, current_language, problem_text
+from training.labels import current_language
 from training.localized import pick
-from training.services import ServiceError
+from training.services_uploads import read_staged
 from training.tabular import TableError
-from training.views_common import (
-    discard_stored_upload,
-    max_upload_megabytes,
-    read_limited_upload,
-    stored_upload_or_404,
-)
+from training.views_common import max_upload_megabytes
+from training.views_uploads import UploadPages, table_message
 from transactions import writes
 
 from . import bp
@@ -32,13 +28,21 @@ from .services_responses import (
     participant_names,
     plan_import,
     problem_message,
-    read_stored,
     save_mapping,
     store_upload,
     waiting_imports,
 )
 
 QUESTION_LABEL_MAX = 90
+ANSWER_FILES = UploadPages(
+    ResponseImport, owner_or_404=lambda upload: questionnaire_or_404(upload.questionnaire_id),
+    review_url=lambda upload: url_for("assessments.response_import", import_id=upload.id),
+    upload_url=lambda upload: url_for("assessments.responses_import", questionnaire_id=upload.questionnaire_id),
+    applied_url=lambda upload: url_for("assessments.questionnaire", questionnaire_id=upload.questionnaire_id),
+    applied_message=lambda summary: _("Answers imported: %(imported)s participants; %(answered)s already answered "
+                                      "(skipped), %(unmatched)s rows not matched.", **summary),
+    already_message=_l("These answers were already imported."), discarded_action="responses.import_discarded",
+    default_filename="answers")
 
 
 class ResponsesUploadForm(FlaskForm):
@@ -58,18 +62,12 @@ def responses_import(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     form = ResponsesUploadForm()
     if form.validate_on_submit():
-        content = read_limited_upload(form.file.data)
-        try:
-            if content is None:
-                raise ServiceError("file", problem_text(TABLE_PROBLEMS, "too_large",
-                                                        {"limit": max_upload_megabytes()}))
-            upload = store_upload(questionnaire, actor_id(), form.file.data.filename or "answers", content,
-                                  current_app.config["IMPORT_MAX_ROWS"])
-        except ServiceError as error:
+        upload = ANSWER_FILES.stage(form.file, lambda filename, content: store_upload(
+            questionnaire, actor_id(), filename, content, current_app.config["IMPORT_MAX_ROWS"]))
+        if upload is None:
             db.session.rollback()
-            form.file.errors.append(str(error.message))
         else:
-            return redirect(url_for("assessments.response_import", import_id=upload.id))
+            return redirect(ANSWER_FILES.review_url(upload))
     return render_template("assessments/responses_import_form.html", questionnaire=questionnaire,
                            program=questionnaire.program, form=form, max_megabytes=max_upload_megabytes(),
                            waiting=waiting_imports(questionnaire))
@@ -79,54 +77,35 @@ def responses_import(questionnaire_id):
 @roles_required(*BUILDERS)
 @writes
 def response_import(import_id):
-    upload = _upload_or_404(import_id)
+    upload = ANSWER_FILES.get_or_404(import_id)
     form = MappingForm()
     try:
-        table = read_stored(upload, current_app.config["IMPORT_MAX_ROWS"])
+        table = read_staged(upload, current_app.config["IMPORT_MAX_ROWS"])
     except TableError as error:
-        return _render(upload, form, None, None, problem_text(TABLE_PROBLEMS, error.code, error.details))
+        return _render(upload, form, None, None, table_message(error))
     if not form.validate_on_submit():
         return _render(upload, form, table, plan_import(upload, table))
-    if upload.status != "previewed":  # a double click or a second tab: the first confirmation did the work
-        flash(_("These answers were already imported."), "notice")
-        return redirect(_after_import(upload))
-    changed = save_mapping(upload, _column_choices(len(table.headers)), len(table.headers))
+    if (done := ANSWER_FILES.already_applied(upload)) is not None:
+        return done
+    changed = save_mapping(upload, actor_id(), _column_choices(len(table.headers)), len(table.headers))
     if request.form.get("action") != "confirm" or changed:
         if changed and request.form.get("action") == "confirm":
             flash(_("The columns changed: check the preview again before importing."), "notice")
-        return redirect(url_for("assessments.response_import", import_id=upload.id))
+        return redirect(ANSWER_FILES.review_url(upload))
     try:
         summary, first = apply_import(upload, actor_id(), table)
     except ResponsesNotClean as error:
         db.session.rollback()
         flash(_("Nothing was imported: the file has problems to fix."), "error")
         return _render(upload, form, table, error.plan)
-    if first:
-        flash(_("Answers imported: %(imported)s participants; %(answered)s already answered (skipped), "
-                "%(unmatched)s rows not matched.", **summary), "success")
-    else:
-        flash(_("These answers were already imported."), "notice")
-    return redirect(_after_import(upload))
+    return ANSWER_FILES.applied(upload, summary, first)
 
 
 @bp.route("/response-imports/<int:import_id>/discard", methods=["POST"])
 @roles_required(*BUILDERS)
 @writes
 def response_import_discard(import_id):
-    upload = _upload_or_404(import_id)
-    return discard_stored_upload(upload, "responses.import_discarded",
-                                 url_for("assessments.response_import", import_id=upload.id),
-                                 url_for("assessments.responses_import", questionnaire_id=upload.questionnaire_id))
-
-
-def _after_import(upload):
-    return url_for("assessments.questionnaire", questionnaire_id=upload.questionnaire_id)
-
-
-def _upload_or_404(import_id):
-    upload = stored_upload_or_404(ResponseImport, import_id)
-    questionnaire_or_404(upload.questionnaire_id)  # the same rules as the questionnaire it belongs to
-    return upload
+    return ANSWER_FILES.discard(import_id)
 
 
 def _column_choices(width):

@@ -123,7 +123,7 @@ def _preview_and_commit(batch, rows):
     if not plan.clean:  # the generated lists are clean: only a hostile file that was read whole gets here
         return {"preview_s": round(preview_seconds, 2), "refused": f"{len(plan.error_rows)} rows with errors"}
     started = time.perf_counter()
-    summary = apply_batch(batch, None, max_rows=rows)
+    summary, _first = apply_batch(batch, None, max_rows=rows)
     db.session.commit()
     return {"preview_s": round(preview_seconds, 2), "commit_s": round(time.perf_counter() - started, 2),
             "created": summary["created"]}

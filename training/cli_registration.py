@@ -67,7 +67,7 @@ def import_participants(file, program_code, country, dry_run):
             click.echo(_summary_line("would import", plan.count("new"), plan.count("update"),
                                      plan.count("duplicate")))
             return
-        summary = apply_batch(batch, None, max_rows)
+        summary, _first = apply_batch(batch, None, max_rows)
     except TableError as error:
         fail([problem_text(TABLE_PROBLEMS, error.code, error.details)])
     except ImportNotClean as error:

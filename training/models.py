@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from extensions import db
 
@@ -219,16 +219,19 @@ class AuditEvent(db.Model):
 IMPORT_STATUSES = ("previewed", "applied", "discarded")
 
 
-class ImportBatch(db.Model):
-    """An uploaded participant list between its preview and its confirmation (kept as uploaded)."""
+class StagedUpload:
+    """What every kind of upload keeps between its review and its confirmation (participant lists, attendance
+    reports, answer files): the file as uploaded, by whom and when, and its status, which leaves "previewed" once:
+    for "applied" (`summary` then says what the confirmation did) or "discarded" (its bytes then are gone)."""
 
-    __tablename__ = "import_batches"
-    __table_args__ = (CheckConstraint(_in("status", IMPORT_STATUSES), name="status"),)
+    extra_checks = ()  # a kind's own CHECK constraints, as (condition, name) pairs
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
-    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="CASCADE"))
-    locked: Mapped[bool] = mapped_column(default=False)  # every row must belong to delegation_id
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (CheckConstraint(_in("status", IMPORT_STATUSES), name="status"),
+                *(CheckConstraint(condition, name=name) for condition, name in cls.extra_checks))
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)  # first, before the kind's own
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     filename: Mapped[str] = mapped_column(String(255))
@@ -236,6 +239,16 @@ class ImportBatch(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="previewed")
     applied_at: Mapped[datetime | None]
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ImportBatch(StagedUpload, db.Model):
+    """An uploaded participant list between its preview and its confirmation (kept as uploaded)."""
+
+    __tablename__ = "import_batches"
+
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="CASCADE"))
+    locked: Mapped[bool] = mapped_column(default=False)  # every row must belong to delegation_id
 
     program: Mapped[Program] = relationship()
     delegation: Mapped[Delegation | None] = relationship()
@@ -377,26 +390,15 @@ class Attendance(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class AttendanceImport(db.Model):
+class AttendanceImport(StagedUpload, db.Model):
     """An uploaded Zoom or course report between its review and its confirmation (kept as uploaded)."""
 
     __tablename__ = "attendance_imports"
-    __table_args__ = (
-        CheckConstraint(_in("status", IMPORT_STATUSES), name="status"),
-        CheckConstraint("min_share BETWEEN 1 AND 100", name="min_share"),
-    )
+    extra_checks = (("min_share BETWEEN 1 AND 100", "min_share"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
     min_share: Mapped[int] = mapped_column(default=75)  # % of the session that counts as present
     decisions: Mapped[dict] = mapped_column(JSON, default=dict)  # unmatched person key → participant id | "ignore"
-    status: Mapped[str] = mapped_column(String(12), default="previewed")
-    applied_at: Mapped[datetime | None]
-    summary: Mapped[dict] = mapped_column(JSON, default=dict)
 
     activity: Mapped[Activity] = relationship()

@@ -8,28 +8,20 @@ from .importing import DelegationSlot, Existing, ImportContext, plan_import
 from .labels import delegation_label
 from .models import Delegation, ImportBatch, Participant, User, utcnow
 from .services import email_key, record, reopen_for_review
-from .services_uploads import waiting_uploads
-from .tabular import read_table
+from .services_uploads import UploadNotClean, apply_once, read_staged, stage_upload, waiting_uploads
 from .textkeys import person_search_key
 
 COMPARED_FIELDS = ("given_names", "family_names", "email", "position", "institution", "gender", "profile", "language")
 
 
-class ImportNotClean(Exception):
+class ImportNotClean(UploadNotClean):
     """The file (or the program since the preview) has problems: nothing was written."""
-
-    def __init__(self, plan):
-        super().__init__("import has errors")
-        self.plan = plan
 
 
 def store_upload(program, actor_id, filename, content, delegation=None, locked=False):
     """Keep the uploaded bytes so the preview and the confirmation judge exactly the same file."""
-    batch = ImportBatch(program_id=program.id, delegation_id=delegation.id if delegation else None, locked=locked,
-                        created_by=actor_id, filename=filename[:255], content=content)
-    db.session.add(batch)
-    db.session.flush()
-    return batch
+    return stage_upload(ImportBatch, actor_id, "participants.list_uploaded", filename, content, program_id=program.id,
+                        delegation_id=delegation.id if delegation else None, locked=locked)
 
 
 def batches_seen_by(created_by=None, country=None):
@@ -49,23 +41,18 @@ def waiting_batches(program, created_by=None, country=None):
 
 def plan_batch(batch, max_rows, lock=False):
     """Read the stored file and check it against the program now. Raises TableError for unreadable files."""
-    table = read_table(batch.content, batch.filename, max_rows=max_rows)
-    return plan_import(table, _context(batch, lock))
+    return plan_import(read_staged(batch, max_rows), _context(batch, lock))
 
 
 def apply_batch(batch, actor_id, max_rows):
-    """Write every row of a clean plan, or nothing: raises ImportNotClean with the plan otherwise."""
-    table = read_table(batch.content, batch.filename, max_rows=max_rows)  # parsed before any row is claimed
-    claimed = db.session.execute(
-        update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == "previewed")
-        .values(status="applied", applied_at=utcnow())
-    ).rowcount
-    if not claimed:  # a double click or a second tab: the first confirmation did the work
-        db.session.refresh(batch)
-        return batch.summary
-    plan = plan_import(table, _context(batch, lock=True))
-    if not plan.clean:
-        raise ImportNotClean(plan)
+    """Write every row of a clean plan, or nothing: raises ImportNotClean with the plan otherwise. Returns
+    (summary, True), or the first confirmation's (summary, False) for a second one."""
+    table = read_staged(batch, max_rows)  # parsed before the batch is claimed: an unreadable file claims nothing
+    return apply_once(batch, lambda: plan_import(table, _context(batch, lock=True)),
+                      lambda plan: _write(batch, plan, actor_id), not_clean=ImportNotClean)
+
+
+def _write(batch, plan, actor_id):
     created = [_new_participant(batch.program_id, row.values) for row in plan.rows if row.status == "new"]
     if created:
         db.session.execute(insert(Participant), created)
@@ -77,9 +64,7 @@ def apply_batch(batch, actor_id, max_rows):
                "filename": batch.filename}
     if batch.locked and (created or summary["updated"]) and _by_focal_point(batch):
         reopen_for_review(batch.delegation_id, actor_id)
-    batch.summary = summary
     record(actor_id, "participants.imported", batch, **summary)
-    db.session.flush()
     return summary
 
 

@@ -9,7 +9,7 @@ from transactions import writes
 from . import bp
 from .access import STAFF_EDITORS, actor_id, country_scope, program_or_404, roles_required
 from .forms import ImportForm
-from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
+from .labels import IMPORT_PROBLEMS, current_language, delegation_label, problem_text
 from .models import Delegation, ImportBatch
 from .services_imports import (
     ImportNotClean,
@@ -20,10 +20,20 @@ from .services_imports import (
     waiting_batches,
 )
 from .tabular import TableError
-from .views_common import discard_stored_upload, max_upload_megabytes, read_limited_upload, stored_upload_or_404
+from .views_common import max_upload_megabytes
 from .views_participants import delegation_choices
+from .views_uploads import UploadPages, table_message
 
 PREVIEW_OK_ROWS = 200  # every problem row is listed; clean rows beyond this are counted, not shown
+LISTS = UploadPages(
+    ImportBatch, owner_or_404=lambda batch: program_or_404(batch.program_id),
+    scope=lambda: batches_seen_by(*_seen_by_this_user()),
+    review_url=lambda batch: url_for("training.import_preview", batch_id=batch.id),
+    upload_url=lambda batch: url_for("training.participants_import", program_id=batch.program_id),
+    applied_url=lambda batch: url_for("training.participants", program_id=batch.program_id),
+    applied_message=lambda summary: _("Imported %(filename)s: %(created)s new, %(updated)s updated, "
+                                      "%(unchanged)s already registered.", **summary),
+    already_message=None, discarded_action="participants.import_discarded", default_filename="upload")
 
 
 @bp.route("/programs/<int:program_id>/participants/import", methods=["GET", "POST"])
@@ -35,14 +45,13 @@ def participants_import(program_id):
     locked = country_scope() is not None
     form = ImportForm(delegations=choices, locked=locked)
     if form.validate_on_submit():
-        content = read_limited_upload(form.file.data)
-        if content is None:
-            form.file.errors.append(_table_message(TableError("too_large", limit=max_upload_megabytes())))
+        delegation = db.session.get(Delegation, form.delegation_id.data) if form.delegation_id.data else None
+        batch = LISTS.stage(form.file, lambda filename, content: store_upload(
+            program, actor_id(), filename, content, delegation=delegation, locked=locked))
+        if batch is None:
+            db.session.rollback()
         else:
-            delegation = db.session.get(Delegation, form.delegation_id.data) if form.delegation_id.data else None
-            batch = store_upload(program, actor_id(), form.file.data.filename or "upload", content,
-                                 delegation=delegation, locked=locked)
-            return redirect(url_for("training.import_preview", batch_id=batch.id))
+            return redirect(LISTS.review_url(batch))
     waiting = waiting_batches(program, *_seen_by_this_user())
     return render_template("training/import_form.html", form=form, program=program, locked=locked,
                            max_megabytes=max_upload_megabytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"],
@@ -52,12 +61,12 @@ def participants_import(program_id):
 @bp.route("/imports/<int:batch_id>")
 @roles_required(*STAFF_EDITORS)
 def import_preview(batch_id):
-    batch = _batch_or_404(batch_id)
+    batch = LISTS.get_or_404(batch_id)
     try:
         plan = plan_batch(batch, current_app.config["IMPORT_MAX_ROWS"])
     except TableError as error:
         return render_template("training/import_preview.html", batch=batch, plan=None,
-                               table_error=_table_message(error))
+                               table_error=table_message(error))
     return _render_plan(batch, plan)
 
 
@@ -65,9 +74,11 @@ def import_preview(batch_id):
 @roles_required(*STAFF_EDITORS)
 @writes
 def import_confirm(batch_id):
-    batch = _batch_or_404(batch_id)
+    batch = LISTS.get_or_404(batch_id)
+    if (done := LISTS.already_applied(batch)) is not None:
+        return done
     try:
-        summary = apply_batch(batch, actor_id(), current_app.config["IMPORT_MAX_ROWS"])
+        summary, first = apply_batch(batch, actor_id(), current_app.config["IMPORT_MAX_ROWS"])
     except ImportNotClean as error:
         db.session.rollback()
         flash(_("Nothing was imported: some rows have to be fixed (the program may have changed since the preview)."),
@@ -76,26 +87,15 @@ def import_confirm(batch_id):
     except TableError as error:
         db.session.rollback()
         return render_template("training/import_preview.html", batch=batch, plan=None,
-                               table_error=_table_message(error))
-    flash(_("Imported %(filename)s: %(created)s new, %(updated)s updated, %(unchanged)s already registered.",
-            **summary), "success")
-    return redirect(url_for("training.participants", program_id=batch.program_id))
+                               table_error=table_message(error))
+    return LISTS.applied(batch, summary, first)
 
 
 @bp.route("/imports/<int:batch_id>/discard", methods=["POST"])
 @roles_required(*STAFF_EDITORS)
 @writes
 def import_discard(batch_id):
-    batch = _batch_or_404(batch_id)
-    return discard_stored_upload(batch, "participants.import_discarded",
-                                 url_for("training.import_preview", batch_id=batch.id),
-                                 url_for("training.participants_import", program_id=batch.program_id))
-
-
-def _batch_or_404(batch_id):
-    batch = stored_upload_or_404(ImportBatch, batch_id, *batches_seen_by(*_seen_by_this_user()))
-    program_or_404(batch.program_id)
-    return batch
+    return LISTS.discard(batch_id)
 
 
 def _seen_by_this_user():
@@ -114,8 +114,3 @@ def _render_plan(batch, plan):
         rows=sorted(problem_rows + shown_ok, key=lambda row: row.number), hidden=len(plan.rows) - len(problem_rows)
         - len(shown_ok), messages=lambda items: [problem_text(IMPORT_PROBLEMS, code, p) for code, p in items],
     )
-
-
-def _table_message(error):
-    return problem_text(TABLE_PROBLEMS, error.code, error.details)
-

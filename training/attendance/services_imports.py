@@ -2,14 +2,13 @@
 import hashlib
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from extensions import db
 
-from ..models import Attendance, AttendanceImport, Participant, utcnow
+from ..models import Attendance, AttendanceImport, Participant
 from ..services import ServiceError, record
-from ..services_uploads import waiting_uploads
-from ..tabular import read_table
+from ..services_uploads import APPLIED, UploadNotClean, apply_once, read_staged, stage_upload, waiting_uploads
 from ..textkeys import as_id
 from .matching import IGNORE, Registrant, plan_attendance
 from .reports import read_report
@@ -18,12 +17,8 @@ from .services import save_marks
 SOURCES = {"zoom": "zoom", "course": "course_report"}
 
 
-class ReportNotClean(Exception):
+class ReportNotClean(UploadNotClean):
     """The report has problems: nothing was written."""
-
-    def __init__(self, plan):
-        super().__init__("report has errors")
-        self.plan = plan
 
 
 def report_kind(activity):
@@ -45,11 +40,9 @@ def check_importable(activity):
 
 def store_report(activity, actor_id, filename, content, min_share):
     check_importable(activity)
-    upload = AttendanceImport(activity_id=activity.id, created_by=actor_id, filename=filename[:255],
-                              content=content, sha256=hashlib.sha256(content).hexdigest(), min_share=min_share)
-    db.session.add(upload)
-    db.session.flush()
-    return upload
+    return stage_upload(AttendanceImport, actor_id, "attendance.report_uploaded", filename, content,
+                        activity_id=activity.id,
+                        sha256=hashlib.sha256(content).hexdigest(), min_share=min_share)
 
 
 def waiting_reports(activity):
@@ -59,7 +52,7 @@ def waiting_reports(activity):
 
 def read_stored_report(upload, max_rows):
     """The stored file read as a report (TableError if it is no table); read once per request."""
-    return read_report(read_table(upload.content, upload.filename, max_rows=max_rows), report_kind(upload.activity))
+    return read_report(read_staged(upload, max_rows), report_kind(upload.activity))
 
 
 def plan_upload(upload, report):
@@ -80,7 +73,7 @@ def registrants(activity):
     return [Registrant(*row) for row in rows]
 
 
-def save_decisions(upload, choices, known_keys):
+def save_decisions(upload, actor_id, choices, known_keys):
     """Keep the reviewer's links ('ignore' or a participant id) for the people the report left unmatched.
     An id that is no registrant of this program links nobody: the plan only follows ids it knows."""
     decisions = {}
@@ -88,34 +81,32 @@ def save_decisions(upload, choices, known_keys):
         value = choices.get(key, "")
         if value == IGNORE or as_id(value) is not None:
             decisions[key] = value if value == IGNORE else as_id(value)
-    upload.decisions = decisions
-    db.session.flush()
+    if decisions != (upload.decisions or {}):
+        upload.decisions = decisions
+        db.session.flush()
+        record(actor_id, "attendance.import_reviewed", upload, filename=upload.filename, decisions=len(decisions))
 
 
 def similar_imports(upload):
     """Earlier confirmed imports of the very same file for this activity (re-importing sets the same marks)."""
     return db.session.scalars(select(AttendanceImport).where(
         AttendanceImport.activity_id == upload.activity_id, AttendanceImport.sha256 == upload.sha256,
-        AttendanceImport.status == "applied", AttendanceImport.id != upload.id)).all()
+        AttendanceImport.status == APPLIED, AttendanceImport.id != upload.id)).all()
 
 
 def apply_upload(upload, actor_id, report):
-    """Write the marks of a clean report once: a second confirmation returns the first one's summary."""
-    claimed = db.session.execute(
-        update(AttendanceImport).where(AttendanceImport.id == upload.id, AttendanceImport.status == "previewed")
-        .values(status="applied", applied_at=utcnow())).rowcount
-    if not claimed:
-        db.session.refresh(upload)
-        return upload.summary, False
-    plan = plan_upload(upload, report)  # after the claim: marks as they are now, decisions as just saved
-    if not plan.clean:
-        raise ReportNotClean(plan)
+    """Write the marks of a clean report once, planned after the claim (marks as they are now, decisions as just
+    saved): (summary, True), or the first confirmation's (summary, False) for a second one."""
+    return apply_once(upload, lambda: plan_upload(upload, report), lambda plan: _write(upload, plan, actor_id),
+                      not_clean=ReportNotClean)
+
+
+def _write(upload, plan, actor_id):
     write_plan(plan, upload.activity, actor_id)
-    upload.summary = plan.summary()
+    summary = plan.summary()
     record(actor_id, "attendance.imported", upload, activity=upload.activity.code, filename=upload.filename,
-           **{k: v for k, v in upload.summary.items() if k != "unmatched_names"})
-    db.session.flush()
-    return upload.summary, True
+           **{k: v for k, v in summary.items() if k != "unmatched_names"})
+    return summary
 
 
 def write_plan(plan, activity, actor_id):

@@ -4,6 +4,7 @@ import hashlib
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from extensions import db
 from transactions import writes
@@ -11,11 +12,12 @@ from transactions import writes
 from .. import bp
 from ..access import active_participants, activity_or_404, actor_id, roles_required
 from ..forms import AttendanceReportForm, SheetForm
-from ..labels import REPORT_PROBLEMS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
+from ..labels import REPORT_PROBLEMS, current_language, delegation_label, problem_text
 from ..models import AttendanceImport
 from ..services import ServiceError
 from ..tabular import TableError
-from ..views_common import discard_stored_upload, max_upload_megabytes, read_limited_upload, stored_upload_or_404
+from ..views_common import max_upload_megabytes
+from ..views_uploads import UploadPages, table_message
 from .matching import IGNORE
 from .services_imports import (
     ReportNotClean,
@@ -32,6 +34,15 @@ from .services_imports import (
 )
 
 IMPORTERS = ("admin", "organizer", "facilitator")  # a report covers every country, so not focal points
+REPORTS = UploadPages(
+    AttendanceImport, owner_or_404=lambda upload: activity_or_404(upload.activity_id),
+    review_url=lambda upload: url_for("training.attendance_import_review", import_id=upload.id),
+    upload_url=lambda upload: url_for("training.attendance_import", activity_id=upload.activity_id),
+    applied_url=lambda upload: url_for("training.attendance_sheet", activity_id=upload.activity_id),
+    applied_message=lambda summary: _("Attendance imported: %(matched)s people matched, %(present)s present, "
+                                      "%(partial)s partial, %(unmatched)s not matched.", **summary),
+    already_message=_l("This report was already imported."), discarded_action="attendance.import_discarded",
+    default_filename="report")
 
 
 @bp.route("/activities/<int:activity_id>/attendance/import", methods=["GET", "POST"])
@@ -43,18 +54,13 @@ def attendance_import(activity_id):
     if report_kind(activity) == "course":
         del form.min_share
     if form.validate_on_submit():
-        content = read_limited_upload(form.file.data)
         share = form.min_share.data if "min_share" in form else current_app.config["ATTENDANCE_MIN_SHARE"]
-        try:
-            if content is None:
-                raise ServiceError("file", problem_text(TABLE_PROBLEMS, "too_large",
-                                                        {"limit": max_upload_megabytes()}))
-            upload = store_report(activity, actor_id(), form.file.data.filename or "report", content, share)
-        except ServiceError as error:
+        upload = REPORTS.stage(form.file, lambda filename, content: store_report(
+            activity, actor_id(), filename, content, share))
+        if upload is None:
             db.session.rollback()
-            form.file.errors.append(str(error.message))
         else:
-            return redirect(url_for("training.attendance_import_review", import_id=upload.id))
+            return redirect(REPORTS.review_url(upload))
     return render_template("training/attendance_import_form.html", activity=activity, program=activity.program,
                            form=form, kind=report_kind(activity), minutes=session_minutes(activity),
                            max_megabytes=max_upload_megabytes(), waiting=waiting_reports(activity))
@@ -64,57 +70,42 @@ def attendance_import(activity_id):
 @roles_required(*IMPORTERS)
 @writes
 def attendance_import_review(import_id):
-    upload = _upload_or_404(import_id)
+    upload = REPORTS.get_or_404(import_id)
     form = SheetForm()
     try:
         report = read_stored_report(upload, current_app.config["IMPORT_MAX_ROWS"])
     except TableError as error:
-        return _render(upload, None, form, table_error=problem_text(TABLE_PROBLEMS, error.code, error.details))
+        return _render(upload, None, form, table_error=table_message(error))
     plan = plan_upload(upload, report)
     if not form.validate_on_submit():
         return _render(upload, plan, form)
-    if upload.status != "previewed":  # a double click or a second tab: the first confirmation did the work
-        flash(_("This report was already imported."), "notice")
-        return redirect(url_for("training.attendance_sheet", activity_id=upload.activity_id))
+    if (done := REPORTS.already_applied(upload)) is not None:
+        return done
     keys = [visitor.key for visitor in plan.reviewed]
     choices = {key: request.form.get(choice_field(key), "") for key in keys}
-    save_decisions(upload, choices, keys)
+    save_decisions(upload, actor_id(), choices, keys)
     if request.form.get("action") != "confirm":
-        return redirect(url_for("training.attendance_import_review", import_id=upload.id))
+        return redirect(REPORTS.review_url(upload))
     try:
         summary, first = apply_upload(upload, actor_id(), report)
     except ReportNotClean as error:
         db.session.rollback()
         flash(_("Nothing was imported: the report has rows to fix."), "error")
         return _render(upload, error.plan, form)
-    if first:
-        flash(_("Attendance imported: %(matched)s people matched, %(present)s present, %(partial)s partial, "
-                "%(unmatched)s not matched.", **summary), "success")
-    else:
-        flash(_("This report was already imported."), "notice")
-    return redirect(url_for("training.attendance_sheet", activity_id=upload.activity_id))
+    return REPORTS.applied(upload, summary, first)
 
 
 @bp.route("/attendance-imports/<int:import_id>/discard", methods=["POST"])
 @roles_required(*IMPORTERS)
 @writes
 def attendance_import_discard(import_id):
-    upload = _upload_or_404(import_id)
-    return discard_stored_upload(upload, "attendance.import_discarded",
-                                 url_for("training.attendance_import_review", import_id=upload.id),
-                                 url_for("training.attendance_import", activity_id=upload.activity_id))
+    return REPORTS.discard(import_id)
 
 
 def choice_field(key):
     """The review form's field for one unmatched person: named after a digest of their key, so the same person
     keeps the same field even if the list changes between showing the form and sending it."""
     return "person-" + hashlib.sha256(key.encode()).hexdigest()[:16]
-
-
-def _upload_or_404(import_id):
-    upload = stored_upload_or_404(AttendanceImport, import_id)
-    activity_or_404(upload.activity_id)
-    return upload
 
 
 def _people(upload):
