@@ -9,8 +9,8 @@ from training.forms import strip
 from training.labels import GENDER_LABELS, PROFILE_LABELS, choices
 
 from .option_lines import parse_option_lines
-from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, REGISTRY, TYPE_NAMES
-from .texts import DIMENSION_LABELS, KIND_LABELS, TYPE_LABELS
+from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, REGISTRY, type_names
+from .texts import DIMENSION_LABELS, KIND_LABELS, type_label
 
 OPTION_PROBLEMS = {
     "too_many_parts": _l("write “key | Spanish | English”"),
@@ -66,7 +66,8 @@ class SectionForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    type = SelectField(_l("Type"), choices=[(name, TYPE_LABELS[name]) for name in TYPE_NAMES])
+    # Read when the form is made: a type registered later is offered too.
+    type = SelectField(_l("Type"), choices=lambda: [(name, type_label(name)) for name in type_names()])
     dimension = SelectField(_l("Dimension"), choices=[(name, DIMENSION_LABELS[name]) for name in DIMENSIONS])
     text_es = TextAreaField(_l("Question in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
     text_en = TextAreaField(_l("Question in English"), filters=[strip], validators=[Optional(), Length(max=2000)])
@@ -103,7 +104,7 @@ class QuestionForm(FlaskForm):
             self.correct.errors.append(_l("This type of question has no right answer."))
         elif correct and not set(correct) <= allowed:
             self.correct.errors.append(_l("Use the keys of the options: %(keys)s.", keys=", ".join(sorted(allowed))))
-        elif len(correct) > 1 and self.type.data != "multiple_choice":
+        elif len(correct) > 1 and kind.answer_kind != "many":
             self.correct.errors.append(_l("Only one option can be right for this type."))
         self.parsed_options = options
         return valid and not self.options.errors and not self.correct.errors

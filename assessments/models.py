@@ -18,7 +18,7 @@ from extensions import db
 from training.localized import pick
 from training.models import Participant, Program, StagedUpload, _in, utcnow
 
-from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, TYPE_NAMES, QuestionSpec
+from .question_types import DIMENSIONS, NAME_MAX, QUESTIONNAIRE_KINDS, QuestionSpec
 
 ATTEMPT_STATUSES = ("in_progress", "submitted")
 FINALIZED_BY = ("participant", "window_closed", "time_limit", "import")
@@ -68,7 +68,6 @@ class Section(db.Model):
 class Question(db.Model):
     __tablename__ = "questions"
     __table_args__ = (
-        CheckConstraint(_in("type", TYPE_NAMES), name="type"),
         CheckConstraint(_in("dimension", DIMENSIONS), name="dimension"),
         CheckConstraint("points >= 0", name="points"),
         # The item key pairs the same knowledge item in the pre- and the post-test: once per questionnaire.
@@ -84,7 +83,9 @@ class Question(db.Model):
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True)
     section_id: Mapped[int] = mapped_column(index=True)
     position: Mapped[int]
-    type: Mapped[str] = mapped_column(String(20))
+    # Any registered type (question_types.register): services_builder checks it against the registry, so a new
+    # type needs no migration.
+    type: Mapped[str] = mapped_column(String(NAME_MAX))
     dimension: Mapped[str] = mapped_column(String(15), default="knowledge")
     item_key: Mapped[str | None] = mapped_column(String(40))
     text: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from training.importing import header_key
 from training.textkeys import email_key, fold
 
-from .question_types import AnswerError, QuestionSpec, clean_answer
+from .question_types import AnswerError, QuestionSpec, clean_answer, question_type
 
 EMAIL, IGNORE = "email", "ignore"
 # E-mail column titles of the exports (compared without accents, case, spaces and punctuation).
@@ -18,7 +18,6 @@ FALSE_WORDS = {"false", "falso", "f", "no", "n", "0"}
 # Moodle writes "-" for a question left unanswered.
 BLANK_CELLS = {"", "-"}
 SEPARATORS = ";, "
-SCALE_RANGES = {"likert": (1, 5), "scale": (0, 10)}
 _MOODLE_RESPONSE = re.compile(r"(?:response|respuesta)\s*(\d{1,4})")
 _NUMBERING = re.compile(r"^\s*(?:[a-z]{0,2}\s*\d{1,3}\s*[.):-]|\d{1,3}\s)\s*", re.IGNORECASE)
 # "4", "4.0", "4 - De acuerdo", "4) De acuerdo": the number first, then maybe its label.
@@ -260,19 +259,44 @@ def shown(text):
 # --- converting cells ---------------------------------------------------------------------------------------
 
 def convert_cell(question, text):
-    """The raw value `clean_answer` takes for a non-blank cell, or AnswerError (code, details)."""
-    if question.type == "single_choice":
-        key = _option_index(question).get(_loose(text))
+    """The raw value `clean_answer` takes for a non-blank cell, or AnswerError (code, details): the question's
+    type reads it, with the ways of reading that `Cell` offers."""
+    return question_type(question.type).from_cell(Cell(question, text))
+
+
+class Cell:
+    """A non-blank cell of a question's column and the ways exports write answers; a type picks the one that
+    fits it (`QuestionType.from_cell`), or reads `text` (as written) or `loose` (accents, case, spaces and
+    punctuation ignored) itself."""
+
+    def __init__(self, question, text):
+        self.question, self.text = question, text
+
+    @property
+    def loose(self):
+        return _loose(self.text)
+
+    def option(self):
+        """The key of the one option the cell names by its key or its label in either language (or the key of a
+        type's fixed option)."""
+        index = {_loose(key): key for key in question_type(self.question.type).fixed_options}
+        index.update(_option_index(self.question))
+        key = index.get(self.loose)
         if key is None:
             raise AnswerError("unknown_option")
         return key
-    if question.type == "multiple_choice":
-        return _choices(question, text)
-    if question.type == "true_false":
-        return _true_false(text)
-    if question.type in SCALE_RANGES:
-        return _scale_point(question, text)
-    return text
+
+    def options(self):
+        """The keys of the options the cell lists, in the question's order."""
+        return _choices(self.question, self.text)
+
+    def truth(self):
+        """'true' or 'false' from the words exports use for them (sí, no, V, F, 1, 0…)."""
+        return _true_false(self.text)
+
+    def point(self, low, high):
+        """A whole point from `low` to `high`: the number (maybe followed by its label) or an end's label."""
+        return _scale_point(self.question, self.text, low, high)
 
 
 def _loose(text):
@@ -341,9 +365,8 @@ def _true_false(text):
     raise AnswerError("unknown_option")
 
 
-def _scale_point(question, text):
+def _scale_point(question, text, low, high):
     """'1'–'5' (Likert) or '0'–'10' (scale), a number followed by its label, or an end label of the question."""
-    low, high = SCALE_RANGES[question.type]
     match = _SCALE_CELL.fullmatch(text)
     if match:
         value = int(match.group(1))

@@ -14,6 +14,10 @@ QUESTION_FIELDS = ("type", "dimension", "item_key", "text", "options", "correct"
                    "scale_labels")
 
 
+class UnknownType(ValueError):
+    """A question's type is not in the registry (the database takes any name: the registry is the list)."""
+
+
 class Locked(Exception):
     """The questionnaire has attempts: its structure (questions, options, keys, points) cannot change."""
 
@@ -156,7 +160,9 @@ def close_now(questionnaire, actor_id):
 def _apply(question, values):
     for field in QUESTION_FIELDS:
         setattr(question, field, values.get(field, getattr(question, field)))
-    kind = REGISTRY[question.type]
+    kind = REGISTRY.get(question.type)
+    if kind is None:
+        raise UnknownType(question.type)
     if not kind.needs_options:
         question.options = []
     if not kind.scorable:

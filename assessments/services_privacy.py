@@ -11,10 +11,12 @@ from training.services_audit import register_audit_object
 from training.services_privacy import register_section
 
 from .models import Answer, Attempt, Question, Questionnaire, ResponseImport
-from .question_types import REGISTRY, ShortText
+from .question_types import REGISTRY
 
-# People write names, workplaces and stories in open answers: those are erased with the rest.
-WRITTEN_TYPES = tuple(name for name, kind in REGISTRY.items() if isinstance(kind, ShortText))
+
+def written_types():
+    """People write names, workplaces and stories in open answers: those are erased with the rest."""
+    return [name for name, kind in REGISTRY.items() if kind.written]
 
 
 def _iso(moment):
@@ -46,7 +48,7 @@ def _answers_by_attempt(attempt_ids):
 
 def _erase(participant, _actor_id):
     theirs = select(Attempt.id).where(Attempt.participant_id == participant.id)
-    written = select(Question.id).where(Question.type.in_(WRITTEN_TYPES))
+    written = select(Question.id).where(Question.type.in_(written_types()))
     deleted = db.session.execute(delete(Answer).where(Answer.attempt_id.in_(theirs), Answer.question_id.in_(written))
                                  .execution_options(synchronize_session=False)).rowcount
     return {"written_answers": deleted}

@@ -2,12 +2,11 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .question_types import REGISTRY
+
 KIND_LABELS = {"pre": _l("Pre-test"), "post": _l("Post-test"), "follow_up": _l("Follow-up")}
 DIMENSION_LABELS = {"knowledge": _l("Knowledge"), "expectations": _l("Expectations"),
                     "satisfaction": _l("Satisfaction"), "application": _l("Application at work")}
-TYPE_LABELS = {"single_choice": _l("Single choice"), "multiple_choice": _l("Multiple choice"),
-               "true_false": _l("True / false"), "likert": _l("Likert (5 points)"),
-               "scale": _l("Scale 0–10"), "short_text": _l("Short text"), "long_text": _l("Long text")}
 PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"),
                    "submitted": _l("Submitted")}
 FINALIZED_LABELS = {"participant": _l("by the participant"), "window_closed": _l("when the window closed"),
@@ -26,6 +25,12 @@ FILE_PROBLEMS = {
     "duplicate": _l("the item key is used twice"), "too_few": _l("at least two options are needed"),
     "invalid_key": _l("an option's key is missing, too long or repeated"),
 }
+
+
+def type_label(name):
+    """The builder's name for a question type, translated when it is shown (the type holds its msgid)."""
+    kind = REGISTRY.get(name)
+    return _l(kind.label) if kind is not None and kind.label else name
 
 
 def file_problem_message(where, code):

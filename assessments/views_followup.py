@@ -22,7 +22,7 @@ from .question_types import QUESTIONNAIRE_KINDS
 from .services_builder import program_questionnaires
 from .services_followup import STATES, answers_by_attempt, by_delegation, progress, score_percent, totals
 from .services_taking import IN_PROGRESS, NOT_STARTED, finalize_if_overdue, finalize_overdue, overdue_attempts
-from .template_helpers import answer_text
+from .template_helpers import answer_cell
 from .texts import FINALIZED_LABELS, PROGRESS_LABELS
 
 
@@ -124,7 +124,7 @@ def export_answers(questionnaire_id, file_format):
               str(PROGRESS_LABELS[attempt.status]),
               attempt.submitted_at.isoformat(timespec="seconds") if attempt.submitted_at else "",
               str(FINALIZED_LABELS[attempt.finalized_by]) if attempt.finalized_by else "",
-              *(_cell(q, values.get(q.id), language, fallback) for q in questions),
+              *(answer_cell(q, values.get(q.id), language, fallback) for q in questions),
               _number(attempt.score), _number(attempt.max_score), _number(score_percent(attempt))]
              for person, attempt, values in rows]
     name = f"{questionnaire.program.code}-{questionnaire.kind}-answers.{file_format}"
@@ -134,13 +134,6 @@ def export_answers(questionnaire_id, file_format):
 def _column(number, question, language, fallback):
     key = f"{question.item_key} · " if question.item_key else ""
     return f"{number}. {key}{pick(question.text, language, fallback)}"[:250]
-
-
-def _cell(question, value, language, fallback):
-    """What a spreadsheet wants: scale points as numbers, options as their labels, text as typed."""
-    if question.type in ("likert", "scale"):
-        return "" if value is None else value
-    return answer_text(question, value, language, fallback)
 
 
 def _number(value):

@@ -87,7 +87,7 @@ def _save_form(attempt, questionnaire):
     errors, saved = {}, saved_answers(attempt)
     for question in (q for section in questionnaire.sections for q in section.questions):
         raw = request.form.getlist(f"q{question.id}")
-        raw = raw if question.type == "multiple_choice" else (raw[-1] if raw else None)
+        raw = raw if REGISTRY[question.type].answer_kind == "many" else (raw[-1] if raw else None)
         try:
             if _same_answer(question, clean_answer(question.spec(), raw), saved.get(question.id)):
                 continue  # unchanged: nothing to write (and an empty field is not an answer)

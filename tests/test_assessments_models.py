@@ -2,9 +2,11 @@
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from assessments.models import Answer, Attempt, Question, Questionnaire, Section
+from assessments.services_builder import UnknownType, add_question
 from extensions import db
 
 
@@ -57,15 +59,30 @@ def test_an_item_key_once_per_questionnaire_and_one_answer_per_question(app, wor
     refused(app, Answer(attempt_id=attempt_id, question_id=question_id, value="b", seq=2))
 
 
-def test_a_submitted_attempt_has_its_time_and_types_are_known(app, world, pre_test):
+def test_a_submitted_attempt_has_its_time(app, world, pre_test):
     questionnaire_id, section_id, _question_id = pre_test
     refused(app, Attempt(questionnaire_id=questionnaire_id, participant_id=world["ids"]["mx2"], status="submitted"))
-    refused(app, Question(questionnaire_id=questionnaire_id, section_id=section_id, position=9, type="essay"))
     with app.app_context():
         db.session.add(Attempt(questionnaire_id=questionnaire_id, participant_id=world["ids"]["mx2"],
                                status="submitted", submitted_at=datetime.now(timezone.utc),
                                finalized_by="participant"))
         db.session.commit()
+
+
+def test_types_are_checked_against_the_registry_not_by_the_table(app, world, pre_test):
+    """A registered type needs no migration: the table takes any name, the service layer only registered ones."""
+    _questionnaire_id, section_id, _question_id = pre_test
+    with app.app_context():
+        section = db.session.get(Section, section_id)
+        with pytest.raises(UnknownType):
+            add_question(section, {"type": "essay", "text": {"es": "¿?"}})
+        db.session.rollback()
+        section = db.session.get(Section, section_id)
+        db.session.add(Question(questionnaire_id=section.questionnaire_id, section_id=section_id, position=9,
+                                type="essay"))
+        db.session.commit()
+        assert db.session.scalars(select(Question.type).where(Question.section_id == section_id)
+                                  .order_by(Question.position)).all() == ["single_choice", "essay"]
 
 
 def test_a_question_cannot_sit_in_another_questionnaires_section(app, world, pre_test):

@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import stats
-from ..question_types import LIKERT_POINTS, REGISTRY, SCALE_POINTS, QuestionSpec
+from ..question_types import DISTRIBUTION, FREE_TEXT, REGISTRY, QuestionSpec
 
 NO_SHARED_ITEMS = "no_shared_knowledge_items"
 SMALL_N = 10  # fewer pairs than this in a subgroup: its figures are shown with a warning
 SUBGROUP_ATTRIBUTES = ("country", "gender")
 FILTERS = ("country", "gender", "profile")
-AGREEING = {"likert": ("4", "5"), "scale": tuple(str(n) for n in range(7, 11))}  # "agree" / 7–10 of 10
 LIKERT_DIMENSIONS = ("expectations", "satisfaction", "application")
 
 
@@ -77,7 +76,7 @@ def marks(test, keys):
 def _scored_column(item, values):
     """The points each answer to `item` earns, scoring each distinct answer once: a program has thousands of
     answers but an item only a handful of different ones (the lookups then run at C speed)."""
-    if item.spec.type == "multiple_choice":  # lists of keys: hashable as tuples, scored as lists
+    if REGISTRY[item.spec.type].answer_kind == "many":  # lists of keys: hashable as tuples, scored as lists
         values = [tuple(value) if value.__class__ is list else value for value in values]
     earned = {value: _earned(item, list(value) if value.__class__ is tuple else value) for value in set(values)}
     return list(map(earned.__getitem__, values))
@@ -204,13 +203,14 @@ def subgroups(people, pre, post, keys, attribute, confidence=0.95):
 
 
 def likert(people, test, dimension):
-    """Distribution, median, IQR and share agreeing of each Likert or 0–10 question of `dimension`, and
-    Cronbach's alpha of its Likert questions."""
+    """Distribution, median, IQR and share agreeing of each question of `dimension` whose type reports a
+    distribution (Likert, 0–10), and Cronbach's alpha of those whose type asks for it (Likert)."""
     ids = {person.id for person in people}
     answers = {respondent: values for respondent, values in test.answers.items() if respondent in ids}
-    questions = [item for item in test.items if item.dimension == dimension and item.spec.type in AGREEING]
+    questions = [item for item in test.items
+                 if item.dimension == dimension and REGISTRY[item.spec.type].impact == DISTRIBUTION]
     rows = [_likert_row(item, answers) for item in questions]
-    scale = [item for item in questions if item.spec.type == "likert"]
+    scale = [item for item in questions if REGISTRY[item.spec.type].reliability]
     alpha = None
     if len(scale) >= 2:
         alpha = _plain(stats.cronbach_alpha([[_number(values.get(item.question_id)) for item in scale]
@@ -219,7 +219,8 @@ def likert(people, test, dimension):
 
 
 def _likert_row(item, answers):
-    points = LIKERT_POINTS if item.spec.type == "likert" else SCALE_POINTS
+    kind = REGISTRY[item.spec.type]
+    points = kind.option_keys(item.spec)
     chosen = [str(values[item.question_id]) for values in answers.values()
               if values.get(item.question_id) not in (None, "")]
     counts = Counter(chosen)
@@ -229,7 +230,7 @@ def _likert_row(item, answers):
             "points": list(points), "counts": [counts.get(point, 0) for point in points],
             "median": statistics.median(numbers) if numbers else None,
             "q1": quartiles[0] if quartiles else None, "q3": quartiles[2] if quartiles else None,
-            "agreeing": (sum(counts.get(point, 0) for point in AGREEING[item.spec.type]) / len(numbers)
+            "agreeing": (sum(counts.get(point, 0) for point in kind.agreeing) / len(numbers)
                          if numbers else None)}
 
 
@@ -238,11 +239,12 @@ def _number(value):
 
 
 def open_answers(people, test):
-    """Each text question with the non-empty answers given to it, in respondent order."""
+    """Each question whose type reports free text, with the non-empty answers given to it, in respondent
+    order."""
     ids = {person.id for person in people}
     result = []
     for item in test.items:
-        if item.spec.type not in ("short_text", "long_text"):
+        if REGISTRY[item.spec.type].impact != FREE_TEXT:
             continue
         given = [values[item.question_id] for respondent, values in sorted(test.answers.items())
                  if respondent in ids and str(values.get(item.question_id) or "").strip()]

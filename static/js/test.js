@@ -33,12 +33,16 @@
     return lastSeq;
   }
 
+  // The question's type says how its answer is read (data-answer-kind): "many" checked inputs, the typed
+  // "text", or "one" checked input.
+  function answerKind(fieldset) { return fieldset.dataset.answerKind; }
+
   function valueOf(fieldset) {
-    var type = fieldset.dataset.type;
-    if (type === "multiple_choice") {
+    var kind = answerKind(fieldset);
+    if (kind === "many") {
       return Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (box) { return box.value; });
     }
-    if (type === "short_text" || type === "long_text") {
+    if (kind === "text") {
       return fieldset.querySelector("input[type=text], textarea").value;
     }
     var chosen = fieldset.querySelector("input:checked");
@@ -46,8 +50,7 @@
   }
 
   function setValue(fieldset, value) {
-    var type = fieldset.dataset.type;
-    if (type === "short_text" || type === "long_text") {
+    if (answerKind(fieldset) === "text") {
       fieldset.querySelector("input[type=text], textarea").value = value || "";
       return;
     }
@@ -163,7 +166,7 @@
   });
   form.addEventListener("input", function (event) {
     var fieldset = event.target.closest("fieldset.question");
-    if (!fieldset || (fieldset.dataset.type !== "short_text" && fieldset.dataset.type !== "long_text")) { return; }
+    if (!fieldset || answerKind(fieldset) !== "text") { return; }
     var key = fieldset.dataset.question;
     window.clearTimeout(typingTimers[key]);
     typingTimers[key] = window.setTimeout(function () { queueAnswer(fieldset); }, 800);
