@@ -281,6 +281,8 @@ IXCHEL TZUL BATZ,,03/03/2026 02:00:00 PM,03/03/2026 03:00:00 PM,60,Yes
 # --- browser -----------------------------------------------------------------------------------------------
 
 DEMO_PASSWORD = "capacita-demo"  # every account `flask demo` creates
+PHONE = {"width": 360, "height": 740}
+DESK = {"width": 1280, "height": 900}
 
 
 def sign_in(page, email, password=PASSWORD):
@@ -296,6 +298,17 @@ def fits_the_width(page):
     """No sideways scroll, measured once the stylesheet has loaded (before that the layout is the unstyled one)."""
     page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def photograph(page, artifacts, name, widths=(360, 1280), full_page=True):
+    """Screenshots at each width (name-360.png, name-1280.png); the page must fit the phone."""
+    original = page.viewport_size
+    for width in widths:
+        page.set_viewport_size(PHONE if width == 360 else {**DESK, "width": width})
+        if width <= 360:
+            assert fits_the_width(page), f"{name} scrolls sideways at {width} px"
+        page.screenshot(path=str(artifacts / f"{name}-{width}.png"), full_page=full_page)
+    page.set_viewport_size(original)
 
 
 @pytest.fixture(scope="session")
@@ -336,6 +349,26 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def contexts(browser, live_server):
+    """`contexts(viewport)`: a page in a new browser context (a touch phone at PHONE) on the live server that accepts
+    downloads; all closed at the end. (test_browser_tests has a `contexts` of its own, which returns contexts.)"""
+    opened = []
+
+    def new(viewport, **options):
+        if viewport == PHONE:
+            options.update(is_mobile=True, has_touch=True)
+        context = browser.new_context(base_url=live_server, locale="es-MX", viewport=viewport,
+                                      accept_downloads=True, **options)
+        context.set_default_timeout(10_000)
+        opened.append(context)
+        return context.new_page()
+
+    yield new
+    for context in opened:
+        context.close()
 
 
 @pytest.fixture(scope="session")

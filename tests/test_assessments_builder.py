@@ -12,7 +12,7 @@ from assessments.services import save_answer, start_attempt
 from assessments.services_builder import import_plain
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
-from tests.test_assessments_taking import PLAIN
+from tests.helpers import PLAIN
 from training.models import OutboundMessage, Participant, Program, utcnow
 
 

@@ -20,7 +20,8 @@ from assessments.services import save_answer, start_attempt, submit_attempt
 from assessments.services_builder import import_plain
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
-from tests.test_training_portal import enter, link_for
+from tests.helpers import enter, link_for
+from tests.helpers import upload_answers as upload
 from training.models import AuditEvent, Participant, Program
 from training.tabular import read_table
 
@@ -253,14 +254,6 @@ def _english(client):
     """Messages in English (the msgids), so assertions do not depend on the Spanish catalog."""
     with client.session_transaction() as session:
         session["language"] = "en"
-
-
-def upload(client, questionnaire_id, content, filename="respuestas.csv"):
-    url = f"/questionnaires/{questionnaire_id}/responses/import"
-    token = csrf_from(client.get(url).get_data(as_text=True))
-    data = {"csrf_token": token, "file": (io.BytesIO(content if isinstance(content, bytes) else content.encode()),
-                                          filename)}
-    return client.post(url, data=data, content_type="multipart/form-data")
 
 
 def attempts(app, questionnaire_id):

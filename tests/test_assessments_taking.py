@@ -11,46 +11,16 @@ from assessments.models import Answer, Attempt, Question, Questionnaire
 from assessments.services_builder import import_plain
 from extensions import db
 from tests.conftest import csrf_from, login
-from tests.test_training_portal import enter, link_for
+from tests.helpers import PLAIN, enter, link_for, open_pre_test
 from training.models import Participant, Program, utcnow
 from training.services import withdraw_participant
 from training.services_links import issue_link, revoke_link
-
-PLAIN = {
-    "kind": "pre", "title": {"es": "Prueba previa", "en": "Pre-test"}, "intro": {"es": "Responda con calma."},
-    "sections": [{"title": {"es": "Conocimientos", "en": "Knowledge"}, "questions": [
-        {"type": "single_choice", "text": {"es": "¿Quién paga el reclutamiento?", "en": "Who pays recruitment?"},
-         "dimension": "knowledge", "item_key": "K1", "points": 2, "required": True, "correct": ["b"],
-         "options": [{"key": "a", "es": "El trabajador", "en": "The worker"},
-                     {"key": "b", "es": "El empleador", "en": "The employer"}], "scale_labels": {}},
-        {"type": "true_false", "text": {"es": "La OIT publica principios.", "en": "The ILO publishes principles."},
-         "dimension": "knowledge", "item_key": "K2", "points": 1, "required": False, "correct": ["true"],
-         "options": [], "scale_labels": {}},
-        {"type": "multiple_choice", "text": {"es": "Elija las agencias", "en": "Choose the agencies"},
-         "dimension": "knowledge", "item_key": "K3", "points": 1, "required": False, "correct": ["x", "y"],
-         "options": [{"key": "x", "es": "OIT"}, {"key": "y", "es": "OIM"}, {"key": "z", "es": "FIFA"}],
-         "scale_labels": {}},
-    ]}, {"title": {"es": "Expectativas"}, "questions": [
-        {"type": "likert", "text": {"es": "Espero aprender mucho"}, "dimension": "expectations", "item_key": None,
-         "points": 0, "required": False, "correct": [], "options": [],
-         "scale_labels": {"es": ["Nada de acuerdo", "Muy de acuerdo"]}},
-        {"type": "long_text", "text": {"es": "¿Qué espera?"}, "dimension": "expectations", "item_key": None,
-         "points": 0, "required": False, "correct": [], "options": [], "scale_labels": {}},
-    ]}],
-}
 
 
 @pytest.fixture
 def pre_test(app, world):
     """The PLAIN pre-test, open since an hour ago; ids of its questions in order."""
-    with app.app_context():
-        program = db.session.get(Program, world["ids"]["program"])
-        questionnaire = import_plain(program, None, PLAIN)
-        questionnaire.opens_at = utcnow() - timedelta(hours=1)
-        questionnaire.show_score = True
-        db.session.commit()
-        questions = [q.id for s in questionnaire.sections for q in s.questions]
-        return {"id": questionnaire.id, "questions": questions}
+    return open_pre_test(app, world["ids"]["program"])
 
 
 @pytest.fixture

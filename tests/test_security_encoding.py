@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from extensions import db
 from tests.conftest import csrf_from, login
-from tests.test_training_portal import enter, link_for
+from tests.helpers import enter, link_for
 from training.models import Activity, Delegation, OutboundMessage, Participant, Program
 from training.models_groups import Group
 from training.textkeys import person_search_key

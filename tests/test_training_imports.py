@@ -1,22 +1,15 @@
 """Importing participant lists through the web and the command line: preview, all or nothing, scoping."""
-import io
 import re
 
 from sqlalchemy import func, select
 
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
-from tests.test_training_importing import csv_bytes, xlsx_bytes
+from tests.helpers import upload_list as upload
+from tests.upload_files import csv_bytes, xlsx_bytes
 from training.models import Participant
 
 HEADER = ["Nombre(s)", "Apellido(s)", "Cargo/Puesto", "Institución", "Correo electrónico", "País", "Sexo"]
-
-
-def upload(client, program_id, content, filename="lista.csv", delegation=""):
-    url = f"/programs/{program_id}/participants/import"
-    token = csrf_from(client.get(url).get_data(as_text=True))
-    return client.post(url, data={"csrf_token": token, "delegation_id": delegation,
-                                  "file": (io.BytesIO(content), filename)}, content_type="multipart/form-data")
 
 
 def confirm(client, preview_url):

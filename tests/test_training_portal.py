@@ -6,28 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
-from tests.conftest import csrf_from, login, post_form
+from tests.conftest import login, post_form
+from tests.helpers import enter, link_for, path_of
 from training.links import token_hash
 from training.models import Participant
-
-
-def link_for(app, participant_id, reissue=False):
-    with app.app_context():
-        participant = db.session.get(Participant, participant_id)
-        args = ["participant-link", participant.email, "--program", "TEST-2026"] + (["--reissue"] if reissue else [])
-    result = app.test_cli_runner().invoke(args=args)
-    assert result.exit_code == 0, result.output
-    return result.output.strip()
-
-
-def path_of(link):
-    return "/" + link.split("/", 3)[3]
-
-
-def enter(client, link):
-    page = client.get(path_of(link))
-    assert page.status_code == 200
-    return client.post(path_of(link), data={"csrf_token": csrf_from(page.get_data(as_text=True))})
 
 
 def test_link_is_long_random_stored_hashed_and_stable(app, world):
