@@ -11,6 +11,24 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from extensions import db, limiter
+from tests.factories import (
+    PASSWORD,
+    ZOOM_S0,
+    make_activity,
+    make_agenda_item,
+    make_attendance_report,
+    make_certificate,
+    make_delegation,
+    make_group_work,
+    make_import_batch,
+    make_participant,
+    make_program,
+    make_question,
+    make_questionnaire,
+    make_response_import,
+    make_section,
+    make_staff,
+)
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BACKEND = os.environ.get("CAPACITA_TEST_DB", "sqlite")
@@ -18,7 +36,6 @@ POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://post
 # Its own name lets two checkouts run their PostgreSQL suites side by side on one server.
 POSTGRES_DATABASE = os.environ.get("CAPACITA_TEST_PG_DATABASE", "capacita_test")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-PASSWORD = "correct-horse-battery"
 SECRET = "test-secret-key-that-is-long-enough-for-production-rules"
 
 
@@ -130,111 +147,58 @@ def world(app):
     """A program with Mexico, Guatemala and an observer; two participants each; one staff member per role."""
     from datetime import datetime, timezone
 
-    from werkzeug.security import generate_password_hash
-
-    from assessments.models import Question, Questionnaire, ResponseImport, Section
-    from training.models import (
-        Activity,
-        AgendaItem,
-        AttendanceImport,
-        Delegation,
-        ImportBatch,
-        Participant,
-        Program,
-        User,
-    )
-    from training.models_groups import Group, GroupMember, GroupWork
-    from training.textkeys import person_search_key
-
+    utc = timezone.utc
     with app.app_context():
-        password_hash = generate_password_hash(PASSWORD)
         users = {
-            "admin": User(email="admin@example.org", name="Admin", role="admin", password_hash=password_hash),
-            "organizer": User(email="org@example.org", name="Org", role="organizer", password_hash=password_hash),
-            "facilitator": User(email="fac@example.org", name="Fac", role="facilitator", password_hash=password_hash),
-            "focal_mx": User(email="fp.mx@example.org", name="FP MX", role="focal_point", country_code="MX",
-                             password_hash=password_hash),
-            "focal_gt": User(email="fp.gt@example.org", name="FP GT", role="focal_point", country_code="GT",
-                             password_hash=password_hash),
+            "admin": make_staff("admin", "admin@example.org", "Admin"),
+            "organizer": make_staff("organizer", "org@example.org", "Org"),
+            "facilitator": make_staff("facilitator", "fac@example.org", "Fac"),
+            "focal_mx": make_staff("focal_point", "fp.mx@example.org", "FP MX", country_code="MX"),
+            "focal_gt": make_staff("focal_point", "fp.gt@example.org", "FP GT", country_code="GT"),
         }
-        program = Program(code="TEST-2026", title={"es": "Programa de prueba", "en": "Test program"},
-                          timezone="America/Mexico_City", languages=["es", "en"])
-        mx = Delegation(program=program, kind="member", country_code="MX", quota=3)
-        gt = Delegation(program=program, kind="member", country_code="GT", quota=3)
-        observer = Delegation(program=program, kind="observer", organization="Red Civil", quota=2)
-        db.session.add_all([*users.values(), program, mx, gt, observer])
-        db.session.flush()
-        people = {}
-        for key, delegation, given, family, email in [
+        program = make_program("TEST-2026", {"es": "Programa de prueba", "en": "Test program"})
+        mx = make_delegation(program, country_code="MX", quota=3)
+        gt = make_delegation(program, country_code="GT", quota=3)
+        observer = make_delegation(program, organization="Red Civil", quota=2)
+        people = {key: make_participant(delegation, given, family, email) for key, delegation, given, family, email in [
             ("mx1", mx, "José Ángel", "Núñez Peña", "jose.nunez@example.mx"),
             ("mx2", mx, "Fátima", "Gómez Díaz", "fatima.gomez@example.mx"),
             ("gt1", gt, "Ixchel", "Tzul Batz", "ixchel.tzul@example.gt"),
             ("gt2", gt, "Óscar", "Cojtí", "oscar.cojti@example.gt"),
             ("obs1", observer, "Marta", "Ruiz", "marta.ruiz@example.org"),
-        ]:
-            people[key] = Participant(program_id=program.id, delegation_id=delegation.id, given_names=given,
-                                      family_names=family, email=email, email_key=email.lower(),
-                                      search_key=person_search_key(given, family, email),
-                                      timezone="America/Mexico_City")
-        db.session.add_all(people.values())
+        ]}
         # A list Mexico's focal point uploaded and has not confirmed yet (one new person: Mexico has one place left).
-        batch = ImportBatch(program_id=program.id, delegation_id=mx.id, locked=True,
-                            created_by=users["focal_mx"].id, filename="mexico.csv",
-                            content="Nombre;Apellidos;Correo\nLuz;Ríos;luz.rios@example.mx\n".encode("cp1252"))
-        db.session.add(batch)
-        session = Activity(program_id=program.id, code="S0", kind="virtual_session", title={"es": "Sesión 0"},
-                           starts_at=datetime(2026, 3, 3, 20, 0, tzinfo=timezone.utc),
-                           ends_at=datetime(2026, 3, 3, 22, 0, tzinfo=timezone.utc))
-        session.items.append(AgendaItem(starts_at=session.starts_at, ends_at=session.ends_at, kind="welcome",
-                                        title={"es": "Bienvenida"}))
-        group_item = AgendaItem(starts_at=datetime(2026, 3, 3, 21, 0, tzinfo=timezone.utc),
-                                ends_at=datetime(2026, 3, 3, 21, 30, tzinfo=timezone.utc), kind="group_work",
-                                title={"es": "Trabajo en grupos"})
-        session.items.append(group_item)
-        db.session.add(session)
-        db.session.flush()
+        batch = make_import_batch(mx, users["focal_mx"], "mexico.csv",
+                                  "Nombre;Apellidos;Correo\nLuz;Ríos;luz.rios@example.mx\n".encode("cp1252"),
+                                  locked=True)
+        session = make_activity(program, "S0", {"es": "Sesión 0"}, datetime(2026, 3, 3, 20, 0, tzinfo=utc),
+                                datetime(2026, 3, 3, 22, 0, tzinfo=utc))
+        welcome = make_agenda_item(session, "welcome", {"es": "Bienvenida"})
+        group_item = make_agenda_item(session, "group_work", {"es": "Trabajo en grupos"},
+                                      datetime(2026, 3, 3, 21, 0, tzinfo=utc), datetime(2026, 3, 3, 21, 30, tzinfo=utc))
         # Groups by country for that item: Mexico in one, Guatemala and the observer in the other.
-        work = GroupWork(agenda_item_id=group_item.id, strategy="clusters", questions={"es": "¿Qué falta?"})
-        work.groups = [Group(position=1, name="Grupo 1", countries=["MX"]),
-                       Group(position=2, name="Grupo 2", countries=["GT"])]
-        work.groups[0].members = [GroupMember(participant_id=people[key].id) for key in ("mx1", "mx2")]
-        work.groups[1].members = [GroupMember(participant_id=people[key].id) for key in ("gt1", "gt2", "obs1")]
-        db.session.add(work)
+        work = make_group_work(group_item, [
+            ("Grupo 1", ["MX"], [people[key] for key in ("mx1", "mx2")]),
+            ("Grupo 2", ["GT"], [people[key] for key in ("gt1", "gt2", "obs1")]),
+        ], questions={"es": "¿Qué falta?"})
         # A Zoom report for S0 waiting for review: one e-mail match, one name match, one host nobody registered.
-        report = AttendanceImport(activity_id=session.id, created_by=users["organizer"].id, filename="zoom.csv",
-                                  content=ZOOM_S0.encode(), sha256="0" * 64, min_share=75)
-        db.session.add(report)
+        # (Its hash is a placeholder, not the file's: once applied, a new upload of ZOOM_S0 is not a re-import of it.)
+        report = make_attendance_report(session, users["organizer"], ZOOM_S0, sha256="0" * 64)
         # A questionnaire with an export of answers to map, in a program of its own (no delegations, no people)
         # so the test program's questionnaires stay as each test makes them.
-        tests_program = Program(code="TEST-Q-2026", title={"es": "Programa con cuestionario"},
-                                timezone="America/Mexico_City", languages=["es", "en"])
-        questionnaire = Questionnaire(program=tests_program, kind="pre", title={"es": "Prueba de entrada"})
-        db.session.add_all([tests_program, questionnaire])
-        db.session.flush()
+        tests_program = make_program("TEST-Q-2026", {"es": "Programa con cuestionario"})
+        questionnaire = make_questionnaire(tests_program, "pre", {"es": "Prueba de entrada"})
         # One section and an open question, for the builder's routes (the window is not open: nobody answers).
-        section = Section(questionnaire_id=questionnaire.id, position=1, title={"es": "Aplicación"})
-        db.session.add(section)
-        db.session.flush()
-        question = Question(questionnaire_id=questionnaire.id, section_id=section.id, position=1, type="long_text",
-                            dimension="application", text={"es": "¿Qué aplicará en su trabajo?"})
-        db.session.add(question)
-        responses = ResponseImport(questionnaire_id=questionnaire.id, created_by=users["organizer"].id,
-                                   filename="respuestas.csv",
-                                   content=b"Correo,Comentarios\nmarta.ruiz@example.org,Bien\n")
-        db.session.add(responses)
+        section = make_section(questionnaire, {"es": "Aplicación"})
+        question = make_question(section, "long_text", "application", {"es": "¿Qué aplicará en su trabajo?"})
+        responses = make_response_import(questionnaire, users["organizer"], "respuestas.csv",
+                                         b"Correo,Comentarios\nmarta.ruiz@example.org,Bien\n")
         # A certificate Guatemala's first participant holds (its PDF not drawn yet: drawn when first downloaded).
-        from certificates.models import Certificate
-
-        certificate = Certificate(program_id=program.id, participant_id=people["gt1"].id, serial_number=900,
-                                  serial="TEST-2026-0900", code="world-certificate-code-" + "x" * 20,
-                                  languages=["es"], facts={"name": "Ixchel Tzul Batz", "title": program.title,
-                                                           "start": None, "end": None, "hours": 4, "place": {},
-                                                           "virtual": True, "issuer": {}, "counts": {}})
-        db.session.add(certificate)
+        certificate = make_certificate(people["gt1"], serial_number=900, code="world-certificate-code-" + "x" * 20)
         db.session.commit()
         ids = {
             "program": program.id, "batch": batch.id, "activity": session.id, "report": report.id,
-            "agenda_item": session.items[0].id, "group_item": group_item.id, "group": work.groups[0].id,
+            "agenda_item": welcome.id, "group_item": group_item.id, "group": work.groups[0].id,
             "mx": mx.id, "gt": gt.id, "observer": observer.id,
             "questionnaire": questionnaire.id, "response_import": responses.id, "section": section.id,
             "question": question.id, "certificate": certificate.id,
@@ -270,17 +234,11 @@ def course(app, world):
     return world
 
 
-ZOOM_S0 = """Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest
-Secretaría,host@example.org,03/03/2026 01:55:00 PM,03/03/2026 04:00:00 PM,125,No
-José Ángel Núñez,jose.nunez@example.mx,03/03/2026 02:00:00 PM,03/03/2026 03:00:00 PM,60,Yes
-José Ángel Núñez,jose.nunez@example.mx,03/03/2026 03:05:00 PM,03/03/2026 04:00:00 PM,55,Yes
-IXCHEL TZUL BATZ,,03/03/2026 02:00:00 PM,03/03/2026 03:00:00 PM,60,Yes
-"""
-
-
 # --- browser -----------------------------------------------------------------------------------------------
 
 DEMO_PASSWORD = "capacita-demo"  # every account `flask demo` creates
+PHONE = {"width": 360, "height": 740}
+DESK = {"width": 1280, "height": 900}
 
 
 def sign_in(page, email, password=PASSWORD):
@@ -296,6 +254,17 @@ def fits_the_width(page):
     """No sideways scroll, measured once the stylesheet has loaded (before that the layout is the unstyled one)."""
     page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def photograph(page, artifacts, name, widths=(360, 1280), full_page=True):
+    """Screenshots at each width (name-360.png, name-1280.png); the page must fit the phone."""
+    original = page.viewport_size
+    for width in widths:
+        page.set_viewport_size(PHONE if width == 360 else {**DESK, "width": width})
+        if width <= 360:
+            assert fits_the_width(page), f"{name} scrolls sideways at {width} px"
+        page.screenshot(path=str(artifacts / f"{name}-{width}.png"), full_page=full_page)
+    page.set_viewport_size(original)
 
 
 @pytest.fixture(scope="session")
@@ -336,6 +305,26 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def contexts(browser, live_server):
+    """`contexts(viewport)`: a page in a new browser context (a touch phone at PHONE) on the live server that accepts
+    downloads; all closed at the end. (test_browser_tests has a `contexts` of its own, which returns contexts.)"""
+    opened = []
+
+    def new(viewport, **options):
+        if viewport == PHONE:
+            options.update(is_mobile=True, has_touch=True)
+        context = browser.new_context(base_url=live_server, locale="es-MX", viewport=viewport,
+                                      accept_downloads=True, **options)
+        context.set_default_timeout(10_000)
+        opened.append(context)
+        return context.new_page()
+
+    yield new
+    for context in opened:
+        context.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 import backups
 from extensions import db
 from tests.conftest import login
+from tests.helpers import backup_kind
 from training.models import Participant, Program
 
 
@@ -19,11 +20,7 @@ def cli(app, *args, **kwargs):
 
 @pytest.fixture
 def kind(app):
-    with app.app_context():
-        name = db.engine.dialect.name
-    if name == "postgresql" and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
-        pytest.skip("pg_dump/pg_restore not on PATH (apt-get install postgresql-client-15)")
-    return name
+    return backup_kind(app)
 
 
 def snapshot(app):

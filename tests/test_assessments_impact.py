@@ -9,21 +9,11 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from assessments.impact.chart_images import images_available
-from assessments.models import Attempt, Question, Questionnaire
+from assessments.models import Question, Questionnaire
 from extensions import db
 from tests.conftest import csrf_from, login
-from training.models import Delegation, Participant, Program
-
-
-def _submitted(kind, country=None):
-    """Participant ids with a submitted attempt at the demo's `kind` test, counted straight from the tables."""
-    query = (select(Attempt.participant_id).join(Questionnaire).join(Program)
-             .join(Participant, Participant.id == Attempt.participant_id).join(Delegation)
-             .where(Program.code == "CRM-CE-2021", Questionnaire.kind == kind, Attempt.status == "submitted",
-                    Participant.status != "withdrawn"))
-    if country:
-        query = query.where(Delegation.country_code == country)
-    return set(db.session.scalars(query))
+from tests.helpers import demo_pairs, demo_submitted, load_demo
+from training.models import Participant, Program
 
 
 def test_impact_json_of_the_demo_matches_the_tables(app, tmp_path):
@@ -34,10 +24,10 @@ def test_impact_json_of_the_demo_matches_the_tables(app, tmp_path):
     assert result.exit_code == 0, result.output
     figures = json.loads(output.read_text(encoding="utf-8"))
     with app.app_context():
-        pre, post = _submitted("pre"), _submitted("post")
+        pre, post = demo_submitted("pre"), demo_submitted("post")
         active = db.session.scalar(select(func.count()).select_from(Participant).join(Program).where(
             Program.code == "CRM-CE-2021", Participant.status != "withdrawn"))
-        mexico = _submitted("pre", "MX") & _submitted("post", "MX")
+        mexico = demo_submitted("pre", "MX") & demo_submitted("post", "MX")
     assert figures["program"] == "CRM-CE-2021"
     assert figures["participation"]["registered"] == active
     assert (figures["participation"]["pre"], figures["participation"]["post"]) == (len(pre), len(post))
@@ -55,17 +45,6 @@ def test_impact_of_an_unknown_program_fails_with_one_line(app):
     assert result.exit_code == 1 and "no program with code 'NOPE'" in result.output
 
 
-def _demo(app):
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
-    with app.app_context():
-        return db.session.scalar(select(Program.id).where(Program.code == "CRM-CE-2021"))
-
-
-def _pairs(app, country=None):
-    with app.app_context():
-        return len(_submitted("pre", country) & _submitted("post", country))
-
-
 def _figure(html, name):
     match = re.search(rf'<script type="application/json" id="chart-{name}">(.*?)</script>', html, re.S)
     assert match, f"no chart {name}"
@@ -73,12 +52,12 @@ def _figure(html, name):
 
 
 def test_the_report_page_shows_the_paired_result_in_words_tables_and_charts(app, client):
-    program_id = _demo(app)
+    program_id = load_demo(app)
     login(client, "organizadora@capacita.example", "capacita-demo")
     token = csrf_from(client.get("/programs").get_data(as_text=True))
     client.post("/language", data={"language": "en", "csrf_token": token})
     html = client.get(f"/programs/{program_id}/impact").get_data(as_text=True)
-    pairs = _pairs(app)
+    pairs = demo_pairs(app)
     assert f"Among the {pairs} participants who took both tests, the knowledge score rose from" in html
     assert re.search(r"out of 10 \(\+\d\.\d\d; 95% CI \d\.\d\d to \d\.\d\d; p &lt; 0\.001; \w+ effect, d_z = ", html)
     slopes = _figure(html, "slopes")
@@ -93,26 +72,26 @@ def test_the_report_page_shows_the_paired_result_in_words_tables_and_charts(app,
 
 
 def test_filters_narrow_the_report_and_a_bad_value_is_named(app, client):
-    program_id = _demo(app)
+    program_id = load_demo(app)
     login(client, "organizadora@capacita.example", "capacita-demo")
     html = client.get(f"/programs/{program_id}/impact", query_string={"country": "GT"}).get_data(as_text=True)
-    assert f"Entre las {_pairs(app, 'GT')} personas participantes que respondieron ambas pruebas" in html
+    assert f"Entre las {demo_pairs(app, 'GT')} personas participantes que respondieron ambas pruebas" in html
     # An unknown country drops that filter only, says so next to the field, and the report covers everyone.
     bad = client.get(f"/programs/{program_id}/impact", query_string={"country": "ZZ"}).get_data(as_text=True)
     assert 'id="country-error"' in bad and 'aria-invalid="true"' in bad
-    assert f"Entre las {_pairs(app)} personas participantes" in bad
+    assert f"Entre las {demo_pairs(app)} personas participantes" in bad
 
 
 def test_a_focal_point_sees_their_country_only(app, client):
-    program_id = _demo(app)
+    program_id = load_demo(app)
     login(client, "punto.focal.mx@capacita.example", "capacita-demo")
     html = client.get(f"/programs/{program_id}/impact", query_string={"country": "GT"}).get_data(as_text=True)
-    assert f"Entre las {_pairs(app, 'MX')} personas participantes" in html
+    assert f"Entre las {demo_pairs(app, 'MX')} personas participantes" in html
     assert '<option value="GT"' not in html
 
 
 def test_item_texts_are_shown_literally_in_tables_and_charts(app, client):
-    program_id = _demo(app)
+    program_id = load_demo(app)
     with app.app_context():
         question = db.session.scalar(select(Question).join(Questionnaire).where(
             Questionnaire.program_id == program_id, Questionnaire.kind == "pre", Question.item_key == "K01"))
@@ -137,14 +116,14 @@ def test_plotly_js_comes_from_the_app_with_a_long_cache(client):
 
 
 def test_the_workbook_downloads_with_the_filters_and_from_the_command_line(app, client, tmp_path):
-    program_id = _demo(app)
+    program_id = load_demo(app)
     login(client, "organizadora@capacita.example", "capacita-demo")
     response = client.get(f"/programs/{program_id}/impact.xlsx", query_string={"country": "GT"})
     assert response.status_code == 200 and response.headers["Content-Disposition"].endswith('CRM-CE-2021-impact.xlsx')
     workbook = load_workbook(io.BytesIO(response.get_data()))
     assert workbook.sheetnames[0] == "Resumen"
     raw = workbook[workbook.sheetnames[-2]]
-    assert raw.max_row - 1 == _pairs(app, "GT")  # one row per pair below the header
+    assert raw.max_row - 1 == demo_pairs(app, "GT")  # one row per pair below the header
     output = tmp_path / "impact.xlsx"
     result = app.test_cli_runner().invoke(args=["impact", "--program", "CRM-CE-2021", "--format", "xlsx",
                                                 "--language", "en", "--output", str(output)])
@@ -155,7 +134,7 @@ def test_the_workbook_downloads_with_the_filters_and_from_the_command_line(app, 
 
 @pytest.mark.skipif(not images_available(), reason="kaleido or Chromium missing: chart files cannot be drawn here")
 def test_a_chart_downloads_as_png_and_svg_with_the_filters(app, client):
-    program_id = _demo(app)
+    program_id = load_demo(app)
     login(client, "organizadora@capacita.example", "capacita-demo")
     page = client.get(f"/programs/{program_id}/impact", query_string={"country": "MX"}).get_data(as_text=True)
     assert f"/programs/{program_id}/impact/charts/slopes.png?country=MX" in page
@@ -167,7 +146,7 @@ def test_a_chart_downloads_as_png_and_svg_with_the_filters(app, client):
 
 def test_without_kaleido_the_page_says_so_and_a_chart_file_request_comes_back_with_a_message(app, client,
                                                                                            monkeypatch):
-    program_id = _demo(app)
+    program_id = load_demo(app)
     monkeypatch.setattr("assessments.impact.views.images_available", lambda: False)
     monkeypatch.setattr("assessments.impact.chart_images.images_available", lambda: False)
     login(client, "organizadora@capacita.example", "capacita-demo")
@@ -178,27 +157,27 @@ def test_without_kaleido_the_page_says_so_and_a_chart_file_request_comes_back_wi
 
 
 def test_the_standalone_html_carries_everything_inside_and_names_its_filters(app, client):
-    program_id = _demo(app)
+    program_id = load_demo(app)
     login(client, "organizadora@capacita.example", "capacita-demo")
     response = client.get(f"/programs/{program_id}/impact.html", query_string={"country": "MX"})
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == "attachment; filename=CRM-CE-2021-impact.html"
     html = response.get_data(as_text=True)
-    assert "País: México" in html and f"Entre las {_pairs(app, 'MX')} personas participantes" in html
+    assert "País: México" in html and f"Entre las {demo_pairs(app, 'MX')} personas participantes" in html
     assert "plotly.js v" in html and "Plotly.newPlot" in html and _figure(html, "slopes")["data"]
     assert not re.search(r'<(script|link)[^>]+(src|href)=', html)  # nothing fetched from anywhere
     assert "/impact/charts/" not in html  # no links back to the server
 
 
 def test_the_pdf_summary_carries_the_findings_tables_and_charts_in_the_readers_language(app, client, tmp_path):
-    program_id = _demo(app)
+    program_id = load_demo(app)
     login(client, "organizadora@capacita.example", "capacita-demo")
     response = client.get(f"/programs/{program_id}/impact.pdf", query_string={"country": "MX"})
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == "attachment; filename=CRM-CE-2021-impact.pdf"
     document = PdfReader(io.BytesIO(response.get_data()))
     text = " ".join(" ".join(page.extract_text().split()) for page in document.pages)
-    assert f"Entre las {_pairs(app, 'MX')} personas participantes" in text and "País: México" in text
+    assert f"Entre las {demo_pairs(app, 'MX')} personas participantes" in text and "País: México" in text
     assert "Control de abandono" in text and "Página 1 de" in text
     images = sum(len(page.images) for page in document.pages)
     assert images >= 4 if images_available() else images == 0  # funnel, slopes, forest, items, Likert bars
@@ -207,21 +186,21 @@ def test_the_pdf_summary_carries_the_findings_tables_and_charts_in_the_readers_l
                                                 "--language", "en", "--output", str(output)])
     assert result.exit_code == 0, result.output
     english = " ".join(page.extract_text() for page in PdfReader(output).pages)
-    assert f"Among the {_pairs(app)} participants who took both tests" in " ".join(english.split())
+    assert f"Among the {demo_pairs(app)} participants who took both tests" in " ".join(english.split())
 
 
 def test_a_focal_point_downloads_their_country_only(app, client):
-    program_id = _demo(app)
+    program_id = load_demo(app)
     login(client, "punto.focal.mx@capacita.example", "capacita-demo")
     workbook = load_workbook(io.BytesIO(client.get(f"/programs/{program_id}/impact.xlsx",
                                                    query_string={"country": "GT"}).get_data()))
-    assert workbook[workbook.sheetnames[-2]].max_row - 1 == _pairs(app, "MX")
+    assert workbook[workbook.sheetnames[-2]].max_row - 1 == demo_pairs(app, "MX")
     html = client.get(f"/programs/{program_id}/impact.html", query_string={"country": "GT"}).get_data(as_text=True)
-    assert f"Entre las {_pairs(app, 'MX')} personas participantes" in html
+    assert f"Entre las {demo_pairs(app, 'MX')} personas participantes" in html
 
 
 def test_the_command_refuses_filters_that_match_nothing(app):
-    _demo(app)
+    load_demo(app)
     result = app.test_cli_runner().invoke(args=["impact", "--program", "CRM-CE-2021", "--country", "ZZ",
                                                 "--gender", "robot"])
     assert result.exit_code == 1

@@ -19,7 +19,7 @@ from assessments.question_types import (
 )
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
-from tests.test_training_portal import enter, link_for
+from tests.helpers import enter, link_for
 
 
 class YesNoUnsure(QuestionType):

@@ -19,72 +19,22 @@ from assessments.responses_import import (
 from assessments.services import save_answer, start_attempt, submit_attempt
 from assessments.services_builder import import_plain
 from extensions import db
+from tests.answer_files import (
+    GOOGLE_EN,
+    GOOGLE_ES,
+    HOSTILE,
+    KOBO,
+    MOODLE,
+    PLAIN,
+    QUESTION_TEXTS_EN,
+    QUESTION_TEXTS_ES,
+    csv_line,
+)
 from tests.conftest import csrf_from, login, post_form
-from tests.test_training_portal import enter, link_for
+from tests.helpers import enter, link_for
+from tests.helpers import upload_answers as upload
 from training.models import AuditEvent, Participant, Program
 from training.tabular import read_table
-
-LIKERT_ENDS = {"es": ["Totalmente en desacuerdo", "Totalmente de acuerdo"], "en": ["Strongly disagree",
-                                                                                 "Strongly agree"]}
-PLAIN = {"kind": "pre", "title": {"es": "Prueba de entrada", "en": "Pre-test"}, "intro": {}, "sections": [
-    {"title": {"es": "Conocimientos"}, "questions": [
-        {"type": "single_choice", "dimension": "knowledge", "item_key": "k1", "points": 2, "required": True,
-         "text": {"es": "¿Cuál es la función principal del servicio público de empleo?",
-                  "en": "What is the main role of the public employment service?"},
-         "options": [{"key": "a", "es": "Vincular oferta y demanda de empleo", "en": "Matching job supply and demand"},
-                     {"key": "b", "es": "Recaudar impuestos", "en": "Collecting taxes"},
-                     {"key": "c", "es": "Emitir pasaportes", "en": "Issuing passports"}],
-         "correct": ["a"], "scale_labels": {}},
-        {"type": "multiple_choice", "dimension": "knowledge", "item_key": "k2", "points": 2, "required": False,
-         "text": {"es": "¿Qué servicios ofrece una oficina de empleo?",
-                  "en": "Which services does an employment office offer?"},
-         "options": [{"key": "a", "es": "Orientación, asesoría y acompañamiento",
-                      "en": "Guidance, counseling and support"},
-                     {"key": "b", "es": "Bolsa de trabajo", "en": "Job board"},
-                     {"key": "c", "es": "Licencias de conducir", "en": "Driving licences"}],
-         "correct": ["a", "b"], "scale_labels": {}},
-        {"type": "true_false", "dimension": "knowledge", "item_key": "k3", "points": 1, "required": False,
-         "text": {"es": "La OIT es una agencia de las Naciones Unidas.", "en": "The ILO is a United Nations agency."},
-         "options": [], "correct": ["true"], "scale_labels": {}},
-    ]},
-    {"title": {"es": "Expectativas"}, "questions": [
-        {"type": "likert", "dimension": "expectations", "item_key": "e1", "points": 0, "required": False,
-         "text": {"es": "Me siento preparado para orientar a personas migrantes.",
-                  "en": "I feel prepared to counsel migrants."},
-         "options": [], "correct": [], "scale_labels": LIKERT_ENDS},
-        {"type": "long_text", "dimension": "expectations", "item_key": None, "points": 0, "required": False,
-         "text": {"es": "¿Qué espera aprender?", "en": "What do you hope to learn?"},
-         "options": [], "correct": [], "scale_labels": {}},
-    ]},
-]}
-QUESTION_TEXTS_ES = [q["text"]["es"] for s in PLAIN["sections"] for q in s["questions"]]
-QUESTION_TEXTS_EN = [q["text"]["en"] for s in PLAIN["sections"] for q in s["questions"]]
-HOSTILE = "<script>alert('x')</script> & <b>negrita</b>"
-
-
-def _csv_line(cells):
-    return ",".join(f'"{cell}"' if ("," in cell or '"' in cell) else cell for cell in cells) + "\n"
-
-
-GOOGLE_ES = (_csv_line(["Marca temporal", "Dirección de correo electrónico", "Puntuación", *QUESTION_TEXTS_ES])
-             + _csv_line(["2026/03/03 10:02:11 a. m. CST", "jose.nunez@example.mx", "5 / 5",
-                          "Vincular oferta y demanda de empleo",
-                          "Orientación, asesoría y acompañamiento, Bolsa de trabajo", "Verdadero",
-                          "Totalmente de acuerdo", HOSTILE])
-             + _csv_line(["2026/03/03 10:05:40 a. m. CST", "Fatima.Gomez@example.mx ", "0 / 5", "recaudar impuestos",
-                          "Bolsa de trabajo", "Falso", "2", "Más herramientas"])
-             + _csv_line(["2026/03/03 10:07:02 a. m. CST", "visitante@example.org", "0 / 5", "Emitir pasaportes",
-                          "Licencias de conducir", "Falso", "3", ""]))
-GOOGLE_EN = (_csv_line(["Timestamp", "Email Address", "Score", *QUESTION_TEXTS_EN])
-             + _csv_line(["3/3/2026 10:02:11", "jose.nunez@example.mx", "5 / 5", "Matching job supply and demand",
-                          "Guidance, counseling and support, Job board", "True", "Strongly agree", "Tools"]))
-KOBO = ("start;end;today;email;k1;grupo_conocimiento/k2;k3;e1;comentario;_id;_uuid;_submission_time\n"
-        "2026-03-03T10:00:00.000-06:00;2026-03-03T10:09:00.000-06:00;2026-03-03;jose.nunez@example.mx;a;a b;true;4;"
-        "Nada;101;8f1c;2026-03-03T16:09:05\n")
-MOODLE = ("Surname,First name,Email address,State,Started on,Completed,Time taken,Grade/5.00,Q. 1 /2.00,"
-          "Response 1,Response 2,Response 3,Response 4,Response 5\n"
-          "Núñez Peña,José Ángel,jose.nunez@example.mx,Finished,3 March 2026 10:00 AM,3 March 2026 10:09 AM,9 mins,"
-          "5.00,2.00,Matching job supply and demand,\"Guidance, counseling and support; Job board\",True,-,-\n")
 
 
 def _infos():
@@ -162,11 +112,11 @@ def test_xlsx_with_numbers_and_booleans_as_excel_stores_them():
 
 
 def test_every_bad_cell_is_named_by_row_and_column():
-    data = (_csv_line(["Email Address", *QUESTION_TEXTS_EN])
-            + _csv_line(["jose.nunez@example.mx", "Maybe", "Job board, Other: a bakery", "Perhaps", "7", "x" * 6000])
-            + _csv_line(["", "Collecting taxes", "", "", "", ""])
-            + _csv_line(["not an e-mail", "Collecting taxes", "", "", "", ""])
-            + _csv_line(["JOSE.NUNEZ@example.mx", "Collecting taxes", "", "", "", ""]))
+    data = (csv_line(["Email Address", *QUESTION_TEXTS_EN])
+            + csv_line(["jose.nunez@example.mx", "Maybe", "Job board, Other: a bakery", "Perhaps", "7", "x" * 6000])
+            + csv_line(["", "Collecting taxes", "", "", "", ""])
+            + csv_line(["not an e-mail", "Collecting taxes", "", "", "", ""])
+            + csv_line(["JOSE.NUNEZ@example.mx", "Collecting taxes", "", "", "", ""]))
     plan = _plan(data)
     texts = QUESTION_TEXTS_EN
     assert _problems(plan) == [
@@ -194,7 +144,7 @@ def test_mapping_problems_concern_the_whole_file():
     ("a,c", ["a", "c"]),
 ])
 def test_multiple_choice_cells(cell, expected):
-    plan = _plan(_csv_line(["Email", QUESTION_TEXTS_ES[1]]) + _csv_line(["ana@example.org", cell]))
+    plan = _plan(csv_line(["Email", QUESTION_TEXTS_ES[1]]) + csv_line(["ana@example.org", cell]))
     assert plan.clean and plan.rows[0].answers == {2: expected}
 
 
@@ -203,7 +153,7 @@ def test_multiple_choice_cells(cell, expected):
     (3, "5", "5"), (3, "1.0", "1"), (3, "strongly disagree", "1"), (3, "Totalmente de acuerdo", "5"),
 ])
 def test_true_false_and_likert_cells(column, cell, expected):
-    plan = _plan(_csv_line(["Email", QUESTION_TEXTS_ES[column]]) + _csv_line(["ana@example.org", cell]))
+    plan = _plan(csv_line(["Email", QUESTION_TEXTS_ES[column]]) + csv_line(["ana@example.org", cell]))
     assert plan.clean and plan.rows[0].answers == {column + 1: expected}
 
 
@@ -223,10 +173,10 @@ def test_an_email_column_nobody_titled_is_found_by_its_content():
 
 
 def test_rows_are_matched_to_participants_by_email():
-    data = (_csv_line(["Email", QUESTION_TEXTS_ES[0]]) + "".join(
-        _csv_line([email, "Recaudar impuestos" if email != "vacio@x.org" else ""])
+    data = (csv_line(["Email", QUESTION_TEXTS_ES[0]]) + "".join(
+        csv_line([email, "Recaudar impuestos" if email != "vacio@x.org" else ""])
         for email in ("nuevo@x.org", "empezado@x.org", "hecho@x.org", "retirado@x.org", "nadie@x.org",
-                      "vacio@x.org")) + _csv_line(["malo@x.org", "Quizás"]))
+                      "vacio@x.org")) + csv_line(["malo@x.org", "Quizás"]))
     people = {"nuevo@x.org": Person(1), "empezado@x.org": Person(2, attempt="in_progress"),
               "hecho@x.org": Person(3, attempt="submitted"), "retirado@x.org": Person(4, withdrawn=True),
               "vacio@x.org": Person(5), "malo@x.org": Person(6)}
@@ -253,14 +203,6 @@ def _english(client):
     """Messages in English (the msgids), so assertions do not depend on the Spanish catalog."""
     with client.session_transaction() as session:
         session["language"] = "en"
-
-
-def upload(client, questionnaire_id, content, filename="respuestas.csv"):
-    url = f"/questionnaires/{questionnaire_id}/responses/import"
-    token = csrf_from(client.get(url).get_data(as_text=True))
-    data = {"csrf_token": token, "file": (io.BytesIO(content if isinstance(content, bytes) else content.encode()),
-                                          filename)}
-    return client.post(url, data=data, content_type="multipart/form-data")
 
 
 def attempts(app, questionnaire_id):

@@ -17,8 +17,7 @@ from sqlalchemy import select
 from assessments.models import Attempt, Questionnaire
 from extensions import db
 from tests.conftest import DEMO_PASSWORD, IN_CI, PASSWORD
-from tests.test_browser_tests import pre_test  # noqa: F401  (a fixture: the demo's pre-test, open)
-from tests.test_training_portal import link_for, path_of
+from tests.helpers import link_for, open_demo_pre_test, path_of
 from training.models import Activity, AgendaItem, Program, utcnow
 from training.models_groups import GroupWork
 
@@ -104,6 +103,12 @@ class Audit:
 @pytest.fixture
 def audit(artifacts):
     return Audit(artifacts)
+
+
+@pytest.fixture
+def pre_test(app, world):
+    """The demo's bilingual pre-test in the test program, open since an hour ago: its id and question ids by key."""
+    return open_demo_pre_test(app, world["ids"]["program"])
 
 
 # --- focus and keyboard ------------------------------------------------------------------------------------------
@@ -266,7 +271,7 @@ def enter(page, app, participant_id, language, audit=None):
 
 
 @pytest.mark.parametrize("language", ["es", "en"])
-def test_participant_and_public_pages(app, world, pre_test, new_page, audit, language):  # noqa: F811
+def test_participant_and_public_pages(app, world, pre_test, new_page, audit, language):
     ids = world["ids"]
     page = new_page(locale="es-MX" if language == "es" else "en-US")
     enter(page, app, ids["mx1"], language, audit)
@@ -345,7 +350,7 @@ def test_login_form_with_the_keyboard_alone(app, world, new_page):
     expect(page.locator("#error-summary")).to_be_focused()
 
 
-def test_taking_a_test_with_the_keyboard_alone(app, world, pre_test, new_page):  # noqa: F811
+def test_taking_a_test_with_the_keyboard_alone(app, world, pre_test, new_page):
     page = new_page(viewport=PHONE)
     page.goto(path_of(link_for(app, world["ids"]["mx1"])))
     focus_on(page, "Continuar como")

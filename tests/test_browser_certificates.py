@@ -22,59 +22,19 @@ from sqlalchemy import select
 
 from certificates.models import Certificate
 from extensions import db
-from tests.conftest import DEMO_PASSWORD, PASSWORD, fits_the_width, sign_in
-from tests.test_training_portal import path_of
-from training.models import Activity, Attendance, Participant, Program
+from tests.conftest import DEMO_PASSWORD, DESK, PASSWORD, PHONE, fits_the_width, photograph, sign_in
+from tests.helpers import DEMO, load_demo, path_of
+from training.models import Activity, Attendance, Participant
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 360, "height": 740}
-DESK = {"width": 1280, "height": 900}
-DEMO = "CRM-CE-2021"
 ORGANIZER = "organizadora@capacita.example"
-
-
-@pytest.fixture
-def contexts(browser, live_server):
-    """New browser contexts (phones, desktops) on the live server that accept downloads, all closed at the end."""
-    opened = []
-
-    def new(viewport, **options):
-        if viewport == PHONE:
-            options.update(is_mobile=True, has_touch=True)
-        context = browser.new_context(base_url=live_server, locale="es-MX", viewport=viewport,
-                                      accept_downloads=True, **options)
-        context.set_default_timeout(10_000)
-        opened.append(context)
-        return context.new_page()
-
-    yield new
-    for context in opened:
-        context.close()
 
 
 @pytest.fixture
 def demo(app):
     """The demo program's id: ~113 participants, certificates issued, one revoked and reissued, one conflict."""
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        return db.session.scalar(select(Program.id).where(Program.code == DEMO))
-
-
-
-
-
-
-def photograph(page, artifacts, name, widths=(360, 1280), full_page=True):
-    """Screenshots at each width (name-360.png, name-1280.png); the page must fit the phone."""
-    original = page.viewport_size
-    for width in widths:
-        page.set_viewport_size(PHONE if width == 360 else {**DESK, "width": width})
-        if width <= 360:
-            assert fits_the_width(page), f"{name} scrolls sideways at {width} px"
-        page.screenshot(path=str(artifacts / f"{name}-{width}.png"), full_page=full_page)
-    page.set_viewport_size(original)
+    return load_demo(app)
 
 
 def participant_link(app, participant_id, program_code):

@@ -3,13 +3,13 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.impact.chart_images import images_available
-from tests.test_assessments_impact import _demo, _pairs
+from tests.helpers import demo_pairs, load_demo
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_organizer_reads_the_report_filters_it_and_downloads_a_chart(app, browser, live_server, artifacts):
-    program_id = _demo(app)
+    program_id = load_demo(app)
     context = browser.new_context(base_url=live_server, locale="es-MX", accept_downloads=True,
                                   viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -21,7 +21,7 @@ def test_the_organizer_reads_the_report_filters_it_and_downloads_a_chart(app, br
     page.locator("#password").fill("capacita-demo")
     page.locator("#password").press("Enter")
     page.goto(f"/programs/{program_id}/impact")
-    expect(page.locator(".lead")).to_contain_text(f"Entre las {_pairs(app)} personas participantes")
+    expect(page.locator(".lead")).to_contain_text(f"Entre las {demo_pairs(app)} personas participantes")
     # Every chart is drawn by plotly.js, served by the app itself.
     expect(page.locator(".js-plotly-plot")).to_have_count(8)
     page.screenshot(path=str(artifacts / "impact-report.png"), full_page=False)
@@ -29,7 +29,7 @@ def test_the_organizer_reads_the_report_filters_it_and_downloads_a_chart(app, br
     page.locator("#country").select_option("GT")
     page.get_by_role("button", name="Mostrar").click()
     expect(page).to_have_url(f"{live_server}/programs/{program_id}/impact?country=GT&gender=&profile=")
-    expect(page.locator(".lead")).to_contain_text(f"Entre las {_pairs(app, 'GT')} personas participantes")
+    expect(page.locator(".lead")).to_contain_text(f"Entre las {demo_pairs(app, 'GT')} personas participantes")
     expect(page.locator(".js-plotly-plot")).to_have_count(8)
 
     # plotly's own camera button draws a PNG in the browser, whatever the server can do.

@@ -10,15 +10,16 @@ from sqlalchemy import select
 
 from certificates.models import Certificate
 from extensions import db
-from tests.conftest import DEMO_PASSWORD, fits_the_width, sign_in
-from tests.test_browser_certificates import DEMO, DESK, contexts, demo, photograph  # noqa: F401
+from tests.conftest import DEMO_PASSWORD, DESK, fits_the_width, photograph, sign_in
+from tests.helpers import load_demo
 from training.models import Participant
 
 pytestmark = pytest.mark.browser
 ADMIN = "admin@capacita.example"
 
 
-def test_audit_log_and_personal_data_by_keyboard_on_a_phone_and_a_desk(app, contexts, demo, artifacts):  # noqa: F811
+def test_audit_log_and_personal_data_by_keyboard_on_a_phone_and_a_desk(app, contexts, artifacts):
+    load_demo(app)
     with app.app_context():
         holder = db.session.scalar(select(Certificate).join(Certificate.program)
                                    .where(Certificate.revoked_at.is_(None)).order_by(Certificate.id))

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import DEMO_PASSWORD, sign_in
-from tests.test_training_importing import csv_bytes
+from tests.upload_files import csv_bytes
 
 pytestmark = pytest.mark.browser
 

@@ -4,19 +4,16 @@ The counselor opens their personal link in a 360 px window, answers by tapping, 
 loses the connection twice (answers wait in the browser's queue, survive a reload, then reach the server), switches
 the language, reviews, submits once; the organizer sees who is missing and sends them a reminder."""
 import re
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from assessments.demo_tests import PRE_TEST
 from assessments.models import Answer, Attempt
-from assessments.services_builder import import_plain
 from extensions import db
 from tests.conftest import PASSWORD
-from tests.test_training_portal import link_for, path_of
-from training.models import OutboundMessage, Program, utcnow
+from tests.helpers import link_for, open_demo_pre_test, path_of
+from training.models import OutboundMessage
 
 pytestmark = pytest.mark.browser
 
@@ -34,15 +31,7 @@ TYPED = "Cómo referir casos de cobro de comisiones a la inspección del trabajo
 @pytest.fixture
 def pre_test(app, world):
     """The demo's bilingual pre-test in the test program, open since an hour ago: its id and question ids by key."""
-    with app.app_context():
-        program = db.session.get(Program, world["ids"]["program"])
-        questionnaire = import_plain(program, None, PRE_TEST)
-        questionnaire.opens_at = utcnow() - timedelta(hours=1)
-        db.session.commit()
-        ids = {question.item_key or f"{s}.{q}": question.id
-               for s, section in enumerate(questionnaire.sections, start=1)
-               for q, question in enumerate(section.questions, start=1)}
-        return {"id": questionnaire.id, "questions": ids}
+    return open_demo_pre_test(app, world["ids"]["program"])
 
 
 @pytest.fixture

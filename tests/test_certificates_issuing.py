@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from certificates.models import Certificate
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
-from tests.test_training_portal import enter, link_for
+from tests.helpers import enter, link_for
 from training.models import Activity, Attendance, AuditEvent, OutboundMessage, Participant
 
 

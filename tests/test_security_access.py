@@ -5,7 +5,7 @@ with 403, and the participant pages name no object, so one participant cannot re
 import pytest
 
 from tests.conftest import csrf_from, login
-from tests.test_training_portal import enter, link_for
+from tests.helpers import enter, link_for
 
 ROLES = ("anonymous", "participant", "admin", "organizer", "facilitator", "focal_mx", "focal_gt")
 STAFF = ROLES[2:]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from extensions import db
 from tests.conftest import csrf_from, login
-from tests.test_training_portal import enter, link_for
+from tests.helpers import enter, link_for
 from training.models import Activity, Delegation, OutboundMessage, Participant, Program
 from training.models_groups import Group
 from training.textkeys import person_search_key
@@ -95,16 +95,24 @@ def assert_literal(url, response):
 
 def test_every_staff_page_and_file_prints_hostile_texts_literally(app, client, hostile):
     login(client, hostile["emails"]["admin"])
-    seen = {}
+    seen, answered = {}, {}
     for url in get_urls(app, hostile["ids"]):
         response = client.get(url)
-        assert response.status_code < 500, f"{url}: {response.status_code}"
+        answered[url] = response.status_code
         if response.status_code == 200:
             assert_literal(url, response)
             seen[url] = response
+    program = hostile["ids"]["program"]
+    participant_pages = ("/me", "/me/agenda.ics", "/me/agenda.pdf", "/me/certificate.pdf", "/me/tests/post",
+                         "/me/tests/post/done", "/me/tests/post/review")
+    assert {url: code for url, code in answered.items() if code != 200} == {
+        "/": 302,  # to the programs
+        **{url: 403 for url in participant_pages},  # a staff login is not a participant's session
+        # The course has a post-test and no pre-test: no paired scores, so no chart of them.
+        f"/programs/{program}/impact/charts/scores.png": 404, f"/programs/{program}/impact/charts/scores.svg": 404,
+    }
     kinds = {response.mimetype for response in seen.values()}
     assert {"text/html", "text/csv", "text/calendar", "application/pdf"} <= kinds and len(seen) >= 50
-    program = hostile["ids"]["program"]
     # The escaped text is there, not merely dropped: the title and the name as typed, escaped once.
     page = seen[f"/programs/{program}/participants"].get_data(as_text=True)
     assert "&lt;/script&gt;&lt;script&gt;alert(&#34;given&#34;)&lt;/script&gt;" in page

@@ -3,6 +3,7 @@ import pytest
 
 from app import create_app
 from tests.conftest import login
+from tests.helpers import app_with, failed_logins
 
 
 def test_security_headers_on_every_kind_of_response(client, world):
@@ -102,45 +103,22 @@ def test_an_unknown_environment_name_is_refused(monkeypatch):
         create_app()
 
 
-def _app_with(tmp_path, **config):
-    from flask_migrate import upgrade
-
-    app = create_app({"TESTING": True, "CAPACITA_ENV": "test", "SECRET_KEY": "s" * 40,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.sqlite3'}",
-                      # The limit per address is under test: not those on e-mails that are no account.
-                      "LOGIN_CHECKS_RATE_LIMIT": "1000 per minute", "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
-                      **config})
-    with app.app_context():
-        upgrade()
-    return app
-
-
-def _failed_logins(app, address, count):
-    from tests.conftest import post_form
-
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = "10.0.0.2"  # the proxy
-    client.environ_base["HTTP_X_FORWARDED_FOR"] = address
-    return [post_form(client, "/login", {"email": "a@example.org", "password": "nope"}).status_code
-            for _ in range(count)]
-
-
 def test_behind_a_trusted_proxy_the_limit_counts_each_real_client(tmp_path):
-    app = _app_with(tmp_path, TRUSTED_PROXIES=1)
-    assert _failed_logins(app, "203.0.113.7", 11)[-1] == 429
-    assert _failed_logins(app, "198.51.100.4", 1) == [200]
+    app = app_with(tmp_path, TRUSTED_PROXIES=1)
+    assert failed_logins(app, "203.0.113.7", 11)[-1] == 429
+    assert failed_logins(app, "198.51.100.4", 1) == [200]
 
 
 REDIS_SCRIPT = """
 import sys, uuid
 sys.path.insert(0, {root!r})
-from tests.test_security_headers import _app_with, _failed_logins
+from tests.helpers import app_with, failed_logins
 from pathlib import Path
 prefix = uuid.uuid4().hex  # concurrent runs (CI and a developer) must not share counters
 config = dict(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15", RATELIMIT_KEY_PREFIX=prefix, TRUSTED_PROXIES=1)
-first = _app_with(Path({tmp!r}), **config)
-second = _app_with(Path({tmp!r}), **config)
-print(_failed_logins(first, "192.0.2.9", 6), _failed_logins(second, "192.0.2.9", 5))
+first = app_with(Path({tmp!r}), **config)
+second = app_with(Path({tmp!r}), **config)
+print(failed_logins(first, "192.0.2.9", 6), failed_logins(second, "192.0.2.9", 5))
 """
 
 
@@ -173,7 +151,7 @@ def test_hsts_only_where_the_site_is_served_over_https(monkeypatch, tmp_path):
 
 
 def test_personal_pages_are_never_stored_by_a_browser_or_proxy(app, client, world):
-    from tests.test_training_portal import enter, link_for, path_of
+    from tests.helpers import enter, link_for, path_of
 
     link = link_for(app, world["ids"]["mx1"])
     assert client.get(path_of(link)).headers["Cache-Control"] == "no-store"

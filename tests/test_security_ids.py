@@ -66,7 +66,8 @@ def test_id_fields_in_forms_beyond_any_id_are_refused_as_choices(client, world, 
         assert response.status_code == 400, url  # not an id: the form is not one the page could have sent
     response = post_form(client, f"/programs/{program}/invitations",
                          {"audience": "selected", "participant_ids": number}, page=f"/programs/{program}/messages")
-    assert response.status_code in (200, 302)
+    assert (response.status_code, response.headers["Location"]) == (302, f"/programs/{program}/messages")
+    assert "Opción(es) inválida(s)" in client.get(response.headers["Location"]).get_data(as_text=True)  # flashed
     response = post_form(client, f"{certificates}/settings", {"required_activities": number})
     assert response.status_code == 200
     group = world["ids"]["group"]

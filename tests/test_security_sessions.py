@@ -9,9 +9,14 @@ from sqlalchemy import func, select
 from assessments.models import Answer
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
-from tests.test_assessments_taking import pre_test  # noqa: F401 (a fixture)
-from tests.test_training_portal import enter, link_for, path_of
+from tests.helpers import enter, link_for, open_pre_test, path_of
 from training.models import Participant, utcnow
+
+
+@pytest.fixture
+def pre_test(app, world):
+    """The PLAIN pre-test, open since an hour ago; ids of its questions in order."""
+    return open_pre_test(app, world["ids"]["program"])
 
 
 def copy_of(app, client):
@@ -87,7 +92,7 @@ def test_create_admin_resetting_a_password_ends_that_accounts_sessions(app, clie
     assert client.get("/programs").status_code == 302
 
 
-def test_a_participant_cookie_copied_before_leave_opens_nothing_after_it(app, client, world, pre_test):  # noqa: F811
+def test_a_participant_cookie_copied_before_leave_opens_nothing_after_it(app, client, world, pre_test):
     link = link_for(app, world["ids"]["mx1"])
     enter(client, link)
     copied = copy_of(app, client)
@@ -114,7 +119,7 @@ def _program_ends(app, world, days_ago):
         db.session.commit()
 
 
-def test_a_participant_session_ends_with_the_link(app, client, world, pre_test):  # noqa: F811
+def test_a_participant_session_ends_with_the_link(app, client, world, pre_test):
     link = link_for(app, world["ids"]["mx1"])
     grace = app.config["LINK_GRACE_DAYS"]
     _program_ends(app, world, grace)  # the last day the link works

@@ -86,7 +86,7 @@ def test_facilitators_read_but_do_not_plan(client, world):
 
 
 def test_participants_see_the_agenda_in_their_own_zone(app, world):
-    from tests.test_training_portal import enter, link_for
+    from tests.helpers import enter, link_for
     from training.models import Participant
 
     with app.app_context():

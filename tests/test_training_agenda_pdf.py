@@ -4,7 +4,7 @@ import io
 from pypdf import PdfReader
 
 from tests.conftest import login
-from tests.test_training_portal import enter, link_for
+from tests.helpers import enter, link_for
 from training.agenda_pdf import AgendaDocument, AgendaRow, AgendaSession, agenda_pdf
 
 

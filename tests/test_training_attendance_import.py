@@ -1,11 +1,11 @@
 """Zoom and course reports through the web (upload → review → confirm) and `import-attendance`."""
-import io
 import json
 
 from sqlalchemy import func, select
 
 from extensions import db
-from tests.conftest import ZOOM_S0, csrf_from, login, post_form
+from tests.conftest import ZOOM_S0, login, post_form
+from tests.helpers import upload_report as upload
 from training.models import Activity, Attendance, AttendanceImport, AuditEvent
 
 MOODLE = """First name,Surname,Email address,Course complete,Completion date
@@ -19,14 +19,6 @@ def marks(app, activity_id):
     with app.app_context():
         return {row.participant_id: (row.status, row.minutes, row.source)
                 for row in db.session.scalars(select(Attendance).where(Attendance.activity_id == activity_id))}
-
-
-def upload(client, activity_id, content, filename="zoom.csv", **fields):
-    url = f"/activities/{activity_id}/attendance/import"
-    token = csrf_from(client.get(url).get_data(as_text=True))
-    data = {"csrf_token": token, "min_share": "75", **fields,
-            "file": (io.BytesIO(content if isinstance(content, bytes) else content.encode()), filename)}
-    return client.post(url, data=data, content_type="multipart/form-data")
 
 
 def review(client, location, **data):

@@ -7,25 +7,18 @@ from sqlalchemy import func, select
 
 from extensions import db
 from tests.conftest import login, post_form
-from tests.test_assessments_responses_import import upload as upload_answers
-from tests.test_training_attendance_import import upload as upload_report
-from tests.test_training_importing import BAD_ENCODINGS
-from tests.test_training_imports import upload as upload_list
+from tests.helpers import english_session, export_personal_data, upload_answers, upload_list, upload_report
+from tests.upload_files import BAD_ENCODINGS, huge_inline_cell
 from training.models import AttendanceImport, ImportBatch
 
 UNDECODABLE = "This file starts like {encoding} text, but line {line} holds bytes that are not {encoding}"
-
-
-def english(client):
-    with client.session_transaction() as session:
-        session["language"] = "en"
 
 
 @pytest.mark.parametrize("data, encoding, line", BAD_ENCODINGS.values(), ids=BAD_ENCODINGS.keys())
 def test_a_participant_list_that_breaks_its_encoding_gets_its_message_at_preview_and_confirm(
         app, client, world, data, encoding, line):
     login(client, world["emails"]["admin"])
-    english(client)
+    english_session(client)
     response = upload_list(client, world["ids"]["program"], data)
     assert response.status_code == 302
     preview = client.get(response.headers["Location"])
@@ -38,7 +31,7 @@ def test_a_participant_list_that_breaks_its_encoding_gets_its_message_at_preview
 @pytest.mark.parametrize("data, encoding, line", BAD_ENCODINGS.values(), ids=BAD_ENCODINGS.keys())
 def test_a_zoom_report_that_breaks_its_encoding_gets_its_message_at_review(app, client, world, data, encoding, line):
     login(client, world["emails"]["organizer"])
-    english(client)
+    english_session(client)
     response = upload_report(client, world["ids"]["activity"], data)
     assert response.status_code == 302
     review = client.get(response.headers["Location"])
@@ -55,7 +48,7 @@ def test_a_zoom_report_that_breaks_its_encoding_gets_its_message_at_review(app, 
 def test_an_answers_file_that_breaks_its_encoding_is_refused_next_to_the_field(app, client, world, data, encoding,
                                                                                line):
     login(client, world["emails"]["organizer"])
-    english(client)
+    english_session(client)
     response = upload_answers(client, world["ids"]["questionnaire"], data)
     assert response.status_code == 200
     assert UNDECODABLE.format(encoding=encoding, line=line) in response.get_data(as_text=True)
@@ -79,13 +72,10 @@ def test_the_commands_print_the_files_message_and_exit_1(app, world, tmp_path, c
 
 
 def test_a_small_workbook_with_a_150_mb_cell_is_refused_by_every_reader(app, client, world):
-    from tests.test_training_privacy import _export
-    from tests.test_training_xlsx_stream import huge_inline_cell
-
     data = huge_inline_cell()
     message = "Cell A2 holds more than 32767 characters"
     login(client, world["emails"]["admin"])
-    english(client)
+    english_session(client)
     response = upload_list(client, world["ids"]["program"], data, filename="lista.xlsx")
     preview = client.get(response.headers["Location"])
     assert preview.status_code == 200 and message in preview.get_data(as_text=True)
@@ -93,6 +83,6 @@ def test_a_small_workbook_with_a_150_mb_cell_is_refused_by_every_reader(app, cli
     assert message in client.get(report.headers["Location"]).get_data(as_text=True)
     answers = upload_answers(client, world["ids"]["questionnaire"], data, filename="respuestas.xlsx")
     assert answers.status_code == 200 and message in answers.get_data(as_text=True)
-    exported = json.loads(_export(client, world["ids"]["mx1"]).read("personal-data.json"))
+    exported = json.loads(export_personal_data(client, world["ids"]["mx1"]).read("personal-data.json"))
     assert sorted((f["filename"], f["problem"][:len(message)]) for f in exported["unreadable_uploaded_files"]) == [
         ("lista.xlsx", message), ("zoom.xlsx", message)]

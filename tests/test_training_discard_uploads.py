@@ -5,9 +5,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
-from tests.test_training_bad_uploads import english
-from tests.test_training_importing import BAD_ENCODINGS
-from tests.test_training_imports import upload as upload_list
+from tests.helpers import english_session, upload_list
+from tests.upload_files import BAD_ENCODINGS
 from training.models import AuditEvent, ImportBatch
 
 KINDS = {  # world's waiting upload of each kind: (model, id key, its page, discard URL, upload page, who may)
@@ -50,7 +49,7 @@ def _urls(world, kind):
 def test_a_waiting_upload_is_listed_and_discarded_with_its_file(app, client, world, kind):
     model, upload_id, page, discard, form, role = _urls(world, kind)
     login(client, world["emails"][role])
-    english(client)
+    english_session(client)
     listing = client.get(form).get_data(as_text=True)
     assert "Files waiting for confirmation" in listing and FILENAMES[kind] in listing and discard in listing
     assert f'action="{discard}"' in client.get(page).get_data(as_text=True)
@@ -96,7 +95,7 @@ def test_a_focal_point_discards_only_their_own_lists(app, client, world):
 
 def test_an_unreadable_list_can_be_discarded_from_its_preview(app, client, world):
     login(client, world["emails"]["admin"])
-    english(client)
+    english_session(client)
     location = upload_list(client, world["ids"]["program"], BAD_ENCODINGS["UTF-16 BOM, lone surrogate"][0],
                            filename="roto.csv").headers["Location"]
     preview = client.get(location).get_data(as_text=True)
@@ -113,7 +112,7 @@ def test_an_imported_upload_stays_as_the_record_of_its_import(app, client, world
         db.session.get(model, upload_id).status = "applied"
         db.session.commit()
     login(client, world["emails"][role])
-    english(client)
+    english_session(client)
     assert f'action="{discard}"' not in client.get(page).get_data(as_text=True)
     response = post_form(client, discard, {}, page=page)
     assert response.status_code == 302 and response.headers["Location"] == page

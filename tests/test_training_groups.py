@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from extensions import db
 from tests.conftest import login, post_form
-from tests.test_training_portal import enter, link_for
+from tests.helpers import enter, link_for
 from training.models_groups import Group, GroupMember, GroupWork
 
 

@@ -5,6 +5,7 @@ import zipfile
 import openpyxl
 import pytest
 
+from tests.upload_files import BAD_ENCODINGS, csv_bytes, xlsx_bytes
 from training.importing import DelegationSlot, Existing, ImportContext, map_headers, plan_import, split_full_name
 from training.tabular import TableError, decode_text, read_table, sniff_delimiter
 
@@ -14,23 +15,6 @@ ROWS = [
      "México"],
     ["Fátima", "Gómez", "Inspectora", "Ministerio de Trabajo", "fatima@mintrab.gob.gt", "Guatemala"],
 ]
-
-
-def csv_bytes(rows, delimiter=";", encoding="cp1252", bom=b""):
-    lines = []
-    for row in rows:
-        cells = [f'"{cell}"' if delimiter in cell or "," in cell else cell for cell in row]
-        lines.append(delimiter.join(cells))
-    return bom + ("\r\n".join(lines) + "\r\n\r\n" + delimiter * 2 + "\r\n").encode(encoding)
-
-
-def xlsx_bytes(rows):
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize("data, encoding, delimiter", [
@@ -268,21 +252,6 @@ def test_language_defaults_from_the_country():
 def test_missing_columns_stop_the_plan():
     result = plan_import(read_table(csv_bytes([["Nombre", "Cargo"], ["Ana", "X"]])), context())
     assert result.missing_columns == ["email", "names"] and not result.clean
-
-
-# Bytes that claim an encoding and then break it, as a careless or hostile upload holds them.
-HEADER_UTF16LE = "Nombre;Apellidos;Correo\r\n".encode("utf-16-le")
-BAD_ENCODINGS = {
-    "UTF-16 BOM, lone surrogate": (b"\xff\xfe" + HEADER_UTF16LE + b"\x00\xd8\x41", "UTF-16", 2),
-    "UTF-16 BOM, lone surrogate mid-row": (
-        b"\xff\xfe" + HEADER_UTF16LE + "Ana;".encode("utf-16-le") + b"\x00\xd8" + "Ríos;a@x.org\r\n"
-        .encode("utf-16-le"), "UTF-16", 2),
-    "UTF-16 big-endian BOM, lone surrogate": (
-        b"\xfe\xff" + "Nombre;Correo\r\n".encode("utf-16-be") + b"\xdc\x00\x00\x41", "UTF-16", 2),
-    "UTF-16 BOM, odd length": (b"\xff\xfe" + HEADER_UTF16LE + "Ana;a@x.org".encode("utf-16-le") + b"A", "UTF-16", 2),
-    "UTF-8 BOM, invalid byte": (b"\xef\xbb\xbfNombre;Correo\r\nAna;a@x.org\r\nLuz;\xff@x.org\r\n", "UTF-8", 3),
-    "UTF-8 BOM, truncated sequence": (b"\xef\xbb\xbfNombre;Correo\r\nPe\xc3", "UTF-8", 2),
-}
 
 
 @pytest.mark.parametrize("data, encoding, line", BAD_ENCODINGS.values(), ids=BAD_ENCODINGS.keys())

@@ -2,7 +2,6 @@
 import csv
 import io
 import json
-import zipfile
 from datetime import datetime, timezone
 
 import pytest
@@ -11,18 +10,9 @@ from sqlalchemy import func, select
 
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
+from tests.helpers import as_admin, choose_english, erase_personal_data, export_personal_data
 from training.models import AttendanceImport, AuditEvent, OutboundMessage, Participant, Program, User
 from training.services import record
-
-
-def english(client):
-    token = csrf_from(client.get("/login").get_data(as_text=True))
-    client.post("/language", data={"language": "en", "next": "/", "csrf_token": token})
-
-
-def as_admin(client, world):
-    login(client, world["emails"]["admin"])
-    english(client)
 
 
 def add_event(app, action, obj_type="Participant", obj_id=None, at=None, user_id=None, program_id=None, **details):
@@ -166,13 +156,6 @@ def _messages(app, world):
         db.session.commit()
 
 
-def _export(client, participant_id):
-    page = client.get(f"/participants/{participant_id}/personal-data").get_data(as_text=True)
-    response = client.post(f"/participants/{participant_id}/personal-data.zip", data={"csrf_token": csrf_from(page)})
-    assert response.status_code == 200 and response.mimetype == "application/zip"
-    return zipfile.ZipFile(io.BytesIO(response.data))
-
-
 def test_the_export_holds_everything_about_the_person_and_nothing_of_anyone_else(app, client, course):
     from assessments.models import Answer, Attempt, Question
     from certificates.models import Certificate
@@ -195,7 +178,7 @@ def test_the_export_holds_everything_about_the_person_and_nothing_of_anyone_else
     as_admin(client, course)
     page = client.get(f"/participants/{ids['mx1']}/personal-data").get_data(as_text=True)
     assert "Personal data: José Ángel Núñez Peña" in page and "jose.nunez@example.mx" in page
-    archive = _export(client, ids["mx1"])
+    archive = export_personal_data(client, ids["mx1"])
     assert sorted(archive.namelist()) == ["certificates/TEST-2026-0901.pdf", "personal-data.json"]
     assert archive.read("certificates/TEST-2026-0901.pdf") == b"%PDF-1.4 mx1"
     text = archive.read("personal-data.json").decode()
@@ -258,18 +241,13 @@ def test_export_and_erase_need_the_csrf_token(app, client, world):
 # --- personal data: erasure ------------------------------------------------------------------------------
 
 
-def _erase(client, participant_id, **fields):
-    page = f"/participants/{participant_id}/personal-data"
-    return post_form(client, f"/participants/{participant_id}/erase", fields, page=page)
-
-
 def test_erasure_needs_a_reason_and_the_confirmation(app, client, world):
     ids = world["ids"]
     as_admin(client, world)
-    response = _erase(client, ids["gt1"], reason="")
+    response = erase_personal_data(client, ids["gt1"], reason="")
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and 'id="reason-error"' in html and 'id="confirm-error"' in html
-    assert _erase(client, ids["gt1"], reason="Asked by e-mail").status_code == 400
+    assert erase_personal_data(client, ids["gt1"], reason="Asked by e-mail").status_code == 400
     with app.app_context():
         assert db.session.get(Participant, ids["gt1"]).erased_at is None
 
@@ -280,7 +258,7 @@ def test_erasure_removes_the_name_and_address_wherever_they_could_be_seen(app, c
     link = app.test_cli_runner().invoke(args=["participant-link", "ixchel.tzul@example.gt", "--program",
                                               "TEST-2026"]).output.strip()
     as_admin(client, world)
-    response = _erase(client, ids["gt1"], reason="Pidió la supresión por correo", confirm="y")
+    response = erase_personal_data(client, ids["gt1"], reason="Pidió la supresión por correo", confirm="y")
     assert response.status_code == 302 and response.headers["Location"] == f"/participants/{ids['gt1']}/personal-data"
     name = placeholder(app, ids["gt1"])
     secrets = ("Ixchel", "Tzul", "ixchel.tzul", "IXCHEL")
@@ -300,7 +278,7 @@ def test_erasure_removes_the_name_and_address_wherever_they_could_be_seen(app, c
     log = client.get("/audit").get_data(as_text=True)
     assert "Personal data erased" in log and name in log and clean(log)
     assert clean(client.get("/audit/export.csv").get_data(as_text=True))
-    assert clean(_export(client, ids["gt1"]).read("personal-data.json").decode())
+    assert clean(export_personal_data(client, ids["gt1"]).read("personal-data.json").decode())
     verify = client.get("/verify/world-certificate-code-" + "x" * 20).get_data(as_text=True)
     assert "Revoked certificate" in verify and name in verify and clean(verify)
     assert client.get("/" + link.split("/", 3)[3]).status_code == 404  # the personal link no longer works
@@ -324,8 +302,8 @@ def test_erasure_removes_the_name_and_address_wherever_they_could_be_seen(app, c
 def test_erasing_twice_changes_nothing_and_nothing_is_sent_to_them_again(app, client, world):
     ids = world["ids"]
     as_admin(client, world)
-    assert _erase(client, ids["mx2"], reason="Asked", confirm="y").status_code == 302
-    again = _erase(client, ids["mx2"], reason="Asked again", confirm="y")
+    assert erase_personal_data(client, ids["mx2"], reason="Asked", confirm="y").status_code == 302
+    again = erase_personal_data(client, ids["mx2"], reason="Asked again", confirm="y")
     assert again.status_code == 302
     assert "already erased" in client.get(again.headers["Location"]).get_data(as_text=True)
     with app.app_context():
@@ -367,8 +345,8 @@ def test_erasure_keeps_the_impact_figures_and_revokes_the_certificate(app, clien
             Attempt.participant_id == person_id))
     before = _impact(app)
     login(client, "admin@capacita.example", "capacita-demo")
-    english(client)
-    assert _erase(client, person_id, reason="Solicitud del titular", confirm="y").status_code == 302
+    choose_english(client)
+    assert erase_personal_data(client, person_id, reason="Solicitud del titular", confirm="y").status_code == 302
     assert _impact(app) == before
     verify = client.get(f"/verify/{code}").get_data(as_text=True)
     assert "Revoked certificate" in verify and not any(secret in verify for secret in secrets)

@@ -5,8 +5,8 @@ import json
 from sqlalchemy import select
 
 from extensions import db
-from tests.test_training_importing import HEADER_UTF16LE
-from tests.test_training_privacy import _erase, _export, as_admin
+from tests.helpers import as_admin, erase_personal_data, export_personal_data
+from tests.upload_files import HEADER_UTF16LE
 from training.models import AuditEvent, ImportBatch
 
 DAMAGED = "This Excel file is damaged or not a real XLSX workbook. Save it again from Excel and retry."
@@ -33,11 +33,11 @@ def test_a_list_that_breaks_its_encoding_is_still_searched_by_the_export_and_the
                + b"\x00\xd8\x41")
     broken = store_list(app, world, "roto.csv", content)
     as_admin(client, world)
-    others = json.loads(_export(client, world["ids"]["mx1"]).read("personal-data.json"))
+    others = json.loads(export_personal_data(client, world["ids"]["mx1"]).read("personal-data.json"))
     assert "roto.csv" not in json.dumps(others) and others["unreadable_uploaded_files"] == []
-    hers = json.loads(_export(client, world["ids"]["gt1"]).read("personal-data.json"))
+    hers = json.loads(export_personal_data(client, world["ids"]["gt1"]).read("personal-data.json"))
     assert sorted(f["filename"] for f in hers["uploaded_files"]) == ["roto.csv", "zoom.csv"]
-    assert _erase(client, world["ids"]["gt1"], reason="Asked", confirm="y").status_code == 302
+    assert erase_personal_data(client, world["ids"]["gt1"], reason="Asked", confirm="y").status_code == 302
     assert stored(app, broken) == (b"", "discarded")
 
 
@@ -46,12 +46,12 @@ def test_files_that_cannot_be_searched_are_named_in_the_export_and_deleted_by_an
     imported = store_list(app, world, "antigua.xlsx", b"PK\x03\x04 damaged since", status="applied")
     as_admin(client, world)
     for key in ("mx1", "obs1"):  # anyone of the program, mentioned in a readable file or not
-        data = json.loads(_export(client, world["ids"][key]).read("personal-data.json"))
+        data = json.loads(export_personal_data(client, world["ids"][key]).read("personal-data.json"))
         assert [(f["filename"], f["kind"], f["status"], f["problem"]) for f in data["unreadable_uploaded_files"]] == [
             ("lista.xlsx", "participant_list", "previewed", DAMAGED),
             ("antigua.xlsx", "participant_list", "applied", DAMAGED)]
     assert stored(app, waiting)[0] != b""  # an export changes nothing
-    response = _erase(client, world["ids"]["mx2"], reason="Asked", confirm="y")
+    response = erase_personal_data(client, world["ids"]["mx2"], reason="Asked", confirm="y")
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "could not be read to look for the person" in page

@@ -4,14 +4,22 @@ import pytest
 from sqlalchemy import func, select
 
 from assessments.models import ResponseImport
+from assessments.services_builder import import_plain
 from extensions import db
+from tests.answer_files import GOOGLE_ES, PLAIN
 from tests.conftest import ZOOM_S0, login, post_form
-from tests.test_assessments_responses_import import GOOGLE_ES, pre_test  # noqa: F401 (a fixture)
-from tests.test_assessments_responses_import import upload as upload_answers
-from tests.test_training_attendance_import import upload as upload_report
-from tests.test_training_bad_uploads import english
-from tests.test_training_imports import upload as upload_list
-from training.models import AttendanceImport, AuditEvent, ImportBatch
+from tests.helpers import english_session as english
+from tests.helpers import upload_answers, upload_list, upload_report
+from training.models import AttendanceImport, AuditEvent, ImportBatch, Program
+
+
+@pytest.fixture
+def answers_pre_test(app, world):
+    """The pre-test the answer files were exported from (its id)."""
+    with app.app_context():
+        questionnaire = import_plain(db.session.get(Program, world["ids"]["program"]), None, PLAIN)
+        db.session.commit()
+        return questionnaire.id
 
 LIST = "Nombre;Apellidos;Correo;País\nLuz;Ríos;luz.rios@example.mx;México\n".encode("cp1252")
 KINDS = {  # model, who uploads, the action a confirmation records, the file
@@ -31,7 +39,7 @@ def target(request, world):
     """kind → what its uploads belong to (the answer files need a questionnaire with questions)."""
     def owner(kind):
         if kind == "answer file":
-            return request.getfixturevalue("pre_test")["id"]
+            return request.getfixturevalue("answers_pre_test")
         return world["ids"]["program" if kind == "participant list" else "activity"]
     return owner
 

@@ -11,78 +11,21 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.utils.datetime import MAC_EPOCH
 
+from tests.upload_files import (
+    HEADER_ROW,
+    MAIN,
+    MB,
+    SHEET_HEAD,
+    SHEET_TAIL,
+    WORKBOOK,
+    huge_inline_cell,
+    huge_shared_string,
+    inline,
+    repeated,
+    sheet_xml,
+    workbook,
+)
 from training.tabular import MAX_CELL_CHARS, TableError, read_table, table_rows
-
-MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-SPREADSHEETML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-         'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-         'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-         f'<Override PartName="/xl/workbook.xml" ContentType="{SPREADSHEETML}.sheet.main+xml"/>'
-         f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{SPREADSHEETML}.worksheet+xml"/>%s</Types>')
-SHARED_TYPE = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SPREADSHEETML}.sharedStrings+xml"/>'
-WORKBOOK = (f'<?xml version="1.0" encoding="UTF-8"?><workbook {MAIN} xmlns:r="http://schemas.openxmlformats.org/'
-            'officeDocument/2006/relationships"><sheets><sheet name="Hoja1" sheetId="1" r:id="rId1"/></sheets>'
-            '</workbook>')
-RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.'
-        'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-        '</Relationships>')
-MB = 1024 * 1024
-
-
-def workbook(sheet, shared=None, workbook_xml=WORKBOOK):
-    """An XLSX built by hand: `sheet` and `shared` are the XML of the worksheet and of the shared strings, as bytes
-    or as an iterable of byte chunks (compressed as they are written, so a test never holds the expanded text)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", TYPES % (SHARED_TYPE if shared is not None else ""))
-        archive.writestr("xl/workbook.xml", workbook_xml)
-        archive.writestr("xl/_rels/workbook.xml.rels", RELS)
-        for name, content in (("xl/worksheets/sheet1.xml", sheet), ("xl/sharedStrings.xml", shared)):
-            if content is not None:
-                with archive.open(name, "w", force_zip64=True) as part:
-                    for chunk in ([content] if isinstance(content, bytes) else content):
-                        part.write(chunk)
-    return buffer.getvalue()
-
-
-def sheet_xml(*rows):
-    """A worksheet whose rows are given as XML text (the <c> elements)."""
-    body = "".join(f"<row>{cells}</row>" for cells in rows)
-    return f'<?xml version="1.0" encoding="UTF-8"?><worksheet {MAIN}><sheetData>{body}</sheetData></worksheet>'.encode()
-
-
-def inline(text):
-    return f'<c t="inlineStr"><is><t>{text}</t></is></c>'
-
-
-def repeated(head, piece, times, tail):
-    """`head`, then `piece` `times` times, then `tail`: the expanded text of a bomb, produced a piece at a time."""
-    yield head
-    for _ in range(times):
-        yield piece
-    yield tail
-
-
-HEADER_ROW = inline("Nombre") + inline("Correo")
-SHEET_HEAD = f'<?xml version="1.0"?><worksheet {MAIN}><sheetData><row r="1">{HEADER_ROW}</row>'.encode()
-SHEET_TAIL = b"</sheetData></worksheet>"
-
-
-def huge_inline_cell(megabytes=150):
-    """The audit's file: ~155 KB holding one inline-string cell of 150 MB."""
-    return workbook(repeated(SHEET_HEAD + b'<row r="2"><c r="A2" t="inlineStr"><is><t>', b"A" * MB, megabytes,
-                             b"</t></is></c></row>" + SHEET_TAIL))
-
-
-def huge_shared_string(megabytes=150, shown=True):
-    """A 150 MB shared string, shown in B2 (or by no cell)."""
-    cells = '<c r="A2" t="s"><v>0</v></c>' + ('<c r="B2" t="s"><v>1</v></c>' if shown else "")
-    shared = repeated(f"<sst {MAIN}><si><t>Ana</t></si><si><t>".encode(), b"A" * MB, megabytes, b"</t></si></sst>")
-    return workbook(SHEET_HEAD + f'<row r="2">{cells}</row>'.encode() + SHEET_TAIL, shared)
-
 
 # --- the same values openpyxl reads ----------------------------------------------------------------------------
 

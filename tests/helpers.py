@@ -1,0 +1,223 @@
+"""Plain helpers that test modules share (a test module never imports another one): personal links, choosing
+English, uploads through the web, personal data, the demo program, pre-tests, backups, apps of their own."""
+import io
+import shutil
+import zipfile
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from assessments.demo_tests import PRE_TEST
+from assessments.models import Attempt, Questionnaire
+from assessments.services_builder import import_plain
+from extensions import db
+from tests.conftest import csrf_from, login, post_form
+from training.models import Delegation, Participant, Program, utcnow
+
+DEMO = "CRM-CE-2021"  # the program `flask demo` loads
+
+
+# --- personal links ---------------------------------------------------------------------------------------------
+
+
+def link_for(app, participant_id, reissue=False):
+    """The participant's personal link, from `flask participant-link` (a new one with `reissue`)."""
+    with app.app_context():
+        participant = db.session.get(Participant, participant_id)
+        args = ["participant-link", participant.email, "--program", "TEST-2026"] + (["--reissue"] if reissue else [])
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    return result.output.strip()
+
+
+def path_of(link):
+    """The link without its scheme and host, for the test client."""
+    return "/" + link.split("/", 3)[3]
+
+
+def enter(client, link):
+    """Open the link, then press 'continue': the POST that starts the participant's session."""
+    page = client.get(path_of(link))
+    assert page.status_code == 200
+    return client.post(path_of(link), data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+# --- languages --------------------------------------------------------------------------------------------------
+
+
+def choose_english(client):
+    """English through the language switcher, as a person picks it."""
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    client.post("/language", data={"language": "en", "next": "/", "csrf_token": token})
+
+
+def english_session(client):
+    """English in the session itself (the msgids), without a request."""
+    with client.session_transaction() as session:
+        session["language"] = "en"
+
+
+# --- uploads through the web ------------------------------------------------------------------------------------
+
+
+def upload_list(client, program_id, content, filename="lista.csv", delegation=""):
+    url = f"/programs/{program_id}/participants/import"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, "delegation_id": delegation,
+                                  "file": (io.BytesIO(content), filename)}, content_type="multipart/form-data")
+
+
+def upload_report(client, activity_id, content, filename="zoom.csv", **fields):
+    url = f"/activities/{activity_id}/attendance/import"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    data = {"csrf_token": token, "min_share": "75", **fields,
+            "file": (io.BytesIO(content if isinstance(content, bytes) else content.encode()), filename)}
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def upload_answers(client, questionnaire_id, content, filename="respuestas.csv"):
+    url = f"/questionnaires/{questionnaire_id}/responses/import"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    data = {"csrf_token": token, "file": (io.BytesIO(content if isinstance(content, bytes) else content.encode()),
+                                          filename)}
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+# --- personal data ----------------------------------------------------------------------------------------------
+
+
+def as_admin(client, world):
+    login(client, world["emails"]["admin"])
+    choose_english(client)
+
+
+def export_personal_data(client, participant_id):
+    page = client.get(f"/participants/{participant_id}/personal-data").get_data(as_text=True)
+    response = client.post(f"/participants/{participant_id}/personal-data.zip", data={"csrf_token": csrf_from(page)})
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    return zipfile.ZipFile(io.BytesIO(response.data))
+
+
+def erase_personal_data(client, participant_id, **fields):
+    page = f"/participants/{participant_id}/personal-data"
+    return post_form(client, f"/participants/{participant_id}/erase", fields, page=page)
+
+
+# --- the demo program -------------------------------------------------------------------------------------------
+
+
+def load_demo(app):
+    """`flask demo`, then the demo program's id: ~113 participants, certificates issued, one revoked and reissued,
+    one conflict."""
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        return db.session.scalar(select(Program.id).where(Program.code == DEMO))
+
+
+def demo_submitted(kind, country=None):
+    """Participant ids with a submitted attempt at the demo's `kind` test, counted straight from the tables."""
+    query = (select(Attempt.participant_id).join(Questionnaire).join(Program)
+             .join(Participant, Participant.id == Attempt.participant_id).join(Delegation)
+             .where(Program.code == DEMO, Questionnaire.kind == kind, Attempt.status == "submitted",
+                    Participant.status != "withdrawn"))
+    if country:
+        query = query.where(Delegation.country_code == country)
+    return set(db.session.scalars(query))
+
+
+def demo_pairs(app, country=None):
+    with app.app_context():
+        return len(demo_submitted("pre", country) & demo_submitted("post", country))
+
+
+# --- pre-tests --------------------------------------------------------------------------------------------------
+
+
+PLAIN = {
+    "kind": "pre", "title": {"es": "Prueba previa", "en": "Pre-test"}, "intro": {"es": "Responda con calma."},
+    "sections": [{"title": {"es": "Conocimientos", "en": "Knowledge"}, "questions": [
+        {"type": "single_choice", "text": {"es": "¿Quién paga el reclutamiento?", "en": "Who pays recruitment?"},
+         "dimension": "knowledge", "item_key": "K1", "points": 2, "required": True, "correct": ["b"],
+         "options": [{"key": "a", "es": "El trabajador", "en": "The worker"},
+                     {"key": "b", "es": "El empleador", "en": "The employer"}], "scale_labels": {}},
+        {"type": "true_false", "text": {"es": "La OIT publica principios.", "en": "The ILO publishes principles."},
+         "dimension": "knowledge", "item_key": "K2", "points": 1, "required": False, "correct": ["true"],
+         "options": [], "scale_labels": {}},
+        {"type": "multiple_choice", "text": {"es": "Elija las agencias", "en": "Choose the agencies"},
+         "dimension": "knowledge", "item_key": "K3", "points": 1, "required": False, "correct": ["x", "y"],
+         "options": [{"key": "x", "es": "OIT"}, {"key": "y", "es": "OIM"}, {"key": "z", "es": "FIFA"}],
+         "scale_labels": {}},
+    ]}, {"title": {"es": "Expectativas"}, "questions": [
+        {"type": "likert", "text": {"es": "Espero aprender mucho"}, "dimension": "expectations", "item_key": None,
+         "points": 0, "required": False, "correct": [], "options": [],
+         "scale_labels": {"es": ["Nada de acuerdo", "Muy de acuerdo"]}},
+        {"type": "long_text", "text": {"es": "¿Qué espera?"}, "dimension": "expectations", "item_key": None,
+         "points": 0, "required": False, "correct": [], "options": [], "scale_labels": {}},
+    ]}],
+}
+
+
+def open_pre_test(app, program_id):
+    """The PLAIN pre-test, open since an hour ago; ids of its questions in order."""
+    with app.app_context():
+        program = db.session.get(Program, program_id)
+        questionnaire = import_plain(program, None, PLAIN)
+        questionnaire.opens_at = utcnow() - timedelta(hours=1)
+        questionnaire.show_score = True
+        db.session.commit()
+        questions = [q.id for s in questionnaire.sections for q in s.questions]
+        return {"id": questionnaire.id, "questions": questions}
+
+
+def open_demo_pre_test(app, program_id):
+    """The demo's bilingual pre-test in the test program, open since an hour ago: its id and question ids by key."""
+    with app.app_context():
+        program = db.session.get(Program, program_id)
+        questionnaire = import_plain(program, None, PRE_TEST)
+        questionnaire.opens_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+        ids = {question.item_key or f"{s}.{q}": question.id
+               for s, section in enumerate(questionnaire.sections, start=1)
+               for q, question in enumerate(section.questions, start=1)}
+        return {"id": questionnaire.id, "questions": ids}
+
+
+# --- backups ----------------------------------------------------------------------------------------------------
+
+
+def backup_kind(app):
+    """The database's kind ("sqlite" or "postgresql") for the backup commands; skips on PostgreSQL without pg_dump."""
+    with app.app_context():
+        name = db.engine.dialect.name
+    if name == "postgresql" and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        pytest.skip("pg_dump/pg_restore not on PATH (apt-get install postgresql-client-15)")
+    return name
+
+
+# --- apps of their own ------------------------------------------------------------------------------------------
+
+
+def app_with(tmp_path, **config):
+    """An app of its own on a new SQLite file, with `config` on top of the test settings."""
+    from flask_migrate import upgrade
+
+    app = create_app({"TESTING": True, "CAPACITA_ENV": "test", "SECRET_KEY": "s" * 40,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.sqlite3'}",
+                      # The limit per address is under test: not those on e-mails that are no account.
+                      "LOGIN_CHECKS_RATE_LIMIT": "1000 per minute", "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
+                      **config})
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def failed_logins(app, address, count):
+    """The status codes of `count` failed logins from `address`, behind a proxy at 10.0.0.2."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.0.0.2"  # the proxy
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+    return [post_form(client, "/login", {"email": "a@example.org", "password": "nope"}).status_code
+            for _ in range(count)]
