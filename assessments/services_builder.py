@@ -1,7 +1,13 @@
-"""Building questionnaires: create, import/export as plain values, sections and questions, order, windows."""
+"""Building questionnaires: create, import/export as plain values, sections and questions, order, windows.
+
+Every change a builder makes is recorded in the audit log, on the questionnaire. A change of structure (adding or
+deleting a question or a section, deleting the questionnaire) is refused with `Locked` once anybody has an attempt,
+and the check holds under concurrency: the questionnaire's row is locked first (PostgreSQL; SQLite's write
+transaction serializes already), which a participant's starting attempt must wait for through its foreign key,
+and the delete itself is conditional on there being no attempt."""
 from datetime import timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 
 from extensions import db
 from training.models import utcnow
@@ -37,6 +43,15 @@ def has_attempts(questionnaire):
     return db.session.scalar(select(exists().where(Attempt.questionnaire_id == questionnaire.id)))
 
 
+def lock_unanswered(questionnaire):
+    """Lock the questionnaire's row, then refuse (Locked) if anybody has an attempt: a participant starting at
+    the same moment either committed first (seen here) or waits for this transaction (its attempt's foreign key
+    needs the row)."""
+    db.session.execute(select(Questionnaire.id).where(Questionnaire.id == questionnaire.id).with_for_update())
+    if has_attempts(questionnaire):
+        raise Locked()
+
+
 def create_questionnaire(program, actor_id, kind, title, intro=None):
     questionnaire = Questionnaire(program_id=program.id, kind=kind, title=title, intro=intro or {})
     db.session.add(questionnaire)
@@ -65,6 +80,21 @@ def plain_of(questionnaire):
                          for section in questionnaire.sections]}
 
 
+def create_section(questionnaire, actor_id, title):
+    """A new section at the end (refused with Locked once anybody answered)."""
+    lock_unanswered(questionnaire)
+    section = add_section(questionnaire, title)
+    record(actor_id, "questionnaire.section_added", questionnaire, section=section.id, title=title)
+    return section
+
+
+def rename_section(section, actor_id, title):
+    before, section.title = section.title, title
+    db.session.flush()
+    if before != title:
+        record(actor_id, "questionnaire.section_renamed", section.questionnaire, section=section.id, title=title)
+
+
 def add_section(questionnaire, title):
     section = Section(questionnaire_id=questionnaire.id, title=title,
                       position=_next_position(Section, Section.questionnaire_id == questionnaire.id))
@@ -83,26 +113,64 @@ def add_question(section, values):
     return question
 
 
-def update_question(question, values, locked):
+def create_question(section, actor_id, values):
+    """A new question at the end of `section` (refused with Locked once anybody answered)."""
+    lock_unanswered(section.questionnaire)
+    question = add_question(section, values)
+    record(actor_id, "questionnaire.question_added", section.questionnaire, question=question.id,
+           type=question.type, item_key=question.item_key)
+    return question
+
+
+def update_question(question, actor_id, values):
     """Change a question; once the questionnaire has attempts only its wording may change (Locked)."""
-    if locked and _structure(question) != _structure_of(values):
+    questionnaire = question.section.questionnaire
+    db.session.execute(select(Questionnaire.id).where(Questionnaire.id == questionnaire.id).with_for_update())
+    if has_attempts(questionnaire) and _structure(question) != _structure_of(values):
         raise Locked()
     _apply(question, values)
     db.session.flush()
+    record(actor_id, "questionnaire.question_changed", questionnaire, question=question.id, type=question.type,
+           item_key=question.item_key)
 
 
-def delete_question(question):
+def delete_question(question, actor_id):
+    """Delete a question (refused with Locked once anybody answered: its answers would go with it)."""
+    questionnaire = question.section.questionnaire
+    lock_unanswered(questionnaire)
+    record(actor_id, "questionnaire.question_deleted", questionnaire, question=question.id,
+           item_key=question.item_key)
     db.session.delete(question)
     db.session.flush()
 
 
-def delete_section(section):
+def delete_section(section, actor_id):
+    """Delete a section and its questions (refused with Locked once anybody answered)."""
+    questionnaire = section.questionnaire
+    lock_unanswered(questionnaire)
+    record(actor_id, "questionnaire.section_deleted", questionnaire, section=section.id,
+           questions=len(section.questions))
     db.session.delete(section)
     db.session.flush()
 
 
-def move(item, siblings, offset):
-    """Swap `item` with its neighbour `offset` (−1 up, +1 down) among `siblings` (ordered by position)."""
+def delete_questionnaire(questionnaire, actor_id):
+    """Delete a questionnaire nobody has answered (Locked otherwise). The DELETE is itself conditional: its
+    attempts would go with it (ON DELETE CASCADE), so the database, not an earlier look, decides."""
+    lock_unanswered(questionnaire)
+    record(actor_id, "questionnaire.deleted", questionnaire, kind=questionnaire.kind)
+    db.session.flush()
+    deleted = db.session.execute(delete(Questionnaire).where(
+        Questionnaire.id == questionnaire.id,
+        ~exists().where(Attempt.questionnaire_id == questionnaire.id))).rowcount
+    if not deleted:
+        raise Locked()
+    db.session.expunge(questionnaire)
+
+
+def move(item, siblings, offset, actor_id):
+    """Swap `item` (a section or a question) with its neighbour `offset` (−1 up, +1 down) among `siblings`
+    (ordered by position)."""
     items = list(siblings)
     index = items.index(item)
     other = index + offset
@@ -113,12 +181,17 @@ def move(item, siblings, offset):
     for position, sibling in enumerate(items, start=1):
         sibling.position = position
     db.session.flush()
+    questionnaire = item.questionnaire if isinstance(item, Section) else item.section.questionnaire
+    record(actor_id, "questionnaire.reordered", questionnaire, **{type(item).__name__.lower(): item.id},
+           direction="up" if offset < 0 else "down")
     return True
 
 
-def copy_knowledge_items(source, target):
+def copy_knowledge_items(source, target, actor_id):
     """The source's knowledge questions appended to `target` as one new section, keeping their item keys so
-    the pre- and post-test answers pair up. Questions whose key `target` already has are skipped."""
+    the pre- and post-test answers pair up. Questions whose key `target` already has are skipped (Locked once
+    anybody answered `target`)."""
+    lock_unanswered(target)
     taken = set(db.session.scalars(select(Question.item_key).where(Question.questionnaire_id == target.id,
                                                                    Question.item_key.is_not(None))))
     questions = [question for section in source.sections for question in section.questions
@@ -129,13 +202,26 @@ def copy_knowledge_items(source, target):
     section = add_section(target, dict(first.title))
     for question in questions:
         add_question(section, {field: getattr(question, field) for field in QUESTION_FIELDS})
+    record(actor_id, "questionnaire.knowledge_copied", target, source=source.id, questions=len(questions))
     return len(questions)
+
+
+def save_settings(questionnaire, actor_id, title, intro, opens_at, closes_at, time_limit_minutes, show_score):
+    """The questionnaire's texts, window, time limit and score display, recorded with the window as set."""
+    questionnaire.title, questionnaire.intro = title, intro
+    set_window(questionnaire, opens_at, closes_at, time_limit_minutes, show_score)
+    record(actor_id, "questionnaire.settings_saved", questionnaire, opens_at=_iso(opens_at),
+           closes_at=_iso(closes_at), time_limit_minutes=time_limit_minutes, show_score=show_score)
 
 
 def set_window(questionnaire, opens_at, closes_at, time_limit_minutes, show_score):
     questionnaire.opens_at, questionnaire.closes_at = opens_at, closes_at
     questionnaire.time_limit_minutes, questionnaire.show_score = time_limit_minutes, show_score
     db.session.flush()
+
+
+def _iso(moment):
+    return moment.isoformat() if moment is not None else None
 
 
 def open_now(questionnaire, actor_id):

@@ -17,10 +17,11 @@ from .question_types import QUESTIONNAIRE_KINDS
 from .questionnaire_files import dump, load
 from .services_builder import (
     Locked,
-    add_question,
     add_section,
     copy_knowledge_items,
+    create_question,
     create_questionnaire,
+    create_section,
     delete_question,
     delete_section,
     has_attempts,
@@ -29,10 +30,12 @@ from .services_builder import (
     open_now,
     plain_of,
     program_questionnaires,
-    set_window,
+    rename_section,
+    save_settings,
     update_question,
 )
 from .services_builder import close_now as close_window
+from .services_builder import delete_questionnaire as discard_questionnaire
 from .services_taking import finalize_overdue, sections_with_questions
 from .texts import DEFAULT_TITLES, file_problem_message
 
@@ -115,11 +118,9 @@ def _save_settings(questionnaire, form):
         except (LocalTimeError, OverflowError):  # a skipped hour, or a year like 9999 that UTC cannot hold
             field.errors.append(_("This time does not exist in %(zone)s (the clocks skip it).", zone=zone))
             return False
-    questionnaire.title = localized(form.title_es.data, form.title_en.data)
-    questionnaire.intro = {k: v.strip() for k, v in (("es", form.intro_es.data), ("en", form.intro_en.data))
-                           if v and v.strip()}
-    set_window(questionnaire, moments["opens_at"], moments["closes_at"], form.time_limit_minutes.data,
-               form.show_score.data)
+    intro = {k: v.strip() for k, v in (("es", form.intro_es.data), ("en", form.intro_en.data)) if v and v.strip()}
+    save_settings(questionnaire, actor_id(), localized(form.title_es.data, form.title_en.data), intro,
+                  moments["opens_at"], moments["closes_at"], form.time_limit_minutes.data, form.show_score.data)
     return True
 
 
@@ -151,9 +152,9 @@ def close_questionnaire(questionnaire_id):
 def new_section(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     form = SectionForm()
-    if not _unlocked(questionnaire) or not form.validate_on_submit():
-        return _back(questionnaire)
-    add_section(questionnaire, localized(form.title_es.data, form.title_en.data))
+    if form.validate_on_submit():
+        _unless_locked(lambda: create_section(questionnaire, actor_id(), localized(form.title_es.data,
+                                                                                   form.title_en.data)))
     return _back(questionnaire)
 
 
@@ -165,7 +166,7 @@ def edit_section(section_id):
     form = SectionForm(data={"title_es": section.title.get("es", ""), "title_en": section.title.get("en", "")}) \
         if request.method == "GET" else SectionForm()
     if form.validate_on_submit():
-        section.title = localized(form.title_es.data, form.title_en.data)
+        rename_section(section, actor_id(), localized(form.title_es.data, form.title_en.data))
         return _back(section.questionnaire, f"section-{section.id}")
     return render_template("assessments/section_form.html", section=section, form=form,
                            questionnaire=section.questionnaire)
@@ -177,8 +178,7 @@ def edit_section(section_id):
 def remove_section(section_id):
     section = section_or_404(section_id)
     questionnaire = section.questionnaire
-    if _unlocked(questionnaire):
-        delete_section(section)
+    if _unless_locked(lambda: delete_section(section, actor_id()))[0]:
         flash(_("Section deleted."), "success")
     return _back(questionnaire)
 
@@ -188,7 +188,7 @@ def remove_section(section_id):
 @writes
 def move_section(section_id):
     section = section_or_404(section_id)
-    move(section, section.questionnaire.sections, _offset())
+    move(section, section.questionnaire.sections, _offset(), actor_id())
     return _back(section.questionnaire, f"section-{section.id}")
 
 
@@ -198,11 +198,14 @@ def move_section(section_id):
 def new_question(section_id):
     section = section_or_404(section_id)
     questionnaire = section.questionnaire
-    if not _unlocked(questionnaire):
-        return _back(questionnaire)
+    if has_attempts(questionnaire):
+        return _refused(questionnaire)
     form = QuestionForm()
     if form.validate_on_submit() and _item_key_free(form, questionnaire, None):
-        question = add_question(section, form.values())
+        try:
+            question = create_question(section, actor_id(), form.values())
+        except Locked:  # someone started answering since the form was shown
+            return _refused(questionnaire)
         flash(_("Question added."), "success")
         return _back(questionnaire, f"question-{question.id}")
     return render_template("assessments/question_form.html", form=form, section=section, question=None,
@@ -219,7 +222,7 @@ def edit_question(question_id):
     form = QuestionForm() if request.method == "POST" else _question_form(question)
     if form.validate_on_submit() and _item_key_free(form, questionnaire, question):
         try:
-            update_question(question, form.values(), locked)
+            update_question(question, actor_id(), form.values())
         except Locked:
             form.type.errors.append(_("People have already answered: only the wording can change now (not the "
                                       "type, options' keys, right answer, points, dimension or item key)."))
@@ -257,8 +260,7 @@ def _item_key_free(form, questionnaire, question):
 def remove_question(question_id):
     question = question_or_404(question_id)
     questionnaire = question.section.questionnaire
-    if _unlocked(questionnaire):
-        delete_question(question)
+    if _unless_locked(lambda: delete_question(question, actor_id()))[0]:
         flash(_("Question deleted."), "success")
     return _back(questionnaire)
 
@@ -268,7 +270,7 @@ def remove_question(question_id):
 @writes
 def move_question(question_id):
     question = question_or_404(question_id)
-    move(question, question.section.questions, _offset())
+    move(question, question.section.questions, _offset(), actor_id())
     return _back(question.section.questionnaire, f"question-{question.id}")
 
 
@@ -280,8 +282,8 @@ def copy_knowledge(questionnaire_id):
     source = program_questionnaires(target.program).get("pre")
     if source is None or source.id == target.id:
         abort(404)
-    if _unlocked(target):
-        count = copy_knowledge_items(source, target)
+    done, count = _unless_locked(lambda: copy_knowledge_items(source, target, actor_id()))
+    if done:
         flash(_("Knowledge questions copied from the pre-test: %(count)s.", count=count), "success")
     return _back(target)
 
@@ -311,20 +313,31 @@ def preview_questionnaire(questionnaire_id):
 @writes
 def delete_questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
-    if not _unlocked(questionnaire):
-        return _back(questionnaire)
     program_id = questionnaire.program_id
-    db.session.delete(questionnaire)
+    if not _unless_locked(lambda: discard_questionnaire(questionnaire, actor_id()))[0]:
+        return _back(questionnaire)
     flash(_("Questionnaire deleted."), "success")
     return redirect(url_for("assessments.questionnaires", program_id=program_id))
 
 
-def _unlocked(questionnaire):
-    if has_attempts(questionnaire):
-        flash(_("People have already answered this questionnaire: questions cannot be added or deleted now."),
-              "error")
-        return False
-    return True
+def _unless_locked(change):
+    """Run a change of structure: (True, its result), or (False, None) and a message when people have answered
+    (checked by the service under a lock, so a participant starting meanwhile is seen)."""
+    try:
+        return True, change()
+    except Locked:
+        db.session.rollback()
+        _say_locked()
+        return False, None
+
+
+def _refused(questionnaire):
+    _say_locked()
+    return _back(questionnaire)
+
+
+def _say_locked():
+    flash(_("People have already answered this questionnaire: questions cannot be added or deleted now."), "error")
 
 
 def _offset():

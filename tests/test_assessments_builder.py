@@ -13,7 +13,7 @@ from assessments.services_builder import import_plain
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
 from tests.helpers import PLAIN
-from training.models import OutboundMessage, Participant, Program, utcnow
+from training.models import AuditEvent, OutboundMessage, Participant, Program, utcnow
 
 
 @pytest.fixture
@@ -256,3 +256,81 @@ def test_far_off_dates_are_refused_next_to_the_field(app, organizer, world):
     response = post_form(organizer, f"/questionnaires/{questionnaire_id}", {"title_es": "P",
                                                                             "opens_at": "9999-12-31T23:59"})
     assert response.status_code == 400 and 'id="opens_at-error"' in response.get_data(as_text=True)
+
+
+def _audit_actions(app, questionnaire_id):
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "Questionnaire",
+                                                             AuditEvent.object_id == questionnaire_id)
+                                    .order_by(AuditEvent.id))
+        return [(event.action, event.user_id) for event in events]
+
+
+def test_every_edit_of_the_builder_is_recorded_in_the_audit_log(app, organizer, world):
+    program_id = world["ids"]["program"]
+    organizer_id = world["ids"]["organizer"]
+    questionnaire_id = _new_pre_test(organizer, program_id)
+    section_id = _section_id(app, questionnaire_id)
+    page = f"/questionnaires/{questionnaire_id}"
+    post_form(organizer, page, {"title_es": "Previa", "opens_at": "2026-03-03T14:00",
+                                "closes_at": "2026-03-03T16:00"})
+    post_form(organizer, f"/sections/{section_id}/edit", {"title_es": "Conocimientos", "title_en": "Knowledge"})
+    post_form(organizer, f"/sections/{section_id}/questions/new", _question_values())
+    post_form(organizer, f"/sections/{section_id}/questions/new", _question_values(item_key="K02"))
+    with app.app_context():
+        first, second = db.session.scalars(select(Question.id).where(Question.questionnaire_id == questionnaire_id)
+                                           .order_by(Question.position)).all()
+    post_form(organizer, f"/questions/{first}/edit", _question_values(text_es="¿Quién paga la visa?"))
+    post_form(organizer, f"/questions/{second}/move", {"direction": "up"}, page=page)
+    post_form(organizer, f"/questions/{first}/delete", {}, page=page)
+    post_form(organizer, f"/questionnaires/{questionnaire_id}/sections", {"title_es": "Expectativas"}, page=page)
+    second_section = _section_id(app, questionnaire_id, 1)
+    post_form(organizer, f"/sections/{second_section}/delete", {}, page=page)
+    assert _audit_actions(app, questionnaire_id) == [(action, organizer_id) for action in (
+        "questionnaire.created", "questionnaire.settings_saved", "questionnaire.section_renamed",
+        "questionnaire.question_added", "questionnaire.question_added", "questionnaire.question_changed",
+        "questionnaire.reordered", "questionnaire.question_deleted", "questionnaire.section_added",
+        "questionnaire.section_deleted")]
+    with app.app_context():
+        window = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "questionnaire.settings_saved"))
+        assert (window.details["opens_at"], window.details["closes_at"]) == \
+            ("2026-03-03T20:00:00+00:00", "2026-03-03T22:00:00+00:00")  # Mexico City is UTC−6 in March 2026
+    post_form(organizer, f"/questionnaires/{questionnaire_id}/delete", {}, page=page)
+    assert _audit_actions(app, questionnaire_id)[-1] == ("questionnaire.deleted", organizer_id)
+
+
+def test_deleting_a_questionnaire_is_decided_by_the_database_not_by_an_earlier_look(app, world, monkeypatch):
+    """A participant who starts between the check and the DELETE keeps their attempt: the DELETE itself is
+    conditional on there being none (the check is made to miss it here, as a concurrent start would)."""
+    import assessments.services_builder as builder
+
+    with app.app_context():
+        questionnaire = import_plain(db.session.get(Program, world["ids"]["program"]), None, PLAIN)
+        questionnaire.opens_at = utcnow() - timedelta(hours=1)
+        start_attempt(questionnaire, db.session.get(Participant, world["ids"]["mx1"]))
+        db.session.commit()
+        monkeypatch.setattr(builder, "has_attempts", lambda _questionnaire: False)
+        with pytest.raises(builder.Locked):
+            builder.delete_questionnaire(questionnaire, None)
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+        assert db.session.get(Questionnaire, questionnaire.id) is not None
+
+
+def test_a_builder_change_refused_because_people_answered_changes_nothing(app, organizer, world):
+    with app.app_context():
+        questionnaire = import_plain(db.session.get(Program, world["ids"]["program"]), None, PLAIN)
+        questionnaire.opens_at = utcnow() - timedelta(hours=1)
+        start_attempt(questionnaire, db.session.get(Participant, world["ids"]["mx1"]))
+        ids = (questionnaire.id, questionnaire.sections[0].id, questionnaire.sections[0].questions[0].id)
+        db.session.commit()
+    page = f"/questionnaires/{ids[0]}"
+    before = _audit_actions(app, ids[0])
+    for url in (f"/questions/{ids[2]}/delete", f"/sections/{ids[1]}/delete", f"/questionnaires/{ids[0]}/delete"):
+        response = post_form(organizer, url, {}, page=page)
+        assert response.status_code == 302 and response.location.endswith(page)
+    message = "Este cuestionario ya tiene respuestas: ya no se pueden agregar ni eliminar preguntas."
+    assert message in organizer.get(page).get_data(as_text=True)
+    assert _audit_actions(app, ids[0]) == before
+    with app.app_context():
+        assert db.session.get(Question, ids[2]) is not None and db.session.get(Questionnaire, ids[0]) is not None

@@ -5,12 +5,22 @@ from pathlib import Path
 
 import pytest
 from flask import abort
-from sqlalchemy import func, select
+from flask_login import login_user
+from sqlalchemy import func, select, update
 
 from app import create_app
 from extensions import db
-from training.models import AuditEvent
-from transactions import UndeclaredWrite, begin_writes, commit_step, reads_then_writes, work_queue, writes
+from training.models import AuditEvent, User
+from transactions import (
+    UnauditedWrite,
+    UndeclaredWrite,
+    begin_writes,
+    commit_step,
+    reads_then_writes,
+    work_queue,
+    writes,
+    writes_own_settings,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +31,10 @@ def _event(action):
 
 def _count(action):
     return db.session.scalar(select(func.count()).where(AuditEvent.action == action))
+
+
+def _sign_in_first_staff_member():
+    login_user(db.session.scalar(select(User).limit(1)))
 
 
 def _probe_routes(probe):
@@ -68,6 +82,31 @@ def _probe_routes(probe):
     def step_outside_queue():
         _event("step")
         commit_step()
+        return "ok"
+
+    @probe.route("/probe/staff/<action>", methods=["POST"])
+    @writes
+    def staff_change(action):
+        _sign_in_first_staff_member()
+        if action != "unrecorded":
+            _event(action)
+        if action != "audited":
+            db.session.execute(update(User).where(User.id == User.id).values(name=User.name))
+        return "ok"
+
+    @probe.route("/probe/staff-refused", methods=["POST"])
+    @writes
+    def staff_refused():
+        _sign_in_first_staff_member()
+        db.session.execute(update(User).values(name=User.name))
+        db.session.rollback()  # refused: what it changed is gone, so there is nothing to audit
+        return "refused"
+
+    @probe.route("/probe/own-settings", methods=["POST"])
+    @writes_own_settings
+    def own_settings():
+        _sign_in_first_staff_member()
+        db.session.execute(update(User).values(language="en"))
         return "ok"
 
     @probe.route("/probe/queue", methods=["POST"])
@@ -149,3 +188,13 @@ def test_no_commit_outside_the_transaction_boundary():
     offending = {str(p.relative_to(ROOT)): lines for p in sources
                  if p.name != "transactions.py" and (lines := _commit_calls(p))}
     assert offending == {}
+
+
+def test_a_staff_members_change_must_leave_an_audit_event(probe, world):
+    client = probe.test_client()
+    assert client.post("/probe/staff/audited").status_code == 200
+    assert client.post("/probe/staff/recorded-with-a-change").status_code == 200
+    with pytest.raises(UnauditedWrite, match="users"):
+        client.post("/probe/staff/unrecorded")
+    assert client.post("/probe/staff-refused").get_data(as_text=True) == "refused"
+    assert client.post("/probe/own-settings").status_code == 200
