@@ -6,7 +6,7 @@ from extensions import db
 from training.access import actor_id, program_or_404, roles_required
 from training.labels import current_language
 from training.schedule import LocalTimeError, to_local, to_utc
-from training.views_common import read_limited_upload
+from training.web import read_limited_upload
 from transactions import writes
 
 from . import bp

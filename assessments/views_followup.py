@@ -11,8 +11,7 @@ from training.labels import current_language, delegation_label
 from training.localized import pick
 from training.services_messages import count_queued, queue_invitations
 from training.textkeys import database_id
-from training.views_common import send_table
-from training.views_messages import deliver_one_batch
+from training.web import deliver_one_batch, send_table
 from transactions import begin_writes, catches_up, commit_step, work_queue, writes
 
 from . import bp

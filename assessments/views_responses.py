@@ -11,8 +11,7 @@ from training.labels import current_language
 from training.localized import pick
 from training.services_uploads import read_staged
 from training.tabular import TableError
-from training.views_common import max_upload_megabytes
-from training.views_uploads import UploadPages, table_message
+from training.web import UploadPages, max_upload_megabytes, table_message
 from transactions import writes
 
 from . import bp

@@ -14,9 +14,7 @@ from training.models import Participant
 from training.services import ServiceError
 from training.services_activities import program_activities
 from training.services_messages import queue_invitations
-from training.views_common import send_table
-from training.views_messages import deliver_one_batch
-from training.views_participants import delegation_choices
+from training.web import delegation_choices, deliver_one_batch, send_table
 from transactions import commit_step, work_queue
 
 from . import bp

@@ -7,6 +7,7 @@ from extensions import db
 from training.access import actor_id, participant_or_404, program_or_404, roles_required
 from training.models import AuditEvent, User
 from training.services import ServiceError
+from training.web import send_pdf
 from transactions import catches_up, work_queue, writes
 
 from . import bp
@@ -16,7 +17,6 @@ from .services import revoke
 from .services_issuing import pdf_of, reissue
 from .texts import HISTORY_LABELS, verify_url
 from .views import FOLLOWERS, ISSUERS, can_issue
-from .views_public import pdf_response
 
 
 def certificate_or_404(certificate_id):
@@ -55,7 +55,7 @@ def _page(certificate, revoke_form=None, reissue_form=None, status=200):
 @catches_up  # an interrupted issue's PDF is drawn here, then stored
 def certificate_pdf_download(certificate_id):
     certificate = certificate_or_404(certificate_id)
-    return pdf_response(pdf_of(certificate), certificate)
+    return send_pdf(pdf_of(certificate), f"{certificate.serial}.pdf")
 
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from training.access import actor_id, program_or_404, roles_required
 from training.labels import current_language
 from training.services_activities import program_activities
+from training.web import send_pdf
 from transactions import writes
 
 from . import bp
@@ -18,7 +19,6 @@ from .services import save_artwork, save_settings, settings_for
 from .services_issuing import artwork
 from .texts import document_for, facts_for, languages_for
 from .views import ISSUERS
-from .views_public import pdf_response
 
 IMAGE_PROBLEMS = {
     "too_large": lambda: _("The image is too large (at most 2 MB and 4000 × 4000 pixels)."),
@@ -131,7 +131,7 @@ def certificate_specimen(program_id):
                            issued_at=datetime.now(timezone.utc))
     signatories, logos = artwork(program)
     document = document_for(specimen, program.timezone, signatories, logos, current_app.config["PUBLIC_URL"])
-    return pdf_response(certificate_pdf(document), specimen, f"{program.code}-specimen.pdf")
+    return send_pdf(certificate_pdf(document), f"{program.code}-specimen.pdf")
 
 
 class _SpecimenPerson:

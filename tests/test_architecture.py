@@ -14,9 +14,9 @@ PURE_MODULES = {
     "settings", "config_checks", "private_files",
     "training.agenda_pdf", "training.calendar_files", "training.countries", "training.demo_data", "training.devices",
     "training.exporting", "training.grouping", "training.hooks", "training.importing", "training.links",
-    "training.localized", "training.mentions", "training.messages", "training.schedule", "training.tabular",
-    "training.tabular_base", "training.textkeys", "training.timezones", "training.unicode_text", "training.xlsx_stream",
-    "training.attendance.matching", "training.attendance.reports", "training.attendance.rules",
+    "training.localized", "training.mentions", "training.messages", "training.permissions", "training.schedule",
+    "training.tabular", "training.tabular_base", "training.textkeys", "training.timezones", "training.unicode_text",
+    "training.xlsx_stream", "training.attendance.matching", "training.attendance.reports", "training.attendance.rules",
     "assessments.demo_tests", "assessments.option_lines", "assessments.question_types",
     "assessments.questionnaire_files", "assessments.responses_import", "assessments.stats", "assessments.stats_base",
     "assessments.stats_items", "assessments.stats_noncentral", "assessments.stats_scales", "assessments.windows",
@@ -27,8 +27,9 @@ PURE_MODULES = {
 }
 # Modules allowed to talk to Flask or the database: those whose names say so (DESIGN.md's usual files) and these.
 FLASK_FACING_PREFIXES = ("__init__", "views", "services", "cli", "models", "forms")
-FLASK_FACING = {"training.access", "training.labels", "assessments.access", "assessments.demo", "assessments.texts",
-                "assessments.template_helpers", "assessments.impact.texts", "certificates.demo", "certificates.texts"}
+FLASK_FACING = {"training.access", "training.labels", "training.web", "training.web_login", "assessments.access",
+                "assessments.demo", "assessments.texts", "assessments.template_helpers", "assessments.impact.texts",
+                "certificates.demo", "certificates.texts"}
 FRAMEWORKS = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "flask_migrate", "sqlalchemy",
               "werkzeug", "wtforms", "extensions")
 

@@ -28,7 +28,7 @@ from .services_audit import (
 )
 from .textkeys import as_id
 from .timezones import is_timezone
-from .views_common import page_window, send_table
+from .web import page_window, send_table
 
 PAGE_SIZE = 50
 FILTER_FIELDS = ("program", "user", "action", "since", "until", "tz")

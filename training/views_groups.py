@@ -16,7 +16,7 @@ from .models_groups import Group
 from .services import ServiceError
 from .services_groups import generate, group_work_of, move, save_group
 from .textkeys import as_id
-from .views_common import call_or_show_error
+from .web import call_or_show_error
 
 PLANNERS = ("admin", "organizer")
 FACILITATORS = ("admin", "organizer", "facilitator")

@@ -20,9 +20,7 @@ from .services_imports import (
     waiting_batches,
 )
 from .tabular import TableError
-from .views_common import max_upload_megabytes
-from .views_participants import delegation_choices
-from .views_uploads import UploadPages, table_message
+from .web import UploadPages, delegation_choices, max_upload_megabytes, table_message
 
 PREVIEW_OK_ROWS = 200  # every problem row is listed; clean rows beyond this are counted, not shown
 LISTS = UploadPages(

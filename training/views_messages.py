@@ -2,7 +2,6 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
@@ -18,14 +17,12 @@ from .models import OutboundMessage, Participant
 from .services_messages import (
     body_for_reading,
     count_queued,
-    deliver,
     queue_invitations,
     queued_ids,
     save_template,
     template_for,
 )
-from .views_common import call_or_show_error, page_window, send_table
-from .views_participants import delegation_choices
+from .web import call_or_show_error, delegation_choices, deliver_one_batch, page_window, send_table
 
 LANGUAGES = ("es", "en")
 PAGE_SIZE = 50
@@ -118,18 +115,6 @@ def _deliver_batch(program, ids):
     return redirect(url_for("training.messages", program_id=program.id))
 
 
-def deliver_one_batch(program, ids, summary):
-    """Send one batch within this request (a web request must end in seconds) and flash `summary(counts)`; the
-    rest waits, queued, and a second message says so. Invitations, reminders and certificate messages share it."""
-    counts = deliver(ids[:current_app.config["MAIL_BATCH_SIZE"]])
-    flash(summary(counts), "error" if counts["failed"] else "success")
-    left = count_queued(program)
-    if left:
-        flash(ngettext("%(num)s message is still queued: press “Send the queued messages” to continue.",
-                       "%(num)s messages are still queued: press “Send the queued messages” to continue.", left),
-              "info")
-
-
 def _audience(program, form):
     query = select(Participant).where(Participant.program_id == program.id, Participant.status != "withdrawn")
     if form.audience.data == "delegation":
@@ -142,4 +127,3 @@ def _audience(program, form):
                                  OutboundMessage.status.in_(("queued", "sending", "sent", "outbox")))
         query = query.where(~invited)
     return query.order_by(Participant.search_key)
-

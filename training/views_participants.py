@@ -15,12 +15,11 @@ from .access import (
     participant_or_404,
     program_or_404,
     roles_required,
-    scoped_delegations,
     scoped_participants,
     staff_required,
 )
 from .forms import ParticipantFilterForm, ParticipantForm
-from .labels import current_language, delegation_label
+from .labels import current_language
 from .models import Delegation, Participant
 from .services import (
     PARTICIPANT_FIELDS,
@@ -33,18 +32,9 @@ from .services import (
 from .services_exports import participant_export
 from .services_links import current_link, issue_link, revoke_link
 from .textkeys import fold
-from .views_common import call_or_show_error, page_window, send_table
-from .views_privacy import erased_redirect
+from .web import call_or_show_error, delegation_choices, erased_redirect, page_window, send_table
 
 PAGE_SIZE = 50
-
-
-def delegation_choices(program):
-    language = current_language()
-    delegations = db.session.scalars(scoped_delegations(program)).all()
-    # Member countries first, then observer organizations, each by name in the viewer's language.
-    ordered = sorted(delegations, key=lambda d: (d.kind != "member", fold(delegation_label(d, language))))
-    return [(d.id, delegation_label(d, language)) for d in ordered]
 
 
 @bp.route("/programs/<int:program_id>/participants")

@@ -3,7 +3,6 @@ import io
 
 from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from extensions import db
 from transactions import begin_writes, reads_then_writes
@@ -74,11 +73,3 @@ def participant_erase(participant_id):
     else:
         flash(_("This participant's personal data was already erased."), "info")
     return redirect(url_for("training.personal_data", participant_id=participant.id))
-
-
-def erased_redirect(participant):
-    """Where a page that edits a participant sends you once their data is erased (nothing is left to edit)."""
-    flash(_("This participant's personal data was erased: there is nothing to edit."), "info")
-    if current_user.role in PRIVACY_ROLES:
-        return redirect(url_for("training.personal_data", participant_id=participant.id))
-    return redirect(url_for("training.participants", program_id=participant.program_id))

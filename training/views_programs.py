@@ -26,7 +26,7 @@ from .services import (
     save_program,
     update_delegation,
 )
-from .views_common import call_or_show_error
+from .web import call_or_show_error
 
 
 @bp.route("/programs")

@@ -12,7 +12,7 @@ from .access import actor_id, roles_required
 from .forms import UserForm
 from .models import User
 from .services import save_user
-from .views_common import call_or_show_error
+from .web import call_or_show_error
 
 
 @bp.route("/users")

@@ -23,7 +23,7 @@ from extensions import limiter
 from training.access import country_scope, program_or_404, roles_required
 from training.countries import country_name
 from training.labels import current_language
-from training.views_common import send_table
+from training.web import send_table
 
 from .. import bp
 from ..access import FOLLOWERS

@@ -15,8 +15,7 @@ from ..labels import current_language
 from ..models import Participant
 from ..services import ServiceError
 from ..textkeys import as_id, database_id
-from ..views_common import send_table
-from ..views_participants import delegation_choices
+from ..web import delegation_choices, send_table
 from .rules import sheet_counts
 from .services import attendance_matrix, marks_for, matrix_table, save_marks
 

@@ -16,8 +16,7 @@ from ..labels import REPORT_PROBLEMS, current_language, delegation_label, proble
 from ..models import AttendanceImport
 from ..services import ServiceError
 from ..tabular import TableError
-from ..views_common import max_upload_megabytes
-from ..views_uploads import UploadPages, table_message
+from ..web import UploadPages, max_upload_megabytes, table_message
 from .matching import IGNORE
 from .services_imports import (
     ReportNotClean,
