@@ -1,5 +1,5 @@
 """The layout rules DESIGN.md sets: pure modules import neither Flask nor SQLAlchemy; nothing imports upward; no
-module imports itself back through others."""
+module imports itself back through others; views modules are imported only by their blueprint's __init__."""
 import ast
 from pathlib import Path
 
@@ -143,6 +143,19 @@ def _path_back(graph, start):
     return None
 
 
+def views_importers(paths):
+    """(importer, views module) for each import of a blueprint's views module (views.py, views_*.py) by any module but
+    that blueprint's __init__, which imports its views so that their routes register. What views share lives in
+    modules made for it (training/web.py, training/access.py), so no view reaches into another for a helper."""
+    for path in paths:
+        name = module_name(path)
+        for module, _names in import_statements(path):
+            blueprint = module.split(".")[0]
+            is_views = blueprint in BLUEPRINTS and module.rpartition(".")[2].startswith("views")
+            if is_views and name != f"{blueprint}.__init__":
+                yield name, module
+
+
 def test_a_relative_import_of_a_flask_facing_module_is_caught(tmp_path):
     package = tmp_path / "training"
     package.mkdir()
@@ -176,6 +189,27 @@ def test_a_views_bp_is_not_a_cycle_but_another_import_of_its_package_is(tmp_path
     (package / "views.py").write_text("from . import bp, LABELS\n")
     assert import_cycles(import_graph(sorted(package.glob("*.py")))) == [
         "training.__init__ → training.views → training.__init__"]
+
+
+def test_an_import_of_a_views_module_is_caught(tmp_path):
+    package = tmp_path / "training"
+    (package / "attendance").mkdir(parents=True)
+    (package / "__init__.py").write_text("bp = object()\nfrom . import views_a\nfrom .attendance import views\n")
+    (package / "views_a.py").write_text("from . import bp\nfrom flask.views import View\n")
+    (package / "attendance" / "__init__.py").write_text("")
+    (package / "attendance" / "views.py").write_text("from .. import bp\nfrom ..views_a import helper\n")
+    (package / "cli.py").write_text("from training import views_a\n")
+    (tmp_path / "assessments").mkdir()
+    (tmp_path / "assessments" / "__init__.py").write_text("from training.attendance import views\n")
+    paths = sorted(tmp_path.rglob("*.py"))
+    assert sorted(views_importers(paths)) == [("assessments.__init__", "training.attendance.views"),
+                                              ("training.attendance.views", "training.views_a"),
+                                              ("training.cli", "training.views_a")]
+
+
+def test_only_a_blueprint_s_init_imports_its_views():
+    found = sorted({f"{importer} imports {module}" for importer, module in views_importers(project_modules())})
+    assert found == [], "move what they share to training/web.py or training/access.py: " + "; ".join(found)
 
 
 def test_no_import_cycles():

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from extensions import db, login_manager
 
 from .models import Activity, Delegation, Participant, Program
-from .permissions import PERMISSIONS, ROLES, may
+from .permissions import PERMISSIONS, may
 from .services_links import participant_of_session
 
 PARTICIPANT_SESSION_KEY = "participant"
@@ -37,32 +37,6 @@ def permission_required(action):
         return wrapped
 
     return decorator
-
-
-def roles_required(*roles):
-    """Log-in required, then 403 unless the user has one of `roles`."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                if PARTICIPANT_SESSION_KEY in session:
-                    abort(403)
-                return login_manager.unauthorized()
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def staff_required(view):
-    return roles_required(*ROLES)(view)
-
-
-STAFF_EDITORS = ("admin", "focal_point")
 
 
 def can(action):

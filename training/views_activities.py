@@ -1,13 +1,12 @@
 """Activities and agendas: list, create and edit (times in the program's zone), agenda in two zones, .ics files."""
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from extensions import db
 from transactions import writes
 
 from . import bp
-from .access import activity_or_404, actor_id, program_or_404, roles_required, staff_required
+from .access import activity_or_404, actor_id, can, permission_required, program_or_404
 from .agenda_pdf import agenda_pdf
 from .forms import ActivityForm, AgendaItemForm
 from .labels import current_language
@@ -17,26 +16,24 @@ from .services_activities import delete_agenda_item, program_activities, save_ac
 from .timezones import is_timezone
 from .web import agenda_document, call_or_show_error, ics_response, pdf_response
 
-PLANNERS = ("admin", "organizer")
-
 
 @bp.route("/programs/<int:program_id>/activities")
-@staff_required
+@permission_required("activities.view")
 def activities(program_id):
     program = program_or_404(program_id)
     return render_template("training/activities.html", program=program, activities=program_activities(program),
-                           viewer_zone=_viewer_zone(program), can_plan=current_user.role in PLANNERS)
+                           viewer_zone=_viewer_zone(program))
 
 
 @bp.route("/programs/<int:program_id>/activities/new", methods=["GET", "POST"])
-@roles_required(*PLANNERS)
+@permission_required("activities.plan")
 @writes
 def activity_new(program_id):
     return _activity_form(program_or_404(program_id), None)
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@roles_required(*PLANNERS)
+@permission_required("activities.plan")
 @writes
 def activity_edit(activity_id):
     activity = activity_or_404(activity_id)
@@ -75,13 +72,13 @@ def _fill_times(form, activity):
 
 
 @bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
-@staff_required
+@permission_required("activities.view")
 @writes
 def activity(activity_id):
     activity = activity_or_404(activity_id)
     form = AgendaItemForm()
     if form.validate_on_submit():
-        if current_user.role not in PLANNERS:
+        if not can("activities.plan"):
             abort(403)
         saved, _item = call_or_show_error(form, lambda: save_agenda_item(None, actor_id(), activity,
                                                                           **_item_values(form)),
@@ -89,11 +86,11 @@ def activity(activity_id):
         if saved:
             return redirect(url_for("training.activity", activity_id=activity.id))
     return render_template("training/activity.html", activity=activity, program=activity.program, form=form,
-                           viewer_zone=_viewer_zone(activity.program), can_plan=current_user.role in PLANNERS)
+                           viewer_zone=_viewer_zone(activity.program))
 
 
 @bp.route("/agenda-items/<int:item_id>/edit", methods=["GET", "POST"])
-@roles_required(*PLANNERS)
+@permission_required("activities.plan")
 @writes
 def agenda_item_edit(item_id):
     item = db.session.get(AgendaItem, item_id) or abort(404)
@@ -123,14 +120,14 @@ def _item_values(form):
 
 
 @bp.route("/activities/<int:activity_id>/agenda.ics")
-@staff_required
+@permission_required("activities.view")
 def activity_ics(activity_id):
     activity = activity_or_404(activity_id)
     return ics_response([activity], activity.program, f"{activity.program.code}-{activity.code}")
 
 
 @bp.route("/activities/<int:activity_id>/agenda.pdf")
-@staff_required
+@permission_required("activities.view")
 def activity_pdf(activity_id):
     """The session's agenda in the program's zone and, with ?tz=, the viewer's zone beside it."""
     activity = activity_or_404(activity_id)
@@ -141,7 +138,7 @@ def activity_pdf(activity_id):
 
 
 @bp.route("/programs/<int:program_id>/agenda.ics")
-@staff_required
+@permission_required("activities.view")
 def program_ics(program_id):
     program = program_or_404(program_id)
     return ics_response(program_activities(program), program, program.code)

@@ -9,7 +9,7 @@ from extensions import db
 from transactions import commit_step, work_queue, writes
 
 from . import bp
-from .access import actor_id, program_or_404, roles_required
+from .access import actor_id, permission_required, program_or_404
 from .exporting import csv_bytes
 from .forms import InvitationForm, TemplateForm
 from .messages import PLACEHOLDERS
@@ -29,7 +29,7 @@ PAGE_SIZE = 50
 
 
 @bp.route("/programs/<int:program_id>/messages")
-@roles_required("admin")
+@permission_required("messages.send")
 def messages(program_id):
     program = program_or_404(program_id)
     status = request.args.get("status", "")
@@ -49,7 +49,7 @@ def messages(program_id):
 
 
 @bp.route("/programs/<int:program_id>/messages/export.csv")
-@roles_required("admin")
+@permission_required("messages.send")
 def messages_export(program_id):
     program = program_or_404(program_id)
     rows = db.session.scalars(select(OutboundMessage).where(OutboundMessage.program_id == program.id)
@@ -61,7 +61,7 @@ def messages_export(program_id):
 
 
 @bp.route("/programs/<int:program_id>/messages/template", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("messages.send")
 @writes
 def invitation_template(program_id):
     program = program_or_404(program_id)
@@ -82,7 +82,7 @@ def invitation_template(program_id):
 
 
 @bp.route("/programs/<int:program_id>/invitations", methods=["POST"])
-@roles_required("admin")
+@permission_required("messages.send")
 @work_queue
 def send_invitations(program_id):
     program = program_or_404(program_id)
@@ -102,7 +102,7 @@ def send_invitations(program_id):
 
 
 @bp.route("/programs/<int:program_id>/messages/deliver", methods=["POST"])
-@roles_required("admin")
+@permission_required("messages.send")
 @work_queue
 def deliver_queued(program_id):
     program = program_or_404(program_id)

@@ -10,13 +10,11 @@ from transactions import writes
 
 from . import bp
 from .access import (
-    STAFF_EDITORS,
     actor_id,
     participant_or_404,
+    permission_required,
     program_or_404,
-    roles_required,
     scoped_participants,
-    staff_required,
 )
 from .forms import ParticipantFilterForm, ParticipantForm
 from .labels import current_language
@@ -38,7 +36,7 @@ PAGE_SIZE = 50
 
 
 @bp.route("/programs/<int:program_id>/participants")
-@staff_required
+@permission_required("participants.view")
 def participants(program_id):
     program = program_or_404(program_id)
     form = ParticipantFilterForm(request.args, delegations=delegation_choices(program))
@@ -51,8 +49,7 @@ def participants(program_id):
     ).all()
     filters = {name: form[name].data for name in FILTER_FIELDS if form[name].data and not form[name].errors}
     return render_template("training/participants.html", program=program, form=form, participants=rows,
-                           total=total, page=page, pages=pages, filters=filters,
-                           can_edit=current_user.role in STAFF_EDITORS)
+                           total=total, page=page, pages=pages, filters=filters)
 
 
 FILTER_FIELDS = ("q", "delegation", "profile", "status")
@@ -79,7 +76,7 @@ def _apply_filters(query, form):
 
 
 @bp.route("/programs/<int:program_id>/participants/export.<any(csv, xlsx):file_format>")
-@staff_required
+@permission_required("participants.view")
 def participants_export(program_id, file_format):
     program = program_or_404(program_id)
     form = ParticipantFilterForm(request.args, delegations=delegation_choices(program))
@@ -90,7 +87,7 @@ def participants_export(program_id, file_format):
 
 
 @bp.route("/participants/<int:participant_id>/link", methods=["POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def participant_link(participant_id):
     participant = participant_or_404(participant_id)
@@ -107,7 +104,7 @@ def participant_link(participant_id):
 
 
 @bp.route("/programs/<int:program_id>/participants/new", methods=["GET", "POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def participant_new(program_id):
     program = program_or_404(program_id)
@@ -115,7 +112,7 @@ def participant_new(program_id):
 
 
 @bp.route("/participants/<int:participant_id>/edit", methods=["GET", "POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def participant_edit(participant_id):
     participant = participant_or_404(participant_id)
@@ -142,7 +139,7 @@ def _participant_form(program, participant):
 
 
 @bp.route("/participants/<int:participant_id>/withdraw", methods=["POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def participant_withdraw(participant_id):
     participant = participant_or_404(participant_id)
@@ -155,7 +152,7 @@ def participant_withdraw(participant_id):
 
 
 @bp.route("/participants/<int:participant_id>/reinstate", methods=["POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def participant_reinstate(participant_id):
     participant = participant_or_404(participant_id)

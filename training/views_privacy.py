@@ -8,7 +8,7 @@ from extensions import db
 from transactions import begin_writes, reads_then_writes
 
 from . import bp
-from .access import actor_id, participant_or_404, roles_required
+from .access import actor_id, participant_or_404, permission_required
 from .forms_privacy import EraseForm, ExportForm
 from .models import User
 from .services_privacy import (
@@ -22,11 +22,9 @@ from .services_privacy import (
     summary_counts,
 )
 
-PRIVACY_ROLES = ("admin",)  # the secretariat answers for the data; erasure cannot be undone
-
 
 @bp.route("/participants/<int:participant_id>/personal-data")
-@roles_required(*PRIVACY_ROLES)
+@permission_required("privacy.manage")
 def personal_data(participant_id):
     return _page(participant_or_404(participant_id), EraseForm(formdata=None))
 
@@ -41,7 +39,7 @@ def _page(participant, form, status=200):
 
 
 @bp.route("/participants/<int:participant_id>/personal-data.zip", methods=["POST"])
-@roles_required(*PRIVACY_ROLES)
+@permission_required("privacy.manage")
 @reads_then_writes  # the files are read and zipped before the short write that logs the download
 def personal_data_export(participant_id):
     participant = participant_or_404(participant_id)
@@ -53,7 +51,7 @@ def personal_data_export(participant_id):
 
 
 @bp.route("/participants/<int:participant_id>/erase", methods=["POST"])
-@roles_required(*PRIVACY_ROLES)
+@permission_required("privacy.manage")
 @reads_then_writes  # uploaded files are searched for the person before the write transaction begins
 def participant_erase(participant_id):
     participant = participant_or_404(participant_id)
