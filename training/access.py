@@ -19,8 +19,7 @@ def permission_required(action):
     """Log-in required, then 403 unless PERMISSIONS lets the user's role do `action`. A participant who came in
     through their personal link is known, so a staff page is a plain 403 for them rather than the staff login form.
     The view carries its action (`view.permission`), for the test that every route declares one."""
-    if action not in PERMISSIONS:
-        raise KeyError(f"{action!r} is not in training.permissions.PERMISSIONS")
+    _known(action)  # a misspelt action fails when the views load
 
     def decorator(view):
         @wraps(view)
@@ -41,7 +40,13 @@ def permission_required(action):
 
 def can(action):
     """Whether the logged-in staff member may do `action` (for what a page offers; templates have it too)."""
+    _known(action)  # a misspelt action fails for anyone, not only for those logged in
     return current_user.is_authenticated and may(current_user.role, action)
+
+
+def _known(action):
+    if action not in PERMISSIONS:
+        raise KeyError(f"{action!r} is not in training.permissions.PERMISSIONS")
 
 
 def actor_id():
