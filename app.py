@@ -319,6 +319,7 @@ def _register_security_headers(app):
 
 def _register_template_helpers(app):
     from training import labels, schedule
+    from training.access import can
     from training.countries import country_name
     from training.timezones import timezone_names
 
@@ -335,4 +336,5 @@ def _register_template_helpers(app):
             "day_shift": schedule.day_shift,
             "zone_label": lambda zone: schedule.zone_label(zone, language),
             "timezone_names": timezone_names,
+            "can": can,  # what the page offers the user: {% if can("activities.plan") %}
         }

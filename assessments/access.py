@@ -6,9 +6,6 @@ from training.access import program_or_404
 
 from .models import Question, Questionnaire, Section
 
-BUILDERS = ("admin", "organizer")  # who may build questionnaires, open and close them, import answers
-FOLLOWERS = ("admin", "organizer", "facilitator", "focal_point")  # who may follow progress (focal points: own country)
-
 
 def questionnaire_or_404(questionnaire_id):
     questionnaire = db.session.get(Questionnaire, questionnaire_id)

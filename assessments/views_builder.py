@@ -3,14 +3,14 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 
 from extensions import db
-from training.access import actor_id, program_or_404, roles_required
+from training.access import actor_id, permission_required, program_or_404
 from training.labels import current_language
 from training.schedule import LocalTimeError, to_local, to_utc
-from training.views_common import read_limited_upload
+from training.web import read_limited_upload
 from transactions import writes
 
 from . import bp
-from .access import BUILDERS, question_or_404, questionnaire_or_404, section_or_404
+from .access import question_or_404, questionnaire_or_404, section_or_404
 from .forms import NewQuestionnaireForm, QuestionForm, QuestionnaireFileForm, SectionForm, SettingsForm, localized
 from .option_lines import format_option_lines
 from .question_types import QUESTIONNAIRE_KINDS
@@ -41,7 +41,7 @@ from .texts import DEFAULT_TITLES, file_problem_message
 
 
 @bp.route("/programs/<int:program_id>/questionnaires", methods=["GET", "POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def questionnaires(program_id):
     program = program_or_404(program_id)
@@ -59,7 +59,7 @@ def questionnaires(program_id):
 
 
 @bp.route("/programs/<int:program_id>/questionnaires/import", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def import_questionnaire(program_id):
     program = program_or_404(program_id)
@@ -82,7 +82,7 @@ def import_questionnaire(program_id):
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>", methods=["GET", "POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
@@ -125,7 +125,7 @@ def _save_settings(questionnaire, form):
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/open", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def open_questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
@@ -135,7 +135,7 @@ def open_questionnaire(questionnaire_id):
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/close", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def close_questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
@@ -147,7 +147,7 @@ def close_questionnaire(questionnaire_id):
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/sections", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def new_section(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
@@ -159,7 +159,7 @@ def new_section(questionnaire_id):
 
 
 @bp.route("/sections/<int:section_id>/edit", methods=["GET", "POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def edit_section(section_id):
     section = section_or_404(section_id)
@@ -173,7 +173,7 @@ def edit_section(section_id):
 
 
 @bp.route("/sections/<int:section_id>/delete", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def remove_section(section_id):
     section = section_or_404(section_id)
@@ -184,7 +184,7 @@ def remove_section(section_id):
 
 
 @bp.route("/sections/<int:section_id>/move", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def move_section(section_id):
     section = section_or_404(section_id)
@@ -193,7 +193,7 @@ def move_section(section_id):
 
 
 @bp.route("/sections/<int:section_id>/questions/new", methods=["GET", "POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def new_question(section_id):
     section = section_or_404(section_id)
@@ -213,7 +213,7 @@ def new_question(section_id):
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def edit_question(question_id):
     question = question_or_404(question_id)
@@ -255,7 +255,7 @@ def _item_key_free(form, questionnaire, question):
 
 
 @bp.route("/questions/<int:question_id>/delete", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def remove_question(question_id):
     question = question_or_404(question_id)
@@ -266,7 +266,7 @@ def remove_question(question_id):
 
 
 @bp.route("/questions/<int:question_id>/move", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def move_question(question_id):
     question = question_or_404(question_id)
@@ -275,7 +275,7 @@ def move_question(question_id):
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/copy-knowledge", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def copy_knowledge(questionnaire_id):
     target = questionnaire_or_404(questionnaire_id)
@@ -289,7 +289,7 @@ def copy_knowledge(questionnaire_id):
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/export.json")
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 def export_questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     response = make_response(dump(plain_of(questionnaire)))
@@ -300,7 +300,7 @@ def export_questionnaire(questionnaire_id):
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/preview")
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 def preview_questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     language = request.args.get("lang") if request.args.get("lang") in ("es", "en") else current_language()
@@ -309,7 +309,7 @@ def preview_questionnaire(questionnaire_id):
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/delete", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def delete_questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)

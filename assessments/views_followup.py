@@ -2,21 +2,19 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from training import schedule
-from training.access import actor_id, program_or_404, roles_required
+from training.access import actor_id, permission_required, program_or_404
 from training.exporting import table_bytes
 from training.labels import current_language, delegation_label
 from training.localized import pick
 from training.services_messages import count_queued, queue_invitations
 from training.textkeys import database_id
-from training.views_common import send_table
-from training.views_messages import deliver_one_batch
+from training.web import deliver_one_batch, send_table
 from transactions import begin_writes, catches_up, commit_step, work_queue, writes
 
 from . import bp
-from .access import BUILDERS, FOLLOWERS, questionnaire_or_404
+from .access import questionnaire_or_404
 from .forms import ReminderForm
 from .question_types import QUESTIONNAIRE_KINDS
 from .services_builder import program_questionnaires
@@ -27,18 +25,18 @@ from .texts import FINALIZED_LABELS, PROGRESS_LABELS
 
 
 @bp.route("/programs/<int:program_id>/tests")
-@roles_required(*FOLLOWERS)
+@permission_required("tests.follow")
 def test_progress(program_id):
     """Every questionnaire of the program with its counts, as a starting point."""
     program = program_or_404(program_id)
     questionnaires = sorted(program_questionnaires(program).values(), key=lambda q: QUESTIONNAIRE_KINDS.index(q.kind))
     counts = {q.id: totals(progress(q)) for q in questionnaires}
     return render_template("assessments/tests.html", program=program, questionnaires=questionnaires, counts=counts,
-                           states=STATES, can_build=current_user.role in BUILDERS)
+                           states=STATES)
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/progress")
-@roles_required(*FOLLOWERS)
+@permission_required("tests.follow")
 @catches_up  # overdue attempts are finalized before the table is shown
 def questionnaire_progress(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
@@ -54,13 +52,13 @@ def questionnaire_progress(questionnaire_id):
              and (delegation is None or row[0].delegation_id == delegation)]
     return render_template("assessments/progress.html", questionnaire=questionnaire, program=questionnaire.program,
                            table=by_delegation(rows), totals=totals(rows), people=shown, states=STATES,
-                           state=state, delegation=delegation, can_remind=current_user.role in BUILDERS,
+                           state=state, delegation=delegation,
                            form=ReminderForm(), queued=count_queued(questionnaire.program),
                            finalized_labels=FINALIZED_LABELS, score_percent=score_percent)
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/finalize", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("questionnaires.build")
 @writes
 def finalize_questionnaire(questionnaire_id):
     """Submit, from their saved answers, the attempts whose time limit or window is over (also done lazily)."""
@@ -71,7 +69,7 @@ def finalize_questionnaire(questionnaire_id):
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/reminders", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("tests.remind")
 @work_queue
 def send_reminders(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
@@ -110,7 +108,7 @@ def _reminder_values(questionnaire, language):
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/answers.<any(csv, xlsx):file_format>")
-@roles_required(*BUILDERS, "facilitator")
+@permission_required("answers.export")
 def export_answers(questionnaire_id, file_format):
     """Every answer, one row per participant and one column per question, with the scores (CSV or XLSX)."""
     questionnaire = questionnaire_or_404(questionnaire_id)

@@ -6,17 +6,16 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from extensions import db
-from training.access import actor_id, roles_required
+from training.access import actor_id, permission_required
 from training.labels import current_language
 from training.localized import pick
 from training.services_uploads import read_staged
 from training.tabular import TableError
-from training.views_common import max_upload_megabytes
-from training.views_uploads import UploadPages, table_message
+from training.web import UploadPages, max_upload_megabytes, table_message
 from transactions import writes
 
 from . import bp
-from .access import BUILDERS, questionnaire_or_404
+from .access import questionnaire_or_404
 from .models import ResponseImport
 from .responses_import import EMAIL, IGNORE, shown
 from .services_responses import (
@@ -56,7 +55,7 @@ class MappingForm(FlaskForm):
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/responses/import", methods=["GET", "POST"])
-@roles_required(*BUILDERS)
+@permission_required("responses.import")
 @writes
 def responses_import(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
@@ -74,7 +73,7 @@ def responses_import(questionnaire_id):
 
 
 @bp.route("/response-imports/<int:import_id>", methods=["GET", "POST"])
-@roles_required(*BUILDERS)
+@permission_required("responses.import")
 @writes
 def response_import(import_id):
     upload = ANSWER_FILES.get_or_404(import_id)
@@ -102,7 +101,7 @@ def response_import(import_id):
 
 
 @bp.route("/response-imports/<int:import_id>/discard", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("responses.import")
 @writes
 def response_import_discard(import_id):
     return ANSWER_FILES.discard(import_id)

@@ -3,10 +3,10 @@ from flask import abort, flash, g, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 
 from extensions import db, limiter
+from training.access import link_refused, no_store, participant_required, session_link, session_participant
 from training.labels import current_language
 from training.models import utcnow
 from training.textkeys import MAX_ID
-from training.views_portal import link_refused, no_store, participant_required, session_link, session_participant
 from transactions import begin_writes, reads_then_writes, statements_stand_alone, writes
 
 from . import bp

@@ -4,19 +4,16 @@ import io
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 
 from extensions import db
-from training.access import actor_id, program_or_404, roles_required, scoped_participants
+from training.access import actor_id, permission_required, program_or_404, scoped_participants
 from training.exporting import table_bytes
 from training.labels import current_language, delegation_label
 from training.models import Participant
 from training.services import ServiceError
 from training.services_activities import program_activities
 from training.services_messages import queue_invitations
-from training.views_common import send_table
-from training.views_messages import deliver_one_batch
-from training.views_participants import delegation_choices
+from training.web import delegation_choices, deliver_one_batch, send_table
 from transactions import commit_step, work_queue
 
 from . import bp
@@ -26,12 +23,9 @@ from .services import count_waiting, eligibility_rows, holder_ids, issued_certif
 from .services_issuing import certificate_files, draw_waiting, issue
 from .texts import STATUS_LABELS, activity_names, reason_text
 
-ISSUERS = ("admin", "organizer")  # who may change the rules, issue, revoke and e-mail
-FOLLOWERS = ("admin", "organizer", "facilitator", "focal_point")  # who may see who qualifies (focal points: theirs)
-
 
 @bp.route("/programs/<int:program_id>/certificates")
-@roles_required(*FOLLOWERS)
+@permission_required("certificates.follow")
 def eligibility_screen(program_id):
     program = program_or_404(program_id)
     form, rows, all_rows = _filtered_rows(program)
@@ -39,11 +33,7 @@ def eligibility_screen(program_id):
     counts["conflict"] = sum(1 for row in all_rows if row.conflict)
     return render_template("certificates/eligibility.html", program=program, form=form, rows=rows, counts=counts,
                            reasons=_reasons(program, rows), status_labels=STATUS_LABELS,
-                           can_issue=can_issue(), waiting=count_waiting(program, scoped_participants(program)))
-
-
-def can_issue():
-    return current_user.role in ISSUERS
+                           waiting=count_waiting(program, scoped_participants(program)))
 
 
 def _filtered_rows(program):
@@ -77,7 +67,7 @@ def _reasons(program, rows):
 
 
 @bp.route("/programs/<int:program_id>/certificates.<any(csv, xlsx):file_format>")
-@roles_required(*FOLLOWERS)
+@permission_required("certificates.follow")
 def eligibility_export(program_id, file_format):
     program = program_or_404(program_id)
     _form, rows, _all = _filtered_rows(program)
@@ -96,7 +86,7 @@ def eligibility_export(program_id, file_format):
 
 
 @bp.route("/programs/<int:program_id>/certificates/issue", methods=["POST"])
-@roles_required(*ISSUERS)
+@permission_required("certificates.issue")
 @work_queue
 def issue_certificates(program_id):
     program = program_or_404(program_id)
@@ -129,7 +119,7 @@ def issue_certificates(program_id):
 
 
 @bp.route("/programs/<int:program_id>/certificates/draw", methods=["POST"])
-@roles_required(*ISSUERS)
+@permission_required("certificates.issue")
 @work_queue
 def draw_certificates(program_id):
     """Draw the next batch of PDFs of certificates issued in a batch larger than one request draws."""
@@ -161,7 +151,7 @@ def _chosen_people(program, ids):
 
 
 @bp.route("/programs/<int:program_id>/certificates/email", methods=["POST"])
-@roles_required(*ISSUERS)
+@permission_required("certificates.issue")
 @work_queue
 def email_certificates(program_id):
     """Tell holders their certificate is ready, with their personal link, through the invitation queue."""
@@ -183,7 +173,7 @@ def email_certificates(program_id):
 
 
 @bp.route("/programs/<int:program_id>/certificates.zip")
-@roles_required(*FOLLOWERS)
+@permission_required("certificates.follow")
 def certificates_zip(program_id):
     """Every valid certificate the user may see, named by country and surname, with a register of serials and codes."""
     program = program_or_404(program_id)

@@ -4,9 +4,10 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from extensions import db
-from training.access import actor_id, participant_or_404, program_or_404, roles_required
+from training.access import actor_id, participant_or_404, permission_required, program_or_404
 from training.models import AuditEvent, User
 from training.services import ServiceError
+from training.web import send_pdf
 from transactions import catches_up, work_queue, writes
 
 from . import bp
@@ -15,8 +16,6 @@ from .models import Certificate
 from .services import revoke
 from .services_issuing import pdf_of, reissue
 from .texts import HISTORY_LABELS, verify_url
-from .views import FOLLOWERS, ISSUERS, can_issue
-from .views_public import pdf_response
 
 
 def certificate_or_404(certificate_id):
@@ -29,7 +28,7 @@ def certificate_or_404(certificate_id):
 
 
 @bp.route("/certificates/<int:certificate_id>")
-@roles_required(*FOLLOWERS)
+@permission_required("certificates.follow")
 def certificate_page(certificate_id):
     return _page(certificate_or_404(certificate_id))
 
@@ -44,22 +43,22 @@ def _page(certificate, revoke_form=None, reissue_form=None, status=200):
         Certificate.participant_id == certificate.participant_id, Certificate.id != certificate.id)
         .order_by(Certificate.issued_at)).all()
     return render_template("certificates/certificate.html", certificate=certificate, program=certificate.program,
-                           history=history, history_labels=HISTORY_LABELS, others=others, can_issue=can_issue(),
+                           history=history, history_labels=HISTORY_LABELS, others=others,
                            revoke_form=revoke_form or ReasonForm(prefix="revoke", formdata=None),
                            reissue_form=reissue_form or ReasonForm(prefix="reissue", formdata=None),
                            address=verify_url(current_app.config["PUBLIC_URL"], certificate.code)), status
 
 
 @bp.route("/certificates/<int:certificate_id>.pdf")
-@roles_required(*FOLLOWERS)
+@permission_required("certificates.follow")
 @catches_up  # an interrupted issue's PDF is drawn here, then stored
 def certificate_pdf_download(certificate_id):
     certificate = certificate_or_404(certificate_id)
-    return pdf_response(pdf_of(certificate), certificate)
+    return send_pdf(pdf_of(certificate), f"{certificate.serial}.pdf")
 
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
-@roles_required(*ISSUERS)
+@permission_required("certificates.issue")
 @writes
 def certificate_revoke(certificate_id):
     certificate = certificate_or_404(certificate_id)
@@ -78,7 +77,7 @@ def certificate_revoke(certificate_id):
 
 
 @bp.route("/certificates/<int:certificate_id>/reissue", methods=["POST"])
-@roles_required(*ISSUERS)
+@permission_required("certificates.issue")
 @work_queue
 def certificate_reissue(certificate_id):
     """Issue a new certificate (new serial and code) in place of this one: after a name was corrected (this one is

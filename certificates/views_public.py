@@ -1,16 +1,16 @@
 """What needs no staff login: the public verification page behind the QR code, and a participant's own download."""
-import io
 import re
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from flask import g, redirect, render_template, request, send_file, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from extensions import configured_limit, db, limit_misses, limiter
+from training.access import no_store, participant_required
 from training.labels import current_language
-from training.views_portal import no_store, participant_required
+from training.web import send_pdf
 from transactions import catches_up
 
 from . import bp
@@ -59,7 +59,7 @@ def my_certificate():
     if certificate is None:
         message = _("You have no certificate yet. Your page lists what is still missing.")
         return no_store(render_template("error.html", code=404, message=message), 404)
-    return pdf_response(pdf_of(certificate), certificate)
+    return send_pdf(pdf_of(certificate), f"{certificate.serial}.pdf")
 
 
 def my_page_card(participant, activities):
@@ -67,8 +67,3 @@ def my_page_card(participant, activities):
     row = rows_for(participant.program, [participant], activities)[0]
     names = activity_names(activities, current_language())
     return row.status, row.certificate, [reason_text(missing, names) for missing in row.decision.missing]
-
-
-def pdf_response(content, certificate, download_name=None):
-    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
-                     download_name=download_name or f"{certificate.serial}.pdf")

@@ -4,9 +4,10 @@ from datetime import datetime, timezone
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from training.access import actor_id, program_or_404, roles_required
+from training.access import actor_id, permission_required, program_or_404
 from training.labels import current_language
 from training.services_activities import program_activities
+from training.web import send_pdf
 from transactions import writes
 
 from . import bp
@@ -17,8 +18,6 @@ from .pdf import certificate_pdf
 from .services import save_artwork, save_settings, settings_for
 from .services_issuing import artwork
 from .texts import document_for, facts_for, languages_for
-from .views import ISSUERS
-from .views_public import pdf_response
 
 IMAGE_PROBLEMS = {
     "too_large": lambda: _("The image is too large (at most 2 MB and 4000 × 4000 pixels)."),
@@ -29,7 +28,7 @@ SPECIMEN_NAME = "María de los Ángeles Hernández-Núñez"
 
 
 @bp.route("/programs/<int:program_id>/certificates/settings", methods=["GET", "POST"])
-@roles_required(*ISSUERS)
+@permission_required("certificates.issue")
 @writes
 def certificate_settings(program_id):
     program = program_or_404(program_id)
@@ -118,7 +117,7 @@ def _logo_values(form, images):
 
 
 @bp.route("/programs/<int:program_id>/certificates/specimen.pdf")
-@roles_required(*ISSUERS)
+@permission_required("certificates.issue")
 def certificate_specimen(program_id):
     """A certificate as the settings would print it now, for an invented participant (nothing is stored)."""
     program = program_or_404(program_id)
@@ -131,7 +130,7 @@ def certificate_specimen(program_id):
                            issued_at=datetime.now(timezone.utc))
     signatories, logos = artwork(program)
     document = document_for(specimen, program.timezone, signatories, logos, current_app.config["PUBLIC_URL"])
-    return pdf_response(certificate_pdf(document), specimen, f"{program.code}-specimen.pdf")
+    return send_pdf(certificate_pdf(document), f"{program.code}-specimen.pdf")
 
 
 class _SpecimenPerson:

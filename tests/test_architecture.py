@@ -1,5 +1,5 @@
 """The layout rules DESIGN.md sets: pure modules import neither Flask nor SQLAlchemy; nothing imports upward; no
-module imports itself back through others."""
+module imports itself back through others; views modules are imported only by their blueprint's __init__."""
 import ast
 from pathlib import Path
 
@@ -14,9 +14,9 @@ PURE_MODULES = {
     "settings", "config_checks", "private_files",
     "training.agenda_pdf", "training.calendar_files", "training.countries", "training.demo_data", "training.devices",
     "training.exporting", "training.grouping", "training.hooks", "training.importing", "training.links",
-    "training.localized", "training.mentions", "training.messages", "training.schedule", "training.tabular",
-    "training.tabular_base", "training.textkeys", "training.timezones", "training.unicode_text", "training.xlsx_stream",
-    "training.attendance.matching", "training.attendance.reports", "training.attendance.rules",
+    "training.localized", "training.mentions", "training.messages", "training.permissions", "training.schedule",
+    "training.tabular", "training.tabular_base", "training.textkeys", "training.timezones", "training.unicode_text",
+    "training.xlsx_stream", "training.attendance.matching", "training.attendance.reports", "training.attendance.rules",
     "assessments.demo_tests", "assessments.option_lines", "assessments.question_types",
     "assessments.questionnaire_files", "assessments.responses_import", "assessments.stats", "assessments.stats_base",
     "assessments.stats_items", "assessments.stats_noncentral", "assessments.stats_scales", "assessments.windows",
@@ -27,8 +27,9 @@ PURE_MODULES = {
 }
 # Modules allowed to talk to Flask or the database: those whose names say so (DESIGN.md's usual files) and these.
 FLASK_FACING_PREFIXES = ("__init__", "views", "services", "cli", "models", "forms")
-FLASK_FACING = {"training.access", "training.labels", "assessments.access", "assessments.demo", "assessments.texts",
-                "assessments.template_helpers", "assessments.impact.texts", "certificates.demo", "certificates.texts"}
+FLASK_FACING = {"training.access", "training.labels", "training.web", "training.web_login", "assessments.access",
+                "assessments.demo", "assessments.texts", "assessments.template_helpers", "assessments.impact.texts",
+                "certificates.demo", "certificates.texts"}
 FRAMEWORKS = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "flask_migrate", "sqlalchemy",
               "werkzeug", "wtforms", "extensions")
 
@@ -142,6 +143,19 @@ def _path_back(graph, start):
     return None
 
 
+def views_importers(paths):
+    """(importer, views module) for each import of a blueprint's views module (views.py, views_*.py) by any module but
+    that blueprint's __init__, which imports its views so that their routes register. What views share lives in
+    modules made for it (training/web.py, training/access.py), so no view reaches into another for a helper."""
+    for path in paths:
+        name = module_name(path)
+        for module, _names in import_statements(path):
+            blueprint = module.split(".")[0]
+            is_views = blueprint in BLUEPRINTS and module.rpartition(".")[2].startswith("views")
+            if is_views and name != f"{blueprint}.__init__":
+                yield name, module
+
+
 def test_a_relative_import_of_a_flask_facing_module_is_caught(tmp_path):
     package = tmp_path / "training"
     package.mkdir()
@@ -175,6 +189,27 @@ def test_a_views_bp_is_not_a_cycle_but_another_import_of_its_package_is(tmp_path
     (package / "views.py").write_text("from . import bp, LABELS\n")
     assert import_cycles(import_graph(sorted(package.glob("*.py")))) == [
         "training.__init__ → training.views → training.__init__"]
+
+
+def test_an_import_of_a_views_module_is_caught(tmp_path):
+    package = tmp_path / "training"
+    (package / "attendance").mkdir(parents=True)
+    (package / "__init__.py").write_text("bp = object()\nfrom . import views_a\nfrom .attendance import views\n")
+    (package / "views_a.py").write_text("from . import bp\nfrom flask.views import View\n")
+    (package / "attendance" / "__init__.py").write_text("")
+    (package / "attendance" / "views.py").write_text("from .. import bp\nfrom ..views_a import helper\n")
+    (package / "cli.py").write_text("from training import views_a\n")
+    (tmp_path / "assessments").mkdir()
+    (tmp_path / "assessments" / "__init__.py").write_text("from training.attendance import views\n")
+    paths = sorted(tmp_path.rglob("*.py"))
+    assert sorted(views_importers(paths)) == [("assessments.__init__", "training.attendance.views"),
+                                              ("training.attendance.views", "training.views_a"),
+                                              ("training.cli", "training.views_a")]
+
+
+def test_only_a_blueprint_s_init_imports_its_views():
+    found = sorted({f"{importer} imports {module}" for importer, module in views_importers(project_modules())})
+    assert found == [], "move what they share to training/web.py or training/access.py: " + "; ".join(found)
 
 
 def test_no_import_cycles():

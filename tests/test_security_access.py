@@ -1,132 +1,166 @@
 """Every route against every role: anonymous → login, wrong role → 403, another country's objects → 404.
 
-A participant's session (opened through their personal link) is no staff login: every staff route answers it
-with 403, and the participant pages name no object, so one participant cannot reach another's data."""
+The roles a route lets in are read from the one table of who may do what (training/permissions.py), through the
+action the route's view declares; the statuses beyond that (a redirect once done, a form sent back, another country's
+object) are written here. A participant's session (opened through their personal link) is no staff login: every staff
+route answers it with 403, and the participant pages name no object, so one participant cannot reach another's data."""
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import csrf_from, login
 from tests.helpers import enter, link_for
+from training.access import permission_required
+from training.permissions import PERMISSIONS, may
+from training.permissions import ROLES as USER_ROLES
 
 ROLES = ("anonymous", "participant", "admin", "organizer", "facilitator", "focal_mx", "focal_gt")
 STAFF = ROLES[2:]
+ACCOUNT_ROLE = {"focal_mx": "focal_point", "focal_gt": "focal_point"}  # the others are their accounts' roles
 OK, LOGIN, FORBIDDEN, MISSING = 200, "login", 403, 404
+MX, GT = ("focal_mx",), ("focal_gt",)
+CAN_CALL = re.compile(r"""\bcan\(["']([^"']+)["']\)""")
 
-# (url template, method, {role: expected}); objects named by the `world` fixture's keys.
-STAFF_READ = {"admin": OK, "organizer": OK, "facilitator": OK, "focal_mx": OK, "focal_gt": OK}
-ADMIN_ONLY = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": FORBIDDEN,
-              "focal_gt": FORBIDDEN}
-EDITORS_MX = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": OK, "focal_gt": MISSING}
-MARKERS = {"admin": OK, "organizer": OK, "facilitator": OK, "focal_mx": OK, "focal_gt": OK}
-PLANNERS = {"admin": OK, "organizer": OK, "facilitator": FORBIDDEN, "focal_mx": FORBIDDEN, "focal_gt": FORBIDDEN}
-IMPORTERS = {"admin": OK, "organizer": OK, "facilitator": OK, "focal_mx": FORBIDDEN, "focal_gt": FORBIDDEN}
-BUILT = {**PLANNERS, "admin": 302, "organizer": 302}  # POSTs of the questionnaire builder: done, then back
-EDITORS_PROGRAM = {"admin": OK, "organizer": FORBIDDEN, "facilitator": FORBIDDEN, "focal_mx": OK, "focal_gt": OK}
+
+@dataclass(frozen=True)
+class Allowed:
+    """What each role gets from a route whose view declares `action`: `ok` for the staff PERMISSIONS lets do it
+    (404 for those of them whose objects are `outside` their country), 403 for the other staff and for a
+    participant's session, the login form for an anonymous visitor."""
+
+    action: str
+    ok: object = OK
+    outside: tuple = ()
+
+    def status(self, role):
+        if role in ("anonymous", "participant"):
+            return LOGIN if role == "anonymous" else FORBIDDEN
+        if not may(ACCOUNT_ROLE.get(role, role), self.action):
+            return FORBIDDEN
+        return MISSING if role in self.outside else self.ok
+
+
+@dataclass(frozen=True)
+class Everyone:
+    """A route that needs no login: the same answer for everyone."""
+
+    ok: object = OK
+    action = None
+
+    def status(self, _role):
+        return self.ok
+
+
+# (url template, method, what each role gets); objects named by the `world` fixture's keys.
 MATRIX = [
-    ("/healthz", "GET", {role: OK for role in ROLES}),  # for load balancers: no login (test_app_operations.py)
-    ("/programs", "GET", STAFF_READ),
-    ("/programs/new", "GET", ADMIN_ONLY),
-    ("/programs/{program}", "GET", STAFF_READ),
-    ("/programs/{program}/edit", "GET", ADMIN_ONLY),
-    ("/programs/{program}/delegations/new", "GET", ADMIN_ONLY),
-    ("/delegations/{mx}/edit", "GET", {**ADMIN_ONLY, "focal_gt": FORBIDDEN}),
-    ("/programs/{program}/participants", "GET", STAFF_READ),
-    ("/programs/{program}/participants/new", "GET", EDITORS_PROGRAM),
-    ("/participants/{mx1}/edit", "GET", EDITORS_MX),
-    ("/participants/{mx1}/withdraw", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
-    ("/participants/{mx1}/reinstate", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
-    ("/programs/{program}/participants/import", "GET", EDITORS_PROGRAM),
-    ("/programs/{program}/participants/export.csv", "GET", STAFF_READ),
-    ("/imports/{batch}", "GET", EDITORS_MX),
-    ("/imports/{batch}/confirm", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
-    ("/imports/{batch}/discard", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
-    ("/participants/{mx1}/link", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": 302}),
-    ("/delegations/{gt}/submit", "POST", {**EDITORS_MX, "admin": 302, "focal_mx": MISSING, "focal_gt": 302}),
-    ("/delegations/{gt}/confirm", "POST", {**ADMIN_ONLY, "admin": 302}),
-    ("/programs/{program}/messages", "GET", ADMIN_ONLY),
-    ("/programs/{program}/messages/export.csv", "GET", ADMIN_ONLY),
-    ("/programs/{program}/messages/template", "GET", ADMIN_ONLY),
-    ("/programs/{program}/invitations", "POST", {**ADMIN_ONLY, "admin": 302}),
-    ("/programs/{program}/messages/deliver", "POST", {**ADMIN_ONLY, "admin": 302}),
-    ("/programs/{program}/activities", "GET", STAFF_READ),
-    ("/programs/{program}/activities/new", "GET", PLANNERS),
-    ("/programs/{program}/agenda.ics", "GET", STAFF_READ),
-    ("/activities/{activity}", "GET", STAFF_READ),
-    ("/activities/{activity}/edit", "GET", PLANNERS),
-    ("/activities/{activity}/agenda.ics", "GET", STAFF_READ),
-    ("/activities/{activity}/agenda.pdf", "GET", STAFF_READ),
-    ("/agenda-items/{agenda_item}/edit", "GET", PLANNERS),
-    ("/activities/{activity}/attendance", "GET", MARKERS),
-    ("/programs/{program}/attendance", "GET", MARKERS),
-    ("/activities/{activity}/attendance/import", "GET", IMPORTERS),
-    ("/attendance-imports/{report}", "GET", IMPORTERS),
-    ("/attendance-imports/{report}", "POST", {**IMPORTERS, "admin": 302, "organizer": 302, "facilitator": 302}),
-    ("/attendance-imports/{report}/discard", "POST",
-     {**IMPORTERS, "admin": 302, "organizer": 302, "facilitator": 302}),
-    ("/programs/{program}/attendance.csv", "GET", MARKERS),
-    ("/agenda-items/{group_item}/groups", "GET", MARKERS),
-    ("/agenda-items/{group_item}/groups/setup", "GET", PLANNERS),
-    ("/agenda-items/{group_item}/groups/moves", "GET", MARKERS),
-    ("/agenda-items/{group_item}/groups/print", "GET", MARKERS),
-    ("/groups/{group}/edit", "GET", IMPORTERS),
-    ("/users", "GET", ADMIN_ONLY),
-    ("/users/new", "GET", ADMIN_ONLY),
-    ("/users/{organizer}/edit", "GET", ADMIN_ONLY),
-    ("/audit", "GET", ADMIN_ONLY),
-    ("/audit/export.csv", "GET", ADMIN_ONLY),
-    ("/participants/{mx1}/personal-data", "GET", ADMIN_ONLY),
-    ("/participants/{mx1}/personal-data.zip", "POST", ADMIN_ONLY),
+    ("/healthz", "GET", Everyone()),  # for load balancers: no login (test_app_operations.py)
+    ("/programs", "GET", Allowed("programs.view")),
+    ("/programs/new", "GET", Allowed("programs.manage")),
+    ("/programs/{program}", "GET", Allowed("programs.view")),
+    ("/programs/{program}/edit", "GET", Allowed("programs.manage")),
+    ("/programs/{program}/delegations/new", "GET", Allowed("delegations.manage")),
+    ("/delegations/{mx}/edit", "GET", Allowed("delegations.manage")),
+    ("/programs/{program}/participants", "GET", Allowed("participants.view")),
+    ("/programs/{program}/participants/new", "GET", Allowed("participants.edit")),
+    ("/participants/{mx1}/edit", "GET", Allowed("participants.edit", outside=GT)),
+    ("/participants/{mx1}/withdraw", "POST", Allowed("participants.edit", 302, outside=GT)),
+    ("/participants/{mx1}/reinstate", "POST", Allowed("participants.edit", 302, outside=GT)),
+    ("/programs/{program}/participants/import", "GET", Allowed("participants.edit")),
+    ("/programs/{program}/participants/export.csv", "GET", Allowed("participants.view")),
+    ("/imports/{batch}", "GET", Allowed("participants.edit", outside=GT)),
+    ("/imports/{batch}/confirm", "POST", Allowed("participants.edit", 302, outside=GT)),
+    ("/imports/{batch}/discard", "POST", Allowed("participants.edit", 302, outside=GT)),
+    ("/participants/{mx1}/link", "POST", Allowed("participants.edit", 302, outside=GT)),
+    ("/delegations/{gt}/submit", "POST", Allowed("delegations.submit", 302, outside=MX)),
+    ("/delegations/{gt}/confirm", "POST", Allowed("delegations.manage", 302)),
+    ("/programs/{program}/messages", "GET", Allowed("messages.send")),
+    ("/programs/{program}/messages/export.csv", "GET", Allowed("messages.send")),
+    ("/programs/{program}/messages/template", "GET", Allowed("messages.send")),
+    ("/programs/{program}/invitations", "POST", Allowed("messages.send", 302)),
+    ("/programs/{program}/messages/deliver", "POST", Allowed("messages.send", 302)),
+    ("/programs/{program}/activities", "GET", Allowed("activities.view")),
+    ("/programs/{program}/activities/new", "GET", Allowed("activities.plan")),
+    ("/programs/{program}/agenda.ics", "GET", Allowed("activities.view")),
+    ("/activities/{activity}", "GET", Allowed("activities.view")),
+    ("/activities/{activity}/edit", "GET", Allowed("activities.plan")),
+    ("/activities/{activity}/agenda.ics", "GET", Allowed("activities.view")),
+    ("/activities/{activity}/agenda.pdf", "GET", Allowed("activities.view")),
+    ("/agenda-items/{agenda_item}/edit", "GET", Allowed("activities.plan")),
+    ("/activities/{activity}/attendance", "GET", Allowed("attendance.mark")),
+    ("/programs/{program}/attendance", "GET", Allowed("attendance.mark")),
+    ("/activities/{activity}/attendance/import", "GET", Allowed("attendance.import")),
+    ("/attendance-imports/{report}", "GET", Allowed("attendance.import")),
+    ("/attendance-imports/{report}", "POST", Allowed("attendance.import", 302)),
+    ("/attendance-imports/{report}/discard", "POST", Allowed("attendance.import", 302)),
+    ("/programs/{program}/attendance.csv", "GET", Allowed("attendance.mark")),
+    ("/agenda-items/{group_item}/groups", "GET", Allowed("groups.view")),
+    ("/agenda-items/{group_item}/groups/setup", "GET", Allowed("groups.plan")),
+    ("/agenda-items/{group_item}/groups/moves", "GET", Allowed("groups.move")),
+    ("/agenda-items/{group_item}/groups/print", "GET", Allowed("groups.view")),
+    ("/groups/{group}/edit", "GET", Allowed("groups.facilitate")),
+    ("/users", "GET", Allowed("users.manage")),
+    ("/users/new", "GET", Allowed("users.manage")),
+    ("/users/{organizer}/edit", "GET", Allowed("users.manage")),
+    ("/audit", "GET", Allowed("audit.read")),
+    ("/audit/export.csv", "GET", Allowed("audit.read")),
+    ("/participants/{mx1}/personal-data", "GET", Allowed("privacy.manage")),
+    ("/participants/{mx1}/personal-data.zip", "POST", Allowed("privacy.manage")),
     # Without a reason and the confirmation the form comes back with its errors (400).
-    ("/participants/{mx1}/erase", "POST", {**ADMIN_ONLY, "admin": 400}),
-    ("/questionnaires/{questionnaire}/responses/import", "GET", PLANNERS),
-    ("/response-imports/{response_import}", "GET", PLANNERS),
-    ("/response-imports/{response_import}", "POST", {**PLANNERS, "admin": 302, "organizer": 302}),
-    ("/response-imports/{response_import}/discard", "POST", {**PLANNERS, "admin": 302, "organizer": 302}),
-    ("/programs/{program}/tests", "GET", STAFF_READ),
-    ("/programs/{program}/impact", "GET", STAFF_READ),
-    ("/programs/{program}/impact.xlsx", "GET", STAFF_READ),
-    ("/programs/{program}/impact.html", "GET", STAFF_READ),
-    ("/programs/{program}/impact.pdf", "GET", STAFF_READ),
+    ("/participants/{mx1}/erase", "POST", Allowed("privacy.manage", 400)),
+    ("/questionnaires/{questionnaire}/responses/import", "GET", Allowed("responses.import")),
+    ("/response-imports/{response_import}", "GET", Allowed("responses.import")),
+    ("/response-imports/{response_import}", "POST", Allowed("responses.import", 302)),
+    ("/response-imports/{response_import}/discard", "POST", Allowed("responses.import", 302)),
+    ("/programs/{program}/tests", "GET", Allowed("tests.follow")),
+    ("/programs/{program}/impact", "GET", Allowed("impact.view")),
+    ("/programs/{program}/impact.xlsx", "GET", Allowed("impact.view")),
+    ("/programs/{program}/impact.html", "GET", Allowed("impact.view")),
+    ("/programs/{program}/impact.pdf", "GET", Allowed("impact.view")),
     # A chart the report does not have: access is checked before anything is drawn.
-    ("/programs/{program}/impact/charts/nothing.svg", "GET", {role: MISSING for role in STAFF_READ}),
-    ("/programs/{program}/questionnaires", "GET", PLANNERS),
-    ("/programs/{program}/questionnaires/import", "POST", {**PLANNERS, "admin": 400, "organizer": 400}),
-    ("/questionnaires/{questionnaire}", "GET", PLANNERS),
-    ("/questionnaires/{questionnaire}/open", "POST", BUILT),
-    ("/questionnaires/{questionnaire}/close", "POST", BUILT),
-    ("/questionnaires/{questionnaire}/sections", "POST", BUILT),
-    ("/questionnaires/{questionnaire}/copy-knowledge", "POST", {**PLANNERS, "admin": 404, "organizer": 404}),
-    ("/questionnaires/{questionnaire}/export.json", "GET", PLANNERS),
-    ("/questionnaires/{questionnaire}/preview", "GET", PLANNERS),
-    ("/questionnaires/{questionnaire}/delete", "POST", BUILT),
-    ("/sections/{section}/edit", "GET", PLANNERS),
-    ("/sections/{section}/delete", "POST", BUILT),
-    ("/sections/{section}/move", "POST", BUILT),
-    ("/sections/{section}/questions/new", "GET", PLANNERS),
-    ("/questions/{question}/edit", "GET", PLANNERS),
-    ("/questions/{question}/delete", "POST", BUILT),
-    ("/questions/{question}/move", "POST", BUILT),
+    ("/programs/{program}/impact/charts/nothing.svg", "GET", Allowed("impact.view", MISSING)),
+    ("/programs/{program}/questionnaires", "GET", Allowed("questionnaires.build")),
+    ("/programs/{program}/questionnaires/import", "POST", Allowed("questionnaires.build", 400)),
+    ("/questionnaires/{questionnaire}", "GET", Allowed("questionnaires.build")),
+    # POSTs of the questionnaire builder: done, then back (302).
+    ("/questionnaires/{questionnaire}/open", "POST", Allowed("questionnaires.build", 302)),
+    ("/questionnaires/{questionnaire}/close", "POST", Allowed("questionnaires.build", 302)),
+    ("/questionnaires/{questionnaire}/sections", "POST", Allowed("questionnaires.build", 302)),
+    ("/questionnaires/{questionnaire}/copy-knowledge", "POST", Allowed("questionnaires.build", 404)),
+    ("/questionnaires/{questionnaire}/export.json", "GET", Allowed("questionnaires.build")),
+    ("/questionnaires/{questionnaire}/preview", "GET", Allowed("questionnaires.build")),
+    ("/questionnaires/{questionnaire}/delete", "POST", Allowed("questionnaires.build", 302)),
+    ("/sections/{section}/edit", "GET", Allowed("questionnaires.build")),
+    ("/sections/{section}/delete", "POST", Allowed("questionnaires.build", 302)),
+    ("/sections/{section}/move", "POST", Allowed("questionnaires.build", 302)),
+    ("/sections/{section}/questions/new", "GET", Allowed("questionnaires.build")),
+    ("/questions/{question}/edit", "GET", Allowed("questionnaires.build")),
+    ("/questions/{question}/delete", "POST", Allowed("questionnaires.build", 302)),
+    ("/questions/{question}/move", "POST", Allowed("questionnaires.build", 302)),
     # The questionnaire's program has no delegation: focal points have nothing to follow there.
-    ("/questionnaires/{questionnaire}/progress", "GET", {**STAFF_READ, "focal_mx": MISSING, "focal_gt": MISSING}),
-    ("/questionnaires/{questionnaire}/finalize", "POST", BUILT),
-    ("/questionnaires/{questionnaire}/reminders", "POST", BUILT),
-    ("/questionnaires/{questionnaire}/answers.csv", "GET", IMPORTERS),
-    ("/programs/{program}/certificates", "GET", STAFF_READ),
-    ("/programs/{program}/certificates.csv", "GET", STAFF_READ),
+    ("/questionnaires/{questionnaire}/progress", "GET", Allowed("tests.follow", outside=MX + GT)),
+    ("/questionnaires/{questionnaire}/finalize", "POST", Allowed("questionnaires.build", 302)),
+    ("/questionnaires/{questionnaire}/reminders", "POST", Allowed("tests.remind", 302)),
+    ("/questionnaires/{questionnaire}/answers.csv", "GET", Allowed("answers.export")),
+    ("/programs/{program}/certificates", "GET", Allowed("certificates.follow")),
+    ("/programs/{program}/certificates.csv", "GET", Allowed("certificates.follow")),
     # World's certificate still waits for its PDF: the ZIP sends everyone back with a message.
-    ("/programs/{program}/certificates.zip", "GET", {role: 302 for role in STAFF_READ}),
-    ("/programs/{program}/certificates/draw", "POST", {**PLANNERS, "admin": 302, "organizer": 302}),
-    ("/programs/{program}/certificates/issue", "POST", {**PLANNERS, "admin": 302, "organizer": 302}),
-    ("/programs/{program}/certificates/email", "POST", {**PLANNERS, "admin": 302, "organizer": 302}),
-    ("/programs/{program}/certificates/settings", "GET", PLANNERS),
-    ("/programs/{program}/certificates/specimen.pdf", "GET", PLANNERS),
-    ("/certificates/{certificate}", "GET", {**STAFF_READ, "focal_mx": MISSING}),
-    ("/certificates/{certificate}.pdf", "GET", {**STAFF_READ, "focal_mx": MISSING}),
+    ("/programs/{program}/certificates.zip", "GET", Allowed("certificates.follow", 302)),
+    ("/programs/{program}/certificates/draw", "POST", Allowed("certificates.issue", 302)),
+    ("/programs/{program}/certificates/issue", "POST", Allowed("certificates.issue", 302)),
+    ("/programs/{program}/certificates/email", "POST", Allowed("certificates.issue", 302)),
+    ("/programs/{program}/certificates/settings", "GET", Allowed("certificates.issue")),
+    ("/programs/{program}/certificates/specimen.pdf", "GET", Allowed("certificates.issue")),
+    ("/certificates/{certificate}", "GET", Allowed("certificates.follow", outside=MX)),
+    ("/certificates/{certificate}.pdf", "GET", Allowed("certificates.follow", outside=MX)),
     # Without a reason the form comes back with its error (400) for those who may revoke.
-    ("/certificates/{certificate}/revoke", "POST", {**PLANNERS, "admin": 400, "organizer": 400}),
-    ("/certificates/{certificate}/reissue", "POST", {**PLANNERS, "admin": 400, "organizer": 400}),
+    ("/certificates/{certificate}/revoke", "POST", Allowed("certificates.issue", 400)),
+    ("/certificates/{certificate}/reissue", "POST", Allowed("certificates.issue", 400)),
 ]
-PUBLIC = {"/login", "/language", "/", "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
-          "/verify", "/verify/<code>"}  # tested in test_certificates_verify.py
+PUBLIC = {"/healthz", "/login", "/language", "/", "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
+          "/verify", "/verify/<code>"}  # tested in test_app_operations.py and test_certificates_verify.py
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.
 PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf", "/me/tests/<kind>",
                       "/me/tests/<kind>/start", "/me/tests/<kind>/answers", "/me/tests/<kind>/review",
@@ -138,9 +172,7 @@ ROUTES_NEEDING_LOGIN_ONLY = {"/logout"}
 def _cases():
     for template, method, expected in MATRIX:
         for role in ROLES:
-            # A participant's session is known: staff pages are a plain 403 for it, not the staff login form.
-            default = FORBIDDEN if role == "participant" else LOGIN
-            yield pytest.param(template, method, role, expected.get(role, default), id=f"{method} {template} {role}")
+            yield pytest.param(template, method, role, expected.status(role), id=f"{method} {template} {role}")
 
 
 def sign_in_as(app, client, world, role):
@@ -217,6 +249,54 @@ def test_every_route_is_in_the_matrix(app):
         for rule in app.url_map.iter_rules()
     }
     assert normalized - covered - PUBLIC - ROUTES_NEEDING_LOGIN_ONLY - PARTICIPANT_ROUTES == set()
+
+
+def test_every_route_declares_its_permission(app):
+    """A staff route's view names its action in PERMISSIONS (@permission_required); a public or participant route,
+    none. So a new route without one fails here, and so does a table entry no route uses."""
+    undeclared, misplaced, declared = [], [], set()
+    for rule in app.url_map.iter_rules():
+        action = getattr(app.view_functions[rule.endpoint], "permission", None)
+        no_staff_permission = rule.rule in PUBLIC | PARTICIPANT_ROUTES | ROUTES_NEEDING_LOGIN_ONLY
+        if action is None and not no_staff_permission:
+            undeclared.append(rule.rule)
+        elif action is not None and no_staff_permission:
+            misplaced.append(rule.rule)
+        declared.add(action)
+    assert undeclared == [], "declare the action each route serves with @permission_required (training/access.py)"
+    assert misplaced == [], "a route for the public or a participant declares a staff permission"
+    assert sorted(set(PERMISSIONS) - declared) == [], "actions in training/permissions.py that no route declares"
+
+
+def test_the_matrix_reads_the_action_each_route_declares(app):
+    adapter = app.url_map.bind("localhost")
+    ids = defaultdict(lambda: 1)
+    wrong = []
+    for template, method, expected in MATRIX:
+        endpoint, _arguments = adapter.match(template.format_map(ids), method=method)
+        declared = getattr(app.view_functions[endpoint], "permission", None)
+        if declared != expected.action:
+            wrong.append(f"{method} {template}: the view declares {declared}, the matrix reads {expected.action}")
+    assert wrong == []
+
+
+def test_the_permission_table_names_staff_roles_and_known_actions_only():
+    assert {role for roles in PERMISSIONS.values() for role in roles} <= set(USER_ROLES)
+    assert may("admin", "users.manage") and not may("organizer", "users.manage")
+    with pytest.raises(KeyError):
+        may("admin", "users.mange")  # a typo is an error, not a "no"
+    with pytest.raises(KeyError):
+        permission_required("users.mange")  # …found when the views load
+
+
+def test_pages_ask_only_for_actions_in_the_table():
+    root = Path(__file__).resolve().parent.parent
+    sources = [*root.joinpath("templates").rglob("*.html"),
+               *(path for package in ("training", "assessments", "certificates")
+                 for path in root.joinpath(package).rglob("*.py"))]
+    asked = {match for path in sources for match in CAN_CALL.findall(path.read_text(encoding="utf-8"))}
+    assert {"activities.plan", "certificates.issue"} <= asked
+    assert sorted(asked - set(PERMISSIONS)) == []
 
 
 def test_focal_point_lists_never_show_another_country(client, world):

@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from tests.conftest import PASSWORD, csrf_from, login, post_form
-from training import views_auth_limits
+from training import web_login
 from training.devices import DEVICE_COOKIE, DeviceCookies
 from training.models import User
 
@@ -49,7 +49,7 @@ def production(app, world, monkeypatch, tmp_path):
         for user in db.session.query(User):
             user.password_hash = generate_password_hash(PASSWORD, method=CHEAP)
         db.session.commit()
-    monkeypatch.setattr(views_auth_limits, "_dummy_hash", lambda: generate_password_hash("dummy", method=CHEAP))
+    monkeypatch.setattr(web_login, "_dummy_hash", lambda: generate_password_hash("dummy", method=CHEAP))
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def checks(monkeypatch):
         made.append(password_hash)
         return check_password_hash(password_hash, password)
 
-    monkeypatch.setattr(views_auth_limits, "check_password_hash", counted)
+    monkeypatch.setattr(web_login, "check_password_hash", counted)
     return made
 
 
@@ -243,14 +243,14 @@ def test_a_browser_keeps_its_name_and_an_accounts_trusted_browsers_share_a_limit
 def test_an_unknown_email_past_the_checks_budget_waits_as_long_as_a_check(app, world, production, clock, checks,
                                                                           monkeypatch):
     waited = []
-    monkeypatch.setattr(views_auth_limits, "_wait", waited.append)
+    monkeypatch.setattr(web_login, "_wait", waited.append)
     monkeypatch.setitem(app.config, "LOGIN_CHECKS_RATE_LIMIT", "1 per minute")
     for number in range(3):
         each = browser(app, f"192.0.2.{80 + number}")
         response = post_form(each, "/login", {"email": f"nobody-{number}@example.org", "password": "x"})
         assert response.status_code == 200
     assert len(checks) == 1  # one dummy check, then none: the CPU stays bounded
-    seconds = views_auth_limits._check_seconds()
+    seconds = web_login._check_seconds()
     assert waited == [seconds, seconds] and seconds > 0  # but no answer comes sooner than an account's would
 
 

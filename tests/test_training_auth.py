@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash
 
 from extensions import db
 from tests.conftest import PASSWORD, csrf_from, login, post_form
-from training import views_auth_limits
+from training import web_login
 from training.models import User
 
 
@@ -140,7 +140,7 @@ def checks(monkeypatch):
         made.append((password_hash, password))
         return check_password_hash(password_hash, password)
 
-    monkeypatch.setattr(views_auth_limits, "check_password_hash", counted)
+    monkeypatch.setattr(web_login, "check_password_hash", counted)
     return made
 
 
@@ -149,7 +149,7 @@ def test_checks_for_emails_that_are_no_account_from_all_addresses_together_are_l
     # Each such check is a slow dummy one: many addresses making up e-mails must not add up to unbounded CPU.
     monkeypatch.setitem(app.config, "LOGIN_CHECKS_RATE_LIMIT", "2 per minute")  # the app outlives this test
     waited = []
-    monkeypatch.setattr(views_auth_limits, "_wait", waited.append)
+    monkeypatch.setattr(web_login, "_wait", waited.append)
     clients = [app.test_client() for _ in range(5)]
     for number, each in enumerate(clients, 1):
         each.environ_base["REMOTE_ADDR"] = f"203.0.113.{number}"
@@ -162,7 +162,7 @@ def test_checks_for_emails_that_are_no_account_from_all_addresses_together_are_l
     assert [response.status_code for response in wrong] == [200] * 4
     assert all("Correo electrónico o contraseña incorrectos." in each.get_data(as_text=True) for each in wrong)
     assert [password for _hash, password in checks] == [PASSWORD, "nope", "nope"]
-    assert waited == [views_auth_limits._check_seconds()] * 2
+    assert waited == [web_login._check_seconds()] * 2
     # A real account is still checked once that budget is spent.
     other = post_form(clients[1], "/login", {"email": world["emails"]["admin"], "password": "wrong"})
     assert other.status_code == 200 and len(checks) == 4

@@ -1,21 +1,25 @@
-"""The one place that decides who may see what: role checks and country scoping for every query."""
+"""The one place that decides who may see what: each route's permission (the table in `permissions`), country
+scoping for every query, and the participant's session that a personal link opens."""
 from functools import wraps
 
-from flask import abort, session
+from flask import abort, current_app, g, render_template, session
 from flask_login import current_user
 from sqlalchemy import select
 
 from extensions import db, login_manager
 
-from .models import ROLES, Activity, Delegation, Participant, Program
+from .models import Activity, Delegation, Participant, Program
+from .permissions import PERMISSIONS, may
+from .services_links import participant_of_session
 
-STAFF_EDITORS = ("admin", "focal_point")
-PARTICIPANT_SESSION_KEY = "participant"  # set by the personal link (views_portal)
+PARTICIPANT_SESSION_KEY = "participant"
 
 
-def roles_required(*roles):
-    """Log-in required, then 403 unless the user has one of `roles`. A participant who came in through their
-    personal link is known, so a staff page is a plain 403 for them rather than the staff login form."""
+def permission_required(action):
+    """Log-in required, then 403 unless PERMISSIONS lets the user's role do `action`. A participant who came in
+    through their personal link is known, so a staff page is a plain 403 for them rather than the staff login form.
+    The view carries its action (`view.permission`), for the test that every route declares one."""
+    _known(action)  # a misspelt action fails when the views load
 
     def decorator(view):
         @wraps(view)
@@ -24,18 +28,25 @@ def roles_required(*roles):
                 if PARTICIPANT_SESSION_KEY in session:
                     abort(403)
                 return login_manager.unauthorized()
-            if current_user.role not in roles:
+            if not may(current_user.role, action):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.permission = action
         return wrapped
 
     return decorator
 
 
-def staff_required(view):
-    """Any staff role (a participant's session is a 403, an anonymous visitor goes to the login form)."""
-    return roles_required(*ROLES)(view)
+def can(action):
+    """Whether the logged-in staff member may do `action` (for what a page offers; templates have it too)."""
+    _known(action)  # a misspelt action fails for anyone, not only for those logged in
+    return current_user.is_authenticated and may(current_user.role, action)
+
+
+def _known(action):
+    if action not in PERMISSIONS:
+        raise KeyError(f"{action!r} is not in training.permissions.PERMISSIONS")
 
 
 def actor_id():
@@ -112,3 +123,65 @@ def participant_or_404(participant_id):
     if participant is None or (scope is not None and participant.delegation.country_code != scope):
         abort(404)
     return participant
+
+
+# --- The participant's session -------------------------------------------------------------------------------------
+
+
+def start_participant_session(participant):
+    """Open this browser's session for `participant` (the POST of their personal link), replacing any other."""
+    session.pop(PARTICIPANT_SESSION_KEY, None)
+    session[PARTICIPANT_SESSION_KEY] = {"id": participant.id, "link": participant.token_hash,
+                                        "version": participant.session_version}
+    # Flask-Login's strong session protection rewrites a session without its identifier on every request;
+    # concurrent requests (autosaves, a language switch) would then overwrite each other's cookie.
+    session["_id"] = login_manager._session_identifier_generator()
+    session["language"] = participant.language
+
+
+def end_participant_session():
+    session.pop(PARTICIPANT_SESSION_KEY, None)
+
+
+def participant_required(view):
+    """Load the participant of this browser session, or send them to the 'link not valid' page."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if session_participant() is None:
+            return link_refused()
+        return no_store(view(*args, **kwargs))
+
+    return wrapped
+
+
+def session_link():
+    """(participant id, hash of the link that started it, session version) of this browser's participant session;
+    (0, None, 0) without one. A view on a hot path may check them in its own query (`session_holds`) instead of
+    loading the participant."""
+    data = session.get(PARTICIPANT_SESSION_KEY) or {}
+    return data.get("id") or 0, data.get("link"), data.get("version", 0)  # no version: a session from before them
+
+
+def session_participant():
+    """The participant of this browser session (also in `g`), or None: a re-issued, revoked or expired link, a
+    withdrawal, or leaving the page ends the sessions it started."""
+    participant = participant_of_session(*session_link())
+    if participant is None:
+        end_participant_session()
+        return None
+    g.participant = participant
+    g.participant_language = participant.language
+    return participant
+
+
+def link_refused():
+    return no_store(render_template("training/link_invalid.html"), 403)
+
+
+def no_store(response, status=None):
+    """A page about one person (a participant's, a certificate's check): kept by no cache, named in no Referer."""
+    response = current_app.make_response(response if status is None else (response, status))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from extensions import db
 
 from .localized import pick
+from .permissions import ROLES
 from .textkeys import as_id
 
-ROLES = ("admin", "focal_point", "organizer", "facilitator")
 DELEGATION_KINDS = ("member", "observer")
 DELEGATION_STATUSES = ("invited", "list_received", "confirmed")
 GENDERS = ("female", "male", "other", "undisclosed")

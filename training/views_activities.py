@@ -1,43 +1,39 @@
 """Activities and agendas: list, create and edit (times in the program's zone), agenda in two zones, .ics files."""
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from extensions import db
 from transactions import writes
 
-from . import bp, schedule
-from .access import activity_or_404, actor_id, program_or_404, roles_required, staff_required
-from .agenda_pdf import AgendaDocument, AgendaRow, AgendaSession, agenda_pdf
-from .calendar_files import CalendarEvent, calendar_bytes
+from . import bp
+from .access import activity_or_404, actor_id, can, permission_required, program_or_404
+from .agenda_pdf import agenda_pdf
 from .forms import ActivityForm, AgendaItemForm
-from .labels import AGENDA_KIND_LABELS, current_language
+from .labels import current_language
 from .models import AgendaItem
 from .schedule import to_local
 from .services_activities import delete_agenda_item, program_activities, save_activity, save_agenda_item
 from .timezones import is_timezone
-from .views_common import call_or_show_error
-
-PLANNERS = ("admin", "organizer")
+from .web import agenda_document, call_or_show_error, ics_response, pdf_response
 
 
 @bp.route("/programs/<int:program_id>/activities")
-@staff_required
+@permission_required("activities.view")
 def activities(program_id):
     program = program_or_404(program_id)
     return render_template("training/activities.html", program=program, activities=program_activities(program),
-                           viewer_zone=_viewer_zone(program), can_plan=current_user.role in PLANNERS)
+                           viewer_zone=_viewer_zone(program))
 
 
 @bp.route("/programs/<int:program_id>/activities/new", methods=["GET", "POST"])
-@roles_required(*PLANNERS)
+@permission_required("activities.plan")
 @writes
 def activity_new(program_id):
     return _activity_form(program_or_404(program_id), None)
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@roles_required(*PLANNERS)
+@permission_required("activities.plan")
 @writes
 def activity_edit(activity_id):
     activity = activity_or_404(activity_id)
@@ -76,13 +72,13 @@ def _fill_times(form, activity):
 
 
 @bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
-@staff_required
+@permission_required("activities.view")
 @writes
 def activity(activity_id):
     activity = activity_or_404(activity_id)
     form = AgendaItemForm()
     if form.validate_on_submit():
-        if current_user.role not in PLANNERS:
+        if not can("activities.plan"):
             abort(403)
         saved, _item = call_or_show_error(form, lambda: save_agenda_item(None, actor_id(), activity,
                                                                           **_item_values(form)),
@@ -90,11 +86,11 @@ def activity(activity_id):
         if saved:
             return redirect(url_for("training.activity", activity_id=activity.id))
     return render_template("training/activity.html", activity=activity, program=activity.program, form=form,
-                           viewer_zone=_viewer_zone(activity.program), can_plan=current_user.role in PLANNERS)
+                           viewer_zone=_viewer_zone(activity.program))
 
 
 @bp.route("/agenda-items/<int:item_id>/edit", methods=["GET", "POST"])
-@roles_required(*PLANNERS)
+@permission_required("activities.plan")
 @writes
 def agenda_item_edit(item_id):
     item = db.session.get(AgendaItem, item_id) or abort(404)
@@ -124,14 +120,14 @@ def _item_values(form):
 
 
 @bp.route("/activities/<int:activity_id>/agenda.ics")
-@staff_required
+@permission_required("activities.view")
 def activity_ics(activity_id):
     activity = activity_or_404(activity_id)
     return ics_response([activity], activity.program, f"{activity.program.code}-{activity.code}")
 
 
 @bp.route("/activities/<int:activity_id>/agenda.pdf")
-@staff_required
+@permission_required("activities.view")
 def activity_pdf(activity_id):
     """The session's agenda in the program's zone and, with ?tz=, the viewer's zone beside it."""
     activity = activity_or_404(activity_id)
@@ -141,53 +137,11 @@ def activity_pdf(activity_id):
     return pdf_response(body, f"{program.code}-{activity.code}-agenda.pdf")
 
 
-def agenda_document(activities, program, language, zones):
-    """Plain values for agenda_pdf: sessions with their items, times written in each of `zones`."""
-    def span(start, end, zone):
-        shift = schedule.day_shift(start, zone, zones[0])  # "(+1)": the next day there
-        marker = " (+1)" if shift > 0 else " (−1)" if shift < 0 else ""
-        return f"{schedule.clock(start, zone, language)}–{schedule.clock(end, zone, language)}{marker}"
-
-    labels = [schedule.zone_label(zone, language) for zone in zones]
-    sessions = []
-    for activity in (a for a in activities if a.starts_at and a.ends_at):
-        when = (f"{schedule.day(activity.starts_at, zones[0], language)} · "
-                f"{span(activity.starts_at, activity.ends_at, zones[0])} ({labels[0]})")
-        rows = [AgendaRow([span(item.starts_at, item.ends_at, zone) for zone in zones],
-                          str(AGENDA_KIND_LABELS[item.kind]), item.title_in(language), item.speakers,
-                          item.facilitators) for item in activity.items]
-        sessions.append(AgendaSession(f"{activity.code} · {activity.title_in(language)}", when, activity.link, rows))
-    return AgendaDocument(program.title_in(language), sessions, zones=labels,
-                          headers={"activity": _("Activity"), "facilitation": _("Facilitation")},
-                          footer=_("Times in %(zones)s.", zones=" · ".join(labels)))
-
-
-def pdf_response(body, filename):
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 @bp.route("/programs/<int:program_id>/agenda.ics")
-@staff_required
+@permission_required("activities.view")
 def program_ics(program_id):
     program = program_or_404(program_id)
     return ics_response(program_activities(program), program, program.code)
-
-
-def activity_events(activities, language):
-    """Calendar events of the sessions that have times (courses carry only a due date)."""
-    return [CalendarEvent(uid=f"{a.program.code}-{a.code}-{a.id}@capacita", starts_at=a.starts_at,
-                          ends_at=a.ends_at, summary=f"{a.code} · {a.title_in(language)}",
-                          description=a.description_in(language), url=a.link,
-                          location=a.location) for a in activities if a.starts_at and a.ends_at]
-
-
-def ics_response(activities, program, name):
-    """A calendar file of `activities` in the page's language."""
-    language = current_language()
-    body = calendar_bytes(activity_events(activities, language), name=program.title_in(language))
-    return Response(body, mimetype="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})
 
 
 def _viewer_zone(program):

@@ -7,7 +7,7 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from . import bp
-from .access import roles_required
+from .access import permission_required
 from .exporting import table_bytes
 from .forms_privacy import AuditFilterForm
 from .labels import current_language
@@ -28,14 +28,14 @@ from .services_audit import (
 )
 from .textkeys import as_id
 from .timezones import is_timezone
-from .views_common import page_window, send_table
+from .web import page_window, send_table
 
 PAGE_SIZE = 50
 FILTER_FIELDS = ("program", "user", "action", "since", "until", "tz")
 
 
 @bp.route("/audit")
-@roles_required("admin")
+@permission_required("audit.read")
 def audit_log():
     form, filters, zone, programs = _read_filters()
     query = audit_query(filters)
@@ -47,7 +47,7 @@ def audit_log():
 
 
 @bp.route("/audit/export.<any(csv, xlsx):file_format>")
-@roles_required("admin")
+@permission_required("audit.read")
 def audit_export(file_format):
     form, filters, zone, programs = _read_filters()
     rows = _shown(events_with_users(audit_query(filters)), zone, programs)

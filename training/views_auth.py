@@ -11,7 +11,7 @@ from transactions import writes_own_settings
 from . import bp
 from .forms import LanguageForm, LoginForm
 from .models import User, parse_session_id
-from .views_auth_limits import count_attempt, login_target, password_matches, remember_device, trusted_browser
+from .web_login import count_attempt, login_target, password_matches, remember_device, trusted_browser
 
 
 def safe_next(target):
@@ -41,7 +41,7 @@ def home():
 @bp.route("/login", methods=["GET", "POST"])
 # Per address, counted when a request arrives, in one atomic step of the limiter's storage: counting failures
 # afterwards let every thread in every worker start a check before any was counted (bursts of ten at once stalled test
-# takers). A browser that logged in to the account before is counted on its own instead (views_auth_limits); the
+# takers). A browser that logged in to the account before is counted on its own instead (web_login); the
 # limits per account and on dummy checks are counted next, the same way, before the slow password check.
 @limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"], exempt_when=trusted_browser)
 def login():  # it writes nothing (it declares no writes): on SQLite the slow password check holds no write lock

@@ -2,13 +2,12 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 
 from extensions import db
 from transactions import writes
 
 from . import bp
-from .access import active_participants, activity_or_404, actor_id, country_scope, roles_required
+from .access import active_participants, activity_or_404, actor_id, country_scope, permission_required
 from .forms import SheetForm
 from .forms_groups import GroupForm, GroupSetupForm
 from .models import AgendaItem
@@ -16,26 +15,21 @@ from .models_groups import Group
 from .services import ServiceError
 from .services_groups import generate, group_work_of, move, save_group
 from .textkeys import as_id
-from .views_common import call_or_show_error
-
-PLANNERS = ("admin", "organizer")
-FACILITATORS = ("admin", "organizer", "facilitator")
-VIEWERS = ("admin", "organizer", "facilitator", "focal_point")
+from .web import call_or_show_error
 
 
 @bp.route("/agenda-items/<int:item_id>/groups")
-@roles_required(*VIEWERS)
+@permission_required("groups.view")
 def groups(item_id):
     item, activity = _item_or_404(item_id)
     work = group_work_of(item)
     return render_template("training/groups.html", item=item, activity=activity, program=activity.program,
                            work=work, unassigned=_unassigned(work, activity) if work else [],
-                           can_plan=current_user.role in PLANNERS, can_edit=current_user.role in FACILITATORS,
                            visible=_visible_members)
 
 
 @bp.route("/agenda-items/<int:item_id>/groups/setup", methods=["GET", "POST"])
-@roles_required(*PLANNERS)
+@permission_required("groups.plan")
 @writes
 def groups_setup(item_id):
     item, activity = _item_or_404(item_id)
@@ -55,7 +49,7 @@ def groups_setup(item_id):
 
 
 @bp.route("/agenda-items/<int:item_id>/groups/moves", methods=["GET", "POST"])
-@roles_required(*VIEWERS)
+@permission_required("groups.move")
 @writes
 def groups_moves(item_id):
     item, activity = _item_or_404(item_id)
@@ -76,7 +70,7 @@ def groups_moves(item_id):
 
 
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
-@roles_required(*FACILITATORS)
+@permission_required("groups.facilitate")
 @writes
 def group_edit(group_id):
     group = db.session.get(Group, group_id) or abort(404)
@@ -101,7 +95,7 @@ def group_edit(group_id):
 
 
 @bp.route("/agenda-items/<int:item_id>/groups/print")
-@roles_required(*VIEWERS)
+@permission_required("groups.view")
 def groups_print(item_id):
     item, activity = _item_or_404(item_id)
     work = group_work_of(item) or abort(404)

@@ -7,7 +7,7 @@ from extensions import db
 from transactions import writes
 
 from . import bp
-from .access import STAFF_EDITORS, actor_id, country_scope, program_or_404, roles_required
+from .access import actor_id, country_scope, permission_required, program_or_404
 from .forms import ImportForm
 from .labels import IMPORT_PROBLEMS, current_language, delegation_label, problem_text
 from .models import Delegation, ImportBatch
@@ -20,9 +20,7 @@ from .services_imports import (
     waiting_batches,
 )
 from .tabular import TableError
-from .views_common import max_upload_megabytes
-from .views_participants import delegation_choices
-from .views_uploads import UploadPages, table_message
+from .web import UploadPages, delegation_choices, max_upload_megabytes, table_message
 
 PREVIEW_OK_ROWS = 200  # every problem row is listed; clean rows beyond this are counted, not shown
 LISTS = UploadPages(
@@ -37,7 +35,7 @@ LISTS = UploadPages(
 
 
 @bp.route("/programs/<int:program_id>/participants/import", methods=["GET", "POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def participants_import(program_id):
     program = program_or_404(program_id)
@@ -59,7 +57,7 @@ def participants_import(program_id):
 
 
 @bp.route("/imports/<int:batch_id>")
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 def import_preview(batch_id):
     batch = LISTS.get_or_404(batch_id)
     try:
@@ -71,7 +69,7 @@ def import_preview(batch_id):
 
 
 @bp.route("/imports/<int:batch_id>/confirm", methods=["POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def import_confirm(batch_id):
     batch = LISTS.get_or_404(batch_id)
@@ -92,7 +90,7 @@ def import_confirm(batch_id):
 
 
 @bp.route("/imports/<int:batch_id>/discard", methods=["POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def import_discard(batch_id):
     return LISTS.discard(batch_id)

@@ -2,7 +2,6 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
@@ -10,7 +9,7 @@ from extensions import db
 from transactions import commit_step, work_queue, writes
 
 from . import bp
-from .access import actor_id, program_or_404, roles_required
+from .access import actor_id, permission_required, program_or_404
 from .exporting import csv_bytes
 from .forms import InvitationForm, TemplateForm
 from .messages import PLACEHOLDERS
@@ -18,21 +17,19 @@ from .models import OutboundMessage, Participant
 from .services_messages import (
     body_for_reading,
     count_queued,
-    deliver,
     queue_invitations,
     queued_ids,
     save_template,
     template_for,
 )
-from .views_common import call_or_show_error, page_window, send_table
-from .views_participants import delegation_choices
+from .web import call_or_show_error, delegation_choices, deliver_one_batch, page_window, send_table
 
 LANGUAGES = ("es", "en")
 PAGE_SIZE = 50
 
 
 @bp.route("/programs/<int:program_id>/messages")
-@roles_required("admin")
+@permission_required("messages.send")
 def messages(program_id):
     program = program_or_404(program_id)
     status = request.args.get("status", "")
@@ -52,7 +49,7 @@ def messages(program_id):
 
 
 @bp.route("/programs/<int:program_id>/messages/export.csv")
-@roles_required("admin")
+@permission_required("messages.send")
 def messages_export(program_id):
     program = program_or_404(program_id)
     rows = db.session.scalars(select(OutboundMessage).where(OutboundMessage.program_id == program.id)
@@ -64,7 +61,7 @@ def messages_export(program_id):
 
 
 @bp.route("/programs/<int:program_id>/messages/template", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("messages.send")
 @writes
 def invitation_template(program_id):
     program = program_or_404(program_id)
@@ -85,7 +82,7 @@ def invitation_template(program_id):
 
 
 @bp.route("/programs/<int:program_id>/invitations", methods=["POST"])
-@roles_required("admin")
+@permission_required("messages.send")
 @work_queue
 def send_invitations(program_id):
     program = program_or_404(program_id)
@@ -105,7 +102,7 @@ def send_invitations(program_id):
 
 
 @bp.route("/programs/<int:program_id>/messages/deliver", methods=["POST"])
-@roles_required("admin")
+@permission_required("messages.send")
 @work_queue
 def deliver_queued(program_id):
     program = program_or_404(program_id)
@@ -116,18 +113,6 @@ def _deliver_batch(program, ids):
     deliver_one_batch(program, ids, lambda counts: _(
         "Invitations: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts))
     return redirect(url_for("training.messages", program_id=program.id))
-
-
-def deliver_one_batch(program, ids, summary):
-    """Send one batch within this request (a web request must end in seconds) and flash `summary(counts)`; the
-    rest waits, queued, and a second message says so. Invitations, reminders and certificate messages share it."""
-    counts = deliver(ids[:current_app.config["MAIL_BATCH_SIZE"]])
-    flash(summary(counts), "error" if counts["failed"] else "success")
-    left = count_queued(program)
-    if left:
-        flash(ngettext("%(num)s message is still queued: press “Send the queued messages” to continue.",
-                       "%(num)s messages are still queued: press “Send the queued messages” to continue.", left),
-              "info")
 
 
 def _audience(program, form):
@@ -142,4 +127,3 @@ def _audience(program, form):
                                  OutboundMessage.status.in_(("queued", "sending", "sent", "outbox")))
         query = query.where(~invited)
     return query.order_by(Participant.search_key)
-

@@ -10,17 +10,14 @@ from transactions import writes
 
 from . import bp
 from .access import (
-    STAFF_EDITORS,
     actor_id,
     participant_or_404,
+    permission_required,
     program_or_404,
-    roles_required,
-    scoped_delegations,
     scoped_participants,
-    staff_required,
 )
 from .forms import ParticipantFilterForm, ParticipantForm
-from .labels import current_language, delegation_label
+from .labels import current_language
 from .models import Delegation, Participant
 from .services import (
     PARTICIPANT_FIELDS,
@@ -33,22 +30,13 @@ from .services import (
 from .services_exports import participant_export
 from .services_links import current_link, issue_link, revoke_link
 from .textkeys import fold
-from .views_common import call_or_show_error, page_window, send_table
-from .views_privacy import erased_redirect
+from .web import call_or_show_error, delegation_choices, erased_redirect, page_window, send_table
 
 PAGE_SIZE = 50
 
 
-def delegation_choices(program):
-    language = current_language()
-    delegations = db.session.scalars(scoped_delegations(program)).all()
-    # Member countries first, then observer organizations, each by name in the viewer's language.
-    ordered = sorted(delegations, key=lambda d: (d.kind != "member", fold(delegation_label(d, language))))
-    return [(d.id, delegation_label(d, language)) for d in ordered]
-
-
 @bp.route("/programs/<int:program_id>/participants")
-@staff_required
+@permission_required("participants.view")
 def participants(program_id):
     program = program_or_404(program_id)
     form = ParticipantFilterForm(request.args, delegations=delegation_choices(program))
@@ -61,8 +49,7 @@ def participants(program_id):
     ).all()
     filters = {name: form[name].data for name in FILTER_FIELDS if form[name].data and not form[name].errors}
     return render_template("training/participants.html", program=program, form=form, participants=rows,
-                           total=total, page=page, pages=pages, filters=filters,
-                           can_edit=current_user.role in STAFF_EDITORS)
+                           total=total, page=page, pages=pages, filters=filters)
 
 
 FILTER_FIELDS = ("q", "delegation", "profile", "status")
@@ -89,7 +76,7 @@ def _apply_filters(query, form):
 
 
 @bp.route("/programs/<int:program_id>/participants/export.<any(csv, xlsx):file_format>")
-@staff_required
+@permission_required("participants.view")
 def participants_export(program_id, file_format):
     program = program_or_404(program_id)
     form = ParticipantFilterForm(request.args, delegations=delegation_choices(program))
@@ -100,7 +87,7 @@ def participants_export(program_id, file_format):
 
 
 @bp.route("/participants/<int:participant_id>/link", methods=["POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def participant_link(participant_id):
     participant = participant_or_404(participant_id)
@@ -117,7 +104,7 @@ def participant_link(participant_id):
 
 
 @bp.route("/programs/<int:program_id>/participants/new", methods=["GET", "POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def participant_new(program_id):
     program = program_or_404(program_id)
@@ -125,7 +112,7 @@ def participant_new(program_id):
 
 
 @bp.route("/participants/<int:participant_id>/edit", methods=["GET", "POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def participant_edit(participant_id):
     participant = participant_or_404(participant_id)
@@ -152,7 +139,7 @@ def _participant_form(program, participant):
 
 
 @bp.route("/participants/<int:participant_id>/withdraw", methods=["POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def participant_withdraw(participant_id):
     participant = participant_or_404(participant_id)
@@ -165,7 +152,7 @@ def participant_withdraw(participant_id):
 
 
 @bp.route("/participants/<int:participant_id>/reinstate", methods=["POST"])
-@roles_required(*STAFF_EDITORS)
+@permission_required("participants.edit")
 @writes
 def participant_reinstate(participant_id):
     participant = participant_or_404(participant_id)

@@ -1,14 +1,18 @@
 """The participant's way in: a personal link, a 'continue' page, then their own page without the token in the URL."""
-from functools import wraps
-
-from flask import current_app, g, redirect, render_template, session, url_for
+from flask import current_app, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from extensions import configured_limit, limit_misses, limiter, login_manager
+from extensions import configured_limit, limit_misses, limiter
 from transactions import writes
 
 from . import bp
-from .access import PARTICIPANT_SESSION_KEY
+from .access import (
+    end_participant_session,
+    no_store,
+    participant_required,
+    session_participant,
+    start_participant_session,
+)
 from .agenda_pdf import agenda_pdf
 from .forms import ContinueForm
 from .hooks import hooks
@@ -16,8 +20,8 @@ from .labels import current_language, delegation_label
 from .links import looks_like_token
 from .services_activities import program_activities
 from .services_groups import groups_of_participant
-from .services_links import participant_for_token, participant_of_session
-from .views_activities import agenda_document, ics_response, pdf_response
+from .services_links import participant_for_token
+from .web import agenda_document, ics_response, pdf_response
 
 
 @bp.route("/p/<token>", methods=["GET", "POST"])
@@ -31,52 +35,10 @@ def personal_link(token):
     g.participant_language = participant.language
     form = ContinueForm()
     if form.validate_on_submit():
-        session.pop(PARTICIPANT_SESSION_KEY, None)
-        session[PARTICIPANT_SESSION_KEY] = {"id": participant.id, "link": participant.token_hash,
-                                            "version": participant.session_version}
-        # Flask-Login's strong session protection rewrites a session without its identifier on every request;
-        # concurrent requests (autosaves, a language switch) would then overwrite each other's cookie.
-        session["_id"] = login_manager._session_identifier_generator()
-        session["language"] = participant.language
+        start_participant_session(participant)
         return redirect(url_for("training.my_page"))
     # A GET (or a mail scanner's prefetch) only shows this page; no session starts until the POST.
     return no_store(render_template("training/link_continue.html", participant=participant, form=form))
-
-
-def participant_required(view):
-    """Load the participant of this browser session, or send them to the 'link not valid' page."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if session_participant() is None:
-            return link_refused()
-        return no_store(view(*args, **kwargs))
-
-    return wrapped
-
-
-def session_link():
-    """(participant id, hash of the link that started it, session version) of this browser's participant session;
-    (0, None, 0) without one. A view on a hot path may check them in its own query (`session_holds`) instead of
-    loading the participant."""
-    data = session.get(PARTICIPANT_SESSION_KEY) or {}
-    return data.get("id") or 0, data.get("link"), data.get("version", 0)  # no version: a session from before them
-
-
-def session_participant():
-    """The participant of this browser session (also in `g`), or None: a re-issued, revoked or expired link, a
-    withdrawal, or leaving the page ends the sessions it started."""
-    participant = participant_of_session(*session_link())
-    if participant is None:
-        session.pop(PARTICIPANT_SESSION_KEY, None)
-        return None
-    g.participant = participant
-    g.participant_language = participant.language
-    return participant
-
-
-def link_refused():
-    return no_store(render_template("training/link_invalid.html"), 403)
 
 
 @bp.route("/me")
@@ -116,15 +78,6 @@ def leave():
     participant = session_participant()
     if participant is not None:
         participant.end_sessions()  # a copy of this cookie, here or on any device, opens nothing now
-    session.pop(PARTICIPANT_SESSION_KEY, None)
+    end_participant_session()
     return render_template("training/left.html", message=_("You have left your page. Use your personal link to "
                                                            "come back."))
-
-
-def no_store(response, status=None):
-    response = current_app.make_response(response if status is None else (response, status))
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-

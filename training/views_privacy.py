@@ -3,13 +3,12 @@ import io
 
 from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from extensions import db
 from transactions import begin_writes, reads_then_writes
 
 from . import bp
-from .access import actor_id, participant_or_404, roles_required
+from .access import actor_id, participant_or_404, permission_required
 from .forms_privacy import EraseForm, ExportForm
 from .models import User
 from .services_privacy import (
@@ -23,11 +22,9 @@ from .services_privacy import (
     summary_counts,
 )
 
-PRIVACY_ROLES = ("admin",)  # the secretariat answers for the data; erasure cannot be undone
-
 
 @bp.route("/participants/<int:participant_id>/personal-data")
-@roles_required(*PRIVACY_ROLES)
+@permission_required("privacy.manage")
 def personal_data(participant_id):
     return _page(participant_or_404(participant_id), EraseForm(formdata=None))
 
@@ -42,7 +39,7 @@ def _page(participant, form, status=200):
 
 
 @bp.route("/participants/<int:participant_id>/personal-data.zip", methods=["POST"])
-@roles_required(*PRIVACY_ROLES)
+@permission_required("privacy.manage")
 @reads_then_writes  # the files are read and zipped before the short write that logs the download
 def personal_data_export(participant_id):
     participant = participant_or_404(participant_id)
@@ -54,7 +51,7 @@ def personal_data_export(participant_id):
 
 
 @bp.route("/participants/<int:participant_id>/erase", methods=["POST"])
-@roles_required(*PRIVACY_ROLES)
+@permission_required("privacy.manage")
 @reads_then_writes  # uploaded files are searched for the person before the write transaction begins
 def participant_erase(participant_id):
     participant = participant_or_404(participant_id)
@@ -74,11 +71,3 @@ def participant_erase(participant_id):
     else:
         flash(_("This participant's personal data was already erased."), "info")
     return redirect(url_for("training.personal_data", participant_id=participant.id))
-
-
-def erased_redirect(participant):
-    """Where a page that edits a participant sends you once their data is erased (nothing is left to edit)."""
-    flash(_("This participant's personal data was erased: there is nothing to edit."), "info")
-    if current_user.role in PRIVACY_ROLES:
-        return redirect(url_for("training.personal_data", participant_id=participant.id))
-    return redirect(url_for("training.participants", program_id=participant.program_id))

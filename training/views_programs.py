@@ -9,9 +9,8 @@ from .access import (
     actor_id,
     country_scope,
     delegation_or_404,
+    permission_required,
     program_or_404,
-    roles_required,
-    staff_required,
     visible_programs,
 )
 from .countries import country_name
@@ -26,24 +25,24 @@ from .services import (
     save_program,
     update_delegation,
 )
-from .views_common import call_or_show_error
+from .web import call_or_show_error
 
 
 @bp.route("/programs")
-@staff_required
+@permission_required("programs.view")
 def programs():
     return render_template("training/programs.html", programs=visible_programs())
 
 
 @bp.route("/programs/new", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("programs.manage")
 @writes
 def program_new():
     return _program_form(None)
 
 
 @bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("programs.manage")
 @writes
 def program_edit(program_id):
     return _program_form(program_or_404(program_id))
@@ -68,7 +67,7 @@ def _program_form(program):
 
 
 @bp.route("/programs/<int:program_id>")
-@staff_required
+@permission_required("programs.view")
 def program_dashboard(program_id):
     program = program_or_404(program_id)
     rows = delegation_summaries(program, country_scope())
@@ -84,7 +83,7 @@ def _country_sort(delegation):
 
 
 @bp.route("/programs/<int:program_id>/delegations/new", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("delegations.manage")
 @writes
 def delegation_new(program_id):
     program = program_or_404(program_id)
@@ -100,7 +99,7 @@ def delegation_new(program_id):
 
 
 @bp.route("/delegations/<int:delegation_id>/edit", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("delegations.manage")
 @writes
 def delegation_edit(delegation_id):
     delegation = delegation_or_404(delegation_id)
@@ -120,7 +119,7 @@ def _contacts(form):
 
 
 @bp.route("/delegations/<int:delegation_id>/submit", methods=["POST"])
-@roles_required("admin", "focal_point")
+@permission_required("delegations.submit")
 @writes
 def delegation_submit(delegation_id):
     delegation = delegation_or_404(delegation_id)
@@ -130,7 +129,7 @@ def delegation_submit(delegation_id):
 
 
 @bp.route("/delegations/<int:delegation_id>/confirm", methods=["POST"])
-@roles_required("admin")
+@permission_required("delegations.manage")
 @writes
 def delegation_confirm(delegation_id):
     delegation = delegation_or_404(delegation_id)

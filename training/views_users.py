@@ -8,29 +8,29 @@ from extensions import db
 from transactions import writes
 
 from . import bp
-from .access import actor_id, roles_required
+from .access import actor_id, permission_required
 from .forms import UserForm
 from .models import User
 from .services import save_user
-from .views_common import call_or_show_error
+from .web import call_or_show_error
 
 
 @bp.route("/users")
-@roles_required("admin")
+@permission_required("users.manage")
 def users():
     rows = db.session.scalars(select(User).order_by(User.role, User.name)).all()
     return render_template("training/users.html", users=rows)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("users.manage")
 @writes
 def user_new():
     return _user_form(None)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("users.manage")
 @writes
 def user_edit(user_id):
     return _user_form(db.get_or_404(User, user_id))

@@ -20,13 +20,12 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from extensions import limiter
-from training.access import country_scope, program_or_404, roles_required
+from training.access import country_scope, permission_required, program_or_404
 from training.countries import country_name
 from training.labels import current_language
-from training.views_common import send_table
+from training.web import send_table
 
 from .. import bp
-from ..access import FOLLOWERS
 from ..forms import ImpactFilterForm
 from .chart_images import FORMATS, ImagesUnavailable, image_bytes, images_available, png_images
 from .charts import PLOT_CONFIG, figure_json
@@ -47,7 +46,7 @@ DRAWING_LIMIT = "30 per minute"  # each chart file or PDF starts a browser on th
 
 
 @bp.route("/programs/<int:program_id>/impact")
-@roles_required(*FOLLOWERS)
+@permission_required("impact.view")
 def impact(program_id):
     program = program_or_404(program_id)
     form, filters, report, language, fallback = _report(program)
@@ -56,7 +55,7 @@ def impact(program_id):
 
 
 @bp.route("/programs/<int:program_id>/impact/charts/<name>.<any(png, svg):file_format>")
-@roles_required(*FOLLOWERS)
+@permission_required("impact.view")
 @limiter.limit(DRAWING_LIMIT)
 def impact_chart(program_id, name, file_format):
     """One chart of the report, with the same filters, as a file to put in a slide or a document."""
@@ -74,7 +73,7 @@ def impact_chart(program_id, name, file_format):
 
 
 @bp.route("/programs/<int:program_id>/impact.xlsx")
-@roles_required(*FOLLOWERS)
+@permission_required("impact.view")
 def impact_workbook(program_id):
     """Every table of the report (with the same filters) and the paired raw data, one sheet each."""
     program = program_or_404(program_id)
@@ -84,7 +83,7 @@ def impact_workbook(program_id):
 
 
 @bp.route("/programs/<int:program_id>/impact.pdf")
-@roles_required(*FOLLOWERS)
+@permission_required("impact.view")
 @limiter.limit(DRAWING_LIMIT)
 def impact_pdf(program_id):
     """The findings, main tables and charts as a PDF in the reader's language, with the page's filters."""
@@ -96,7 +95,7 @@ def impact_pdf(program_id):
 
 
 @bp.route("/programs/<int:program_id>/impact.html")
-@roles_required(*FOLLOWERS)
+@permission_required("impact.view")
 def impact_standalone(program_id):
     """The report as one HTML file (styles, plotly.js and charts inside) that opens anywhere, offline."""
     program = program_or_404(program_id)

@@ -8,25 +8,30 @@ from extensions import db
 from transactions import writes
 
 from .. import bp
-from ..access import active_participants, activity_or_404, actor_id, program_or_404, roles_required, scoped_participants
+from ..access import (
+    active_participants,
+    activity_or_404,
+    actor_id,
+    permission_required,
+    program_or_404,
+    scoped_participants,
+)
 from ..exporting import table_bytes
 from ..forms import SheetForm
 from ..labels import current_language
 from ..models import Participant
 from ..services import ServiceError
 from ..textkeys import as_id, database_id
-from ..views_common import send_table
-from ..views_participants import delegation_choices
+from ..web import delegation_choices, send_table
 from .rules import sheet_counts
 from .services import attendance_matrix, marks_for, matrix_table, save_marks
 
-MARKERS = ("admin", "organizer", "facilitator", "focal_point")
 SESSION_STATUSES = ("present", "late", "partial", "excused", "absent")  # partial: from a Zoom report
 COURSE_STATUSES = ("completed", "partial", "absent")
 
 
 @bp.route("/activities/<int:activity_id>/attendance", methods=["GET", "POST"])
-@roles_required(*MARKERS)
+@permission_required("attendance.mark")
 @writes
 def attendance_sheet(activity_id):
     activity = activity_or_404(activity_id)
@@ -77,7 +82,7 @@ def _marks_from(data, allowed_ids, statuses):
 
 
 @bp.route("/programs/<int:program_id>/attendance")
-@roles_required(*MARKERS)
+@permission_required("attendance.mark")
 def attendance_matrix_view(program_id):
     program = program_or_404(program_id)
     activities, rows = _matrix(program)
@@ -87,7 +92,7 @@ def attendance_matrix_view(program_id):
 
 
 @bp.route("/programs/<int:program_id>/attendance.<any(csv, xlsx):file_format>")
-@roles_required(*MARKERS)
+@permission_required("attendance.mark")
 def attendance_export(program_id, file_format):
     program = program_or_404(program_id)
     activities, rows = _matrix(program)

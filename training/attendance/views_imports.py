@@ -10,14 +10,13 @@ from extensions import db
 from transactions import writes
 
 from .. import bp
-from ..access import active_participants, activity_or_404, actor_id, roles_required
+from ..access import active_participants, activity_or_404, actor_id, permission_required
 from ..forms import AttendanceReportForm, SheetForm
 from ..labels import REPORT_PROBLEMS, current_language, delegation_label, problem_text
 from ..models import AttendanceImport
 from ..services import ServiceError
 from ..tabular import TableError
-from ..views_common import max_upload_megabytes
-from ..views_uploads import UploadPages, table_message
+from ..web import UploadPages, max_upload_megabytes, table_message
 from .matching import IGNORE
 from .services_imports import (
     ReportNotClean,
@@ -33,7 +32,6 @@ from .services_imports import (
     waiting_reports,
 )
 
-IMPORTERS = ("admin", "organizer", "facilitator")  # a report covers every country, so not focal points
 REPORTS = UploadPages(
     AttendanceImport, owner_or_404=lambda upload: activity_or_404(upload.activity_id),
     review_url=lambda upload: url_for("training.attendance_import_review", import_id=upload.id),
@@ -46,7 +44,7 @@ REPORTS = UploadPages(
 
 
 @bp.route("/activities/<int:activity_id>/attendance/import", methods=["GET", "POST"])
-@roles_required(*IMPORTERS)
+@permission_required("attendance.import")
 @writes
 def attendance_import(activity_id):
     activity = activity_or_404(activity_id)
@@ -67,7 +65,7 @@ def attendance_import(activity_id):
 
 
 @bp.route("/attendance-imports/<int:import_id>", methods=["GET", "POST"])
-@roles_required(*IMPORTERS)
+@permission_required("attendance.import")
 @writes
 def attendance_import_review(import_id):
     upload = REPORTS.get_or_404(import_id)
@@ -96,7 +94,7 @@ def attendance_import_review(import_id):
 
 
 @bp.route("/attendance-imports/<int:import_id>/discard", methods=["POST"])
-@roles_required(*IMPORTERS)
+@permission_required("attendance.import")
 @writes
 def attendance_import_discard(import_id):
     return REPORTS.discard(import_id)
