@@ -63,8 +63,7 @@ writes_own_settings.__doc__ = """The route writes only the signed-in person's ow
 language, the end of their sessions): nothing an audit log is for."""
 reads_then_writes = _declare(READS_THEN_WRITES)
 reads_then_writes.__doc__ = """The route reads first and writes, if at all, after `begin_writes()`: on SQLite the
-single write lock is then held only for the writes (a GET that finalizes an overdue attempt, a login's slow password
-check that must not hold it)."""
+single write lock is then held only for the writes, not while the route zips files or draws a PDF."""
 statements_stand_alone = _declare(STAND_ALONE)
 statements_stand_alone.__doc__ = """The route's statements each stand alone (the autosave): on SQLite they run
 without BEGIN, so a single write statement holds the write lock only while SQLite runs it, not across the Python
