@@ -49,7 +49,7 @@ def _declare(mode, audited=True):
             db.session.commit()
             return result
 
-        in_one_transaction.transaction = mode
+        in_one_transaction.transaction, in_one_transaction.audited = mode, audited
         return in_one_transaction
 
     return decorator
