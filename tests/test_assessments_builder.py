@@ -334,3 +334,18 @@ def test_a_builder_change_refused_because_people_answered_changes_nothing(app, o
     assert _audit_actions(app, ids[0]) == before
     with app.app_context():
         assert db.session.get(Question, ids[2]) is not None and db.session.get(Questionnaire, ids[0]) is not None
+
+
+def test_the_progress_page_links_the_queued_messages_only_for_who_may_send_them(app, client, world):
+    with app.app_context():
+        questionnaire = import_plain(db.session.get(Program, world["ids"]["program"]), None, PLAIN)
+        db.session.add(OutboundMessage(program_id=questionnaire.program_id, kind="reminder", language="es",
+                                       to_address="jose.nunez@example.mx", subject="Recordatorio", body="…"))
+        questionnaire_id = questionnaire.id
+        db.session.commit()
+    link = f'href="/programs/{world["ids"]["program"]}/messages"'
+    for role, linked in (("organizer", False), ("admin", True)):
+        login(client, world["emails"][role])
+        page = client.get(f"/questionnaires/{questionnaire_id}/progress").get_data(as_text=True)
+        assert "1 mensaje sigue en cola." in page and (link in page) is linked
+        client.post("/logout", data={"csrf_token": csrf_from(page)})
