@@ -47,9 +47,13 @@ def lock_unanswered(questionnaire):
     """Lock the questionnaire's row, then refuse (Locked) if anybody has an attempt: a participant starting at
     the same moment either committed first (seen here) or waits for this transaction (its attempt's foreign key
     needs the row)."""
-    db.session.execute(select(Questionnaire.id).where(Questionnaire.id == questionnaire.id).with_for_update())
+    _lock(questionnaire)
     if has_attempts(questionnaire):
         raise Locked()
+
+
+def _lock(questionnaire):
+    db.session.execute(select(Questionnaire.id).where(Questionnaire.id == questionnaire.id).with_for_update())
 
 
 def create_questionnaire(program, actor_id, kind, title, intro=None):
@@ -125,7 +129,7 @@ def create_question(section, actor_id, values):
 def update_question(question, actor_id, values):
     """Change a question; once the questionnaire has attempts only its wording may change (Locked)."""
     questionnaire = question.section.questionnaire
-    db.session.execute(select(Questionnaire.id).where(Questionnaire.id == questionnaire.id).with_for_update())
+    _lock(questionnaire)
     if has_attempts(questionnaire) and _structure(question) != _structure_of(values):
         raise Locked()
     _apply(question, values)
