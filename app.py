@@ -20,6 +20,7 @@ from werkzeug.http import parse_cookie
 
 import operations
 import settings
+import task_queue
 import transactions  # noqa: F401  (its engine listeners begin and guard every request's transaction)
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from logs import configure_logging
@@ -198,6 +199,7 @@ def _init_extensions(app):
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    task_queue.init_app(app)
 
 
 def _select_locale():

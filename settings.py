@@ -79,6 +79,7 @@ def from_environment(environ, instance_path, root_path):
         **_mail(environ),
         **_deployment(environ),
         **_limits(environ),
+        **_queue(environ, instance_path),
     }
 
 
@@ -163,6 +164,19 @@ def _limits(environ):
         "IMPORT_MAX_ROWS": environ.integer("IMPORT_MAX_ROWS", 20000),
         "ATTENDANCE_MIN_SHARE": environ.integer("ATTENDANCE_MIN_SHARE", 75),  # % of a session that is "present"
         "MAX_CONTENT_LENGTH": environ.integer("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
+    }
+
+
+def _queue(environ, instance_path):
+    return {
+        # Where the task queue keeps its work: a SQLite file beside the app's (nothing to run), or redis://… in
+        # production; "memory://" holds it in the process (the tests run what is queued themselves).
+        "QUEUE_URL": environ.text("QUEUE_URL", "") or f"sqlite:///{Path(instance_path) / 'queue.sqlite3'}",
+        "QUEUE_WORKERS": environ.integer("QUEUE_WORKERS", 2),  # threads of `flask worker`
+        # Optional nightly backup by the worker: the folder it writes to (empty: none) and the hour, in UTC.
+        "BACKUP_FOLDER": environ.text("BACKUP_FOLDER", ""),
+        "BACKUP_HOUR": environ.integer("BACKUP_HOUR", 2),
+        "BACKUP_KEEP": environ.integer("BACKUP_KEEP", 14),
     }
 
 

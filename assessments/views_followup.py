@@ -10,8 +10,8 @@ from training.labels import current_language, delegation_label
 from training.localized import pick
 from training.services_messages import count_queued, queue_invitations
 from training.textkeys import database_id
-from training.web import deliver_one_batch, send_table
-from transactions import begin_writes, catches_up, commit_step, work_queue, writes
+from training.web import send_table, start_sending
+from transactions import begin_writes, catches_up, writes
 
 from . import bp
 from .access import questionnaire_or_404
@@ -70,7 +70,7 @@ def finalize_questionnaire(questionnaire_id):
 
 @bp.route("/questionnaires/<int:questionnaire_id>/reminders", methods=["POST"])
 @permission_required("tests.remind")
-@work_queue
+@writes
 def send_reminders(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     form = ReminderForm()
@@ -87,10 +87,7 @@ def send_reminders(questionnaire_id):
     program = questionnaire.program
     ids = queue_invitations(program, people, actor_id(), kind="reminder",
                             extra=lambda language: _reminder_values(questionnaire, language))
-    commit_step()  # recorded before any mail leaves, so a crash mid-send leaves a trace
-    # One batch per request, like invitations: the rest waits queued for "Send the queued messages".
-    deliver_one_batch(program, ids, lambda counts: _(
-        "Reminders: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts))
+    start_sending(program, len(ids))
     return back
 
 

@@ -13,8 +13,8 @@ from training.models import Participant
 from training.services import ServiceError
 from training.services_activities import program_activities
 from training.services_messages import queue_invitations
-from training.web import delegation_choices, deliver_one_batch, send_table
-from transactions import commit_step, work_queue
+from training.web import delegation_choices, send_table, start_sending
+from transactions import work_queue, writes
 
 from . import bp
 from .bundle import zip_bytes
@@ -152,7 +152,7 @@ def _chosen_people(program, ids):
 
 @bp.route("/programs/<int:program_id>/certificates/email", methods=["POST"])
 @permission_required("certificates.issue")
-@work_queue
+@writes
 def email_certificates(program_id):
     """Tell holders their certificate is ready, with their personal link, through the invitation queue."""
     program = program_or_404(program_id)
@@ -166,9 +166,7 @@ def email_certificates(program_id):
         flash(_("Nobody chosen holds a valid certificate: no message was sent."), "info")
         return back
     ids = queue_invitations(program, people, actor_id(), kind="certificate")
-    commit_step()  # recorded before any mail leaves
-    deliver_one_batch(program, ids, lambda counts: _(
-        "Certificate messages: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts))
+    start_sending(program, len(ids))
     return back
 
 

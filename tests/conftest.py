@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from extensions import db, limiter
+from task_queue import queue_of, run_queued
 from tests.factories import (
     PASSWORD,
     ZOOM_S0,
@@ -76,6 +77,8 @@ def app(database_url):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SESSION_COOKIE_SECURE": False,
             "RATELIMIT_STORAGE_URI": "memory://",
+            # The queue is held in memory; a test runs what was queued with `run_tasks` (as the worker would).
+            "QUEUE_URL": "memory://",
             # Tests log in in quick succession, often to one account from several browsers; the limits on all
             # addresses together, per account and per device have tests of their own.
             "LOGIN_CHECKS_RATE_LIMIT": "1000 per minute",
@@ -102,6 +105,7 @@ def empty_the_database(app):
                 connection.execute(table.delete())
         limiter.reset()
     app.extensions["refusals"].forget()
+    queue_of(app).huey.flush()
 
 
 @pytest.fixture(autouse=True)
@@ -117,6 +121,12 @@ def ctx(app):
     with app.app_context():
         yield
         db.session.remove()
+
+
+@pytest.fixture
+def run_tasks(app):
+    """Run what the requests queued, in this process, as `flask worker` would; returns how many tasks ran."""
+    return lambda: run_queued(app)
 
 
 @pytest.fixture

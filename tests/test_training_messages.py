@@ -4,12 +4,13 @@ import email.policy
 import socket
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
 from training.messages import render, unknown_placeholders
 from training.models import OutboundMessage
+from training.models_jobs import Job
 
 
 class Inbox:
@@ -78,7 +79,8 @@ def test_placeholders_render_and_typos_are_found():
     assert unknown_placeholders("{frist_name} {link}") == ["frist_name"]
 
 
-def test_invitations_arrive_by_smtp_in_each_language_with_a_working_link(app, client, world, smtp_server):
+def test_invitations_arrive_by_smtp_in_each_language_with_a_working_link(app, client, world, smtp_server,
+                                                                          run_tasks):
     from training.models import Participant
 
     with app.app_context():
@@ -87,7 +89,12 @@ def test_invitations_arrive_by_smtp_in_each_language_with_a_working_link(app, cl
     login(client, world["emails"]["admin"])
     response = send(client, world["ids"]["program"], audience="delegation", delegation_id=str(world["ids"]["gt"]))
     assert response.status_code == 302
-    assert "2 enviadas" in client.get(response.headers["Location"]).get_data(as_text=True)
+    queued = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 mensajes en cola: se están enviando." in queued and "Esperando a que el trabajador empiece" in queued
+    assert smtp_server.messages == []  # the request only queued them: the worker sends
+    assert run_tasks() == 1
+    assert "Envío terminado: 2 enviados, 0 en la bandeja de salida, 0 fallidos." in client.get(
+        response.headers["Location"]).get_data(as_text=True)
     received = {rcpt[0]: message for rcpt, message in smtp_server.messages}
     assert set(received) == {"ixchel.tzul@example.gt", "oscar.cojti@example.gt"}
     spanish, english = received["ixchel.tzul@example.gt"], received["oscar.cojti@example.gt"]
@@ -113,10 +120,11 @@ def test_invitations_arrive_by_smtp_in_each_language_with_a_working_link(app, cl
     assert link not in html and "[…/p/•••]" in html
 
 
-def test_without_a_mail_server_messages_wait_in_the_outbox(app, client, world):
+def test_without_a_mail_server_messages_wait_in_the_outbox(app, client, world, run_tasks):
     login(client, world["emails"]["admin"])
     program = world["ids"]["program"]
     send(client, program, audience="not_invited")
+    run_tasks()
     html = client.get(f"/programs/{program}/messages", query_string={"status": "outbox"}).get_data(as_text=True)
     assert html.count("badge-outbox") == 5 and "jose.nunez@example.mx" in html
     # Everyone has been invited now: a second round for the not-yet-invited finds nobody.
@@ -138,7 +146,7 @@ def test_selected_people_only(app, client, world):
     assert to == {"fatima.gomez@example.mx", "marta.ruiz@example.org"}
 
 
-def test_an_unreachable_mail_server_marks_messages_failed(app, client, world):
+def test_an_unreachable_mail_server_marks_messages_failed(app, client, world, run_tasks):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
@@ -147,14 +155,15 @@ def test_an_unreachable_mail_server_marks_messages_failed(app, client, world):
         login(client, world["emails"]["admin"])
         response = send(client, world["ids"]["program"], audience="delegation",
                         delegation_id=str(world["ids"]["mx"]))
+        run_tasks()
     finally:
         app.config.update(MAIL_SERVER="", MAIL_PORT=587, MAIL_USE_TLS=True)
-    assert "2 fallidas" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 fallidos." in client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(OutboundMessage.status == "failed")) == 2
 
 
-def test_edited_templates_are_used_and_hostile_names_stay_text(app, client, world, smtp_server):
+def test_edited_templates_are_used_and_hostile_names_stay_text(app, client, world, smtp_server, run_tasks):
     from training.models import Participant
 
     with app.app_context():
@@ -169,36 +178,71 @@ def test_edited_templates_are_used_and_hostile_names_stay_text(app, client, worl
     post_form(client, url, {"subject_es": "Bienvenida {first_name}", "body_es": "Su enlace: {link}",
                             "subject_en": "Welcome {first_name}", "body_en": "Your link: {link}"})
     send(client, program, audience="selected", participant_ids=str(world["ids"]["mx1"]))
+    run_tasks()
     (_rcpt, message), = smtp_server.messages
     assert message["Subject"] == "Bienvenida <b>José</b>"
     html = client.get(f"/programs/{program}/messages").get_data(as_text=True)
     assert "&lt;b&gt;José&lt;/b&gt;" in html and "<b>José</b>" not in html
 
 
-def test_large_sends_go_in_batches_and_resume(app, client, world):
-    app.config["MAIL_BATCH_SIZE"] = 2
-    try:
-        login(client, world["emails"]["admin"])
-        program = world["ids"]["program"]
-        first = send(client, program, audience="all")
-        page = client.get(first.headers["Location"]).get_data(as_text=True)
-        assert "3 mensajes siguen en cola" in page
-        again = send(client, program, audience="not_invited")  # queued people count as invited: no duplicates
-        assert "no se envió ninguna invitación" in client.get(again.headers["Location"]).get_data(as_text=True)
-        post_form(client, f"/programs/{program}/messages/deliver", {}, page=f"/programs/{program}/messages")
-        result = app.test_cli_runner().invoke(args=["send-messages", "--program", "TEST-2026"])
-        assert result.exit_code == 0 and "outbox: 1" in result.output
-    finally:
-        app.config["MAIL_BATCH_SIZE"] = 200
+def test_a_send_is_one_job_that_asking_again_joins_and_the_worker_finishes(app, client, world, run_tasks):
+    login(client, world["emails"]["admin"])
+    program = world["ids"]["program"]
+    send(client, program, audience="all")
+    again = send(client, program, audience="not_invited")  # queued people count as invited: no duplicates
+    assert "no se envió ninguna invitación" in client.get(again.headers["Location"]).get_data(as_text=True)
+    post_form(client, f"/programs/{program}/messages/deliver", {}, page=f"/programs/{program}/messages")
     with app.app_context():
-        statuses = db.session.scalars(select(OutboundMessage.status)).all()
-        assert sorted(statuses) == ["outbox"] * 5
+        (job_id, status), = db.session.execute(select(Job.id, Job.status)).all()  # the button joined the job
+    assert status == "queued"
+    waiting = client.get(f"/programs/{program}/jobs/{job_id}").get_json()
+    assert waiting["active"] and waiting["text"] == "Esperando a que el trabajador empiece…"
+    assert run_tasks() == 1
+    finished = client.get(f"/programs/{program}/jobs/{job_id}").get_json()
+    assert (finished["status"], finished["done"], finished["total"]) == ("done", 5, 5)
+    assert finished["text"] == "Envío terminado: 0 enviados, 5 en la bandeja de salida, 0 fallidos."
+    with app.app_context():
+        assert sorted(db.session.scalars(select(OutboundMessage.status))) == ["outbox"] * 5
+    # Nothing left: the command sends nothing more.
+    result = app.test_cli_runner().invoke(args=["send-messages", "--program", "TEST-2026"])
+    assert result.exit_code == 0 and "outbox: 0" in result.output
 
 
-def test_outbox_messages_show_the_current_link_to_the_secretariat(app, client, world):
+def test_a_jobs_progress_is_shown_only_to_who_may_follow_that_work(app, client, world, run_tasks):
+    login(client, world["emails"]["admin"])
+    program = world["ids"]["program"]
+    send(client, program, audience="all")
+    with app.app_context():
+        job_id = db.session.scalar(select(Job.id))
+    other = app.test_client()
+    login(other, world["emails"]["focal_mx"])  # may see the program, not its messages
+    assert other.get(f"/programs/{program}/jobs/{job_id}").status_code == 404
+    assert client.get(f"/programs/{program + 1000}/jobs/{job_id}").status_code == 404
+    assert client.get(f"/programs/{program}/jobs/{job_id + 1}").status_code == 404
+
+
+def test_messages_queued_without_a_job_go_out_on_the_schedule(app, client, world, run_tasks):
+    from datetime import datetime, timezone
+
+    from training.tasks import run_scheduled
+
+    login(client, world["emails"]["admin"])
+    program = world["ids"]["program"]
+    send(client, program, audience="all")
+    with app.app_context():
+        db.session.execute(delete(Job))  # as if the queue had lost the task and its row
+        db.session.commit()
+        run_scheduled(app, datetime.now(timezone.utc))
+    run_tasks()
+    with app.app_context():
+        assert sorted(db.session.scalars(select(OutboundMessage.status))) == ["outbox"] * 5
+
+
+def test_outbox_messages_show_the_current_link_to_the_secretariat(app, client, world, run_tasks):
     login(client, world["emails"]["admin"])
     program = world["ids"]["program"]
     send(client, program, audience="selected", participant_ids=str(world["ids"]["mx1"]))
+    run_tasks()
     link = app.test_cli_runner().invoke(args=["participant-link", "jose.nunez@example.mx", "--program",
                                               "TEST-2026"]).output.strip()
     assert link in client.get(f"/programs/{program}/messages").get_data(as_text=True)

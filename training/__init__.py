@@ -9,6 +9,7 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     views_auth,
     views_groups,
     views_imports,
+    views_jobs,
     views_messages,
     views_participants,
     views_portal,
@@ -22,7 +23,7 @@ from .attendance import views_imports as attendance_import_views  # noqa: E402,F
 
 def init_app(app):
     """Register the blueprint, its commands and the hooks later blueprints fill (create_app calls it first)."""
-    from . import hooks
+    from . import hooks, tasks
     from .cli import register_cli
     from .services_audit import register_training_objects
 
@@ -30,3 +31,4 @@ def init_app(app):
     app.register_blueprint(bp)
     register_cli(app)
     register_training_objects(app)
+    tasks.init_app(app)

@@ -14,12 +14,28 @@ class Hooks:
     `privacy_sections`: name → services_privacy.Section, a part of a participant's personal data.
     `audit_objects`: model name → services_audit.ObjectKind, how the audit log names and links it.
     `my_page_cards`: name → `load(participant, activities)`, what the participant's page shows in that card (nothing
-    shown when empty); its view loads them all and passes them to the template as `cards`."""
+    shown when empty); its view loads them all and passes them to the template as `cards`.
+    `job_kinds`: task name → JobKind, who may follow such a job and how its progress reads.
+    `scheduled_work`: name → `work(now)`, run every minute by the worker (training/tasks.py), each in its own
+    transaction."""
 
     demo_parts: list[Callable] = field(default_factory=list)
     privacy_sections: dict[str, object] = field(default_factory=dict)
     audit_objects: dict[str, object] = field(default_factory=dict)
     my_page_cards: dict[str, Callable] = field(default_factory=dict)
+    scheduled_work: dict[str, Callable] = field(default_factory=dict)
+    job_kinds: dict[str, "JobKind"] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of job the pages follow: the action one must be allowed to see it, what it says while it runs and
+    once done (`running(job)`, `finished(job)`, translated texts), and where its result is (`result_url(job)`)."""
+
+    permission: str
+    running: Callable
+    finished: Callable
+    result_url: Callable | None = None
 
 
 def init_app(app):
@@ -33,6 +49,10 @@ def hooks(app):
 
 def add_demo_part(app, load):
     hooks(app).demo_parts.append(load)
+
+
+def add_job_kind(app, task_name, kind):
+    hooks(app).job_kinds[task_name] = kind
 
 
 def add_my_page_card(app, name, load):

@@ -74,10 +74,17 @@ def body_for_reading(message):
     return render(message.body, {"link": current_link(message.participant) if waiting else LINK_HIDDEN})
 
 
-def queued_ids(program, limit=None):
-    query = (select(OutboundMessage.id).where(OutboundMessage.program_id == program.id,
+def queued_ids(program, limit=None, after=0):
+    """The program's queued messages in the order they were queued (those after the message id `after`)."""
+    query = (select(OutboundMessage.id).where(OutboundMessage.program_id == program.id, OutboundMessage.id > after,
                                               OutboundMessage.status == "queued").order_by(OutboundMessage.id))
     return list(db.session.scalars(query.limit(limit) if limit else query))
+
+
+def programs_with_queued():
+    """Programs that have messages waiting (the scheduler starts sending them)."""
+    return list(db.session.scalars(select(OutboundMessage.program_id).where(OutboundMessage.status == "queued")
+                                   .distinct()))
 
 
 def count_queued(program):

@@ -1,37 +1,45 @@
 """The secretariat's invitations: edit the es/en texts, send to a chosen audience, read the outbox and history."""
+from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
-from transactions import commit_step, work_queue, writes
+from task_queue import task_name
+from transactions import writes
 
 from . import bp
 from .access import actor_id, permission_required, program_or_404
 from .exporting import csv_bytes
 from .forms import InvitationForm, TemplateForm
 from .messages import PLACEHOLDERS
-from .models import OutboundMessage, Participant
+from .models import OutboundMessage, Participant, utcnow
+from .services import record
+from .services_jobs import latest_job, start_job
 from .services_messages import (
     body_for_reading,
     count_queued,
     queue_invitations,
-    queued_ids,
     save_template,
     template_for,
 )
-from .web import call_or_show_error, delegation_choices, deliver_one_batch, page_window, send_table
+from .tasks import send_messages
+from .web import call_or_show_error, delegation_choices, job_text, page_window, send_table, start_sending
 
 LANGUAGES = ("es", "en")
 PAGE_SIZE = 50
+SHOW_FINISHED = timedelta(minutes=30)
 
 
 @bp.route("/programs/<int:program_id>/messages")
 @permission_required("messages.send")
 def messages(program_id):
     program = program_or_404(program_id)
+    job = latest_job(task_name(send_messages), program)
+    if job is not None and not job.active and utcnow() - (job.finished_at or job.updated_at) > SHOW_FINISHED:
+        job = None  # an old send's outcome is in the statuses below
     status = request.args.get("status", "")
     if status not in ("sent", "outbox", "failed", "queued"):
         status = ""
@@ -45,7 +53,8 @@ def messages(program_id):
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("training/messages.html", program=program, messages=rows, status=status, total=total,
                            page=page, pages=pages, form=InvitationForm(delegations=delegation_choices(program)),
-                           queued=count_queued(program), body_for_reading=body_for_reading)
+                           queued=count_queued(program), body_for_reading=body_for_reading,
+                           job=job, job_text=job_text(job) if job else "")
 
 
 @bp.route("/programs/<int:program_id>/messages/export.csv")
@@ -83,7 +92,7 @@ def invitation_template(program_id):
 
 @bp.route("/programs/<int:program_id>/invitations", methods=["POST"])
 @permission_required("messages.send")
-@work_queue
+@writes
 def send_invitations(program_id):
     program = program_or_404(program_id)
     form = InvitationForm(delegations=delegation_choices(program))
@@ -97,21 +106,20 @@ def send_invitations(program_id):
         flash(_("Nobody matches that choice: no invitation was sent."), "info")
         return redirect(url_for("training.messages", program_id=program.id))
     ids = queue_invitations(program, people, actor_id())
-    commit_step()  # recorded before any mail leaves, so a crash mid-send leaves a trace
-    return _deliver_batch(program, ids)
+    start_sending(program, len(ids))
+    return redirect(url_for("training.messages", program_id=program.id))
 
 
 @bp.route("/programs/<int:program_id>/messages/deliver", methods=["POST"])
 @permission_required("messages.send")
-@work_queue
+@writes
 def deliver_queued(program_id):
+    """Send what waits now (the worker also starts it within a minute by itself)."""
     program = program_or_404(program_id)
-    return _deliver_batch(program, queued_ids(program, limit=current_app.config["MAIL_BATCH_SIZE"]))
-
-
-def _deliver_batch(program, ids):
-    deliver_one_batch(program, ids, lambda counts: _(
-        "Invitations: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts))
+    job, started = start_job(send_messages, program, actor_id())
+    if started:
+        record(actor_id(), "messages.sending_started", program, queued=count_queued(program))
+    flash(_("The queued messages are being sent."), "success")
     return redirect(url_for("training.messages", program_id=program.id))
 
 

@@ -1,7 +1,8 @@
-"""The web steps views of every blueprint share: call a service or show its error, page, upload, download, send a
-batch of messages, and the staged-upload pages; views import these, never another views module."""
+"""The web steps views of every blueprint share: call a service or show its error, page, upload, download, start
+sending messages, and the staged-upload pages; views import these, never another views module."""
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Callable
 
 from flask import Response, abort, current_app, flash, redirect, request, send_file, url_for
@@ -16,11 +17,16 @@ from .access import actor_id, can, scoped_delegations
 from .agenda_pdf import AgendaDocument, AgendaRow, AgendaSession
 from .calendar_files import CalendarEvent, calendar_bytes
 from .exporting import MIMETYPES
+from .hooks import hooks
 from .labels import AGENDA_KIND_LABELS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
+from .models import utcnow
 from .services import ServiceError
-from .services_messages import count_queued, deliver
+from .services_jobs import start_job
 from .services_uploads import WAITING, discard_upload, is_discarded
+from .tasks import send_messages
 from .textkeys import fold
+
+WORKER_LATE = timedelta(minutes=1)
 
 # --- Forms, lists and choices --------------------------------------------------------------------------------------
 
@@ -62,16 +68,27 @@ def erased_redirect(participant):
     return redirect(url_for("training.participants", program_id=participant.program_id))
 
 
-def deliver_one_batch(program, ids, summary):
-    """Send one batch within this request (a web request must end in seconds) and flash `summary(counts)`; the
-    rest waits, queued, and a second message says so. Invitations, reminders and certificate messages share it."""
-    counts = deliver(ids[:current_app.config["MAIL_BATCH_SIZE"]])
-    flash(summary(counts), "error" if counts["failed"] else "success")
-    left = count_queued(program)
-    if left:
-        flash(ngettext("%(num)s message is still queued: press “Send the queued messages” to continue.",
-                       "%(num)s messages are still queued: press “Send the queued messages” to continue.", left),
-              "info")
+def start_sending(program, queued):
+    """After `queued` messages were queued in this request: the worker sends them (joining a sending job already
+    running for the program), and the page that follows shows its progress."""
+    job, _started = start_job(send_messages, program, actor_id())
+    flash(ngettext("%(num)s message queued: it is being sent.", "%(num)s messages queued: they are being sent.",
+                   queued), "success")
+    return job
+
+
+def job_text(job):
+    """What a job's progress reads like for the person waiting for it."""
+    kind = hooks(current_app).job_kinds[job.kind]
+    if job.status == "queued":
+        if utcnow() - job.created_at > WORKER_LATE:
+            return _("Waiting for the worker: it has not started this after a minute. If it does not start soon, "
+                     "ask the administrator whether the worker (flask worker) is running.")
+        return _("Waiting for the worker to start…")
+    if job.status == "failed":
+        return _("This could not be done: %(error)s. Nothing done so far is lost; you can start it again.",
+                 error=job.error or _("the worker stopped"))
+    return kind.running(job) if job.status == "running" else kind.finished(job)
 
 
 # --- Downloads -----------------------------------------------------------------------------------------------------

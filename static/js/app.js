@@ -68,3 +68,29 @@ document.addEventListener("DOMContentLoaded", function () {
     window.requestAnimationFrame(function () { pending = false; update(); });
   });
 }());
+
+document.addEventListener("DOMContentLoaded", function () {
+  // Follow a job the worker is doing (sending messages, drawing PDFs): its progress every two seconds, then the
+  // page again (reloaded, so what the job changed shows), or the link to its result.
+  document.querySelectorAll("[data-job-url]").forEach(function (box) {
+    if (box.getAttribute("data-job-active") !== "yes") { return; }
+    var bar = box.querySelector("progress");
+    var text = box.querySelector("[data-job-text]");
+    var link = box.querySelector("[data-job-result]");
+    var poll = function () {
+      fetch(box.getAttribute("data-job-url"), {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (job) {
+          if (!job) { window.setTimeout(poll, 5000); return; }
+          text.textContent = job.text;
+          if (job.total) { bar.max = job.total; bar.value = job.done; }
+          if (job.active) { window.setTimeout(poll, 2000); return; }
+          bar.hidden = true;
+          if (job.result_url) { link.href = job.result_url; link.hidden = false; link.focus(); }
+          else if (job.status === "done") { window.location.reload(); }
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    };
+    window.setTimeout(poll, 1000);
+  });
+});
