@@ -157,6 +157,8 @@ def world(app):
     """A program with Mexico, Guatemala and an observer; two participants each; one staff member per role."""
     from datetime import datetime, timezone
 
+    from training.models_jobs import Job
+
     utc = timezone.utc
     with app.app_context():
         users = {
@@ -205,13 +207,17 @@ def world(app):
                                          b"Correo,Comentarios\nmarta.ruiz@example.org,Bien\n")
         # A certificate Guatemala's first participant holds (its PDF not drawn yet: drawn when first downloaded).
         certificate = make_certificate(people["gt1"], serial_number=900, code="world-certificate-code-" + "x" * 20)
+        # A finished job that sent the program's messages: whose progress only who may send messages can follow.
+        job = Job(kind="training.tasks.send_messages", program_id=program.id, status="done", done=0, total=0,
+                  result={"sent": 0, "outbox": 0, "failed": 0})
+        db.session.add(job)
         db.session.commit()
         ids = {
             "program": program.id, "batch": batch.id, "activity": session.id, "report": report.id,
             "agenda_item": welcome.id, "group_item": group_item.id, "group": work.groups[0].id,
             "mx": mx.id, "gt": gt.id, "observer": observer.id,
             "questionnaire": questionnaire.id, "response_import": responses.id, "section": section.id,
-            "question": question.id, "certificate": certificate.id,
+            "question": question.id, "certificate": certificate.id, "job": job.id,
             **{key: user.id for key, user in users.items()},
             **{key: person.id for key, person in people.items()},
         }

@@ -160,7 +160,7 @@ def test_export_import_and_copy_of_knowledge_items(app, organizer, world):
                                  .where(Questionnaire.program_id == world["ids"]["program"])) == 3
 
 
-def test_progress_by_delegation_reminders_and_answer_exports(app, client, organizer, world):
+def test_progress_by_delegation_reminders_and_answer_exports(app, client, organizer, world, run_tasks):
     with app.app_context():
         questionnaire = import_plain(db.session.get(Program, world["ids"]["program"]), None, PLAIN)
         questionnaire.opens_at = utcnow() - timedelta(hours=1)
@@ -173,6 +173,7 @@ def test_progress_by_delegation_reminders_and_answer_exports(app, client, organi
     sent = post_form(organizer, f"/questionnaires/{questionnaire_id}/reminders", {"audience": "not_started"},
                      page=f"/questionnaires/{questionnaire_id}/progress")
     assert sent.status_code == 302
+    run_tasks()
     with app.app_context():
         messages = db.session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "reminder")).all()
         people = {m.participant_id for m in messages}
@@ -225,7 +226,7 @@ def test_overdue_attempts_are_finalized_by_the_progress_page_and_the_cli(app, or
     assert "En curso: 0" in page
 
 
-def test_reminders_go_in_batches_in_the_recipients_language(app, client, world):
+def test_reminders_are_sent_by_the_worker_in_the_recipients_language(app, client, world, run_tasks):
     with app.app_context():
         questionnaire = import_plain(db.session.get(Program, world["ids"]["program"]), None, PLAIN)
         questionnaire.opens_at = utcnow() - timedelta(hours=1)
@@ -235,16 +236,15 @@ def test_reminders_go_in_batches_in_the_recipients_language(app, client, world):
         db.session.commit()
     login(client, world["emails"]["organizer"])
     post_form(client, "/language", {"language": "en", "next": "/"})
-    app.config["MAIL_BATCH_SIZE"] = 2
-    try:
-        response = post_form(client, f"/questionnaires/{questionnaire_id}/reminders", {"audience": "unfinished"},
-                             page=f"/questionnaires/{questionnaire_id}/progress")
-    finally:
-        app.config["MAIL_BATCH_SIZE"] = 200
-    assert "3 messages are still queued" in client.get(response.location).get_data(as_text=True)
+    response = post_form(client, f"/questionnaires/{questionnaire_id}/reminders", {"audience": "unfinished"},
+                         page=f"/questionnaires/{questionnaire_id}/progress")
+    assert "5 messages queued: they are being sent." in client.get(response.location).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(OutboundMessage.status)).all() == ["queued"] * 5
+    assert run_tasks() == 1
     with app.app_context():
         messages = db.session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)).all()
-        assert [m.status for m in messages].count("queued") == 3
+        assert [m.status for m in messages] == ["outbox"] * 5
         by_person = {m.participant_id: m for m in messages}
         spanish = by_person[world["ids"]["mx1"]].body
         assert "Cierra el" in spanish and "closes" not in spanish

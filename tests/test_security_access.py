@@ -54,6 +54,21 @@ class Everyone:
         return self.ok
 
 
+@dataclass(frozen=True)
+class FollowsJob:
+    """A job's progress: for who sees the program (`action`) and may do the job's work (`work`); 404 for the other
+    staff who see the program (the job is not theirs to know of)."""
+
+    work: str
+    action: str = "programs.view"
+
+    def status(self, role):
+        status = Allowed(self.action).status(role)
+        if status != OK:
+            return status
+        return OK if may(ACCOUNT_ROLE.get(role, role), self.work) else MISSING
+
+
 # (url template, method, what each role gets); objects named by the `world` fixture's keys.
 MATRIX = [
     ("/healthz", "GET", Everyone()),  # for load balancers: no login (test_app_operations.py)
@@ -81,6 +96,7 @@ MATRIX = [
     ("/programs/{program}/messages/template", "GET", Allowed("messages.send")),
     ("/programs/{program}/invitations", "POST", Allowed("messages.send", 302)),
     ("/programs/{program}/messages/deliver", "POST", Allowed("messages.send", 302)),
+    ("/programs/{program}/jobs/{job}", "GET", FollowsJob("messages.send")),
     ("/programs/{program}/activities", "GET", Allowed("activities.view")),
     ("/programs/{program}/activities/new", "GET", Allowed("activities.plan")),
     ("/programs/{program}/agenda.ics", "GET", Allowed("activities.view")),
@@ -244,6 +260,7 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:questionnaire_id>", "{questionnaire}").replace("<int:section_id>", "{section}")
         .replace("<int:question_id>", "{question}").replace("<int:certificate_id>", "{certificate}")
         .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
+        .replace("<int:job_id>", "{job}")
         .replace("<any(csv, xlsx):file_format>", "csv")
         .replace("<name>.<any(png, svg):file_format>", "nothing.svg")
         for rule in app.url_map.iter_rules()

@@ -160,7 +160,7 @@ def test_personal_pages_are_never_stored_by_a_browser_or_proxy(app, client, worl
         assert client.get(url).headers["Cache-Control"] == "no-store", url
 
 
-def test_links_in_messages_use_the_configured_address_not_the_request_host(app, client, world):
+def test_links_in_messages_use_the_configured_address_not_the_request_host(app, client, world, run_tasks):
     from sqlalchemy import func, select
 
     from extensions import db
@@ -175,6 +175,7 @@ def test_links_in_messages_use_the_configured_address_not_the_request_host(app, 
     response = client.post(f"/programs/{program}/invitations",
                            data={"csrf_token": csrf_from(page.get_data(as_text=True)), "scope": "all"})
     assert response.status_code == 302 and "evil.example" not in response.headers["Location"]
+    run_tasks()
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(OutboundMessage)) == 5
     public = app.config["PUBLIC_URL"].rstrip("/") + "/p/"

@@ -205,13 +205,9 @@ def test_a_staff_members_change_must_leave_an_audit_event(probe, world):
 NOT_AUDITED = {
     "training.logout": "the person's own sessions",
     "training.set_language": "the person's own language",
-    "training.send_invitations": "a work queue: the queueing is audited (invitations.queued)",
-    "training.deliver_queued": "a work queue: each message's status is its record",
-    "assessments.send_reminders": "a work queue: the queueing is audited (reminders.queued)",
     "assessments.questionnaire_progress": "catches up: attempts whose time is over are finalized",
     "certificates.issue_certificates": "a work queue: each certificate issued is audited (certificate.issued)",
     "certificates.draw_certificates": "a work queue: drawing the PDFs of certificates already issued",
-    "certificates.email_certificates": "a work queue: the queueing is audited (certificates.queued)",
     "certificates.certificate_reissue": "a work queue: the reissue is audited (certificate.reissued)",
     "certificates.certificate_pdf_download": "catches up: a PDF an interrupted issue never drew",
     "certificates.my_certificate": "catches up: a PDF an interrupted issue never drew",
