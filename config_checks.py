@@ -28,6 +28,14 @@ class Probes:
     chart_browser: Callable[[], str | None]
     mounts: Callable[[], str]  # the text of /proc/mounts
     open_to_others: Callable[[str], int | None] = lambda _path: None  # permission bits of a file others may read
+    queue_storage: Callable[[str], str | None] = lambda _url: None
+    # (seconds since a worker's scheduler last ran, seconds the oldest queued job has waited), each None for
+    # never/none; or None when the database cannot say
+    worker: Callable[[], tuple[float | None, float | None] | None] = lambda: None
+
+
+WORKER_SILENT_AFTER = 180  # seconds: the scheduler runs every minute
+QUEUE_STUCK_AFTER = 300
 
 
 def check_config(settings, probes, workers=None, weak_secrets=(), min_secret_length=32):
@@ -40,6 +48,7 @@ def check_config(settings, probes, workers=None, weak_secrets=(), min_secret_len
     findings += _database(settings["SQLALCHEMY_DATABASE_URI"], production, probes)
     findings += _rate_limits(settings.get("RATELIMIT_STORAGE_URI") or "memory://", production, workers, probes)
     findings += _mail(settings)
+    findings += _queue(settings.get("QUEUE_URL") or "", production, probes)
     findings += _chart_images(probes)
     findings.append(Finding("ok", f"logs are written as {settings.get('LOG_FORMAT', 'text')} lines"))
     return findings
@@ -124,6 +133,34 @@ def _rate_limits(uri, production, workers, probes):
         return [Finding("error", f"rate-limit storage {without_password(uri)} does not answer ({problem}): "
                                  "rate-limited pages (login, personal links) would fail")]
     return [Finding("ok", f"rate-limit storage {without_password(uri)} answers")]
+
+
+def _queue(url, production, probes):
+    if url.startswith("memory://"):
+        level = "error" if production else "warning"
+        return [Finding(level, "QUEUE_URL is memory://: queued work stays in the web process and no worker sees it; "
+                               "leave QUEUE_URL empty (SQLite beside the database) or set redis://…")]
+    problem = probes.queue_storage(url)
+    if problem:
+        return [Finding("error", f"the task queue at {without_password(url)} does not answer ({problem}): "
+                                 "messages, PDFs and scheduled work would wait")]
+    findings = [Finding("ok", f"the task queue is at {without_password(url)}")]
+    state = probes.worker()
+    if state is None:
+        return findings
+    silent, waiting = state
+    if silent is None:
+        findings.append(Finding("warning", "no worker has ever run: start `flask --app app worker` (README, Deploy): "
+                                           "without it no message is sent and nothing happens on schedule"))
+    elif silent > WORKER_SILENT_AFTER:
+        findings.append(Finding("warning", f"no worker has run for {silent / 60:.0f} minutes: is `flask worker` "
+                                           "running? Messages, PDFs and scheduled work wait for it"))
+    else:
+        findings.append(Finding("ok", f"a worker ran {silent:.0f} s ago"))
+    if waiting is not None and waiting > QUEUE_STUCK_AFTER:
+        findings.append(Finding("warning", f"the queue is not draining: a job has waited {waiting / 60:.0f} minutes "
+                                           "for a worker"))
+    return findings
 
 
 def _mail(settings):

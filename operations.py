@@ -84,7 +84,8 @@ def check_config(info, strict, workers):
 def _findings(app, workers):
     probes = config_checks.Probes(database=database_problem, migrations=migration_revisions,
                                   rate_limit_storage=_storage_problem, chart_browser=_chart_browser_problem,
-                                  mounts=_mounts, open_to_others=private_files.open_to_others)
+                                  mounts=_mounts, open_to_others=private_files.open_to_others,
+                                  queue_storage=_queue_problem, worker=_worker_state)
     return config_checks.check_config(app.config, probes, workers, WEAK_SECRETS, MIN_SECRET_LENGTH)
 
 
@@ -110,6 +111,30 @@ def _storage_problem(uri):
         return None if storage_from_string(uri, **options).check() else "connection refused or timed out"
     except Exception as error:  # each storage backend raises its own errors; any of them means the same here
         return config_checks.without_password(f"{type(error).__name__}: {error}")
+
+
+def _queue_problem(url):
+    from task_queue import build_huey
+
+    try:
+        build_huey(url, connect_timeout=3).pending_count()  # reads the queue's storage: a Redis that does not answer, a file that cannot open
+    except Exception as error:  # each storage raises its own errors; any of them means the same here
+        return config_checks.without_password(f"{type(error).__name__}: {error}")
+    return None
+
+
+def _worker_state():
+    from training.models import utcnow
+    from training.services_jobs import last_beat, oldest_waiting_job
+
+    if database_problem() is not None:
+        return None  # the database check says why (and asking SQLite would create an empty file)
+    try:
+        beat, waiting = last_beat(), oldest_waiting_job()
+    except SQLAlchemyError:
+        return None  # not migrated yet: the migrations check says so
+    now = utcnow()
+    return ((now - beat).total_seconds() if beat else None, (now - waiting).total_seconds() if waiting else None)
 
 
 def _chart_browser_problem():

@@ -27,10 +27,13 @@ PENDING = "pending_tasks"
 log = logging.getLogger("capacita.tasks")
 
 
-def build_huey(url):
+def build_huey(url, connect_timeout=None):
     """A Huey for `url`: redis://…, sqlite:///path or memory:// (the tests: nothing runs until they say)."""
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("capacita", url=url)
+        from redis import ConnectionPool
+
+        timeouts = {"socket_connect_timeout": connect_timeout} if connect_timeout else {}
+        return RedisHuey("capacita", connection_pool=ConnectionPool.from_url(url, **timeouts))
     if url.startswith("memory://"):
         return MemoryHuey("capacita", immediate=False)
     path = url.removeprefix("sqlite:///")

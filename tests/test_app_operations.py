@@ -200,7 +200,9 @@ def test_check_config_prints_what_it_checked_and_passes(app):
                  f"OK: SECRET_KEY is set ({len(SECRET)} characters)",
                  "OK: rate limits are counted in memory (one process)"):
         assert line in result.stdout
-    warnings = ["WARNING: MAIL_SERVER is not set: invitations, reminders and certificate e-mails stay in the outbox"]
+    warnings = ["WARNING: MAIL_SERVER is not set: invitations, reminders and certificate e-mails stay in the outbox",
+                "WARNING: QUEUE_URL is memory://: queued work stays in the web process and no worker sees it; leave "
+                "QUEUE_URL empty (SQLite beside the database) or set redis://…"]
     # Chart images need a Chromium: a machine without one (a newcomer's) gets the warning, one with it the OK line.
     if images_available():
         assert "OK: chart images can be drawn (kaleido and Chromium found)" in result.stdout
@@ -277,13 +279,15 @@ def test_check_config_finds_a_sqlite_file_on_nfs(make_app, tmp_path, monkeypatch
 
 def probes(**answers):
     defaults = {"database": lambda: None, "migrations": lambda: ({"0009"}, {"0009"}),
-                "rate_limit_storage": lambda uri: None, "chart_browser": lambda: None, "mounts": lambda: ""}
+                "rate_limit_storage": lambda uri: None, "chart_browser": lambda: None, "mounts": lambda: "",
+                "worker": lambda: (20.0, None)}
     return config_checks.Probes(**{**defaults, **answers})
 
 
 SETTINGS = {"CAPACITA_ENV": "production", "DEBUG": False, "SECRET_KEY": "s" * 48, "PUBLIC_URL": "https://c.example",
             "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://capacita:hunter2@db/capacita",
-            "RATELIMIT_STORAGE_URI": "redis://:hunter2@cache:6379", "MAIL_SERVER": "smtp.example", "LOG_FORMAT": "json"}
+            "RATELIMIT_STORAGE_URI": "redis://:hunter2@cache:6379", "MAIL_SERVER": "smtp.example", "LOG_FORMAT": "json",
+            "QUEUE_URL": "redis://:hunter2@cache:6379/1"}
 
 
 def lines(findings, level):
@@ -306,6 +310,29 @@ def test_migrations_behind_and_storage_down_are_errors():
         "rate-limit storage redis://:***@cache:6379 does not answer (refused): rate-limited pages (login, personal "
         "links) would fail",
     ]
+
+
+def test_a_silent_worker_a_stuck_queue_and_an_unreachable_queue_are_reported():
+    assert "a worker ran 20 s ago" in lines(config_checks.check_config(SETTINGS, probes()), "ok")
+    assert "a worker" not in repr(config_checks.check_config(SETTINGS, probes(worker=lambda: None)))
+    never = config_checks.check_config(SETTINGS, probes(worker=lambda: (None, None)))
+    assert lines(never, "warning") == ["no worker has ever run: start `flask --app app worker` (README, Deploy): "
+                                       "without it no message is sent and nothing happens on schedule"]
+    stuck = config_checks.check_config(SETTINGS, probes(worker=lambda: (600.0, 900.0)))
+    assert lines(stuck, "warning") == [
+        "no worker has run for 10 minutes: is `flask worker` running? Messages, PDFs and scheduled work wait for it",
+        "the queue is not draining: a job has waited 15 minutes for a worker"]
+    down = config_checks.check_config(SETTINGS, probes(queue_storage=lambda url: "refused"))
+    assert lines(down, "error") == ["the task queue at redis://:***@cache:6379/1 does not answer (refused): "
+                                    "messages, PDFs and scheduled work would wait"]
+    memory = config_checks.check_config({**SETTINGS, "QUEUE_URL": "memory://"}, probes())
+    assert lines(memory, "error")[0].startswith("QUEUE_URL is memory://")
+
+
+def test_the_queue_probe_reports_a_storage_that_does_not_answer(tmp_path):
+    assert operations._queue_problem(f"sqlite:///{tmp_path / 'queue.sqlite3'}") is None
+    assert "ConnectionError" in operations._queue_problem("redis://:pw@127.0.0.1:1/0")
+    assert "pw" not in operations._queue_problem("redis://:pw@127.0.0.1:1/0")
 
 
 def test_an_unreachable_database_skips_the_migration_check():
