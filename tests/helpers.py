@@ -1,6 +1,7 @@
 """Plain helpers that test modules share (a test module never imports another one): personal links, choosing
 English, uploads through the web, personal data, the demo program, pre-tests, backups, apps of their own."""
 import io
+from contextlib import contextmanager
 import shutil
 import zipfile
 from datetime import timedelta
@@ -221,3 +222,29 @@ def failed_logins(app, address, count):
     client.environ_base["HTTP_X_FORWARDED_FOR"] = address
     return [post_form(client, "/login", {"email": "a@example.org", "password": "nope"}).status_code
             for _ in range(count)]
+
+
+@contextmanager
+def database_of_its_own(database_url, tmp_path, name):
+    """An empty database other processes (a worker, a server) can share with the test: a SQLite file, or `name` on
+    the suite's PostgreSQL server (dropped afterwards)."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / (name + '.sqlite3')}"
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(database_url)
+    maintenance = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+
+    def recreate(create):
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            if create:
+                connection.execute(f"CREATE DATABASE {name}")
+
+    recreate(True)
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        recreate(False)
