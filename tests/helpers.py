@@ -1,9 +1,9 @@
 """Plain helpers that test modules share (a test module never imports another one): personal links, choosing
 English, uploads through the web, personal data, the demo program, pre-tests, backups, apps of their own."""
 import io
-from contextlib import contextmanager
 import shutil
 import zipfile
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest

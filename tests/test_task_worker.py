@@ -11,14 +11,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import create_app
 from extensions import db
 from tests.conftest import post_form
-from tests.helpers import DEMO, database_of_its_own, load_demo
+from tests.helpers import database_of_its_own, load_demo
 from training.demo_data import DEMO_PASSWORD
-from training.models import OutboundMessage, Program
+from training.models import OutboundMessage
 from training.models_jobs import Job
 
 ROOT = Path(__file__).resolve().parent.parent
