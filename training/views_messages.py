@@ -1,6 +1,6 @@
 """The secretariat's invitations: edit the es/en texts, send to a chosen audience, read the outbox and history."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
@@ -13,13 +13,15 @@ from .access import actor_id, permission_required, program_or_404
 from .exporting import csv_bytes
 from .forms import InvitationForm, TemplateForm
 from .messages import PLACEHOLDERS
-from .models import OutboundMessage, Participant
+from .models import MESSAGE_STATUSES, OutboundMessage, Participant
 from .services_messages import (
     body_for_reading,
     count_queued,
+    mark_as_sent,
     queue_invitations,
     queued_ids,
     save_template,
+    send_again,
     template_for,
 )
 from .web import call_or_show_error, delegation_choices, deliver_one_batch, page_window, send_table
@@ -33,7 +35,7 @@ PAGE_SIZE = 50
 def messages(program_id):
     program = program_or_404(program_id)
     status = request.args.get("status", "")
-    if status not in ("sent", "outbox", "failed", "queued"):
+    if status not in MESSAGE_STATUSES:
         status = ""
     query = select(OutboundMessage).where(OutboundMessage.program_id == program.id)
     if status:
@@ -109,6 +111,39 @@ def deliver_queued(program_id):
     return _deliver_batch(program, queued_ids(program, limit=current_app.config["MAIL_BATCH_SIZE"]))
 
 
+@bp.route("/programs/<int:program_id>/messages/<int:message_id>/send-again", methods=["POST"])
+@permission_required("messages.send")
+@writes
+def message_send_again(program_id, message_id):
+    program = program_or_404(program_id)
+    if send_again(_message_or_404(program, message_id), actor_id()):
+        flash(_("The message is queued again: press “Send the queued messages” to send it."), "success")
+    else:
+        db.session.rollback()
+        flash(_("This message can no longer be sent again: its status changed meanwhile."), "info")
+    return redirect(url_for("training.messages", program_id=program.id, status=request.form.get("status") or None))
+
+
+@bp.route("/programs/<int:program_id>/messages/<int:message_id>/mark-sent", methods=["POST"])
+@permission_required("messages.send")
+@writes
+def message_mark_sent(program_id, message_id):
+    program = program_or_404(program_id)
+    if mark_as_sent(_message_or_404(program, message_id), actor_id()):
+        flash(_("The message is marked as sent."), "success")
+    else:
+        db.session.rollback()
+        flash(_("This message can no longer be marked as sent: its status changed meanwhile."), "info")
+    return redirect(url_for("training.messages", program_id=program.id, status=request.form.get("status") or None))
+
+
+def _message_or_404(program, message_id):
+    message = db.session.get(OutboundMessage, message_id)
+    if message is None or message.program_id != program.id:
+        abort(404)
+    return message
+
+
 def _deliver_batch(program, ids):
     deliver_one_batch(program, ids, lambda counts: _(
         "Invitations: %(sent)s sent, %(outbox)s in the outbox, %(failed)s failed.", **counts))
@@ -124,6 +159,6 @@ def _audience(program, form):
     elif form.audience.data == "not_invited":
         invited = exists().where(OutboundMessage.participant_id == Participant.id,
                                  OutboundMessage.kind == "invitation",
-                                 OutboundMessage.status.in_(("queued", "sending", "sent", "outbox")))
+                                 OutboundMessage.status.in_(("queued", "sending", "sent", "outbox", "uncertain")))
         query = query.where(~invited)
     return query.order_by(Participant.search_key)
