@@ -22,7 +22,7 @@ import operations
 import settings
 import task_queue
 import transactions  # noqa: F401  (its engine listeners begin and guard every request's transaction)
-from extensions import babel, csrf, db, limiter, login_manager, migrate
+from extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from logs import configure_logging
 from private_files import create_private, private_folder, write_private
 from refusals import REPLAYABLE_FOR, RefusalMemo, replayable_for
@@ -194,6 +194,7 @@ def _init_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
+    mail.init_app(app)  # its defaults (charset, Date's zone); each batch's connection reads the settings anew
     login_manager.init_app(app)
     login_manager.login_view = "training.login"
     login_manager.login_message = _l("Please log in to see this page.")

@@ -5,6 +5,8 @@ import shlex
 from dataclasses import dataclass
 from typing import Callable
 
+from settings import BOTH_TLS_MODES
+
 # Network file systems on which SQLite's locks and WAL shared memory are unreliable (FUSE types end in ".sshfs").
 NETWORK_FILESYSTEMS = ("nfs", "cifs", "smb", "sshfs", "9p")
 
@@ -164,10 +166,30 @@ def _queue(url, production, probes):
 
 
 def _mail(settings):
+    findings = _mail_security(settings)
+    if settings.get("MAIL_TIMEOUT", 30) <= 0:
+        findings.append(Finding("error", f"MAIL_TIMEOUT is {settings['MAIL_TIMEOUT']}: it must be a number of "
+                                         "seconds above 0 (30 is usual)"))
     if not settings.get("MAIL_SERVER"):
-        return [Finding("warning", "MAIL_SERVER is not set: invitations, reminders and certificate e-mails stay "
-                                   "in the outbox")]
-    return [Finding("ok", f"mail goes out through {settings['MAIL_SERVER']}:{settings.get('MAIL_PORT', 587)}")]
+        return [*findings, Finding("warning", "MAIL_SERVER is not set: invitations, reminders and certificate e-mails "
+                                              "stay in the outbox")]
+    mode = "implicit TLS" if settings.get("MAIL_USE_SSL") else "STARTTLS" if settings.get("MAIL_USE_TLS") else "plain"
+    port = settings.get("MAIL_PORT", 587)
+    return [*findings, Finding("ok", f"mail goes out through {settings['MAIL_SERVER']}:{port} ({mode})")]
+
+
+def _mail_security(settings):
+    """STARTTLS (MAIL_USE_TLS) and implicit TLS (MAIL_USE_SSL) exclude each other; each has its usual port."""
+    use_tls, use_ssl, port = settings.get("MAIL_USE_TLS"), settings.get("MAIL_USE_SSL"), settings.get("MAIL_PORT")
+    if use_tls and use_ssl:
+        return [Finding("error", BOTH_TLS_MODES)]
+    if use_ssl and port in (25, 587):
+        return [Finding("warning", f"MAIL_USE_SSL is on with MAIL_PORT {port}, where servers expect STARTTLS: "
+                                   "use MAIL_PORT=465, or MAIL_USE_TLS=true instead of MAIL_USE_SSL")]
+    if use_tls and port == 465:
+        return [Finding("warning", "MAIL_USE_TLS is on with MAIL_PORT 465, where servers expect implicit TLS: "
+                                   "set MAIL_USE_SSL=true and MAIL_USE_TLS=false")]
+    return []
 
 
 def _chart_images(probes):

@@ -116,8 +116,8 @@ def _storage_problem(uri):
 def _queue_problem(url):
     from task_queue import build_huey
 
-    try:
-        build_huey(url, connect_timeout=3).pending_count()  # reads the queue's storage: a Redis that does not answer, a file that cannot open
+    try:  # reading the queue's storage finds a Redis that does not answer, a file that cannot be opened
+        build_huey(url, connect_timeout=3).pending_count()
     except Exception as error:  # each storage raises its own errors; any of them means the same here
         return config_checks.without_password(f"{type(error).__name__}: {error}")
     return None

@@ -8,6 +8,9 @@ WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "ca
 MIN_SECRET_LENGTH = 32
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
+# Said by check-config, and by a message that cannot leave while both are on.
+BOTH_TLS_MODES = ("MAIL_USE_TLS and MAIL_USE_SSL are both on: set MAIL_USE_SSL=true for implicit TLS (port 465) or "
+                  "MAIL_USE_TLS=true for STARTTLS (port 587), not both")
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 _LIST_SEPARATORS = re.compile(r"[,\s]+")
 
@@ -133,14 +136,19 @@ def _rate_limits(environ):
 
 
 def _mail(environ):
+    # Implicit TLS (port 465) or STARTTLS (port 587): MAIL_USE_SSL=true alone picks the first, with its port; setting
+    # both is refused by check-config.
+    use_ssl = environ.flag("MAIL_USE_SSL", False)
     return {
         "MAIL_SERVER": environ.text("MAIL_SERVER", ""),
-        "MAIL_PORT": environ.integer("MAIL_PORT", 587),
+        "MAIL_PORT": environ.integer("MAIL_PORT", 465 if use_ssl else 587),
         "MAIL_USERNAME": environ.text("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": environ.text("MAIL_PASSWORD", ""),
-        "MAIL_USE_TLS": environ.flag("MAIL_USE_TLS", True),
+        "MAIL_USE_TLS": environ.flag("MAIL_USE_TLS", not use_ssl),
+        "MAIL_USE_SSL": use_ssl,
+        # Seconds each step of a conversation with the mail server may wait; a message's claim lasts a few of them.
+        "MAIL_TIMEOUT": environ.integer("MAIL_TIMEOUT", 30),
         "MAIL_DEFAULT_SENDER": environ.text("MAIL_DEFAULT_SENDER", ""),
-        "MAIL_BATCH_SIZE": environ.integer("MAIL_BATCH_SIZE", 200),  # per web request; the CLI sends all
     }
 
 

@@ -1,7 +1,10 @@
 """Plain helpers that test modules share (a test module never imports another one): personal links, choosing
-English, uploads through the web, personal data, the demo program, pre-tests, backups, apps of their own."""
+English, uploads through the web, personal data, the demo program, pre-tests, backups, apps of their own, a mail
+server."""
 import io
 import shutil
+import socket
+import subprocess
 import zipfile
 from contextlib import contextmanager
 from datetime import timedelta
@@ -248,3 +251,45 @@ def database_of_its_own(database_url, tmp_path, name):
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
         recreate(False)
+
+
+# --- a mail server ----------------------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def mail_server(app, handler, ssl_context=None, **smtp_parameters):
+    """aiosmtpd on 127.0.0.1 with `handler`, and the app's mail settings pointing at it (plain SMTP unless the test
+    sets MAIL_USE_TLS or MAIL_USE_SSL); implicit TLS with `ssl_context`, STARTTLS with tls_context=…; the settings
+    are restored afterwards."""
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=ssl_context, **smtp_parameters)
+    controller.start()
+    keys = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_DEFAULT_SENDER", "MAIL_TIMEOUT",
+            "PUBLIC_URL")
+    saved = {key: app.config.get(key) for key in keys}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USE_SSL=False,
+                      MAIL_DEFAULT_SENDER="secretaria@crm.example")
+    try:
+        yield controller
+    finally:
+        controller.stop()
+        app.config.update(saved)
+
+
+def self_signed_certificate(folder):
+    """(certificate, key) files for 127.0.0.1, made by the openssl command; the test is skipped without it."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not on PATH")
+    certificate, key = folder / "server.pem", folder / "server.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True)
+    return certificate, key

@@ -50,7 +50,7 @@ def test_lists_by_commas_or_spaces(value, expected):
 def test_an_unset_variable_is_its_default_and_a_set_one_is_parsed():
     environ = Environment({"MAIL_USE_TLS": "off", "MAIL_PORT": "25", "LANGUAGES": "es, en", "MAIL_SERVER": ""})
     assert (environ.flag("MAIL_USE_TLS", True), environ.flag("OTHER_FLAG", True)) == (False, True)
-    assert (environ.integer("MAIL_PORT", 587), environ.integer("MAIL_BATCH_SIZE", 200)) == (25, 200)
+    assert (environ.integer("MAIL_PORT", 587), environ.integer("QUEUE_WORKERS", 2)) == (25, 2)
     assert (environ.items("LANGUAGES"), environ.items("OTHER_LIST", ["es"])) == (["es", "en"], ["es"])
     assert (environ.text("MAIL_SERVER", "smtp.example"), environ.text("PUBLIC_URL", "x")) == ("", "x")
 

@@ -146,21 +146,33 @@ def test_selected_people_only(app, client, world):
     assert to == {"fatima.gomez@example.mx", "marta.ruiz@example.org"}
 
 
-def test_an_unreachable_mail_server_marks_messages_failed(app, client, world, run_tasks):
+def test_an_unreachable_mail_server_leaves_messages_queued_until_they_fail(app, client, world, run_tasks):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
+    program = world["ids"]["program"]
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port, MAIL_USE_TLS=False)
     try:
         login(client, world["emails"]["admin"])
-        response = send(client, world["ids"]["program"], audience="delegation",
-                        delegation_id=str(world["ids"]["mx"]))
+        response = send(client, program, audience="delegation", delegation_id=str(world["ids"]["mx"]))
         run_tasks()
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "0 fallidos." in page and "2 mensajes esperan su envío" in page  # a server down now may answer later
+        with app.app_context():
+            rows = db.session.execute(select(OutboundMessage.status, OutboundMessage.attempts,
+                                             OutboundMessage.error)).all()
+            assert {(status, attempts) for status, attempts, _error in rows} == {("queued", 1)}
+            assert all(error.startswith(f"attempt 1 of 5: 127.0.0.1:{closed_port}: ConnectionRefusedError")
+                       for _status, _attempts, error in rows)
+        for _round in range(4):
+            post_form(client, f"/programs/{program}/messages/deliver", {}, page=f"/programs/{program}/messages")
+            run_tasks()
     finally:
         app.config.update(MAIL_SERVER="", MAIL_PORT=587, MAIL_USE_TLS=True)
-    assert "2 fallidos." in client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).where(OutboundMessage.status == "failed")) == 2
+        rows = db.session.execute(select(OutboundMessage.status, OutboundMessage.error)).all()
+    assert [status for status, _error in rows] == ["failed", "failed"]
+    assert all(error.startswith("gave up after 5 attempts: 127.0.0.1:") for _status, error in rows)
 
 
 def test_edited_templates_are_used_and_hostile_names_stay_text(app, client, world, smtp_server, run_tasks):

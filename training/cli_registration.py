@@ -10,17 +10,17 @@ from sqlalchemy import select
 from command_line import fail
 from extensions import db
 from private_files import write_private
-from transactions import writes
+from transactions import commit_step, writes
 
 from .attendance.services import attendance_matrix, matrix_table
 from .exporting import table_bytes
 from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
-from .models import Delegation, Participant
+from .models import Delegation, Participant, utcnow
 from .services import email_key, program_by_code
 from .services_exports import participant_export
 from .services_imports import ImportNotClean, apply_batch, plan_batch, store_upload
 from .services_links import ensure_link, issue_link
-from .services_messages import deliver, queued_ids
+from .services_messages import deliver, queued_ids, recover_stalled
 from .tabular import TableError
 
 
@@ -107,11 +107,17 @@ def export_participants(program_code, file_format, output):
 @click.option("--program", "program_code", required=True)
 @with_appcontext
 def send_messages(program_code):
-    """Send every queued message of a program (what the web sends in batches); safe to run again."""
+    """Send every queued message of a program (what the web sends in batches); safe to run again. First, messages
+    whose sender stopped mid-send (of any program) become "uncertain": never sent again without a person's say."""
     program = program_or_fail(program_code)
+    recovered = recover_stalled(utcnow())
+    commit_step()
+    if recovered:
+        click.echo(f"uncertain: {recovered} message(s) whose sender stopped mid-send (see the messages page)")
     counts = deliver(queued_ids(program))
-    click.echo(f"sent: {counts['sent']}, outbox: {counts['outbox']}, failed: {counts['failed']}")
-    if counts["failed"]:
+    click.echo(f"sent: {counts['sent']}, outbox: {counts['outbox']}, failed: {counts['failed']}, "
+               f"queued again: {counts['queued']}, uncertain: {counts['uncertain']}")
+    if counts["failed"] or counts["queued"] or counts["uncertain"]:
         sys.exit(1)
 
 

@@ -254,7 +254,9 @@ class ImportBatch(StagedUpload, db.Model):
     delegation: Mapped[Delegation | None] = relationship()
 
 
-MESSAGE_STATUSES = ("queued", "sending", "sent", "outbox", "failed")
+# "uncertain": its sender stopped between claiming it and recording the server's answer, or no answer came once the
+# content had left; the server may have it, so it is never sent again unless staff say so.
+MESSAGE_STATUSES = ("queued", "sending", "sent", "outbox", "failed", "uncertain")
 
 
 class MessageTemplate(db.Model):
@@ -278,6 +280,7 @@ class OutboundMessage(db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", MESSAGE_STATUSES), name="status"),
         Index("ix_outbound_messages_program_created", "program_id", "created_at"),
+        Index("ix_outbound_messages_status_claimed", "status", "claimed_at"),  # stalled claims are found by it
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -293,6 +296,8 @@ class OutboundMessage(db.Model):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]  # when a sender last claimed it: its claim's lease runs from here
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # submissions since it was last queued
 
     participant: Mapped[Participant | None] = relationship()
 

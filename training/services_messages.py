@@ -1,21 +1,23 @@
 """Invitations: editable templates, one recorded message per participant, delivery by SMTP or to the outbox."""
-import smtplib
-from email.message import EmailMessage
-from email.utils import make_msgid
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from extensions import db
 from transactions import commit_step
 
 from .labels import delegation_label
+from .mail_rules import REFUSED, Outcome, lease, message_id_for, sending_domain, settle
+from .mailer import Mailer, Outgoing
 from .messages import default_template, render
 from .models import MessageTemplate, OutboundMessage, utcnow
 from .services import record
 from .services_links import current_link, ensure_link
 
 LINK_HIDDEN = "[…/p/•••]"  # what a sent message shows instead of the working link
+STALLED = "its sender stopped before recording the server's answer: it may have arrived"
 
 
 def template_for(program, kind, language):
@@ -95,88 +97,115 @@ def count_queued(program):
 def deliver(message_ids):
     """Send queued messages by SMTP when MAIL_SERVER is set, else move them to the outbox. Each message is
     claimed by a conditional update (two senders never send it twice) and no transaction stays open while
-    the mail server talks (a work queue: commits each claim and each outcome)."""
-    counts = {"sent": 0, "outbox": 0, "failed": 0}
-    mailer = Mailer(current_app.config)
-    try:
+    the mail server talks (a work queue: commits each claim and each outcome). What the server answered decides
+    the status: sent; failed (a 5xx refusal, with its code and text); queued again (a 4xx refusal, no connection,
+    a timeout before the content left), failed after MAX_ATTEMPTS; uncertain (no answer once the content left)."""
+    counts = dict.fromkeys(("sent", "outbox", "failed", "queued", "uncertain"), 0)
+    config = current_app.config
+    domain = sending_domain(config["MAIL_DEFAULT_SENDER"], config["PUBLIC_URL"])
+    with Mailer(config) as mailer:
         for message_id in message_ids:
-            outgoing = _claim(message_id)
-            if outgoing is None:
+            claim = _claim(message_id, domain)
+            if claim is None:
                 continue
-            status, error = mailer.send(outgoing) if outgoing["link"] else ("failed", "personal link revoked")
-            db.session.execute(update(OutboundMessage).where(OutboundMessage.id == message_id).values(
-                status=status, error=error[:500], sent_at=utcnow() if status == "sent" else None))
+            outcome = mailer.send(claim.outgoing) if claim.link else Outcome(REFUSED, "personal link revoked")
+            status = _settle(claim, outcome)
             commit_step()
-            counts[status] += 1
-    finally:
-        mailer.close()
+            if status is not None:
+                counts[status] += 1
     return counts
 
 
-def _claim(message_id):
+@dataclass(frozen=True)
+class Claim:
+    """A message this sender claimed: when (the claim's mark on the row) and for which attempt."""
+
+    id: int
+    claimed_at: datetime
+    attempts: int
+    link: str | None
+    outgoing: Outgoing
+
+
+def _claim(message_id, domain):
+    now = utcnow()
     claimed = db.session.execute(update(OutboundMessage).where(
-        OutboundMessage.id == message_id, OutboundMessage.status == "queued").values(status="sending")).rowcount
+        OutboundMessage.id == message_id, OutboundMessage.status == "queued").values(
+        status="sending", claimed_at=now, attempts=OutboundMessage.attempts + 1)).rowcount
     if not claimed:
         commit_step()
         return None
-    message = db.session.get(OutboundMessage, message_id)
+    message = db.session.get(OutboundMessage, message_id, populate_existing=True)
     participant = message.participant
     link = current_link(participant) if participant is not None and participant.link_salt else None
-    outgoing = {"to": message.to_address, "subject": message.subject, "link": link,
-                "body": render(message.body, {"link": link or ""})}
+    outgoing = Outgoing(to=message.to_address, subject=message.subject, body=render(message.body, {"link": link or ""}),
+                        message_id=message_id_for(message.id, message.created_at, message.to_address, domain))
+    claim = Claim(message.id, now, message.attempts, link, outgoing)
     commit_step()  # the claim is durable and the transaction closed before the mail server is called
-    return outgoing
+    return claim
 
 
-class Mailer:
-    """One SMTP connection for a batch, reopened once if the server drops it; without MAIL_SERVER, the outbox."""
+def _settle(claim, outcome):
+    """Record the outcome on the row while it still carries this claim (a row recovered as uncertain meanwhile, or
+    put back in the queue by staff, still learns what the server said; one claimed again since does not). The status
+    recorded, or None."""
+    status, error = settle(outcome, claim.attempts)
+    recorded = db.session.execute(update(OutboundMessage).where(
+        OutboundMessage.id == claim.id, OutboundMessage.claimed_at == claim.claimed_at,
+        OutboundMessage.status.in_(("sending", "uncertain", "queued"))).values(
+        status=status, error=error[:500], sent_at=utcnow() if status == "sent" else None)).rowcount
+    return status if recorded else None
 
-    def __init__(self, config):
-        self.config, self.smtp, self.refused = config, None, ""
-        if config["MAIL_SERVER"]:
-            self._open()
 
-    def _open(self):
-        config = self.config
-        try:
-            smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            self.smtp, self.refused = smtp, ""
-        except (smtplib.SMTPException, OSError) as error:
-            self.smtp, self.refused = None, f"{config['MAIL_SERVER']}: {error}"
+def recover_stalled(now):
+    """Messages still "sending" after their claim's lease: their sender stopped between claiming one and recording
+    the server's answer (a worker killed, a request cut short). The server may have received them, so they become
+    "uncertain" and are never sent again on their own: staff send them again or mark them sent. How many."""
+    deadline = now - lease(current_app.config["MAIL_TIMEOUT"])
+    stalled = db.session.scalars(select(OutboundMessage).where(
+        OutboundMessage.status == "sending",
+        or_(OutboundMessage.claimed_at.is_(None), OutboundMessage.claimed_at < deadline))).all()
+    recovered = 0
+    for message in stalled:
+        moved = db.session.execute(update(OutboundMessage).where(
+            OutboundMessage.id == message.id, OutboundMessage.status == "sending",
+            OutboundMessage.claimed_at.is_not_distinct_from(message.claimed_at)).values(
+            status="uncertain", error=STALLED)).rowcount
+        if moved:
+            record(None, "message.uncertain", message, claimed_at=_iso(message.claimed_at))
+            recovered += 1
+    db.session.flush()
+    return recovered
 
-    def send(self, outgoing):
-        if not self.config["MAIL_SERVER"]:
-            return "outbox", ""
-        for attempt in (1, 2):
-            if self.smtp is None:
-                return "failed", self.refused
-            try:
-                self.smtp.send_message(self._email(outgoing))
-                return "sent", ""
-            except smtplib.SMTPServerDisconnected as error:
-                if attempt == 2:
-                    return "failed", str(error)
-                self._open()
-            except (smtplib.SMTPException, OSError) as error:
-                return "failed", str(error)
-        return "failed", self.refused
 
-    def _email(self, outgoing):
-        email = EmailMessage()
-        email["From"] = self.config["MAIL_DEFAULT_SENDER"] or f"capacita@{self.config['MAIL_SERVER']}"
-        email["To"] = outgoing["to"]
-        email["Subject"] = outgoing["subject"]
-        email["Message-ID"] = make_msgid(domain="capacita")
-        email.set_content(outgoing["body"])
-        return email
+def send_again(message, actor_id):
+    """Staff decided an uncertain or failed message did not arrive: back in the queue, with its attempts counted
+    anew. False when its status changed meanwhile. Its claim's mark stays: should the sender that left it uncertain
+    still record "sent", that answer lands and the message is not sent twice."""
+    previous, error = message.status, message.error
+    if previous not in ("uncertain", "failed"):
+        return False
+    moved = db.session.execute(update(OutboundMessage).where(
+        OutboundMessage.id == message.id, OutboundMessage.status == previous).values(
+        status="queued", attempts=0, error="")).rowcount
+    if moved:
+        record(actor_id, "message.sent_again", message, previous=previous, error=error)
+    return bool(moved)
 
-    def close(self):
-        if self.smtp is not None:
-            try:
-                self.smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                pass  # the messages are already recorded; a rude goodbye changes nothing
+
+def mark_as_sent(message, actor_id):
+    """Staff learned that an uncertain message arrived: sent, when it was handed over. False when its status changed
+    meanwhile."""
+    if message.status != "uncertain":
+        return False
+    error = message.error
+    moved = db.session.execute(update(OutboundMessage).where(
+        OutboundMessage.id == message.id, OutboundMessage.status == "uncertain").values(
+        status="sent", error="", sent_at=message.claimed_at or utcnow())).rowcount
+    if moved:
+        record(actor_id, "message.marked_sent", message, error=error)
+    return bool(moved)
+
+
+def _iso(moment):
+    return moment.isoformat(timespec="seconds") if moment else None

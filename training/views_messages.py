@@ -1,7 +1,7 @@
 """The secretariat's invitations: edit the es/en texts, send to a chosen audience, read the outbox and history."""
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
@@ -15,14 +15,16 @@ from .access import actor_id, permission_required, program_or_404
 from .exporting import csv_bytes
 from .forms import InvitationForm, TemplateForm
 from .messages import PLACEHOLDERS
-from .models import OutboundMessage, Participant, utcnow
+from .models import MESSAGE_STATUSES, OutboundMessage, Participant, utcnow
 from .services import record
 from .services_jobs import latest_job, start_job
 from .services_messages import (
     body_for_reading,
     count_queued,
+    mark_as_sent,
     queue_invitations,
     save_template,
+    send_again,
     template_for,
 )
 from .tasks import send_messages
@@ -41,7 +43,7 @@ def messages(program_id):
     if job is not None and not job.active and utcnow() - (job.finished_at or job.updated_at) > SHOW_FINISHED:
         job = None  # an old send's outcome is in the statuses below
     status = request.args.get("status", "")
-    if status not in ("sent", "outbox", "failed", "queued"):
+    if status not in MESSAGE_STATUSES:
         status = ""
     query = select(OutboundMessage).where(OutboundMessage.program_id == program.id)
     if status:
@@ -123,6 +125,40 @@ def deliver_queued(program_id):
     return redirect(url_for("training.messages", program_id=program.id))
 
 
+@bp.route("/programs/<int:program_id>/messages/<int:message_id>/send-again", methods=["POST"])
+@permission_required("messages.send")
+@writes
+def message_send_again(program_id, message_id):
+    program = program_or_404(program_id)
+    if send_again(_message_or_404(program, message_id), actor_id()):
+        start_job(send_messages, program, actor_id())
+        flash(_("The message is queued again and is being sent."), "success")
+    else:
+        db.session.rollback()
+        flash(_("This message can no longer be sent again: its status changed meanwhile."), "info")
+    return redirect(url_for("training.messages", program_id=program.id, status=request.form.get("status") or None))
+
+
+@bp.route("/programs/<int:program_id>/messages/<int:message_id>/mark-sent", methods=["POST"])
+@permission_required("messages.send")
+@writes
+def message_mark_sent(program_id, message_id):
+    program = program_or_404(program_id)
+    if mark_as_sent(_message_or_404(program, message_id), actor_id()):
+        flash(_("The message is marked as sent."), "success")
+    else:
+        db.session.rollback()
+        flash(_("This message can no longer be marked as sent: its status changed meanwhile."), "info")
+    return redirect(url_for("training.messages", program_id=program.id, status=request.form.get("status") or None))
+
+
+def _message_or_404(program, message_id):
+    message = db.session.get(OutboundMessage, message_id)
+    if message is None or message.program_id != program.id:
+        abort(404)
+    return message
+
+
 def _audience(program, form):
     query = select(Participant).where(Participant.program_id == program.id, Participant.status != "withdrawn")
     if form.audience.data == "delegation":
@@ -132,6 +168,6 @@ def _audience(program, form):
     elif form.audience.data == "not_invited":
         invited = exists().where(OutboundMessage.participant_id == Participant.id,
                                  OutboundMessage.kind == "invitation",
-                                 OutboundMessage.status.in_(("queued", "sending", "sent", "outbox")))
+                                 OutboundMessage.status.in_(("queued", "sending", "sent", "outbox", "uncertain")))
         query = query.where(~invited)
     return query.order_by(Participant.search_key)
