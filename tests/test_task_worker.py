@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,35 @@ def test_inviting_the_demo_program_only_queues_and_the_worker_sends_each_message
     assert set(inbox.received) == addresses and set(inbox.received.values()) == {1}  # each once
     progress = client.get(f"/programs/{program_id}/jobs/{job.id}").get_json()
     assert progress["text"] == f"Envío terminado: {queued['queued']} enviados, 0 en la bandeja de salida, 0 fallidos."
+
+
+def test_a_worker_killed_between_the_servers_answer_and_the_status_update_loses_nothing_and_sends_nothing_twice(
+        web, shared, inbox, tmp_path):
+    """The worker dies right after the server accepted the 10th message and before it recorded that. A new worker,
+    once the scheduler's clock has passed the lease, finishes the job; the 10th is "uncertain" (never sent again
+    by itself), every other message arrives once."""
+    from training.models import utcnow
+    from training.tasks import run_scheduled
+
+    invite_everyone(web)
+    total = statuses(web)["queued"]
+    with open(tmp_path / "worker.log", "w") as log:
+        worker = start_worker(shared, log)
+        inbox.on_message = lambda count: count == 10 and os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=120)
+        inbox.on_message = None
+        left = statuses(web)
+        assert left["sending"] == 1 and left["sent"] == 9 and left["queued"] == total - 10
+        with web.app_context():  # the scheduler's minute, later than the lease and the job's grace
+            run_scheduled(web, utcnow() + timedelta(minutes=20))
+        worker = start_worker(shared, log)
+        try:
+            wait_for(lambda: statuses(web)["queued"] == 0 and statuses(web)["sending"] == 0)
+        finally:
+            stop(worker)
+    assert statuses(web) == Counter(sent=total - 1, uncertain=1)
+    assert sum(inbox.received.values()) == total and set(inbox.received.values()) == {1}
+    with web.app_context():
+        uncertain = db.session.scalar(select(OutboundMessage).where(OutboundMessage.status == "uncertain"))
+        assert inbox.received[uncertain.to_address] == 1  # it did arrive: sending it again would have doubled it
+        assert db.session.scalar(select(Job.status).order_by(Job.id.desc()).limit(1)) == "done"

@@ -16,7 +16,7 @@ from .models_jobs import ACTIVE, Job, WorkerBeat
 # A queued job nobody took for this long was lost on its way to the queue (its storage was down, a restart);
 # a running one not heard from for this long lost its worker. Both are queued again: every job is idempotent.
 QUEUED_GRACE = timedelta(minutes=2)
-RUNNING_GRACE = timedelta(minutes=10)
+RUNNING_GRACE = timedelta(minutes=15)
 MAX_TRIES = 5
 
 
@@ -115,7 +115,7 @@ def sweep(app, now):
             job.status, job.finished_at = "failed", now
             job.error = job.error or "the worker stopped too many times while doing this job"
             continue
-        job.updated_at = now
+        job.status, job.updated_at = "queued", now  # its worker is gone: the next one claims it
         enqueue(app, job.kind, job.id)
     return len(stale)
 

@@ -13,7 +13,7 @@ from transactions import commit_step
 from .hooks import JobKind, add_job_kind, hooks
 from .models import Program, utcnow
 from .services_jobs import beat, progress, run_job, start_job, sweep
-from .services_messages import count_queued, deliver, programs_with_queued, queued_ids
+from .services_messages import count_queued, deliver, programs_with_queued, queued_ids, recover_stalled
 
 SEND_CHUNK = 20  # messages between two progress reports
 log = logging.getLogger("capacita.tasks")
@@ -23,6 +23,7 @@ def init_app(app):
     queue = queue_of(app)
     queue.register(send_messages, retries=3, retry_delay=60)
     queue.register_periodic(every_minute, {"minute": "*"})
+    add_scheduled_work(app, "stalled messages", recover_stalled)  # before sending: what a dead worker left
     add_scheduled_work(app, "messages", start_sending_queued)
     add_job_kind(app, task_name(send_messages), JobKind("messages.send", _sending_text, _sent_text))
 
