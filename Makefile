@@ -48,8 +48,11 @@ run: install
 	@echo "  Capacita is at http://$(HOST):$(PORT)/"
 	@echo "  Log in as admin@capacita.example with password 'capacita-demo'"
 	@echo "  (focal point of Mexico: punto.focal.mx@capacita.example, same password)"
+	@echo "  The worker (messages, PDFs, scheduled work) runs beside it; Ctrl-C stops both."
 	@echo
-	$(DEVELOPMENT) $(FLASK) run
+	@$(DEVELOPMENT) $(FLASK) worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		$(DEVELOPMENT) $(FLASK) run
 
 # The suite runs on SQLite, then on PostgreSQL (skipped with a reason where no server answers; required in CI).
 test: system-packages install lint test-sqlite test-postgresql

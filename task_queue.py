@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from extensions import db
+from private_files import create_private, private_folder
 
 KEY = "task_queue"
 PENDING = "pending_tasks"
@@ -37,7 +38,8 @@ def build_huey(url, connect_timeout=None):
     if url.startswith("memory://"):
         return MemoryHuey("capacita", immediate=False)
     path = url.removeprefix("sqlite:///")
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    private_folder(os.path.dirname(path) or ".")
+    create_private(path)  # its tasks name jobs, not people; still, nobody else's business
     return SqliteHuey("capacita", filename=path, timeout=30)
 
 
