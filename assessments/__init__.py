@@ -5,6 +5,7 @@ bp = Blueprint("assessments", __name__)
 
 from . import (  # noqa: E402,F401  (tables, template helpers and routes register)
     models,
+    models_reminders,
     template_helpers,
     views_builder,
     views_followup,
@@ -19,13 +20,17 @@ def init_app(app):
     tests' section of personal data, the questionnaires card of the participant's page (create_app calls it after
     training's)."""
     from training.hooks import add_demo_part, add_my_page_card
+    from training.tasks import add_scheduled_work
 
     from . import services_privacy
     from .cli import register_cli
     from .demo import load_demo_tests
+    from .services_reminders import finalize_all_overdue, send_due_reminders
 
     app.register_blueprint(bp)
     register_cli(app)
     add_demo_part(app, load_demo_tests)
     services_privacy.register(app)
     add_my_page_card(app, "tests", views_taking.my_page_card)
+    add_scheduled_work(app, "finalize attempts", finalize_all_overdue)  # first: the reminders then skip them
+    add_scheduled_work(app, "reminders", send_due_reminders)

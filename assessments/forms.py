@@ -60,6 +60,22 @@ class ReminderForm(FlaskForm):
         ("in_progress", _l("Those who started but have not submitted"))])
 
 
+class ReminderScheduleForm(FlaskForm):
+    """Automatic reminders: hours before closing, as people write them ("24, 2"); empty stops them."""
+
+    hours = StringField(_l("Hours before it closes"), filters=[strip], validators=[Length(max=60)],
+                        description=_l("For example “24, 2”: a reminder a day before and another two hours before. "
+                                       "Leave it empty for none."))
+    audience = SelectField(_l("To"), default="unfinished", choices=[
+        ("unfinished", _l("Everyone who has not submitted")), ("not_started", _l("Those who have not started"))])
+
+    def validate_hours(self, field):
+        parts = [part.strip() for part in (field.data or "").replace(";", ",").split(",") if part.strip()]
+        if not all(part.isdigit() for part in parts):
+            raise ValidationError(_l("Write whole numbers of hours separated by commas, e.g. “24, 2”."))
+        field.hours = [int(part) for part in parts]
+
+
 class SectionForm(FlaskForm):
     title_es = StringField(_l("Section title in Spanish"), filters=[strip], validators=[Optional(), Length(max=300)])
     title_en = StringField(_l("Section title in English"), filters=[strip], validators=[Optional(), Length(max=300)])

@@ -162,6 +162,7 @@ MATRIX = [
     ("/questionnaires/{questionnaire}/progress", "GET", Allowed("tests.follow", outside=MX + GT)),
     ("/questionnaires/{questionnaire}/finalize", "POST", Allowed("questionnaires.build", 302)),
     ("/questionnaires/{questionnaire}/reminders", "POST", Allowed("tests.remind", 302)),
+    ("/questionnaires/{questionnaire}/reminder-schedule", "POST", Allowed("tests.remind", 302)),
     ("/questionnaires/{questionnaire}/answers.csv", "GET", Allowed("answers.export")),
     ("/programs/{program}/certificates", "GET", Allowed("certificates.follow")),
     ("/programs/{program}/certificates.csv", "GET", Allowed("certificates.follow")),
