@@ -27,7 +27,11 @@ class SettingsForm(FlaskForm):
         _l("Activities a participant must complete"), coerce=database_id,
         description=_l("By default, every activity marked required."))
     excused_counts = BooleanField(_l("An excused absence counts as attended"))
-    post_test_required = BooleanField(_l("The post-test must be submitted"), default=True)
+    pre_test_required = BooleanField(_l("The pre-test must be submitted"), default=True,
+                                     description=_l("Only when the program has a pre-test."))
+    post_test_required = BooleanField(_l("The post-test must be submitted"), default=True,
+                                      description=_l("Only when the program has a post-test; so does the minimum "
+                                                     "score."))
     min_post_score = FloatField(_l("Minimum post-test score (%)"),
                                 validators=[Optional(), finite, NumberRange(min=0, max=100)],
                                   description=_l("Leave empty for no minimum."))
