@@ -184,7 +184,7 @@ class Claim:
     refused: list
 
 
-def claim_certificates(program, settings, participants, actor_id, describe, replacing=None):
+def claim_certificates(program, settings, participants, actor_id, describe, replacing=None, override_reason=""):
     """Create a certificate for each eligible participant who has no valid one (the existing one is returned
     otherwise). `describe(settings, person)` gives what a certificate states and its languages. Runs in one write
     transaction: the settings row is locked first, so concurrent issuers of a program
@@ -213,9 +213,10 @@ def claim_certificates(program, settings, participants, actor_id, describe, repl
         db.session.flush()
     except IntegrityError as error:  # another issuer got there first, despite the lock (should not happen)
         raise ServiceError("participants", "conflict") from error
+    early = {"override_reason": override_reason} if override_reason else {}
     for certificate in certificates:
         record(actor_id, "certificate.issued", certificate, serial=certificate.serial,
-               participant_id=certificate.participant_id)
+               participant_id=certificate.participant_id, **early)
     return Claim(certificates, existing, refused)
 
 

@@ -67,7 +67,7 @@ def test_my_page_shows_what_its_view_loaded_and_its_template_queries_nothing(app
         db.session.commit()
     html, context, statements = my_page(app, course["ids"]["gt2"])
     assert statements == []  # neither the eligibility nor the questionnaires are computed while rendering
-    status, certificate, reasons = context["cards"]["certificate"]
+    status, certificate, reasons, _after = context["cards"]["certificate"]
     assert (status, certificate) == ("not_yet", None)
     assert reasons == ["Ausente en S0 · Sesión 0", "Prueba de salida no enviada"]
     assert "<li>Ausente en S0 · Sesión 0</li><li>Prueba de salida no enviada</li>" in html
@@ -79,7 +79,7 @@ def test_my_page_shows_what_its_view_loaded_and_its_template_queries_nothing(app
 def test_an_issued_certificate_is_on_its_holders_page(app, course):
     html, context, statements = my_page(app, course["ids"]["gt1"])
     assert statements == []
-    status, certificate, _reasons = context["cards"]["certificate"]
+    status, certificate, _reasons, _after = context["cards"]["certificate"]
     assert status == "issued" and certificate.participant_id == course["ids"]["gt1"]
     assert certificate.serial in html and "/me/certificate.pdf" in html
 
