@@ -17,9 +17,10 @@ from .impact import views as impact_views  # noqa: E402,F401
 
 def init_app(app):
     """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers, the
-    tests' section of personal data, the questionnaires card of the participant's page (create_app calls it after
-    training's)."""
-    from training.hooks import add_demo_part, add_my_page_card
+    tests' section of personal data, the questionnaires card of the participant's page, their closing times in
+    calendar files, and the scheduled work: finalizing attempts whose time is over, reminders (create_app calls it
+    after training's)."""
+    from training.hooks import add_calendar_source, add_demo_part, add_my_page_card
     from training.tasks import add_scheduled_work
 
     from . import services_privacy
@@ -32,5 +33,6 @@ def init_app(app):
     add_demo_part(app, load_demo_tests)
     services_privacy.register(app)
     add_my_page_card(app, "tests", views_taking.my_page_card)
+    add_calendar_source(app, "tests", views_taking.calendar_events)
     add_scheduled_work(app, "finalize attempts", finalize_all_overdue)  # first: the reminders then skip them
     add_scheduled_work(app, "reminders", send_due_reminders)

@@ -54,6 +54,16 @@ class SettingsForm(FlaskForm):
             raise ValidationError(_l("The closing must come after the opening."))
 
 
+class ReopenForm(FlaskForm):
+    """"Open now": the closing time, needed when the questionnaire has closed (read in the program's zone)."""
+    closes_at = DateTimeLocalField(_l("New closing time"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                   description=_l("In the program's time zone, in the future. Needed to open again "
+                                                  "a questionnaire that has closed."))
+
+    def validate_closes_at(self, field):
+        _plausible_year(field)
+
+
 class ReminderForm(FlaskForm):
     audience = SelectField(_l("Send a reminder to"), default="unfinished", choices=[
         ("unfinished", _l("Everyone who has not submitted")), ("not_started", _l("Those who have not started")),

@@ -167,6 +167,7 @@ def reason_text(missing, activity_names):
                                                needed=_percent(missing.needed)),
         eligibility.EXCUSED: lambda: gettext("Excused from %(activity)s (excused absences do not count)",
                                              activity=name),
+        eligibility.PRE_TEST_NOT_SUBMITTED: lambda: gettext("Pre-test not submitted"),
         eligibility.POST_TEST_NOT_SUBMITTED: lambda: gettext("Post-test not submitted"),
         eligibility.POST_TEST_SCORE_LOW: lambda: gettext("Post-test score %(reached)s%% (needs %(needed)s%%)",
                                                          reached=round(missing.reached or 0),

@@ -15,7 +15,7 @@ from .forms import SettingsForm
 from .images import ImageProblem, normalized_png
 from .models import MAX_LOGOS, MAX_SIGNATORIES, Certificate
 from .pdf import certificate_pdf
-from .services import save_artwork, save_settings, settings_for
+from .services import questionnaire_kinds, save_artwork, save_settings, settings_for
 from .services_issuing import artwork
 from .texts import document_for, facts_for, languages_for
 
@@ -46,14 +46,15 @@ def certificate_settings(program_id):
             return redirect(url_for("certificates.certificate_settings", program_id=program.id))
     return render_template("certificates/settings.html", program=program, form=form, signatories=signatories,
                            logos={logo.position: logo for logo in logos}, max_signatories=MAX_SIGNATORIES,
-                           max_logos=MAX_LOGOS)
+                           max_logos=MAX_LOGOS, kinds=questionnaire_kinds(program))
 
 
 def _filled_form(settings, activities, signatories):
     chosen = settings.required_activity_ids
     data = {
         "required_activities": chosen if chosen is not None else [a.id for a in activities if a.required],
-        "excused_counts": settings.excused_counts, "post_test_required": settings.post_test_required,
+        "excused_counts": settings.excused_counts, "pre_test_required": settings.pre_test_required,
+        "post_test_required": settings.post_test_required,
         "min_post_score": settings.min_post_score, "min_share": settings.min_share, "hours": settings.hours,
         "language_mode": settings.language_mode,
         **{f"{name}_{language}": (getattr(settings, name) or {}).get(language, "")
@@ -73,7 +74,8 @@ def _values(form, activities):
         # Kept as "the activities marked required" while that is what was chosen, so a later change of the
         # activities' required flag carries through.
         "required_activity_ids": None if chosen == default else chosen,
-        "excused_counts": form.excused_counts.data, "post_test_required": form.post_test_required.data,
+        "excused_counts": form.excused_counts.data, "pre_test_required": form.pre_test_required.data,
+        "post_test_required": form.post_test_required.data,
         "min_post_score": form.min_post_score.data, "min_share": form.min_share.data, "hours": form.hours.data,
         "place": form.localized("place"), "issuer": form.localized("issuer"),
         "language_mode": form.language_mode.data,

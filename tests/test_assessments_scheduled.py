@@ -3,9 +3,10 @@ reminder, in their language) and attempts finalized as soon as their window clos
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from assessments.models import Attempt, Questionnaire
+from assessments.models_reminders import ReminderRule
 from extensions import db
 from tests.conftest import login, post_form
 from training.models import OutboundMessage, Participant, utcnow
@@ -106,10 +107,11 @@ def test_a_bad_schedule_is_refused_with_a_message(app, client, world, open_pre_t
     with app.app_context():
         db.session.get(Questionnaire, questionnaire_id).closes_at = None
         db.session.commit()
-    response = schedule(client, questionnaire_id, "24")
-    assert "reminders count back" not in client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "los recordatorios se cuentan desde el cierre" in client.get(f"/questionnaires/{questionnaire_id}/progress").get_data(
-        as_text=True)
+    response = schedule(client, questionnaire_id, "24")  # no closing time to count back from
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert page.count("Indique primero cuándo cierra el cuestionario") == 2  # the refusal, and the card's hint
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReminderRule)) == 0
 
 
 def test_attempts_are_finalized_by_the_minute_their_window_closes(app, world, open_pre_test):

@@ -1,5 +1,6 @@
 """How later blueprints plug into training (demo parts, personal-data sections, audited objects, the cards of the
-participant's page): registered per app by create_app, never by being imported; the page's template queries nothing."""
+participant's page, calendar sources): registered per app by create_app, never by being imported; the page's
+template queries nothing."""
 import ast
 import logging
 from contextlib import contextmanager
@@ -13,7 +14,8 @@ from extensions import db
 from tests.helpers import enter, link_for
 from training.hooks import hooks
 
-REGISTERING = {"register_section", "register_audit_object", "add_demo_part", "add_my_page_card"}
+REGISTERING = {"register_section", "register_audit_object", "add_demo_part", "add_my_page_card",
+               "add_calendar_source"}
 
 
 @contextmanager
@@ -67,7 +69,7 @@ def test_my_page_shows_what_its_view_loaded_and_its_template_queries_nothing(app
         db.session.commit()
     html, context, statements = my_page(app, course["ids"]["gt2"])
     assert statements == []  # neither the eligibility nor the questionnaires are computed while rendering
-    status, certificate, reasons = context["cards"]["certificate"]
+    status, certificate, reasons, _after = context["cards"]["certificate"]
     assert (status, certificate) == ("not_yet", None)
     assert reasons == ["Ausente en S0 · Sesión 0", "Prueba de salida no enviada"]
     assert "<li>Ausente en S0 · Sesión 0</li><li>Prueba de salida no enviada</li>" in html
@@ -79,7 +81,7 @@ def test_my_page_shows_what_its_view_loaded_and_its_template_queries_nothing(app
 def test_an_issued_certificate_is_on_its_holders_page(app, course):
     html, context, statements = my_page(app, course["ids"]["gt1"])
     assert statements == []
-    status, certificate, _reasons = context["cards"]["certificate"]
+    status, certificate, _reasons, _after = context["cards"]["certificate"]
     assert status == "issued" and certificate.participant_id == course["ids"]["gt1"]
     assert certificate.serial in html and "/me/certificate.pdf" in html
 
@@ -99,10 +101,12 @@ def test_each_app_has_its_own_registrations_made_by_create_app(app, tmp_path):
             "assessments.demo.load_demo_tests", "certificates.demo.load_demo_certificates"]
         assert list(registered.privacy_sections) == ["tests", "certificates"]
         assert list(registered.my_page_cards) == ["tests", "certificate"]
+        assert list(registered.calendar_sources) == ["tests"]
         assert {"Program", "Participant", "Questionnaire", "ResponseImport", "Certificate"} <= set(
             registered.audit_objects)
     assert mine is not theirs and mine.demo_parts is not theirs.demo_parts
     assert mine.privacy_sections is not theirs.privacy_sections and mine.my_page_cards is not theirs.my_page_cards
+    assert mine.calendar_sources is not theirs.calendar_sources
     with other.app_context():
         db.engine.dispose()
 

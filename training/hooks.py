@@ -17,7 +17,9 @@ class Hooks:
     shown when empty); its view loads them all and passes them to the template as `cards`.
     `job_kinds`: task name → JobKind, who may follow such a job and how its progress reads.
     `scheduled_work`: name → `work(now)`, run every minute by the worker (training/tasks.py), each in its own
-    transaction."""
+    transaction.
+    `calendar_sources`: name → `load(program, language, zone)`, calendar_files.CalendarEvent items a program's
+    calendar files carry besides its activities (the questionnaires' closing times)."""
 
     demo_parts: list[Callable] = field(default_factory=list)
     privacy_sections: dict[str, object] = field(default_factory=dict)
@@ -25,6 +27,7 @@ class Hooks:
     my_page_cards: dict[str, Callable] = field(default_factory=dict)
     scheduled_work: dict[str, Callable] = field(default_factory=dict)
     job_kinds: dict[str, "JobKind"] = field(default_factory=dict)
+    calendar_sources: dict[str, Callable] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,7 @@ def add_job_kind(app, task_name, kind):
 
 def add_my_page_card(app, name, load):
     hooks(app).my_page_cards[name] = load
+
+
+def add_calendar_source(app, name, load):
+    hooks(app).calendar_sources[name] = load

@@ -123,7 +123,8 @@ def _item_values(form):
 @permission_required("activities.view")
 def activity_ics(activity_id):
     activity = activity_or_404(activity_id)
-    return ics_response([activity], activity.program, f"{activity.program.code}-{activity.code}")
+    return ics_response([activity], activity.program, f"{activity.program.code}-{activity.code}",
+                        with_program_events=False)
 
 
 @bp.route("/activities/<int:activity_id>/agenda.pdf")

@@ -69,7 +69,7 @@ def my_agenda_pdf():
 @participant_required
 def my_calendar():
     program = g.participant.program
-    return ics_response(program_activities(program), program, program.code)
+    return ics_response(program_activities(program), program, program.code, zone=g.participant.timezone)
 
 
 @bp.route("/me/leave", methods=["POST"])

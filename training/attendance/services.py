@@ -6,10 +6,30 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 
 from ..labels import ATTENDANCE_LABELS, delegation_label
-from ..models import Activity, Attendance, Participant
+from ..models import Activity, Attendance, Participant, utcnow
 from ..services import ServiceError, record
 from ..services_activities import program_activities
-from .rules import missing_required
+from .rules import missing_required, not_started
+
+
+class NotStarted(ServiceError):
+    """Marks for an activity that has not started, without the override and its reason."""
+
+    def __init__(self, starts_at, ticked):
+        super().__init__("override_reason", "reason" if ticked else "not_started")
+        self.starts_at = starts_at
+
+
+def save_sheet(activity, marks, actor_id, override=False, reason="", now=None):
+    """The sheet's marks. Before the activity starts they are refused (NotStarted) unless the staff member ticks
+    the override and says why; the audit event keeps the reason and the start it overrode."""
+    reason = (reason or "").strip()[:500]
+    details = {}
+    if not_started(activity.starts_at, now or utcnow()):
+        if not (override and reason):
+            raise NotStarted(activity.starts_at, override)
+        details = {"override_reason": reason, "starts_at": activity.starts_at.isoformat()}
+    save_marks(activity, marks, actor_id, details=details)
 
 
 def marks_for(activity, participant_ids):
@@ -18,9 +38,9 @@ def marks_for(activity, participant_ids):
     return {row.participant_id: row for row in rows}
 
 
-def save_marks(activity, marks, actor_id, source="manual"):
+def save_marks(activity, marks, actor_id, source="manual", details=None):
     """Insert or update one mark per participant: `marks` maps participant id → (status, comment, minutes);
-    a comment or minutes of None keep what the mark had."""
+    a comment or minutes of None keep what the mark had. `details` go into the audit event."""
     existing = marks_for(activity, list(marks))
     for participant_id, (status, comment, minutes) in marks.items():
         row = existing.get(participant_id) or Attendance(participant_id=participant_id, activity_id=activity.id)
@@ -34,7 +54,7 @@ def save_marks(activity, marks, actor_id, source="manual"):
         db.session.flush()
     except IntegrityError as error:  # someone saved the same sheet at the same moment
         raise ServiceError("marks", "conflict") from error
-    record(actor_id, "attendance.saved", activity, count=len(marks), source=source)
+    record(actor_id, "attendance.saved", activity, count=len(marks), source=source, **(details or {}))
 
 
 def attendance_matrix(program, participant_query):
