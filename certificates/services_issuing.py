@@ -14,7 +14,6 @@ from transactions import begin_writes, commit_step
 
 from .bundle import pdf_name
 from .models import Certificate, CertificateLogo, CertificateSignatory
-from .pdf import certificate_pdf
 from .services import (
     claim_certificates,
     count_waiting,
@@ -126,6 +125,8 @@ def certificate_documents(program, certificates):
 
 
 def draw(documents):
+    from .pdf import certificate_pdf  # reportlab, Pillow, zxing-cpp: loaded by what draws, not by the app
+
     return {certificate_id: certificate_pdf(document) for certificate_id, document in documents}
 
 

@@ -12,9 +12,7 @@ from transactions import writes
 
 from . import bp
 from .forms import SettingsForm
-from .images import ImageProblem, normalized_png
 from .models import MAX_LOGOS, MAX_SIGNATORIES, Certificate
-from .pdf import certificate_pdf
 from .services import questionnaire_kinds, save_artwork, save_settings, settings_for
 from .services_issuing import artwork
 from .texts import document_for, facts_for, languages_for
@@ -84,6 +82,8 @@ def _values(form, activities):
 
 def _read_images(form):
     """field name → normalized PNG for every uploaded image; None (with the error by its field) if one is refused."""
+    from .images import ImageProblem, normalized_png  # Pillow: loaded by the settings' form, not by the app
+
     images, ok = {}, True
     names = [f"signatory_{n}_image" for n in range(1, MAX_SIGNATORIES + 1)] + \
         [f"logo_{n}" for n in range(1, MAX_LOGOS + 1)]
@@ -122,6 +122,8 @@ def _logo_values(form, images):
 @permission_required("certificates.issue")
 def certificate_specimen(program_id):
     """A certificate as the settings would print it now, for an invented participant (nothing is stored)."""
+    from .pdf import certificate_pdf  # reportlab: loaded by what draws, not by the app
+
     program = program_or_404(program_id)
     settings = settings_for(program)
     person = _SpecimenPerson(language=current_language())

@@ -2,8 +2,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from icalendar import Calendar, Event
-
 
 @dataclass(frozen=True)
 class CalendarEvent:
@@ -20,6 +18,8 @@ class CalendarEvent:
 
 def calendar_bytes(events, name, stamp=None):
     """An .ics file calendar apps import with the right times: UTC instants, so no zone database is needed."""
+    from icalendar import Calendar, Event  # imported here: the app loads icalendar only to write a calendar file
+
     calendar = Calendar()
     calendar.add("prodid", "-//Capacita//Capacity-building programs//ES")
     calendar.add("version", "2.0")

@@ -14,7 +14,6 @@ from extensions import db
 
 from . import schedule
 from .access import actor_id, can, scoped_delegations
-from .agenda_pdf import AgendaDocument, AgendaRow, AgendaSession
 from .calendar_files import CalendarEvent, calendar_bytes
 from .exporting import MIMETYPES
 from .hooks import hooks
@@ -114,6 +113,8 @@ def send_pdf(content, download_name):
 
 def agenda_document(activities, program, language, zones):
     """Plain values for agenda_pdf: sessions with their items, times written in each of `zones`."""
+    from .agenda_pdf import AgendaDocument, AgendaRow, AgendaSession  # reportlab: loaded by what draws an agenda
+
     def span(start, end, zone):
         shift = schedule.day_shift(start, zone, zones[0])  # "(+1)": the next day there
         marker = " (+1)" if shift > 0 else " (−1)" if shift < 0 else ""
