@@ -14,12 +14,16 @@ class Hooks:
     `privacy_sections`: name → services_privacy.Section, a part of a participant's personal data.
     `audit_objects`: model name → services_audit.ObjectKind, how the audit log names and links it.
     `my_page_cards`: name → `load(participant, activities)`, what the participant's page shows in that card (nothing
-    shown when empty); its view loads them all and passes them to the template as `cards`."""
+    shown when empty); its view loads them all and passes them to the template as `cards`.
+    `lifecycle_facts`: name → `load(program, country_code)`, what that blueprint knows of the program's progress
+    (lifecycle.EvaluationFacts, lifecycle.CertificateFacts), counted among the participants of `country_code` alone
+    when it is given (a focal point's); the program's dashboard passes them to `lifecycle.phases` by name."""
 
     demo_parts: list[Callable] = field(default_factory=list)
     privacy_sections: dict[str, object] = field(default_factory=dict)
     audit_objects: dict[str, object] = field(default_factory=dict)
     my_page_cards: dict[str, Callable] = field(default_factory=dict)
+    lifecycle_facts: dict[str, Callable] = field(default_factory=dict)
 
 
 def init_app(app):
@@ -37,3 +41,7 @@ def add_demo_part(app, load):
 
 def add_my_page_card(app, name, load):
     hooks(app).my_page_cards[name] = load
+
+
+def add_lifecycle_facts(app, name, load):
+    hooks(app).lifecycle_facts[name] = load
