@@ -13,7 +13,8 @@ from extensions import db
 from tests.helpers import enter, link_for
 from training.hooks import hooks
 
-REGISTERING = {"register_section", "register_audit_object", "add_demo_part", "add_my_page_card"}
+REGISTERING = {"register_section", "register_audit_object", "add_demo_part", "add_my_page_card",
+               "add_lifecycle_facts"}
 
 
 @contextmanager
@@ -99,10 +100,14 @@ def test_each_app_has_its_own_registrations_made_by_create_app(app, tmp_path):
             "assessments.demo.load_demo_tests", "certificates.demo.load_demo_certificates"]
         assert list(registered.privacy_sections) == ["tests", "certificates"]
         assert list(registered.my_page_cards) == ["tests", "certificate"]
+        assert {name: f"{load.__module__}.{load.__name__}" for name, load in registered.lifecycle_facts.items()} == {
+            "evaluation": "assessments.services_lifecycle.lifecycle_facts",
+            "certificates": "certificates.services_lifecycle.lifecycle_facts"}
         assert {"Program", "Participant", "Questionnaire", "ResponseImport", "Certificate"} <= set(
             registered.audit_objects)
     assert mine is not theirs and mine.demo_parts is not theirs.demo_parts
     assert mine.privacy_sections is not theirs.privacy_sections and mine.my_page_cards is not theirs.my_page_cards
+    assert mine.lifecycle_facts is not theirs.lifecycle_facts
     with other.app_context():
         db.engine.dispose()
 

@@ -109,6 +109,7 @@ class PhaseView:
 @dataclass(frozen=True)
 class NextView:
     phase: str
+    step: str
     late: str  # "Late" in words when it is, else empty
     action: ActionView
 
@@ -131,7 +132,8 @@ def dashboard(program, shown, chosen, names, language):
         return views, None
     phase, step = chosen
     late = state_label(LATE) if step.state == LATE else ""
-    return views, NextView(str(PHASE_TITLES[phase.key]), late, action_view(step.action, program, names))
+    return views, NextView(str(PHASE_TITLES[phase.key]), str(STEP_TITLES[step.key]), late,
+                           action_view(step.action, program, names))
 
 
 def action_view(action, program, names):
@@ -222,8 +224,8 @@ def _delegations(step, counts, program, language):
 
 
 def _lists(step, counts, program, language):
-    yield gettext("%(registered)s registered of %(places)s places", registered=counts["registered"],
-                  places=counts["places"])
+    yield gettext("%(registered)s registered of %(quota)s places", registered=counts["registered"],
+                  quota=counts["places"])
     if counts["delegations"]:
         yield ngettext("%(confirmed)s of %(num)s list confirmed", "%(confirmed)s of %(num)s lists confirmed",
                        counts["delegations"], confirmed=counts["confirmed"])
