@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from extensions import db
-from training.lifecycle import EvaluationFacts, QuestionnaireFacts
+from training.lifecycle_facts import EvaluationFacts, QuestionnaireFacts
 from training.models import Participant
 from training.services_lifecycle import active_participants_of
 

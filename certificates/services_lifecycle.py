@@ -1,7 +1,7 @@
 """What certificates adds to the program's lifecycle: saved settings, who is eligible, what was issued (training's
 hook)."""
 from extensions import db
-from training.lifecycle import CertificateFacts
+from training.lifecycle_facts import CertificateFacts
 from training.services_lifecycle import active_participants_of
 
 from .models import CertificateSettings

@@ -17,7 +17,7 @@ PURE_MODULES = {
     "training.localized", "training.mentions", "training.messages", "training.permissions", "training.schedule",
     "training.tabular", "training.tabular_base", "training.textkeys", "training.timezones", "training.unicode_text",
     "training.xlsx_stream", "training.attendance.matching", "training.attendance.reports", "training.attendance.rules",
-    "training.lifecycle",
+    "training.lifecycle", "training.lifecycle_facts",
     "assessments.demo_tests", "assessments.option_lines", "assessments.question_types",
     "assessments.questionnaire_files", "assessments.responses_import", "assessments.stats", "assessments.stats_base",
     "assessments.stats_items", "assessments.stats_noncentral", "assessments.stats_scales", "assessments.windows",

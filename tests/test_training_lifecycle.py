@@ -2,11 +2,8 @@
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
-from training.lifecycle import (
-    DONE,
-    IN_PROGRESS,
-    LATE,
-    NOT_YET,
+from training.lifecycle import DONE, IN_PROGRESS, LATE, NOT_YET, SUGGESTED, next_action, phases
+from training.lifecycle_facts import (
     ActivityFacts,
     CertificateFacts,
     DelegationFacts,
@@ -14,8 +11,6 @@ from training.lifecycle import (
     Facts,
     ProgramFacts,
     QuestionnaireFacts,
-    next_action,
-    phases,
 )
 from training.permissions import PERMISSIONS, may
 
@@ -132,6 +127,17 @@ def test_after_a_list_is_imported_the_next_action_is_to_send_the_invitations():
     assert (invitations.state, invitations.counts["missing"]) == (NOT_YET, 4)
     invited = replace(imported, invited=4)
     assert step(phases(invited, NOW, ADMIN), "invitations").state == DONE
+    # The list it imported was never marked as sent: confirming it is suggested, after everything needed (here,
+    # opening the pre-test).
+    lists = step(phases(invited, NOW, ADMIN), "lists")
+    assert (lists.action.key, lists.action.target, lists.action.urgency) == ("confirm_list", 10, SUGGESTED)
+    assert chosen(invited) == ("evaluation", "pre_test", "open_questionnaire", 1)
+    scheduled = with_tests(invited, pre=questionnaire("pre", opens=NOW + DAY), post=questionnaire("post"))
+    assert chosen(scheduled) == ("registration", "lists", "confirm_list", 10)
+    late = replace(invited, program=program(starts_in=3), activities=(session(1, NOW + 3 * DAY),))
+    assert step(phases(late, NOW, ADMIN), "lists").state == LATE
+    assert chosen(replace(late, contributed={"certificates": CertificateFacts()}))[2] == \
+        "review_certificate_settings"  # a late suggestion still comes after what is needed
     assert step(phases(replace(invited, queued=2), NOW, ADMIN), "invitations").action.key == "send_queued"
 
 
@@ -238,7 +244,26 @@ def test_a_scheduled_window_needs_nothing_and_an_open_one_with_everyone_answered
     assert (pre.state, pre.action, pre.counts["percent"]) == (IN_PROGRESS, None, 75)
     everyone = with_tests(facts, pre=questionnaire("pre", opens=NOW - DAY, submitted=4),
                           post=questionnaire("post", opens=NOW + DAY))
-    assert step(phases(everyone, NOW, ADMIN), "pre_test").action.key == "close_questionnaire"
+    assert step(phases(everyone, NOW, ADMIN), "pre_test").action.key == "close_answered"
+
+
+def test_closing_is_suggested_for_the_pre_test_once_the_post_test_opened_and_for_the_post_test_after_the_end():
+    facts = registered(-2, (session(1, NOW - 2 * DAY, marked=4), session(2, NOW + DAY)))
+    both_open = with_tests(facts, pre=questionnaire("pre", opens=NOW - 2 * DAY, submitted=3),
+                           post=questionnaire("post", opens=NOW - DAY, submitted=1))
+    shown = phases(both_open, NOW, ADMIN)
+    pre, post = step(shown, "pre_test"), step(shown, "post_test")
+    assert (pre.action.key, pre.action.urgency, post.action) == ("close_questionnaire", SUGGESTED, None)
+    end = both_open.program.ends_at
+    assert step(phases(both_open, end + 6 * DAY, ADMIN), "post_test").action is None
+    assert step(phases(both_open, end + 7 * DAY, ADMIN), "post_test").action.key == "close_questionnaire"
+    pre_only = with_tests(facts, pre=questionnaire("pre", opens=NOW - 2 * DAY, submitted=3),
+                          post=questionnaire("post"))
+    assert step(phases(pre_only, NOW, ADMIN), "pre_test").action is None
+    # A closing time already set closes it by itself: nothing to suggest.
+    timed = with_tests(facts, pre=questionnaire("pre", opens=NOW - 2 * DAY, closes=NOW + DAY, submitted=3),
+                       post=questionnaire("post", opens=NOW - DAY))
+    assert step(phases(timed, NOW, ADMIN), "pre_test").action is None
 
 
 def test_a_post_test_closed_with_attempts_left_in_progress_is_late():

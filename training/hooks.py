@@ -16,8 +16,9 @@ class Hooks:
     `my_page_cards`: name → `load(participant, activities)`, what the participant's page shows in that card (nothing
     shown when empty); its view loads them all and passes them to the template as `cards`.
     `lifecycle_facts`: name → `load(program, country_code)`, what that blueprint knows of the program's progress
-    (lifecycle.EvaluationFacts, lifecycle.CertificateFacts), counted among the participants of `country_code` alone
-    when it is given (a focal point's); the program's dashboard passes them to `lifecycle.phases` by name."""
+    (lifecycle_facts.EvaluationFacts, lifecycle_facts.CertificateFacts), counted among the participants of
+    `country_code` alone when it is given (a focal point's); the program's page passes them to `lifecycle.phases`
+    by name."""
 
     demo_parts: list[Callable] = field(default_factory=list)
     privacy_sections: dict[str, object] = field(default_factory=dict)

@@ -1,12 +1,12 @@
 """A program's lifecycle: its phases from set-up to follow-up, each step done, in progress, late or not yet, and the
 one next action for the person looking (pure: plain facts and the time in, phases out)."""
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 DONE, IN_PROGRESS, LATE, NOT_YET = "done", "in_progress", "late", "not_yet"
 PHASES = ("setup", "registration", "sessions", "evaluation", "certificates", "closing", "follow_up")
 # Set-up and registration are late once the program starts within a week: a later list or invitation reaches people
-# too late to plan for it. Certificates are late a week after the program ended.
+# too late to plan for it. Certificates are late, and closing the post-test is suggested, a week after it ended.
 WEEK = timedelta(days=7)
 # How pressing an action is when its step is not late: needed to move the program on, or only a suggestion.
 NEEDED, SUGGESTED = 1, 2
@@ -31,77 +31,6 @@ STEP_AUDIENCE = {
 }
 
 
-# --- What the program holds (training's facts; the evaluation and certificates come from their blueprints) ---------
-
-
-@dataclass(frozen=True)
-class ProgramFacts:
-    languages: tuple = ()
-    titled: tuple = ()  # the languages its title is written in
-    start_date: date | None = None
-    end_date: date | None = None
-    starts_at: datetime | None = None  # its first day at midnight in its zone, or its first activity if earlier
-    ends_at: datetime | None = None  # the end of its last day, or of its last activity if later
-
-
-@dataclass(frozen=True)
-class ActivityFacts:
-    id: int
-    code: str
-    is_session: bool
-    required: bool = True
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None  # a session's end, a course's due time
-    agenda_items: int = 0
-    marked: int = 0  # active participants (of those the viewer sees) with an attendance mark
-
-
-@dataclass(frozen=True)
-class DelegationFacts:
-    id: int
-    status: str  # invited, list_received, confirmed
-    registered: int = 0  # active participants
-    quota: int = 0
-
-
-@dataclass(frozen=True)
-class QuestionnaireFacts:
-    id: int
-    kind: str  # pre, post, follow_up
-    questions: int = 0
-    opens_at: datetime | None = None
-    closes_at: datetime | None = None
-    submitted: int = 0  # of the active participants the viewer sees
-    in_progress: int = 0
-
-
-@dataclass(frozen=True)
-class EvaluationFacts:
-    """What assessments contributes: the program's questionnaires by kind, and how many took both tests."""
-    questionnaires: dict = field(default_factory=dict)
-    pairs: int = 0
-
-
-@dataclass(frozen=True)
-class CertificateFacts:
-    """What certificates contributes."""
-    settings_saved: bool = False
-    eligible: int = 0  # eligible and holding no certificate yet
-    issued: int = 0  # valid certificates
-    waiting: int = 0  # issued, their PDF not drawn yet
-
-
-@dataclass(frozen=True)
-class Facts:
-    program: ProgramFacts
-    activities: tuple = ()
-    delegations: tuple = ()  # those the viewer sees
-    participants: int = 0  # active participants the viewer sees
-    invited: int = 0  # of those, how many have an invitation queued, sent or in the outbox
-    queued: int = 0  # invitations still waiting to be sent
-    contributed: dict = field(default_factory=dict)  # "evaluation" → EvaluationFacts, "certificates" → …
-
-
 # --- What the dashboard shows ------------------------------------------------------------------------------------
 
 
@@ -123,8 +52,10 @@ class Step:
 
     @property
     def rank(self):
-        """How soon its action comes: late steps first, then needed actions, then suggestions."""
-        return LATE_FIRST if self.state == LATE else self.action.urgency
+        """How soon its action comes: needed actions of late steps first, then the other needed actions, then
+        suggestions (a suggestion stays one, late or not)."""
+        late = self.state == LATE and self.action.urgency == NEEDED
+        return LATE_FIRST if late else self.action.urgency
 
 
 @dataclass(frozen=True)
@@ -275,7 +206,8 @@ def _delegations(delegations, soon):
 
 def _lists(delegations, soon, allowed):
     """The lists: imported (people registered), sent by their focal point, confirmed by the secretariat. The
-    secretariat confirms the lists sent to it; marking a list as sent is the focal point's step."""
+    secretariat confirms the lists sent to it, and is only invited to confirm one it holds that was never marked as
+    sent (it may have imported it from the focal point's e-mail); marking a list as sent is the focal point's step."""
     registered = sum(d.registered for d in delegations)
     received = [d for d in delegations if d.status == "list_received"]
     to_send = [d for d in delegations if d.status == "invited" and d.registered]
@@ -286,7 +218,9 @@ def _lists(delegations, soon, allowed):
         return Step("lists", DONE, counts)
     if received:
         action = Action("confirm_list", "delegations.manage", target=received[0].id)
-    elif to_send and "delegations.manage" not in allowed:
+    elif to_send and "delegations.manage" in allowed:
+        action = Action("confirm_list", "delegations.manage", target=to_send[0].id, urgency=SUGGESTED)
+    elif to_send:
         action = Action("submit_list", "delegations.submit", target=to_send[0].id)
     elif delegations and not registered:
         action = Action("import_list", "participants.edit")
@@ -347,14 +281,18 @@ def _evaluation(facts, now):
     last = max(sessions, key=lambda a: a.starts_at) if sessions else None
     ends = [a.ends_at for a in facts.activities if a.ends_at is not None]
     tests = evaluation.questionnaires
-    # The pre-test may open any time and is late once the first session has started; the post-test opens from the
-    # last session on and is late once every activity has ended.
+    post = tests.get("post")
+    # The pre-test may open any time and is late once the first session has started; once the post-test has opened,
+    # closing it is suggested. The post-test opens from the last session on, is late once every activity has ended,
+    # and closing it is suggested a week after the program ended (late answers still count until then).
     return [
         _test("pre_test", tests.get("pre"), facts.participants, now, opens_from=None,
-              late_from=first.starts_at if first else facts.program.starts_at),
-        _test("post_test", tests.get("post"), facts.participants, now,
+              late_from=first.starts_at if first else facts.program.starts_at,
+              close_from=post.opens_at if post is not None else None),
+        _test("post_test", post, facts.participants, now,
               opens_from=last.starts_at if last else facts.program.starts_at,
-              late_from=max(ends) if ends else facts.program.ends_at),
+              late_from=max(ends) if ends else facts.program.ends_at,
+              close_from=facts.program.ends_at + WEEK if facts.program.ends_at else None),
     ]
 
 
@@ -363,12 +301,14 @@ def _follow_up(facts, now):
     if evaluation is None or "follow_up" not in evaluation.questionnaires:
         return []
     test = evaluation.questionnaires["follow_up"]
-    return [_test("follow_up", test, facts.participants, now, opens_from=facts.program.ends_at, late_from=None)]
+    return [_test("follow_up", test, facts.participants, now, opens_from=facts.program.ends_at, late_from=None,
+                  close_from=None)]
 
 
-def _test(key, test, people, now, opens_from, late_from):
+def _test(key, test, people, now, *, opens_from, late_from, close_from):
     """A questionnaire's window and answers. Closed with attempts still in progress is late (they must be submitted
-    from their saved answers); open with everyone answered and no closing time, closing it is what is left."""
+    from their saved answers). Open with no closing time: closing it is needed once everyone has answered, and
+    suggested from `close_from` on."""
     if test is None or not test.questions:
         return Step(key, NOT_YET, {"participants": people, "submitted": 0, "in_progress": 0, "percent": 0})
     counts = {"participants": people, "submitted": test.submitted, "in_progress": test.in_progress,
@@ -380,10 +320,7 @@ def _test(key, test, people, now, opens_from, late_from):
             return Step(key, LATE, counts, Action("finalize_attempts", "questionnaires.build", test.id, test.kind))
         return Step(key, DONE, counts)
     if window == "open":
-        if test.closes_at is None and people and test.submitted >= people:
-            return Step(key, IN_PROGRESS, counts, Action("close_questionnaire", "questionnaires.build", test.id,
-                                                         test.kind))
-        return Step(key, IN_PROGRESS, counts)
+        return Step(key, IN_PROGRESS, counts, _closing_action(test, people, now, close_from))
     if test.opens_at is not None:  # its opening is set: it opens by itself
         return Step(key, IN_PROGRESS, counts)
     late = late_from is not None and now >= late_from
@@ -391,6 +328,16 @@ def _test(key, test, people, now, opens_from, late_from):
         return Step(key, _late_or(NOT_YET, late), counts,
                     Action("open_questionnaire", "questionnaires.build", test.id, test.kind))
     return Step(key, NOT_YET, counts)
+
+
+def _closing_action(test, people, now, close_from):
+    if test.closes_at is not None:  # it closes by itself
+        return None
+    if people and test.submitted >= people:
+        return Action("close_answered", "questionnaires.build", test.id, test.kind)
+    if close_from is not None and now >= close_from:
+        return Action("close_questionnaire", "questionnaires.build", test.id, test.kind, urgency=SUGGESTED)
+    return None
 
 
 def _window(test, now):

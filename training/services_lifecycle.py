@@ -7,7 +7,7 @@ from sqlalchemy import exists, func, select
 
 from extensions import db
 
-from .lifecycle import ActivityFacts, DelegationFacts, Facts, ProgramFacts
+from .lifecycle_facts import ActivityFacts, DelegationFacts, Facts, ProgramFacts
 from .models import Activity, Attendance, Delegation, OutboundMessage, Participant
 from .services_activities import program_activities
 
