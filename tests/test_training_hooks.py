@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 
 from app import create_app
 from extensions import db
+from tests.conftest import login
 from tests.helpers import enter, link_for
 from training.hooks import hooks
 
@@ -130,3 +131,18 @@ def test_no_module_registers_into_trainings_hooks_when_imported():
                for path in (root / blueprint).rglob("*.py")]
     offending = {str(path.relative_to(root)): sorted(set(top_level_calls(path)) & REGISTERING) for path in modules}
     assert {name: calls for name, calls in offending.items() if calls} == {}
+
+
+def test_the_program_page_shows_the_lifecycle_its_view_loaded_and_its_template_queries_nothing(app, course):
+    client = app.test_client()
+    login(client, course["emails"]["admin"])
+    with rendering_watch(app) as (rendered, statements):
+        html = client.get(f"/programs/{course['ids']['program']}").get_data(as_text=True)
+    assert [name for name, _context in rendered][0] == "training/program_dashboard.html"
+    assert statements == []  # the facts of every blueprint were gathered by the view
+    context = rendered[0][1]
+    phases = {phase.key: {step.key: step.state for step in phase.steps} for phase in context["phases"]}
+    # course's post-test has no questions yet; mx1 and mx2 qualify for a certificate months after S0, its only session.
+    assert phases["evaluation"] == {"pre_test": "not_yet", "post_test": "not_yet"}
+    assert phases["certificates"] == {"certificates": "late"}
+    assert "Evaluación posterior (post-test)" in html
