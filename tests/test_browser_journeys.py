@@ -763,7 +763,7 @@ def organizer_runs_the_session_and_closes_the_program(s):
 
     # The impact report: both counselors' scores rose; a chart as PNG, the summary as PDF.
     page.goto(program_url)
-    page.get_by_role("link", name="Informe de impacto").click()
+    page.get_by_role("link", name="Informe de impacto", exact=True).click()
     expect(page.locator(".lead")).to_contain_text("Entre las 2 personas participantes que respondieron ambas pruebas, "
                                                   "el puntaje de conocimientos subió de 1,0 a 2,5 sobre 3")
     expect(page.locator(".js-plotly-plot")).not_to_have_count(0)
@@ -786,7 +786,7 @@ def organizer_runs_the_session_and_closes_the_program(s):
 
     # Certificates for everyone who completed everything: the two counselors.
     page.goto(program_url)
-    page.get_by_role("link", name="Certificados").click()
+    page.get_by_role("link", name="Certificados", exact=True).click()
     counts = page.locator("p.stats")
     expect(counts).to_contain_text("Cumple los requisitos: 2")
     expect(page.locator("tr", has_text="Gómez")).to_have_count(0)

@@ -11,11 +11,12 @@ from sqlalchemy import event, select
 
 from app import create_app
 from extensions import db
+from tests.conftest import login
 from tests.helpers import enter, link_for
 from training.hooks import hooks
 
 REGISTERING = {"register_section", "register_audit_object", "add_demo_part", "add_my_page_card",
-               "add_calendar_source"}
+               "add_calendar_source", "add_lifecycle_facts"}
 
 
 @contextmanager
@@ -102,11 +103,15 @@ def test_each_app_has_its_own_registrations_made_by_create_app(app, tmp_path):
         assert list(registered.privacy_sections) == ["tests", "certificates"]
         assert list(registered.my_page_cards) == ["tests", "certificate"]
         assert list(registered.calendar_sources) == ["tests"]
+        assert {name: f"{load.__module__}.{load.__name__}" for name, load in registered.lifecycle_facts.items()} == {
+            "evaluation": "assessments.services_lifecycle.lifecycle_facts",
+            "certificates": "certificates.services_lifecycle.lifecycle_facts"}
         assert {"Program", "Participant", "Questionnaire", "ResponseImport", "Certificate"} <= set(
             registered.audit_objects)
     assert mine is not theirs and mine.demo_parts is not theirs.demo_parts
     assert mine.privacy_sections is not theirs.privacy_sections and mine.my_page_cards is not theirs.my_page_cards
     assert mine.calendar_sources is not theirs.calendar_sources
+    assert mine.lifecycle_facts is not theirs.lifecycle_facts
     with other.app_context():
         db.engine.dispose()
 
@@ -129,3 +134,18 @@ def test_no_module_registers_into_trainings_hooks_when_imported():
                for path in (root / blueprint).rglob("*.py")]
     offending = {str(path.relative_to(root)): sorted(set(top_level_calls(path)) & REGISTERING) for path in modules}
     assert {name: calls for name, calls in offending.items() if calls} == {}
+
+
+def test_the_program_page_shows_the_lifecycle_its_view_loaded_and_its_template_queries_nothing(app, course):
+    client = app.test_client()
+    login(client, course["emails"]["admin"])
+    with rendering_watch(app) as (rendered, statements):
+        html = client.get(f"/programs/{course['ids']['program']}").get_data(as_text=True)
+    assert [name for name, _context in rendered][0] == "training/program_dashboard.html"
+    assert statements == []  # the facts of every blueprint were gathered by the view
+    context = rendered[0][1]
+    phases = {phase.key: {step.key: step.state for step in phase.steps} for phase in context["phases"]}
+    # course's post-test has no questions yet; mx1 and mx2 qualify for a certificate months after S0, its only session.
+    assert phases["evaluation"] == {"pre_test": "not_yet", "post_test": "not_yet"}
+    assert phases["certificates"] == {"certificates": "late"}
+    assert "Evaluación posterior (post-test)" in html

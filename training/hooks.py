@@ -19,7 +19,11 @@ class Hooks:
     `scheduled_work`: name → `work(now)`, run every minute by the worker (training/tasks.py), each in its own
     transaction.
     `calendar_sources`: name → `load(program, language, zone)`, calendar_files.CalendarEvent items a program's
-    calendar files carry besides its activities (the questionnaires' closing times)."""
+    calendar files carry besides its activities (the questionnaires' closing times).
+    `lifecycle_facts`: name → `load(program, country_code)`, what that blueprint knows of the program's progress
+    (lifecycle_facts.EvaluationFacts, lifecycle_facts.CertificateFacts), counted among the participants of
+    `country_code` alone when it is given (a focal point's); the program's page passes them to `lifecycle.phases`
+    by name."""
 
     demo_parts: list[Callable] = field(default_factory=list)
     privacy_sections: dict[str, object] = field(default_factory=dict)
@@ -28,6 +32,7 @@ class Hooks:
     scheduled_work: dict[str, Callable] = field(default_factory=dict)
     job_kinds: dict[str, "JobKind"] = field(default_factory=dict)
     calendar_sources: dict[str, Callable] = field(default_factory=dict)
+    lifecycle_facts: dict[str, Callable] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,3 +69,7 @@ def add_my_page_card(app, name, load):
 
 def add_calendar_source(app, name, load):
     hooks(app).calendar_sources[name] = load
+
+
+def add_lifecycle_facts(app, name, load):
+    hooks(app).lifecycle_facts[name] = load
