@@ -24,7 +24,7 @@ from ..services import ServiceError
 from ..textkeys import as_id, database_id
 from ..web import delegation_choices, send_table
 from .rules import sheet_counts
-from .services import attendance_matrix, marks_for, matrix_table, save_marks
+from .services import attendance_matrix, has_ended, mark_rest_absent, marks_for, matrix_table, save_marks
 
 SESSION_STATUSES = ("present", "late", "partial", "excused", "absent")  # partial: from a Zoom report
 COURSE_STATUSES = ("completed", "partial", "absent")
@@ -53,7 +53,24 @@ def attendance_sheet(activity_id):
     existing = marks_for(activity, [p.id for p in people])
     counts = sheet_counts(existing[p.id].status if p.id in existing else None for p in people)
     return render_template("training/attendance_sheet.html", activity=activity, program=program, people=people,
-                           marks=existing, statuses=statuses, form=form, counts=counts)
+                           marks=existing, statuses=statuses, form=form, counts=counts, ended=has_ended(activity))
+
+
+@bp.route("/activities/<int:activity_id>/attendance/absent", methods=["POST"])
+@permission_required("attendance.mark")
+@writes
+def attendance_rest_absent(activity_id):
+    """After a session's imports: everyone the staff member may mark who has no mark yet is marked absent."""
+    activity = activity_or_404(activity_id)
+    people = active_participants(activity.program)  # a focal point: their own country's
+    try:
+        count = mark_rest_absent(activity, [p.id for p in people], actor_id())
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(ngettext("%(num)s person marked absent.", "%(num)s people marked absent.", count) if count
+              else _("Everyone already has a mark: nobody was marked absent."), "success")
+    return redirect(url_for("training.attendance_sheet", activity_id=activity.id))
 
 
 def _changed(marks, existing):
