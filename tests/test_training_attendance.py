@@ -93,7 +93,7 @@ def test_everyone_else_is_marked_absent_once_and_audited(app, client, world):
     login(client, world["emails"]["facilitator"])
     sheet = f"/activities/{ids['activity']}/attendance"
     post_form(client, sheet, {f"status-{ids['mx1']}": "present", f"status-{ids['gt1']}": "excused"})
-    assert "Marcar ausentes a todos los demás" in client.get(sheet).get_data(as_text=True)
+    assert "Marcar al resto como ausente" in client.get(sheet).get_data(as_text=True)
     response = post_form(client, f"{sheet}/absent", {}, page=sheet)
     assert response.status_code == 302
     assert "3 personas marcadas como ausentes." in client.get(sheet).get_data(as_text=True)
@@ -106,7 +106,7 @@ def test_everyone_else_is_marked_absent_once_and_audited(app, client, world):
     post_form(client, f"{sheet}/absent", {}, page=sheet)
     html = client.get(sheet).get_data(as_text=True)
     assert "Todas las personas ya tienen una marca: no se marcó a nadie como ausente." in html
-    assert "Marcar ausentes a todos los demás" not in html
+    assert "Marcar al resto como ausente" not in html
     with app.app_context():
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "attendance.absent_marked")).all()
         assert [(e.user_id, e.details["count"]) for e in events] == [(ids["facilitator"], 3)]
@@ -126,7 +126,7 @@ def test_a_focal_point_marks_absent_only_their_country_and_nobody_before_the_ses
         db.session.commit()
         later_id = later.id
     later_sheet = f"/activities/{later_id}/attendance"
-    assert "Marcar ausentes a todos los demás" not in client.get(later_sheet).get_data(as_text=True)
+    assert "Marcar al resto como ausente" not in client.get(later_sheet).get_data(as_text=True)
     response = post_form(client, f"{later_sheet}/absent", {}, page=later_sheet)
     assert "Esta actividad aún no ha terminado" in client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
