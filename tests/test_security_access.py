@@ -110,6 +110,7 @@ MATRIX = [
     ("/agenda-items/{agenda_item}/edit", "GET", Allowed("activities.plan")),
     ("/activities/{activity}/attendance", "GET", Allowed("attendance.mark")),
     ("/programs/{program}/attendance", "GET", Allowed("attendance.mark")),
+    ("/activities/{activity}/attendance/absent", "POST", Allowed("attendance.mark", 302)),
     ("/activities/{activity}/attendance/import", "GET", Allowed("attendance.import")),
     ("/attendance-imports/{report}", "GET", Allowed("attendance.import")),
     ("/attendance-imports/{report}", "POST", Allowed("attendance.import", 302)),

@@ -62,6 +62,7 @@ ACTION_LABELS = {
     "attendance.report_uploaded": _l("Attendance report uploaded"),
     "attendance.import_reviewed": _l("Attendance report: unmatched people linked"),
     "attendance.import_discarded": _l("Attendance report discarded"),
+    "attendance.absent_marked": _l("Attendance: everyone else marked absent"),
     "groups.generated": _l("Groups formed"),
     "groups.moved": _l("People moved between groups"),
     "groups.group_saved": _l("Group saved"),

@@ -1,7 +1,7 @@
 """automatic reminders before a questionnaire closes, and who has had each
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-06 00:30:00.000000
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0019'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

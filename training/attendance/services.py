@@ -1,6 +1,8 @@
 """Attendance marks: the sheet of one activity, saving marks, and the program-wide matrix."""
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
@@ -55,6 +57,35 @@ def save_marks(activity, marks, actor_id, source="manual", details=None):
     except IntegrityError as error:  # someone saved the same sheet at the same moment
         raise ServiceError("marks", "conflict") from error
     record(actor_id, "attendance.saved", activity, count=len(marks), source=source, **(details or {}))
+
+
+def has_ended(activity, now=None):
+    """Whether the session (or the course's deadline) is over; an activity without times may be marked any time."""
+    ends = activity.ends_at or activity.due_at
+    return ends is None or ends <= (now or utcnow())
+
+
+def mark_rest_absent(activity, participant_ids, actor_id, now=None):
+    """Mark absent every one of `participant_ids` (the registrants the staff member may mark) who has no mark for
+    the activity yet, once it is over; how many were marked. Pressed twice, or with a sheet or an import saved at
+    the same moment, it marks nobody twice and overwrites no mark: the database keeps the first."""
+    if not has_ended(activity, now):
+        raise ServiceError("activity", _("This activity has not ended yet: nobody can be marked absent from it."))
+    marked = set(db.session.scalars(select(Attendance.participant_id).where(Attendance.activity_id == activity.id)))
+    rows = [{"participant_id": pid, "activity_id": activity.id, "status": "absent", "source": "manual",
+             "comment": "", "recorded_by": actor_id, "recorded_at": now or utcnow()}
+            for pid in sorted(set(participant_ids) - marked)]
+    if not rows:
+        return 0
+    table = Attendance.__table__
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (insert(table).values(rows)
+                 .on_conflict_do_nothing(index_elements=[table.c.participant_id, table.c.activity_id])
+                 .returning(table.c.participant_id))
+    count = len(db.session.execute(statement).all())
+    if count:
+        record(actor_id, "attendance.absent_marked", activity, count=count)
+    return count
 
 
 def attendance_matrix(program, participant_query):

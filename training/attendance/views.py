@@ -25,7 +25,7 @@ from ..services import ServiceError
 from ..textkeys import as_id, database_id
 from ..web import delegation_choices, send_table
 from .rules import not_started, sheet_counts
-from .services import NotStarted, attendance_matrix, marks_for, matrix_table, save_sheet
+from .services import NotStarted, attendance_matrix, has_ended, mark_rest_absent, marks_for, matrix_table, save_sheet
 
 SESSION_STATUSES = ("present", "late", "partial", "excused", "absent")  # partial: from a Zoom report
 COURSE_STATUSES = ("completed", "partial", "absent")
@@ -68,7 +68,7 @@ def _sheet(activity, people, statuses, form, typed):
     starts = when(activity.starts_at, program.timezone, current_language()) if upcoming else ""
     return render_template("training/attendance_sheet.html", activity=activity, program=program, people=people,
                            marks=existing, chosen=chosen, statuses=statuses, form=form, counts=counts,
-                           starts=starts), 200 if typed is None else 400
+                           starts=starts, ended=has_ended(activity)), 200 if typed is None else 400
 
 
 def _say_not_started(form, activity, refusal):
@@ -84,6 +84,23 @@ def _typed(data, people):
     """participant id → (status, comment) as typed on the sheet, to show it again."""
     return {p.id: (data.get(f"status-{p.id}"), data.get(f"comment-{p.id}", "")) for p in people
             if data.get(f"status-{p.id}") or data.get(f"comment-{p.id}")}
+
+
+@bp.route("/activities/<int:activity_id>/attendance/absent", methods=["POST"])
+@permission_required("attendance.mark")
+@writes
+def attendance_rest_absent(activity_id):
+    """After a session's imports: everyone the staff member may mark who has no mark yet is marked absent."""
+    activity = activity_or_404(activity_id)
+    people = active_participants(activity.program)  # a focal point: their own country's
+    try:
+        count = mark_rest_absent(activity, [p.id for p in people], actor_id())
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(ngettext("%(num)s person marked absent.", "%(num)s people marked absent.", count) if count
+              else _("Everyone already has a mark: nobody was marked absent."), "success")
+    return redirect(url_for("training.attendance_sheet", activity_id=activity.id))
 
 
 def _changed(marks, existing):
