@@ -55,7 +55,8 @@ def free_port():
 
 
 def settings(folder, port):
-    return {"DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}", "QUEUE_URL": f"sqlite:///{folder / 'queue.sqlite3'}",
+    return {"DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+            "QUEUE_URL": f"sqlite:///{folder / 'queue.sqlite3'}",
             "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port), "MAIL_USE_TLS": "false",
             "MAIL_DEFAULT_SENDER": "secretaria@crm.example", "PUBLIC_URL": "http://capacita.example",
             "SECRET_KEY": SECRET, "CAPACITA_ENV": "test", "LOG_LEVEL": "WARNING"}
@@ -233,7 +234,8 @@ def main():
     print(f"Invitations to {arguments.people} people, SMTP server taking {arguments.smtp_delay} s a message")
     print(f"  web request 'invite everyone':    {request_seconds * 1000:8.0f} ms")
     print(f"  baseline (a request sending 200): {baseline * 1000:8.0f} ms  (10 inline sends × 20, this run)")
-    print(f"  queue drained in {drained:.0f} s from the first message: {rate:.2f} messages/s (the server allows {allowed:.2f}/s)")
+    print(f"  queue drained in {drained:.0f} s from the first message: {rate:.2f} messages/s "
+          f"(the server allows {allowed:.2f}/s)")
     print(f"  each message arrived once: {once}")
     print(f"  worker peak memory: {sending_mb:.0f} MB sending, {final_mb:.0f} MB after finalizing")
     print(f"Window closed with {arguments.takers} attempts in progress: all finalized {finalized_after:.1f} s after "
