@@ -90,7 +90,7 @@ def test_invitations_arrive_by_smtp_in_each_language_with_a_working_link(app, cl
     response = send(client, world["ids"]["program"], audience="delegation", delegation_id=str(world["ids"]["gt"]))
     assert response.status_code == 302
     queued = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "2 mensajes en cola: se están enviando." in queued and "Esperando a que el trabajador empiece" in queued
+    assert "2 mensajes en cola: se están enviando." in queued and "En espera de empezar" in queued
     assert smtp_server.messages == []  # the request only queued them: the worker sends
     assert run_tasks() == 1
     assert "Envío terminado: 2 enviados, 0 en la bandeja de salida, 0 fallidos." in client.get(
@@ -207,7 +207,7 @@ def test_a_send_is_one_job_that_asking_again_joins_and_the_worker_finishes(app, 
     with app.app_context():
         (job_id,), = db.session.execute(select(Job.id).where(Job.status == "queued")).all()  # the button joined it
     waiting = client.get(f"/programs/{program}/jobs/{job_id}").get_json()
-    assert waiting["active"] and waiting["text"] == "Esperando a que el trabajador empiece…"
+    assert waiting["active"] and waiting["text"] == "En espera de empezar…"
     assert run_tasks() == 1
     finished = client.get(f"/programs/{program}/jobs/{job_id}").get_json()
     assert (finished["status"], finished["done"], finished["total"]) == ("done", 5, 5)

@@ -83,7 +83,7 @@ def job_text(job):
         if utcnow() - job.created_at > WORKER_LATE:
             return _("Waiting for the worker: it has not started this after a minute. If it does not start soon, "
                      "ask the administrator whether the worker (flask worker) is running.")
-        return _("Waiting for the worker to start…")
+        return _("Waiting to start…")
     if job.status == "failed":
         return _("This could not be done: %(error)s. Nothing done so far is lost; you can start it again.",
                  error=job.error or _("the worker stopped"))
