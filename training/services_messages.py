@@ -16,6 +16,10 @@ from .models import MessageTemplate, OutboundMessage, utcnow
 from .services import record
 from .services_links import current_link, ensure_link
 
+# An invitation counts once it is queued, being sent, sent, in the outbox or perhaps delivered ("uncertain"): the
+# messages page's "everyone not invited yet" and the program's lifecycle leave out the same people. A failed one
+# does not count.
+INVITED = ("queued", "sending", "sent", "outbox", "uncertain")
 LINK_HIDDEN = "[…/p/•••]"  # what a sent message shows instead of the working link
 STALLED = "its sender stopped before recording the server's answer: it may have arrived"
 

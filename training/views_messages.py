@@ -19,6 +19,7 @@ from .models import MESSAGE_STATUSES, OutboundMessage, Participant, utcnow
 from .services import record
 from .services_jobs import latest_job, start_job
 from .services_messages import (
+    INVITED,
     body_for_reading,
     count_queued,
     mark_as_sent,
@@ -168,6 +169,6 @@ def _audience(program, form):
     elif form.audience.data == "not_invited":
         invited = exists().where(OutboundMessage.participant_id == Participant.id,
                                  OutboundMessage.kind == "invitation",
-                                 OutboundMessage.status.in_(("queued", "sending", "sent", "outbox", "uncertain")))
+                                 OutboundMessage.status.in_(INVITED))
         query = query.where(~invited)
     return query.order_by(Participant.search_key)
