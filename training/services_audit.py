@@ -86,6 +86,7 @@ ACTION_LABELS = {
     "certificate_settings.saved": _l("Certificate rules saved"),
     "certificate_artwork.saved": _l("Certificate logos and signatures saved"),
     "certificate.issued": _l("Certificate issued"),
+    "certificates.drawing_started": _l("Certificate PDFs: drawing started"),
     "certificate.revoked": _l("Certificate revoked"),
     "certificate.reissued": _l("Certificate reissued"),
 }
