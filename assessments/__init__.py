@@ -16,16 +16,18 @@ from .impact import views as impact_views  # noqa: E402,F401
 
 def init_app(app):
     """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers, the
-    tests' section of personal data, the questionnaires card of the participant's page (create_app calls it after
-    training's)."""
+    tests' section of personal data, the questionnaires card of the participant's page, the impact report's files
+    made by the worker (create_app calls it after training's)."""
     from training.hooks import add_demo_part, add_my_page_card
 
     from . import services_privacy
     from .cli import register_cli
     from .demo import load_demo_tests
+    from .impact import tasks as impact_tasks
 
     app.register_blueprint(bp)
     register_cli(app)
     add_demo_part(app, load_demo_tests)
     services_privacy.register(app)
     add_my_page_card(app, "tests", views_taking.my_page_card)
+    impact_tasks.init_app(app)
