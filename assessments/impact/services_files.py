@@ -122,7 +122,8 @@ def ready_file(program, spec, fingerprint):
 def store_file(program, spec, name, content):
     """Keep `content` as `name` (readable by the app's owner only) and remove the older files of the same key."""
     folder = folder_for(program.id, spec.scope)
-    private_folder(folder)
+    for level in (folder.parent.parent, folder.parent, folder):  # each new level open to its owner only
+        private_folder(level)
     write_private(folder / name, content)
     prefix = name.rsplit("-", 1)[0] + "-"
     for old in folder.glob(f"{prefix}*.{spec.ext}"):
