@@ -166,8 +166,6 @@ def _deployment(environ):
 def _limits(environ):
     return {
         "LINK_GRACE_DAYS": environ.integer("LINK_GRACE_DAYS", 90),
-        # Certificate PDFs one web request draws (≈ 20 ms each); the rest wait for "Draw the waiting PDFs" or the CLI.
-        "CERTIFICATE_DRAW_BATCH": environ.integer("CERTIFICATE_DRAW_BATCH", 150),
         "IMPORT_MAX_BYTES": environ.integer("IMPORT_MAX_BYTES", 5 * 1024 * 1024),
         "IMPORT_MAX_ROWS": environ.integer("IMPORT_MAX_ROWS", 20000),
         "ATTENDANCE_MIN_SHARE": environ.integer("ATTENDANCE_MIN_SHARE", 75),  # % of a session that is "present"
@@ -181,6 +179,9 @@ def _queue(environ, instance_path):
         # production; "memory://" holds it in the process (the tests run what is queued themselves).
         "QUEUE_URL": environ.text("QUEUE_URL", "") or f"sqlite:///{Path(instance_path) / 'queue.sqlite3'}",
         "QUEUE_WORKERS": environ.integer("QUEUE_WORKERS", 2),  # threads of `flask worker`
+        # Where the worker keeps the impact report's files (PDF, chart images) until the data changes; the web
+        # servers serve them from there, so it is one folder they and the worker share.
+        "REPORT_FOLDER": environ.text("REPORT_FOLDER", "") or str(Path(instance_path) / "reports"),
         # Optional nightly backup by the worker: the folder it writes to (empty: none) and the hour, in UTC.
         "BACKUP_FOLDER": environ.text("BACKUP_FOLDER", ""),
         "BACKUP_HOUR": environ.integer("BACKUP_HOUR", 2),

@@ -69,9 +69,12 @@ statements_stand_alone.__doc__ = """The route's statements each stand alone (the
 without BEGIN, so a single write statement holds the write lock only while SQLite runs it, not across the Python
 between BEGIN IMMEDIATE and COMMIT, where a thread may wait for the GIL with the lock held."""
 work_queue = _declare(WORK_QUEUE, audited=False)
-work_queue.__doc__ = """The route works through a queue and commits after each item with `commit_step()` (sending
-e-mail, drawing certificates): what is done stays done if the request is cut short. The decision that queued the
-work was audited; each item's progress is recorded in its own row (a message's status, a certificate's PDF)."""
+work_queue.__doc__ = """The route works through a queue and commits after each item with `commit_step()` (a
+reissued certificate, then its PDF): what is done stays done if the request is cut short. The decision that queued
+the work was audited; each item's progress is recorded in its own row (a certificate's PDF)."""
+starts_work = _declare(WRITES, audited=False)
+starts_work.__doc__ = """The route writes only a job for the worker that changes nobody's data (a report file to
+download, made from what the person may already read): the job's row is its record, not an audit event."""
 catches_up = _declare(READS_THEN_WRITES, audited=False)
 catches_up.__doc__ = """A `reads_then_writes` route whose writes only finish what the clock or an interrupted queue
 left undone (attempts whose time is over, a certificate PDF never drawn): what the system does on its own, not a

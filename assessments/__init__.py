@@ -19,7 +19,8 @@ def init_app(app):
     """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers, the
     tests' section of personal data, the questionnaires card of the participant's page, their closing times in
     calendar files, the evaluation's facts of the program's lifecycle, and the scheduled work: finalizing attempts
-    whose time is over, reminders (create_app calls it after training's)."""
+    whose time is over, reminders, and the impact report's files made by the worker (create_app calls it after
+    training's)."""
     from training.hooks import (
         add_calendar_source,
         add_demo_part,
@@ -32,6 +33,7 @@ def init_app(app):
     from . import services_lifecycle, services_privacy
     from .cli import register_cli
     from .demo import load_demo_tests
+    from .impact import tasks as impact_tasks
     from .services_reminders import finalize_all_overdue, reminder_message_values, send_due_reminders
 
     app.register_blueprint(bp)
@@ -44,3 +46,4 @@ def init_app(app):
     add_scheduled_work(app, "reminders", send_due_reminders)
     add_message_values(app, "reminder", reminder_message_values)
     add_lifecycle_facts(app, "evaluation", services_lifecycle.lifecycle_facts)
+    impact_tasks.init_app(app)

@@ -259,10 +259,11 @@ def link_replacement(old, new, actor_id, reason):
     record(actor_id, "certificate.reissued", new, serial=new.serial, replaces=old.serial, reason=reason.strip()[:500])
 
 
-def waiting_for_pdf(program, limit=None):
-    """Valid certificates whose PDF is not drawn yet (issued in a batch larger than one request draws)."""
+def waiting_for_pdf(program, limit=None, after=0):
+    """Valid certificates whose PDF is not drawn yet, in serial order from the serial after `after`."""
     query = select(Certificate).where(Certificate.program_id == program.id, Certificate.revoked_at.is_(None),
-                                      Certificate.pdf.is_(None)).order_by(Certificate.serial_number)
+                                      Certificate.pdf.is_(None), Certificate.serial_number > after
+                                      ).order_by(Certificate.serial_number)
     return db.session.scalars(query.limit(limit) if limit else query).all()
 
 

@@ -1,5 +1,6 @@
-"""Issuing in two short transactions: claim the certificates (serials, codes), commit, then draw the PDFs with no
-transaction open and store them. Shared by the web pages, the command line and the demo."""
+"""Issuing in two steps: claim the certificates (serials, codes) in one short transaction, then draw the PDFs a few at
+a time with no transaction open and store them (the worker's "draw certificates" job, or the command in-process).
+Shared by the web pages, the worker, the command line and the demo."""
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from .services import (
 )
 from .texts import document_for, facts_for, languages_for, verify_url
 
+DRAW_CHUNK = 20  # PDFs drawn between two commits (and two progress reports): ≈ 0.4 s of reportlab
 
 class TooEarly(ServiceError):
     """Issuing before the last counted activity has ended, without an override and its reason."""
@@ -35,11 +37,11 @@ class TooEarly(ServiceError):
         self.activity, self.ends_at = activity, ends_at
 
 
-def issue(program, participants, actor_id, draw_limit=None, override_reason="", now=None):
-    """Issue certificates to the eligible ones among `participants` (a work queue: commits the claim, then the
-    PDFs). Returns the Claim. At most `draw_limit` PDFs are drawn now (a web request must end in time);
-    `draw_waiting` draws the rest. Before the last counted activity has ended nothing is issued (TooEarly) unless
-    `override_reason` says why; the audit log keeps it."""
+def issue(program, participants, actor_id, override_reason="", now=None, draw=True):
+    """Issue certificates to the eligible ones among `participants`. Returns the Claim. Before the last counted
+    activity has ended nothing is issued (TooEarly) unless `override_reason` says why; the audit log keeps it.
+    With `draw` (the command line) every waiting PDF is drawn here, a chunk at a time (a work queue: commits the
+    claim, then the PDFs); the web leaves them to the worker's drawing job."""
     activities = program_activities(program)
     reason = (override_reason or "").strip()[:500]
     early = _too_early(program, activities, reason, now or utcnow())
@@ -48,8 +50,9 @@ def issue(program, participants, actor_id, draw_limit=None, override_reason="", 
         activity, ends_at = early
         record(actor_id, "certificates.issued_early", program, reason=reason, activity=activity.code,
                ends_at=ends_at.isoformat(), count=len(result.created))
-    commit_step()
-    draw_waiting(program, draw_limit)
+    if draw:
+        commit_step()
+        draw_waiting(program)
     return result
 
 
@@ -63,13 +66,19 @@ def _too_early(program, activities, reason, now):
     return opens
 
 
-def draw_waiting(program, limit=None):
-    """Draw and store up to `limit` (None: all) PDFs of valid certificates that have none yet (a work queue:
-    commits). Returns how many are still waiting."""
-    waiting = waiting_for_pdf(program, limit)
-    draw_and_store(program, waiting)
-    commit_step()
-    return count_waiting(program)
+def draw_waiting(program, report=None):
+    """Draw and store the PDFs of valid certificates that have none yet, DRAW_CHUNK at a time, each chunk committed
+    (a work queue). `report(drawn, left)` is called after each chunk. A certificate whose PDF is already stored is
+    never drawn again, and a PDF stored meanwhile by someone else is kept (`store_pdfs` is conditional).
+    Returns how many were drawn here."""
+    drawn, after = 0, 0
+    while waiting := waiting_for_pdf(program, DRAW_CHUNK, after=after):
+        after = waiting[-1].serial_number  # a certificate that cannot be stored is not drawn again and again
+        drawn += len(draw_and_store(program, waiting))
+        commit_step()
+        if report is not None:
+            report(drawn, count_waiting(program))
+    return drawn
 
 
 def reissue(certificate, actor_id, reason):

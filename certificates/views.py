@@ -1,27 +1,34 @@
 """Who qualifies and why not (with counts, filters and exports), issuing, e-mailing and the bulk download."""
 import io
+from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from extensions import db
-from training.access import actor_id, permission_required, program_or_404, scoped_participants
+from task_queue import task_name
+from training.access import actor_id, can, permission_required, program_or_404, scoped_participants
 from training.exporting import table_bytes
 from training.labels import current_language, delegation_label
 from training.models import Participant, utcnow
 from training.schedule import when
-from training.services import ServiceError
+from training.services import ServiceError, record
 from training.services_activities import program_activities
-from training.web import delegation_choices, send_table, start_messages
-from transactions import work_queue, writes
+from training.services_jobs import latest_job
+from training.web import delegation_choices, job_text, send_table, start_messages
+from transactions import writes
 
 from . import bp
 from .bundle import zip_bytes
 from .forms import DrawForm, EmailForm, FilterForm, IssueForm
 from .services import count_waiting, eligibility_rows, holder_ids, issued_certificates, issuing_opens
-from .services_issuing import TooEarly, certificate_files, draw_waiting, issue
+from .services_issuing import TooEarly, certificate_files, issue
+from .tasks import draw_certificates as drawing_task
+from .tasks import start_drawing
 from .texts import STATUS_LABELS, activity_names, reason_text
+
+SHOW_FINISHED = timedelta(minutes=30)  # a drawing that ended longer ago: its outcome is in the list itself
 
 
 @bp.route("/programs/<int:program_id>/certificates")
@@ -31,10 +38,22 @@ def eligibility_screen(program_id):
     form, rows, all_rows = _filtered_rows(program)
     counts = {status: sum(1 for row in all_rows if row.status == status) for status in STATUS_LABELS}
     counts["conflict"] = sum(1 for row in all_rows if row.conflict)
+    job = _drawing_job(program)
     return render_template("certificates/eligibility.html", program=program, form=form, rows=rows, counts=counts,
                            reasons=_reasons(program, rows), status_labels=STATUS_LABELS,
                            waiting=count_waiting(program, scoped_participants(program)),
-                           early=_issuing_opens(program), issue_form=IssueForm(formdata=None))
+                           early=_issuing_opens(program), issue_form=IssueForm(formdata=None),
+                           job=job, job_text=job_text(job) if job else "")
+
+
+def _drawing_job(program):
+    """The drawing job to show: one under way, or one that ended in the last half hour (for who may draw)."""
+    if not can("certificates.issue"):
+        return None
+    job = latest_job(task_name(drawing_task), program)
+    if job is not None and not job.active and utcnow() - (job.finished_at or job.updated_at) > SHOW_FINISHED:
+        return None
+    return job
 
 
 def _filtered_rows(program):
@@ -88,8 +107,9 @@ def eligibility_export(program_id, file_format):
 
 @bp.route("/programs/<int:program_id>/certificates/issue", methods=["POST"])
 @permission_required("certificates.issue")
-@work_queue
+@writes
 def issue_certificates(program_id):
+    """Issue (the decision, audited, in this request); the worker then draws the PDFs and the page follows it."""
     program = program_or_404(program_id)
     form = IssueForm()
     back = redirect(url_for("certificates.eligibility_screen", program_id=program.id))
@@ -100,8 +120,7 @@ def issue_certificates(program_id):
         flash(_("Tick the participants to issue certificates to, or choose every eligible participant."), "error")
         return back
     try:
-        claim = issue(program, people, actor_id(), draw_limit=current_app.config["CERTIFICATE_DRAW_BATCH"],
-                      override_reason=form.reason())
+        result = issue(program, people, actor_id(), override_reason=form.reason(), draw=False)
     except TooEarly as refusal:
         db.session.rollback()
         flash(_too_early_message(program, refusal, form.override.data), "error")
@@ -110,31 +129,29 @@ def issue_certificates(program_id):
         db.session.rollback()
         flash(_("Someone issued certificates at the same moment. Look at the list and try again."), "error")
         return back
-    flash(ngettext("%(num)s certificate issued.", "%(num)s certificates issued.", len(claim.created)), "success")
-    if claim.existing and not form.everyone.data:
+    flash(ngettext("%(num)s certificate issued.", "%(num)s certificates issued.", len(result.created)), "success")
+    if result.existing and not form.everyone.data:
         flash(ngettext("%(num)s already had a certificate (kept as it was).",
-                       "%(num)s already had a certificate (kept as they were).", len(claim.existing)), "info")
-    left = count_waiting(program, scoped_participants(program))
-    if left:
-        flash(_waiting_message(left), "info")
-    if claim.refused and not form.everyone.data:
+                       "%(num)s already had a certificate (kept as they were).", len(result.existing)), "info")
+    if result.refused and not form.everyone.data:
         flash(ngettext("%(num)s could not get one: not eligible, or their certificate was revoked.",
                        "%(num)s could not get one: not eligible, or their certificate was revoked.",
-                       len(claim.refused)), "error")
+                       len(result.refused)), "error")
+    if count_waiting(program):
+        _start_drawing(program)
     return back
 
 
 @bp.route("/programs/<int:program_id>/certificates/draw", methods=["POST"])
 @permission_required("certificates.issue")
-@work_queue
+@writes
 def draw_certificates(program_id):
-    """Draw the next batch of PDFs of certificates issued in a batch larger than one request draws."""
+    """Start drawing the PDFs still waiting (after a drawing that failed; the worker also looks every minute)."""
     program = program_or_404(program_id)
     if not DrawForm().validate_on_submit():
         abort(400)
-    left = draw_waiting(program, current_app.config["CERTIFICATE_DRAW_BATCH"])
-    if left:
-        flash(_waiting_message(left), "info")
+    if count_waiting(program):
+        _start_drawing(program)
     else:
         flash(_("Every issued certificate has its PDF."), "success")
     return redirect(url_for("certificates.eligibility_screen", program_id=program.id))
@@ -160,9 +177,18 @@ def _issuing_opens(program):
     return f"{activity.code} · {activity.title_in(language)}", when(ends_at, program.timezone, language)
 
 
+def _start_drawing(program):
+    """The worker draws the waiting PDFs (joining the drawing already under way); starting it is recorded."""
+    job, started = start_drawing(program, actor_id())
+    if started:
+        record(actor_id(), "certificates.drawing_started", program, waiting=job.total)
+    flash(_("The certificates' PDFs are being drawn; this page shows how far it has got."), "info")
+
+
 def _waiting_message(count):
-    return ngettext("%(num)s certificate is waiting for its PDF: press “Draw the waiting PDFs”.",
-                    "%(num)s certificates are waiting for their PDF: press “Draw the waiting PDFs”.", count)
+    return ngettext("%(num)s certificate is still waiting for its PDF: it is being drawn, try again in a moment.",
+                    "%(num)s certificates are still waiting for their PDF: they are being drawn, try again in a "
+                    "moment.", count)
 
 
 def _chosen_people(program, ids):

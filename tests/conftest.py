@@ -68,7 +68,7 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     app = create_app(
         {
             "TESTING": True,
@@ -79,6 +79,8 @@ def app(database_url):
             "RATELIMIT_STORAGE_URI": "memory://",
             # The queue is held in memory; a test runs what was queued with `run_tasks` (as the worker would).
             "QUEUE_URL": "memory://",
+            # The impact report's files the worker makes: emptied after each test, as the database is.
+            "REPORT_FOLDER": str(tmp_path_factory.mktemp("reports")),
             # Tests log in in quick succession, often to one account from several browsers; the limits on all
             # addresses together, per account and per device have tests of their own.
             "LOGIN_CHECKS_RATE_LIMIT": "1000 per minute",
@@ -106,6 +108,8 @@ def empty_the_database(app):
         limiter.reset()
     app.extensions["refusals"].forget()
     queue_of(app).huey.flush()
+    for made in Path(app.config["REPORT_FOLDER"]).iterdir():
+        shutil.rmtree(made)
 
 
 @pytest.fixture(autouse=True)

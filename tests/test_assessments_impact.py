@@ -1,9 +1,9 @@
-"""The impact report on the demo program, through `flask --app app impact`."""
+"""The impact report on the demo program: its page, its downloads and `flask --app app impact` (the files the worker
+makes are in test_assessments_impact_files.py)."""
 import io
 import json
 import re
 
-import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from assessments.impact.chart_images import images_available
 from assessments.models import Question, Questionnaire
 from extensions import db
-from tests.conftest import csrf_from, login
+from tests.conftest import csrf_from, login, post_form
 from tests.helpers import demo_pairs, demo_submitted, load_demo
 from training.models import Participant, Program
 
@@ -132,28 +132,19 @@ def test_the_workbook_downloads_with_the_filters_and_from_the_command_line(app, 
     assert app.test_cli_runner().invoke(args=["impact", "--program", "CRM-CE-2021", "--format", "xlsx"]).exit_code == 1
 
 
-@pytest.mark.skipif(not images_available(), reason="kaleido or Chromium missing: chart files cannot be drawn here")
-def test_a_chart_downloads_as_png_and_svg_with_the_filters(app, client):
-    program_id = load_demo(app)
-    login(client, "organizadora@capacita.example", "capacita-demo")
-    page = client.get(f"/programs/{program_id}/impact", query_string={"country": "MX"}).get_data(as_text=True)
-    assert f"/programs/{program_id}/impact/charts/slopes.png?country=MX" in page
-    png = client.get(f"/programs/{program_id}/impact/charts/slopes.png", query_string={"country": "MX"})
-    assert png.status_code == 200 and png.mimetype == "image/png" and png.get_data()[:8] == b"\x89PNG\r\n\x1a\n"
-    svg = client.get(f"/programs/{program_id}/impact/charts/forest.svg").get_data(as_text=True)
-    assert svg.startswith("<svg") and "México" in svg
-
-
 def test_without_kaleido_the_page_says_so_and_a_chart_file_request_comes_back_with_a_message(app, client,
                                                                                            monkeypatch):
     program_id = load_demo(app)
     monkeypatch.setattr("assessments.impact.views.images_available", lambda: False)
-    monkeypatch.setattr("assessments.impact.chart_images.images_available", lambda: False)
     login(client, "organizadora@capacita.example", "capacita-demo")
     page = client.get(f"/programs/{program_id}/impact").get_data(as_text=True)
-    assert "no puede dibujar archivos de gráficos" in page and "/impact/charts/slopes.png" not in page
-    response = client.get(f"/programs/{program_id}/impact/charts/slopes.png", follow_redirects=True)
-    assert response.status_code == 200 and "use el botón de la cámara" in response.get_data(as_text=True)
+    assert "no puede dibujar archivos de gráficos" in page
+    assert "/impact/chart-slopes.png/make" not in page and "/impact/charts.zip/make" not in page
+    assert "/impact/summary.pdf/make" in page  # the PDF goes without its charts rather than not at all
+    response = post_form(client, f"/programs/{program_id}/impact/chart-slopes.png/make", {},
+                         page=f"/programs/{program_id}/impact")
+    assert response.status_code == 302
+    assert "use el botón de la cámara" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_the_standalone_html_carries_everything_inside_and_names_its_filters(app, client):
@@ -169,10 +160,16 @@ def test_the_standalone_html_carries_everything_inside_and_names_its_filters(app
     assert "/impact/charts/" not in html  # no links back to the server
 
 
-def test_the_pdf_summary_carries_the_findings_tables_and_charts_in_the_readers_language(app, client, tmp_path):
+def test_the_pdf_summary_carries_the_findings_tables_and_charts_in_the_readers_language(app, client, tmp_path,
+                                                                                       run_tasks):
     program_id = load_demo(app)
     login(client, "organizadora@capacita.example", "capacita-demo")
-    response = client.get(f"/programs/{program_id}/impact.pdf", query_string={"country": "MX"})
+    post_form(client, f"/programs/{program_id}/impact/summary.pdf/make?country=MX", {},
+              page=f"/programs/{program_id}/impact")
+    assert run_tasks() == 1  # the worker makes it
+    page = client.get(f"/programs/{program_id}/impact", query_string={"country": "MX"}).get_data(as_text=True)
+    link = re.search(r'href="(/programs/\d+/impact/files/summary-[0-9a-f-]+\.pdf)"', page)
+    response = client.get(link.group(1))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == "attachment; filename=CRM-CE-2021-impact.pdf"
     document = PdfReader(io.BytesIO(response.get_data()))

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from certificates.models import Certificate
 from extensions import db
+from task_queue import run_queued
 from tests.conftest import DEMO_PASSWORD, DESK, PASSWORD, PHONE, fits_the_width, photograph, sign_in
 from tests.helpers import DEMO, load_demo, path_of
 from training.models import Activity, Attendance, Participant
@@ -258,6 +259,13 @@ def test_the_organizer_issues_to_everyone_eligible_downloads_the_zip_and_revokes
     for name in ("Núñez Peña", "Gómez Díaz"):
         expect(page.locator("tr", has_text=name).locator(".badge-cert-issued")).to_have_text("Emitido")
     photograph(page, artifacts, "certificates-issue-after")
+
+    # The worker draws the PDFs (world's waiting one too) while the page follows it, and the page reloads itself.
+    drawing = page.locator(".notice.job")
+    expect(drawing).to_contain_text("Esperando a que el trabajador empiece")
+    assert run_queued(app) == 1
+    expect(page.locator(".notice.job")).to_contain_text("Todos los certificados emitidos tienen su PDF (3 generados",
+                                                        timeout=20_000)
 
     # The ZIP: one PDF per valid certificate and the register with their serials.
     with page.expect_download() as bundle:

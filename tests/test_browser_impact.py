@@ -1,8 +1,10 @@
-"""In Chromium: an organizer opens the demo's impact report, narrows it to one country and downloads a chart."""
+"""In Chromium: an organizer opens the demo's impact report, narrows it to one country and downloads a chart (the
+server's file made by the worker while the page follows it)."""
 import pytest
 from playwright.sync_api import expect
 
 from assessments.impact.chart_images import images_available
+from task_queue import run_queued
 from tests.helpers import demo_pairs, load_demo
 
 pytestmark = pytest.mark.browser
@@ -38,11 +40,20 @@ def test_the_organizer_reads_the_report_filters_it_and_downloads_a_chart(app, br
     with page.expect_download() as camera:
         chart.locator('.modebar-btn[data-title="Download plot as a PNG"]').click()
     assert camera.value.suggested_filename == "CRM-CE-2021-slopes.png"
-    if images_available():  # and the server's own file, with the same filter
+    if images_available():  # and the server's own file, with the same filter, made by the worker
+        chart.get_by_role("button", name="PNG", exact=True).click()
+        box = chart.locator(".notice.job")
+        expect(box).to_contain_text("Esperando a que el trabajador empiece")
+        assert run_queued(app) == 1
+        # The page follows the job by itself and shows the file's link when it is ready.
+        expect(box).to_contain_text("El archivo está listo.")
         with page.expect_download() as server_file:
-            chart.get_by_role("link", name="PNG").click()
+            box.get_by_role("link", name="Descargar").click()
         assert server_file.value.suggested_filename == "CRM-CE-2021-slopes.png"
         with open(server_file.value.path(), "rb") as png:
             assert png.read(8) == b"\x89PNG\r\n\x1a\n"
+        # Reloaded, the page links the file itself.
+        page.reload()
+        expect(page.locator("figure.chart").nth(1).get_by_role("link", name="PNG", exact=True)).to_have_count(1)
     assert errors == []
     context.close()

@@ -768,14 +768,24 @@ def organizer_runs_the_session_and_closes_the_program(s):
                                                   "el puntaje de conocimientos subió de 1,0 a 2,5 sobre 3")
     expect(page.locator(".js-plotly-plot")).not_to_have_count(0)
     s.shot(page, "3-impact-report", full_page=False)
+    # Each file is made by the worker while the page follows it, then its link shows.
     slopes = page.locator("figure.chart", has_text="Puntaje de conocimientos de cada participante")
+    slopes.get_by_role("button", name="PNG", exact=True).click()
+    expect(slopes.locator(".notice.job")).to_contain_text("Esperando a que el trabajador empiece")
+    run_queued(app)
+    expect(slopes.locator(".notice.job")).to_contain_text("El archivo está listo.")
     with page.expect_download() as chart:
-        slopes.get_by_role("link", name="PNG").click()
+        slopes.locator(".notice.job").get_by_role("link", name="Descargar").click()
     assert chart.value.suggested_filename == f"{CODE}-slopes.png"
     chart.value.save_as(s.artifacts / "journey-3-chart-slopes.png")
     assert downloaded(chart.value).startswith(b"\x89PNG\r\n\x1a\n")
+    page.get_by_role("button", name="Descargar el resumen (PDF)").click()
+    files = page.locator("#files .notice.job")
+    expect(files).to_contain_text("Esperando a que el trabajador empiece")
+    run_queued(app)
+    expect(files).to_contain_text("El archivo está listo.")
     with page.expect_download() as summary:
-        page.get_by_role("link", name="Descargar el resumen (PDF)").click()
+        files.get_by_role("link", name="Descargar").click()
     assert summary.value.suggested_filename == f"{CODE}-impact.pdf"
     summary.value.save_as(s.artifacts / "journey-3-impact-summary.pdf")
     pdf = downloaded(summary.value)
@@ -798,6 +808,9 @@ def organizer_runs_the_session_and_closes_the_program(s):
     expect(page.locator(".flash-success")).to_have_text("2 certificados emitidos.")
     expect(counts).to_contain_text("Emitido: 2")
     s.shot(page, "3-certificates-issued")
+    run_queued(app)  # the worker draws the PDFs; the page reloads itself when it is done
+    expect(page.locator(".notice.job")).to_contain_text("Todos los certificados emitidos tienen su PDF",
+                                                        timeout=20_000)
 
     with page.expect_download() as bundle:
         page.get_by_role("link", name="Descargar todos los emitidos (ZIP)").click()

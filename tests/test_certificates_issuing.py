@@ -6,14 +6,17 @@ import zipfile
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from certificates.models import Certificate
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
 from tests.helpers import enter, link_for
-from training.models import Activity, Attendance, AuditEvent, OutboundMessage, Participant
+from training.models import Activity, Attendance, AuditEvent, OutboundMessage, Participant, Program
+from training.models_jobs import Job
+
+DRAWING = "certificates.tasks.draw_certificates"  # the drawing job's kind (its task's name)
 
 
 def screen(client, program_id, **args):
@@ -57,11 +60,12 @@ def test_the_export_lists_status_and_reasons_in_the_readers_language(client, cou
     assert "Excused from S0" in next(row for row in rows if "Ruiz" in row)
 
 
-def test_issuing_everyone_issues_the_eligible_only_once_with_a_pdf_and_its_hash(app, client, course):
+def test_issuing_everyone_issues_the_eligible_only_once_with_a_pdf_and_its_hash(app, client, course, run_tasks):
     login(client, course["emails"]["organizer"])
     program = course["ids"]["program"]
     assert issue(client, program, everyone="y").status_code == 302
     assert issue(client, program, everyone="y").status_code == 302  # twice: nothing new
+    run_tasks()  # the worker draws the PDFs
     first = certificates_of(app, "mx1", course)
     assert len(first) == 1 and len(certificates_of(app, "mx2", course)) == 1
     assert certificates_of(app, "gt2", course) == [] and certificates_of(app, "obs1", course) == []
@@ -90,9 +94,10 @@ def test_an_ineligible_participant_is_refused_and_a_foreign_id_is_a_404(app, cli
     assert issue(client, program, participant_ids=["999999"]).status_code == 404
 
 
-def test_a_focal_point_sees_and_downloads_their_country_only(app, client, course):
+def test_a_focal_point_sees_and_downloads_their_country_only(app, client, course, run_tasks):
     login(client, course["emails"]["organizer"])
     issue(client, course["ids"]["program"], everyone="y")
+    run_tasks()
     login(client, course["emails"]["focal_gt"])
     html = screen(client, course["ids"]["program"])
     assert "Tzul Batz" in html and "Núñez" not in html and "Ruiz" not in html
@@ -105,9 +110,10 @@ def test_a_focal_point_sees_and_downloads_their_country_only(app, client, course
     assert client.get(f"/certificates/{mx_certificate.id}.pdf").status_code == 404
 
 
-def test_the_zip_names_pdfs_by_country_and_surname_and_carries_a_register(app, client, course):
+def test_the_zip_names_pdfs_by_country_and_surname_and_carries_a_register(app, client, course, run_tasks):
     login(client, course["emails"]["admin"])
     issue(client, course["ids"]["program"], everyone="y")
+    run_tasks()
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/programs/{course['ids']['program']}/certificates.zip").data))
     pdfs = [n for n in archive.namelist() if n.endswith(".pdf")]
     assert pdfs == ["GT_Tzul-Batz_Ixchel_TEST-2026-0900.pdf", "MX_Gomez-Diaz_Fatima_TEST-2026-0001.pdf",
@@ -249,7 +255,7 @@ def test_holders_are_emailed_their_link_through_the_invitation_queue(app, client
     issue(client, course["ids"]["program"], everyone="y")
     page = f"/programs/{course['ids']['program']}/certificates"
     assert post_form(client, f"{page}/email", {}, page=page).status_code == 302
-    run_tasks()  # the worker sends them
+    run_tasks()  # draws the PDFs and sends the messages (no mail server here: they wait in the outbox)
     with app.app_context():
         messages = db.session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "certificate")).all()
         assert sorted(m.to_address for m in messages) == ["fatima.gomez@example.mx", "ixchel.tzul@example.gt",
@@ -366,21 +372,91 @@ def test_the_demo_issues_certificates_and_leaves_visible_reasons(app):
         assert absent_holders == 1  # the conflict the screen flags
 
 
-def test_a_batch_larger_than_one_request_draws_waits_and_the_zip_waits_with_it(app, client, course, monkeypatch):
-    monkeypatch.setitem(app.config, "CERTIFICATE_DRAW_BATCH", 1)
+def test_issuing_is_quick_and_the_worker_draws_every_pdf_while_the_page_follows_it(app, client, course, run_tasks):
     login(client, course["emails"]["organizer"])
     program = course["ids"]["program"]
     page = f"/programs/{program}/certificates"
     issued = issue(client, program, everyone="y")
-    assert "2 certificados están esperando su PDF" in client.get(issued.headers["Location"]).get_data(as_text=True)
-    refused = client.get(f"{page}.zip")
-    assert refused.status_code == 302 and "esperando su PDF" in client.get(page).get_data(as_text=True)
-    post_form(client, f"{page}/draw", {}, page=page)
-    post_form(client, f"{page}/draw", {}, page=page)
+    waiting = client.get(issued.headers["Location"]).get_data(as_text=True)
+    assert "2 certificados emitidos." in waiting and "Los PDF de los certificados se están generando" in waiting
+    with app.app_context():
+        job = db.session.scalar(select(Job).where(Job.kind == DRAWING))
+        assert (job.status, job.total) == ("queued", 3)
+        job_id = job.id
+        assert db.session.scalar(select(func.count()).select_from(Certificate).where(Certificate.pdf.is_(None))) == 3
+        started = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificates.drawing_started"))
+        assert started.details == {"waiting": 3}
+    assert f'data-job-url="/programs/{program}/jobs/{job_id}"' in waiting and 'data-job-active="yes"' in waiting
+    assert "Generar los PDF pendientes" not in waiting  # the job is under way: no button to start another
+    refused = client.get(f"{page}.zip")  # a ZIP missing some certificates would be a trap
+    assert refused.status_code == 302 and "se están generando" in client.get(page).get_data(as_text=True)
+    assert client.get(f"/programs/{program}/jobs/{job_id}").get_json()["status"] == "queued"
+    assert run_tasks() == 1
+    finished = client.get(f"/programs/{program}/jobs/{job_id}").get_json()
+    assert (finished["status"], finished["done"], finished["total"]) == ("done", 3, 3)
+    assert finished["text"] == "Todos los certificados emitidos tienen su PDF (3 generados ahora)."
+    assert finished["result_url"] is None  # the page reloads itself: the list shows what changed
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Certificate).where(Certificate.pdf.is_(None))) == 0
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{page}.zip").data))
     assert len([name for name in archive.namelist() if name.endswith(".pdf")]) == 3
+
+
+def test_no_pdf_is_drawn_twice_however_often_the_drawing_runs(app, client, course, run_tasks, monkeypatch):
+    from certificates import services_issuing
+    from task_queue import queue_of
+
+    drawn = []
+    real = services_issuing.certificate_pdf
+    monkeypatch.setattr(services_issuing, "certificate_pdf", lambda document: drawn.append(document) or real(document))
+    login(client, course["emails"]["organizer"])
+    program = course["ids"]["program"]
+    page = f"/programs/{program}/certificates"
+    issue(client, program, everyone="y")
+    post_form(client, f"{page}/draw", {}, page=page)  # pressed while the job waits: it joins it
+    with app.app_context():
+        (job_id,) = db.session.scalars(select(Job.id).where(Job.kind == DRAWING)).all()
+    run_tasks()
+    assert len(drawn) == 3
+    with app.app_context():
+        hashes = dict(db.session.execute(select(Certificate.id, Certificate.sha256)).all())
+    queue_of(app).send(DRAWING, job_id)  # the same task delivered twice
+    assert run_tasks() == 1
+    again = post_form(client, f"{page}/draw", {}, page=page)  # nothing waits: no new job
+    assert "Todos los certificados emitidos tienen su PDF." in client.get(again.headers["Location"]).get_data(
+        as_text=True)
+    with app.app_context():
+        from certificates.tasks import draw_certificates
+        from training.services_jobs import start_job
+
+        job, _started = start_job(draw_certificates, db.session.get(Program, program), None)
+        db.session.commit()
+        new_job = job.id
+    run_tasks()  # a drawing job started when nothing waits draws nothing
+    assert len(drawn) == 3
+    with app.app_context():
+        assert dict(db.session.execute(select(Certificate.id, Certificate.sha256)).all()) == hashes
+        assert db.session.get(Job, new_job).status == "done" and db.session.get(Job, new_job).result == {"drawn": 0}
+        assert db.session.scalar(select(func.count()).select_from(Job).where(Job.kind == DRAWING)) == 2
+
+
+def test_pdfs_waiting_without_a_job_are_drawn_on_the_schedule(app, course, run_tasks):
+    from datetime import datetime, timezone
+
+    from training.tasks import run_scheduled
+
+    with app.app_context():  # world's certificate waits for its PDF, and no job was ever started for it
+        run_scheduled(app, datetime.now(timezone.utc))
+    run_tasks()
+    with app.app_context():
+        assert db.session.get(Certificate, course["ids"]["certificate"]).pdf.startswith(b"%PDF")
+        db.session.execute(update(Job).where(Job.kind == DRAWING).values(status="failed",
+                                                                          finished_at=datetime.now(timezone.utc)))
+        db.session.execute(update(Certificate).values(pdf=None, sha256=None))
+        db.session.commit()
+        run_scheduled(app, datetime.now(timezone.utc))  # the drawing just failed: left to a person's press
+        assert db.session.scalar(select(func.count()).select_from(Job).where(Job.status == "queued")) == 0
+        assert db.session.get(Certificate, course["ids"]["certificate"]).pdf is None
 
 
 def test_a_certificate_keeps_the_facts_it_printed_and_nothing_personal(app, client, course):
@@ -437,12 +513,15 @@ def test_ids_beyond_the_databases_integers_are_refused(client, course):
     assert issue(client, course["ids"]["program"], participant_ids=["0"]).status_code == 404  # no such person
 
 
-def test_a_focal_point_is_not_held_back_by_another_countrys_waiting_pdfs(app, client, course, monkeypatch):
-    monkeypatch.setitem(app.config, "CERTIFICATE_DRAW_BATCH", 1)  # draws Mexico's, the lowest serial
+def test_a_focal_point_is_not_held_back_by_another_countrys_waiting_pdfs(app, client, course, run_tasks):
     login(client, course["emails"]["admin"])
     issue(client, course["ids"]["program"], participant_ids=[str(course["ids"]["mx1"])])
-    with app.app_context():  # Guatemala's certificate (world's) still has no PDF
-        assert db.session.get(Certificate, course["ids"]["certificate"]).sha256 is None
+    run_tasks()
+    with app.app_context():  # Guatemala's certificate (world's) lost its PDF, as if its drawing had been cut short
+        db.session.execute(update(Certificate).where(Certificate.id == course["ids"]["certificate"])
+                           .values(pdf=None, sha256=None))
+        db.session.commit()
+    assert "Generar los PDF pendientes" in screen(client, course["ids"]["program"])  # no job draws it now
     login(client, course["emails"]["focal_mx"])
     html = screen(client, course["ids"]["program"])
     assert "esperando su PDF" not in html

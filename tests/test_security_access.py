@@ -138,9 +138,10 @@ MATRIX = [
     ("/programs/{program}/impact", "GET", Allowed("impact.view")),
     ("/programs/{program}/impact.xlsx", "GET", Allowed("impact.view")),
     ("/programs/{program}/impact.html", "GET", Allowed("impact.view")),
-    ("/programs/{program}/impact.pdf", "GET", Allowed("impact.view")),
-    # A chart the report does not have: access is checked before anything is drawn.
-    ("/programs/{program}/impact/charts/nothing.svg", "GET", Allowed("impact.view", MISSING)),
+    # The PDF summary: made by the worker (the page follows the job), or handed over at once when already made.
+    ("/programs/{program}/impact/summary.pdf/make", "POST", Allowed("impact.view", 302)),
+    # A file the worker made, looked for in the viewer's own scope's folder: none here.
+    ("/programs/{program}/impact/files/nothing.pdf", "GET", Allowed("impact.view", MISSING)),
     ("/programs/{program}/questionnaires", "GET", Allowed("questionnaires.build")),
     ("/programs/{program}/questionnaires/import", "POST", Allowed("questionnaires.build", 400)),
     ("/questionnaires/{questionnaire}", "GET", Allowed("questionnaires.build")),
@@ -268,7 +269,7 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:job_id>", "{job}")
         .replace("<int:message_id>", "0")
         .replace("<any(csv, xlsx):file_format>", "csv")
-        .replace("<name>.<any(png, svg):file_format>", "nothing.svg")
+        .replace("impact/<token>/make", "impact/summary.pdf/make").replace("files/<name>", "files/nothing.pdf")
         for rule in app.url_map.iter_rules()
     }
     assert normalized - covered - PUBLIC - ROUTES_NEEDING_LOGIN_ONLY - PARTICIPANT_ROUTES == set()

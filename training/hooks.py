@@ -41,12 +41,15 @@ class Hooks:
 @dataclass(frozen=True)
 class JobKind:
     """A kind of job the pages follow: the action one must be allowed to see it, what it says while it runs and
-    once done (`running(job)`, `finished(job)`, translated texts), and where its result is (`result_url(job)`)."""
+    once done (`running(job)`, `finished(job)`, translated texts), where its result is (`result_url(job)`, None
+    while there is none) and, for work done for one country scope, whether the person asking may follow this one
+    (`allowed(job)`)."""
 
     permission: str
     running: Callable
     finished: Callable
     result_url: Callable | None = None
+    allowed: Callable | None = None
 
 
 def init_app(app):

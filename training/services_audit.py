@@ -97,6 +97,7 @@ ACTION_LABELS = {
     "certificate_artwork.saved": _l("Certificate logos and signatures saved"),
     "certificate.issued": _l("Certificate issued"),
     "certificates.issued_early": _l("Certificates issued before the last activity ended"),
+    "certificates.drawing_started": _l("Certificate PDFs: drawing started"),
     "certificate.revoked": _l("Certificate revoked"),
     "certificate.reissued": _l("Certificate reissued"),
 }

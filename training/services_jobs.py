@@ -49,6 +49,16 @@ def latest_job(kinds, program):
                              .order_by(Job.id.desc()).limit(1))
 
 
+def latest_jobs(kind, program, keys):
+    """key → the latest job of `kind` for `program` under each of `keys` that has one (one query)."""
+    jobs = {}
+    if keys:
+        for job in db.session.scalars(select(Job).where(Job.kind == kind, Job.program_id == program.id,
+                                                        Job.key.in_(list(keys))).order_by(Job.id)):
+            jobs[job.key] = job  # in id order: the latest of a key stays
+    return jobs
+
+
 def _kind(task):
     return task_name(task)
 

@@ -16,7 +16,8 @@ def job_status(program_id, job_id):
     program = program_or_404(program_id)
     job = db.session.get(Job, job_id)
     kind = hooks(current_app).job_kinds.get(job.kind) if job is not None else None
-    if kind is None or job.program_id != program.id or not can(kind.permission):
+    if kind is None or job.program_id != program.id or not can(kind.permission) \
+            or (kind.allowed is not None and not kind.allowed(job)):
         abort(404)
     done = job.status == "done" and kind.result_url is not None
     response = jsonify(status=job.status, done=job.done, total=job.total, active=job.active,

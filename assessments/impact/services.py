@@ -16,20 +16,26 @@ from ..services_taking import SUBMITTED, sections_with_questions
 def impact_report(program, filters=None, scoped=True):
     """The report's figures for the participants the current user may see (every participant when `scoped` is
     false: the command line has no user)."""
+    return scoped_report(program, country_scope() if scoped else None, filters)
+
+
+def scoped_report(program, scope, filters=None):
+    """The report's figures for one country's participants (`scope`), or everyone's (None): the worker has no user,
+    so the job says whose report it makes."""
     from .report import report
 
-    people, pre, post = impact_inputs(program, scoped)
+    people, pre, post = impact_inputs(program, scope)
     return report(people, pre, post, filters)
 
 
-def impact_inputs(program, scoped=True):
-    """(respondents, pre-test, post-test) of the program's participants who are not withdrawn."""
+def impact_inputs(program, scope=None):
+    """(respondents, pre-test, post-test) of the program's participants who are not withdrawn (of `scope`'s
+    country only, when given)."""
     from .report import Respondent
 
     query = (select(Participant.id, Delegation.country_code, Participant.gender, Participant.profile)
              .join(Delegation, Participant.delegation_id == Delegation.id)
              .where(Participant.program_id == program.id, Participant.status != "withdrawn").order_by(Participant.id))
-    scope = country_scope() if scoped else None
     if scope is not None:  # a focal point: their own country's delegation only
         query = query.where(Delegation.country_code == scope)
     rows = db.session.execute(query).all()

@@ -1,6 +1,7 @@
 """The impact report page: participation, knowledge, items, subgroups, Likert answers, with charts and filters."""
 import io
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -20,29 +21,38 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from extensions import limiter
-from training.access import country_scope, permission_required, program_or_404
+from task_queue import task_name
+from training.access import actor_id, country_scope, permission_required, program_or_404
 from training.countries import country_name
 from training.labels import current_language
-from training.web import send_table
+from training.models import utcnow
+from training.services_jobs import latest_jobs
+from training.web import job_text, send_table
+from transactions import starts_work
 
 from .. import bp
 from ..forms import ImpactFilterForm
-from .chart_images import FORMATS, ImagesUnavailable, image_bytes, images_available, png_images
+from .chart_images import images_available
 from .provenance import provenance
 from .services import impact_report
-from .texts import (
-    TEMPLATE_HELPERS,
-    figures_for,
-    filters_text,
-    knowledge_sentence,
-    pdf_figures,
-    report_pdf,
-    report_workbook,
+from .services_files import (
+    MIMETYPES,
+    FileSpec,
+    data_fingerprint,
+    download_name,
+    file_name,
+    ready_file,
+    stored_path,
+    valid_token,
 )
+from .tasks import job_key, make_impact_file, start_making
+from .texts import TEMPLATE_HELPERS, figures_for, filters_text, knowledge_sentence, report_workbook
 
 # plotly's own files, found without importing it: the app loads plotly only to draw a report's charts.
 PLOTLY_FOLDER = Path(find_spec("plotly").origin).parent / "package_data"
-DRAWING_LIMIT = "30 per minute"  # each chart file or PDF starts a browser on the server
+# Each file asked for may start a browser on the server (the worker's): a limit per person beyond joining a job.
+DRAWING_LIMIT = "30 per minute"
+SHOW_FINISHED = timedelta(minutes=30)  # a failed job's message stays this long on the page
 
 
 @bp.route("/programs/<int:program_id>/impact")
@@ -50,26 +60,47 @@ DRAWING_LIMIT = "30 per minute"  # each chart file or PDF starts a browser on th
 def impact(program_id):
     program = program_or_404(program_id)
     form, filters, report, language, fallback = _report(program)
-    return render_template("assessments/impact.html", form=form, chart_files=images_available(),
-                           **_page_context(program, report, filters, language, fallback))
+    context = _page_context(program, report, filters, language, fallback)
+    chart_files = images_available()
+    return render_template("assessments/impact.html", form=form, chart_files=chart_files,
+                           files=_file_states(program, _tokens(context["figures"], chart_files), filters, language),
+                           **context)
 
 
-@bp.route("/programs/<int:program_id>/impact/charts/<name>.<any(png, svg):file_format>")
-@permission_required("impact.view")
-@limiter.limit(DRAWING_LIMIT)
-def impact_chart(program_id, name, file_format):
-    """One chart of the report, with the same filters, as a file to put in a slide or a document."""
-    program = program_or_404(program_id)
-    _form, filters, report, language, fallback = _report(program)
-    figure = figures_for(report, language, fallback).get(name)
-    if figure is None:
-        abort(404)
-    try:
-        data = image_bytes(figure, file_format)
-    except ImagesUnavailable:
-        flash(_("This server cannot draw chart files; use the camera button above each chart instead."), "error")
-        return redirect(url_for("assessments.impact", program_id=program.id, **filters))
-    return _download(data, FORMATS[file_format], f"{program.code}-{name}.{file_format}")
+def _tokens(figures, chart_files):
+    """The files the page offers: the PDF and, when this server draws charts, every chart at once and each one as
+    PNG and SVG."""
+    if not chart_files:
+        return ["summary.pdf"]
+    return ["summary.pdf", "charts.zip"] + [f"chart-{name}.{ext}" for name in figures for ext in ("png", "svg")]
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the page offers for one file: its link when made from the data as it is, else the job making it (or
+    the one that failed lately) with its text."""
+
+    url: str | None = None
+    job: object = None
+    text: str = ""
+
+
+def _file_states(program, tokens, filters, language):
+    """token → FileState for the viewer's scope, language and filters (one fingerprint, one query for the jobs)."""
+    fingerprint, scope = data_fingerprint(program), country_scope()
+    specs = {token: FileSpec(token, scope, language, filters) for token in tokens}
+    names = {token: file_name(program, spec, fingerprint) for token, spec in specs.items()}
+    jobs = latest_jobs(task_name(make_impact_file), program, [job_key(scope, name) for name in names.values()])
+    states = {}
+    for token, name in names.items():
+        if ready_file(program, specs[token], fingerprint):
+            states[token] = FileState(url=url_for("assessments.impact_file", program_id=program.id, name=name))
+            continue
+        job = jobs.get(job_key(scope, name))
+        shown = job is not None and (job.active or job.status == "failed"
+                                     and utcnow() - (job.finished_at or job.updated_at) < SHOW_FINISHED)
+        states[token] = FileState(job=job, text=job_text(job)) if shown else FileState()
+    return states
 
 
 @bp.route("/programs/<int:program_id>/impact.xlsx")
@@ -82,16 +113,43 @@ def impact_workbook(program_id):
                       f"{program.code}-impact.xlsx")
 
 
-@bp.route("/programs/<int:program_id>/impact.pdf")
+@bp.route("/programs/<int:program_id>/impact/<token>/make", methods=["POST"])
 @permission_required("impact.view")
 @limiter.limit(DRAWING_LIMIT)
-def impact_pdf(program_id):
-    """The findings, main tables and charts as a PDF in the reader's language, with the page's filters."""
+@starts_work
+def impact_make(program_id, token):
+    """The PDF summary or a chart's image, with the page's filters, in the reader's language: the file already made
+    from the same data at once, else the worker makes it and the page follows it until its link shows."""
     program = program_or_404(program_id)
-    _form, filters, report, language, fallback = _report(program)
-    charts = png_images(pdf_figures(report, language, fallback))
-    data = report_pdf(report, program, language, fallback, filters, charts, provenance())
-    return _download(data, "application/pdf", f"{program.code}-impact.pdf")
+    if not valid_token(token):
+        abort(404)
+    filters = _filters(program)
+    spec = FileSpec(token, country_scope(), current_language(), filters)
+    back = url_for("assessments.impact", program_id=program.id, **filters,
+                   _anchor=f"figure-{spec.chart}" if spec.chart else "files")
+    if token != "summary.pdf" and not images_available():
+        flash(_("This server cannot draw chart files; use the camera button above each chart instead."), "error")
+        return redirect(back)
+    ready = ready_file(program, spec, data_fingerprint(program))
+    if ready:
+        return redirect(url_for("assessments.impact_file", program_id=program.id, name=ready))
+    start_making(program, spec, actor_id())
+    flash(_("The file is being prepared; its link shows here when it is ready."), "info")
+    return redirect(back)
+
+
+@bp.route("/programs/<int:program_id>/impact/files/<name>")
+@permission_required("impact.view")
+def impact_file(program_id, name):
+    """A file the worker made, from the viewer's own country scope's folder only (another scope's is a 404)."""
+    program = program_or_404(program_id)
+    path = stored_path(program.id, country_scope(), name)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=MIMETYPES[name.rsplit(".", 1)[1]], as_attachment=True,
+                         download_name=download_name(program, name), max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/programs/<int:program_id>/impact.html")
@@ -143,6 +201,11 @@ def _report(program):
     filters = form.filters()
     fallback = program.languages[0] if program.languages else "es"
     return form, filters, impact_report(program, filters), language, fallback
+
+
+def _filters(program):
+    """The valid filters in the address (a file's request carries the page's)."""
+    return ImpactFilterForm(request.args, countries=_country_choices(program, current_language())).filters()
 
 
 def _country_choices(program, language):
