@@ -64,7 +64,7 @@ def start_drawing_waiting(now):
         Certificate.revoked_at.is_(None), Certificate.pdf.is_(None)).distinct()).all()
     for program_id in program_ids:
         program = db.session.get(Program, program_id)
-        last = latest_job(task_name(draw_certificates), program)
+        last = latest_job([task_name(draw_certificates)], program)
         if last is not None and last.status == "failed" and now - (last.finished_at or last.updated_at) \
                 < RETRY_FAILED_AFTER:
             continue

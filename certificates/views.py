@@ -50,7 +50,7 @@ def _drawing_job(program):
     """The drawing job to show: one under way, or one that ended in the last half hour (for who may draw)."""
     if not can("certificates.issue"):
         return None
-    job = latest_job(task_name(drawing_task), program)
+    job = latest_job([task_name(drawing_task)], program)
     if job is not None and not job.active and utcnow() - (job.finished_at or job.updated_at) > SHOW_FINISHED:
         return None
     return job

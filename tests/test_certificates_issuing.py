@@ -403,12 +403,12 @@ def test_issuing_is_quick_and_the_worker_draws_every_pdf_while_the_page_follows_
 
 
 def test_no_pdf_is_drawn_twice_however_often_the_drawing_runs(app, client, course, run_tasks, monkeypatch):
-    from certificates import services_issuing
+    from certificates import pdf
     from task_queue import queue_of
 
     drawn = []
-    real = services_issuing.certificate_pdf
-    monkeypatch.setattr(services_issuing, "certificate_pdf", lambda document: drawn.append(document) or real(document))
+    real = pdf.certificate_pdf  # imported by the drawing when it draws (reportlab is not loaded at start-up)
+    monkeypatch.setattr(pdf, "certificate_pdf", lambda document: drawn.append(document) or real(document))
     login(client, course["emails"]["organizer"])
     program = course["ids"]["program"]
     page = f"/programs/{program}/certificates"

@@ -214,7 +214,8 @@ def test_a_session_that_ended_with_no_attendance_is_late_until_its_sheet_is_fill
     assert steps(page)["Evaluación previa (pre-test)"] == "late"
 
 
-def test_a_post_test_closed_with_attempts_left_is_late_until_its_progress_page_submits_them(app, client, staff):
+def test_a_post_test_closed_with_attempts_left_is_late_until_its_progress_page_submits_them(app, client, staff,
+                                                                                            run_tasks):
     ids = started_program(app, ago_days=6)
     now = utcnow()
     with app.app_context():
@@ -251,6 +252,7 @@ def test_a_post_test_closed_with_attempts_left_is_late_until_its_progress_page_s
                                "get")
     post_form(client, f"/programs/{ids['program']}/certificates/issue", {"everyone": "y"},
               page=f"/programs/{ids['program']}/certificates")
+    run_tasks()  # the worker draws their PDFs
     page = dashboard(client, ids["program"])
     assert steps(page)["Certificados"] == "done" and "2 emitidos" in page
     assert next_step(page) == ("Leer el informe de impacto", f"/programs/{ids['program']}/impact", "get")
