@@ -262,7 +262,7 @@ def test_the_organizer_issues_to_everyone_eligible_downloads_the_zip_and_revokes
 
     # The worker draws the PDFs (world's waiting one too) while the page follows it, and the page reloads itself.
     drawing = page.locator(".notice.job")
-    expect(drawing).to_contain_text("Esperando a que el trabajador empiece")
+    expect(drawing).to_contain_text("En espera de empezar")
     assert run_queued(app) == 1
     expect(page.locator(".notice.job")).to_contain_text("Todos los certificados emitidos tienen su PDF (3 generados",
                                                         timeout=20_000)

@@ -43,7 +43,7 @@ def test_the_organizer_reads_the_report_filters_it_and_downloads_a_chart(app, br
     if images_available():  # and the server's own file, with the same filter, made by the worker
         chart.get_by_role("button", name="PNG", exact=True).click()
         box = chart.locator(".notice.job")
-        expect(box).to_contain_text("Esperando a que el trabajador empiece")
+        expect(box).to_contain_text("En espera de empezar")
         assert run_queued(app) == 1
         # The page follows the job by itself and shows the file's link when it is ready.
         expect(box).to_contain_text("El archivo está listo.")

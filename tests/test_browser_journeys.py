@@ -771,7 +771,7 @@ def organizer_runs_the_session_and_closes_the_program(s):
     # Each file is made by the worker while the page follows it, then its link shows.
     slopes = page.locator("figure.chart", has_text="Puntaje de conocimientos de cada participante")
     slopes.get_by_role("button", name="PNG", exact=True).click()
-    expect(slopes.locator(".notice.job")).to_contain_text("Esperando a que el trabajador empiece")
+    expect(slopes.locator(".notice.job")).to_contain_text("En espera de empezar")
     run_queued(app)
     expect(slopes.locator(".notice.job")).to_contain_text("El archivo está listo.")
     with page.expect_download() as chart:
@@ -781,7 +781,7 @@ def organizer_runs_the_session_and_closes_the_program(s):
     assert downloaded(chart.value).startswith(b"\x89PNG\r\n\x1a\n")
     page.get_by_role("button", name="Descargar el resumen (PDF)").click()
     files = page.locator("#files .notice.job")
-    expect(files).to_contain_text("Esperando a que el trabajador empiece")
+    expect(files).to_contain_text("En espera de empezar")
     run_queued(app)
     expect(files).to_contain_text("El archivo está listo.")
     with page.expect_download() as summary:

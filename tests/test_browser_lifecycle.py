@@ -183,6 +183,7 @@ def the_participant_answers_the_post_test(w, contexts):
 def issue_to_everyone_eligible(w):
     w.page.get_by_role("button", name=re.compile("^Emitir a todas las personas que cumplen")).click()
     expect(w.page.locator(".flash").first).to_be_visible()
+    run_queued(w.app)  # the worker draws the PDF
 
 
 def confirm_the_list(w):
