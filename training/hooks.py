@@ -17,7 +17,9 @@ class Hooks:
     shown when empty); its view loads them all and passes them to the template as `cards`.
     `job_kinds`: task name → JobKind, who may follow such a job and how its progress reads.
     `scheduled_work`: name → `work(now)`, run every minute by the worker (training/tasks.py), each in its own
-    transaction."""
+    transaction.
+    `agenda_item_moved`: `follow(item, actor_id)`, called in the transaction that saved new times for an agenda
+    item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did)."""
 
     demo_parts: list[Callable] = field(default_factory=list)
     privacy_sections: dict[str, object] = field(default_factory=dict)
@@ -25,6 +27,7 @@ class Hooks:
     my_page_cards: dict[str, Callable] = field(default_factory=dict)
     scheduled_work: dict[str, Callable] = field(default_factory=dict)
     job_kinds: dict[str, "JobKind"] = field(default_factory=dict)
+    agenda_item_moved: list[Callable] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,10 @@ def add_demo_part(app, load):
 
 def add_job_kind(app, task_name, kind):
     hooks(app).job_kinds[task_name] = kind
+
+
+def add_agenda_item_moved(app, follow):
+    hooks(app).agenda_item_moved.append(follow)
 
 
 def add_my_page_card(app, name, load):
