@@ -16,11 +16,11 @@ from .impact import views as impact_views  # noqa: E402,F401
 
 def init_app(app):
     """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers, the
-    tests' section of personal data, the questionnaires card of the participant's page (create_app calls it after
-    training's)."""
-    from training.hooks import add_demo_part, add_my_page_card
+    tests' section of personal data, the questionnaires card of the participant's page, questionnaires following
+    their agenda slot (create_app calls it after training's)."""
+    from training.hooks import add_agenda_item_moved, add_demo_part, add_my_page_card
 
-    from . import services_privacy
+    from . import services_privacy, services_taking
     from .cli import register_cli
     from .demo import load_demo_tests
 
@@ -29,3 +29,4 @@ def init_app(app):
     add_demo_part(app, load_demo_tests)
     services_privacy.register(app)
     add_my_page_card(app, "tests", views_taking.my_page_card)
+    add_agenda_item_moved(app, services_taking.follow_moved_slot)
