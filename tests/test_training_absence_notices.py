@@ -71,6 +71,11 @@ def test_those_absent_get_the_recording_once_in_their_language_when_it_is_due(ap
     ids = world["ids"]
     login(client, world["emails"]["organizer"])
     assert edit_session(client, world).status_code == 302
+    page = client.get(f"/activities/{ids['activity']}").get_data(as_text=True)
+    assert f'Grabación: <a href="{RECORDING.replace("&", "&amp;")}"' in page
+    assert "se envía a quienes figuran ausentes 2 horas después del fin" in page
+    edit_form = client.get(f"/activities/{ids['activity']}/edit").get_data(as_text=True)
+    assert f'value="{RECORDING}"' in edit_form and 'name="absent_notice_hours" type="number" value="2"' in edit_form
     facilitator = app.test_client()
     login(facilitator, world["emails"]["facilitator"])
     mark(facilitator, world, mx1="present", mx2="absent", gt1="absent", gt2="absent", obs1="absent")
