@@ -48,8 +48,11 @@ run: install
 	@echo "  Capacita is at http://$(HOST):$(PORT)/"
 	@echo "  Log in as admin@capacita.example with password 'capacita-demo'"
 	@echo "  (focal point of Mexico: punto.focal.mx@capacita.example, same password)"
+	@echo "  The worker (messages, PDFs, scheduled work) runs beside it; Ctrl-C stops both."
 	@echo
-	$(DEVELOPMENT) $(FLASK) run
+	@$(DEVELOPMENT) $(FLASK) worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		$(DEVELOPMENT) $(FLASK) run
 
 # The suite runs on SQLite, then on PostgreSQL (skipped with a reason where no server answers; required in CI).
 test: system-packages install lint test-sqlite test-postgresql
@@ -88,7 +91,7 @@ test-postgresql: install
 bench: install
 	$(BIN)/python -c 'import locust, weasyprint' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[test,bench]'
 	status=0; \
-	for script in import_participants taking_load impact_stats certificates login_under_attack; do \
+	for script in import_participants taking_load impact_stats certificates login_under_attack startup; do \
 		$(BIN)/python benchmarks/$$script.py || status=1; \
 	done; \
 	exit $$status

@@ -5,6 +5,7 @@ import shutil
 import sqlite3
 import subprocess
 from contextlib import closing
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -24,6 +25,16 @@ class BackupError(Exception):
 def default_name(kind, moment):
     """capacita-YYYYMMDD-HHMMSS.sqlite3 or .dump."""
     return f"capacita-{moment:%Y%m%d-%H%M%S}.{SUFFIXES[kind]}"
+
+
+def older_than(folder, moment):
+    """The backups in `folder` (named by default_name) made before `moment`, by the time in their names."""
+    found = []
+    for path in Path(folder).glob("capacita-*"):
+        match = re.fullmatch(r"capacita-(\d{8}-\d{6})\.(sqlite3|dump)", path.name)
+        if match and datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=timezone.utc) < moment:
+            found.append(path)
+    return sorted(found)
 
 
 def file_kind(path):

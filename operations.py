@@ -1,7 +1,7 @@
 """Running Capacita: /healthz for load balancers, and the check-config, backup and restore commands."""
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import click
@@ -25,6 +25,10 @@ def init_app(app):
     app.register_blueprint(bp)
     for command in (check_config, backup, restore):
         app.cli.add_command(command)
+    if app.config["BACKUP_FOLDER"]:  # the worker backs the database up every night (UTC hour)
+        from task_queue import queue_of
+
+        queue_of(app).register_periodic(nightly_backup, {"hour": str(app.config["BACKUP_HOUR"]), "minute": "30"})
 
 
 @bp.get("/healthz")
@@ -174,6 +178,30 @@ def backup(output):
     for warning in warnings:
         click.echo(f"WARNING: {warning}", err=True)
     click.echo(f"Backed up {_label()} to {output} ({output.stat().st_size} bytes).")
+
+
+def nightly_backup(now=None):
+    """The worker's nightly backup into BACKUP_FOLDER (owner-only files), keeping BACKUP_KEEP days; the file written,
+    or None when it failed (logged: the operator's check-config and logs say so, the worker goes on)."""
+    folder, kind = Path(current_app.config["BACKUP_FOLDER"]), db.engine.dialect.name
+    now = now or datetime.now(timezone.utc)
+    private_files.private_folder(folder)
+    output = folder / backups.default_name(kind, now)
+    try:
+        if kind == "sqlite":
+            backups.backup_sqlite(config_checks.sqlite_path(_url()), output)
+        else:
+            with db.engine.connect() as connection:
+                major = connection.dialect.server_version_info[0]
+            for warning in backups.backup_postgresql(_url(), output, major):
+                current_app.logger.warning("nightly backup: %s", warning)
+    except (backups.BackupError, SQLAlchemyError, OSError) as error:
+        current_app.logger.error("nightly backup to %s failed: %s", output, error)
+        return None
+    for old in backups.older_than(folder, now - timedelta(days=current_app.config["BACKUP_KEEP"])):
+        old.unlink()
+    current_app.logger.info("nightly backup written to %s", output)
+    return output
 
 
 @click.command("restore")

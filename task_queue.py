@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from extensions import db
+from private_files import create_private, private_folder
 
 KEY = "task_queue"
 PENDING = "pending_tasks"
@@ -37,7 +38,8 @@ def build_huey(url, connect_timeout=None):
     if url.startswith("memory://"):
         return MemoryHuey("capacita", immediate=False)
     path = url.removeprefix("sqlite:///")
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    private_folder(os.path.dirname(path) or ".")
+    create_private(path)  # its tasks name jobs, not people; still, nobody else's business
     return SqliteHuey("capacita", filename=path, timeout=30)
 
 
@@ -50,46 +52,42 @@ class TaskQueue:
     def register(self, function, retries=3, retry_delay=30):
         """Make `function(*args)` a task run in an app context; a raised exception is retried `retries` times.
         The function receives `final=True` on its last try (so it can record the failure instead of retrying)."""
-        app = self.app
+        run = in_app_context(self.app, function)
 
         @wraps(function)
-        def in_app_context(*args, task=None):
-            final = task is None or task.retries == 0
-            with app.app_context():
-                try:
-                    return function(*args, final=final)
-                except Exception:
-                    db.session.rollback()
-                    raise
-                finally:
-                    db.session.remove()
+        def with_its_last_try(*args, task=None):
+            return run(*args, final=task is None or task.retries == 0)
 
         name = task_name(function)
         self.tasks[name] = self.huey.task(retries=retries, retry_delay=retry_delay, context=True,
-                                          name=name)(in_app_context)
+                                          name=name)(with_its_last_try)
         return self.tasks[name]
 
     def register_periodic(self, function, schedule):
         """Run `function()` on the crontab `schedule` (a dict of crontab's arguments) in an app context."""
-        app = self.app
-
-        @wraps(function)
-        def in_app_context():
-            with app.app_context():
-                try:
-                    return function()
-                except Exception:
-                    db.session.rollback()
-                    raise
-                finally:
-                    db.session.remove()
-
         name = task_name(function)
-        self.tasks[name] = self.huey.periodic_task(crontab(**schedule), name=name)(in_app_context)
+        self.tasks[name] = self.huey.periodic_task(crontab(**schedule), name=name)(in_app_context(self.app, function))
         return self.tasks[name]
 
     def send(self, name, *args):
         self.tasks[name](*args)
+
+
+def in_app_context(app, function):
+    """`function` run in an app context of its own, its session rolled back on an error and removed after."""
+
+    @wraps(function)
+    def run(*args, **kwargs):
+        with app.app_context():
+            try:
+                return function(*args, **kwargs)
+            except Exception:
+                db.session.rollback()
+                raise
+            finally:
+                db.session.remove()
+
+    return run
 
 
 def init_app(app):

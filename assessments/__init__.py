@@ -5,6 +5,7 @@ bp = Blueprint("assessments", __name__)
 
 from . import (  # noqa: E402,F401  (tables, template helpers and routes register)
     models,
+    models_reminders,
     template_helpers,
     views_builder,
     views_followup,
@@ -16,17 +17,31 @@ from .impact import views as impact_views  # noqa: E402,F401
 
 def init_app(app):
     """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers, the
-    tests' section of personal data, the questionnaires card of the participant's page, questionnaires following
-    their agenda slot (create_app calls it after training's)."""
-    from training.hooks import add_agenda_item_moved, add_demo_part, add_my_page_card
+    tests' section of personal data, the questionnaires card of the participant's page, their closing times in
+    calendar files, the evaluation's facts of the program's lifecycle, questionnaires following their agenda slot,
+    and the scheduled work: finalizing attempts whose time is over, reminders (create_app calls it after
+    training's)."""
+    from training.hooks import (
+        add_agenda_item_moved,
+        add_calendar_source,
+        add_demo_part,
+        add_lifecycle_facts,
+        add_my_page_card,
+    )
+    from training.tasks import add_scheduled_work
 
-    from . import services_privacy, services_taking
+    from . import services_lifecycle, services_privacy, services_taking
     from .cli import register_cli
     from .demo import load_demo_tests
+    from .services_reminders import finalize_all_overdue, send_due_reminders
 
     app.register_blueprint(bp)
     register_cli(app)
     add_demo_part(app, load_demo_tests)
     services_privacy.register(app)
     add_my_page_card(app, "tests", views_taking.my_page_card)
+    add_calendar_source(app, "tests", views_taking.calendar_events)
+    add_scheduled_work(app, "finalize attempts", finalize_all_overdue)  # first: the reminders then skip them
+    add_scheduled_work(app, "reminders", send_due_reminders)
+    add_lifecycle_facts(app, "evaluation", services_lifecycle.lifecycle_facts)
     add_agenda_item_moved(app, services_taking.follow_moved_slot)

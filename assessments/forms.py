@@ -63,10 +63,36 @@ class SettingsForm(FlaskForm):
             raise ValidationError(_l("The closing must come after the opening."))
 
 
+class ReopenForm(FlaskForm):
+    """"Open now": the closing time, needed when the questionnaire has closed (read in the program's zone)."""
+    closes_at = DateTimeLocalField(_l("New closing time"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                   description=_l("In the program's time zone, in the future. Needed to open again "
+                                                  "a questionnaire that has closed."))
+
+    def validate_closes_at(self, field):
+        _plausible_year(field)
+
+
 class ReminderForm(FlaskForm):
     audience = SelectField(_l("Send a reminder to"), default="unfinished", choices=[
         ("unfinished", _l("Everyone who has not submitted")), ("not_started", _l("Those who have not started")),
         ("in_progress", _l("Those who started but have not submitted"))])
+
+
+class ReminderScheduleForm(FlaskForm):
+    """Automatic reminders: hours before closing, as people write them ("24, 2"); empty stops them."""
+
+    hours = StringField(_l("Hours before it closes"), filters=[strip], validators=[Length(max=60)],
+                        description=_l("For example “24, 2”: a reminder a day before and another two hours before. "
+                                       "Leave it empty for none."))
+    audience = SelectField(_l("To"), default="unfinished", choices=[
+        ("unfinished", _l("Everyone who has not submitted")), ("not_started", _l("Those who have not started"))])
+
+    def validate_hours(self, field):
+        parts = [part.strip() for part in (field.data or "").replace(";", ",").split(",") if part.strip()]
+        if not all(part.isdigit() for part in parts):
+            raise ValidationError(_l("Write whole numbers of hours separated by commas, e.g. “24, 2”."))
+        field.hours = [int(part) for part in parts]
 
 
 class SectionForm(FlaskForm):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import contains_eager
 
 from extensions import db
 from training.models import Activity, AgendaItem, utcnow
-from training.services import record
+from training.services import ServiceError, record
 
 from .models import Attempt, Question, Questionnaire, Section
 from .question_types import REGISTRY
@@ -260,27 +260,35 @@ def _iso(moment):
     return moment.isoformat() if moment is not None else None
 
 
-def open_now(questionnaire, actor_id):
-    """Open during the session: from now on, and not closed (a past closing time is cleared). Opening by hand
-    unties it from its agenda slot: the slot moving later no longer overrides what was done."""
-    now = utcnow()
+def open_now(questionnaire, actor_id, closes_at=None, now=None):
+    """Open during the session: from now on, until `closes_at` (which must be in the future). Without one, a
+    questionnaire that has not closed keeps its closing time; one that has closed stays closed (ServiceError): its
+    new closing time is asked for, so reopening never leaves it open for good by accident. Opening by hand unties
+    it from its agenda slot: the slot moving later no longer overrides what was done."""
+    now = now or utcnow()
+    if closes_at is None:
+        if questionnaire.closes_at is not None and questionnaire.closes_at <= now:
+            raise ServiceError("closes_at", "needed")
+        closes_at = questionnaire.closes_at
+    elif closes_at <= now:
+        raise ServiceError("closes_at", "past")
     untied = _untie(questionnaire)
-    questionnaire.opens_at = now
-    if questionnaire.closes_at is not None and questionnaire.closes_at <= now:
-        questionnaire.closes_at = None
+    questionnaire.opens_at, questionnaire.closes_at = now, closes_at
     db.session.flush()
-    record(actor_id, "questionnaire.opened", questionnaire, **untied)
+    record(actor_id, "questionnaire.opened", questionnaire, closes_at=_iso(closes_at), **untied)
 
 
-def close_now(questionnaire, actor_id):
-    """Closed from now (unties it from its agenda slot, as opening by hand does)."""
-    now = utcnow()
+def close_now(questionnaire, actor_id, now=None):
+    """Close now; the audit event keeps the closing time this replaces. Unties it from its agenda slot, as
+    opening by hand does."""
+    now = now or utcnow()
+    previous = questionnaire.closes_at
     untied = _untie(questionnaire)
     if questionnaire.opens_at is None or questionnaire.opens_at >= now:
         questionnaire.opens_at = now - timedelta(seconds=1)  # the window check wants closing after opening
     questionnaire.closes_at = now
     db.session.flush()
-    record(actor_id, "questionnaire.closed", questionnaire, **untied)
+    record(actor_id, "questionnaire.closed", questionnaire, previous_closes_at=_iso(previous), **untied)
 
 
 def _untie(questionnaire):

@@ -5,13 +5,23 @@ from flask_babel import gettext as _
 from extensions import db
 from training.access import actor_id, permission_required, program_or_404
 from training.labels import AGENDA_KIND_LABELS, current_language
-from training.schedule import LocalTimeError, clock, day, to_local, to_utc
+from training.models import utcnow
+from training.schedule import LocalTimeError, clock, day, to_local, to_utc, when
+from training.services import ServiceError
 from training.web import read_limited_upload
 from transactions import writes
 
 from . import bp
 from .access import question_or_404, questionnaire_or_404, section_or_404
-from .forms import NewQuestionnaireForm, QuestionForm, QuestionnaireFileForm, SectionForm, SettingsForm, localized
+from .forms import (
+    NewQuestionnaireForm,
+    QuestionForm,
+    QuestionnaireFileForm,
+    ReopenForm,
+    SectionForm,
+    SettingsForm,
+    localized,
+)
 from .option_lines import format_option_lines
 from .question_types import QUESTIONNAIRE_KINDS
 from .questionnaire_files import dump, load
@@ -87,21 +97,38 @@ def import_questionnaire(program_id):
 @writes
 def questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
-    program = questionnaire.program
-    slots = {item.id: item for item in program_agenda_items(program)}
-    choices = _slot_choices(slots.values(), program.timezone)
-    form = SettingsForm(obj=None, slots=choices) if request.method == "POST" else \
-        _settings_form(questionnaire, choices)
+    slots = _slots(questionnaire.program)
+    form = SettingsForm(obj=None, slots=_slot_choices(slots.values(), questionnaire.program.timezone)) \
+        if request.method == "POST" else _settings_form(questionnaire, slots)
     if form.validate_on_submit() and _save_settings(questionnaire, form, slots.get(form.agenda_item_id.data)):
         finalize_overdue(questionnaire)  # an earlier closing ends the attempts still open
         flash(_("Settings saved."), "success")
         return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
+    return _page(questionnaire, form, _reopen_form(questionnaire), slots)
+
+
+def _page(questionnaire, form, reopen_form, slots):
+    """The builder's page; 400 when one of its forms was refused (it shows what was typed)."""
+    program = questionnaire.program
     others = program_questionnaires(program)
+    status = 400 if form.errors or reopen_form.errors else 200
     return render_template("assessments/questionnaire.html", questionnaire=questionnaire, program=program, form=form,
-                           slot=slots.get(questionnaire.agenda_item_id),
+                           reopen_form=reopen_form, slot=slots.get(questionnaire.agenda_item_id),
                            sections=sections_with_questions(questionnaire), locked=has_attempts(questionnaire),
-                           pre_test=others.get("pre"), section_form=SectionForm(formdata=None)), \
-        400 if form.errors else 200
+                           pre_test=others.get("pre"), section_form=SectionForm(formdata=None)), status
+
+
+def _reopen_form(questionnaire):
+    """"Open now" offers the closing time still ahead, if any."""
+    closes_at = questionnaire.closes_at
+    ahead = closes_at is not None and closes_at > utcnow()
+    return ReopenForm(prefix="reopen", formdata=None,
+                      closes_at=to_local(closes_at, questionnaire.program.timezone) if ahead else None)
+
+
+def _slots(program):
+    """The program's agenda items a questionnaire can be tied to, by id."""
+    return {item.id: item for item in program_agenda_items(program)}
 
 
 def _slot_choices(items, zone):
@@ -115,7 +142,7 @@ def _slot_choices(items, zone):
 def _settings_form(questionnaire, slots):
     zone = questionnaire.program.timezone
     return SettingsForm(
-        slots=slots, agenda_item_id=questionnaire.agenda_item_id,
+        slots=_slot_choices(slots.values(), zone), agenda_item_id=questionnaire.agenda_item_id,
         title_es=questionnaire.title.get("es", ""), title_en=questionnaire.title.get("en", ""),
         intro_es=questionnaire.intro.get("es", ""), intro_en=questionnaire.intro.get("en", ""),
         opens_at=to_local(questionnaire.opens_at, zone) if questionnaire.opens_at else None,
@@ -144,9 +171,36 @@ def _save_settings(questionnaire, form, slot):
 @writes
 def open_questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
-    open_now(questionnaire, actor_id())
-    flash(_("The questionnaire is open."), "success")
-    return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
+    form = ReopenForm(prefix="reopen")
+    if form.validate_on_submit() and _open(questionnaire, form):
+        flash(_("The questionnaire is open."), "success")
+        return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
+    slots = _slots(questionnaire.program)
+    return _page(questionnaire, _settings_form(questionnaire, slots), form, slots)
+
+
+def _open(questionnaire, form):
+    """Open it until the closing time typed (in the program's zone); False with the error next to the field."""
+    zone = questionnaire.program.timezone
+    try:
+        closes_at = to_utc(form.closes_at.data, zone) if form.closes_at.data else None
+    except (LocalTimeError, OverflowError):
+        form.closes_at.errors.append(_("This time does not exist in %(zone)s (the clocks skip it).", zone=zone))
+        return False
+    try:
+        open_now(questionnaire, actor_id(), closes_at)
+    except ServiceError as error:
+        form.closes_at.errors.append(_reopen_problem(error.message, questionnaire))
+        return False
+    return True
+
+
+def _reopen_problem(code, questionnaire):
+    if code == "past":
+        return _("The closing time must be in the future.")
+    zone = questionnaire.program.timezone
+    return _("Give the time it closes again: it closed on %(when)s.",
+             when=when(questionnaire.closes_at, zone, current_language()))
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/close", methods=["POST"])

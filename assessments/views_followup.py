@@ -1,24 +1,23 @@
 """Following a questionnaire: who has not started, is answering or submitted, by delegation; reminders; exports."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from training import schedule
 from training.access import actor_id, permission_required, program_or_404
 from training.exporting import table_bytes
 from training.labels import current_language, delegation_label
 from training.localized import pick
 from training.services_messages import count_queued, queue_invitations
 from training.textkeys import database_id
-from training.web import send_table, start_sending
+from training.web import call_or_show_error, send_table, start_sending
 from transactions import begin_writes, catches_up, writes
 
 from . import bp
 from .access import questionnaire_or_404
-from .forms import ReminderForm
+from .forms import ReminderForm, ReminderScheduleForm
 from .question_types import QUESTIONNAIRE_KINDS
 from .services_builder import program_questionnaires
 from .services_followup import STATES, answers_by_attempt, by_delegation, progress, score_percent, totals
+from .services_reminders import reminder_moments, reminder_rules, reminder_values, save_reminder_schedule, sent_counts
 from .services_taking import IN_PROGRESS, NOT_STARTED, finalize_if_overdue, finalize_overdue, overdue_attempts
 from .template_helpers import answer_cell
 from .texts import FINALIZED_LABELS, PROGRESS_LABELS
@@ -54,6 +53,8 @@ def questionnaire_progress(questionnaire_id):
                            table=by_delegation(rows), totals=totals(rows), people=shown, states=STATES,
                            state=state, delegation=delegation,
                            form=ReminderForm(), queued=count_queued(questionnaire.program),
+                           schedule_form=_schedule_form(questionnaire), rules=reminder_moments(questionnaire),
+                           reminded=sent_counts(questionnaire),
                            finalized_labels=FINALIZED_LABELS, score_percent=score_percent)
 
 
@@ -86,22 +87,35 @@ def send_reminders(questionnaire_id):
         return back
     program = questionnaire.program
     ids = queue_invitations(program, people, actor_id(), kind="reminder",
-                            extra=lambda language: _reminder_values(questionnaire, language))
+                            extra=lambda language: reminder_values(questionnaire, language))
     start_sending(program, len(ids))
     return back
 
 
-def _reminder_values(questionnaire, language):
-    closes = ""
-    if questionnaire.closes_at is not None:
-        zone = questionnaire.program.timezone
-        with force_locale(language):  # the recipient's language, not the organizer's
-            closes = " " + _("It closes on %(date)s at %(time)s (%(zone)s).",
-                             date=schedule.day(questionnaire.closes_at, zone, language),
-                             time=schedule.clock(questionnaire.closes_at, zone, language),
-                             zone=schedule.zone_label(zone, language))
-    return {"questionnaire": pick(questionnaire.title, language, questionnaire.program.default_language),
-            "closes": closes}
+def _schedule_form(questionnaire, form=None):
+    form = form or ReminderScheduleForm()
+    rules = reminder_rules(questionnaire)
+    if not form.is_submitted() and rules:
+        form.hours.data = ", ".join(str(rule.hours_before) for rule in rules)
+        form.audience.data = rules[0].audience
+    return form
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/reminder-schedule", methods=["POST"])
+@permission_required("tests.remind")
+@writes
+def reminder_schedule(questionnaire_id):
+    """The automatic reminders before the questionnaire closes, sent by the worker at their time."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    form = ReminderScheduleForm()
+    if form.validate_on_submit():
+        saved, _result = call_or_show_error(form, lambda: save_reminder_schedule(
+            questionnaire, actor_id(), form.hours.hours, form.audience.data), _("Reminder schedule saved."))
+        if saved:
+            return redirect(url_for("assessments.questionnaire_progress", questionnaire_id=questionnaire.id))
+    for error in form.hours.errors:
+        flash(str(error), "error")
+    return redirect(url_for("assessments.questionnaire_progress", questionnaire_id=questionnaire.id))
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/answers.<any(csv, xlsx):file_format>")

@@ -4,15 +4,17 @@ from flask_babel import gettext as _
 
 from extensions import db, limiter
 from training.access import link_refused, no_store, participant_required, session_link, session_participant
+from training.calendar_files import CalendarEvent
 from training.labels import current_language
 from training.models import utcnow
+from training.schedule import when
 from training.textkeys import MAX_ID
 from transactions import begin_writes, reads_then_writes, statements_stand_alone, writes
 
 from . import bp
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, AnswerError, clean_answer, percent
 from .services import CLOSED, SAVED, save_answer, saved_answers, start_attempt, store_answer, submit_attempt
-from .services_builder import questionnaire_of
+from .services_builder import program_questionnaires, questionnaire_of
 from .services_taking import (
     IN_PROGRESS,
     SUBMITTED,
@@ -33,6 +35,21 @@ from .texts import answer_error_message
 def my_page_card(participant, _activities):
     """The questionnaires card of the participant's own page: each one's status, pre-test first (empty: no card)."""
     return participant_tests(participant)
+
+
+def calendar_events(program, language, zone):
+    """The questionnaires' closing times, as moments in the program's calendar files (times in `zone`)."""
+    events = []
+    for kind, questionnaire in sorted(program_questionnaires(program).items()):
+        if questionnaire.closes_at is None:
+            continue
+        title = questionnaire.title_in(language)
+        events.append(CalendarEvent(
+            uid=f"{program.code}-{kind}-{questionnaire.id}-closes@capacita", starts_at=questionnaire.closes_at,
+            ends_at=None, summary=_("Closes: %(title)s", title=title),
+            description=_("%(title)s can be answered until %(when)s.", title=title,
+                          when=when(questionnaire.closes_at, zone, language))))
+    return events
 
 
 def _status_or_404(kind):

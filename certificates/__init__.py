@@ -14,11 +14,11 @@ from . import (  # noqa: E402,F401  (tables and routes register)
 
 def init_app(app):
     """Register the blueprint, its command and what it adds to training's hooks: the demo's certificates, the
-    certificates' section of personal data, the certificate card of the participant's page (create_app calls it
-    last)."""
-    from training.hooks import add_demo_part, add_my_page_card
+    certificates' section of personal data, the certificate card of the participant's page, the certificates' facts
+    of the program's lifecycle (create_app calls it last)."""
+    from training.hooks import add_demo_part, add_lifecycle_facts, add_my_page_card
 
-    from . import services_privacy
+    from . import services_lifecycle, services_privacy
     from .cli import register_cli
     from .demo import load_demo_certificates
 
@@ -27,3 +27,4 @@ def init_app(app):
     add_demo_part(app, load_demo_certificates)
     services_privacy.register(app)
     add_my_page_card(app, "certificate", views_public.my_page_card)
+    add_lifecycle_facts(app, "certificates", services_lifecycle.lifecycle_facts)

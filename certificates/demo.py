@@ -6,7 +6,6 @@ from extensions import db
 from training.attendance.services import save_marks
 from training.models import Activity, Participant
 
-from .demo_art import emblem, signature
 from .services import link_replacement, save_artwork, save_settings
 from .services_issuing import claim, draw_and_store
 
@@ -21,6 +20,8 @@ SIGNATORIES = {
 
 def load_demo_certificates(program):
     """Settings and certificates of the demo program (flushes; the demo commits once at the end)."""
+    from .demo_art import emblem, signature  # Pillow and reportlab's fonts: loaded by the demo, not by the app
+
     save_settings(program, None, hours=20, issuer=ISSUER, place={}, language_mode="participant")
     save_artwork(program, None, {n: (name, titles, signature(n)) for n, (name, titles) in SIGNATORIES.items()},
                  {1: emblem("CRM"), 2: emblem("OIM", color=(0, 51, 160))})

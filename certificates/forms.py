@@ -27,7 +27,11 @@ class SettingsForm(FlaskForm):
         _l("Activities a participant must complete"), coerce=database_id,
         description=_l("By default, every activity marked required."))
     excused_counts = BooleanField(_l("An excused absence counts as attended"))
-    post_test_required = BooleanField(_l("The post-test must be submitted"), default=True)
+    pre_test_required = BooleanField(_l("The pre-test must be submitted"), default=True,
+                                     description=_l("Only when the program has a pre-test."))
+    post_test_required = BooleanField(_l("The post-test must be submitted"), default=True,
+                                      description=_l("Only when the program has a post-test; so does the minimum "
+                                                     "score."))
     min_post_score = FloatField(_l("Minimum post-test score (%)"),
                                 validators=[Optional(), finite, NumberRange(min=0, max=100)],
                                   description=_l("Leave empty for no minimum."))
@@ -84,9 +88,17 @@ class FilterForm(FlaskForm):
 
 
 class IssueForm(FlaskForm):
-    """Issue to the ticked participants, or (`everyone`) to every eligible participant the user sees."""
+    """Issue to the ticked participants, or (`everyone`) to every eligible participant the user sees; before the
+    program's last counted activity has ended, only with the override and its reason."""
     participant_ids = MultiCheckboxField(_l("Participants"), coerce=database_id, validate_choice=False)
     everyone = BooleanField(_l("Every eligible participant"))
+    override = BooleanField(_l("Issue before the end"))
+    override_reason = StringField(_l("Why"), filters=[strip], validators=[Optional(), Length(max=500)],
+                                  description=_l("Kept in the audit log with the certificates."))
+
+    def reason(self):
+        """The override's reason, when the override is ticked."""
+        return (self.override_reason.data or "") if self.override.data else ""
 
 
 class ReasonForm(FlaskForm):

@@ -1,7 +1,7 @@
 """A program's certificate settings (rules, wording, signatories, logos) and the certificates it issued."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from extensions import db
@@ -29,6 +29,9 @@ class CertificateSettings(db.Model):
     # Activity ids that count; None means "the activities marked required", as they are when the rule is read.
     required_activity_ids: Mapped[list | None] = mapped_column(JSON)
     excused_counts: Mapped[bool] = mapped_column(default=False)
+    # Each test counts only when the program has one (a program without a post-test asks nobody for it). Settings
+    # saved before the pre-test rule existed keep not asking for it (the server default); new ones ask for it.
+    pre_test_required: Mapped[bool] = mapped_column(default=True, server_default=false())
     post_test_required: Mapped[bool] = mapped_column(default=True)
     min_post_score: Mapped[float | None]  # percent of the post-test's points
     min_share: Mapped[int | None]  # percent of each session's minutes

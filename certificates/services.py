@@ -22,7 +22,8 @@ CODE_BYTES = 24  # 192 random bits, 32 URL-safe characters
 def settings_for(program):
     """The program's settings, or unsaved defaults when it has none yet."""
     return db.session.get(CertificateSettings, program.id) or CertificateSettings(
-        program_id=program.id, required_activity_ids=None, excused_counts=False, post_test_required=True,
+        program_id=program.id, required_activity_ids=None, excused_counts=False, pre_test_required=True,
+        post_test_required=True,
         min_post_score=None, min_share=None, hours=None, place={}, issuer={}, language_mode="participant",
         last_serial=0)
 
@@ -37,15 +38,26 @@ def save_settings(program, actor_id, **values):
     return settings
 
 
-def rules_for(settings, activities):
-    """The pure rules from the settings; with no list chosen, the activities marked required count."""
+def rules_for(settings, activities, kinds):
+    """The pure rules from the settings; with no list chosen, the activities marked required count. `kinds`: the
+    program's questionnaires (a test it does not have is required of nobody)."""
     chosen = settings.required_activity_ids
     known = {activity.id for activity in activities}
     required = [i for i in chosen if i in known] if chosen is not None else [a.id for a in activities if a.required]
+    pre, post, min_score = eligibility.questionnaire_rules(settings.pre_test_required, settings.post_test_required,
+                                                           settings.min_post_score, kinds)
     return eligibility.Rules(required=tuple(required), excused_counts=settings.excused_counts,
-                             post_test_required=settings.post_test_required,
-                             min_post_score=settings.min_post_score,
+                             pre_test_required=pre, post_test_required=post, min_post_score=min_score,
                              min_share=settings.min_share / 100 if settings.min_share else None)
+
+
+def questionnaire_kinds(program):
+    """The kinds of questionnaire the program has ('pre', 'post', …)."""
+    return set(db.session.scalars(select(Questionnaire.kind).where(Questionnaire.program_id == program.id)))
+
+
+def program_rules(program, activities):
+    return rules_for(settings_for(program), activities, questionnaire_kinds(program))
 
 
 def planned_minutes(activity):
@@ -54,8 +66,25 @@ def planned_minutes(activity):
     return int((activity.ends_at - activity.starts_at).total_seconds() // 60)
 
 
+def activity_end(activity):
+    """When the activity is over: the latest of its end, its agenda items' ends and its due date (None if none)."""
+    moments = [m for m in (activity.ends_at, activity.due_at, *(i.ends_at for i in activity.items)) if m is not None]
+    return max(moments, default=None)
+
+
 def pure_activities(activities):
-    return [eligibility.Activity(a.id, a.kind, planned_minutes(a)) for a in activities]
+    return [eligibility.Activity(a.id, a.kind, planned_minutes(a), activity_end(a)) for a in activities]
+
+
+def issuing_opens(program, activities=None):
+    """(activity, moment) of the counted activity that ends last (the moment in UTC), or None when no counted
+    activity has a known end."""
+    activities = program_activities(program) if activities is None else activities
+    found = eligibility.issuable_from(program_rules(program, activities), pure_activities(activities))
+    if found is None:
+        return None
+    by_id = {activity.id: activity for activity in activities}
+    return by_id[found[0].id], found[1]
 
 
 @dataclass
@@ -81,7 +110,7 @@ def eligibility_rows(program, participant_query):
 
 def rows_for(program, participants, activities=None):
     activities = program_activities(program) if activities is None else activities
-    rules = rules_for(settings_for(program), activities)
+    rules = program_rules(program, activities)
     pure = pure_activities(activities)
     ids = [p.id for p in participants]
     records = _records(program, ids)
@@ -101,8 +130,9 @@ def _status(decision, certificate):
 
 
 def _records(program, participant_ids):
-    """participant id → what they did: attendance marks and the post-test's status and score (percent)."""
-    marks, post = {}, {}
+    """participant id → what they did: attendance marks, the pre-test's status, and the post-test's status and
+    score (percent)."""
+    marks, tests = {}, {"pre": {}, "post": {}}
     if not participant_ids:
         return {}
     for chunk in _chunks(participant_ids):
@@ -111,14 +141,17 @@ def _records(program, participant_ids):
                                       .where(Activity.program_id == program.id,
                                              Attendance.participant_id.in_(chunk))):
             marks.setdefault(row.participant_id, {})[row.activity_id] = eligibility.Mark(row.status, row.minutes)
-        for row in db.session.execute(select(Attempt.participant_id, Attempt.status, Attempt.score, Attempt.max_score)
+        for row in db.session.execute(select(Attempt.participant_id, Questionnaire.kind, Attempt.status,
+                                             Attempt.score, Attempt.max_score)
                                       .join(Questionnaire).where(Questionnaire.program_id == program.id,
-                                                                 Questionnaire.kind == "post",
+                                                                 Questionnaire.kind.in_(("pre", "post")),
                                                                  Attempt.participant_id.in_(chunk))):
             score = 100 * row.score / row.max_score if row.max_score and row.score is not None else None
-            post[row.participant_id] = (row.status, score)
-    return {pid: eligibility.Record(marks=marks.get(pid, {}), post_test=post.get(pid, ("not_started", None))[0],
-                                    post_score=post.get(pid, (None, None))[1]) for pid in participant_ids}
+            tests[row.kind][row.participant_id] = (row.status, score)
+    untaken = ("not_started", None)
+    return {pid: eligibility.Record(marks=marks.get(pid, {}), pre_test=tests["pre"].get(pid, untaken)[0],
+                                    post_test=tests["post"].get(pid, untaken)[0],
+                                    post_score=tests["post"].get(pid, untaken)[1]) for pid in participant_ids}
 
 
 def _chunks(ids, size=900):  # below SQLite's bound-parameter limit on older builds
@@ -151,7 +184,7 @@ class Claim:
     refused: list
 
 
-def claim_certificates(program, settings, participants, actor_id, describe, replacing=None):
+def claim_certificates(program, settings, participants, actor_id, describe, replacing=None, override_reason=""):
     """Create a certificate for each eligible participant who has no valid one (the existing one is returned
     otherwise). `describe(settings, person)` gives what a certificate states and its languages. Runs in one write
     transaction: the settings row is locked first, so concurrent issuers of a program
@@ -180,9 +213,10 @@ def claim_certificates(program, settings, participants, actor_id, describe, repl
         db.session.flush()
     except IntegrityError as error:  # another issuer got there first, despite the lock (should not happen)
         raise ServiceError("participants", "conflict") from error
+    early = {"override_reason": override_reason} if override_reason else {}
     for certificate in certificates:
         record(actor_id, "certificate.issued", certificate, serial=certificate.serial,
-               participant_id=certificate.participant_id)
+               participant_id=certificate.participant_id, **early)
     return Claim(certificates, existing, refused)
 
 

@@ -7,15 +7,17 @@ from sqlalchemy.orm import undefer
 
 from extensions import db
 from training.labels import delegation_label
+from training.models import utcnow
+from training.services import ServiceError, record
 from training.services_activities import program_activities
 from transactions import begin_writes, commit_step
 
 from .bundle import pdf_name
 from .models import Certificate, CertificateLogo, CertificateSignatory
-from .pdf import certificate_pdf
 from .services import (
     claim_certificates,
     count_waiting,
+    issuing_opens,
     link_replacement,
     revoke,
     settings_for,
@@ -25,14 +27,40 @@ from .services import (
 from .texts import document_for, facts_for, languages_for, verify_url
 
 
-def issue(program, participants, actor_id, draw_limit=None):
+class TooEarly(ServiceError):
+    """Issuing before the last counted activity has ended, without an override and its reason."""
+
+    def __init__(self, activity, ends_at):
+        super().__init__("override_reason", "too_early")
+        self.activity, self.ends_at = activity, ends_at
+
+
+def issue(program, participants, actor_id, draw_limit=None, override_reason="", now=None):
     """Issue certificates to the eligible ones among `participants` (a work queue: commits the claim, then the
     PDFs). Returns the Claim. At most `draw_limit` PDFs are drawn now (a web request must end in time);
-    `draw_waiting` draws the rest."""
-    result = claim(program, participants, actor_id)
+    `draw_waiting` draws the rest. Before the last counted activity has ended nothing is issued (TooEarly) unless
+    `override_reason` says why; the audit log keeps it."""
+    activities = program_activities(program)
+    reason = (override_reason or "").strip()[:500]
+    early = _too_early(program, activities, reason, now or utcnow())
+    result = claim(program, participants, actor_id, override_reason=reason if early else "", activities=activities)
+    if early and result.created:
+        activity, ends_at = early
+        record(actor_id, "certificates.issued_early", program, reason=reason, activity=activity.code,
+               ends_at=ends_at.isoformat(), count=len(result.created))
     commit_step()
     draw_waiting(program, draw_limit)
     return result
+
+
+def _too_early(program, activities, reason, now):
+    """(activity, end) when the last counted activity has not ended yet (TooEarly without a reason), else None."""
+    opens = issuing_opens(program, activities)
+    if opens is None or now >= opens[1]:
+        return None
+    if not reason:
+        raise TooEarly(*opens)
+    return opens
 
 
 def draw_waiting(program, limit=None):
@@ -61,17 +89,19 @@ def reissue(certificate, actor_id, reason):
     return new
 
 
-def claim(program, participants, actor_id, replacing=None, reason=""):
+def claim(program, participants, actor_id, replacing=None, reason="", override_reason="", activities=None):
     """Claim certificates (flushes). With `replacing`, a revoked certificate's holder may get a new one; a valid
-    `replacing` is revoked first, with `reason`."""
-    activities = program_activities(program)
+    `replacing` is revoked first, with `reason`. `override_reason`: why they are issued before the program's end
+    (kept with each certificate's audit event)."""
+    activities = program_activities(program) if activities is None else activities
     if replacing is not None and replacing.valid:
         revoke(replacing, actor_id, reason)
 
     def describe(settings, person):
         return facts_for(program, settings, activities, person), languages_for(program, settings, person)
 
-    return claim_certificates(program, settings_for(program), participants, actor_id, describe, replacing=replacing)
+    return claim_certificates(program, settings_for(program), participants, actor_id, describe, replacing=replacing,
+                              override_reason=override_reason)
 
 
 def draw_and_store(program, certificates, release=commit_step):
@@ -95,6 +125,8 @@ def certificate_documents(program, certificates):
 
 
 def draw(documents):
+    from .pdf import certificate_pdf  # reportlab, Pillow, zxing-cpp: loaded by what draws, not by the app
+
     return {certificate_id: certificate_pdf(document) for certificate_id, document in documents}
 
 

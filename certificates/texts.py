@@ -9,8 +9,11 @@ from flask_babel import lazy_gettext as _l
 
 from training.localized import pick
 
-from . import eligibility, pdf
+from . import eligibility
 from .services import planned_minutes
+
+# pdf.py (reportlab, Pillow, zxing-cpp) is imported by the functions that build a document to draw: the app imports
+# this module at start-up, and only what draws a certificate should pay for those libraries.
 
 STATUS_LABELS = {
     "eligible": _l("Eligible"),
@@ -61,6 +64,8 @@ def languages_for(program, settings, person):
 
 def wording(facts, language, serial, issued_on):
     """The certificate's words in one language (gettext under that language, whatever the reader's)."""
+    from . import pdf
+
     with force_locale(language):
         return pdf.Wording(
             language=language,
@@ -134,6 +139,8 @@ def issued_on(certificate, zone):
 
 def document_for(certificate, zone, signatories, logos, public_url):
     """The plain document the pure PDF module draws, from a certificate and its program's settings."""
+    from . import pdf
+
     facts, languages = certificate.facts, certificate.languages or ["es"]
     day = issued_on(certificate, zone)
     wordings = tuple(wording(facts, language, certificate.serial, day) for language in languages)
@@ -167,6 +174,7 @@ def reason_text(missing, activity_names):
                                                needed=_percent(missing.needed)),
         eligibility.EXCUSED: lambda: gettext("Excused from %(activity)s (excused absences do not count)",
                                              activity=name),
+        eligibility.PRE_TEST_NOT_SUBMITTED: lambda: gettext("Pre-test not submitted"),
         eligibility.POST_TEST_NOT_SUBMITTED: lambda: gettext("Post-test not submitted"),
         eligibility.POST_TEST_SCORE_LOW: lambda: gettext("Post-test score %(reached)s%% (needs %(needed)s%%)",
                                                          reached=round(missing.reached or 0),

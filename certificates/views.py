@@ -9,7 +9,8 @@ from extensions import db
 from training.access import actor_id, permission_required, program_or_404, scoped_participants
 from training.exporting import table_bytes
 from training.labels import current_language, delegation_label
-from training.models import Participant
+from training.models import Participant, utcnow
+from training.schedule import when
 from training.services import ServiceError
 from training.services_activities import program_activities
 from training.services_messages import queue_invitations
@@ -19,8 +20,8 @@ from transactions import work_queue, writes
 from . import bp
 from .bundle import zip_bytes
 from .forms import DrawForm, EmailForm, FilterForm, IssueForm
-from .services import count_waiting, eligibility_rows, holder_ids, issued_certificates
-from .services_issuing import certificate_files, draw_waiting, issue
+from .services import count_waiting, eligibility_rows, holder_ids, issued_certificates, issuing_opens
+from .services_issuing import TooEarly, certificate_files, draw_waiting, issue
 from .texts import STATUS_LABELS, activity_names, reason_text
 
 
@@ -33,7 +34,8 @@ def eligibility_screen(program_id):
     counts["conflict"] = sum(1 for row in all_rows if row.conflict)
     return render_template("certificates/eligibility.html", program=program, form=form, rows=rows, counts=counts,
                            reasons=_reasons(program, rows), status_labels=STATUS_LABELS,
-                           waiting=count_waiting(program, scoped_participants(program)))
+                           waiting=count_waiting(program, scoped_participants(program)),
+                           early=_issuing_opens(program), issue_form=IssueForm(formdata=None))
 
 
 def _filtered_rows(program):
@@ -99,7 +101,12 @@ def issue_certificates(program_id):
         flash(_("Tick the participants to issue certificates to, or choose every eligible participant."), "error")
         return back
     try:
-        claim = issue(program, people, actor_id(), draw_limit=current_app.config["CERTIFICATE_DRAW_BATCH"])
+        claim = issue(program, people, actor_id(), draw_limit=current_app.config["CERTIFICATE_DRAW_BATCH"],
+                      override_reason=form.reason())
+    except TooEarly as refusal:
+        db.session.rollback()
+        flash(_too_early_message(program, refusal, form.override.data), "error")
+        return back
     except ServiceError:  # another issuer got there first
         db.session.rollback()
         flash(_("Someone issued certificates at the same moment. Look at the list and try again."), "error")
@@ -132,6 +139,26 @@ def draw_certificates(program_id):
     else:
         flash(_("Every issued certificate has its PDF."), "success")
     return redirect(url_for("certificates.eligibility_screen", program_id=program.id))
+
+
+def _too_early_message(program, refusal, ticked):
+    ends = when(refusal.ends_at, program.timezone, current_language())
+    activity = f"{refusal.activity.code} · {refusal.activity.title_in(current_language())}"
+    if ticked:
+        return _("No certificate was issued: say why they are issued before %(when)s, when %(activity)s ends.",
+                 when=ends, activity=activity)
+    return _("No certificate was issued: the last activity that counts, %(activity)s, ends on %(when)s. To issue "
+             "before then, tick “Issue before the end” and say why.", activity=activity, when=ends)
+
+
+def _issuing_opens(program):
+    """(activity in words, when in words) while the last counted activity has not ended, else None."""
+    opens = issuing_opens(program)
+    if opens is None or utcnow() >= opens[1]:
+        return None
+    language = current_language()
+    activity, ends_at = opens
+    return f"{activity.code} · {activity.title_in(language)}", when(ends_at, program.timezone, language)
 
 
 def _waiting_message(count):

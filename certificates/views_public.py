@@ -10,12 +10,14 @@ from sqlalchemy import select
 from extensions import configured_limit, db, limit_misses, limiter
 from training.access import no_store, participant_required
 from training.labels import current_language
+from training.models import utcnow
+from training.schedule import when
 from training.web import send_pdf
 from transactions import catches_up
 
 from . import bp
 from .models import Certificate
-from .services import certificate_by_code, rows_for
+from .services import certificate_by_code, issuing_opens, rows_for
 from .services_issuing import pdf_of
 from .texts import activity_names, reason_text, shown_facts
 
@@ -63,7 +65,12 @@ def my_certificate():
 
 
 def my_page_card(participant, activities):
-    """The certificate card of the participant's own page: (status, certificate, what is still missing in words)."""
-    row = rows_for(participant.program, [participant], activities)[0]
-    names = activity_names(activities, current_language())
-    return row.status, row.certificate, [reason_text(missing, names) for missing in row.decision.missing]
+    """The certificate card of the participant's own page: (status, certificate, what is still missing in words,
+    when certificates can be issued if that is still ahead)."""
+    program = participant.program
+    row = rows_for(program, [participant], activities)[0]
+    language = current_language()
+    names = activity_names(activities, language)
+    opens = issuing_opens(program, activities) if row.status == "eligible" else None
+    ahead = when(opens[1], participant.timezone, language) if opens and utcnow() < opens[1] else ""
+    return row.status, row.certificate, [reason_text(missing, names) for missing in row.decision.missing], ahead

@@ -12,10 +12,8 @@ from transactions import writes
 
 from . import bp
 from .forms import SettingsForm
-from .images import ImageProblem, normalized_png
 from .models import MAX_LOGOS, MAX_SIGNATORIES, Certificate
-from .pdf import certificate_pdf
-from .services import save_artwork, save_settings, settings_for
+from .services import questionnaire_kinds, save_artwork, save_settings, settings_for
 from .services_issuing import artwork
 from .texts import document_for, facts_for, languages_for
 
@@ -46,14 +44,15 @@ def certificate_settings(program_id):
             return redirect(url_for("certificates.certificate_settings", program_id=program.id))
     return render_template("certificates/settings.html", program=program, form=form, signatories=signatories,
                            logos={logo.position: logo for logo in logos}, max_signatories=MAX_SIGNATORIES,
-                           max_logos=MAX_LOGOS)
+                           max_logos=MAX_LOGOS, kinds=questionnaire_kinds(program))
 
 
 def _filled_form(settings, activities, signatories):
     chosen = settings.required_activity_ids
     data = {
         "required_activities": chosen if chosen is not None else [a.id for a in activities if a.required],
-        "excused_counts": settings.excused_counts, "post_test_required": settings.post_test_required,
+        "excused_counts": settings.excused_counts, "pre_test_required": settings.pre_test_required,
+        "post_test_required": settings.post_test_required,
         "min_post_score": settings.min_post_score, "min_share": settings.min_share, "hours": settings.hours,
         "language_mode": settings.language_mode,
         **{f"{name}_{language}": (getattr(settings, name) or {}).get(language, "")
@@ -73,7 +72,8 @@ def _values(form, activities):
         # Kept as "the activities marked required" while that is what was chosen, so a later change of the
         # activities' required flag carries through.
         "required_activity_ids": None if chosen == default else chosen,
-        "excused_counts": form.excused_counts.data, "post_test_required": form.post_test_required.data,
+        "excused_counts": form.excused_counts.data, "pre_test_required": form.pre_test_required.data,
+        "post_test_required": form.post_test_required.data,
         "min_post_score": form.min_post_score.data, "min_share": form.min_share.data, "hours": form.hours.data,
         "place": form.localized("place"), "issuer": form.localized("issuer"),
         "language_mode": form.language_mode.data,
@@ -82,6 +82,8 @@ def _values(form, activities):
 
 def _read_images(form):
     """field name → normalized PNG for every uploaded image; None (with the error by its field) if one is refused."""
+    from .images import ImageProblem, normalized_png  # Pillow: loaded by the settings' form, not by the app
+
     images, ok = {}, True
     names = [f"signatory_{n}_image" for n in range(1, MAX_SIGNATORIES + 1)] + \
         [f"logo_{n}" for n in range(1, MAX_LOGOS + 1)]
@@ -120,6 +122,8 @@ def _logo_values(form, images):
 @permission_required("certificates.issue")
 def certificate_specimen(program_id):
     """A certificate as the settings would print it now, for an invented participant (nothing is stored)."""
+    from .pdf import certificate_pdf  # reportlab: loaded by what draws, not by the app
+
     program = program_or_404(program_id)
     settings = settings_for(program)
     person = _SpecimenPerson(language=current_language())

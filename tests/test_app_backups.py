@@ -88,6 +88,45 @@ def test_backup_names_its_file_by_the_time(app, kind, tmp_path, monkeypatch):
     assert len(made[0]) == len(f"capacita-YYYYMMDD-HHMMSS.{suffix}")
 
 
+def test_the_workers_nightly_backup_writes_a_private_file_and_keeps_the_last_days(app, world, kind, tmp_path):
+    import os
+    import stat
+    from datetime import datetime, timezone
+
+    from operations import nightly_backup
+
+    folder = tmp_path / "nightly"
+    folder.mkdir(mode=0o700)
+    suffix = "sqlite3" if kind == "sqlite" else "dump"
+    (folder / f"capacita-20261120-023000.{suffix}").write_text("old")  # older than BACKUP_KEEP days: removed
+    (folder / f"capacita-20261201-023000.{suffix}").write_text("recent")  # kept
+    (folder / "notes.txt").write_text("not a backup")  # never touched
+    app.config.update(BACKUP_FOLDER=str(folder), BACKUP_KEEP=14)
+    try:
+        with app.app_context():
+            written = nightly_backup(datetime(2026, 12, 6, 2, 30, tzinfo=timezone.utc))
+    finally:
+        app.config.update(BACKUP_FOLDER="")
+    assert written == folder / f"capacita-20261206-023000.{suffix}"
+    assert sorted(path.name for path in folder.iterdir()) == [
+        f"capacita-20261201-023000.{suffix}", f"capacita-20261206-023000.{suffix}", "notes.txt"]
+    assert stat.S_IMODE(os.stat(written).st_mode) == 0o600 and backups.file_kind(written) == kind
+
+
+def test_a_worker_with_a_backup_folder_runs_the_backup_every_night(tmp_path):
+    from datetime import datetime
+
+    from app import create_app
+    from task_queue import queue_of
+
+    app = create_app({"TESTING": True, "CAPACITA_ENV": "test", "SECRET_KEY": "s" * 40, "QUEUE_URL": "memory://",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "BACKUP_FOLDER": str(tmp_path),
+                      "BACKUP_HOUR": 3})
+    nightly = queue_of(app).tasks["operations.nightly_backup"].s()  # a periodic task of the worker's scheduler
+    assert nightly.validate_datetime(datetime(2026, 12, 6, 3, 30))  # at BACKUP_HOUR:30 UTC, every day
+    assert not nightly.validate_datetime(datetime(2026, 12, 6, 2, 30))
+
+
 def test_restore_refuses_a_file_of_the_wrong_kind(app, world, kind, tmp_path):
     text_file = tmp_path / "notes.txt"
     text_file.write_text("not a backup")

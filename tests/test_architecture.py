@@ -16,7 +16,9 @@ PURE_MODULES = {
     "training.exporting", "training.grouping", "training.hooks", "training.importing", "training.links",
     "training.localized", "training.mentions", "training.messages", "training.permissions", "training.schedule",
     "training.tabular", "training.tabular_base", "training.textkeys", "training.timezones", "training.unicode_text",
-    "training.xlsx_stream", "training.attendance.matching", "training.attendance.reports", "training.attendance.rules",
+    "training.xlsx_stream", "training.attendance.matching", "training.attendance.meeting_fit",
+    "training.attendance.reports", "training.attendance.rules", "training.attendance.suggestions",
+    "training.lifecycle", "training.lifecycle_facts",
     "assessments.demo_tests", "assessments.option_lines", "assessments.question_types",
     "assessments.questionnaire_files", "assessments.responses_import", "assessments.stats", "assessments.stats_base",
     "assessments.stats_items", "assessments.stats_noncentral", "assessments.stats_scales", "assessments.windows",
@@ -30,7 +32,7 @@ PURE_MODULES = {
 FLASK_FACING_PREFIXES = ("__init__", "views", "services", "cli", "models", "forms", "tasks")
 FLASK_FACING = {"training.access", "training.labels", "training.web", "training.web_login", "assessments.access",
                 "assessments.demo", "assessments.texts", "assessments.template_helpers", "assessments.impact.texts",
-                "certificates.demo", "certificates.texts",
+                "certificates.demo", "certificates.texts", "training.lifecycle_display",
                 "training.mailer"}
 FRAMEWORKS = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "flask_migrate", "sqlalchemy",
               "werkzeug", "wtforms", "extensions")

@@ -1,5 +1,5 @@
 """A questionnaire tied to its agenda slot opens and closes with it, and follows it when the slot moves."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -8,7 +8,7 @@ from assessments.models import Questionnaire
 from extensions import db
 from tests.conftest import login, post_form
 from tests.factories import make_activity, make_agenda_item, make_program
-from training.models import AgendaItem, AuditEvent
+from training.models import AgendaItem, AuditEvent, utcnow
 
 UTC = timezone.utc
 SETTINGS = {"title_es": "Prueba de entrada", "title_en": "Pre-test"}
@@ -101,7 +101,9 @@ def test_deleting_the_slot_or_opening_by_hand_unties_and_keeps_the_window(app, o
     assert window(app, questionnaire) == (None, at(20, 10), at(20, 30))  # ON DELETE SET NULL
     item = add_pre_test_slot(organizer, world)
     post_form(organizer, url, {**SETTINGS, "agenda_item_id": str(item)})
-    post_form(organizer, f"{url}/open", {}, page=url)
+    # The slot is over: opening again asks for a closing time ahead (in the program's zone).
+    closes = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    assert post_form(organizer, f"{url}/open", {"reopen-closes_at": closes}, page=url).status_code == 302
     tied, opens_at, _closes_at = window(app, questionnaire)
     assert tied is None and opens_at > at(20, 10)
     move(organizer, item, "15:00", "15:20")

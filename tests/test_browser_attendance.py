@@ -1,5 +1,6 @@
 """In Chromium: a facilitator marks a session on a tablet, an organizer imports a Zoom report and runs group work."""
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -22,6 +23,13 @@ def demo_ids(app, code):
         activity = db.session.scalar(select(Activity).where(Activity.code == code))
         people = db.session.scalars(select(Participant).order_by(Participant.search_key)).all()
         return activity.id, [(p.id, p.family_names, p.given_names, p.email) for p in people]
+
+
+def demo_day(app, code):
+    """The session's date in the demo program's zone, as Zoom's Spanish export writes it (day first)."""
+    with app.app_context():
+        activity = db.session.scalar(select(Activity).where(Activity.code == code))
+        return activity.starts_at.astimezone(ZoneInfo(activity.program.timezone)).strftime("%d/%m/%Y")
 
 
 def mark_of(app, activity_id, participant_id):
@@ -53,11 +61,12 @@ def test_an_organizer_imports_a_zoom_report_and_reviews_who_was_not_matched(page
     activity_id, people = demo_ids(app, "S1")
     (first_id, family, given, email), (second_id, _family_2, given_2, _e) = people[0], people[1]
     report = tmp_path / "zoom-s1.csv"
+    day = demo_day(app, "S1")
     report.write_text(
         "Nombre (nombre original);Correo electrónico del usuario;Hora de entrada;Hora de salida;Duración (minutos)\n"
-        f"{given} {family};{email};02/11/2021 02:00:00 p. m.;02/11/2021 04:00:00 p. m.;120\n"
-        f"Tablet de {given_2};;02/11/2021 02:00:00 p. m.;02/11/2021 02:30:00 p. m.;30\n"
-        "Anfitrión OIM;host@oim.example;02/11/2021 01:50:00 p. m.;02/11/2021 04:10:00 p. m.;140\n",
+        f"{given} {family};{email};{day} 02:00:00 p. m.;{day} 04:00:00 p. m.;120\n"
+        f"Tablet de {given_2};;{day} 02:00:00 p. m.;{day} 02:30:00 p. m.;30\n"
+        f"Anfitrión OIM;host@oim.example;{day} 01:50:00 p. m.;{day} 04:10:00 p. m.;140\n",
         encoding="cp1252")
     page.set_viewport_size({"width": 360, "height": 740})
     sign_in(page, "organizadora@capacita.example", DEMO_PASSWORD)

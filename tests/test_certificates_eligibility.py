@@ -1,4 +1,7 @@
-"""Who qualifies for the certificate and what is missing (certificates/eligibility.py), without an app."""
+"""Who qualifies for the certificate, what is missing and from when certificates may be issued
+(certificates/eligibility.py), without an app."""
+from datetime import UTC, datetime
+
 import pytest
 
 from certificates.eligibility import (
@@ -8,6 +11,7 @@ from certificates.eligibility import (
     PARTIAL,
     POST_TEST_NOT_SUBMITTED,
     POST_TEST_SCORE_LOW,
+    PRE_TEST_NOT_SUBMITTED,
     TOO_SHORT,
     Activity,
     Mark,
@@ -15,6 +19,8 @@ from certificates.eligibility import (
     Record,
     Rules,
     decide,
+    issuable_from,
+    questionnaire_rules,
 )
 
 # The reference program: three virtual sessions of 180 minutes and three online courses.
@@ -29,9 +35,10 @@ EVERYTHING_DONE = {**{s.id: Mark("present", 180) for s in (S1, S2, S3)},
 IDS = {"s1": S1.id, "s2": S2.id, "s3": S3.id, "c1": C1.id, "c2": C2.id, "c3": C3.id}
 
 
-def _record(post_test="submitted", score=80.0, **marks):
-    """Everything done, except the activities named (s1…c3) with the marks given."""
-    return Record({**EVERYTHING_DONE, **{IDS[name]: mark for name, mark in marks.items()}}, post_test, score)
+def _record(post_test="submitted", score=80.0, pre_test="not_started", **marks):
+    """Everything done, except the activities named (s1…c3) with the marks given (and no pre-test taken)."""
+    return Record({**EVERYTHING_DONE, **{IDS[name]: mark for name, mark in marks.items()}}, post_test, score,
+                  pre_test)
 
 
 def test_everything_done_qualifies():
@@ -84,3 +91,32 @@ def test_the_post_test_can_be_optional_or_need_a_minimum_score():
     assert decide(strict, ACTIVITIES, _record(score=65.5)).missing == (
         Missing(POST_TEST_SCORE_LOW, reached=65.5, needed=70.0),)
     assert decide(strict, ACTIVITIES, not_taken).missing == (Missing(POST_TEST_NOT_SUBMITTED),)
+
+
+def test_the_pre_test_counts_when_the_rules_ask_for_it_after_the_activities():
+    rules = Rules(required=ALL.required, pre_test_required=True)
+    record = Record({**EVERYTHING_DONE, S2.id: Mark("absent")}, "not_started", None, pre_test="in_progress")
+    assert decide(rules, ACTIVITIES, record).missing == (Missing(ABSENT, S2.id), Missing(PRE_TEST_NOT_SUBMITTED),
+                                                         Missing(POST_TEST_NOT_SUBMITTED))
+    assert decide(rules, ACTIVITIES, _record(pre_test="submitted")).eligible is True
+    assert decide(ALL, ACTIVITIES, _record()).eligible is True  # not asked for by default
+
+
+@pytest.mark.parametrize("kinds, expected", [
+    (set(), (False, False, None)),  # a program without tests asks for none, whatever the settings say
+    ({"pre"}, (True, False, None)),
+    ({"post"}, (False, True, 60.0)),
+    ({"pre", "post", "followup"}, (True, True, 60.0)),
+])
+def test_the_tests_rules_apply_only_to_the_tests_the_program_has(kinds, expected):
+    assert questionnaire_rules(True, True, 60.0, kinds) == expected
+    assert questionnaire_rules(False, False, None, kinds) == (False, False, None)
+
+
+def test_issuing_waits_for_the_latest_end_among_the_counted_activities():
+    at = lambda day, hour: datetime(2026, 12, day, hour, tzinfo=UTC)  # noqa: E731
+    activities = (Activity(1, "virtual_session", 120, at(7, 20)), Activity(2, "virtual_session", 120, at(18, 22)),
+                  Activity(3, "online_course", None, at(25, 5)), Activity(4, "online_course", None, None))
+    assert issuable_from(Rules(required=(1, 2, 3, 4)), activities) == (activities[2], at(25, 5))
+    assert issuable_from(Rules(required=(1, 2)), activities) == (activities[1], at(18, 22))  # C1 does not count
+    assert issuable_from(Rules(required=(4,)), activities) is None  # no known end: nothing to wait for

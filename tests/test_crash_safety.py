@@ -21,6 +21,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PASSWORD
+from tests.helpers import database_of_its_own
 
 ROOT = Path(__file__).resolve().parent.parent
 CRASH_DATABASE = "capacita_crash_test"  # its own database: the server process writes to it while the suite runs
@@ -35,23 +36,8 @@ IMPORT_ROWS = 3000
 @pytest.fixture
 def crash_url(database_url, tmp_path):
     """An empty database for a server process: a SQLite file, or CRASH_DATABASE on the suite's PostgreSQL server."""
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'crash.sqlite3'}"
-        return
-    import psycopg
-
-    server = make_url(database_url)
-    maintenance = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-
-    def recreate(create):
-        with psycopg.connect(maintenance, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {CRASH_DATABASE} WITH (FORCE)")
-            if create:
-                connection.execute(f"CREATE DATABASE {CRASH_DATABASE}")
-
-    recreate(True)
-    yield server.set(database=CRASH_DATABASE).render_as_string(hide_password=False)
-    recreate(False)
+    with database_of_its_own(database_url, tmp_path, CRASH_DATABASE) as url:
+        yield url
 
 
 def crash_app(url):

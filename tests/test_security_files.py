@@ -44,6 +44,15 @@ def test_a_new_sqlite_database_and_its_side_files_are_their_owners_only(tmp_path
     assert sorted(os.listdir(tmp_path)) == ["capacita.sqlite3"]  # nothing else was left beside it
 
 
+def test_the_task_queues_sqlite_file_is_its_owners_only(tmp_path):
+    from task_queue import build_huey
+
+    queue = tmp_path / "instance" / "queue.sqlite3"
+    huey = build_huey(f"sqlite:///{queue}")
+    huey.pending_count()
+    assert mode(queue) == 0o600 and mode(queue.parent) == 0o700
+
+
 def test_an_existing_database_keeps_its_mode_and_check_config_says_it_is_open(tmp_path):
     database = tmp_path / "capacita.sqlite3"
     database.touch(mode=0o644)

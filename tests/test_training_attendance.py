@@ -1,13 +1,14 @@
 """Attendance sheets and the matrix: marks saved per person, scoped by country, exported, and what is missing."""
 import csv
 import io
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from extensions import db
 from tests.conftest import login, post_form
 from training.attendance.rules import missing_required
-from training.models import Activity, Attendance
+from training.models import Activity, Attendance, AuditEvent
 
 
 def test_missing_required_counts_only_attending_marks():
@@ -85,3 +86,49 @@ def test_cli_exports_the_matrix(app, world, tmp_path):
     rows = list(openpyxl.load_workbook(output).active.iter_rows(values_only=True))
     assert rows[0][4] == "S0" and rows[0][-1] == "Actividades obligatorias que faltan"
     assert all(row[-1] == "S0" for row in rows[1:])
+
+
+def test_everyone_else_is_marked_absent_once_and_audited(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["facilitator"])
+    sheet = f"/activities/{ids['activity']}/attendance"
+    post_form(client, sheet, {f"status-{ids['mx1']}": "present", f"status-{ids['gt1']}": "excused"})
+    assert "Marcar al resto como ausente" in client.get(sheet).get_data(as_text=True)
+    response = post_form(client, f"{sheet}/absent", {}, page=sheet)
+    assert response.status_code == 302
+    assert "3 personas marcadas como ausentes." in client.get(sheet).get_data(as_text=True)
+    with app.app_context():
+        marks = {a.participant_id: (a.status, a.source) for a in db.session.scalars(select(Attendance))}
+    assert marks == {ids["mx1"]: ("present", "manual"), ids["gt1"]: ("excused", "manual"),
+                     ids["mx2"]: ("absent", "manual"), ids["gt2"]: ("absent", "manual"),
+                     ids["obs1"]: ("absent", "manual")}
+    # Pressed again (a second tab): nothing left to mark, nothing written, no second event.
+    post_form(client, f"{sheet}/absent", {}, page=sheet)
+    html = client.get(sheet).get_data(as_text=True)
+    assert "Todas las personas ya tienen una marca: no se marcó a nadie como ausente." in html
+    assert "Marcar al resto como ausente" not in html
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "attendance.absent_marked")).all()
+        assert [(e.user_id, e.details["count"]) for e in events] == [(ids["facilitator"], 3)]
+
+
+def test_a_focal_point_marks_absent_only_their_country_and_nobody_before_the_session_ends(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["focal_gt"])
+    sheet = f"/activities/{ids['activity']}/attendance"
+    post_form(client, f"{sheet}/absent", {}, page=sheet)
+    with app.app_context():
+        assert {a.participant_id for a in db.session.scalars(select(Attendance))} == {ids["gt1"], ids["gt2"]}
+        later = Activity(program_id=ids["program"], code="S9", kind="virtual_session", title={"es": "Futura"},
+                         starts_at=datetime.now(timezone.utc) + timedelta(days=1),
+                         ends_at=datetime.now(timezone.utc) + timedelta(days=1, hours=2))
+        db.session.add(later)
+        db.session.commit()
+        later_id = later.id
+    later_sheet = f"/activities/{later_id}/attendance"
+    assert "Marcar al resto como ausente" not in client.get(later_sheet).get_data(as_text=True)
+    response = post_form(client, f"{later_sheet}/absent", {}, page=later_sheet)
+    assert "Esta actividad aún no ha terminado" in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attendance)
+                                 .where(Attendance.activity_id == later_id)) == 0

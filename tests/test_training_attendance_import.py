@@ -5,8 +5,10 @@ from sqlalchemy import func, select
 
 from extensions import db
 from tests.conftest import ZOOM_S0, login, post_form
+from tests.helpers import erase_personal_data, export_personal_data
 from tests.helpers import upload_report as upload
-from training.models import Activity, Attendance, AttendanceImport, AuditEvent
+from training.attendance.views_imports import choice_field
+from training.models import Activity, Attendance, AttendanceImport, AttendanceNameLink, AuditEvent
 
 MOODLE = """First name,Surname,Email address,Course complete,Completion date
 José Ángel,Núñez Peña,jose.nunez@example.mx,Completed,2/11/26 10:00
@@ -191,3 +193,138 @@ def test_cli_reports_unusable_files_one_line_per_problem(app, world, tmp_path):
     assert result.exit_code == 1 and "no activity 'S7' in TEST-2026" in result.stderr
     assert marks(app, world["ids"]["activity"]) == {}
 
+
+
+# A Zoom report of session 1 (8 December, meeting 812 3456 7890), hosted by host@example.org.
+S1_REPORT = """Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants,
+812 3456 7890,Sesión 1,12/08/2026 01:55:00 PM,12/08/2026 04:00:00 PM,host@example.org,125,3,
+
+Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest
+Secretaría,host@example.org,12/08/2026 01:55:00 PM,12/08/2026 04:00:00 PM,125,No
+José Ángel Núñez,jose.nunez@example.mx,12/08/2026 02:00:00 PM,12/08/2026 04:00:00 PM,120,Yes
+"""
+
+
+def session(app, world, code, day, title, link=""):
+    """A two-hour session of world's program at 14:00 in Mexico City (20:00 UTC) on `day` of December 2026."""
+    from datetime import datetime, timezone
+
+    with app.app_context():
+        activity = Activity(program_id=world["ids"]["program"], code=code, kind="virtual_session",
+                            title={"es": title}, link=link,
+                            starts_at=datetime(2026, 12, day, 20, 0, tzinfo=timezone.utc),
+                            ends_at=datetime(2026, 12, day, 22, 0, tzinfo=timezone.utc))
+        db.session.add(activity)
+        db.session.commit()
+        return activity.id
+
+
+def test_a_report_of_another_session_is_warned_about_and_saved_only_when_the_reviewer_confirms_it(app, client,
+                                                                                                  world):
+    s2 = session(app, world, "S2", 10, "Sesión 2", link="https://us02web.zoom.us/j/89876543210?pwd=abc")
+    login(client, world["emails"]["organizer"])
+    location = upload(client, s2, S1_REPORT).headers["Location"]
+    html = client.get(location).get_data(as_text=True)
+    assert "Puede que este informe no sea de esta sesión" in html
+    assert ("El informe es de una reunión del martes, 8 de diciembre de 2026, 13:55; esta sesión empieza el "
+            "jueves, 10 de diciembre de 2026, 14:00 (hora de Ciudad de México).") in html
+    assert ("El informe es de la reunión de Zoom 81234567890; el enlace de esta sesión es de la reunión "
+            "89876543210.") in html
+    assert "El tema del informe, “Sesión 1”, no es el título de esta sesión, “Sesión 2”." in html
+    # Confirming without saying the report was checked writes nothing.
+    response = review(client, location, action="confirm")
+    assert response.status_code == 302 and marks(app, s2) == {}
+    assert "No se importó nada: puede que este informe no sea de esta sesión." in \
+        client.get(response.headers["Location"]).get_data(as_text=True)
+    review(client, location, action="confirm", fits_anyway="yes")
+    assert marks(app, s2) == {world["ids"]["mx1"]: ("present", 120, "zoom")}
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attendance.imported"))
+        assert event.details["warnings"] == ["date", "meeting_id", "topic"]
+
+
+def test_a_report_that_fits_its_session_has_no_warning_and_the_hosts_rows_are_ignored(app, client, world):
+    s1 = session(app, world, "S1", 8, "Sesión 1: Migración laboral",
+                 link="https://us02web.zoom.us/j/81234567890?pwd=abc")
+    login(client, world["emails"]["organizer"])
+    location = upload(client, s1, S1_REPORT).headers["Location"]
+    html = client.get(location).get_data(as_text=True)
+    assert "Puede que este informe no sea" not in html and 'name="fits_anyway"' not in html
+    assert "Se ignora 1 fila del anfitrión de la reunión (Secretaría)" in html
+    review(client, location, action="confirm")
+    assert marks(app, s1) == {world["ids"]["mx1"]: ("present", 120, "zoom")}
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attendance.imported"))
+        assert (event.details["hosts"], event.details["ignored"], event.details["unmatched"]) == (1, 1, 0)
+
+
+def test_a_link_made_once_is_remembered_for_the_programs_other_sessions(app, client, world):
+    ids = world["ids"]
+    phone = "Name,Join Time,Leave Time\nÓscar (iPhone),{day} 02:00 PM,{day} 04:00 PM\n"
+    s1, s2, s3 = (session(app, world, f"S{n}", 7 + n, f"Sesión {n}") for n in (1, 2, 3))
+    login(client, world["emails"]["organizer"])
+    location = upload(client, s1, phone.format(day="12/08/2026")).headers["Location"]
+    field = choice_field("name:oscar iphone")
+    review(client, location, action="confirm", **{field: str(ids["gt2"])})
+    assert marks(app, s1) == {ids["gt2"]: ("present", 120, "zoom")}
+    # The next session's report matches the name by itself, and says why.
+    location = upload(client, s2, phone.format(day="12/09/2026")).headers["Location"]
+    html = client.get(location).get_data(as_text=True)
+    assert "recordada: vinculada en una importación anterior" in html
+    review(client, location, action="confirm")
+    assert marks(app, s2) == {ids["gt2"]: ("present", 120, "zoom")}
+    # A reviewer who undoes it leaves the name unmatched, and the program forgets the link.
+    location = upload(client, s3, phone.format(day="12/10/2026")).headers["Location"]
+    review(client, location, action="confirm", **{field: ""})
+    assert marks(app, s3) == {}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AttendanceNameLink)) == 0
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "attendance.imported")
+                                    .order_by(AuditEvent.id)).all()
+        assert [(e.details["links_remembered"], e.details["remembered"], e.details["links_forgotten"])
+                for e in events] == [(1, 0, 0), (0, 1, 0), (0, 0, 1)]
+
+
+def test_unmatched_names_get_suggestions_never_matches(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["organizer"])
+    report = "Name,Duration (Minutes)\nMX - Fátima Gomes Díaz,120\n"
+    location = upload(client, ids["activity"], report).headers["Location"]
+    html = client.get(location).get_data(as_text=True)
+    suggested = html[html.index('<optgroup label="Sugeridas">'):].split("</optgroup>")[0]
+    assert f'<option value="{ids["mx2"]}">Gómez Díaz, Fátima' in suggested and suggested.count("<option") == 1
+    review(client, location, action="confirm")
+    assert marks(app, ids["activity"]) == {}
+
+
+def test_cli_prints_the_warnings_and_imports_only_despite_them(app, world, tmp_path):
+    s2 = session(app, world, "S2", 10, "Sesión 2")
+    report = tmp_path / "zoom.csv"
+    report.write_text(S1_REPORT)
+    args = ["import-attendance", str(report), "--program", "TEST-2026", "--activity", "S2"]
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1 and marks(app, s2) == {}
+    assert result.stderr.splitlines() == [
+        "warning: El informe es de una reunión del martes, 8 de diciembre de 2026, 13:55; esta sesión empieza el "
+        "jueves, 10 de diciembre de 2026, 14:00 (hora de Ciudad de México).",
+        "warning: El tema del informe, “Sesión 1”, no es el título de esta sesión, “Sesión 2”.",
+        "nothing imported: the report may not be of this session (--despite-warnings imports it)"]
+    assert runner.invoke(args=args + ["--dry-run"]).exit_code == 0 and marks(app, s2) == {}
+    result = runner.invoke(args=args + ["--despite-warnings"])
+    assert result.exit_code == 0, result.output
+    assert marks(app, s2) == {world["ids"]["mx1"]: ("present", 120, "zoom")}
+
+
+def test_a_remembered_name_is_personal_data_exported_and_erased(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["admin"])
+    location = upload(client, ids["activity"], ZOOM_S0).headers["Location"]
+    review(client, location, action="confirm", **{host_field(client, location): str(ids["gt2"])})
+    data = json.loads(export_personal_data(client, ids["gt2"]).read("personal-data.json"))
+    assert data["attendance_report_names"] == ["secretaria"]
+    erase_personal_data(client, ids["gt2"], reason="Pidió la supresión", confirm="y")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AttendanceNameLink)) == 0
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "participant.erased"))
+        assert event.details["report_names"] == 1

@@ -1,14 +1,19 @@
 """Reading Zoom and course-platform reports and matching them to registrants (pure, no app)."""
+from datetime import datetime, timezone
+
 from training.attendance.matching import (
     IGNORE,
+    UNLINKED,
     Registrant,
     connected_minutes,
     merged_status,
-    name_key,
     plan_attendance,
 )
+from training.attendance.meeting_fit import SessionFacts, meeting_id_of, meeting_warnings, topic_fits
 from training.attendance.reports import read_report
+from training.attendance.suggestions import suggest
 from training.tabular import read_table
+from training.textkeys import name_key
 
 # Zoom's participant export as the web portal writes it: a block about the meeting, then the people.
 ZOOM_EN = """Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants,
@@ -45,10 +50,10 @@ def test_matching_by_email_then_by_name_and_durations_summed():
     assert (outcomes[2].how, outcomes[2].minutes, outcomes[2].status) == ("name", 50, "partial")
     assert (outcomes[3].how, outcomes[3].status) == ("name", "present")  # original name in parentheses
     assert 4 not in outcomes
-    assert sorted(v.name for v in plan.unmatched) == ["Secretaría Técnica", "Teléfono 55 1234"]
+    assert [v.name for v in plan.unmatched] == ["Teléfono 55 1234"]
     summary = plan.summary()
-    assert {k: summary[k] for k in ("matched", "present", "partial", "unmatched")} == \
-        {"matched": 3, "present": 2, "partial": 1, "unmatched": 2}
+    assert {k: summary[k] for k in ("matched", "present", "partial", "unmatched", "ignored", "hosts")} == \
+        {"matched": 3, "present": 2, "partial": 1, "unmatched": 1, "ignored": 1, "hosts": 1}
 
 
 def test_the_minimum_share_decides_present_or_partial():
@@ -65,7 +70,7 @@ def test_linking_and_ignoring_unmatched_people():
     assert plan.unmatched == [] and [v.name for v in plan.ignored] == ["Secretaría Técnica"]
     # A decision naming someone who is not a registrant links nobody.
     plan = plan_attendance(zoom(), PEOPLE, decisions={"name:telefono 55 1234": 99}, session_minutes=120)
-    assert 99 not in plan.outcomes and len(plan.unmatched) == 2
+    assert 99 not in plan.outcomes and [v.name for v in plan.unmatched] == ["Teléfono 55 1234"]
 
 
 def test_the_same_rows_twice_are_counted_once():
@@ -196,3 +201,104 @@ def test_rows_shorter_than_a_header_found_lower_in_the_file():
     assert course.missing_columns == [] and course.rows[0].status == "absent"
     meeting = zoom("Meeting ID,Topic\n1,S1\nName,User Email,Join Time,Leave Time,Duration (Minutes)\nAna\n")
     assert meeting.rows[0].errors == [("no_minutes", {})]
+
+
+# --- the meeting block, and whether the report fits the session --------------------------------------------------
+
+def test_the_meeting_block_gives_the_id_topic_start_and_host():
+    meeting = zoom().meeting
+    assert (meeting.meeting_id, meeting.topic, meeting.host_email) == ("81234567890", "Sesión 1",
+                                                                       "host@capacita.example")
+    assert meeting.start == datetime(2021, 11, 2, 13, 50, 3)
+    # Zoom's newer layout names the host, and its Spanish export writes dates day-first.
+    text = ("Tema,ID de reunión,Anfitrión,Hora de inicio,Duración (minutos)\n"
+            "Sesión 2,812 3456 7890,Secretaría Técnica,08/12/2026 02:00:00 p. m.,120\n\n"
+            "Nombre (nombre original),Hora de entrada,Hora de salida\n"
+            "Ana Pérez,08/12/2026 02:00:00 p. m.,08/12/2026 03:00:00 p. m.\n")
+    meeting = zoom(text).meeting
+    assert (meeting.meeting_id, meeting.topic, meeting.host_name, meeting.host_email) == \
+        ("81234567890", "Sesión 2", "Secretaría Técnica", "")
+    assert meeting.start == datetime(2026, 12, 8, 14, 0)
+    assert zoom("Name,Duration (Minutes)\nAna,30\n").meeting is None
+
+
+S2 = SessionFacts(datetime(2026, 12, 10, 20, 0, tzinfo=timezone.utc), "America/Mexico_City",
+                  "https://us02web.zoom.us/j/89876543210?pwd=abc", ("Sesión virtual 2: Capacidades", "Session 2"), "S2")
+S1_REPORT = """Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants,
+812 3456 7890,Sesión 1,12/08/2026 01:55:00 PM,12/08/2026 04:00:00 PM,host@capacita.example,125,2,
+
+Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest
+Ana Pérez,ana@mx.example,12/08/2026 02:00:00 PM,12/08/2026 04:00:00 PM,120,Yes
+"""
+
+
+def test_a_report_of_another_session_gets_a_warning_for_its_date_meeting_and_topic():
+    warnings = meeting_warnings(zoom(S1_REPORT), S2)
+    assert warnings == [("date", {"report": datetime(2026, 12, 8, 13, 55), "session": datetime(2026, 12, 10, 14, 0)}),
+                        ("meeting_id", {"report": "81234567890", "session": "89876543210"}),
+                        ("topic", {"report": "Sesión 1"})]
+    # The session's own report: an hour early in another zone, its ID, its topic as people write it.
+    own = S1_REPORT.replace("812 3456 7890", "89876543210").replace("Sesión 1", "CRM - Sesión 2") \
+        .replace("12/08/2026 01:55", "12/10/2026 03:05")
+    assert meeting_warnings(zoom(own), S2) == []
+    # Without the meeting block the earliest join says the date; a link without an ID checks nothing.
+    rows_only = "\n".join(S1_REPORT.splitlines()[3:]) + "\n"
+    assert [code for code, _params in meeting_warnings(zoom(rows_only), S2)] == ["date"]
+    assert meeting_warnings(zoom(rows_only), SessionFacts(None, "UTC", "https://zoom.us/my/ana", (), "S2")) == []
+
+
+def test_meeting_ids_in_links_and_topics_compared_folded():
+    assert meeting_id_of("https://us02web.zoom.us/j/81234567890?pwd=x") == "81234567890"
+    assert meeting_id_of("zoommtg://zoom.us/join?action=join&confno=81234567890") == "81234567890"
+    assert meeting_id_of("https://zoom.example.org/j/s1") == meeting_id_of("https://zoom.us/my/ana") == ""
+    titles = ("Sesión virtual 2: Capacidades y áreas de oportunidad",)
+    for topic in ("SESION 2", "CRM 2026 – sesión virtual 2", "Capacidades y áreas de oportunidad", "S2: taller"):
+        assert topic_fits(topic, titles, "S2"), topic
+    for topic in ("Sesión 1", "Reunión personal de Ana", "Sesión virtual 3: Capacidades"):
+        assert not topic_fits(topic, titles, "S2"), topic
+
+
+# --- the host, remembered links, suggestions ---------------------------------------------------------------------
+
+def test_the_hosts_rows_are_ignored_unless_a_reviewer_links_them():
+    plan = plan_attendance(zoom(), PEOPLE, session_minutes=120)
+    (host,) = plan.ignored
+    assert host.host and host.name == "Secretaría Técnica" and plan.host_rows == 1
+    plan = plan_attendance(zoom(), PEOPLE, decisions={"email:host@capacita.example": 4}, session_minutes=120)
+    assert plan.outcomes[4].how == "linked" and plan.host_rows == 0
+    plan = plan_attendance(zoom(), PEOPLE, decisions={"email:host@capacita.example": UNLINKED}, session_minutes=120)
+    assert "Secretaría Técnica" in [v.name for v in plan.unmatched]
+    # The newer layout gives the host's name only: rows without an e-mail are compared by name.
+    text = ("Topic,ID,Host,Start time\nSesión 1,81234567890,Secretaría Técnica,11/02/2021 01:50 PM\n\n"
+            "Name (original name),Duration (minutes)\nSecretaría Técnica,130\nAna Pérez,100\n")
+    plan = plan_attendance(zoom(text), PEOPLE, session_minutes=120)
+    assert [v.name for v in plan.ignored] == ["Secretaría Técnica"] and list(plan.outcomes) == [1]
+
+
+def test_remembered_links_match_by_themselves_and_a_reviewer_can_undo_them():
+    remembered = {"telefono 55 1234": 4, "ana maria": 99}  # 99: no longer registered
+    plan = plan_attendance(zoom(), PEOPLE, session_minutes=120, remembered=remembered)
+    assert (plan.outcomes[4].how, plan.outcomes[4].minutes) == ("remembered", 20)
+    assert plan.unmatched == [] and plan.remembered_links() == ([], [])
+    plan = plan_attendance(zoom(), PEOPLE, decisions={"name:telefono 55 1234": UNLINKED}, session_minutes=120,
+                           remembered=remembered)
+    assert 4 not in plan.outcomes and plan.remembered_links() == ([], ["telefono 55 1234"])
+    plan = plan_attendance(zoom(), PEOPLE, decisions={"name:telefono 55 1234": 3}, session_minutes=120,
+                           remembered=remembered)
+    assert "Teléfono 55 1234" in [row.name for row in plan.outcomes[3].rows] and 4 not in plan.outcomes
+    assert plan.remembered_links() == ([("telefono 55 1234", 3)], [])
+
+
+def test_suggestions_for_prefixes_typos_initials_and_email_but_never_a_match():
+    people = [Registrant(1, "", "José Ángel", "Núñez Peña"), Registrant(2, "", "José", "Núñez Ortiz"),
+              Registrant(3, "", "Fátima", "Gómez Díaz"), Registrant(4, "", "Abigail", "O'Brien")]
+    assert suggest("MX - José Ángel Núñez Peña", people)[0] == 1
+    assert suggest("Fatima Gomes Diaz", people) == [3]
+    assert suggest("J. Á. Núñez Peña", people)[0] == 1 and suggest("JA Nunez", people)[0] == 1
+    assert suggest("A. O'Brien", people) == [4]
+    assert suggest("", people, email="fatima.gomez2@gmail.com") == [3]
+    assert suggest("Fátima Núñez Ortiz", people) == [] and suggest("Teléfono 55 1234", people) == []
+    assert suggest("José", people) == []  # one word says too little
+    text = "Name,Duration (Minutes)\nMX - Fátima Gómes Díaz,100\n"
+    plan = plan_attendance(zoom(text), people, session_minutes=120)
+    assert plan.outcomes == {} and plan.unmatched[0].suggestions == [3]

@@ -1,5 +1,6 @@
 """How later blueprints plug into training (demo parts, personal-data sections, audited objects, the cards of the
-participant's page): registered per app by create_app, never by being imported; the page's template queries nothing."""
+participant's page, calendar sources): registered per app by create_app, never by being imported; the page's
+template queries nothing."""
 import ast
 import logging
 from contextlib import contextmanager
@@ -10,10 +11,12 @@ from sqlalchemy import event, select
 
 from app import create_app
 from extensions import db
+from tests.conftest import login
 from tests.helpers import enter, link_for
 from training.hooks import hooks
 
-REGISTERING = {"register_section", "register_audit_object", "add_demo_part", "add_my_page_card"}
+REGISTERING = {"register_section", "register_audit_object", "add_demo_part", "add_my_page_card",
+               "add_calendar_source", "add_lifecycle_facts"}
 
 
 @contextmanager
@@ -67,7 +70,7 @@ def test_my_page_shows_what_its_view_loaded_and_its_template_queries_nothing(app
         db.session.commit()
     html, context, statements = my_page(app, course["ids"]["gt2"])
     assert statements == []  # neither the eligibility nor the questionnaires are computed while rendering
-    status, certificate, reasons = context["cards"]["certificate"]
+    status, certificate, reasons, _after = context["cards"]["certificate"]
     assert (status, certificate) == ("not_yet", None)
     assert reasons == ["Ausente en S0 · Sesión 0", "Prueba de salida no enviada"]
     assert "<li>Ausente en S0 · Sesión 0</li><li>Prueba de salida no enviada</li>" in html
@@ -79,7 +82,7 @@ def test_my_page_shows_what_its_view_loaded_and_its_template_queries_nothing(app
 def test_an_issued_certificate_is_on_its_holders_page(app, course):
     html, context, statements = my_page(app, course["ids"]["gt1"])
     assert statements == []
-    status, certificate, _reasons = context["cards"]["certificate"]
+    status, certificate, _reasons, _after = context["cards"]["certificate"]
     assert status == "issued" and certificate.participant_id == course["ids"]["gt1"]
     assert certificate.serial in html and "/me/certificate.pdf" in html
 
@@ -99,10 +102,16 @@ def test_each_app_has_its_own_registrations_made_by_create_app(app, tmp_path):
             "assessments.demo.load_demo_tests", "certificates.demo.load_demo_certificates"]
         assert list(registered.privacy_sections) == ["tests", "certificates"]
         assert list(registered.my_page_cards) == ["tests", "certificate"]
+        assert list(registered.calendar_sources) == ["tests"]
+        assert {name: f"{load.__module__}.{load.__name__}" for name, load in registered.lifecycle_facts.items()} == {
+            "evaluation": "assessments.services_lifecycle.lifecycle_facts",
+            "certificates": "certificates.services_lifecycle.lifecycle_facts"}
         assert {"Program", "Participant", "Questionnaire", "ResponseImport", "Certificate"} <= set(
             registered.audit_objects)
     assert mine is not theirs and mine.demo_parts is not theirs.demo_parts
     assert mine.privacy_sections is not theirs.privacy_sections and mine.my_page_cards is not theirs.my_page_cards
+    assert mine.calendar_sources is not theirs.calendar_sources
+    assert mine.lifecycle_facts is not theirs.lifecycle_facts
     with other.app_context():
         db.engine.dispose()
 
@@ -125,3 +134,18 @@ def test_no_module_registers_into_trainings_hooks_when_imported():
                for path in (root / blueprint).rglob("*.py")]
     offending = {str(path.relative_to(root)): sorted(set(top_level_calls(path)) & REGISTERING) for path in modules}
     assert {name: calls for name, calls in offending.items() if calls} == {}
+
+
+def test_the_program_page_shows_the_lifecycle_its_view_loaded_and_its_template_queries_nothing(app, course):
+    client = app.test_client()
+    login(client, course["emails"]["admin"])
+    with rendering_watch(app) as (rendered, statements):
+        html = client.get(f"/programs/{course['ids']['program']}").get_data(as_text=True)
+    assert [name for name, _context in rendered][0] == "training/program_dashboard.html"
+    assert statements == []  # the facts of every blueprint were gathered by the view
+    context = rendered[0][1]
+    phases = {phase.key: {step.key: step.state for step in phase.steps} for phase in context["phases"]}
+    # course's post-test has no questions yet; mx1 and mx2 qualify for a certificate months after S0, its only session.
+    assert phases["evaluation"] == {"pre_test": "not_yet", "post_test": "not_yet"}
+    assert phases["certificates"] == {"certificates": "late"}
+    assert "Evaluación posterior (post-test)" in html

@@ -44,6 +44,11 @@ def can(action):
     return current_user.is_authenticated and may(current_user.role, action)
 
 
+def allowed_actions():
+    """Every action the logged-in staff member may do (for pages that choose among many, like the dashboard)."""
+    return frozenset(action for action in PERMISSIONS if can(action))
+
+
 def _known(action):
     if action not in PERMISSIONS:
         raise KeyError(f"{action!r} is not in training.permissions.PERMISSIONS")

@@ -1,15 +1,15 @@
-"""iCalendar (.ics) files for sessions and agendas, built with the icalendar library (pure)."""
+"""iCalendar (.ics) files for sessions, agendas and deadlines, built with the icalendar library (pure)."""
 from dataclasses import dataclass
-from datetime import datetime, timezone
-
-from icalendar import Calendar, Event
+from datetime import date, datetime, timezone
 
 
 @dataclass(frozen=True)
 class CalendarEvent:
+    """An event: aware datetimes, or dates for an all-day event (`ends_at` the day after the last); `ends_at`
+    None for a moment, such as a closing time."""
     uid: str
-    starts_at: datetime  # aware
-    ends_at: datetime
+    starts_at: datetime | date
+    ends_at: datetime | date | None
     summary: str
     description: str = ""
     url: str = ""
@@ -18,6 +18,8 @@ class CalendarEvent:
 
 def calendar_bytes(events, name, stamp=None):
     """An .ics file calendar apps import with the right times: UTC instants, so no zone database is needed."""
+    from icalendar import Calendar, Event  # imported here: the app loads icalendar only to write a calendar file
+
     calendar = Calendar()
     calendar.add("prodid", "-//Capacita//Capacity-building programs//ES")
     calendar.add("version", "2.0")
@@ -28,8 +30,9 @@ def calendar_bytes(events, name, stamp=None):
         event = Event()
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)
-        event.add("dtstart", item.starts_at.astimezone(timezone.utc))
-        event.add("dtend", item.ends_at.astimezone(timezone.utc))
+        event.add("dtstart", _instant(item.starts_at))
+        if item.ends_at is not None:
+            event.add("dtend", _instant(item.ends_at))
         event.add("summary", item.summary)
         if item.description:
             event.add("description", item.description)
@@ -39,3 +42,8 @@ def calendar_bytes(events, name, stamp=None):
             event.add("location", item.location)
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def _instant(moment):
+    """A datetime in UTC; a date stays a date (an all-day event, VALUE=DATE)."""
+    return moment.astimezone(timezone.utc) if isinstance(moment, datetime) else moment

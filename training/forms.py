@@ -330,7 +330,11 @@ class AgendaItemForm(FlaskForm):
 
 
 class SheetForm(FlaskForm):
-    """Only the CSRF token: the sheet's radio buttons are read per participant in the view."""
+    """The override of an activity that has not started; the sheet's radio buttons are read per participant in the
+    view."""
+    override = BooleanField(_l("Record attendance anyway, before the activity starts"))
+    override_reason = StringField(_l("Why"), filters=[strip], validators=[Optional(), Length(max=500)],
+                                  description=_l("Kept in the audit log with the marks."))
 
 
 class AttendanceReportForm(FlaskForm):

@@ -18,6 +18,12 @@ class Hooks:
     `job_kinds`: task name → JobKind, who may follow such a job and how its progress reads.
     `scheduled_work`: name → `work(now)`, run every minute by the worker (training/tasks.py), each in its own
     transaction.
+    `calendar_sources`: name → `load(program, language, zone)`, calendar_files.CalendarEvent items a program's
+    calendar files carry besides its activities (the questionnaires' closing times).
+    `lifecycle_facts`: name → `load(program, country_code)`, what that blueprint knows of the program's progress
+    (lifecycle_facts.EvaluationFacts, lifecycle_facts.CertificateFacts), counted among the participants of
+    `country_code` alone when it is given (a focal point's); the program's page passes them to `lifecycle.phases`
+    by name.
     `agenda_item_moved`: `follow(item, actor_id)`, called in the transaction that saved new times for an agenda
     item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did)."""
 
@@ -27,6 +33,8 @@ class Hooks:
     my_page_cards: dict[str, Callable] = field(default_factory=dict)
     scheduled_work: dict[str, Callable] = field(default_factory=dict)
     job_kinds: dict[str, "JobKind"] = field(default_factory=dict)
+    calendar_sources: dict[str, Callable] = field(default_factory=dict)
+    lifecycle_facts: dict[str, Callable] = field(default_factory=dict)
     agenda_item_moved: list[Callable] = field(default_factory=list)
 
 
@@ -64,3 +72,11 @@ def add_agenda_item_moved(app, follow):
 
 def add_my_page_card(app, name, load):
     hooks(app).my_page_cards[name] = load
+
+
+def add_calendar_source(app, name, load):
+    hooks(app).calendar_sources[name] = load
+
+
+def add_lifecycle_facts(app, name, load):
+    hooks(app).lifecycle_facts[name] = load

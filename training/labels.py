@@ -1,8 +1,12 @@
 """Translated labels for the stored codes (roles, statuses, genders, profiles), shared by forms and templates."""
+from datetime import datetime
+
+from babel.dates import format_date
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .countries import country_name
+from .schedule import zone_label
 
 ROLE_LABELS = {
     "admin": _l("Executive secretariat"),
@@ -95,7 +99,14 @@ REPORT_COLUMNS = {
 }
 ATTENDANCE_SOURCE_LABELS = {"manual": _l("marked by hand"), "zoom": _l("from the Zoom report"),
                             "course_report": _l("from the course report")}
-HOW_MATCHED_LABELS = {"email": _l("by e-mail"), "name": _l("by name"), "linked": _l("linked by you")}
+HOW_MATCHED_LABELS = {"email": _l("by e-mail"), "name": _l("by name"), "linked": _l("linked by you"),
+                      "remembered": _l("remembered: linked on an earlier import")}
+# Where a Zoom report does not fit the session it is imported for (training/attendance/meeting_fit.py).
+MEETING_WARNINGS = {
+    "date": _l("The report is of a meeting on %(report)s; this session starts on %(session)s (%(zone)s time)."),
+    "meeting_id": _l("The report is of Zoom meeting %(report)s; this session's link is for meeting %(session)s."),
+    "topic": _l("The report's topic, “%(report)s”, is not this session's title, “%(title)s”."),
+}
 IMPORT_STATUS_LABELS = {
     "new": _l("New"),
     "update": _l("Update"),
@@ -140,6 +151,16 @@ ATTENDANCE_LABELS = {
     "absent": _l("Absent"),
     "completed": _l("Completed"),
 }
+
+
+def meeting_warning_text(code, params, title, zone):
+    """One of `MEETING_WARNINGS` as a sentence; its times are wall-clock times of the program's `zone`."""
+    language = current_language()
+    values = {**params, "title": title, "zone": zone_label(zone, language)}
+    for key, value in params.items():
+        if isinstance(value, datetime):
+            values[key] = f"{format_date(value.date(), 'full', locale=language)}, {value:%H:%M}"
+    return str(MEETING_WARNINGS[code]) % values
 
 
 def current_language():

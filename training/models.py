@@ -425,6 +425,22 @@ class AttendanceImport(StagedUpload, db.Model):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
     sha256: Mapped[str] = mapped_column(String(64))
     min_share: Mapped[int] = mapped_column(default=75)  # % of the session that counts as present
-    decisions: Mapped[dict] = mapped_column(JSON, default=dict)  # unmatched person key → participant id | "ignore"
+    # unmatched person key → participant id, "ignore", or "" (not linked, where that overrides a default)
+    decisions: Mapped[dict] = mapped_column(JSON, default=dict)
 
     activity: Mapped[Activity] = relationship()
+
+
+class AttendanceNameLink(db.Model):
+    """A name as a report shows it (folded), linked by a reviewer to a registrant: the program's later imports
+    match it to them by themselves (a reviewer can still change it, which updates the link)."""
+
+    __tablename__ = "attendance_name_links"
+    __table_args__ = (UniqueConstraint("program_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    name_key: Mapped[str] = mapped_column(String(255))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -42,6 +42,11 @@ def day(moment, zone, language):
     return format_date(moment.astimezone(ZoneInfo(zone)).date(), "full", locale=language)
 
 
+def when(moment, zone, language):
+    """'sábado, 5 de diciembre de 2026, 17:00 (Ciudad de México)': a moment as pages and messages name it."""
+    return f"{day(moment, zone, language)}, {clock(moment, zone, language)} ({zone_label(zone, language)})"
+
+
 def day_shift(moment, zone, reference_zone):
     """+1 when the moment falls on the next calendar day in `zone` than in `reference_zone`, -1 the day before."""
     local = moment.astimezone(ZoneInfo(zone)).date()

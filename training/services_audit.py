@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "attendance.report_uploaded": _l("Attendance report uploaded"),
     "attendance.import_reviewed": _l("Attendance report: unmatched people linked"),
     "attendance.import_discarded": _l("Attendance report discarded"),
+    "attendance.absent_marked": _l("Attendance: everyone else marked absent"),
     "groups.generated": _l("Groups formed"),
     "groups.moved": _l("People moved between groups"),
     "groups.group_saved": _l("Group saved"),
@@ -89,6 +90,7 @@ ACTION_LABELS = {
     "certificate_settings.saved": _l("Certificate rules saved"),
     "certificate_artwork.saved": _l("Certificate logos and signatures saved"),
     "certificate.issued": _l("Certificate issued"),
+    "certificates.issued_early": _l("Certificates issued before the last activity ended"),
     "certificate.revoked": _l("Certificate revoked"),
     "certificate.reissued": _l("Certificate reissued"),
 }

@@ -24,6 +24,7 @@ from .models import (
     AgendaItem,
     Attendance,
     AttendanceImport,
+    AttendanceNameLink,
     AuditEvent,
     ImportBatch,
     OutboundMessage,
@@ -73,8 +74,8 @@ def personal_data(participant):
     found = search_uploads(participant)
     data = {"format": EXPORT_FORMAT, "exported_at": _iso(utcnow()), "participant": _registration(participant),
             "messages": _messages(participant), "attendance": _attendance(participant),
-            "groups": _groups(participant), "uploaded_files": _uploads(found),
-            "unreadable_uploaded_files": _unreadable(found)}
+            "attendance_report_names": _report_names(participant), "groups": _groups(participant),
+            "uploaded_files": _uploads(found), "unreadable_uploaded_files": _unreadable(found)}
     for name, section in _sections().items():
         data[name] = section.export(participant)
     data["audit_events"] = _audit_events(participant)
@@ -148,6 +149,13 @@ def _attendance(participant):
     return [{"activity": activity.code, "title": activity.title, "status": mark.status, "minutes": mark.minutes,
              "comment": mark.comment, "source": mark.source, "recorded_at": _iso(mark.recorded_at)}
             for mark, activity in rows]
+
+
+def _report_names(participant):
+    """The names (folded) reports showed them under, as a reviewer linked them to this person."""
+    return list(db.session.scalars(select(AttendanceNameLink.name_key)
+                                   .where(AttendanceNameLink.participant_id == participant.id)
+                                   .order_by(AttendanceNameLink.name_key)))
 
 
 def _groups(participant):
@@ -255,6 +263,8 @@ def erase_participant(participant, actor_id, reason, uploads=None):
         {"kind": kind, "id": upload.id, "filename": upload.filename} for kind, upload in unreadable]}
     counts["messages"] = db.session.execute(delete(OutboundMessage).where(
         OutboundMessage.id.in_(_messages_query(participant).with_only_columns(OutboundMessage.id)))).rowcount
+    counts["report_names"] = db.session.execute(delete(AttendanceNameLink).where(
+        AttendanceNameLink.participant_id == participant.id)).rowcount
     _anonymize(participant)
     for section in _sections().values():
         counts.update(section.erase(participant, actor_id) if section.erase else {})

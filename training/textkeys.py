@@ -1,4 +1,5 @@
 """Keys for comparing people's text (case- and accent-insensitive, whitespace-normalized), and ids read from text."""
+import re
 import unicodedata
 
 # The largest id the id columns hold (INTEGER: 32 bits on PostgreSQL): a larger number reaching a query is refused by
@@ -15,6 +16,11 @@ def fold(text):
     """A case- and accent-insensitive form, so 'Álvarez' sorts with the A and 'angel' finds 'Ángel'."""
     decomposed = unicodedata.normalize("NFKD", squash_spaces(text))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def name_key(text):
+    """'  PÉREZ-Zúñiga,  Ana ' → 'perez zuniga ana': accents, case and punctuation ignored."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
 
 
 def email_key(email):

@@ -7,7 +7,6 @@ from transactions import writes
 
 from . import bp
 from .access import activity_or_404, actor_id, can, permission_required, program_or_404
-from .agenda_pdf import agenda_pdf
 from .forms import ActivityForm, AgendaItemForm
 from .labels import current_language
 from .models import AgendaItem
@@ -124,13 +123,16 @@ def _item_values(form):
 @permission_required("activities.view")
 def activity_ics(activity_id):
     activity = activity_or_404(activity_id)
-    return ics_response([activity], activity.program, f"{activity.program.code}-{activity.code}")
+    return ics_response([activity], activity.program, f"{activity.program.code}-{activity.code}",
+                        with_program_events=False)
 
 
 @bp.route("/activities/<int:activity_id>/agenda.pdf")
 @permission_required("activities.view")
 def activity_pdf(activity_id):
     """The session's agenda in the program's zone and, with ?tz=, the viewer's zone beside it."""
+    from .agenda_pdf import agenda_pdf  # reportlab: loaded by what draws an agenda, not by the app
+
     activity = activity_or_404(activity_id)
     program = activity.program
     zones = list(dict.fromkeys([program.timezone, _viewer_zone(program)]))

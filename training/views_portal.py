@@ -13,7 +13,6 @@ from .access import (
     session_participant,
     start_participant_session,
 )
-from .agenda_pdf import agenda_pdf
 from .forms import ContinueForm
 from .hooks import hooks
 from .labels import current_language, delegation_label
@@ -58,6 +57,8 @@ def my_page():
 @participant_required
 def my_agenda_pdf():
     """Every session's agenda in the participant's language, in their zone first and the program's beside it."""
+    from .agenda_pdf import agenda_pdf  # reportlab: loaded by what draws an agenda, not by the app
+
     participant = g.participant
     program = participant.program
     zones = list(dict.fromkeys([participant.timezone, program.timezone]))
@@ -69,7 +70,7 @@ def my_agenda_pdf():
 @participant_required
 def my_calendar():
     program = g.participant.program
-    return ics_response(program_activities(program), program, program.code)
+    return ics_response(program_activities(program), program, program.code, zone=g.participant.timezone)
 
 
 @bp.route("/me/leave", methods=["POST"])

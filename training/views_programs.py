@@ -1,12 +1,13 @@
 """Programs, their dashboard of delegations, and delegations' quotas and contacts."""
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from transactions import writes
 
-from . import bp
+from . import bp, lifecycle
 from .access import (
     actor_id,
+    allowed_actions,
     country_scope,
     delegation_or_404,
     permission_required,
@@ -15,7 +16,10 @@ from .access import (
 )
 from .countries import country_name
 from .forms import DelegationEditForm, DelegationForm, ProgramForm
-from .labels import current_language
+from .hooks import hooks
+from .labels import current_language, delegation_label
+from .lifecycle_display import dashboard
+from .models import utcnow
 from .services import (
     LOCALIZED_PROGRAM_FIELDS,
     add_delegation,
@@ -25,6 +29,7 @@ from .services import (
     save_program,
     update_delegation,
 )
+from .services_lifecycle import lifecycle_facts
 from .web import call_or_show_error
 
 
@@ -69,13 +74,20 @@ def _program_form(program):
 @bp.route("/programs/<int:program_id>")
 @permission_required("programs.view")
 def program_dashboard(program_id):
+    """Where the program stands: its phases, the viewer's next action, its delegations, and every tool."""
     program = program_or_404(program_id)
-    rows = delegation_summaries(program, country_scope())
+    scope = country_scope()
+    rows = delegation_summaries(program, scope)
     members = sorted((r for r in rows if r[0].kind == "member"), key=lambda r: _country_sort(r[0]))
     observers = [r for r in rows if r[0].kind == "observer"]
     totals = {"registered": sum(r[1] for r in rows), "quota": sum(r[0].quota for r in rows)}
+    contributed = {name: load(program, scope) for name, load in hooks(current_app).lifecycle_facts.items()}
+    shown = lifecycle.phases(lifecycle_facts(program, scope, rows, contributed), utcnow(), allowed_actions())
+    language = current_language()
+    phases, next_step = dashboard(program, shown, lifecycle.next_action(shown),
+                                  {d.id: delegation_label(d, language) for d, _registered in rows}, language)
     return render_template("training/program_dashboard.html", program=program, members=members,
-                           observers=observers, totals=totals)
+                           observers=observers, totals=totals, phases=phases, next_step=next_step)
 
 
 def _country_sort(delegation):

@@ -14,7 +14,6 @@ from extensions import db
 
 from . import schedule
 from .access import actor_id, can, scoped_delegations
-from .agenda_pdf import AgendaDocument, AgendaRow, AgendaSession
 from .calendar_files import CalendarEvent, calendar_bytes
 from .exporting import MIMETYPES
 from .hooks import hooks
@@ -114,6 +113,8 @@ def send_pdf(content, download_name):
 
 def agenda_document(activities, program, language, zones):
     """Plain values for agenda_pdf: sessions with their items, times written in each of `zones`."""
+    from .agenda_pdf import AgendaDocument, AgendaRow, AgendaSession  # reportlab: loaded by what draws an agenda
+
     def span(start, end, zone):
         shift = schedule.day_shift(start, zone, zones[0])  # "(+1)": the next day there
         marker = " (+1)" if shift > 0 else " (−1)" if shift < 0 else ""
@@ -133,18 +134,54 @@ def agenda_document(activities, program, language, zones):
                           footer=_("Times in %(zones)s.", zones=" · ".join(labels)))
 
 
-def activity_events(activities, language):
-    """Calendar events of the sessions that have times (courses carry only a due date)."""
-    return [CalendarEvent(uid=f"{a.program.code}-{a.code}-{a.id}@capacita", starts_at=a.starts_at,
-                          ends_at=a.ends_at, summary=f"{a.code} · {a.title_in(language)}",
-                          description=a.description_in(language), url=a.link,
-                          location=a.location) for a in activities if a.starts_at and a.ends_at]
+def activity_events(activities, language, zone):
+    """Calendar events of the sessions that have times (where, what, the agenda in `zone`, the link), and an
+    all-day event on each due date (courses), on its day in the program's zone."""
+    events = []
+    for activity in activities:
+        name, uid = f"{activity.code} · {activity.title_in(language)}", f"{activity.program.code}-{activity.code}"
+        if activity.starts_at and activity.ends_at:
+            events.append(CalendarEvent(
+                uid=f"{uid}-{activity.id}@capacita", starts_at=activity.starts_at, ends_at=activity.ends_at,
+                summary=name, description=_session_description(activity, language, zone), url=activity.link,
+                location=activity.location or activity.link))
+        if activity.due_at:
+            due_day = schedule.to_local(activity.due_at, activity.program.timezone).date()
+            due = _("Due by %(when)s.", when=schedule.when(activity.due_at, zone, language))
+            events.append(CalendarEvent(
+                uid=f"{uid}-{activity.id}-due@capacita", starts_at=due_day, ends_at=due_day + timedelta(days=1),
+                summary=_("Deadline: %(activity)s", activity=name), url=activity.link,
+                description=_paragraphs(due, activity.description_in(language), _link_line(activity.link))))
+    return events
 
 
-def ics_response(activities, program, name):
-    """A calendar file of `activities` in the page's language."""
-    language = current_language()
-    body = calendar_bytes(activity_events(activities, language), name=program.title_in(language))
+def _session_description(activity, language, zone):
+    """The activity's description, its agenda with times in `zone`, and its link."""
+    clock = lambda moment: schedule.clock(moment, zone, language)  # noqa: E731
+    agenda = "\n".join(f"{clock(item.starts_at)}–{clock(item.ends_at)} {item.title_in(language)}"
+                       for item in activity.items)
+    heading = _("Agenda (%(zone)s):", zone=schedule.zone_label(zone, language))
+    return _paragraphs(activity.description_in(language), f"{heading}\n{agenda}" if agenda else "",
+                       _link_line(activity.link))
+
+
+def _link_line(link):
+    return _("Link: %(link)s", link=link) if link else ""
+
+
+def _paragraphs(*parts):
+    return "\n\n".join(part for part in parts if part)
+
+
+def ics_response(activities, program, name, zone=None, with_program_events=True):
+    """A calendar file of `activities` in the page's language, times in descriptions in `zone` (by default the
+    program's); with the program's other events (the questionnaires' closing times) unless told otherwise."""
+    language, zone = current_language(), zone or program.timezone
+    events = activity_events(activities, language, zone)
+    if with_program_events:
+        for load in hooks(current_app).calendar_sources.values():
+            events += load(program, language, zone)
+    body = calendar_bytes(events, name=program.title_in(language))
     return Response(body, mimetype="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})
 

@@ -2,9 +2,8 @@
 import shutil
 import tempfile
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
-
-import plotly.io
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 WIDTH, HEIGHT_FALLBACK, PNG_SCALE = 1000, 500, 2  # a slide-sized figure; PNG at twice the pixels for print
@@ -18,9 +17,9 @@ class ImagesUnavailable(RuntimeError):
 @cache
 def images_available():
     """Whether this server can draw chart files: kaleido installed and a Chromium on the PATH."""
-    try:
-        import kaleido  # noqa: F401  (only its presence matters here)
-    except ImportError:
+    # Found, not imported (kaleido costs 20 MB): only drawing a file loads it, and a kaleido that fails to load
+    # then makes plotly raise what image_bytes and png_images already catch.
+    if find_spec("kaleido") is None:
         return False
     return any(shutil.which(name) for name in BROWSERS)
 
@@ -31,6 +30,8 @@ def image_bytes(figure, file_format):
         raise ValueError(file_format)
     if not images_available():
         raise ImagesUnavailable(file_format)
+    import plotly.io  # loaded by the requests that draw a file, not by the app
+
     height = figure.layout.height or HEIGHT_FALLBACK
     try:
         return plotly.io.to_image(figure, format=file_format, width=WIDTH, height=height,
@@ -44,6 +45,8 @@ def png_images(figures):
     (the PDF summary then goes without charts rather than not at all)."""
     if not figures or not images_available():
         return {}
+    import plotly.io
+
     with tempfile.TemporaryDirectory() as folder:
         paths = {name: Path(folder) / f"{index}.png" for index, name in enumerate(figures)}
         try:

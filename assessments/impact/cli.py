@@ -12,7 +12,6 @@ from training.labels import GENDER_LABELS, PROFILE_LABELS
 
 from .chart_images import png_images
 from .provenance import provenance
-from .report import FILTERS
 from .services import impact_report
 from .texts import pdf_figures, report_pdf, report_workbook
 
@@ -30,6 +29,8 @@ from .texts import pdf_figures, report_pdf, report_workbook
 @with_appcontext
 def impact(code, output_format, language, output, country, gender, profile):
     """Every figure of the program's impact report (all participants; filters narrow it)."""
+    from .report import FILTERS  # scipy loads with the report: not with every other command
+
     program = program_or_fail(code)
     filters = dict(zip(FILTERS, (country.upper(), gender, profile), strict=True))
     fail_on_unknown_filters(program, filters)

@@ -8,18 +8,24 @@ from training.models import Delegation, Participant
 from ..models import Answer, Attempt
 from ..services_builder import program_questionnaires
 from ..services_taking import SUBMITTED, sections_with_questions
-from .report import Item, Respondent, TakenTest, report
+
+# report.py (numpy and scipy: 100 MB and a second to load) is imported by the functions that use it: the app imports
+# this module at start-up, and only the report's pages and command should pay for those libraries.
 
 
 def impact_report(program, filters=None, scoped=True):
     """The report's figures for the participants the current user may see (every participant when `scoped` is
     false: the command line has no user)."""
+    from .report import report
+
     people, pre, post = impact_inputs(program, scoped)
     return report(people, pre, post, filters)
 
 
 def impact_inputs(program, scoped=True):
     """(respondents, pre-test, post-test) of the program's participants who are not withdrawn."""
+    from .report import Respondent
+
     query = (select(Participant.id, Delegation.country_code, Participant.gender, Participant.profile)
              .join(Delegation, Participant.delegation_id == Delegation.id)
              .where(Participant.program_id == program.id, Participant.status != "withdrawn").order_by(Participant.id))
@@ -33,6 +39,8 @@ def impact_inputs(program, scoped=True):
 
 
 def _test_data(questionnaire):
+    from .report import Item, TakenTest
+
     if questionnaire is None:
         return TakenTest((), {})
     items = tuple(Item(question.id, question.item_key, question.dimension, question.spec(), dict(question.text))

@@ -10,9 +10,9 @@ from training.labels import GENDER_LABELS, PROFILE_LABELS
 from training.localized import pick
 
 from ..texts import DIMENSION_LABELS, KIND_LABELS
-from . import charts
-from .pdf import summary_pdf
-from .workbook import workbook_bytes
+
+# charts (plotly), pdf (reportlab) and workbook (openpyxl) are imported by the functions that draw with them: the app
+# imports this module at start-up, and only the report's pages and command should pay for those libraries.
 
 # Cohen (1988): the conventional reading of a standardized mean difference.
 EFFECT_WORDS = ((0.2, _l("negligible")), (0.5, _l("small")), (0.8, _l("medium")), (float("inf"), _l("large")))
@@ -120,6 +120,8 @@ def item_text(row, language, fallback):
 
 def figures_for(report, language, fallback):
     """chart name → plotly figure of the report (every visible text in the reader's language)."""
+    from . import charts
+
     separators = SEPARATORS.get(language, ".,")
     knowledge = report["knowledge"]
     paired = report["paired"]
@@ -159,6 +161,8 @@ def figures_for(report, language, fallback):
 
 
 def _likert_figure(block, language, fallback, separators):
+    from . import charts
+
     questions = block["questions"]
     points = questions[0]["points"] if questions else []
     same_scale = [q for q in questions if q["points"] == points]
@@ -281,6 +285,8 @@ def workbook_labels():
 
 def report_workbook(report, language, fallback, provenance=None):
     """The report as an XLSX workbook in the reader's language (the current locale)."""
+    from .workbook import workbook_bytes
+
     return workbook_bytes(report, workbook_labels(), language, fallback, provenance=provenance,
                           group_name=lambda attribute, value: group_label(attribute, value, language),
                           reason_text=reason_text)
@@ -356,6 +362,8 @@ def pdf_figures(report, language, fallback):
 
 def report_pdf(report, program, language, fallback, filters, charts, versions):
     """The PDF summary of the report in the current language."""
+    from .pdf import summary_pdf
+
     return summary_pdf(report, pdf_texts(report, versions), language, fallback,
                        title=f"{_('Impact report')} · {program.title_in(language)}",
                        subtitle=f"{program.code} · {filters_text(filters, language)}", charts=charts,

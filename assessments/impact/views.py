@@ -2,9 +2,9 @@
 import io
 from datetime import date
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 
-import plotly
 from flask import (
     abort,
     current_app,
@@ -28,7 +28,6 @@ from training.web import send_table
 from .. import bp
 from ..forms import ImpactFilterForm
 from .chart_images import FORMATS, ImagesUnavailable, image_bytes, images_available, png_images
-from .charts import PLOT_CONFIG, figure_json
 from .provenance import provenance
 from .services import impact_report
 from .texts import (
@@ -41,7 +40,8 @@ from .texts import (
     report_workbook,
 )
 
-PLOTLY_FOLDER = Path(plotly.__file__).parent / "package_data"
+# plotly's own files, found without importing it: the app loads plotly only to draw a report's charts.
+PLOTLY_FOLDER = Path(find_spec("plotly").origin).parent / "package_data"
 DRAWING_LIMIT = "30 per minute"  # each chart file or PDF starts a browser on the server
 
 
@@ -117,6 +117,8 @@ def standalone_sources():
 
 def _page_context(program, report, filters, language, fallback):
     """What the report's page and its standalone file both show."""
+    from .charts import figure_json  # plotly: loaded by the report's pages, not by the app
+
     figures = {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()}
     return {"program": program, "report": report, "filters": filters, "fallback": fallback, "figures": figures,
             "summary": knowledge_sentence(report["knowledge"], report["max_score"]), "provenance": provenance(),
@@ -129,6 +131,8 @@ def _download(data, mimetype, name):
 
 def _plot_configs(program, figures):
     """plotly's settings per chart: its camera button names the PNG after the program and the chart."""
+    from .charts import PLOT_CONFIG
+
     return {name: {**PLOT_CONFIG, "toImageButtonOptions": {"filename": f"{program.code}-{name}"}} for name in figures}
 
 
@@ -150,6 +154,6 @@ def _country_choices(program, language):
 @bp.route("/assets/plotly-<plotly_version>.min.js")
 def plotly_js(plotly_version):
     """plotly.js from the installed package (never a CDN), cached for a year: its address carries the version."""
-    if plotly_version != plotly.__version__:
+    if plotly_version != provenance()["plotly"]:  # plotly's __version__ is this same installed version
         abort(404)
     return send_from_directory(PLOTLY_FOLDER, "plotly.min.js", max_age=365 * 24 * 3600, mimetype="text/javascript")

@@ -2,7 +2,7 @@
 questionnaire tied to its agenda slot
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0019
 Create Date: 2026-12-18 10:00:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0014'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

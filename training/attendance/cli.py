@@ -12,7 +12,7 @@ from extensions import db
 from transactions import writes
 
 from ..cli_registration import program_or_fail, read_upload
-from ..labels import REPORT_COLUMNS, REPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
+from ..labels import REPORT_COLUMNS, REPORT_PROBLEMS, TABLE_PROBLEMS, meeting_warning_text, problem_text
 from ..models import Activity
 from ..services import ServiceError
 from ..tabular import TableError
@@ -26,10 +26,12 @@ from .services_imports import apply_upload, plan_upload, read_stored_report, rep
 @click.option("--min-share", type=click.IntRange(1, 100), default=None,
               help="%% of the session connected to count as present (default ATTENDANCE_MIN_SHARE, 75).")
 @click.option("--dry-run", is_flag=True, help="Match and report; write nothing.")
+@click.option("--despite-warnings", is_flag=True,
+              help="Import a Zoom report whose date, meeting ID or topic does not fit the session (checked).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as a JSON object.")
 @with_appcontext
 @writes
-def import_attendance(file, program_code, activity_code, min_share, dry_run, as_json):
+def import_attendance(file, program_code, activity_code, min_share, dry_run, despite_warnings, as_json):
     """Mark attendance from a report. People the report names but nobody matches are listed, not imported."""
     program = program_or_fail(program_code)
     activity = db.session.scalar(select(Activity).where(Activity.program_id == program.id,
@@ -48,6 +50,12 @@ def import_attendance(file, program_code, activity_code, min_share, dry_run, as_
         fail([problem_text(TABLE_PROBLEMS, error.code, error.details)])
     if not plan.clean:
         fail(_problem_lines(plan))
+    warnings = [meeting_warning_text(code, params, activity.title_in(activity.program.default_language),
+                                     program.timezone) for code, params in plan.warnings]
+    for line in warnings:
+        click.echo(f"warning: {line}", err=True)
+    if warnings and not dry_run and not despite_warnings:
+        fail(["nothing imported: the report may not be of this session (--despite-warnings imports it)"])
     if dry_run:
         db.session.rollback()
         summary = plan.summary()

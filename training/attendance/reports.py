@@ -30,8 +30,17 @@ COURSE_HEADERS = {
              "fecha de finalizacion del curso", "fecha de terminacion", "fecha de completado", "completado el",
              "finalizado el", "fecha"),
 }
+# The block about the meeting that Zoom writes above the participants (old and new layouts, English and Spanish).
+MEETING_HEADERS = {
+    "meeting_id": ("meeting id", "id", "id de reunion", "id de la reunion", "webinar id", "id del seminario web"),
+    "topic": ("topic", "tema", "meeting topic", "tema de la reunion"),
+    "start": ("start time", "hora de inicio", "start", "inicio"),
+    "host_email": ("user email", "host email", "correo electronico del usuario", "correo electronico del anfitrion",
+                   "correo del anfitrion", "email del anfitrion"),
+    "host_name": ("host name", "host", "user name", "nombre del anfitrion", "anfitrion", "nombre de usuario"),
+}
 _INDEX = {kind: {header_key(alias): name for name, aliases in table.items() for alias in aliases}
-          for kind, table in (("zoom", ZOOM_HEADERS), ("course", COURSE_HEADERS))}
+          for kind, table in (("zoom", ZOOM_HEADERS), ("course", COURSE_HEADERS), ("meeting", MEETING_HEADERS))}
 
 COMPLETE_WORDS = {"completed", "complete", "completado", "completada", "completo", "completa", "finalizado",
                   "finalizada", "terminado", "terminada", "aprobado", "aprobada", "passed", "done", "yes", "si",
@@ -46,7 +55,7 @@ TIME_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%Y-%m-%d %H:%M:%S"
                 "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %I:%M %p", "%d.%m.%Y %H:%M:%S")
 MAX_MINUTES = 24 * 60
 SPANISH_TIME_HEADERS = {header_key(alias) for alias in ("hora de entrada", "hora de union", "hora de ingreso",
-                                                         "entrada")}
+                                                         "entrada", "hora de inicio", "inicio")}
 
 
 @dataclass
@@ -61,12 +70,23 @@ class ReportRow:
     errors: list = field(default_factory=list)  # (code, details) pairs
 
 
+@dataclass(frozen=True)
+class Meeting:
+    """What Zoom's block above the participants says about the meeting (each part may be missing)."""
+    meeting_id: str = ""  # digits only
+    topic: str = ""
+    start: datetime | None = None  # as written: wall-clock time in the zone of the account that exported it
+    host_email: str = ""
+    host_name: str = ""
+
+
 @dataclass
 class Report:
     kind: str  # "zoom" or "course"
     rows: list
     missing_columns: list
     times_understood: bool = True
+    meeting: Meeting | None = None  # Zoom reports exported "with meeting data"
 
     @property
     def error_rows(self):
@@ -83,7 +103,10 @@ def read_report(table, kind):
             width = max(columns.values()) + 1  # rows under a lower header may be shorter than the file's first
             body = [(n, c + [""] * (width - len(c))) for n, c in records[position + 1:]
                     if any(c) and _map(c, kind) != columns]
-            return _read_rows(body, columns, kind, day_first=_spanish_times(cells, columns))
+            report, time_format = _read_rows(body, columns, kind, day_first=_spanish_times(cells, columns))
+            if kind == "zoom":
+                report.meeting = read_meeting([c for _n, c in records[:position]], time_format)
+            return report
     best = max((_map(cells, kind) for _n, cells in records[:50]), key=len)
     return Report(kind, [], _missing(best, kind))
 
@@ -96,6 +119,46 @@ def name_variants(text):
     if match:
         variants += [part for part in match.groups() if part.strip()]
     return variants
+
+
+def read_meeting(records, time_format=None):
+    """The meeting block among the records above the participants' header: its header row, then the first row
+    with values. `time_format`: the one the participants' times were read with (the block is in the same locale)."""
+    for position, cells in enumerate(records):
+        columns = _map(cells, "meeting")
+        if len(columns) < 2:
+            continue
+        values = next((c for c in records[position + 1:] if any(cell.strip() for cell in c)), None)
+        if values is None:
+            return None
+        return _meeting(columns, values, time_format, day_first=_spanish_start(cells, columns))
+    return None
+
+
+def _meeting(columns, values, time_format, day_first):
+    def cell(name):
+        return squash_spaces(values[columns[name]]) if name in columns and columns[name] < len(values) else ""
+
+    host_email, host_name = cell("host_email"), cell("host_name")
+    if "@" in host_name and not host_email:  # the newer layout's one "Host" column may hold the address
+        host_email, host_name = host_name, ""
+    return Meeting(meeting_id=re.sub(r"\D", "", cell("meeting_id")), topic=cell("topic"),
+                   start=_meeting_start(cell("start"), time_format, day_first),
+                   host_email=host_email if "@" in host_email else "", host_name=host_name)
+
+
+def _meeting_start(text, time_format, day_first):
+    text = _time_text(text)
+    formats = sorted(TIME_FORMATS, key=lambda f: not f.startswith("%d")) if day_first else TIME_FORMATS
+    for candidate in ((time_format,) if time_format else ()) + tuple(formats):
+        moment = _strptime(text, candidate)
+        if moment is not None:
+            return moment
+    return None
+
+
+def _spanish_start(headers, columns):
+    return "start" in columns and header_key(headers[columns["start"]]) in SPANISH_TIME_HEADERS
 
 
 def _header_number(table):
@@ -130,15 +193,16 @@ def _spanish_times(headers, columns):
 
 
 def _read_rows(body, columns, kind, day_first=False):
+    """(the report, the format its times were read with or None)."""
     rows = [_row(number, cells, columns) for number, cells in body]
     if kind == "course":
         for row, (_number, cells) in zip(rows, body, strict=True):
             row.status = _course_status(row, cells, columns)
-        return Report(kind, rows, [])
-    understood = _parse_times(rows, body, columns, day_first)
+        return Report(kind, rows, []), None
+    understood, time_format = _parse_times(rows, body, columns, day_first)
     for row in rows:
         _zoom_minutes(row)
-    return Report(kind, rows, [], times_understood=understood)
+    return Report(kind, rows, [], times_understood=understood), time_format
 
 
 def _row(number, cells, columns):
@@ -172,22 +236,22 @@ def _number(text, row):
 def _parse_times(rows, body, columns, day_first):
     """Join/leave times in the one format that reads every such cell of the file (Zoom writes one locale's).
     '01/11/2021' reads both day-first and month-first; the reading with the shortest connections wins, since
-    the wrong one turns 23:50 → 00:20 into a month."""
+    the wrong one turns 23:50 → 00:20 into a month. Returns (whether the times were read, the format chosen)."""
     if not {"joined", "left"} <= columns.keys():
-        return True
+        return True, None
     cells = [(row, _time_text(c[columns["joined"]]), _time_text(c[columns["left"]]))
              for row, (_n, c) in zip(rows, body, strict=True)]
     texts = [t for _row, a, b in cells for t in (a, b) if t]
     formats = sorted(TIME_FORMATS, key=lambda f: not f.startswith("%d")) if day_first else TIME_FORMATS
     readable = [f for f in formats if all(_strptime(t, f) for t in texts)]
     if not readable:
-        return not texts
+        return not texts, None
     chosen = min(readable, key=lambda f: _total_span(cells, f))
     for row, joined, left in cells:
         row.joined, row.left = _strptime(joined, chosen), _strptime(left, chosen)
         if row.joined and row.left and row.left < row.joined:
             row.errors.append(("left_before_joined", {}))
-    return True
+    return True, chosen
 
 
 def _total_span(cells, time_format):

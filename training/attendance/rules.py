@@ -1,4 +1,5 @@
-"""What attendance means: which marks count as attending, and what each person still lacks (pure)."""
+"""What attendance means: which marks count as attending, what each person still lacks, and when marks may be
+taken (pure)."""
 
 ATTENDED = {"present", "late", "completed"}
 EXCUSED = "excused"
@@ -20,3 +21,9 @@ def sheet_counts(statuses):
         key = status or "unmarked"
         counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def not_started(starts_at, now):
+    """True while an activity with a start time has not reached it (aware datetimes; an activity without a start,
+    such as a course known only by its due date, has no such limit)."""
+    return starts_at is not None and now < starts_at

@@ -2,15 +2,18 @@
 import hashlib
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from extensions import db
 
-from ..models import Attendance, AttendanceImport, Participant
+from ..models import Attendance, AttendanceImport, AttendanceNameLink, Participant, utcnow
 from ..services import ServiceError, record
 from ..services_uploads import APPLIED, UploadNotClean, apply_once, read_staged, stage_upload, waiting_uploads
 from ..textkeys import as_id
-from .matching import IGNORE, Registrant, plan_attendance
+from .matching import IGNORE, UNLINKED, Registrant, plan_attendance
+from .meeting_fit import SessionFacts, meeting_warnings
 from .reports import read_report
 from .services import save_marks
 
@@ -56,10 +59,25 @@ def read_stored_report(upload, max_rows):
 
 
 def plan_upload(upload, report):
-    """Match the report against the registrants and their marks as they are now, with the saved decisions."""
+    """Match the report against the registrants and their marks as they are now, with the saved decisions and the
+    names linked on the program's earlier imports; and say where a Zoom report does not fit the session."""
     activity = upload.activity
-    return plan_attendance(report, registrants(activity), upload.decisions, session_minutes(activity),
-                           upload.min_share)
+    plan = plan_attendance(report, registrants(activity), upload.decisions, session_minutes(activity),
+                           upload.min_share, remembered=remembered_names(activity.program_id))
+    if report.kind == "zoom":
+        plan.warnings = meeting_warnings(report, session_facts(activity))
+    return plan
+
+
+def session_facts(activity):
+    return SessionFacts(activity.starts_at, activity.program.timezone, activity.link or "",
+                        tuple(title for title in (activity.title or {}).values() if title), activity.code)
+
+
+def remembered_names(program_id):
+    """Folded report name → the registrant a reviewer linked it to on one of the program's imports."""
+    return dict(db.session.execute(select(AttendanceNameLink.name_key, AttendanceNameLink.participant_id)
+                                   .where(AttendanceNameLink.program_id == program_id)).all())
 
 
 def registrants(activity):
@@ -73,14 +91,22 @@ def registrants(activity):
     return [Registrant(*row) for row in rows]
 
 
-def save_decisions(upload, actor_id, choices, known_keys):
-    """Keep the reviewer's links ('ignore' or a participant id) for the people the report left unmatched.
-    An id that is no registrant of this program links nobody: the plan only follows ids it knows."""
-    decisions = {}
-    for key in known_keys:
-        value = choices.get(key, "")
-        if value == IGNORE or as_id(value) is not None:
-            decisions[key] = value if value == IGNORE else as_id(value)
+def save_decisions(upload, actor_id, choices, visitors):
+    """Keep the reviewer's links ('ignore' or a participant id) for the people the report left unmatched, and
+    'not linked' where it overrides what would happen by default (the host ignored, a remembered link). A choice
+    that is the default is not kept, so the default goes on deciding; a person the form sent no choice for keeps
+    theirs. An id that is no registrant of this program links nobody: the plan only follows ids it knows."""
+    decisions, saved = {}, upload.decisions or {}
+    for visitor in visitors:
+        value = choices.get(visitor.key)
+        if value is None:  # no field for them in the form sent: what was decided before stands
+            if visitor.key in saved:
+                decisions[visitor.key] = saved[visitor.key]
+            continue
+        value = value if value == IGNORE else as_id(value) if value else UNLINKED
+        if value is None or value == (visitor.default if visitor.default is not None else UNLINKED):
+            continue
+        decisions[visitor.key] = value
     if decisions != (upload.decisions or {}):
         upload.decisions = decisions
         db.session.flush()
@@ -103,10 +129,35 @@ def apply_upload(upload, actor_id, report):
 
 def _write(upload, plan, actor_id):
     write_plan(plan, upload.activity, actor_id)
+    made, undone = remember_links(upload.activity.program_id, plan, actor_id)
     summary = plan.summary()
     record(actor_id, "attendance.imported", upload, activity=upload.activity.code, filename=upload.filename,
+           warnings=[code for code, _params in plan.warnings], links_remembered=made, links_forgotten=undone,
            **{k: v for k, v in summary.items() if k != "unmatched_names"})
     return summary
+
+
+def remember_links(program_id, plan, actor_id):
+    """Keep the links the reviewer made on this import for the program's other imports (a name linked anew
+    replaces its earlier link) and forget those they undid: (how many kept, how many forgotten)."""
+    made, undone = plan.remembered_links()
+    made = {key: participant_id for key, participant_id in made if len(key) <= 255}  # one link per name
+    undone = [key for key in undone if key not in made]
+    if undone:
+        db.session.execute(delete(AttendanceNameLink).where(AttendanceNameLink.program_id == program_id,
+                                                            AttendanceNameLink.name_key.in_(undone)))
+    if made:
+        table = AttendanceNameLink.__table__
+        insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = insert(table).values([{"program_id": program_id, "name_key": key, "participant_id": pid,
+                                           "created_by": actor_id, "created_at": utcnow()}
+                                          for key, pid in made.items()])
+        # Two imports confirmed at once may link the same name: the database keeps one link, the later one's.
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=[table.c.program_id, table.c.name_key],
+            set_={"participant_id": statement.excluded.participant_id, "created_by": statement.excluded.created_by,
+                  "created_at": statement.excluded.created_at}))
+    return len(made), len(undone)
 
 
 def write_plan(plan, activity, actor_id):

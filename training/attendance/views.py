@@ -19,12 +19,13 @@ from ..access import (
 from ..exporting import table_bytes
 from ..forms import SheetForm
 from ..labels import current_language
-from ..models import Participant
+from ..models import Participant, utcnow
+from ..schedule import when
 from ..services import ServiceError
 from ..textkeys import as_id, database_id
 from ..web import delegation_choices, send_table
-from .rules import sheet_counts
-from .services import attendance_matrix, marks_for, matrix_table, save_marks
+from .rules import not_started, sheet_counts
+from .services import NotStarted, attendance_matrix, has_ended, mark_rest_absent, marks_for, matrix_table, save_sheet
 
 SESSION_STATUSES = ("present", "late", "partial", "excused", "absent")  # partial: from a Zoom report
 COURSE_STATUSES = ("completed", "partial", "absent")
@@ -35,25 +36,71 @@ COURSE_STATUSES = ("completed", "partial", "absent")
 @writes
 def attendance_sheet(activity_id):
     activity = activity_or_404(activity_id)
-    program = activity.program
-    people = active_participants(program)
+    people = active_participants(activity.program)
     statuses = COURSE_STATUSES if activity.kind == "online_course" else SESSION_STATUSES
     form = SheetForm()
+    typed = None
     if form.validate_on_submit():
-        marks = _changed(_marks_from(request.form, {p.id for p in people}, statuses),
-                         marks_for(activity, [p.id for p in people]))
+        allowed = {p.id for p in people}
+        marks = _changed(_marks_from(request.form, allowed, statuses), marks_for(activity, list(allowed)))
         try:
-            save_marks(activity, marks, actor_id())
+            save_sheet(activity, marks, actor_id(), form.override.data, form.override_reason.data)
+        except NotStarted as refusal:
+            db.session.rollback()
+            _say_not_started(form, activity, refusal)
+            typed = _typed(request.form, people)
         except ServiceError:
             db.session.rollback()
             flash(_("Someone saved this sheet at the same moment; your marks were not saved. Try again."), "error")
         else:
             flash(ngettext("%(num)s mark saved.", "%(num)s marks saved.", len(marks)), "success")
             return redirect(url_for("training.attendance_sheet", activity_id=activity.id))
+    return _sheet(activity, people, statuses, form, typed)
+
+
+def _sheet(activity, people, statuses, form, typed):
+    """The sheet with the stored marks, or with what was typed when it was refused (status 400)."""
     existing = marks_for(activity, [p.id for p in people])
     counts = sheet_counts(existing[p.id].status if p.id in existing else None for p in people)
+    chosen = {pid: (mark.status, mark.comment) for pid, mark in existing.items()} if typed is None else typed
+    program = activity.program
+    upcoming = not_started(activity.starts_at, utcnow())
+    starts = when(activity.starts_at, program.timezone, current_language()) if upcoming else ""
     return render_template("training/attendance_sheet.html", activity=activity, program=program, people=people,
-                           marks=existing, statuses=statuses, form=form, counts=counts)
+                           marks=existing, chosen=chosen, statuses=statuses, form=form, counts=counts,
+                           starts=starts, ended=has_ended(activity)), 200 if typed is None else 400
+
+
+def _say_not_started(form, activity, refusal):
+    """The refusal next to the override's reason, and on top of the page (which keeps what was typed)."""
+    starts = when(refusal.starts_at, activity.program.timezone, current_language())
+    if refusal.message == "reason":
+        form.override_reason.errors = [_("Explain why you record attendance before the activity starts.")]
+    flash(_("This activity has not started yet (it starts on %(when)s): no mark was saved. To record attendance "
+            "now, tick the box below and explain why.", when=starts), "error")
+
+
+def _typed(data, people):
+    """participant id → (status, comment) as typed on the sheet, to show it again."""
+    return {p.id: (data.get(f"status-{p.id}"), data.get(f"comment-{p.id}", "")) for p in people
+            if data.get(f"status-{p.id}") or data.get(f"comment-{p.id}")}
+
+
+@bp.route("/activities/<int:activity_id>/attendance/absent", methods=["POST"])
+@permission_required("attendance.mark")
+@writes
+def attendance_rest_absent(activity_id):
+    """After a session's imports: everyone the staff member may mark who has no mark yet is marked absent."""
+    activity = activity_or_404(activity_id)
+    people = active_participants(activity.program)  # a focal point: their own country's
+    try:
+        count = mark_rest_absent(activity, [p.id for p in people], actor_id())
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(ngettext("%(num)s person marked absent.", "%(num)s people marked absent.", count) if count
+              else _("Everyone already has a mark: nobody was marked absent."), "success")
+    return redirect(url_for("training.attendance_sheet", activity_id=activity.id))
 
 
 def _changed(marks, existing):

@@ -12,7 +12,7 @@ from transactions import writes
 from .. import bp
 from ..access import active_participants, activity_or_404, actor_id, permission_required
 from ..forms import AttendanceReportForm, SheetForm
-from ..labels import REPORT_PROBLEMS, current_language, delegation_label, problem_text
+from ..labels import REPORT_PROBLEMS, current_language, delegation_label, meeting_warning_text, problem_text
 from ..models import AttendanceImport
 from ..services import ServiceError
 from ..tabular import TableError
@@ -79,10 +79,13 @@ def attendance_import_review(import_id):
         return _render(upload, plan, form)
     if (done := REPORTS.already_applied(upload)) is not None:
         return done
-    keys = [visitor.key for visitor in plan.reviewed]
-    choices = {key: request.form.get(choice_field(key), "") for key in keys}
-    save_decisions(upload, actor_id(), choices, keys)
+    choices = {visitor.key: request.form.get(choice_field(visitor.key)) for visitor in plan.reviewed}
+    save_decisions(upload, actor_id(), choices, plan.reviewed)
     if request.form.get("action") != "confirm":
+        return redirect(REPORTS.review_url(upload))
+    if plan.warnings and request.form.get("fits_anyway") != "yes":
+        flash(_("Nothing was imported: this report may not be of this session. Check it, and tick the box if it "
+                "is."), "error")
         return redirect(REPORTS.review_url(upload))
     try:
         summary, first = apply_upload(upload, actor_id(), report)
@@ -120,9 +123,12 @@ def _render(upload, plan, form, table_error=None):
         check_importable(activity)
     except ServiceError as error:
         problem = error.message
+    title = activity.title_in(language)
+    warnings = [meeting_warning_text(code, params, title, activity.program.timezone)
+                for code, params in (plan.warnings if plan else [])]
     return render_template(
         "training/attendance_import_review.html", upload=upload, activity=activity, program=activity.program,
-        plan=plan, form=form, table_error=table_error or problem, people=people, by_id=by_id,
+        plan=plan, form=form, warnings=warnings, table_error=table_error or problem, people=people, by_id=by_id,
         delegations={d.id: delegation_label(d, language) for d in activity.program.delegations},
         minutes=session_minutes(activity), ignore=IGNORE, choice_field=choice_field, earlier=similar_imports(upload),
         messages=lambda errors: [problem_text(REPORT_PROBLEMS, code, params) for code, params in errors])
