@@ -26,6 +26,7 @@ def init_app(app):
         add_calendar_source,
         add_demo_part,
         add_lifecycle_facts,
+        add_message_values,
         add_my_page_card,
     )
     from training.tasks import add_scheduled_work
@@ -33,7 +34,7 @@ def init_app(app):
     from . import services_lifecycle, services_privacy, services_taking
     from .cli import register_cli
     from .demo import load_demo_tests
-    from .services_reminders import finalize_all_overdue, send_due_reminders
+    from .services_reminders import finalize_all_overdue, reminder_message_values, send_due_reminders
 
     app.register_blueprint(bp)
     register_cli(app)
@@ -43,5 +44,6 @@ def init_app(app):
     add_calendar_source(app, "tests", views_taking.calendar_events)
     add_scheduled_work(app, "finalize attempts", finalize_all_overdue)  # first: the reminders then skip them
     add_scheduled_work(app, "reminders", send_due_reminders)
+    add_message_values(app, "reminder", reminder_message_values)
     add_lifecycle_facts(app, "evaluation", services_lifecycle.lifecycle_facts)
     add_agenda_item_moved(app, services_taking.follow_moved_slot)

@@ -38,6 +38,11 @@ def reminder_values(questionnaire, language):
             "closes": closes}
 
 
+def reminder_message_values(params, language):
+    """A reminder's placeholders for the questionnaire its job names (the reminder page stores its id)."""
+    return reminder_values(db.session.get(Questionnaire, params["questionnaire_id"]), language)
+
+
 # --- the organizer's schedule -----------------------------------------------------------------------------------
 
 

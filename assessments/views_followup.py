@@ -6,9 +6,9 @@ from training.access import actor_id, permission_required, program_or_404
 from training.exporting import table_bytes
 from training.labels import current_language, delegation_label
 from training.localized import pick
-from training.services_messages import count_queued, queue_invitations
+from training.services_messages import count_queued
 from training.textkeys import database_id
-from training.web import call_or_show_error, send_table, start_sending
+from training.web import call_or_show_error, send_table, start_messages
 from transactions import begin_writes, catches_up, writes
 
 from . import bp
@@ -17,7 +17,7 @@ from .forms import ReminderForm, ReminderScheduleForm
 from .question_types import QUESTIONNAIRE_KINDS
 from .services_builder import program_questionnaires
 from .services_followup import STATES, answers_by_attempt, by_delegation, progress, score_percent, totals
-from .services_reminders import reminder_moments, reminder_rules, reminder_values, save_reminder_schedule, sent_counts
+from .services_reminders import reminder_moments, reminder_rules, save_reminder_schedule, sent_counts
 from .services_taking import IN_PROGRESS, NOT_STARTED, finalize_if_overdue, finalize_overdue, overdue_attempts
 from .template_helpers import answer_cell
 from .texts import FINALIZED_LABELS, PROGRESS_LABELS
@@ -85,10 +85,7 @@ def send_reminders(questionnaire_id):
     if not people:
         flash(_("Nobody matches that choice: no reminder was sent."), "info")
         return back
-    program = questionnaire.program
-    ids = queue_invitations(program, people, actor_id(), kind="reminder",
-                            extra=lambda language: reminder_values(questionnaire, language))
-    start_sending(program, len(ids))
+    start_messages(questionnaire.program, "reminder", people, questionnaire_id=questionnaire.id)
     return back
 
 

@@ -226,8 +226,9 @@ def main():
             finalized_after = (utcnow() - closes).total_seconds()
             final_mb = peak_mb(worker.pid)
         finally:
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=30)
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait(timeout=30)
             controller.stop()
     rate, allowed = arguments.people / drained, 1 / arguments.smtp_delay
     once = set(inbox.received.values()) == {1} and len(inbox.received) == arguments.people

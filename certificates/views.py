@@ -13,8 +13,7 @@ from training.models import Participant, utcnow
 from training.schedule import when
 from training.services import ServiceError
 from training.services_activities import program_activities
-from training.services_messages import queue_invitations
-from training.web import delegation_choices, send_table, start_sending
+from training.web import delegation_choices, send_table, start_messages
 from transactions import work_queue, writes
 
 from . import bp
@@ -192,8 +191,7 @@ def email_certificates(program_id):
     if not people:
         flash(_("Nobody chosen holds a valid certificate: no message was sent."), "info")
         return back
-    ids = queue_invitations(program, people, actor_id(), kind="certificate")
-    start_sending(program, len(ids))
+    start_messages(program, "certificate", people)
     return back
 
 

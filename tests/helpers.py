@@ -293,3 +293,21 @@ def self_signed_certificate(folder):
                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
                    check=True, capture_output=True)
     return certificate, key
+
+
+# --- the worker's part ------------------------------------------------------------------------------------------
+
+
+def write_queued_messages(app):
+    """The worker's first step only: the messages pages asked for are written (queued); the tasks that send them
+    stay queued, as if the worker had not come to them yet."""
+    from task_queue import queue_of
+
+    huey, waiting = queue_of(app).huey, []
+    while (task := huey.dequeue()) is not None:
+        if task.name.endswith(".prepare_messages"):
+            huey.execute(task)
+        else:
+            waiting.append(task)
+    for task in waiting:
+        huey.enqueue(task)

@@ -428,6 +428,7 @@ def test_make_run_passes_its_host_and_port_to_every_command():
     the address, so links and QR codes point at the server make starts."""
     result = subprocess.run(["make", "-n", "run", "HOST=0.0.0.0", "PORT=5101"], cwd=ROOT, capture_output=True,
                             text=True, timeout=60)
-    commands = [line for line in result.stdout.splitlines() if "flask --app app" in line]
-    assert [line.split("flask --app app ")[1].split()[0] for line in commands] == ["db", "demo", "run"]
-    assert all("FLASK_RUN_HOST=0.0.0.0 FLASK_RUN_PORT=5101" in line for line in commands), commands
+    calls = re.findall(r"FLASK_RUN_HOST=(\S+) FLASK_RUN_PORT=(\S+) \S*flask --app app (\w+)", result.stdout)
+    assert [name for _host, _port, name in calls] == ["db", "demo", "worker", "run"]  # the worker beside the server
+    assert all((host, port) == ("0.0.0.0", "5101") for host, port, _name in calls), calls
+    assert result.stdout.count("flask --app app") == len(calls)  # no command without the address

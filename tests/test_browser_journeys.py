@@ -406,8 +406,8 @@ def secretariat(s):
     page.get_by_role("link", name="Invitaciones y mensajes").click()
     page.get_by_label("Enviar a").select_option("not_invited")
     page.get_by_role("button", name="Enviar", exact=True).click()
-    expect(page.locator(".flash")).to_contain_text("6 mensajes en cola: se están enviando.")
-    expect(page.locator(".notice.job")).to_contain_text("Esperando a que el trabajador empiece")
+    expect(page.locator(".flash")).to_contain_text("6 mensajes se están preparando y enviando.")
+    expect(page.locator(".notice.job")).to_contain_text("En espera de empezar")
     run_queued(s.app)  # the worker's part; the page follows the job and shows its outcome by itself
     expect(page.locator(".notice.job")).to_contain_text(
         "Envío terminado: 6 enviados, 0 en la bandeja de salida, 0 fallidos.", timeout=15000)

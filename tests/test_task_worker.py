@@ -12,14 +12,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import create_app
 from extensions import db
 from tests.conftest import post_form
 from tests.helpers import database_of_its_own, load_demo
 from training.demo_data import DEMO_PASSWORD
-from training.models import OutboundMessage
+from training.models import OutboundMessage, Participant
 from training.models_jobs import Job
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,6 +108,11 @@ def statuses(app):
         return Counter(db.session.scalars(select(OutboundMessage.status)))
 
 
+def participant_count(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Participant).where(Participant.status != "withdrawn"))
+
+
 def invite_everyone(web):
     program_id = load_demo(web)
     client = web.test_client()
@@ -118,24 +123,25 @@ def invite_everyone(web):
     return client, program_id
 
 
-def test_inviting_the_demo_program_only_queues_and_the_worker_sends_each_message_once(web, shared, inbox, tmp_path):
+def test_inviting_the_demo_program_only_records_it_and_the_worker_sends_each_message_once(web, shared, inbox,
+                                                                                         tmp_path):
     client, program_id = invite_everyone(web)
-    queued = statuses(web)
-    assert set(queued) == {"queued"} and queued["queued"] >= 100  # the request sent nothing itself
-    assert sum(inbox.received.values()) == 0
+    people = participant_count(web)
+    assert statuses(web) == Counter() and sum(inbox.received.values()) == 0  # the request wrote and sent nothing
     with open(tmp_path / "worker.log", "w") as log:
         worker = start_worker(shared, log)
         try:
-            wait_for(lambda: statuses(web) == Counter(sent=queued["queued"]))
+            wait_for(lambda: statuses(web) == Counter(sent=people))
         finally:
             stop(worker)
     with web.app_context():
         addresses = set(db.session.scalars(select(OutboundMessage.to_address)))
-        job = db.session.scalar(select(Job))
-        assert (job.status, job.done, job.total) == ("done", queued["queued"], queued["queued"])
-    assert set(inbox.received) == addresses and set(inbox.received.values()) == {1}  # each once
-    progress = client.get(f"/programs/{program_id}/jobs/{job.id}").get_json()
-    assert progress["text"] == f"Envío terminado: {queued['queued']} enviados, 0 en la bandeja de salida, 0 fallidos."
+        sending = db.session.scalar(select(Job).where(Job.kind == "training.tasks.send_messages"))
+        assert (sending.status, sending.done, sending.total) == ("done", people, people)
+    assert len(addresses) == people and set(inbox.received) == addresses
+    assert set(inbox.received.values()) == {1}  # each once
+    progress = client.get(f"/programs/{program_id}/jobs/{sending.id}").get_json()
+    assert progress["text"] == f"Envío terminado: {people} enviados, 0 en la bandeja de salida, 0 fallidos."
 
 
 def test_a_worker_killed_between_the_servers_answer_and_the_status_update_loses_nothing_and_sends_nothing_twice(
@@ -147,7 +153,7 @@ def test_a_worker_killed_between_the_servers_answer_and_the_status_update_loses_
     from training.tasks import run_scheduled
 
     invite_everyone(web)
-    total = statuses(web)["queued"]
+    total = participant_count(web)
     with open(tmp_path / "worker.log", "w") as log:
         worker = start_worker(shared, log)
         inbox.on_message = lambda count: count == 10 and os.killpg(worker.pid, signal.SIGKILL)

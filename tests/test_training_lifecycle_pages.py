@@ -124,7 +124,8 @@ def test_an_empty_program_asks_its_planners_for_the_activities_and_everyone_sees
     assert next_step(page) is None and f"/programs/{program_id}/activities/new" not in page
 
 
-def test_after_a_list_is_imported_the_secretariat_is_asked_to_send_the_invitations(app, client, staff, ahead):
+def test_after_a_list_is_imported_the_secretariat_is_asked_to_send_the_invitations(app, client, staff, ahead,
+                                                                                     run_tasks):
     program = ahead["program"]
     login(client, staff["admin"])
     assert next_step(dashboard(client, program)) == ("Importar la lista de participantes",
@@ -141,6 +142,7 @@ def test_after_a_list_is_imported_the_secretariat_is_asked_to_send_the_invitatio
 
     post_form(client, f"/programs/{program}/invitations", {"audience": "not_invited"},
               page=f"/programs/{program}/messages")
+    run_tasks()
     page = dashboard(client, program)
     assert steps(page)["Invitaciones"] == "done" and "2 de 2 invitadas" in page
     assert next_step(page) == ("Abrir la evaluación previa", f"/questionnaires/{ahead['pre']}", "get")

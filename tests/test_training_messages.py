@@ -8,8 +8,9 @@ from sqlalchemy import delete, func, select
 
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
+from tests.helpers import write_queued_messages
 from training.messages import render, unknown_placeholders
-from training.models import OutboundMessage
+from training.models import OutboundMessage, Participant
 from training.models_jobs import Job
 
 
@@ -90,9 +91,9 @@ def test_invitations_arrive_by_smtp_in_each_language_with_a_working_link(app, cl
     response = send(client, world["ids"]["program"], audience="delegation", delegation_id=str(world["ids"]["gt"]))
     assert response.status_code == 302
     queued = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "2 mensajes en cola: se están enviando." in queued and "Esperando a que el trabajador empiece" in queued
-    assert smtp_server.messages == []  # the request only queued them: the worker sends
-    assert run_tasks() == 1
+    assert "2 mensajes se están preparando y enviando." in queued and "En espera de empezar" in queued
+    assert smtp_server.messages == []  # the request only recorded the decision: the worker writes and sends
+    assert run_tasks() == 2  # preparing the messages, then sending them
     assert "Envío terminado: 2 enviados, 0 en la bandeja de salida, 0 fallidos." in client.get(
         response.headers["Location"]).get_data(as_text=True)
     received = {rcpt[0]: message for rcpt, message in smtp_server.messages}
@@ -134,13 +135,14 @@ def test_without_a_mail_server_messages_wait_in_the_outbox(app, client, world, r
     assert export.count("outbox") == 5 and "/p/" in export
 
 
-def test_selected_people_only(app, client, world):
+def test_selected_people_only(app, client, world, run_tasks):
     login(client, world["emails"]["admin"])
     program = world["ids"]["program"]
     page = client.get(f"/programs/{program}/participants").get_data(as_text=True)
     client.post(f"/programs/{program}/invitations", data={
         "csrf_token": csrf_from(page), "audience": "selected",
         "participant_ids": [str(world["ids"]["mx2"]), str(world["ids"]["obs1"])]})
+    run_tasks()
     with app.app_context():
         to = set(db.session.scalars(select(OutboundMessage.to_address)))
     assert to == {"fatima.gomez@example.mx", "marta.ruiz@example.org"}
@@ -197,26 +199,51 @@ def test_edited_templates_are_used_and_hostile_names_stay_text(app, client, worl
     assert "&lt;b&gt;José&lt;/b&gt;" in html and "<b>José</b>" not in html
 
 
-def test_a_send_is_one_job_that_asking_again_joins_and_the_worker_finishes(app, client, world, run_tasks):
+def test_the_worker_writes_and_sends_and_nobody_is_invited_twice(app, client, world, run_tasks):
     login(client, world["emails"]["admin"])
     program = world["ids"]["program"]
-    send(client, program, audience="all")
-    again = send(client, program, audience="not_invited")  # queued people count as invited: no duplicates
-    assert "no se envió ninguna invitación" in client.get(again.headers["Location"]).get_data(as_text=True)
-    post_form(client, f"/programs/{program}/messages/deliver", {}, page=f"/programs/{program}/messages")
+    first = send(client, program, audience="all")
+    assert "5 mensajes se están preparando y enviando." in client.get(first.headers["Location"]).get_data(as_text=True)
+    again = send(client, program, audience="not_invited")  # while the first is being written: refused, not doubled
+    assert "Ahora mismo se están preparando mensajes de este tipo" in client.get(again.headers["Location"]).get_data(
+        as_text=True)
     with app.app_context():
-        (job_id,), = db.session.execute(select(Job.id).where(Job.status == "queued")).all()  # the button joined it
-    waiting = client.get(f"/programs/{program}/jobs/{job_id}").get_json()
-    assert waiting["active"] and waiting["text"] == "Esperando a que el trabajador empiece…"
-    assert run_tasks() == 1
-    finished = client.get(f"/programs/{program}/jobs/{job_id}").get_json()
+        prepare_id = db.session.scalar(select(Job.id).where(Job.status == "queued"))
+    waiting = client.get(f"/programs/{program}/jobs/{prepare_id}").get_json()
+    assert waiting["active"] and waiting["text"] == "En espera de empezar…"
+    assert run_tasks() == 2
+    assert client.get(f"/programs/{program}/jobs/{prepare_id}").get_json()["text"] == "5 mensajes preparados."
+    with app.app_context():
+        send_id = db.session.scalar(select(func.max(Job.id)))
+        assert sorted(db.session.scalars(select(OutboundMessage.status))) == ["outbox"] * 5
+    finished = client.get(f"/programs/{program}/jobs/{send_id}").get_json()
     assert (finished["status"], finished["done"], finished["total"]) == ("done", 5, 5)
     assert finished["text"] == "Envío terminado: 0 enviados, 5 en la bandeja de salida, 0 fallidos."
-    with app.app_context():
-        assert sorted(db.session.scalars(select(OutboundMessage.status))) == ["outbox"] * 5
-    # Nothing left: the command sends nothing more.
+    after = send(client, program, audience="not_invited")  # everyone has one now
+    assert "no se envió ninguna invitación" in client.get(after.headers["Location"]).get_data(as_text=True)
+    post_form(client, f"/programs/{program}/messages/deliver", {}, page=f"/programs/{program}/messages")
+    run_tasks()  # nothing was queued: nothing more is sent
     result = app.test_cli_runner().invoke(args=["send-messages", "--program", "TEST-2026"])
     assert result.exit_code == 0 and "outbox: 0" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutboundMessage)) == 5
+
+
+def test_someone_invited_while_the_worker_had_not_yet_written_the_messages_is_not_invited_twice(app, client, world,
+                                                                                                run_tasks):
+    from training.models import Program
+    from training.services_messages import queue_invitations
+
+    login(client, world["emails"]["admin"])
+    program = world["ids"]["program"]
+    send(client, program, audience="not_invited")  # everyone: the worker has not written anything yet
+    with app.app_context():  # meanwhile José Ángel is invited by other means (the command line, another page)
+        queue_invitations(db.session.get(Program, program), [db.session.get(Participant, world["ids"]["mx1"])], None)
+        db.session.commit()
+    run_tasks()
+    with app.app_context():
+        to = db.session.scalars(select(OutboundMessage.to_address)).all()
+    assert len(to) == 5 and to.count("jose.nunez@example.mx") == 1
 
 
 def test_a_jobs_progress_is_shown_only_to_who_may_follow_that_work(app, client, world, run_tasks):
@@ -240,8 +267,9 @@ def test_messages_queued_without_a_job_go_out_on_the_schedule(app, client, world
     login(client, world["emails"]["admin"])
     program = world["ids"]["program"]
     send(client, program, audience="all")
+    write_queued_messages(app)
     with app.app_context():
-        db.session.execute(delete(Job))  # as if the queue had lost the task and its row
+        db.session.execute(delete(Job))  # as if the queue had lost the sending task and its row
         db.session.commit()
         run_scheduled(app, datetime.now(timezone.utc))
     run_tasks()

@@ -17,7 +17,7 @@ from extensions import db
 from settings import Environment, from_environment
 from task_queue import run_queued
 from tests.conftest import csrf_from, login, post_form
-from tests.helpers import mail_server, self_signed_certificate
+from tests.helpers import mail_server, self_signed_certificate, write_queued_messages
 from training import mail_rules
 from training.mail_rules import DEFERRED, REFUSED, Outcome
 from training.models import AuditEvent, OutboundMessage, Program, utcnow
@@ -64,12 +64,15 @@ class Server:
 
 
 def send_to(client, program_id, *participant_ids, worker=True):
-    """Invite these people through the page; the worker then sends (unless `worker` is False: they wait queued)."""
+    """Invite these people through the page; the worker writes and sends them (unless `worker` is False: they are
+    written and wait queued)."""
     response = post_form(client, f"/programs/{program_id}/invitations",
                          {"audience": "selected", "participant_ids": [str(i) for i in participant_ids]},
                          page=f"/programs/{program_id}/messages")
     if worker:
         run_queued(client.application)
+    else:
+        write_queued_messages(client.application)
     return response
 
 

@@ -15,6 +15,8 @@ class Hooks:
     `audit_objects`: model name → services_audit.ObjectKind, how the audit log names and links it.
     `my_page_cards`: name → `load(participant, activities)`, what the participant's page shows in that card (nothing
     shown when empty); its view loads them all and passes them to the template as `cards`.
+    `message_values`: message kind → `values(params, language)`, the placeholders a kind of message adds (a reminder's
+    questionnaire and closing time), from the params the page that asked for them stored on its job.
     `job_kinds`: task name → JobKind, who may follow such a job and how its progress reads.
     `scheduled_work`: name → `work(now)`, run every minute by the worker (training/tasks.py), each in its own
     transaction.
@@ -33,6 +35,7 @@ class Hooks:
     my_page_cards: dict[str, Callable] = field(default_factory=dict)
     scheduled_work: dict[str, Callable] = field(default_factory=dict)
     job_kinds: dict[str, "JobKind"] = field(default_factory=dict)
+    message_values: dict[str, Callable] = field(default_factory=dict)
     calendar_sources: dict[str, Callable] = field(default_factory=dict)
     lifecycle_facts: dict[str, Callable] = field(default_factory=dict)
     agenda_item_moved: list[Callable] = field(default_factory=list)
@@ -68,6 +71,10 @@ def add_job_kind(app, task_name, kind):
 
 def add_agenda_item_moved(app, follow):
     hooks(app).agenda_item_moved.append(follow)
+
+
+def add_message_values(app, kind, values):
+    hooks(app).message_values[kind] = values
 
 
 def add_my_page_card(app, name, load):

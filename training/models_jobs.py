@@ -34,6 +34,7 @@ class Job(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="queued")
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int | None]
+    params: Mapped[dict] = mapped_column(JSON, default=dict)  # what the job was asked to do
     result: Mapped[dict] = mapped_column(JSON, default=dict)
     error: Mapped[str] = mapped_column(String(500), default="")
     tries: Mapped[int] = mapped_column(default=0)

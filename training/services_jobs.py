@@ -20,7 +20,7 @@ RUNNING_GRACE = timedelta(minutes=15)
 MAX_TRIES = 5
 
 
-def start_job(task, program, actor_id, key="", total=None):
+def start_job(task, program, actor_id, key="", total=None, params=None):
     """The active job of `task` for `program` and `key`, started now (and queued when this transaction commits)
     unless one is already queued or running, which is returned instead: (job, started)."""
     kind = _kind(task)
@@ -28,7 +28,7 @@ def start_job(task, program, actor_id, key="", total=None):
     if existing is not None:
         return existing, False
     job = Job(kind=kind, key=key, program_id=program.id if program else None, created_by=actor_id, total=total,
-              result={})
+              params=params or {}, result={})
     try:
         with db.session.begin_nested():  # two requests at once: the unique index keeps one, the other joins it
             db.session.add(job)
@@ -43,8 +43,9 @@ def active_job(kind, program, key=""):
                                                Job.key == key, Job.status.in_(ACTIVE)))
 
 
-def latest_job(kind, program, key=""):
-    return db.session.scalar(select(Job).where(Job.kind == kind, Job.program_id == program.id, Job.key == key)
+def latest_job(kinds, program):
+    """The program's latest job of one of `kinds` (task names)."""
+    return db.session.scalar(select(Job).where(Job.kind.in_(kinds), Job.program_id == program.id)
                              .order_by(Job.id.desc()).limit(1))
 
 

@@ -10,10 +10,7 @@ from extensions import db
 from .lifecycle_facts import ActivityFacts, DelegationFacts, Facts, ProgramFacts
 from .models import Activity, Attendance, Delegation, OutboundMessage, Participant
 from .services_activities import program_activities
-
-# An invitation counts once it is queued, being sent, sent or in the outbox: the messages page's "everyone not invited
-# yet" leaves out the same people. A failed one does not count.
-INVITED = ("queued", "sending", "sent", "outbox")
+from .services_messages import INVITED
 
 
 def active_participants_of(program, country_code=None):

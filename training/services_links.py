@@ -24,6 +24,19 @@ def ensure_link(participant, actor_id):
     return current_link(participant) if participant.link_salt else issue_link(participant, actor_id)
 
 
+def ensure_links(participants, actor_id):
+    """A link for each of `participants` who has none, written in one flush (inviting a thousand people must not
+    cost a thousand round trips), each issue audited."""
+    now, issued = utcnow(), [p for p in participants if not p.link_salt]
+    for participant in issued:
+        participant.link_salt = new_salt()
+        participant.token_hash = token_hash(_token(participant))
+        participant.link_issued_at = now
+    db.session.flush()
+    for participant in issued:
+        record(actor_id, "participant.link_issued", participant)
+
+
 def revoke_link(participant, actor_id):
     participant.link_salt = participant.token_hash = participant.link_issued_at = None
     db.session.flush()

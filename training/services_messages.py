@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 
 from extensions import db
 from transactions import commit_step
@@ -12,10 +12,14 @@ from .labels import delegation_label
 from .mail_rules import REFUSED, Outcome, lease, message_id_for, sending_domain, settle
 from .mailer import Mailer, Outgoing
 from .messages import default_template, render
-from .models import MessageTemplate, OutboundMessage, utcnow
+from .models import MessageTemplate, OutboundMessage, Participant, utcnow
 from .services import record
-from .services_links import current_link, ensure_link
+from .services_links import current_link, ensure_links
 
+# An invitation counts once it is queued, being sent, sent, in the outbox or perhaps delivered ("uncertain"): the
+# messages page's "everyone not invited yet" and the program's lifecycle leave out the same people. A failed one
+# does not count.
+INVITED = ("queued", "sending", "sent", "outbox", "uncertain")
 LINK_HIDDEN = "[…/p/•••]"  # what a sent message shows instead of the working link
 STALLED = "its sender stopped before recording the server's answer: it may have arrived"
 
@@ -46,14 +50,13 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
     `kind` picks the template (invitation, reminder, absence); `extra(language)` adds placeholder values;
     `audited=False` when the caller records the event itself (on what the messages are about)."""
     messages, templates = [], {}
+    participants = [p for p in participants if p.erased_at is None]  # no address, and no link may be issued again
+    ensure_links(participants, actor_id)
     for participant in participants:
-        if participant.erased_at is not None:  # no address, and no link may be issued to them again
-            continue
         language = participant.language if participant.language in (program.languages or ["es"]) else "es"
         if language not in templates:  # one query per language, not per person
             templates[language] = (*template_for(program, kind, language), extra(language) if extra else {})
         subject, body, extra_values = templates[language]
-        ensure_link(participant, actor_id)
         values = {
             **extra_values,
             "first_name": participant.given_names, "full_name": participant.full_name,
@@ -70,6 +73,22 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
     if audited:
         record(actor_id, f"{kind}s.queued", program, count=len(messages))
     return [message.id for message in messages]
+
+
+def participants_to_message(program, participant_ids, kind, not_invited=False):
+    """The program's active participants among `participant_ids`; with `not_invited`, only those who have no
+    invitation yet (checked again when the messages are written: someone invited meanwhile is not invited twice)."""
+    query = select(Participant).where(Participant.program_id == program.id, Participant.id.in_(participant_ids),
+                                      Participant.status != "withdrawn").order_by(Participant.search_key)
+    if not_invited:
+        query = query.where(~invited_already())
+    return db.session.scalars(query).all()
+
+
+def invited_already():
+    """A condition on Participant: an invitation to them is queued, on its way, sent or in the outbox."""
+    return exists().where(OutboundMessage.participant_id == Participant.id, OutboundMessage.kind == "invitation",
+                          OutboundMessage.status.in_(INVITED))
 
 
 def body_for_reading(message):

@@ -5,6 +5,7 @@ import socket
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from extensions import db
 from task_queue import queue_of, task_name
@@ -14,7 +15,15 @@ from .hooks import JobKind, add_job_kind, hooks
 from .models import Program, utcnow
 from .services_absence import activities_due, queue_absence_notices
 from .services_jobs import beat, progress, run_job, start_job, sweep
-from .services_messages import count_queued, deliver, programs_with_queued, queued_ids, recover_stalled
+from .services_messages import (
+    count_queued,
+    deliver,
+    participants_to_message,
+    programs_with_queued,
+    queue_invitations,
+    queued_ids,
+    recover_stalled,
+)
 
 SEND_CHUNK = 20  # messages between two progress reports
 log = logging.getLogger("capacita.tasks")
@@ -22,17 +31,36 @@ log = logging.getLogger("capacita.tasks")
 
 def init_app(app):
     queue = queue_of(app)
+    queue.register(prepare_messages, retries=3, retry_delay=10)
     queue.register(send_messages, retries=3, retry_delay=60)
     queue.register_periodic(every_minute, {"minute": "*"})
     add_scheduled_work(app, "stalled messages", recover_stalled)  # before sending: what a dead worker left
     add_scheduled_work(app, "absence notices", send_absence_notices)  # before sending: they leave this minute
     add_scheduled_work(app, "messages", start_sending_queued)
     add_job_kind(app, task_name(send_messages), JobKind("messages.send", _sending_text, _sent_text))
+    add_job_kind(app, task_name(prepare_messages), JobKind("messages.send", _preparing_text, _prepared_text))
 
 
 def add_scheduled_work(app, name, work):
     """`work(now)` runs every minute in the worker, in its own transaction (the clock is passed in: tests set it)."""
     hooks(app).scheduled_work[name] = work
+
+
+def prepare_messages(job_id, final=True):
+    """Write the messages a staff member asked for (one per person, in their language), then start sending them:
+    done here and not in the request, which only records the decision (a thousand people take a second)."""
+    return run_job(job_id, _prepare, final)
+
+
+def _prepare(job):
+    params, program = job.params, db.session.get(Program, job.program_id)
+    people = participants_to_message(program, params["participant_ids"], params["kind"], params.get("not_invited"))
+    values = hooks(current_app).message_values.get(params["kind"])
+    ids = queue_invitations(program, people, params.get("actor_id"), kind=params["kind"],
+                            extra=(lambda language: values(params, language)) if values else None)
+    progress(job.id, len(ids), total=len(ids))
+    start_job(send_messages, program, None)
+    return {"queued": len(ids)}
 
 
 def send_messages(job_id, final=True):
@@ -49,6 +77,14 @@ def _send_all(job):
         left = count_queued(db.session.get(Program, program_id))
         progress(job.id, done, total=done + left, result=counts)
     return counts
+
+
+def _preparing_text(job):
+    return _("Preparing the messages…")
+
+
+def _prepared_text(job):
+    return ngettext("%(num)s message prepared.", "%(num)s messages prepared.", (job.result or {}).get("queued", 0))
 
 
 def _sending_text(job):

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
@@ -21,14 +21,14 @@ from .services_jobs import latest_job, start_job
 from .services_messages import (
     body_for_reading,
     count_queued,
+    invited_already,
     mark_as_sent,
-    queue_invitations,
     save_template,
     send_again,
     template_for,
 )
-from .tasks import send_messages
-from .web import call_or_show_error, delegation_choices, job_text, page_window, send_table, start_sending
+from .tasks import prepare_messages, send_messages
+from .web import call_or_show_error, delegation_choices, job_text, page_window, send_table, start_messages
 
 LANGUAGES = ("es", "en")
 PAGE_SIZE = 50
@@ -43,7 +43,7 @@ TEMPLATE_SAVED = {"invitation": lambda: _("Invitation texts saved."),
 @permission_required("messages.send")
 def messages(program_id):
     program = program_or_404(program_id)
-    job = latest_job(task_name(send_messages), program)
+    job = latest_job([task_name(prepare_messages), task_name(send_messages)], program)
     if job is not None and not job.active and utcnow() - (job.finished_at or job.updated_at) > SHOW_FINISHED:
         job = None  # an old send's outcome is in the statuses below
     status = request.args.get("status", "")
@@ -113,8 +113,7 @@ def send_invitations(program_id):
     if not people:
         flash(_("Nobody matches that choice: no invitation was sent."), "info")
         return redirect(url_for("training.messages", program_id=program.id))
-    ids = queue_invitations(program, people, actor_id())
-    start_sending(program, len(ids))
+    start_messages(program, "invitation", people, not_invited=form.audience.data == "not_invited")
     return redirect(url_for("training.messages", program_id=program.id))
 
 
@@ -172,8 +171,5 @@ def _audience(program, form):
     elif form.audience.data == "selected":
         query = query.where(Participant.id.in_(form.participant_ids.data or [-1]))
     elif form.audience.data == "not_invited":
-        invited = exists().where(OutboundMessage.participant_id == Participant.id,
-                                 OutboundMessage.kind == "invitation",
-                                 OutboundMessage.status.in_(("queued", "sending", "sent", "outbox", "uncertain")))
-        query = query.where(~invited)
+        query = query.where(~invited_already())
     return query.order_by(Participant.search_key)

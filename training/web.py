@@ -19,10 +19,10 @@ from .exporting import MIMETYPES
 from .hooks import hooks
 from .labels import AGENDA_KIND_LABELS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
 from .models import utcnow
-from .services import ServiceError
+from .services import ServiceError, record
 from .services_jobs import start_job
 from .services_uploads import WAITING, discard_upload, is_discarded
-from .tasks import send_messages
+from .tasks import prepare_messages
 from .textkeys import fold
 
 WORKER_LATE = timedelta(minutes=1)
@@ -67,13 +67,22 @@ def erased_redirect(participant):
     return redirect(url_for("training.participants", program_id=participant.program_id))
 
 
-def start_sending(program, queued):
-    """After `queued` messages were queued in this request: the worker sends them (joining a sending job already
-    running for the program), and the page that follows shows its progress."""
-    job, _started = start_job(send_messages, program, actor_id())
-    flash(ngettext("%(num)s message queued: it is being sent.", "%(num)s messages queued: they are being sent.",
-                   queued), "success")
-    return job
+def start_messages(program, kind, people, not_invited=False, **params):
+    """Ask the worker to write a message of `kind` to each of `people` (in their language) and send them: the request
+    records the decision and returns at once. While messages of that kind are being written for the program, a
+    second request is refused (it could invite someone twice); True when it was accepted."""
+    ids = [person.id for person in people]
+    job, started = start_job(prepare_messages, program, actor_id(), key=kind, total=len(ids),
+                             params={"kind": kind, "participant_ids": ids, "actor_id": actor_id(),
+                                     "not_invited": not_invited, **params})
+    if not started:
+        flash(_("Messages of this kind are being prepared for this program right now: wait a moment and send "
+                "again (nobody receives one twice)."), "info")
+        return False
+    record(actor_id(), f"{kind}s.requested", program, count=len(ids), **params)
+    flash(ngettext("%(num)s message is being prepared and sent.", "%(num)s messages are being prepared and sent.",
+                   len(ids)), "success")
+    return True
 
 
 def job_text(job):
@@ -83,7 +92,7 @@ def job_text(job):
         if utcnow() - job.created_at > WORKER_LATE:
             return _("Waiting for the worker: it has not started this after a minute. If it does not start soon, "
                      "ask the administrator whether the worker (flask worker) is running.")
-        return _("Waiting for the worker to start…")
+        return _("Waiting to start…")
     if job.status == "failed":
         return _("This could not be done: %(error)s. Nothing done so far is lost; you can start it again.",
                  error=job.error or _("the worker stopped"))

@@ -28,6 +28,7 @@ def upgrade():
         sa.Column('status', sa.String(length=10), nullable=False),
         sa.Column('done', sa.Integer(), nullable=False),
         sa.Column('total', sa.Integer(), nullable=True),
+        sa.Column('params', sa.JSON(), nullable=False),
         sa.Column('result', sa.JSON(), nullable=False),
         sa.Column('error', sa.String(length=500), nullable=False),
         sa.Column('tries', sa.Integer(), nullable=False),

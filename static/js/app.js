@@ -86,6 +86,7 @@ document.addEventListener("DOMContentLoaded", function () {
           if (job.total) { bar.max = job.total; bar.value = job.done; }
           if (job.active) { window.setTimeout(poll, 2000); return; }
           bar.hidden = true;
+          box.classList.add(job.status);
           if (job.result_url) { link.href = job.result_url; link.hidden = false; link.focus(); }
           else if (job.status === "done") { window.location.reload(); }
         })
