@@ -18,10 +18,12 @@ from .impact import views as impact_views  # noqa: E402,F401
 def init_app(app):
     """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers, the
     tests' section of personal data, the questionnaires card of the participant's page, their closing times in
-    calendar files, the evaluation's facts of the program's lifecycle, and the scheduled work: finalizing attempts
-    whose time is over, reminders, and the impact report's files made by the worker (create_app calls it after
+    calendar files, the evaluation's facts of the program's lifecycle, questionnaires following their agenda slot,
+    and the scheduled work: finalizing attempts whose time is over, reminders, and the impact report's files made by
+    the worker (create_app calls it after
     training's)."""
     from training.hooks import (
+        add_agenda_item_moved,
         add_calendar_source,
         add_demo_part,
         add_lifecycle_facts,
@@ -30,7 +32,7 @@ def init_app(app):
     )
     from training.tasks import add_scheduled_work
 
-    from . import services_lifecycle, services_privacy
+    from . import services_lifecycle, services_privacy, services_taking
     from .cli import register_cli
     from .demo import load_demo_tests
     from .impact import tasks as impact_tasks
@@ -47,3 +49,4 @@ def init_app(app):
     add_message_values(app, "reminder", reminder_message_values)
     add_lifecycle_facts(app, "evaluation", services_lifecycle.lifecycle_facts)
     impact_tasks.init_app(app)
+    add_agenda_item_moved(app, services_taking.follow_moved_slot)

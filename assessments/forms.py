@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from training.forms import strip
+from training.forms import optional_int, strip
 from training.labels import GENDER_LABELS, PROFILE_LABELS, choices
 
 from .option_lines import parse_option_lines
@@ -44,12 +44,21 @@ class SettingsForm(FlaskForm):
                                       description=_l("Per attempt, from the moment a participant starts. "
                                                      "Empty: no limit."))
     show_score = BooleanField(_l("Show participants their score after they submit"))
+    agenda_item_id = SelectField(_l("Open during the agenda slot"), coerce=optional_int, choices=[],
+                                 description=_l("Opens and closes with the slot, and follows it when it moves "
+                                                "(the times above are then ignored). Empty: the times above."))
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agenda_item_id.choices = [("", "—")] + list(slots)
 
     def validate_opens_at(self, field):
         _plausible_year(field)
 
     def validate_closes_at(self, field):
         _plausible_year(field)
+        if self.agenda_item_id.data:  # the slot's times are used
+            return
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("The closing must come after the opening."))
 

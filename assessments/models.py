@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from training.localized import pick
-from training.models import Participant, Program, StagedUpload, _in, utcnow
+from training.models import AgendaItem, Participant, Program, StagedUpload, _in, utcnow
 
 from .question_types import DIMENSIONS, NAME_MAX, QUESTIONNAIRE_KINDS, QuestionSpec
 
@@ -42,8 +42,13 @@ class Questionnaire(db.Model):
     closes_at: Mapped[datetime | None]
     time_limit_minutes: Mapped[int | None]
     show_score: Mapped[bool] = mapped_column(default=False)  # the participant sees their score after submitting
+    # The agenda slot it opens and closes with (its times follow the slot when it moves); deleting the slot unties
+    # it and leaves the window as it was.
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="SET NULL"),
+                                                       index=True)
 
     program: Mapped[Program] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship()
     sections: Mapped[list["Section"]] = relationship(back_populates="questionnaire", order_by="Section.position",
                                                      cascade="all, delete-orphan")
 

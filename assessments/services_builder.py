@@ -8,9 +8,10 @@ and the delete itself is conditional on there being no attempt."""
 from datetime import timedelta
 
 from sqlalchemy import delete, exists, func, select
+from sqlalchemy.orm import contains_eager
 
 from extensions import db
-from training.models import utcnow
+from training.models import Activity, AgendaItem, utcnow
 from training.services import ServiceError, record
 
 from .models import Attempt, Question, Questionnaire, Section
@@ -210,18 +211,49 @@ def copy_knowledge_items(source, target, actor_id):
     return len(questions)
 
 
-def save_settings(questionnaire, actor_id, title, intro, opens_at, closes_at, time_limit_minutes, show_score):
-    """The questionnaire's texts, window, time limit and score display, recorded with the window as set."""
+def save_settings(questionnaire, actor_id, title, intro, opens_at, closes_at, time_limit_minutes, show_score,
+                  agenda_item=None):
+    """The questionnaire's texts, window, time limit and score display, recorded with the window as set. Tied to
+    `agenda_item`, the window is the slot's (and follows it); untied, the times given (the current ones, unless
+    the person changed them)."""
+    if agenda_item is not None:
+        opens_at, closes_at = agenda_item.starts_at, agenda_item.ends_at
     questionnaire.title, questionnaire.intro = title, intro
+    questionnaire.agenda_item_id = agenda_item.id if agenda_item is not None else None
     set_window(questionnaire, opens_at, closes_at, time_limit_minutes, show_score)
     record(actor_id, "questionnaire.settings_saved", questionnaire, opens_at=_iso(opens_at),
-           closes_at=_iso(closes_at), time_limit_minutes=time_limit_minutes, show_score=show_score)
+           closes_at=_iso(closes_at), time_limit_minutes=time_limit_minutes, show_score=show_score,
+           agenda_item=questionnaire.agenda_item_id)
 
 
 def set_window(questionnaire, opens_at, closes_at, time_limit_minutes, show_score):
     questionnaire.opens_at, questionnaire.closes_at = opens_at, closes_at
     questionnaire.time_limit_minutes, questionnaire.show_score = time_limit_minutes, show_score
     db.session.flush()
+
+
+def follow_agenda_item(item, actor_id):
+    """The questionnaires tied to `item` open and close with its new times (training calls this, through its
+    `agenda_item_moved` hook, when the slot's times are saved); each change is recorded. Those that changed."""
+    changed = []
+    for questionnaire in db.session.scalars(select(Questionnaire).where(Questionnaire.agenda_item_id == item.id)):
+        before = (questionnaire.opens_at, questionnaire.closes_at)
+        if before == (item.starts_at, item.ends_at):
+            continue
+        questionnaire.opens_at, questionnaire.closes_at = item.starts_at, item.ends_at
+        record(actor_id, "questionnaire.window_followed_slot", questionnaire, agenda_item=item.id,
+               opens_at=_iso(item.starts_at), closes_at=_iso(item.ends_at), was_opens_at=_iso(before[0]),
+               was_closes_at=_iso(before[1]))
+        changed.append(questionnaire)
+    db.session.flush()
+    return changed
+
+
+def program_agenda_items(program):
+    """The program's agenda items in time order, with their sessions (the slots a questionnaire can be tied to)."""
+    return db.session.scalars(select(AgendaItem).join(Activity).where(Activity.program_id == program.id)
+                              .options(contains_eager(AgendaItem.activity))
+                              .order_by(AgendaItem.starts_at, AgendaItem.id)).all()
 
 
 def _iso(moment):
@@ -231,7 +263,8 @@ def _iso(moment):
 def open_now(questionnaire, actor_id, closes_at=None, now=None):
     """Open during the session: from now on, until `closes_at` (which must be in the future). Without one, a
     questionnaire that has not closed keeps its closing time; one that has closed stays closed (ServiceError): its
-    new closing time is asked for, so reopening never leaves it open for good by accident."""
+    new closing time is asked for, so reopening never leaves it open for good by accident. Opening by hand unties
+    it from its agenda slot: the slot moving later no longer overrides what was done."""
     now = now or utcnow()
     if closes_at is None:
         if questionnaire.closes_at is not None and questionnaire.closes_at <= now:
@@ -239,20 +272,29 @@ def open_now(questionnaire, actor_id, closes_at=None, now=None):
         closes_at = questionnaire.closes_at
     elif closes_at <= now:
         raise ServiceError("closes_at", "past")
+    untied = _untie(questionnaire)
     questionnaire.opens_at, questionnaire.closes_at = now, closes_at
     db.session.flush()
-    record(actor_id, "questionnaire.opened", questionnaire, closes_at=_iso(closes_at))
+    record(actor_id, "questionnaire.opened", questionnaire, closes_at=_iso(closes_at), **untied)
 
 
 def close_now(questionnaire, actor_id, now=None):
-    """Close now; the audit event keeps the closing time this replaces."""
+    """Close now; the audit event keeps the closing time this replaces. Unties it from its agenda slot, as
+    opening by hand does."""
     now = now or utcnow()
     previous = questionnaire.closes_at
+    untied = _untie(questionnaire)
     if questionnaire.opens_at is None or questionnaire.opens_at >= now:
         questionnaire.opens_at = now - timedelta(seconds=1)  # the window check wants closing after opening
     questionnaire.closes_at = now
     db.session.flush()
-    record(actor_id, "questionnaire.closed", questionnaire, previous_closes_at=_iso(previous))
+    record(actor_id, "questionnaire.closed", questionnaire, previous_closes_at=_iso(previous), **untied)
+
+
+def _untie(questionnaire):
+    """Untie the questionnaire from its slot; the audit details saying so (none when it was not tied)."""
+    slot, questionnaire.agenda_item_id = questionnaire.agenda_item_id, None
+    return {"untied_from_agenda_item": slot} if slot is not None else {}
 
 
 def _apply(question, values):

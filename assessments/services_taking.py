@@ -12,7 +12,7 @@ from training.services_links import session_expiry, session_holds
 from .models import Attempt, Question, Questionnaire, Section
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, QuestionSpec
 from .services import submit_attempt
-from .services_builder import questionnaire_of
+from .services_builder import follow_agenda_item, questionnaire_of
 from .windows import OPEN, attempt_deadline, finalized_reason, refusal, window_state
 
 SUBMITTED, IN_PROGRESS, NOT_STARTED = "submitted", "in_progress", "not_started"
@@ -164,6 +164,13 @@ def finalize_overdue(questionnaire, now=None):
     """Finalize every in-progress attempt of the questionnaire whose time is up; how many were."""
     now = now or utcnow()
     return sum(finalize_if_overdue(attempt, questionnaire, now) for attempt in overdue_attempts(questionnaire, now))
+
+
+def follow_moved_slot(item, actor_id):
+    """An agenda slot's times were saved: its questionnaires take them, and one that now closes earlier ends the
+    attempts whose time is over (as saving an earlier closing in the settings does)."""
+    for questionnaire in follow_agenda_item(item, actor_id):
+        finalize_overdue(questionnaire)
 
 
 def sections_with_questions(questionnaire):

@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 
 from extensions import db
 from training.access import actor_id, permission_required, program_or_404
-from training.labels import current_language
+from training.labels import AGENDA_KIND_LABELS, current_language
 from training.models import utcnow
-from training.schedule import LocalTimeError, to_local, to_utc, when
+from training.schedule import LocalTimeError, clock, day, to_local, to_utc, when
 from training.services import ServiceError
 from training.web import read_limited_upload
 from transactions import writes
@@ -39,6 +39,7 @@ from .services_builder import (
     move,
     open_now,
     plain_of,
+    program_agenda_items,
     program_questionnaires,
     rename_section,
     save_settings,
@@ -96,23 +97,25 @@ def import_questionnaire(program_id):
 @writes
 def questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
-    form = SettingsForm(obj=None) if request.method == "POST" else _settings_form(questionnaire)
-    if form.validate_on_submit() and _save_settings(questionnaire, form):
+    slots = _slots(questionnaire.program)
+    form = SettingsForm(obj=None, slots=_slot_choices(slots.values(), questionnaire.program.timezone)) \
+        if request.method == "POST" else _settings_form(questionnaire, slots)
+    if form.validate_on_submit() and _save_settings(questionnaire, form, slots.get(form.agenda_item_id.data)):
         finalize_overdue(questionnaire)  # an earlier closing ends the attempts still open
         flash(_("Settings saved."), "success")
         return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
-    return _page(questionnaire, form, _reopen_form(questionnaire))
+    return _page(questionnaire, form, _reopen_form(questionnaire), slots)
 
 
-def _page(questionnaire, form, reopen_form):
+def _page(questionnaire, form, reopen_form, slots):
     """The builder's page; 400 when one of its forms was refused (it shows what was typed)."""
     program = questionnaire.program
     others = program_questionnaires(program)
     status = 400 if form.errors or reopen_form.errors else 200
     return render_template("assessments/questionnaire.html", questionnaire=questionnaire, program=program, form=form,
-                           reopen_form=reopen_form, sections=sections_with_questions(questionnaire),
-                           locked=has_attempts(questionnaire), pre_test=others.get("pre"),
-                           section_form=SectionForm(formdata=None)), status
+                           reopen_form=reopen_form, slot=slots.get(questionnaire.agenda_item_id),
+                           sections=sections_with_questions(questionnaire), locked=has_attempts(questionnaire),
+                           pre_test=others.get("pre"), section_form=SectionForm(formdata=None)), status
 
 
 def _reopen_form(questionnaire):
@@ -123,9 +126,23 @@ def _reopen_form(questionnaire):
                       closes_at=to_local(closes_at, questionnaire.program.timezone) if ahead else None)
 
 
-def _settings_form(questionnaire):
+def _slots(program):
+    """The program's agenda items a questionnaire can be tied to, by id."""
+    return {item.id: item for item in program_agenda_items(program)}
+
+
+def _slot_choices(items, zone):
+    """Each agenda slot as a person picks it: session, day and times in the program's zone, kind, title."""
+    language = current_language()
+    return [(item.id, f"{item.activity.code} · {day(item.starts_at, zone, language)}, "
+                      f"{clock(item.starts_at, zone, language)}–{clock(item.ends_at, zone, language)} · "
+                      f"{AGENDA_KIND_LABELS[item.kind]} · {item.title_in(language)}") for item in items]
+
+
+def _settings_form(questionnaire, slots):
     zone = questionnaire.program.timezone
     return SettingsForm(
+        slots=_slot_choices(slots.values(), zone), agenda_item_id=questionnaire.agenda_item_id,
         title_es=questionnaire.title.get("es", ""), title_en=questionnaire.title.get("en", ""),
         intro_es=questionnaire.intro.get("es", ""), intro_en=questionnaire.intro.get("en", ""),
         opens_at=to_local(questionnaire.opens_at, zone) if questionnaire.opens_at else None,
@@ -133,10 +150,10 @@ def _settings_form(questionnaire):
         time_limit_minutes=questionnaire.time_limit_minutes, show_score=questionnaire.show_score)
 
 
-def _save_settings(questionnaire, form):
+def _save_settings(questionnaire, form, slot):
     zone = questionnaire.program.timezone
-    moments = {}
-    for field in (form.opens_at, form.closes_at):
+    moments = {"opens_at": None, "closes_at": None}
+    for field in (form.opens_at, form.closes_at) if slot is None else ():  # tied: the slot's times are used
         try:
             moments[field.name] = to_utc(field.data, zone) if field.data else None
         except (LocalTimeError, OverflowError):  # a skipped hour, or a year like 9999 that UTC cannot hold
@@ -144,7 +161,8 @@ def _save_settings(questionnaire, form):
             return False
     intro = {k: v.strip() for k, v in (("es", form.intro_es.data), ("en", form.intro_en.data)) if v and v.strip()}
     save_settings(questionnaire, actor_id(), localized(form.title_es.data, form.title_en.data), intro,
-                  moments["opens_at"], moments["closes_at"], form.time_limit_minutes.data, form.show_score.data)
+                  moments["opens_at"], moments["closes_at"], form.time_limit_minutes.data, form.show_score.data,
+                  agenda_item=slot)
     return True
 
 
@@ -157,7 +175,8 @@ def open_questionnaire(questionnaire_id):
     if form.validate_on_submit() and _open(questionnaire, form):
         flash(_("The questionnaire is open."), "success")
         return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
-    return _page(questionnaire, _settings_form(questionnaire), form)
+    slots = _slots(questionnaire.program)
+    return _page(questionnaire, _settings_form(questionnaire, slots), form, slots)
 
 
 def _open(questionnaire, form):

@@ -94,6 +94,7 @@ MATRIX = [
     ("/programs/{program}/messages", "GET", Allowed("messages.send")),
     ("/programs/{program}/messages/export.csv", "GET", Allowed("messages.send")),
     ("/programs/{program}/messages/template", "GET", Allowed("messages.send")),
+    ("/programs/{program}/messages/template/absence", "GET", Allowed("messages.send")),
     ("/programs/{program}/invitations", "POST", Allowed("messages.send", 302)),
     ("/programs/{program}/messages/deliver", "POST", Allowed("messages.send", 302)),
     ("/programs/{program}/jobs/{job}", "GET", FollowsJob("messages.send")),

@@ -44,8 +44,8 @@ from .labels import (
     choices,
     current_language,
 )
-from .messages import unknown_placeholders
-from .models import DEFAULT_QUOTA
+from .messages import KIND_PLACEHOLDERS, unknown_placeholders
+from .models import DEFAULT_QUOTA, MAX_NOTICE_HOURS, SESSION_KINDS
 from .tabular import clean_cell
 from .textkeys import database_id
 from .timezones import timezone_names
@@ -53,6 +53,12 @@ from .timezones import timezone_names
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 ONE_PER_LINE = _l("One objective per line.")
 EMAIL_REQUIRED = [DataRequired(), Email(check_deliverability=False), Length(max=254)]
+
+
+def web_address(_form, field):
+    """Only http and https addresses: what participants open from an e-mail (no javascript:, file: or ftp:)."""
+    if field.data and not re.match(r"^https?://", field.data, re.IGNORECASE):
+        raise ValidationError(_l("Use an address that starts with https:// or http://."))
 
 
 def strip(value):
@@ -227,15 +233,21 @@ class ContinueForm(FlaskForm):
 
 
 class TemplateForm(FlaskForm):
+    """The es/en texts of one kind of message; `kind` says which placeholders they may use."""
+
     subject_es = StringField(_l("Subject in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     body_es = TextAreaField(_l("Message in Spanish"), validators=[DataRequired(), Length(max=10000)])
     subject_en = StringField(_l("Subject in English"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     body_en = TextAreaField(_l("Message in English"), validators=[DataRequired(), Length(max=10000)])
 
+    def __init__(self, *args, kind="invitation", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_placeholders = KIND_PLACEHOLDERS[kind]
+
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         for name in ("subject_es", "body_es", "subject_en", "body_en"):
-            unknown = unknown_placeholders(self[name].data or "")
+            unknown = unknown_placeholders(self[name].data or "", self.known_placeholders)
             if unknown:
                 self[name].errors.append(_l("Unknown placeholder: %(names)s.", names=", ".join(
                     "{" + word + "}" for word in unknown)))
@@ -278,6 +290,12 @@ class ActivityForm(FlaskForm):
     link = URLField(_l("Meeting or course link"), filters=[strip], validators=[Optional(), URL(), Length(max=500)])
     location = StringField(_l("Place"), filters=[strip], validators=[Optional(), Length(max=200)],
                            description=_l("For in-person sessions."))
+    recording_link = URLField(_l("Recording link"), filters=[strip],
+                              validators=[Optional(), URL(), web_address, Length(max=500)])
+    absent_notice_hours = IntegerField(
+        _l("Send the recording to those absent, hours after the end"),
+        validators=[Optional(), NumberRange(0, MAX_NOTICE_HOURS)],
+        description=_l("Each participant marked absent receives it once, in their language. Empty: never."))
 
     def validate_code(self, field):
         if not re.match(CODE_PATTERN, field.data):
@@ -289,6 +307,13 @@ class ActivityForm(FlaskForm):
         if is_session and not (self.day.data and self.start.data and self.end.data) and not self.start.errors:
             self.start.errors.append(_l("A session needs its date, start and end."))
             return False
+        if self.absent_notice_hours.data is not None and not self.absent_notice_hours.errors:
+            if self.kind.data not in SESSION_KINDS:
+                self.absent_notice_hours.errors.append(_l("Only sessions have people marked absent."))
+                return False
+            if not self.recording_link.data:
+                self.recording_link.errors.append(_l("The notice to those absent sends this link: add it."))
+                return False
         return valid
 
 

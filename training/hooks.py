@@ -25,7 +25,9 @@ class Hooks:
     `lifecycle_facts`: name → `load(program, country_code)`, what that blueprint knows of the program's progress
     (lifecycle_facts.EvaluationFacts, lifecycle_facts.CertificateFacts), counted among the participants of
     `country_code` alone when it is given (a focal point's); the program's page passes them to `lifecycle.phases`
-    by name."""
+    by name.
+    `agenda_item_moved`: `follow(item, actor_id)`, called in the transaction that saved new times for an agenda
+    item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did)."""
 
     demo_parts: list[Callable] = field(default_factory=list)
     privacy_sections: dict[str, object] = field(default_factory=dict)
@@ -36,6 +38,7 @@ class Hooks:
     message_values: dict[str, Callable] = field(default_factory=dict)
     calendar_sources: dict[str, Callable] = field(default_factory=dict)
     lifecycle_facts: dict[str, Callable] = field(default_factory=dict)
+    agenda_item_moved: list[Callable] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,10 @@ def add_demo_part(app, load):
 
 def add_job_kind(app, task_name, kind):
     hooks(app).job_kinds[task_name] = kind
+
+
+def add_agenda_item_moved(app, follow):
+    hooks(app).agenda_item_moved.append(follow)
 
 
 def add_message_values(app, kind, values):

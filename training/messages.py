@@ -1,10 +1,12 @@
-"""Message templates with {placeholders}: the default invitation texts and their rendering (pure)."""
+"""Message templates with {placeholders}: the default texts of each kind of message and their rendering (pure)."""
 import re
 
 PLACEHOLDERS = ("first_name", "full_name", "program", "delegation", "link", "end_date")
 # Reminders about a questionnaire also know its title and when it closes (filled in by the assessments side).
 REMINDER_PLACEHOLDERS = ("questionnaire", "closes")
-_PATTERN = re.compile(r"\{(" + "|".join(PLACEHOLDERS + REMINDER_PLACEHOLDERS) + r")\}")
+# The recording sent to those absent from a session also knows the session's title and the recording's address.
+ABSENCE_PLACEHOLDERS = ("session", "recording")
+_PATTERN = re.compile(r"\{(" + "|".join(PLACEHOLDERS + REMINDER_PLACEHOLDERS + ABSENCE_PLACEHOLDERS) + r")\}")
 
 DEFAULT_INVITATION = {
     "es": (
@@ -67,9 +69,38 @@ DEFAULT_CERTIFICATE = {
 }
 
 
+DEFAULT_ABSENCE = {
+    "es": (
+        "Grabación: {session}",
+        "Estimada/o {first_name}:\n\n"
+        "Le extrañamos en «{session}» del programa «{program}». La grabación de la sesión está aquí:\n\n"
+        "{recording}\n\n"
+        "Su página personal, con la agenda y los cuestionarios:\n\n{link}\n\n"
+        "Saludos cordiales,\nSecretaría Ejecutiva",
+    ),
+    "en": (
+        "Recording: {session}",
+        "Dear {first_name},\n\n"
+        "We missed you at “{session}” of the program “{program}”. The session's recording is here:\n\n"
+        "{recording}\n\n"
+        "Your personal page, with the agenda and the questionnaires:\n\n{link}\n\n"
+        "Kind regards,\nExecutive Secretariat",
+    ),
+}
+
+DEFAULTS = {"invitation": DEFAULT_INVITATION, "reminder": DEFAULT_REMINDER, "certificate": DEFAULT_CERTIFICATE,
+            "absence": DEFAULT_ABSENCE}
+# The kinds whose texts the secretariat edits on the messages page (the others are edited where they are sent, or
+# not at all).
+EDITABLE_KINDS = ("invitation", "absence")
+# The placeholders each kind of message fills in (an editor of its text may use these, and hears of others).
+KIND_PLACEHOLDERS = {"invitation": PLACEHOLDERS, "reminder": PLACEHOLDERS + REMINDER_PLACEHOLDERS,
+                     "certificate": PLACEHOLDERS, "absence": PLACEHOLDERS + ABSENCE_PLACEHOLDERS}
+
+
 def default_template(kind, language):
     """(subject, body) of the built-in text, in `language` or else Spanish."""
-    texts = {"invitation": DEFAULT_INVITATION, "reminder": DEFAULT_REMINDER, "certificate": DEFAULT_CERTIFICATE}[kind]
+    texts = DEFAULTS[kind]
     return texts.get(language, texts["es"])
 
 
@@ -78,11 +109,10 @@ def render(text, values):
     return _PATTERN.sub(lambda match: str(values.get(match.group(1), "")), text)
 
 
-def unknown_placeholders(text):
+def unknown_placeholders(text, known=PLACEHOLDERS):
     """Braced words that are not placeholders, so an editor hears about a typo like {frist_name}."""
-    return sorted({word for word in re.findall(r"\{([A-Za-z_]+)\}", text) if word not in PLACEHOLDERS})
+    return sorted({word for word in re.findall(r"\{([A-Za-z_]+)\}", text) if word not in known})
 
 
 def unknown_reminder_placeholders(text):
-    known = PLACEHOLDERS + REMINDER_PLACEHOLDERS
-    return sorted({word for word in re.findall(r"\{([A-Za-z_]+)\}", text) if word not in known})
+    return unknown_placeholders(text, KIND_PLACEHOLDERS["reminder"])

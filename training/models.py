@@ -303,6 +303,8 @@ class OutboundMessage(db.Model):
 
 
 ACTIVITY_KINDS = ("virtual_session", "in_person_session", "online_course", "other")
+SESSION_KINDS = ("virtual_session", "in_person_session")
+MAX_NOTICE_HOURS = 720  # a notice to those absent goes out at most 30 days after the session
 AGENDA_KINDS = ("general_instructions", "welcome", "presentation", "qa", "panel", "group_work_explanation",
                 "group_work", "plenary", "pre_test", "post_test", "closing", "other")
 
@@ -315,6 +317,8 @@ class Activity(db.Model):
         UniqueConstraint("program_id", "code"),
         CheckConstraint(_in("kind", ACTIVITY_KINDS), name="kind"),
         CheckConstraint("ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at", name="times"),
+        CheckConstraint(f"absent_notice_hours IS NULL OR absent_notice_hours BETWEEN 0 AND {MAX_NOTICE_HOURS}",
+                        name="absent_notice_hours"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -329,6 +333,9 @@ class Activity(db.Model):
     due_at: Mapped[datetime | None]  # online courses: complete by
     link: Mapped[str] = mapped_column(String(500), default="")
     location: Mapped[str] = mapped_column(String(200), default="")
+    recording_link: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # Hours after the session's end when those marked absent are sent the recording; None: never.
+    absent_notice_hours: Mapped[int | None]
 
     program: Mapped[Program] = relationship()
     items: Mapped[list["AgendaItem"]] = relationship(back_populates="activity", order_by="AgendaItem.starts_at",
@@ -342,7 +349,7 @@ class Activity(db.Model):
 
     @property
     def is_session(self):
-        return self.kind in ("virtual_session", "in_person_session")
+        return self.kind in SESSION_KINDS
 
 
 class AgendaItem(db.Model):
@@ -393,6 +400,20 @@ class Attendance(db.Model):
     source: Mapped[str] = mapped_column(String(15), default="manual")
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AbsenceNotice(db.Model):
+    """The recording sent to one participant marked absent from one session. One row per pair, inserted before the
+    message is queued: of two schedulers (or a schedule edited after the notices left) only one inserts it."""
+
+    __tablename__ = "absence_notices"
+    __table_args__ = (UniqueConstraint("activity_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_messages.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AttendanceImport(StagedUpload, db.Model):

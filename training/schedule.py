@@ -1,6 +1,6 @@
 """Times of sessions and agenda items: local ↔ UTC with daylight-saving edges, labels, agenda checks (pure)."""
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_timezone_location
@@ -78,3 +78,12 @@ def agenda_problems(slots, session_start, session_end):
         busy_until = max(busy_until, slot.ends_at) if busy_until else slot.ends_at
     return problems
 
+
+
+def notice_due(ends_at, hours, now, too_late):
+    """Whether a notice set for `hours` after a session ending at `ends_at` goes out at `now`: its time has come
+    and is not older than `too_late` (a worker started days later sends nothing stale)."""
+    if ends_at is None or hours is None:
+        return False
+    due = ends_at + timedelta(hours=hours)
+    return due <= now < due + too_late

@@ -1,12 +1,14 @@
 """Activities and their agendas: saved in UTC from times entered in the program's zone, checked for fit."""
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
 
+from .hooks import hooks
 from .localized import compact
 from .models import Activity, AgendaItem
 from .schedule import LocalTimeError, Slot, agenda_problems, to_local, to_utc
@@ -21,8 +23,9 @@ def program_activities(program):
 
 
 def save_activity(activity, actor_id, program, *, code, kind, required, title, description, day, start, end,
-                  due_day, link, location):
-    """Create (activity=None) or update an activity; local times are read in the program's zone."""
+                  due_day, link, location, recording_link="", absent_notice_hours=None):
+    """Create (activity=None) or update an activity; local times are read in the program's zone.
+    `absent_notice_hours`: when, after the end, those marked absent are sent `recording_link` (None: never)."""
     code = code.strip().upper()
     clash = db.session.scalar(select(Activity.id).where(Activity.program_id == program.id, Activity.code == code))
     if clash is not None and (activity is None or clash != activity.id):
@@ -32,6 +35,7 @@ def save_activity(activity, actor_id, program, *, code, kind, required, title, d
     activity.code, activity.kind, activity.required = code, kind, required
     activity.title, activity.description = compact(title), compact(description)
     activity.link, activity.location = link.strip(), location.strip()
+    activity.recording_link, activity.absent_notice_hours = recording_link.strip(), absent_notice_hours
     activity.starts_at = _utc(day, start, program.timezone, "start") if day and start else None
     activity.ends_at = _utc(day, end, program.timezone, "end") if day and end else None
     if activity.starts_at and activity.ends_at and activity.ends_at <= activity.starts_at:
@@ -40,7 +44,8 @@ def save_activity(activity, actor_id, program, *, code, kind, required, title, d
         if due_day else None
     db.session.add(activity)
     db.session.flush()
-    record(actor_id, "activity.created" if creating else "activity.updated", activity, code=code)
+    record(actor_id, "activity.created" if creating else "activity.updated", activity, code=code,
+           absent_notice_hours=absent_notice_hours)
     return activity
 
 
@@ -67,10 +72,14 @@ def save_agenda_item(item, actor_id, activity, *, start, end, kind, title, facil
     if creating:
         item = AgendaItem()
         activity.items.append(item)
+    moved = not creating and (item.starts_at, item.ends_at) != (starts_at, ends_at)
     item.starts_at, item.ends_at, item.kind, item.parallel = starts_at, ends_at, kind, parallel
     item.title, item.facilitators, item.speakers, item.notes = compact(title), facilitators, speakers, notes
     db.session.flush()
     record(actor_id, "agenda_item.created" if creating else "agenda_item.updated", item)
+    if moved:  # what follows the slot (a questionnaire's window) moves with it
+        for follow in hooks(current_app).agenda_item_moved:
+            follow(item, actor_id)
     return item
 
 

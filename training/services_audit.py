@@ -13,6 +13,7 @@ from extensions import db
 
 from .hooks import hooks
 from .labels import delegation_label
+from .messages import EDITABLE_KINDS
 from .models import (
     Activity,
     AgendaItem,
@@ -52,6 +53,7 @@ ACTION_LABELS = {
     "invitations.queued": _l("Invitations queued"),
     "reminders.queued": _l("Reminders queued"),
     "certificates.queued": _l("Certificate messages queued"),
+    "absence_notices.queued": _l("Recording sent to those absent"),
     "invitations.requested": _l("Invitations requested"),
     "reminders.requested": _l("Reminders requested"),
     "certificates.requested": _l("Certificate messages requested"),
@@ -80,6 +82,7 @@ ACTION_LABELS = {
     "questionnaire.opened": _l("Questionnaire opened"),
     "questionnaire.closed": _l("Questionnaire closed"),
     "questionnaire.settings_saved": _l("Questionnaire settings and window saved"),
+    "questionnaire.window_followed_slot": _l("Questionnaire window moved with its agenda slot"),
     "questionnaire.section_added": _l("Questionnaire: section added"),
     "questionnaire.section_renamed": _l("Questionnaire: section renamed"),
     "questionnaire.section_deleted": _l("Questionnaire: section deleted"),
@@ -169,8 +172,8 @@ def register_training_objects(app):
     register_audit_object(app, User, _l("Staff account"), lambda u, _lang: u.name,
                           lambda u: ("training.user_edit", {"user_id": u.id}))
     register_audit_object(app, MessageTemplate, _l("Message text"), lambda t, _lang: f"{t.kind} · {t.language}",
-                          lambda t: ("training.invitation_template", {"program_id": t.program_id})
-                          if t.kind == "invitation" else None)
+                          lambda t: ("training.message_template", {"program_id": t.program_id, "kind": t.kind})
+                          if t.kind in EDITABLE_KINDS else None)
     register_audit_object(app, Activity, _l("Activity"), lambda a, lang: f"{a.code} · {a.title_in(lang)}",
                           lambda a: ("training.activity", {"activity_id": a.id}))
     register_audit_object(app, AgendaItem, _l("Agenda item"), lambda i, lang: f"{i.activity.code} · {i.title_in(lang)}",

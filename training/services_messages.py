@@ -44,10 +44,11 @@ def _saved_template(program, kind, language):
         MessageTemplate.program_id == program.id, MessageTemplate.kind == kind, MessageTemplate.language == language))
 
 
-def queue_invitations(program, participants, actor_id, kind="invitation", extra=None):
+def queue_invitations(program, participants, actor_id, kind="invitation", extra=None, audited=True):
     """One queued message per participant, in their language. The stored body keeps {link} as a placeholder:
     the working link is put in only when the message leaves, so the database holds no usable link.
-    `kind` picks the template (invitation, reminder); `extra(language)` adds placeholder values."""
+    `kind` picks the template (invitation, reminder, absence); `extra(language)` adds placeholder values;
+    `audited=False` when the caller records the event itself (on what the messages are about)."""
     messages, templates = [], {}
     participants = [p for p in participants if p.erased_at is None]  # no address, and no link may be issued again
     ensure_links(participants, actor_id)
@@ -69,7 +70,8 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
             body=render(body, values), created_by=actor_id))
     db.session.add_all(messages)
     db.session.flush()
-    record(actor_id, f"{kind}s.queued", program, count=len(messages))
+    if audited:
+        record(actor_id, f"{kind}s.queued", program, count=len(messages))
     return [message.id for message in messages]
 
 

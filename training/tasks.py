@@ -1,4 +1,4 @@
-"""Training's work for the task queue: sending a program's queued messages, and the scheduler's minute."""
+"""Training's work for the task queue: sending queued messages, recordings to those absent, the minute's schedule."""
 import logging
 import os
 import socket
@@ -13,6 +13,7 @@ from transactions import commit_step
 
 from .hooks import JobKind, add_job_kind, hooks
 from .models import Program, utcnow
+from .services_absence import activities_due, queue_absence_notices
 from .services_jobs import beat, progress, run_job, start_job, sweep
 from .services_messages import (
     count_queued,
@@ -34,6 +35,7 @@ def init_app(app):
     queue.register(send_messages, retries=3, retry_delay=60)
     queue.register_periodic(every_minute, {"minute": "*"})
     add_scheduled_work(app, "stalled messages", recover_stalled)  # before sending: what a dead worker left
+    add_scheduled_work(app, "absence notices", send_absence_notices)  # before sending: they leave this minute
     add_scheduled_work(app, "messages", start_sending_queued)
     add_job_kind(app, task_name(send_messages), JobKind("messages.send", _sending_text, _sent_text))
     add_job_kind(app, task_name(prepare_messages), JobKind("messages.send", _preparing_text, _prepared_text))
@@ -102,6 +104,13 @@ def start_sending_queued(now):
     """Messages queued and not being sent (a request that queued them without a job, a job that gave up) go out."""
     for program_id in programs_with_queued():
         start_job(send_messages, db.session.get(Program, program_id), None)
+
+
+def send_absence_notices(now):
+    """Sessions whose notice time has come: those marked absent are sent the recording (each person once)."""
+    for activity in activities_due(now):
+        if queue_absence_notices(activity, now):
+            start_job(send_messages, activity.program, None)
 
 
 def every_minute():

@@ -50,6 +50,7 @@ def _activity_form(program, activity):
             description={"es": form.description_es.data, "en": form.description_en.data},
             day=form.day.data, start=form.start.data, end=form.end.data, due_day=form.due_day.data,
             link=form.link.data or "", location=form.location.data or "",
+            recording_link=form.recording_link.data or "", absent_notice_hours=form.absent_notice_hours.data,
         ), _("Activity saved."))
         if saved:
             return redirect(url_for("training.activity", activity_id=result.id))

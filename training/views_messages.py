@@ -14,7 +14,7 @@ from . import bp
 from .access import actor_id, permission_required, program_or_404
 from .exporting import csv_bytes
 from .forms import InvitationForm, TemplateForm
-from .messages import PLACEHOLDERS
+from .messages import KIND_PLACEHOLDERS
 from .models import MESSAGE_STATUSES, OutboundMessage, Participant, utcnow
 from .services import record
 from .services_jobs import latest_job, start_job
@@ -33,6 +33,10 @@ from .web import call_or_show_error, delegation_choices, job_text, page_window, 
 LANGUAGES = ("es", "en")
 PAGE_SIZE = 50
 SHOW_FINISHED = timedelta(minutes=30)
+TEMPLATE_HEADINGS = {"invitation": lambda: _("Invitation text"),
+                     "absence": lambda: _("Text of the recording sent to those absent")}
+TEMPLATE_SAVED = {"invitation": lambda: _("Invitation texts saved."),
+                  "absence": lambda: _("Texts of the recording sent to those absent saved.")}
 
 
 @bp.route("/programs/<int:program_id>/messages")
@@ -71,25 +75,27 @@ def messages_export(program_id):
     return send_table(content, "csv", f"{program.code}-messages.csv")
 
 
-@bp.route("/programs/<int:program_id>/messages/template", methods=["GET", "POST"])
+@bp.route("/programs/<int:program_id>/messages/template", methods=["GET", "POST"], defaults={"kind": "invitation"})
+@bp.route("/programs/<int:program_id>/messages/template/absence", methods=["GET", "POST"],
+          defaults={"kind": "absence"})
 @permission_required("messages.send")
 @writes
-def invitation_template(program_id):
+def message_template(program_id, kind):
+    """The es/en texts of one kind of message: the invitation, or the recording sent to those absent."""
     program = program_or_404(program_id)
-    form = TemplateForm()
+    form = TemplateForm(kind=kind)
     if not form.is_submitted():
         for language in LANGUAGES:
-            form[f"subject_{language}"].data, form[f"body_{language}"].data = template_for(
-                program, "invitation", language)
+            form[f"subject_{language}"].data, form[f"body_{language}"].data = template_for(program, kind, language)
     if form.validate_on_submit():
         saved, _result = call_or_show_error(form, lambda: [
-            save_template(program, actor_id(), "invitation", language, form[f"subject_{language}"].data,
+            save_template(program, actor_id(), kind, language, form[f"subject_{language}"].data,
                           form[f"body_{language}"].data) for language in LANGUAGES
-        ], _("Invitation texts saved."))
+        ], TEMPLATE_SAVED[kind]())
         if saved:
             return redirect(url_for("training.messages", program_id=program.id))
-    return render_template("training/invitation_template.html", program=program, form=form,
-                           placeholders=PLACEHOLDERS)
+    return render_template("training/invitation_template.html", program=program, form=form, kind=kind,
+                           heading=TEMPLATE_HEADINGS[kind](), placeholders=KIND_PLACEHOLDERS[kind])
 
 
 @bp.route("/programs/<int:program_id>/invitations", methods=["POST"])
