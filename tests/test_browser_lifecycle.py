@@ -88,7 +88,7 @@ def add_the_activities(w):
     page.get_by_label("Título en español").fill("Sesión 1")
     page.get_by_label("Fecha", exact=True).fill(w.start.isoformat())
     page.get_by_label("Inicio").fill("10:00")
-    page.get_by_label("Fin").fill("12:00")
+    page.get_by_role("textbox", name="Fin").fill("12:00")
     page.get_by_role("button", name="Guardar actividad").click()
     w.flashed("Actividad guardada.")
 
@@ -146,7 +146,7 @@ def close_now(w):
 def add_an_agenda_item(w):
     page = w.page
     page.get_by_label("Inicio").fill("10:00")
-    page.get_by_label("Fin").fill("12:00")
+    page.get_by_role("textbox", name="Fin").fill("12:00")
     page.get_by_label("Tipo").select_option("presentation")
     page.get_by_label("Título en español").fill("Contratación equitativa")
     page.get_by_role("button", name="Agregar a la agenda").click()
