@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from assessments.impact.chart_images import images_available
+from assessments.impact.services_files import STORED
 from assessments.models import Attempt, Questionnaire
 from extensions import db
 from tests.conftest import login, post_form
@@ -45,7 +46,9 @@ def making_jobs(app):
 
 
 def stored_files(app):
-    return sorted(path for path in Path(app.config["REPORT_FOLDER"]).rglob("*") if path.is_file())
+    """The files the worker made (not the computed figures the pages keep next to them)."""
+    return sorted(path for path in Path(app.config["REPORT_FOLDER"]).rglob("*")
+                  if path.is_file() and STORED.match(path.name))
 
 
 def pdf_text(data):

@@ -8,6 +8,7 @@ from training.models import Delegation, Participant
 from ..models import Answer, Attempt
 from ..services_builder import program_questionnaires
 from ..services_taking import SUBMITTED, sections_with_questions
+from .services_cache import kept
 
 # report.py (numpy and scipy: 100 MB and a second to load) is imported by the functions that use it: the app imports
 # this module at start-up, and only the report's pages and command should pay for those libraries.
@@ -17,6 +18,14 @@ def impact_report(program, filters=None, scoped=True):
     """The report's figures for the participants the current user may see (every participant when `scoped` is
     false: the command line has no user)."""
     return scoped_report(program, country_scope() if scoped else None, filters)
+
+
+def kept_report(program, scope, filters=None, fingerprint=None):
+    """scoped_report's figures, computed once per state of the data they come from and kept for every process
+    (services_cache): what the page, its downloads and the worker's files read."""
+    chosen = {name: value for name, value in sorted((filters or {}).items()) if value}
+    return kept(program, scope, "report", {"filters": chosen}, lambda: scoped_report(program, scope, chosen),
+                fingerprint)
 
 
 def scoped_report(program, scope, filters=None):

@@ -21,7 +21,7 @@ from extensions import db
 from private_files import private_folder, write_private
 from training.models import Delegation, Participant
 
-from ..models import Answer, Attempt, Question, Questionnaire
+from ..models import Answer, Attempt, Question, Questionnaire, Section
 from ..services_taking import SUBMITTED
 from .provenance import provenance
 
@@ -84,24 +84,33 @@ def key_of(program, spec):
 
 
 def data_fingerprint(program):
-    """The hash of the data the report is computed from: a few aggregate queries, cheap enough for every page."""
+    """The hash of the data the report is computed from: a few aggregate queries, cheap enough for every page.
+    Counts, sums and largest ids tell rows added, removed or swapped; the largest timestamps tell rows edited (an
+    answer's and a participant's change on every update); the questions, sections and delegations are read whole."""
     questionnaires = select(Questionnaire.id).where(Questionnaire.program_id == program.id)
     submitted = (Attempt.questionnaire_id.in_(questionnaires), Attempt.status == SUBMITTED)
-    attempts = db.session.execute(select(func.count(Attempt.id), func.max(Attempt.id), func.max(Attempt.submitted_at),
-                                         func.sum(Attempt.score)).where(*submitted)).one()
-    answers = db.session.execute(select(func.count(Answer.id), func.max(Answer.id), func.max(Answer.saved_at))
+    attempts = db.session.execute(select(func.count(Attempt.id), func.max(Attempt.id), func.sum(Attempt.id),
+                                         func.max(Attempt.submitted_at), func.sum(Attempt.score))
+                                  .where(*submitted)).one()
+    answers = db.session.execute(select(func.count(Answer.id), func.max(Answer.id), func.sum(Answer.id),
+                                        func.max(Answer.saved_at))
                                  .join(Attempt, Answer.attempt_id == Attempt.id).where(*submitted)).one()
-    people = db.session.execute(select(func.count(Participant.id), func.max(Participant.id),
+    people = db.session.execute(select(func.count(Participant.id), func.max(Participant.id), func.sum(Participant.id),
                                        func.max(Participant.updated_at))
                                 .where(Participant.program_id == program.id)).one()
+    tests = db.session.execute(select(Questionnaire.id, Questionnaire.kind, Section.id, Section.position)
+                               .join(Section, Section.questionnaire_id == Questionnaire.id, isouter=True)
+                               .where(Questionnaire.program_id == program.id)
+                               .order_by(Questionnaire.id, Section.id)).all()
     questions = db.session.execute(select(Question.id, Question.section_id, Question.position, Question.type,
                                           Question.dimension, Question.item_key, Question.text, Question.options,
-                                          Question.correct, Question.points, Question.scale_labels)
+                                          Question.correct, Question.points, Question.required,
+                                          Question.scale_labels)
                                    .where(Question.questionnaire_id.in_(questionnaires)).order_by(Question.id)).all()
     countries = db.session.execute(select(Delegation.id, Delegation.country_code)
                                    .where(Delegation.program_id == program.id).order_by(Delegation.id)).all()
-    return _digest([list(attempts), list(answers), list(people), [list(q) for q in questions],
-                    [list(c) for c in countries]])
+    return _digest([list(attempts), list(answers), list(people), [list(t) for t in tests],
+                    [list(q) for q in questions], [list(c) for c in countries]])
 
 
 def _digest(value):

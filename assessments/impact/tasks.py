@@ -15,7 +15,7 @@ from training.services_jobs import progress, run_job, start_job
 
 from .chart_images import image_bytes, png_images
 from .provenance import provenance
-from .services import scoped_report
+from .services import kept_report
 from .services_files import ALL_COUNTRIES, FileSpec, data_fingerprint, file_name, ready_file, store_file, stored_path
 from .texts import figures_for, pdf_figures, report_pdf
 
@@ -63,7 +63,7 @@ def _make(job):
 
     step(0)
     with force_locale(spec.language):
-        content = _content(program, spec, lambda: step(1))
+        content = _content(program, spec, lambda: step(1), fingerprint)
     store_file(program, spec, name, content)
     return {"spec": spec.as_dict(), "file": name}
 
@@ -72,10 +72,11 @@ def _steps(spec):
     return STEPS[spec.what.split("-", 1)[0]]
 
 
-def _content(program, spec, drawing):
-    """The file's bytes, in the current (forced) language; `drawing()` reports the start of the charts' drawing."""
+def _content(program, spec, drawing, fingerprint):
+    """The file's bytes, in the current (forced) language; `drawing()` reports the start of the charts' drawing.
+    The report is the one the page computed from the same data (`fingerprint`), when it is kept."""
     fallback = program.languages[0] if program.languages else "es"
-    report = scoped_report(program, spec.scope, spec.filters)
+    report = kept_report(program, spec.scope, spec.filters, fingerprint)
     db.session.expunge(program)  # kept as loaded: what the PDF's title needs is read without a new transaction
     db.session.rollback()  # the figures are computed: no transaction stays open while charts and the PDF are drawn
     if spec.what == "summary":

@@ -34,7 +34,8 @@ from .. import bp
 from ..forms import ImpactFilterForm
 from .chart_images import images_available
 from .provenance import provenance
-from .services import impact_report
+from .services import kept_report
+from .services_cache import kept
 from .services_files import (
     MIMETYPES,
     FileSpec,
@@ -59,12 +60,11 @@ SHOW_FINISHED = timedelta(minutes=30)  # a failed job's message stays this long 
 @permission_required("impact.view")
 def impact(program_id):
     program = program_or_404(program_id)
-    form, filters, report, language, fallback = _report(program)
-    context = _page_context(program, report, filters, language, fallback)
+    form, filters, report, language, fallback, fingerprint = _report(program)
+    context = _page_context(program, report, filters, language, fallback, fingerprint)
     chart_files = images_available()
-    return render_template("assessments/impact.html", form=form, chart_files=chart_files,
-                           files=_file_states(program, _tokens(context["figures"], chart_files), filters, language),
-                           **context)
+    files = _file_states(program, _tokens(context["figures"], chart_files), filters, language, fingerprint)
+    return render_template("assessments/impact.html", form=form, chart_files=chart_files, files=files, **context)
 
 
 def _tokens(figures, chart_files):
@@ -85,9 +85,10 @@ class FileState:
     text: str = ""
 
 
-def _file_states(program, tokens, filters, language):
-    """token → FileState for the viewer's scope, language and filters (one fingerprint, one query for the jobs)."""
-    fingerprint, scope = data_fingerprint(program), country_scope()
+def _file_states(program, tokens, filters, language, fingerprint):
+    """token → FileState for the viewer's scope, language and filters (the page's fingerprint, one query for the
+    jobs)."""
+    scope = country_scope()
     specs = {token: FileSpec(token, scope, language, filters) for token in tokens}
     names = {token: file_name(program, spec, fingerprint) for token, spec in specs.items()}
     jobs = latest_jobs(task_name(make_impact_file), program, [job_key(scope, name) for name in names.values()])
@@ -108,7 +109,7 @@ def _file_states(program, tokens, filters, language):
 def impact_workbook(program_id):
     """Every table of the report (with the same filters) and the paired raw data, one sheet each."""
     program = program_or_404(program_id)
-    _form, _filters, report, language, fallback = _report(program)
+    _form, _filters, report, language, fallback, _fingerprint = _report(program)
     return send_table(report_workbook(report, language, fallback, provenance()), "xlsx",
                       f"{program.code}-impact.xlsx")
 
@@ -157,10 +158,10 @@ def impact_file(program_id, name):
 def impact_standalone(program_id):
     """The report as one HTML file (styles, plotly.js and charts inside) that opens anywhere, offline."""
     program = program_or_404(program_id)
-    _form, filters, report, language, fallback = _report(program)
+    _form, filters, report, language, fallback, fingerprint = _report(program)
     html = render_template("assessments/impact_standalone.html", chart_files=False,
-                           filters_text=filters_text(filters, language), generated=format_date(date.today()),
-                           **standalone_sources(), **_page_context(program, report, filters, language, fallback))
+                           generated=format_date(date.today()), **standalone_sources(),
+                           **_page_context(program, report, filters, language, fallback, fingerprint))
     return _download(html.encode("utf-8"), "text/html", f"{program.code}-impact.html")
 
 
@@ -173,44 +174,63 @@ def standalone_sources():
             "draw_source": (static / "js" / "impact.js").read_text(encoding="utf-8")}
 
 
-def _page_context(program, report, filters, language, fallback):
-    """What the report's page and its standalone file both show."""
-    from .charts import figure_json  # plotly: loaded by the report's pages, not by the app
-
-    figures = {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()}
+def _page_context(program, report, filters, language, fallback, fingerprint):
+    """What the report's page and its standalone file both show (the charts made once per data and language)."""
+    charts = kept(program, country_scope(), "figures", {"filters": filters, "language": language,
+                                                        "fallback": fallback},
+                  lambda: _charts(report, language, fallback), fingerprint)
+    figures = charts["figures"]
     return {"program": program, "report": report, "filters": filters, "fallback": fallback, "figures": figures,
+            "filters_text": filters_text(filters, language),
             "summary": knowledge_sentence(report["knowledge"], report["max_score"]), "provenance": provenance(),
-            "plot_configs": _plot_configs(program, figures), **TEMPLATE_HELPERS}
+            "plot_configs": _plot_configs(program, figures, charts["config"]), **TEMPLATE_HELPERS}
+
+
+def _charts(report, language, fallback):
+    """The charts' JSON and plotly's settings for the page: plotly loads only when they are made, not when read."""
+    from .charts import PLOT_CONFIG, figure_json
+
+    return {"figures": {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()},
+            "config": PLOT_CONFIG}
 
 
 def _download(data, mimetype, name):
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
-def _plot_configs(program, figures):
+def _plot_configs(program, figures, config):
     """plotly's settings per chart: its camera button names the PNG after the program and the chart."""
-    from .charts import PLOT_CONFIG
-
-    return {name: {**PLOT_CONFIG, "toImageButtonOptions": {"filename": f"{program.code}-{name}"}} for name in figures}
+    return {name: {**config, "toImageButtonOptions": {"filename": f"{program.code}-{name}"}} for name in figures}
 
 
 def _report(program):
-    """(filter form, valid filters, report figures, reader's language, program's first language)."""
+    """(filter form, valid filters, report figures, reader's language, program's first language, fingerprint of
+    the data): the report computed once per state of the data (services_cache)."""
     language = current_language()
-    form = ImpactFilterForm(request.args, countries=_country_choices(program, language))
-    filters = form.filters()
+    form, filters = _filter_form(program, language)
     fallback = program.languages[0] if program.languages else "es"
-    return form, filters, impact_report(program, filters), language, fallback
+    fingerprint = data_fingerprint(program)
+    return form, filters, kept_report(program, country_scope(), filters, fingerprint), language, fallback, fingerprint
 
 
 def _filters(program):
     """The valid filters in the address (a file's request carries the page's)."""
-    return ImpactFilterForm(request.args, countries=_country_choices(program, current_language())).filters()
+    return _filter_form(program, current_language())[1]
 
 
-def _country_choices(program, language):
+def _filter_form(program, language):
+    """(the filter form, the valid filters): a focal point's report covers their country, and its filters say so
+    (every title, subtitle and sheet built from them then names that country)."""
     scope = country_scope()
-    codes = sorted({d.country_code for d in program.delegations if d.country_code and scope in (None, d.country_code)})
+    form = ImpactFilterForm(request.args, countries=_country_choices(program, language, scope), everyone=scope is None)
+    filters = form.filters()
+    return form, filters if scope is None else {"country": scope, **filters}
+
+
+def _country_choices(program, language, scope):
+    if scope is not None:  # a focal point: their country, whether or not it has a delegation yet
+        return [(scope, country_name(scope, language))]
+    codes = sorted({d.country_code for d in program.delegations if d.country_code})
     return sorted(((code, country_name(code, language)) for code in codes), key=lambda choice: choice[1])
 
 
