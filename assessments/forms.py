@@ -179,9 +179,12 @@ class ImpactFilterForm(FlaskForm):
     profile = SelectField(_l("Profile"), choices=[("", _l("All profiles"))] + choices(PROFILE_LABELS),
                           validators=[Optional()])
 
-    def __init__(self, *args, countries=(), **kwargs):
+    def __init__(self, *args, countries=(), everyone=True, **kwargs):
+        """`everyone`: whether the viewer may see every country (else `countries` is their own, already chosen)."""
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("All countries"))] + list(countries)
+        self.country.choices = ([("", _l("All countries"))] if everyone else []) + list(countries)
+        if not everyone and countries and not self.country.data:
+            self.country.data = countries[0][0]
 
     def filters(self):
         """The valid filters chosen (a bad value drops only its own filter; its error shows next to it)."""

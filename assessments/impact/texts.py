@@ -114,6 +114,13 @@ def filters_text(filters, language):
                       for name, value in filters.items())
 
 
+def overall_label(filters, language):
+    """The whole report's row among its countries: every country, or the one it covers (a focal point's)."""
+    country = filters.get("country")
+    return _("%(country)s, overall", country=group_label("country", country, language)) if country \
+        else _("All countries")
+
+
 def item_text(row, language, fallback):
     return pick(row["text"], language, fallback) or row["item_key"]
 
@@ -143,8 +150,8 @@ def figures_for(report, language, fallback):
         "forest": charts.forest(
             [(group_label("country", row["value"], language), row["result"]["n_pairs"], row["result"]["mean_diff"],
               row["result"]["ci_low"], row["result"]["ci_high"]) for row in country_rows],
-            (_("All countries"), knowledge["n_pairs"], knowledge["mean_diff"], knowledge["ci_low"],
-             knowledge["ci_high"]),
+            (overall_label(report["filters"], language), knowledge["n_pairs"], knowledge["mean_diff"],
+             knowledge["ci_low"], knowledge["ci_high"]),
             _texts(title=_("Mean change by country, %(level)s%% CI", level=number(100 * report["confidence"], 0)),
                    x_title=_("Change in score (post − pre)"), mean_diff=_("Mean change"), ci=_("CI"),
                    too_small=_("n too small"), empty=_("Nobody has taken both tests yet.")), separators=separators),
