@@ -10,6 +10,7 @@ from training.localized import pick
 from training.services_audit import register_audit_object
 from training.services_privacy import register_section
 
+from .impact.services_cache import forget
 from .models import Answer, Attempt, Question, Questionnaire, ResponseImport
 from .question_types import REGISTRY
 
@@ -51,6 +52,7 @@ def _erase(participant, _actor_id):
     written = select(Question.id).where(Question.type.in_(written_types()))
     deleted = db.session.execute(delete(Answer).where(Answer.attempt_id.in_(theirs), Answer.question_id.in_(written))
                                  .execution_options(synchronize_session=False)).rowcount
+    forget(participant.program_id)  # the impact report's kept figures quote written answers
     return {"written_answers": deleted}
 
 

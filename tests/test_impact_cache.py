@@ -95,9 +95,19 @@ def test_the_page_and_its_downloads_compute_the_report_once_per_state_of_the_dat
                                                              Participant.status != "withdrawn").limit(1))
         withdraw_participant(person, None)
         db.session.commit()
+        withdrawn = person.id
     client.get(page)
     assert counted == {"report": 3, "charts": 4}
     assert len(kept_files(app, program_id)) == 2
+
+    mexico = app.test_client()  # another scope's own files; an erasure removes every scope's
+    login(mexico, "punto.focal.mx@capacita.example", PASSWORD)
+    mexico.get(page)
+    assert {path.parent.name for path in kept_files(app, program_id)} == {"all", "MX"}
+    with app.app_context():
+        erase_participant(db.session.get(Participant, withdrawn), None, "asked to")
+        db.session.commit()
+    assert kept_files(app, program_id) == []
 
 
 def test_an_answer_changed_after_submission_shows_on_the_next_page(app, client):

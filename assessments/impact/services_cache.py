@@ -49,19 +49,28 @@ def _key(program, scope, what, described):
 
 
 def _keep(folder, name, text):
-    """Write the file (atomically, owner only) and remove the files of older data in the folder; a failure to write
-    costs the next request a computation, never this one its page."""
+    """Write the file (atomically, owner only) and remove those of older data in every scope's folder of the program
+    (they can never be read again); a failure to write costs the next request a computation, never this one its
+    page."""
     try:
         for level in (folder.parent.parent, folder.parent, folder):  # each new level open to its owner only
             private_folder(level)
         write_private(folder / name, text)
-        current = KEPT.match(name)["data"]
-        for old in folder.glob("*.json"):
-            match = KEPT.match(old.name)
-            if match and match["data"] != current:
-                old.unlink(missing_ok=True)
+        _remove(folder.parent, keep=KEPT.match(name)["data"])
     except OSError as error:
         log.warning("impact report cache not written in %s: %s", folder, error)
+
+
+def forget(program_id):
+    """Remove every kept value of the program: a participant's erasure must not leave their answers in them."""
+    _remove(folder_for(program_id, None).parent)
+
+
+def _remove(program_folder, keep=None):
+    for path in program_folder.glob("*/*.json"):
+        match = KEPT.match(path.name)
+        if match and match["data"] != keep:
+            path.unlink(missing_ok=True)
 
 
 @cache
