@@ -6,7 +6,8 @@ Run: .venv/bin/python benchmarks/impact_page.py [--runs 7] [--postgresql [postgr
 afterwards); the organizer's page of the whole program through the app's test client (the app's work, no network):
 - unchanged: the median of --runs loads while the data stays as it is (the kept report and charts are read back);
 - after a change: before each load one answer of a submitted post-test is edited (all is computed again);
-- baseline: the page computing the report and its charts on every load, as before issue 24 (the cache bypassed);
+- baseline: the page computing the report and its charts on every load (the cache bypassed), as each load did
+  before issue 24;
 - a fresh process's first load, unchanged and after a change (imports, templates, the first connection): shown for
   what a newly started web process pays, without a target;
 - the worker's files, made through the job the page starts (services, not HTTP polling): the PDF summary and the
@@ -227,7 +228,7 @@ def main():
                  for token in ("summary.pdf", "chart-slopes.png" if images_available() else None) if token}
 
     database = "PostgreSQL" if args.postgresql else "SQLite"
-    pages = {"baseline: computed on every load (before issue 24)": baseline,
+    pages = {"baseline: computed on every load (the cache bypassed)": baseline,
              "unchanged data: the kept report and charts read": unchanged,
              "after a change: computed again and kept": changed,
              "a fresh process's first load, unchanged (no target)": cold_unchanged,
