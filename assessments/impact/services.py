@@ -25,7 +25,7 @@ def scoped_report(program, scope, filters=None):
     from .report import report
 
     people, pre, post = impact_inputs(program, scope)
-    return report(people, pre, post, filters)
+    return report(people, pre, post, filters, follow_up=_test_data(program_questionnaires(program).get("follow_up")))
 
 
 def impact_inputs(program, scope=None):

@@ -360,14 +360,16 @@ def pdf_figures(report, language, fallback):
             if has_data.get(name) or name.startswith("likert-")}
 
 
-def report_pdf(report, program, language, fallback, filters, charts, versions):
-    """The PDF summary of the report in the current language."""
+def report_pdf(report, program, language, fallback, filters, charts, versions, overview=None,
+               overview_charts=None):
+    """The PDF of the report in the current language: the one-page summary (`overview`), then the full figures."""
     from .pdf import summary_pdf
 
     return summary_pdf(report, pdf_texts(report, versions), language, fallback,
                        title=f"{_('Impact report')} · {program.title_in(language)}",
                        subtitle=f"{program.code} · {filters_text(filters, language)}", charts=charts,
-                       group_name=lambda attribute, value: group_label(attribute, value, language))
+                       group_name=lambda attribute, value: group_label(attribute, value, language),
+                       overview=overview, overview_charts=overview_charts)
 
 
 # What the report's templates call, passed with them (the helpers are for these pages only).

@@ -45,6 +45,7 @@ from .services_files import (
     stored_path,
     valid_token,
 )
+from .summary_texts import AGREEING_NOTE, summary_lines
 from .tasks import job_key, make_impact_file, start_making
 from .texts import TEMPLATE_HELPERS, figures_for, filters_text, knowledge_sentence, report_workbook
 
@@ -53,6 +54,8 @@ PLOTLY_FOLDER = Path(find_spec("plotly").origin).parent / "package_data"
 # Each file asked for may start a browser on the server (the worker's): a limit per person beyond joining a job.
 DRAWING_LIMIT = "30 per minute"
 SHOW_FINISHED = timedelta(minutes=30)  # a failed job's message stays this long on the page
+# The files a server without a chart-drawing browser still makes (they then go without their charts).
+DRAWN_WITHOUT_CHARTS = ("summary.pdf", "slide.png")
 
 
 @bp.route("/programs/<int:program_id>/impact")
@@ -71,8 +74,8 @@ def _tokens(figures, chart_files):
     """The files the page offers: the PDF and, when this server draws charts, every chart at once and each one as
     PNG and SVG."""
     if not chart_files:
-        return ["summary.pdf"]
-    return ["summary.pdf", "charts.zip"] + [f"chart-{name}.{ext}" for name in figures for ext in ("png", "svg")]
+        return list(DRAWN_WITHOUT_CHARTS)
+    return [*DRAWN_WITHOUT_CHARTS, "charts.zip"] + [f"chart-{name}.{ext}" for name in figures for ext in ("png", "svg")]
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ def impact_make(program_id, token):
     spec = FileSpec(token, country_scope(), current_language(), filters)
     back = url_for("assessments.impact", program_id=program.id, **filters,
                    _anchor=f"figure-{spec.chart}" if spec.chart else "files")
-    if token != "summary.pdf" and not images_available():
+    if token not in DRAWN_WITHOUT_CHARTS and not images_available():
         flash(_("This server cannot draw chart files; use the camera button above each chart instead."), "error")
         return redirect(back)
     ready = ready_file(program, spec, data_fingerprint(program))
@@ -177,8 +180,11 @@ def _page_context(program, report, filters, language, fallback):
     """What the report's page and its standalone file both show."""
     from .charts import figure_json  # plotly: loaded by the report's pages, not by the app
 
+    lines = summary_lines(report, language, fallback)
     figures = {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()}
     return {"program": program, "report": report, "filters": filters, "fallback": fallback, "figures": figures,
+            "summary_lines": lines, "population": filters_text(filters, language), "agreeing_note": AGREEING_NOTE,
+            "format_date": format_date,
             "summary": knowledge_sentence(report["knowledge"], report["max_score"]), "provenance": provenance(),
             "plot_configs": _plot_configs(program, figures), **TEMPLATE_HELPERS}
 
