@@ -29,7 +29,8 @@ PNG = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture
 def no_chromium(monkeypatch):
     """The PDF without its charts: the files' flow is tested here, the charts' drawing where it is asked for."""
-    monkeypatch.setattr("assessments.impact.tasks.png_images", lambda figures: {})
+    monkeypatch.setattr("assessments.impact.tasks.png_images", lambda figures, **_size: {})
+    monkeypatch.setattr("assessments.impact.tasks.summary_charts", lambda *_args: {})
 
 
 def ask(client, program_id, token, **filters):

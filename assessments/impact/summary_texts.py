@@ -11,6 +11,7 @@ from training.localized import pick
 from .findings import LOW_RELIABILITY, MIN_PAIRS, SMALL_N, summary_findings
 from .texts import group_label, number, percent
 
+SUMMARY_CHART_WIDTH = 640  # pixels
 SHORT_TEXT = 70  # characters of a statement quoted in a sentence (cut at a word, with an ellipsis)
 DIMENSION_HEADINGS = {
     "participation": _l("Who took part"), "knowledge": _l("Knowledge"),
@@ -280,6 +281,17 @@ def summary_data(report, program, language, fallback, population, likert_charts=
                           "sentence": line.sentence, "caveats": list(line.caveats), "chart": line.chart}
                          for line in lines],
             "note": str(AGREEING_NOTE)}
+
+
+def summary_charts(report, summary, language, fallback):
+    """name → PNG of the charts the summary's findings show, drawn narrower than the report's (1000 pixels) so that
+    their words stay legible at a third of a page; {} when this server cannot draw charts."""
+    from .chart_images import png_images
+    from .texts import figures_for
+
+    wanted = {finding["chart"] for finding in summary["findings"] if finding["chart"]}
+    figures = figures_for(report, language, fallback)
+    return png_images({name: figure for name, figure in figures.items() if name in wanted}, width=SUMMARY_CHART_WIDTH)
 
 
 def composition_lines(composition, language):

@@ -17,12 +17,11 @@ from .chart_images import image_bytes, png_images
 from .provenance import provenance
 from .services import scoped_report
 from .services_files import ALL_COUNTRIES, FileSpec, data_fingerprint, file_name, ready_file, store_file, stored_path
-from .summary_texts import summary_data
+from .summary_texts import summary_charts, summary_data
 from .texts import figures_for, filters_text, pdf_figures, report_pdf
 
 STEPS = {"summary": ("figures", "charts", "document"), "slide": ("figures", "charts"), "charts": ("figures", "charts"),
          "chart": ("figures", "charts")}
-SUMMARY_CHART_WIDTH = 640  # pixels: the report's charts are 1000 wide; at a summary's size their words would shrink
 
 
 def init_app(app):
@@ -82,7 +81,9 @@ def _content(program, spec, drawing):
     db.session.expunge(program)  # kept as loaded: what the PDF's title needs is read without a new transaction
     db.session.rollback()  # the figures are computed: no transaction stays open while charts and the PDF are drawn
     if spec.what in ("summary", "slide"):
-        overview, overview_charts = _overview(program, report, spec, fallback, drawing)
+        overview = summary_data(report, program, spec.language, fallback, filters_text(spec.filters, spec.language))
+        drawing()
+        overview_charts = summary_charts(report, overview, spec.language, fallback)
         if spec.what == "slide":
             from .summary_layout import slide_png  # reportlab and PDFium: loaded by the worker's drawing only
 
@@ -97,17 +98,6 @@ def _content(program, spec, drawing):
     if spec.chart not in figures:
         raise LookupError(_("this report has no chart named %(name)s", name=spec.chart))
     return image_bytes(figures[spec.chart], spec.ext)
-
-
-def _overview(program, report, spec, fallback, drawing):
-    """The one-page summary's data and its charts, drawn narrower than the report's so their words stay legible
-    at a third of a page."""
-    overview = summary_data(report, program, spec.language, fallback, filters_text(spec.filters, spec.language))
-    drawing()
-    figures = figures_for(report, spec.language, fallback)
-    wanted = {finding["chart"] for finding in overview["findings"]}
-    return overview, png_images({name: figure for name, figure in figures.items() if name in wanted},
-                                width=SUMMARY_CHART_WIDTH)
 
 
 def _zip(files):
