@@ -221,5 +221,6 @@ def test_chart_images_and_every_chart_are_made_by_the_worker(app, client, run_ta
     archive = client.get(client.get(f"/programs/{program_id}/jobs/{every.id}").get_json()["result_url"])
     assert archive.headers["Content-Disposition"] == "attachment; filename=CRM-CE-2021-charts.zip"
     with zipfile.ZipFile(io.BytesIO(archive.get_data())) as charts:
-        assert "CRM-CE-2021-slopes.png" in charts.namelist() and len(charts.namelist()) == 8
+        assert "CRM-CE-2021-slopes.png" in charts.namelist() and len(charts.namelist()) == 10
+        assert "CRM-CE-2021-likert-0-1.png" in charts.namelist()  # the expectations' 0–10 question, charted apart
         assert all(charts.read(name)[:8] == PNG for name in charts.namelist())

@@ -277,7 +277,10 @@ class _Summary:
             if alpha.get("alpha") is not None:
                 value = self._with_interval(alpha["alpha"], alpha["ci_low"], alpha["ci_high"])
                 story.append(self.para(f"{t['alpha']}: {value}", "note"))
-            story += self.chart(f"likert-{index}")
+            # A block has a chart per scale: "likert-0", then "likert-0-1"… (texts.likert_chart_names), in order.
+            for name in self.charts or ():
+                if name == f"likert-{index}" or name.startswith(f"likert-{index}-"):
+                    story += self.chart(name)
         return self.section("likert", *story, keep=2)
 
     def _median(self, value):

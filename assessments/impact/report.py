@@ -34,6 +34,7 @@ class Item:
     dimension: str
     spec: QuestionSpec
     text: dict = field(default_factory=dict)  # language → wording
+    scale_labels: dict = field(default_factory=dict)  # scales: language → [lowest point's label, highest's]
 
     @property
     def is_knowledge(self):
@@ -227,7 +228,8 @@ def _likert_row(item, answers):
     numbers = sorted(int(value) for value in chosen)
     quartiles = statistics.quantiles(numbers, n=4, method="inclusive") if len(numbers) >= 2 else None
     return {"question_id": item.question_id, "text": item.text, "type": item.spec.type, "n": len(numbers),
-            "points": list(points), "counts": [counts.get(point, 0) for point in points],
+            "scale_labels": dict(item.scale_labels), "points": list(points),
+            "counts": [counts.get(point, 0) for point in points],
             "median": statistics.median(numbers) if numbers else None,
             "q1": quartiles[0] if quartiles else None, "q3": quartiles[2] if quartiles else None,
             "agreeing": (sum(counts.get(point, 0) for point in kind.agreeing) / len(numbers)

@@ -49,7 +49,8 @@ def _test_data(questionnaire):
 
     if questionnaire is None:
         return TakenTest((), {})
-    items = tuple(Item(question.id, question.item_key, question.dimension, question.spec(), dict(question.text))
+    items = tuple(Item(question.id, question.item_key, question.dimension, question.spec(), dict(question.text),
+                       dict(question.scale_labels or {}))
                   for section in sections_with_questions(questionnaire) for question in section.questions)
     attempts = dict(db.session.execute(select(Attempt.id, Attempt.participant_id).where(
         Attempt.questionnaire_id == questionnaire.id, Attempt.status == SUBMITTED)).all())
