@@ -35,6 +35,7 @@ class SummaryLine:
     sentence: str
     caveats: tuple
     chart: str | None
+    share: float | None = None  # of those agreeing, for a Likert/0–10 dimension
 
 
 def summary_lines(report, language, fallback, likert_charts=None):
@@ -51,7 +52,8 @@ def _line(finding, report, language, fallback):
         heading = _("Expectations before the program")
     return SummaryLine(finding.dimension, finding.code, heading, words.verdict(),
                        TONES.get(finding.values.get("level") or finding.code, "update"), words.sentence(),
-                       tuple(words.caveat(code) for code in finding.caveats), finding.chart)
+                       tuple(words.caveat(code) for code in finding.caveats), finding.chart,
+                       finding.values.get("share"))
 
 
 class _Writer:
@@ -225,6 +227,11 @@ def short_text(text, limit=SHORT_TEXT):
 AGREEING_NOTE = _l("“Agreed”: 4 or 5 on a five-point scale, 7 to 10 on a 0–10 scale.")
 
 
+def finding_titles(report, language, fallback):
+    """chart name → a title stating what the chart shows, for the charts the summary's findings point to."""
+    return chart_titles(summary_lines(report, language, fallback), report)
+
+
 def chart_titles(lines, report):
     """chart name → a title stating the finding the chart shows (the charts not named keep their own title)."""
     titles = {}
@@ -235,8 +242,9 @@ def chart_titles(lines, report):
                                    both=part["both"], registered=part["registered"])
         elif line.chart and line.dimension == "knowledge":
             titles.update(_knowledge_titles(line, report))
-        elif line.chart and line.verdict:
-            titles[line.chart] = _("%(dimension)s: %(verdict)s", dimension=line.heading, verdict=line.verdict)
+        elif line.chart and line.share is not None:
+            titles[line.chart] = _("%(dimension)s: %(share)s agreed", dimension=line.heading,
+                                   share=percent(line.share))
     return titles
 
 

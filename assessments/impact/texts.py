@@ -122,9 +122,14 @@ def item_text(row, language, fallback):
 def figures_for(report, language, fallback, titles=None):
     """chart name → plotly figure of the report (every visible text in the reader's language).
 
-    `titles` (chart name → title) overrides a chart's default title, e.g. with one that states its finding.
+    `titles` (chart name → title) overrides a chart's default title; by default the charts the summary's findings
+    point to are titled with their finding ("Knowledge rose in every country").
     """
     from . import charts
+    from .summary_texts import finding_titles  # the summary's words build on this module's
+
+    if titles is None:
+        titles = finding_titles(report, language, fallback)
 
     def title(name, default):
         return (titles or {}).get(name) or default
