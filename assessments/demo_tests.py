@@ -2,6 +2,7 @@
 import copy
 import math
 import random
+import statistics
 
 from training.demo_data import ENGLISH_SPEAKING
 
@@ -218,7 +219,7 @@ POST_TEST = {
     "sections": [
         _knowledge_section(),
         {"title": {"es": "Satisfacción", "en": "Satisfaction"}, "questions": [
-            _likert("satisfaction", "El programa cumplió mis expectativas.", "The program met my expectations."),
+            _likert("expectations", "El programa cumplió mis expectativas.", "The program met my expectations."),
             _likert("satisfaction", "La facilitación de las sesiones fue clara y favoreció la participación.",
                     "The sessions were facilitated clearly and encouraged participation."),
             _likert("satisfaction", "Los materiales (presentaciones y cursos en línea) fueron útiles y pertinentes.",
@@ -280,8 +281,11 @@ DIFFICULTY = {"K01": 1.5, "K02": 1.0, "K03": 1.3, "K04": 0.1, "K05": 0.3, "K06":
 TAUGHT = {"K01": 0.6, "K06": 0.8, "K02": 0.4, "K03": 0.4}
 GUESS = {"single_choice": 0.25, "true_false": 0.5, "multiple_choice": 0.0}
 
-LIKERT_WEIGHTS = {"5": 48, "4": 36, "3": 13, "2": 3}
-SCALE_WEIGHTS = {"10": 24, "9": 28, "8": 25, "7": 12, "6": 6, "5": 4, "4": 1}
+LIKERT_WEIGHTS = {"2": 3, "3": 13, "4": 36, "5": 48}  # lowest first: a better mood picks further along
+SCALE_WEIGHTS = {"4": 1, "5": 4, "6": 6, "7": 12, "8": 25, "9": 28, "10": 24}
+# How much of a rating is the person's overall mood (the rest is the question): a satisfied person tends to rate
+# every statement high, so a block's statements hang together (Cronbach's alpha near 0.7) as in real programs.
+MOOD_SHARE = 0.7
 TEXT_SHARE = {"pre": 0.4, "post": 0.35}
 
 TEXTS = {
@@ -342,12 +346,13 @@ def demo_answers(people, seed=2021):
         # Ability, and how much this person learned: most gain, a few slip back (a bad day, a lucky guess before).
         ability = rng.gauss(0, 0.9) + _country_offset(country, seed)
         gain = rng.gauss(1.7, 0.8)
+        mood = random.Random(f"{seed}-mood-{index}").gauss(0, 1)  # its own generator: the rest of the plan stays
         pre_status = "in_progress" if index in in_progress else \
             "submitted" if index in both or index in pre_only else None
         post_status = "submitted" if index in both or index in post_only else None
         plans[index] = {
-            "pre": _plan(PRE_TEST, pre_status, ability, None, language, rng),
-            "post": _plan(POST_TEST, post_status, ability, gain, language, rng),
+            "pre": _plan(PRE_TEST, pre_status, (ability, None, mood), language, rng),
+            "post": _plan(POST_TEST, post_status, (ability, gain, mood), language, rng),
         }
     return plans
 
@@ -368,7 +373,7 @@ def _country_offset(country, seed):
     return random.Random(f"{seed}-{country}").uniform(-0.3, 0.3)
 
 
-def _plan(questionnaire, status, ability, gain, language, rng):
+def _plan(questionnaire, status, person, language, rng):
     if status is None:
         return {"status": None, "answers": {}}
     questions = answer_keys(questionnaire)
@@ -378,19 +383,20 @@ def _plan(questionnaire, status, ability, gain, language, rng):
     kind = questionnaire["kind"]
     answers = {}
     for key, question in questions:
-        value = _value(question, kind, ability, gain, language, rng)
+        value = _value(question, kind, person, language, rng)
         if value is not None:
             answers[key] = value
     return {"status": status, "answers": answers}
 
 
-def _value(question, kind, ability, gain, language, rng):
+def _value(question, kind, person, language, rng):
+    ability, gain, mood = person
     if question["dimension"] == "knowledge":
         return _knowledge_value(question, ability, gain, rng)
     if question["type"] == "likert":
-        return _weighted(LIKERT_WEIGHTS, rng)
+        return _rating(LIKERT_WEIGHTS, mood, rng)
     if question["type"] == "scale":
-        return _weighted(SCALE_WEIGHTS, rng)
+        return _rating(SCALE_WEIGHTS, mood, rng)
     if question["type"] == "multiple_choice":
         keys = [o["key"] for o in question["options"]]
         chosen = [key for key in keys if rng.random() < 0.55]
@@ -423,5 +429,15 @@ def _knowledge_value(question, ability, gain, rng):
     return rng.choice([key for key in keys if key not in question["correct"]])
 
 
-def _weighted(weights, rng):
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+def _rating(weights, mood, rng):
+    """A point drawn with `weights` overall, pushed up or down by the person's mood (a Gaussian copula: each point's
+    share over everyone stays as weighted)."""
+    normal = statistics.NormalDist()
+    own = normal.inv_cdf(min(max(rng.random(), 1e-9), 1 - 1e-9))
+    share = normal.cdf(math.sqrt(MOOD_SHARE) * mood + math.sqrt(1 - MOOD_SHARE) * own)
+    target, total = share * sum(weights.values()), 0
+    for point, weight in weights.items():
+        total += weight
+        if total >= target:
+            return point
+    return point

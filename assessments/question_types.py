@@ -75,9 +75,11 @@ class QuestionType:
     fixed_options = ()  # types whose options are always the same (Likert points, true/false)
     fixed_labels = ()  # msgids of the fixed options, in their order (true/false); none: the keys are shown
     end_labels = ()  # msgids of a scale's lowest and highest points when the question names none
+    point_labels = ()  # msgids of every point, named by the report's legend when the question keeps end_labels
     impact = None  # the impact report's block (IMPACT_BLOCKS): DISTRIBUTION wants integer points
     agreeing = ()  # DISTRIBUTION: the points counted as agreeing
     reliability = False  # DISTRIBUTION: Cronbach's alpha is computed over a dimension's questions of this type
+    unipolar = False  # DISTRIBUTION: the points run from none to most (0–10), not from disagreeing to agreeing
     written = False  # people write in their own words (names, workplaces): erased with the person
 
     @property
@@ -135,6 +137,8 @@ def register(type_class):
             raise ValueError(f"{name}: {attribute} must be one of {allowed}")
     if type_class.fixed_labels and len(type_class.fixed_labels) != len(type_class.fixed_options):
         raise ValueError(f"{name}: one fixed label per fixed option")
+    if type_class.point_labels and len(type_class.point_labels) != len(type_class.fixed_options):
+        raise ValueError(f"{name}: one point label per fixed option")
     points = type_class.fixed_options
     if (type_class.widget == "scale" or type_class.impact == DISTRIBUTION) \
             and not (points and all(re.fullmatch(r"-?\d+", point) for point in points)):
@@ -236,6 +240,8 @@ class Likert(QuestionType):
     widget = "scale"
     fixed_options = LIKERT_POINTS
     end_labels = (N_("Strongly disagree"), N_("Strongly agree"))
+    point_labels = (N_("Strongly disagree"), N_("Disagree"), N_("Neither agree nor disagree"), N_("Agree"),
+                    N_("Strongly agree"))
     impact = DISTRIBUTION
     agreeing = ("4", "5")
     reliability = True
@@ -271,6 +277,8 @@ class Scale(Likert):
     label = N_("Scale 0–10")
     fixed_options = SCALE_POINTS
     end_labels = (N_("Not at all"), N_("Completely"))
+    point_labels = ()  # eleven words would not help: the legend numbers the points and names the ends
+    unipolar = True
     agreeing = tuple(str(n) for n in range(7, 11))  # 7–10 of 10
     reliability = False
 

@@ -64,7 +64,7 @@ def test_every_text_is_in_spanish_and_english_and_open_questions_are_optional():
             if question["type"] in ("short_text", "long_text"):
                 assert not question["required"]
     dimensions = {q["dimension"] for _key, q in answer_keys(POST_TEST)}
-    assert dimensions == {"knowledge", "satisfaction", "application"}
+    assert dimensions == {"knowledge", "expectations", "satisfaction", "application"}
     assert {q["dimension"] for _key, q in answer_keys(PRE_TEST)} == {"knowledge", "expectations"}
 
 

@@ -30,7 +30,8 @@ PNG = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture
 def no_chromium(monkeypatch):
     """The PDF without its charts: the files' flow is tested here, the charts' drawing where it is asked for."""
-    monkeypatch.setattr("assessments.impact.tasks.png_images", lambda figures: {})
+    monkeypatch.setattr("assessments.impact.tasks.png_images", lambda figures, **_size: {})
+    monkeypatch.setattr("assessments.impact.tasks.summary_charts", lambda *_args: {})
 
 
 def ask(client, program_id, token, **filters):
@@ -183,7 +184,7 @@ def test_running_the_task_twice_makes_the_file_once(app, client, run_tasks, no_c
 
     made = []
     real = tasks.report_pdf
-    monkeypatch.setattr(tasks, "report_pdf", lambda *args: made.append(1) or real(*args))
+    monkeypatch.setattr(tasks, "report_pdf", lambda *args, **kwargs: made.append(1) or real(*args, **kwargs))
     program_id = load_demo(app)
     login(client, ORGANIZER, PASSWORD)
     ask(client, program_id, "summary.pdf")
@@ -223,5 +224,7 @@ def test_chart_images_and_every_chart_are_made_by_the_worker(app, client, run_ta
     archive = client.get(client.get(f"/programs/{program_id}/jobs/{every.id}").get_json()["result_url"])
     assert archive.headers["Content-Disposition"] == "attachment; filename=CRM-CE-2021-charts.zip"
     with zipfile.ZipFile(io.BytesIO(archive.get_data())) as charts:
-        assert "CRM-CE-2021-slopes.png" in charts.namelist() and len(charts.namelist()) == 8
+        drawn = re.findall(r'<script type="application/json" id="chart-([\w-]+)"', page)  # every chart on the page
+        assert sorted(charts.namelist()) == sorted(f"CRM-CE-2021-{name}.png" for name in drawn) and len(drawn) == 11
+        assert "CRM-CE-2021-likert-0-1.png" in charts.namelist()  # the expectations' 0–10 question, charted apart
         assert all(charts.read(name)[:8] == PNG for name in charts.namelist())

@@ -1,5 +1,7 @@
 """In Chromium: an organizer opens the demo's impact report, narrows it to one country and downloads a chart (the
 server's file made by the worker while the page follows it)."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -25,14 +27,14 @@ def test_the_organizer_reads_the_report_filters_it_and_downloads_a_chart(app, br
     page.goto(f"/programs/{program_id}/impact")
     expect(page.locator(".lead")).to_contain_text(f"Entre las {demo_pairs(app)} personas participantes")
     # Every chart is drawn by plotly.js, served by the app itself.
-    expect(page.locator(".js-plotly-plot")).to_have_count(8)
+    expect(page.locator("figure.chart .js-plotly-plot")).to_have_count(9)
     page.screenshot(path=str(artifacts / "impact-report.png"), full_page=False)
 
     page.locator("#country").select_option("GT")
     page.get_by_role("button", name="Mostrar").click()
     expect(page).to_have_url(f"{live_server}/programs/{program_id}/impact?country=GT&gender=&profile=")
     expect(page.locator(".lead")).to_contain_text(f"Entre las {demo_pairs(app, 'GT')} personas participantes")
-    expect(page.locator(".js-plotly-plot")).to_have_count(8)
+    expect(page.locator("figure.chart .js-plotly-plot")).to_have_count(9)
 
     # plotly's own camera button draws a PNG in the browser, whatever the server can do.
     chart = page.locator("figure.chart").nth(1)
@@ -57,3 +59,31 @@ def test_the_organizer_reads_the_report_filters_it_and_downloads_a_chart(app, br
         expect(page.locator("figure.chart").nth(1).get_by_role("link", name="PNG", exact=True)).to_have_count(1)
     assert errors == []
     context.close()
+
+
+def test_the_organizer_and_a_focal_point_read_the_summary_first(app, browser, live_server, artifacts):
+    program_id = load_demo(app)
+    for email, country, population in (("organizadora@capacita.example", None, "de 11 países"),
+                                       ("punto.focal.mx@capacita.example", "MX", "de México")):
+        context = browser.new_context(base_url=live_server, locale="es-MX", viewport={"width": 360, "height": 800})
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto("/login")
+        page.locator("#email").fill(email)
+        page.locator("#password").fill("capacita-demo")
+        page.locator("#password").press("Enter")
+        page.goto(f"/programs/{program_id}/impact")
+        summary = page.locator("#summary")
+        # The first section a reader meets, with one finding per dimension the demo's questionnaires measure.
+        expect(page.locator("main section").first).to_have_id("summary")
+        expect(summary.locator(".finding h3")).to_have_text(
+            [re.compile(text) for text in ("^Quiénes participaron", "^Conocimientos", "^Expectativas cumplidas",
+                                           "^Satisfacción", "^Uso previsto en el trabajo")])
+        expect(summary.locator("#finding-participation")).to_contain_text(population)
+        expect(summary.locator("#finding-knowledge")).to_contain_text(
+            f"Entre las {demo_pairs(app, country)} personas que respondieron ambas evaluaciones")
+        expect(summary.locator(".finding-chart.js-plotly-plot")).to_have_count(5)
+        # Nothing wider than a phone's screen.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        summary.screenshot(path=str(artifacts / f"impact-summary-{country or 'all'}.png"))
+        context.close()

@@ -4,6 +4,7 @@ import json
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+from plotly.colors import unlabel_rgb
 
 from assessments.impact import charts
 from assessments.impact.charts import (
@@ -18,7 +19,9 @@ from assessments.impact.charts import (
     paired_slopes,
     participation_funnel,
     plain_label,
+    scale_stacked,
     score_distributions,
+    short_text,
 )
 
 TEXTS = {
@@ -26,12 +29,14 @@ TEXTS = {
     "improved": "Improved", "unchanged": "Unchanged", "declined": "Declined", "mean": "Mean",
     "empty": "No answers yet", "x_title": "Difference (post − pre)", "mean_diff": "Mean difference",
     "ci": "95% CI", "too_small": "n too small", "significant": "Post-test, significant change",
+    "median": "Median",
 }
 NBSP = "\u00a0"
 NAMES = ["Ana", "Ben", "Cy", "Di", "Ed"]
 HOSTILE = ['<a href="javascript:alert(1)">x</a>', "<b>bold</b>", "</script><script>alert(1)</script>",
            "{{7*7}}", '=HYPERLINK("x")', "R&D &lt;i&gt;", "<span style='font-size:90px'>big</span>"]
 RAW_MARKUP = ("<a ", "<b>", "</script", "<script", "<span", "<i>")
+ELEVEN = [str(point) for point in range(11)]
 
 
 def only(keys):
@@ -84,6 +89,8 @@ def sample_figure(kind, labels, texts=TEXTS):
                                                      texts),
         "participation_funnel": lambda: participation_funnel([(label, 100 - i) for i, label in enumerate(labels)],
                                                              texts),
+        "scale_stacked": lambda: scale_stacked([(label, list(range(11))) for label in labels], ELEVEN,
+                                               (first, second), texts),
     }
     return build[kind]()
 
@@ -287,6 +294,45 @@ def test_item_dumbbell_connectors_tell_rises_from_falls_by_colour_and_dash():
                                                                VERMILLION, "dash")
 
 
+# The demo's first items: far longer than a label's two lines, so a mark written after them used to be cut off.
+LONG_ITEMS = [
+    "According to the ILO global estimates, what share of the world's workforce were migrant workers in 2019?",
+    "According to the ILO General principles and operational guidelines for fair recruitment, what applies to "
+    "recruitment fees and related costs?",
+    "IRIS, IOM's International Recruitment Integrity System, allows a certified recruiter to do what exactly?",
+    "What characterizes a human-rights-based approach to serving migrant workers?",
+    "Applying a gender perspective in employment counseling means analysing how gender roles shape migration",
+]
+
+
+def test_every_significant_item_keeps_its_mark_however_long_its_text():
+    significant = [True, True, False, True, True]
+    fig = item_dumbbell([(text, 0.4, 0.8, flag) for text, flag in zip(LONG_ITEMS, significant, strict=True)],
+                        TEXTS)
+    labels = [a.text for a in fig.layout.annotations]
+    assert [label.endswith(f"{NBSP}*") for label in labels] == significant
+    assert list(trace(fig, "significant").y) == [0, 1, 3, 4]  # and each has its filled marker
+    assert list(trace(fig, "post").y) == [2]
+
+
+def test_items_are_named_by_their_short_text_with_the_full_text_on_hover():
+    fig = item_dumbbell([(text, 0.4, 0.8, False) for text in LONG_ITEMS], TEXTS)
+    labels = [a.text for a in fig.layout.annotations]
+    assert labels[0] == "According to the ILO global estimates…"
+    assert labels[3] == "What characterizes a human-rights-based…"
+    assert all(len(label) <= 40 and "<br>" not in label for label in labels)  # one line at 360 px
+    hover = trace(fig, "pre").hovertext[1].replace("<br>", " ")
+    assert hover.startswith(LONG_ITEMS[1] + " Pre-test: 40%")
+
+
+def test_short_text_cuts_at_a_word_boundary_to_forty_characters():
+    assert short_text("What is the Regional Conference on Migration (RCM)?") == "What is the Regional Conference on…"
+    assert short_text("  Short   enough\n") == "Short enough"
+    assert short_text("x" * 60) == "x" * 39 + "…"  # one very long word: cut inside it
+    assert short_text("Is it, really, a question; about fees? Yes") == "Is it, really, a question; about fees…"
+    assert all(len(short_text(text)) <= 40 for text in LONG_ITEMS)
+
+
 # --- 5. Likert ---------------------------------------------------------------------------------------------------
 
 def test_likert_segments_split_the_neutral_point_half_on_each_side():
@@ -342,6 +388,86 @@ def test_likert_rejects_rows_whose_counts_do_not_match_the_scale():
         likert_diverging([("Useful", [1, 2, 3])], ["1", "2", "3", "4", "5"], TEXTS)
 
 
+def test_a_likert_label_keeps_its_n_when_its_text_is_cut():
+    fig = likert_diverging([(LONG_ITEMS[1], [1, 1, 2, 3, 3])], ["1", "2", "3", "4", "5"], TEXTS)
+    [label] = [a.text for a in fig.layout.annotations]
+    assert label.endswith(f"… (n{NBSP}={NBSP}10)") and label.count("<br>") == 1
+    assert LONG_ITEMS[1] in {t.hovertext[0].replace("<br>", " ").split(" 1: ")[0] for t in fig.data if t.name == "1"}
+
+
+# --- 5b. 0–10 scales --------------------------------------------------------------------------------------------
+
+SCALE_COUNTS = [0, 0, 0, 0, 1, 3, 3, 10, 32, 22, 22]  # the demo's "how useful" question: 93 answers
+
+
+def test_scale_stacked_draws_each_points_share_of_respondents_in_order():
+    fig = scale_stacked([("How useful?", SCALE_COUNTS), ("Nobody", [0] * 11)], ELEVEN,
+                        ("Not at all", "Completely"), TEXTS)
+    assert_renders(fig)
+    assert fig.layout.barmode == "stack" and len(fig.data) == 11
+    assert [t.name for t in fig.data] == ["0 · Not at all", *ELEVEN[1:10], "10 · Completely"]
+    assert [t.x[0] for t in fig.data] == [pytest.approx(100 * count / 93) for count in SCALE_COUNTS]
+    assert sum(t.x[0] for t in fig.data) == pytest.approx(100)
+    assert [t.x[1] for t in fig.data] == [0] * 11
+    assert list(fig.layout.xaxis.range) == [0, 100]
+    assert fig.data[8].hovertext[0] == "How useful?<br>8: 34.4% (32)"
+
+
+def test_scale_stacked_writes_the_mean_and_median_under_each_question():
+    fig = scale_stacked([("How useful?", SCALE_COUNTS), ("Two", [0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0])], ELEVEN,
+                        ("Not at all", "Completely"), TEXTS, separators=",.")
+    labels = [a.text for a in fig.layout.annotations if "n" + NBSP in a.text]
+    # 4·1 + 5·3 + 6·3 + 7·10 + 8·32 + 9·22 + 10·22 = 781; 781 / 93 = 8.40; the 47th answer is an 8
+    assert labels[0] == f"How useful? (n{NBSP}={NBSP}93)<br>Mean: 8,4 · Median: 8"
+    assert labels[1] == f"Two (n{NBSP}={NBSP}2)<br>Mean: 5 · Median: 5"
+
+
+def test_scale_key_numbers_every_point_and_names_both_ends():
+    fig = scale_stacked([("How useful?", SCALE_COUNTS)], ELEVEN, ("Not useful at all", "Extremely useful"), TEXTS)
+    texts = [a.text for a in fig.layout.annotations]
+    assert [text for text in texts if text in ELEVEN] == ELEVEN
+    assert "Not useful at all" in texts and "Extremely useful" in texts
+    squares = [shape.fillcolor for shape in fig.layout.shapes]
+    assert squares == [t.marker.color for t in fig.data]
+    assert fig.layout.showlegend is False  # the key stands for the legend: eleven long entries do not fit 360 px
+
+
+def test_scale_colours_are_sequential_from_light_to_dark():
+    lightness = [sum(c * w for c, w in zip(unlabel_rgb(colour), (0.299, 0.587, 0.114), strict=True))
+                 for colour in charts.scale_colours(11)]
+    assert lightness == sorted(lightness, reverse=True) and len(set(lightness)) == 11
+    assert lightness[0] < 245  # the palest point still shows on a white page
+
+
+def test_scale_stacked_rejects_rows_whose_counts_do_not_match_the_scale():
+    with pytest.raises(ValueError):
+        scale_stacked([("Useful", [1, 2, 3])], ELEVEN, ("a", "b"), TEXTS)
+
+
+# --- hostile texts: RTL and very long words ---------------------------------------------------------------------
+
+RTL = "ما مدى فائدة هذا البرنامج لعملك اليومي في خدمات التوظيف والهجرة؟"
+LONG_WORD = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft"
+
+
+@pytest.mark.parametrize("text", [RTL, LONG_WORD, f'"{LONG_WORD}" <b>{RTL}</b>'])
+def test_rtl_and_very_long_words_stay_literal_and_within_a_phones_width(text):
+    figures = [item_dumbbell([(text, 0.4, 0.8, True)], TEXTS),
+               likert_diverging([(text, [1, 1, 2, 3, 3])], ["1", "2", "3", "4", "5"], TEXTS),
+               scale_stacked([(text, SCALE_COUNTS)], ELEVEN, (text, text), TEXTS)]
+    for fig in figures:
+        assert_renders(fig)
+        labels = [a.text for a in fig.layout.annotations if a.text not in ELEVEN]
+        for label in labels:
+            assert "<b>" not in label
+            assert all(len(line.replace("&lt;", "<").replace("&gt;", ">")) <= charts.ROW_LABEL_WIDTH + 10
+                       for line in label.split("<br>"))
+        hover = next(t.hovertext[0] for t in fig.data if t.hovertext)  # lines break at spaces or in long words
+        assert plain_label(text).replace(" ", "") in hover.replace("<br>", "").replace(" ", "")
+    if text == RTL:  # a right-to-left text is kept in its order, never reversed or dropped
+        assert RTL[:30] in figures[1].layout.annotations[0].text
+
+
 # --- 6. funnel ---------------------------------------------------------------------------------------------------
 
 def test_participation_funnel_shows_counts_and_share_of_the_first_stage():
@@ -369,8 +495,9 @@ def test_participation_funnel_shows_counts_and_share_of_the_first_stage():
     lambda: likert_diverging([("Useful", [0, 0, 0])], ["1", "2", "3"], TEXTS),
     lambda: participation_funnel([], TEXTS),
     lambda: participation_funnel([("Registered", 0)], TEXTS),
+    lambda: scale_stacked([("Useful", [0] * 11)], ELEVEN, ("Not at all", "Completely"), TEXTS),
 ], ids=["slopes", "slopes-incomplete", "distributions", "forest", "dumbbell", "dumbbell-none", "likert",
-        "likert-zero", "funnel", "funnel-zero"])
+        "likert-zero", "funnel", "funnel-zero", "scale-zero"])
 def test_empty_input_gives_a_figure_that_says_so(build):
     assert_empty(build())
 
@@ -382,6 +509,7 @@ EMPTY_CALLS = {
     "item_dumbbell": lambda texts: item_dumbbell([], texts),
     "likert_diverging": lambda texts: likert_diverging([], ["1", "2", "3"], texts),
     "participation_funnel": lambda texts: participation_funnel([], texts),
+    "scale_stacked": lambda texts: scale_stacked([], ELEVEN, ("Not at all", "Completely"), texts),
 }
 
 
@@ -405,5 +533,4 @@ def test_long_titles_and_labels_wrap_instead_of_overflowing():
     fig = item_dumbbell([("What does a competency-based employment counselling service offer to a job seeker "
                           "who has just lost their job?", 0.5, 0.6, False)], {**TEXTS, "title": long_title})
     assert fig.layout.title.text.count("<br>") == 2
-    label = fig.layout.annotations[0].text
-    assert label.count("<br>") == 1 and label.endswith("…")
+    assert fig.layout.annotations[0].text == "What does a competency-based employment…"  # its short text

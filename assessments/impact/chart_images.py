@@ -40,9 +40,10 @@ def image_bytes(figure, file_format):
         raise ImagesUnavailable(str(error)) from error
 
 
-def png_images(figures):
+def png_images(figures, width=WIDTH):
     """name → PNG bytes of several figures, drawn in one browser session; {} when this server cannot draw them
-    (the PDF summary then goes without charts rather than not at all)."""
+    (the PDF summary then goes without charts rather than not at all). A narrower `width` makes the texts larger
+    relative to the picture (the summary's small charts)."""
     if not figures or not images_available():
         return {}
     import plotly.io
@@ -51,7 +52,7 @@ def png_images(figures):
         paths = {name: Path(folder) / f"{index}.png" for index, name in enumerate(figures)}
         try:
             plotly.io.write_images(list(figures.values()), [str(paths[name]) for name in figures], format="png",
-                                   width=WIDTH, height=[figure.layout.height or HEIGHT_FALLBACK
+                                   width=width, height=[figure.layout.height or HEIGHT_FALLBACK
                                                         for figure in figures.values()], scale=PNG_SCALE)
         except (RuntimeError, OSError, ValueError):
             return {}

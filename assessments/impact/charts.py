@@ -7,7 +7,7 @@ from functools import cache
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.colors import diverging, hex_to_rgb, sample_colorscale, unlabel_rgb
+from plotly.colors import diverging, hex_to_rgb, sample_colorscale, sequential, unlabel_rgb
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency, and in greyscale by lightness.
 BLUE, VERMILLION, ORANGE, GREY, BLACK = "#0072B2", "#D55E00", "#E69F00", "#999999", "#000000"
@@ -20,9 +20,15 @@ CHANGE_STYLES = {
 }
 LIKERT_NEUTRAL_COLOUR = "#BDBDBD"  # ColorBrewer's PuOr centre is near white: invisible on a white page
 LIKERT_BARGAP = 0.55  # room above each bar for its label
+# ColorBrewer YlGnBu (colour-blind safe), without its palest end: a near-white segment vanishes on a white page.
+SCALE_COLOURS_FROM = 0.15
+KEY_SQUARE, KEY_END_WIDTH = 22, 22  # the 0–10 key: a point's square (px); characters per line of an end's words
 DEFAULT_SEPARATORS = ".,"  # plotly's layout.separators: decimal mark, then thousands mark ("," + "." for Spanish)
 # Characters per line: a 360 px phone fits about 42 at the title's size, 50 across the plot at the labels' size.
 TITLE_WIDTH, TICK_LABEL_WIDTH, ROW_LABEL_WIDTH = 40, 22, 46
+LONG_WORD = 24  # a word longer than this is broken, at this width: even 24 wide letters fit 360 px
+SHORT_TEXT = 40  # an item's name on a chart: its wording cut to about this many characters (one line at 360 px)
+HOVER_WIDTH, HOVER_LINES = 50, 12  # the full wording on hover, wrapped (and only cut when absurdly long)
 MAX_NAMES_IN_HOVER = 8
 # Config for Plotly.newPlot in the page: the width follows the container; no link to plotly's site.
 PLOT_CONFIG = {"responsive": True, "displaylogo": False}
@@ -34,6 +40,7 @@ TEXT_KEYS = {
     "forest": ("title", "x_title", "mean_diff", "ci", "too_small", "empty"),
     "item_dumbbell": ("title", "x_title", "pre", "post", "significant", "empty"),
     "likert_diverging": ("title", "x_title", "empty"),
+    "scale_stacked": ("title", "x_title", "mean", "median", "empty"),
     "participation_funnel": ("title", "empty"),
 }
 # JSON inside <script type="application/json">: nothing in it may close the element or read as markup.
@@ -60,9 +67,53 @@ def _wrapped(text, width=TICK_LABEL_WIDTH, max_lines=2):
 
     Lines break at ASCII spaces only, so a no-break space keeps "(n = 12)" whole.
     """
-    text = re.sub(r"[ \t\r\n\f\v]+", " ", "" if text is None else str(text)).strip()
-    lines = textwrap.wrap(text, width, max_lines=max_lines, placeholder=" …")
+    lines, _width = _lines(text, width, max_lines)
     return "<br>".join(plain_label(line) for line in lines)
+
+
+def _wrapped_with(text, suffix, width=ROW_LABEL_WIDTH, max_lines=2):
+    """Like _wrapped, then `suffix` (plain text, e.g. " (n = 12)" or " *"): never cut, on the last line or the
+    next one."""
+    lines, width = _lines(text, width, max_lines)
+    if not lines:
+        return plain_label(suffix.lstrip())
+    if len(lines[-1]) + len(suffix) > width:
+        if len(lines) < max_lines:
+            lines.append("")
+            suffix = suffix.lstrip()
+        else:
+            lines[-1] = short_text(lines[-1], max(2, width - len(suffix)))
+    return "<br>".join(plain_label(line) for line in lines[:-1] + [lines[-1] + suffix])
+
+
+def _lines(text, width, max_lines):
+    """(lines, width): `text` in at most `max_lines` lines of about `width` characters, narrower when a word is
+    very long (a URL, a hostile label) so that no line runs off a phone."""
+    text = _one_line(text)
+    if any(len(word) > LONG_WORD for word in text.split(" ")):
+        width = min(width, LONG_WORD)
+    lines = textwrap.wrap(text, width)
+    if max_lines and len(lines) > max_lines:  # the last line kept says what follows, up to "…"
+        lines[max_lines - 1:] = [short_text(" ".join(lines[max_lines - 1:]), width)]
+    return lines, width
+
+
+def _one_line(text):
+    return re.sub(r"[ \t\r\n\f\v]+", " ", "" if text is None else str(text)).strip()
+
+
+def short_text(text, limit=SHORT_TEXT):
+    """`text` cut at a word boundary to at most `limit` characters, "…" included (plain text, not escaped).
+
+    When the last space comes too early (a very long word), the word itself is cut.
+    """
+    text = _one_line(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]  # "…" takes the place of the space (or of the character) after what is kept
+    space = cut.rfind(" ")
+    kept = cut[:space] if space > limit // 3 else text[:limit - 1]
+    return kept.rstrip(" ,;:.?!–—-") + "…"
 
 
 def _number(value, separators, digits=2, signed=False):
@@ -352,7 +403,7 @@ def _dumbbell_connectors(rows, positions):
 
 
 def _dumbbell_hover(label, pre, post, significant, texts, separators):
-    lines = [_wrapped(label, 50, max_lines=4)]
+    lines = [_wrapped(label, HOVER_WIDTH, HOVER_LINES)]
     for key, value in (("pre", pre), ("post", post)):
         lines.append(f"{plain_label(texts[key])}: {'–' if value is None else _percent(value, separators)}")
     if significant:
@@ -381,21 +432,22 @@ def item_dumbbell(rows, texts, *, separators=DEFAULT_SEPARATORS):
     """Facility (% correct) of each item before and after, in the order given; significant items marked.
 
     `rows`: (label, facility_pre, facility_post, significant), facilities from 0 to 1 (None when not asked).
-    Significant items get a filled post marker and " *" after their label. Texts: TEXT_KEYS["item_dumbbell"]
-    (texts["significant"] names the filled marker, e.g. "Post-test, significant change").
+    Each item is named by its short text (short_text), the full text on hover. Significant items get a filled
+    post marker and " *" after their name (added after the cut, so never cut off). Texts:
+    TEXT_KEYS["item_dumbbell"] (texts["significant"] names the filled marker, e.g. "Post-test, significant change").
     """
     rows = [(label, _percent_of(pre), _percent_of(post), bool(significant))
             for label, pre, post, significant in rows or ()]
     if not any(pre is not None or post is not None for _label, pre, post, _sig in rows):
         return _empty_figure(texts, separators)
     positions = list(range(len(rows)))
-    fig = go.Figure(layout=_layout(texts, separators, height=230 + 66 * len(rows)))
+    fig = go.Figure(layout=_layout(texts, separators, height=230 + 56 * len(rows)))
     fig.add_traces(list(_dumbbell_connectors(rows, positions)))
     fig.add_traces(list(_dumbbell_markers(rows, positions, texts, separators)))
-    _labels_above_rows(fig, [_wrapped(label + ("\u00a0*" if significant else ""), ROW_LABEL_WIDTH)
+    _labels_above_rows(fig, [_wrapped_with(short_text(label), "\u00a0*" if significant else "")
                              for label, _pre, _post, significant in rows], half_height=0, shift=9)
     fig.update_xaxes(title={"text": plain_label(texts["x_title"])}, range=[-4, 104], zeroline=False,
-                     **_percent_ticks(0, 100, 25))
+                     automargin=True, **_percent_ticks(0, 100, 25))
     return fig
 
 
@@ -442,6 +494,7 @@ def _likert_axis(fig, segments):
     step = 50 if extent > 50 else 25 if extent > 20 else 10  # five ticks at most: they must fit in 360 px
     pad = extent * 0.04  # so that the end ticks' labels are not clipped
     fig.update_xaxes(range=[-extent - pad, extent + pad], zeroline=True, zerolinecolor=BLACK, zerolinewidth=1.5,
+                     automargin=True, ticklabeloverflow="allow",
                      **_percent_ticks(-(extent // step) * step, extent, step))
 
 
@@ -463,7 +516,7 @@ def likert_diverging(rows, point_labels, texts, *, separators=DEFAULT_SEPARATORS
                                    bargap=LIKERT_BARGAP, uniformtext={"minsize": 10, "mode": "hide"}))
     for order in range(len(segments[0])):
         fig.add_trace(_likert_trace(rows, segments, order, point_labels, colours, separators))
-    _labels_above_rows(fig, [_wrapped(_with_n(label, sum(counts)), ROW_LABEL_WIDTH) for label, counts in rows],
+    _labels_above_rows(fig, [_wrapped_with(label, _with_n("", sum(counts))) for label, counts in rows],
                        half_height=(1 - LIKERT_BARGAP) / 2)
     _likert_axis(fig, segments)
     fig.update_xaxes(title={"text": plain_label(texts["x_title"])})
@@ -477,8 +530,8 @@ def _likert_trace(rows, segments, order, point_labels, colours, separators):
     is_neutral_half = is_second_half or (order + 1 < len(segments[0]) and segments[0][order + 1][0] == point)
     x = [row_segments[order][1] for row_segments in segments]
     full = [100 * counts[point] / sum(counts) if sum(counts) else 0.0 for _label, counts in rows]
-    hover = [f"{_wrapped(label, 50, 4)}<br>{plain_label(point_labels[point])}: {_percent(share, separators, 1)}"
-             f" ({counts[point]})" for (label, counts), share in zip(rows, full, strict=True)]
+    hover = [_point_hover(label, point_labels[point], share, counts[point], separators)
+             for (label, counts), share in zip(rows, full, strict=True)]
     return go.Bar(
         x=x, y=list(range(len(rows))), orientation="h", name=plain_label(point_labels[point]),
         legendgroup=f"point{point + 1}", legendrank=point + 1, showlegend=not is_second_half,
@@ -489,13 +542,129 @@ def _likert_trace(rows, segments, order, point_labels, colours, separators):
         hovertext=hover, hoverinfo="text")
 
 
+def _point_hover(label, point_label, share, count, separators):
+    """The question's full wording, then one point's share and count: "Useful<br>Agree: 30% (3)"."""
+    return (f"{_wrapped(label, HOVER_WIDTH, HOVER_LINES)}<br>{plain_label(point_label)}: "
+            f"{_percent(share, separators, 1)} ({count})")
+
+
 def _is_dark(colour):
     """Whether white text reads better than black on `colour` ('#rrggbb' or 'rgb(r, g, b)')."""
     red, green, blue = hex_to_rgb(colour) if colour.startswith("#") else unlabel_rgb(colour)
     return 0.299 * red + 0.587 * green + 0.114 * blue < 140
 
 
-# --- 6. participation funnel ----------------------------------------------------------------------------------------
+# --- 6. 0–10 scales: 100% stacked bars --------------------------------------------------------------------------
+
+def scale_colours(points):
+    """ColorBrewer YlGnBu (colour-blind safe, ordered by lightness): the lowest point palest, the highest darkest."""
+    if points == 1:
+        return [BLUE]
+    return sample_colorscale(sequential.YlGnBu, [SCALE_COLOURS_FROM + (1 - SCALE_COLOURS_FROM) * i / (points - 1)
+                                                 for i in range(points)])
+
+
+def _mean_and_median(counts, values):
+    """Mean and median of the answers, from how many chose each point (None, None when nobody answered)."""
+    answers = [value for value, count in zip(values, counts, strict=True) for _ in range(count)]
+    if not answers:
+        return None, None
+    middle = len(answers) // 2
+    median = answers[middle] if len(answers) % 2 else (answers[middle - 1] + answers[middle]) / 2
+    return sum(answers) / len(answers), median
+
+
+def _scale_label(label, counts, values, texts, separators):
+    """The question (with n) above its bar, then its mean and median: the answers' centre in numbers."""
+    mean, median = _mean_and_median(counts, values)
+    question = _wrapped_with(label, _with_n("", sum(counts)))
+    if mean is None:
+        return question
+    return (f"{question}<br>{plain_label(texts['mean'])}: {_number(mean, separators, 1)} · "
+            f"{plain_label(texts['median'])}: {_number(median, separators, 1)}")
+
+
+def point_names(points, end_labels):
+    """The names of a scale's points when only its ends have words: "0 · Not at all", "1", …, "10 · Completely"."""
+    names = [str(point) for point in points]
+    for index, label in ((0, end_labels[0]), (-1, end_labels[-1])):
+        if names and label:
+            names[index] = f"{names[index]} · {label}"
+    return names
+
+
+def scale_stacked(rows, points, end_labels, texts, *, separators=DEFAULT_SEPARATORS):
+    """One 100% stacked bar per question of a 0–10 (unipolar) scale, a sequential colour per point, with each
+    question's mean and median written under its wording.
+
+    `rows`: (label, counts) with one count per point; `points`: the points' numbers, lowest first ("0" … "10");
+    `end_labels`: the words of the lowest and the highest point. A key above the bars (a numbered square per
+    point, the ends' words under the first and the last) stands for the legend: eleven long legend entries do
+    not fit a phone. Texts: TEXT_KEYS["scale_stacked"]. Raises ValueError when a row has not one count per point.
+    """
+    points = [str(point) for point in points or ()]
+    names = point_names(points, end_labels)
+    rows = [(label, [int(count or 0) for count in counts]) for label, counts in rows or ()]
+    if any(len(counts) != len(points) for _label, counts in rows):
+        raise ValueError("every row needs one count per scale point")
+    if not any(sum(counts) for _label, counts in rows):
+        return _empty_figure(texts, separators)
+    colours = scale_colours(len(points))
+    fig = go.Figure(layout=_layout(texts, separators, height=190 + 96 * len(rows), barmode="stack",
+                                   bargap=LIKERT_BARGAP, uniformtext={"minsize": 10, "mode": "hide"},
+                                   showlegend=False))
+    for point, (name, colour) in enumerate(zip(names, colours, strict=True)):
+        fig.add_trace(_scale_trace(rows, point, name, colour, separators))
+    values = [float(point) for point in points]
+    _labels_above_rows(fig, [_scale_label(label, counts, values, texts, separators) for label, counts in rows],
+                       half_height=(1 - LIKERT_BARGAP) / 2)
+    fig.update_yaxes(range=[len(rows) - 1 + 0.45, -0.95])  # room for three lines above the first bar
+    fig.update_xaxes(title={"text": plain_label(texts["x_title"])}, range=[0, 100], zeroline=False,
+                     automargin=True, ticklabeloverflow="allow", **_percent_ticks(0, 100, 25))
+    _scale_key(fig, points, end_labels, colours)
+    return fig
+
+
+def _scale_key(fig, points, end_labels, colours):
+    """The key between the title and the bars: a numbered square per point in its colour, the ends' words under
+    the first and the last square. Placed in pixels above the plot, so it looks the same whatever the rows."""
+    ends = [_wrapped(label, KEY_END_WIDTH, 2) for label in end_labels]
+    end_lines = max(end.count("<br>") + 1 if end else 0 for end in ends)
+    labels_top = 6 + 16 * end_lines  # pixels above the plot: the ends' words, then the squares above them
+    squares = labels_top + 4
+    count = len(points)
+    for index, (point, colour) in enumerate(zip(points, colours, strict=True)):
+        fig.add_shape(type="rect", xref="paper", x0=index / count + 0.002, x1=(index + 1) / count - 0.002,
+                      yref="paper", ysizemode="pixel", yanchor=1, y0=squares, y1=squares + KEY_SQUARE,
+                      fillcolor=colour, line={"width": 0})
+        fig.add_annotation(text=plain_label(point), x=(index + 0.5) / count, xref="paper", y=1, yref="paper",
+                           yshift=squares + KEY_SQUARE / 2, yanchor="middle", showarrow=False,
+                           font={"size": 12, "color": "white" if _is_dark(colour) else BLACK})
+    for end, x, anchor in ((ends[0], 0, "left"), (ends[-1], 1, "right")):
+        if end:
+            fig.add_annotation(text=end, x=x, xref="paper", xanchor=anchor, align=anchor, y=1, yref="paper",
+                               yshift=labels_top, yanchor="top", showarrow=False, font={"size": 12})
+    key = squares + KEY_SQUARE + 6
+    fig.update_layout(margin_t=fig.layout.margin.t + key, title={"y": 1, "yref": "container", "yanchor": "top",
+                                                                  "pad": {"t": 14, "l": 10}})
+    fig.update_layout(height=fig.layout.height + key)
+
+
+def _scale_trace(rows, point, name, colour, separators):
+    """Point number `point` of every row: its share of the row's respondents."""
+    shares = [100 * counts[point] / sum(counts) if sum(counts) else 0.0 for _label, counts in rows]
+    hover = [_point_hover(label, name, share, counts[point], separators)
+             for (label, counts), share in zip(rows, shares, strict=True)]
+    return go.Bar(
+        x=shares, y=list(range(len(rows))), orientation="h", name=plain_label(name),
+        legendgroup=f"point{point}", legendrank=point + 1,
+        marker={"color": colour, "line": {"color": "white", "width": 1}},
+        text=[_percent(share, separators) if share else "" for share in shares], textposition="inside",
+        insidetextanchor="middle", textangle=0, textfont={"color": "white" if _is_dark(colour) else BLACK},
+        hovertext=hover, hoverinfo="text")
+
+
+# --- 7. participation funnel ----------------------------------------------------------------------------------------
 
 def participation_funnel(stages, texts, *, separators=DEFAULT_SEPARATORS):
     """How many participants reached each stage (registered, took the pre-test, the post-test, both).

@@ -13,7 +13,8 @@ from training.labels import GENDER_LABELS, PROFILE_LABELS
 from .chart_images import png_images
 from .provenance import provenance
 from .services import impact_report
-from .texts import pdf_figures, report_pdf, report_workbook
+from .summary_texts import summary_charts, summary_data
+from .texts import filters_text, pdf_figures, report_pdf, report_workbook
 
 
 @click.command("impact")
@@ -56,9 +57,11 @@ def _document(output_format, program, figures, filters, language):
     fallback = program.languages[0] if program.languages else "es"
     if output_format == "xlsx":
         return report_workbook(figures, language, fallback, provenance())
+    chosen = {name: value for name, value in filters.items() if value}
     charts = png_images(pdf_figures(figures, language, fallback))
-    return report_pdf(figures, program, language, fallback, {k: v for k, v in filters.items() if v}, charts,
-                      provenance())
+    overview = summary_data(figures, program, language, fallback, filters_text(chosen, language))
+    return report_pdf(figures, program, language, fallback, chosen, charts, provenance(), overview=overview,
+                      overview_charts=summary_charts(figures, overview, language, fallback))
 
 
 def fail_on_unknown_filters(program, filters):

@@ -12,12 +12,22 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from training.agenda_pdf import BRAND, MUTED, embedded_fonts, literal_text
 from training.localized import pick
 
 from .report import LIKERT_DIMENSIONS
+from .summary_layout import summary_flowables
 
 PARTICIPATION = ("registered", "pre", "post", "both", "pre_only", "post_only", "none")
 SECTIONS = ("findings", "participation", "knowledge", "items", "countries", "likert", "methods")
@@ -45,12 +55,14 @@ LINE = colors.HexColor("#d5dde3")
 STRIPE = colors.HexColor("#f1f5f8")
 
 
-def summary_pdf(report, texts, language, fallback, *, title, subtitle="", charts=None, group_name=None):
+def summary_pdf(report, texts, language, fallback, *, title, subtitle="", charts=None, group_name=None,
+                overview=None, overview_charts=None):
     """The PDF bytes of `report` (impact.report.report). `texts` maps every key of TEXT_KEYS (and optionally
     "date" and "versions") to its text in the reader's language; question texts are picked in `language`, else
     `fallback`, and numbers use `language`'s decimal mark. `charts` maps a chart's name ("funnel", "slopes",
     "distributions", "items", "forest", "likert-0"…) to PNG bytes; those missing are left out. `group_name(attribute,
-    value)` names a country (default: the stored value)."""
+    value)` names a country (default: the stored value). `overview` (summary_layout's summary data) is the first
+    page, with `overview_charts` (PNG bytes by name) beside its findings; the full figures follow it."""
     missing = TEXT_KEYS - set(texts)
     if missing:
         raise KeyError(f"texts lack {sorted(missing)}")
@@ -58,7 +70,10 @@ def summary_pdf(report, texts, language, fallback, *, title, subtitle="", charts
     pdf = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN + 2 * mm, title=_plain(title), author="Capacita")
     summary = _Summary(texts, language, fallback, charts or {}, group_name, pdf.width, pdf.height)
-    story = summary.header(title, subtitle) + summary.findings() + summary.participation(report["participation"])
+    story = []
+    if overview is not None:
+        story = summary_flowables(overview, overview_charts or {}, pdf.width, pdf.height) + [PageBreak()]
+    story += summary.header(title, subtitle) + summary.findings() + summary.participation(report["participation"])
     story += summary.knowledge(report) + summary.items(report["items"]) + summary.countries(report["subgroups"])
     story += summary.likert(report["likert"]) + summary.methods()
     regular, _bold = embedded_fonts()
@@ -262,7 +277,10 @@ class _Summary:
             if alpha.get("alpha") is not None:
                 value = self._with_interval(alpha["alpha"], alpha["ci_low"], alpha["ci_high"])
                 story.append(self.para(f"{t['alpha']}: {value}", "note"))
-            story += self.chart(f"likert-{index}")
+            # A block has a chart per scale: "likert-0", then "likert-0-1"… (texts.likert_chart_names), in order.
+            for name in self.charts or ():
+                if name == f"likert-{index}" or name.startswith(f"likert-{index}-"):
+                    story += self.chart(name)
         return self.section("likert", *story, keep=2)
 
     def _median(self, value):

@@ -9,9 +9,9 @@ import numpy as np
 
 from .. import stats
 from ..question_types import DISTRIBUTION, FREE_TEXT, REGISTRY, QuestionSpec
+from .findings import SMALL_N  # fewer pairs than this in a subgroup: its figures are shown with a warning
 
 NO_SHARED_ITEMS = "no_shared_knowledge_items"
-SMALL_N = 10  # fewer pairs than this in a subgroup: its figures are shown with a warning
 SUBGROUP_ATTRIBUTES = ("country", "gender")
 FILTERS = ("country", "gender", "profile")
 LIKERT_DIMENSIONS = ("expectations", "satisfaction", "application")
@@ -34,6 +34,7 @@ class Item:
     dimension: str
     spec: QuestionSpec
     text: dict = field(default_factory=dict)  # language → wording
+    scale_labels: dict = field(default_factory=dict)  # scales: language → [lowest point's label, highest's]
 
     @property
     def is_knowledge(self):
@@ -227,7 +228,8 @@ def _likert_row(item, answers):
     numbers = sorted(int(value) for value in chosen)
     quartiles = statistics.quantiles(numbers, n=4, method="inclusive") if len(numbers) >= 2 else None
     return {"question_id": item.question_id, "text": item.text, "type": item.spec.type, "n": len(numbers),
-            "points": list(points), "counts": [counts.get(point, 0) for point in points],
+            "scale_labels": dict(item.scale_labels), "points": list(points),
+            "counts": [counts.get(point, 0) for point in points],
             "median": statistics.median(numbers) if numbers else None,
             "q1": quartiles[0] if quartiles else None, "q3": quartiles[2] if quartiles else None,
             "agreeing": (sum(counts.get(point, 0) for point in kind.agreeing) / len(numbers)
@@ -253,23 +255,41 @@ def open_answers(people, test):
     return result
 
 
-def report(people, pre, post, filters=None, confidence=0.95):
-    """Every figure of the impact report for the respondents matching `filters`, as plain JSON-ready data."""
+def composition(people, pre, post):
+    """Who the report covers, by country and by gender: how many are registered and how many took both tests."""
+    both = set(pre.answers) & set(post.answers)
+    result = {}
+    for attribute in SUBGROUP_ATTRIBUTES:
+        counts = {}
+        for person in people:
+            row = counts.setdefault(getattr(person, attribute) or "", {"registered": 0, "both": 0})
+            row["registered"] += 1
+            row["both"] += person.id in both
+        result[attribute] = dict(sorted(counts.items(), key=lambda item: (-item[1]["registered"], item[0])))
+    return result
+
+
+def report(people, pre, post, filters=None, confidence=0.95, follow_up=None):
+    """Every figure of the impact report for the respondents matching `filters`, as plain JSON-ready data; the
+    follow-up survey's Likert answers (use at work, months later) join the Likert blocks when one is given."""
     chosen = filtered(people, filters)
     keys = knowledge_keys(pre, post)
+    tests = {"pre": pre, "post": post, "follow_up": follow_up or TakenTest((), {})}
     return {
         "filters": {name: value for name, value in (filters or {}).items() if name in FILTERS and value},
         "confidence": confidence,
         "knowledge_keys": keys,
         "max_score": sum(max_marks(pre, keys)),
         "participation": participation(chosen, pre, post, keys),
+        "composition": composition(chosen, pre, post),
         "knowledge": knowledge(chosen, pre, post, keys, confidence),
         "items": items(chosen, pre, post, keys),
         "quality": {"pre": quality(chosen, pre, keys), "post": quality(chosen, post, keys)},
         "subgroups": [subgroups(chosen, pre, post, keys, attribute, confidence)
                       for attribute in SUBGROUP_ATTRIBUTES],
-        "likert": [block for block in (likert(chosen, test, dimension) for test in (pre, post)
-                                       for dimension in LIKERT_DIMENSIONS) if block["questions"]],
+        "likert": [{**block, "test": name} for name, test in tests.items()
+                   for block in (likert(chosen, test, dimension) for dimension in LIKERT_DIMENSIONS)
+                   if block["questions"]],
         "open_answers": {"pre": open_answers(chosen, pre), "post": open_answers(chosen, post)},
         "paired": paired_rows(chosen, pre, post, keys),
     }

@@ -34,7 +34,7 @@ def scoped_report(program, scope, filters=None):
     from .report import report
 
     people, pre, post = impact_inputs(program, scope)
-    return report(people, pre, post, filters)
+    return report(people, pre, post, filters, follow_up=_test_data(program_questionnaires(program).get("follow_up")))
 
 
 def impact_inputs(program, scope=None):
@@ -58,7 +58,8 @@ def _test_data(questionnaire):
 
     if questionnaire is None:
         return TakenTest((), {})
-    items = tuple(Item(question.id, question.item_key, question.dimension, question.spec(), dict(question.text))
+    items = tuple(Item(question.id, question.item_key, question.dimension, question.spec(), dict(question.text),
+                       dict(question.scale_labels or {}))
                   for section in sections_with_questions(questionnaire) for question in section.questions)
     attempts = dict(db.session.execute(select(Attempt.id, Attempt.participant_id).where(
         Attempt.questionnaire_id == questionnaire.id, Attempt.status == SUBMITTED)).all())

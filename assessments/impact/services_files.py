@@ -25,12 +25,12 @@ from ..models import Answer, Attempt, Question, Questionnaire, Section
 from ..services_taking import SUBMITTED
 from .provenance import provenance
 
-FORMAT = 1  # raise when the files' contents change for the same data: every file is made again
-CHART_NAME = r"(?:funnel|slopes|distributions|forest|items|likert-\d{1,3})"
-TOKEN = re.compile(rf"^(?P<what>summary|charts|chart-{CHART_NAME})\.(?P<ext>pdf|zip|png|svg)$")
-STORED = re.compile(rf"^(?P<what>summary|charts|chart-{CHART_NAME})-[0-9a-f]{{16}}-[0-9a-f]{{16}}"
+FORMAT = 2  # raise when the files' contents change for the same data: every file is made again
+CHART_NAME = r"(?:funnel|slopes|distributions|forest|items|likert-\d{1,3}(?:-\d{1,2})?)"  # texts.likert_chart_names
+TOKEN = re.compile(rf"^(?P<what>summary|slide|charts|chart-{CHART_NAME})\.(?P<ext>pdf|zip|png|svg)$")
+STORED = re.compile(rf"^(?P<what>summary|slide|charts|chart-{CHART_NAME})-[0-9a-f]{{16}}-[0-9a-f]{{16}}"
                     r"\.(?P<ext>pdf|zip|png|svg)$")
-EXTENSIONS = {"summary": ("pdf",), "charts": ("zip",), "chart": ("png", "svg")}
+EXTENSIONS = {"summary": ("pdf",), "slide": ("png",), "charts": ("zip",), "chart": ("png", "svg")}
 MIMETYPES = {"pdf": "application/pdf", "zip": "application/zip", "png": "image/png", "svg": "image/svg+xml"}
 ALL_COUNTRIES = "all"  # the folder of those who see every delegation
 
@@ -152,5 +152,5 @@ def download_name(program, name):
     """What the browser saves a stored file as: CODE-impact.pdf, CODE-charts.zip, CODE-slopes.png."""
     match = STORED.match(name)
     what, ext = match["what"], match["ext"]
-    label = {"summary": "impact", "charts": "charts"}.get(what, what.removeprefix("chart-"))
+    label = {"summary": "impact", "slide": "summary", "charts": "charts"}.get(what, what.removeprefix("chart-"))
     return f"{program.code}-{label}.{ext}"

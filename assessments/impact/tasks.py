@@ -17,9 +17,11 @@ from .chart_images import image_bytes, png_images
 from .provenance import provenance
 from .services import kept_report
 from .services_files import ALL_COUNTRIES, FileSpec, data_fingerprint, file_name, ready_file, store_file, stored_path
-from .texts import figures_for, pdf_figures, report_pdf
+from .summary_texts import summary_charts, summary_data
+from .texts import figures_for, filters_text, pdf_figures, report_pdf
 
-STEPS = {"summary": ("figures", "charts", "document"), "charts": ("figures", "charts"), "chart": ("figures", "charts")}
+STEPS = {"summary": ("figures", "charts", "document"), "slide": ("figures", "charts"), "charts": ("figures", "charts"),
+         "chart": ("figures", "charts")}
 
 
 def init_app(app):
@@ -79,10 +81,17 @@ def _content(program, spec, drawing, fingerprint):
     report = kept_report(program, spec.scope, spec.filters, fingerprint)
     db.session.expunge(program)  # kept as loaded: what the PDF's title needs is read without a new transaction
     db.session.rollback()  # the figures are computed: no transaction stays open while charts and the PDF are drawn
-    if spec.what == "summary":
+    if spec.what in ("summary", "slide"):
+        overview = summary_data(report, program, spec.language, fallback, filters_text(spec.filters, spec.language))
         drawing()
+        overview_charts = summary_charts(report, overview, spec.language, fallback)
+        if spec.what == "slide":
+            from .summary_layout import slide_png  # reportlab and PDFium: loaded by the worker's drawing only
+
+            return slide_png(overview, overview_charts)
         charts = png_images(pdf_figures(report, spec.language, fallback))
-        return report_pdf(report, program, spec.language, fallback, spec.filters, charts, provenance())
+        return report_pdf(report, program, spec.language, fallback, spec.filters, charts, provenance(),
+                          overview=overview, overview_charts=overview_charts)
     figures = figures_for(report, spec.language, fallback)
     drawing()
     if spec.what == "charts":

@@ -9,6 +9,7 @@ from training.countries import country_name
 from training.labels import GENDER_LABELS, PROFILE_LABELS
 from training.localized import pick
 
+from ..question_types import question_type
 from ..texts import DIMENSION_LABELS, KIND_LABELS
 
 # charts (plotly), pdf (reportlab) and workbook (openpyxl) are imported by the functions that draw with them: the app
@@ -125,9 +126,20 @@ def item_text(row, language, fallback):
     return pick(row["text"], language, fallback) or row["item_key"]
 
 
-def figures_for(report, language, fallback):
-    """chart name → plotly figure of the report (every visible text in the reader's language)."""
+def figures_for(report, language, fallback, titles=None):
+    """chart name → plotly figure of the report (every visible text in the reader's language).
+
+    `titles` (chart name → title) overrides a chart's default title; by default the charts the summary's findings
+    point to are titled with their finding ("Knowledge rose in every country").
+    """
     from . import charts
+    from .summary_texts import finding_titles  # the summary's words build on this module's
+
+    if titles is None:
+        titles = finding_titles(report, language, fallback)
+
+    def title(name, default):
+        return (titles or {}).get(name) or default
 
     separators = SEPARATORS.get(language, ".,")
     knowledge = report["knowledge"]
@@ -135,48 +147,119 @@ def figures_for(report, language, fallback):
     country_rows = next(block["rows"] for block in report["subgroups"] if block["attribute"] == "country")
     figures = {
         "funnel": charts.participation_funnel(_funnel_stages(report["participation"]), _texts(
-            title=_("Participation"), empty=_("Nobody is registered yet.")), separators=separators),
+            title=title("funnel", _("Participation")), empty=_("Nobody is registered yet.")), separators=separators),
         "slopes": charts.paired_slopes(
             [(_("Participant %(n)s", n=index), row["pre"], row["post"]) for index, row in enumerate(paired, 1)],
-            _texts(title=_("Knowledge score of each participant"), pre=_("Pre-test"), post=_("Post-test"),
-                   score=_("Score"), improved=_("Improved"), unchanged=_("Unchanged"), declined=_("Declined"),
-                   mean=_("Mean"), empty=_("Nobody has taken both tests yet.")),
+            _texts(title=title("slopes", _("Knowledge score of each participant")), pre=_("Pre-test"),
+                   post=_("Post-test"), score=_("Score"), improved=_("Improved"), unchanged=_("Unchanged"),
+                   declined=_("Declined"), mean=_("Mean"), empty=_("Nobody has taken both tests yet.")),
             max_score=report["max_score"] or None, separators=separators),
         "distributions": charts.score_distributions(
             [row["pre"] for row in paired], [row["post"] for row in paired],
-            _texts(title=_("Scores before and after"), pre=_("Pre-test"), post=_("Post-test"), score=_("Score"),
-                   empty=_("Nobody has taken both tests yet.")),
+            _texts(title=title("distributions", _("Scores before and after")), pre=_("Pre-test"),
+                   post=_("Post-test"), score=_("Score"), empty=_("Nobody has taken both tests yet.")),
             max_score=report["max_score"] or None, separators=separators),
         "forest": charts.forest(
             [(group_label("country", row["value"], language), row["result"]["n_pairs"], row["result"]["mean_diff"],
               row["result"]["ci_low"], row["result"]["ci_high"]) for row in country_rows],
             (overall_label(report["filters"], language), knowledge["n_pairs"], knowledge["mean_diff"],
              knowledge["ci_low"], knowledge["ci_high"]),
-            _texts(title=_("Mean change by country, %(level)s%% CI", level=number(100 * report["confidence"], 0)),
+            _texts(title=title("forest", _("Mean change by country, %(level)s%% CI",
+                                            level=number(100 * report["confidence"], 0))),
                    x_title=_("Change in score (post − pre)"), mean_diff=_("Mean change"), ci=_("CI"),
                    too_small=_("n too small"), empty=_("Nobody has taken both tests yet.")), separators=separators),
         "items": charts.item_dumbbell(
             [(item_text(row, language, fallback), row["facility_pre"], row["facility_post"],
               row["p_holm"] is not None and row["p_holm"] < ALPHA) for row in report["items"]],
-            _texts(title=_("Share of right answers per item"), x_title=_("Right answers"), pre=_("Pre-test"),
-                   post=_("Post-test"), significant=_("Post-test, significant change (Holm)"),
+            _texts(title=title("items", _("Share of right answers per item")), x_title=_("Right answers"),
+                   pre=_("Pre-test"), post=_("Post-test"), significant=_("Post-test, significant change (Holm)"),
                    empty=_("The tests share no knowledge items.")), separators=separators),
     }
     for index, block in enumerate(report["likert"]):
-        figures[f"likert-{index}"] = _likert_figure(block, language, fallback, separators)
+        for name, group in zip(likert_chart_names(index, block, language, fallback),
+                               _scale_groups(block, language, fallback), strict=True):
+            figures[name] = _scale_figure(block["dimension"], group, language, fallback, separators,
+                                          title=title(name, None))
     return figures
 
 
-def _likert_figure(block, language, fallback, separators):
+def likert_chart_names(index, block, language, fallback):
+    """The names of the charts of the report's Likert/0–10 block number `index`, in order: one chart per scale
+    (kind, points and legend), "likert-<index>" first, then "likert-<index>-1", "likert-<index>-2"…"""
+    count = len(_scale_groups(block, language, fallback))
+    return [f"likert-{index}" + (f"-{position}" if position else "") for position in range(count)]
+
+
+def likert_charts(index, block, language, fallback):
+    """[(chart name, whether its scale runs from none to most)] of a block, for the page's captions."""
+    kinds = [question_type(group[0]["type"]).unipolar for group in _scale_groups(block, language, fallback)]
+    return list(zip(likert_chart_names(index, block, language, fallback), kinds, strict=True))
+
+
+def scale_legend(question, language, fallback):
+    """The legend's names of a scale question's points in the reader's language.
+
+    A question that keeps its type's ends gets the type's words for every point when it has them (Likert:
+    "Strongly disagree" … "Strongly agree"); otherwise the ends are named: "1 · Not useful", "2", …, "5 · Useful".
+    """
+    kind = question_type(question["type"])
+    ends, own = scale_end_labels(question, language, fallback)
+    if not own and kind.point_labels:
+        return [_(label) for label in kind.point_labels]
+    names = [str(point) for point in question["points"]]
+    if len(names) >= 2:
+        names[0], names[-1] = _end(names[0], ends[0]), _end(names[-1], ends[1])
+    return names
+
+
+def scale_end_labels(question, language, fallback):
+    """([lowest point's words, highest point's words], whether they are the question's own) in the reader's
+    language: the question's own in `language`, else in `fallback` (as the test page shows them), else its
+    type's. Own words that only repeat the type's count as the type's."""
+    kind = question_type(question["type"])
+    labels = question.get("scale_labels") or {}
+    ends = labels.get(language) or labels.get(fallback) or []
+    defaults = [_(label) for label in kind.end_labels] or ["", ""]
+    own = (len(ends) == 2 and all(ends) and not _same_words(ends, defaults)
+           and not _same_words(ends, kind.end_labels))
+    return ([str(end) for end in ends] if own else defaults), own
+
+
+def _same_words(ends, defaults):
+    return [str(end).strip().casefold() for end in ends] == [str(word).casefold() for word in defaults]
+
+
+def _end(point, label):
+    return f"{point} · {label}" if label else point
+
+
+def _scale_groups(block, language, fallback):
+    """The block's questions grouped by scale (type, points, legend), in the order of their first question: every
+    question is charted, each with the legend that names its points."""
+    groups = {}
+    for question in block["questions"]:
+        key = (question["type"], tuple(question["points"]), tuple(scale_legend(question, language, fallback)))
+        groups.setdefault(key, []).append(question)
+    return list(groups.values())
+
+
+def _scale_figure(dimension, questions, language, fallback, separators, title=None):
     from . import charts
 
-    questions = block["questions"]
-    points = questions[0]["points"] if questions else []
-    same_scale = [q for q in questions if q["points"] == points]
+    first = questions[0]
+    rows = [(pick(question["text"], language, fallback) or "", question["counts"]) for question in questions]
+    empty = _("Nobody has answered these questions yet.")
+    if question_type(first["type"]).unipolar:
+        default = _("%(dimension)s, from %(low)s to %(high)s", dimension=_dimension_title(dimension),
+                    low=first["points"][0], high=first["points"][-1])
+        return charts.scale_stacked(
+            rows, first["points"], scale_end_labels(first, language, fallback)[0],
+            _texts(title=title or default, x_title=_("Share of respondents"), mean=_("Mean"), median=_("Median"),
+                   empty=empty), separators=separators)
     return charts.likert_diverging(
-        [(pick(q["text"], language, fallback) or "", q["counts"]) for q in same_scale], list(points),
-        _texts(title=_dimension_title(block["dimension"]), x_title=_("Share of respondents"),
-               empty=_("Nobody has answered these questions yet.")), separators=separators)
+        rows, scale_legend(first, language, fallback),
+        _texts(title=title or _dimension_title(dimension), x_title=_("Share of respondents"), empty=empty),
+        separators=separators)
 
 
 def _dimension_title(dimension):
@@ -367,18 +450,21 @@ def pdf_figures(report, language, fallback):
             if has_data.get(name) or name.startswith("likert-")}
 
 
-def report_pdf(report, program, language, fallback, filters, charts, versions):
-    """The PDF summary of the report in the current language."""
+def report_pdf(report, program, language, fallback, filters, charts, versions, overview=None,
+               overview_charts=None):
+    """The PDF of the report in the current language: the one-page summary (`overview`), then the full figures."""
     from .pdf import summary_pdf
 
     return summary_pdf(report, pdf_texts(report, versions), language, fallback,
                        title=f"{_('Impact report')} · {program.title_in(language)}",
                        subtitle=f"{program.code} · {filters_text(filters, language)}", charts=charts,
-                       group_name=lambda attribute, value: group_label(attribute, value, language))
+                       group_name=lambda attribute, value: group_label(attribute, value, language),
+                       overview=overview, overview_charts=overview_charts)
 
 
 # What the report's templates call, passed with them (the helpers are for these pages only).
 TEMPLATE_HELPERS = {"number": number, "percent": percent, "p_value": p_value, "p_short": p_short,
                     "reason_text": reason_text, "method_label": method_label, "item_text": item_text,
                     "item_flag": item_flag, "attribute_label": attribute_label, "group_label": group_label,
-                    "attrition_sentence": attrition_sentence, "method_sentences": METHOD_SENTENCES}
+                    "attrition_sentence": attrition_sentence, "method_sentences": METHOD_SENTENCES,
+                    "likert_charts": likert_charts}

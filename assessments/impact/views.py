@@ -46,6 +46,7 @@ from .services_files import (
     stored_path,
     valid_token,
 )
+from .summary_texts import AGREEING_NOTE, summary_lines
 from .tasks import job_key, make_impact_file, start_making
 from .texts import TEMPLATE_HELPERS, figures_for, filters_text, knowledge_sentence, report_workbook
 
@@ -54,6 +55,8 @@ PLOTLY_FOLDER = Path(find_spec("plotly").origin).parent / "package_data"
 # Each file asked for may start a browser on the server (the worker's): a limit per person beyond joining a job.
 DRAWING_LIMIT = "30 per minute"
 SHOW_FINISHED = timedelta(minutes=30)  # a failed job's message stays this long on the page
+# The files a server without a chart-drawing browser still makes (they then go without their charts).
+DRAWN_WITHOUT_CHARTS = ("summary.pdf", "slide.png")
 
 
 @bp.route("/programs/<int:program_id>/impact")
@@ -71,8 +74,8 @@ def _tokens(figures, chart_files):
     """The files the page offers: the PDF and, when this server draws charts, every chart at once and each one as
     PNG and SVG."""
     if not chart_files:
-        return ["summary.pdf"]
-    return ["summary.pdf", "charts.zip"] + [f"chart-{name}.{ext}" for name in figures for ext in ("png", "svg")]
+        return list(DRAWN_WITHOUT_CHARTS)
+    return [*DRAWN_WITHOUT_CHARTS, "charts.zip"] + [f"chart-{name}.{ext}" for name in figures for ext in ("png", "svg")]
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ def impact_make(program_id, token):
     spec = FileSpec(token, country_scope(), current_language(), filters)
     back = url_for("assessments.impact", program_id=program.id, **filters,
                    _anchor=f"figure-{spec.chart}" if spec.chart else "files")
-    if token != "summary.pdf" and not images_available():
+    if token not in DRAWN_WITHOUT_CHARTS and not images_available():
         flash(_("This server cannot draw chart files; use the camera button above each chart instead."), "error")
         return redirect(back)
     ready = ready_file(program, spec, data_fingerprint(program))
@@ -160,7 +163,8 @@ def impact_standalone(program_id):
     program = program_or_404(program_id)
     _form, filters, report, language, fallback, fingerprint = _report(program)
     html = render_template("assessments/impact_standalone.html", chart_files=False,
-                           generated=format_date(date.today()), **standalone_sources(),
+                           filters_text=filters_text(filters, language), generated=format_date(date.today()),
+                           **standalone_sources(),
                            **_page_context(program, report, filters, language, fallback, fingerprint))
     return _download(html.encode("utf-8"), "text/html", f"{program.code}-impact.html")
 
@@ -180,8 +184,10 @@ def _page_context(program, report, filters, language, fallback, fingerprint):
                                                         "fallback": fallback},
                   lambda: _charts(report, language, fallback), fingerprint)
     figures = charts["figures"]
+    lines = summary_lines(report, language, fallback)
     return {"program": program, "report": report, "filters": filters, "fallback": fallback, "figures": figures,
-            "filters_text": filters_text(filters, language),
+            "summary_lines": lines, "population": filters_text(filters, language), "agreeing_note": AGREEING_NOTE,
+            "format_date": format_date,
             "summary": knowledge_sentence(report["knowledge"], report["max_score"]), "provenance": provenance(),
             "plot_configs": _plot_configs(program, figures, charts["config"]), **TEMPLATE_HELPERS}
 
