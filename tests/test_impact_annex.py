@@ -113,9 +113,9 @@ def test_the_conventions_state_what_a_statistician_needs_in_words_and_thresholds
     assert "fewer than 10 pairs is marked small n" in conventions["Subgroups"]
     assert {"Hedges' g_z and d_av", "Normalized gain", "Multiple comparisons", "KR-20", "Cronbach's alpha",
             "Attrition check", "Sign test", "Exact conditional p", "Item statistics"} <= set(conventions)
-    # In Spanish, with its own decimal mark, and the level asked for.
-    assert any("90 %" in sentence or "90%" in sentence for sentence in spanish.values())
-    assert any("0,95" in sentence for sentence in spanish.values())
+    # In Spanish: its decimal comma in the prose, R's decimal point in the code; the level asked for.
+    prose = " ".join(spanish.values())
+    assert "90 %" in prose and "conf.level = 0.9" in prose and "qt(0.95, n − 1)" in prose and "0,05" in prose
 
 
 def test_the_pdf_lists_every_convention_and_explains_the_low_reliability_and_the_negative_item(app):

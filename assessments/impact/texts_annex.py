@@ -18,6 +18,11 @@ def _decimal(value):
     return format_decimal(round(value, 6))
 
 
+def _r(value):
+    """A number inside R code: always with a decimal point, whatever the reader's language (0.975)."""
+    return format(round(value, 6), "g")
+
+
 def _span(question_type):
     """The points a question type counts as agreeing, as a range: 4–5."""
     agreeing = REGISTRY[question_type].agreeing
@@ -32,11 +37,11 @@ def method_conventions(confidence):
     from .report import SMALL_N
 
     tail = (1 - confidence) / 2
-    upper, lower = _decimal(1 - tail), _decimal(tail)
+    upper, lower = _r(1 - tail), _r(tail)
     return [(str(term), str(sentence)) for term, sentence in (
         (_("Confidence level"), _(
             "Every interval is a %(level)s%% interval (conf.level = %(confidence)s in R).",
-            level=_decimal(100 * confidence), confidence=_decimal(confidence))),
+            level=_decimal(100 * confidence), confidence=_r(confidence))),
         (_("Significance level"), _(
             "Marks and verdicts use %(alpha)s: an item's change is marked when its Holm-adjusted p is below it, and "
             "the attrition check says those who left started differently when Welch's p is below it.",
