@@ -216,7 +216,7 @@ def test_the_page_and_the_standalone_file_show_the_conventions_and_explain_next_
             assert f"<dt>{term}</dt><dd>{sentence}</dd>" in methods, term
         assert re.search(r"Computed with Python [\d.]+ · SciPy [\d.]+ · NumPy [\d.]+ · plotly .* · openpyxl", methods)
         text = html.unescape(document)
-        assert re.search(r"Cronbach's alpha 0\.16 \(CI [^)]*\)<span class=\"verdict verdict-unacceptable\">"
+        assert re.search(r"Cronbach's alpha 0\.16 \(CI [^)]*\)<span class=\"reading reading-unacceptable\">"
                          + re.escape(LOW_ALPHA), text)
-        assert re.search(r"<td data-label=\"Discrimination\">[−-]0\.60<span class=\"verdict verdict-negative\">"
+        assert re.search(r"<td data-label=\"Discrimination\">[−-]0\.60<span class=\"reading reading-negative\">"
                          + re.escape(NEGATIVE), text)
