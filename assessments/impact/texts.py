@@ -123,14 +123,10 @@ def item_text(row, language, fallback):
 def figures_for(report, language, fallback, titles=None):
     """chart name → plotly figure of the report (every visible text in the reader's language).
 
-    `titles` (chart name → title) overrides a chart's default title; by default the charts the summary's findings
-    point to are titled with their finding ("Knowledge rose in every country").
+    `titles` (chart name → title) overrides a chart's default title: summary_texts.report_figures titles the
+    charts the summary's findings point to with their finding ("Knowledge rose in every country").
     """
     from . import charts
-    from .summary_texts import finding_titles  # the summary's words build on this module's
-
-    if titles is None:
-        titles = finding_titles(report, language, fallback)
 
     def title(name, default):
         return (titles or {}).get(name) or default
@@ -410,12 +406,13 @@ def pdf_texts(report, versions):
     }
 
 
-def pdf_figures(report, language, fallback):
-    """The charts the PDF summary carries: those with something to show (paper has no use for an empty chart)."""
+def pdf_figures(report, figures):
+    """Of the report's `figures`, those the PDF carries: with something to show (paper has no use for an empty
+    chart)."""
     paired = report["knowledge"]["n_pairs"] > 0
     has_data = {"funnel": report["participation"]["registered"] > 0, "slopes": paired, "distributions": paired,
                 "forest": paired, "items": bool(report["items"])}
-    return {name: figure for name, figure in figures_for(report, language, fallback).items()
+    return {name: figure for name, figure in figures.items()
             if has_data.get(name) or name.startswith("likert-")}
 
 

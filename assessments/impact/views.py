@@ -45,9 +45,9 @@ from .services_files import (
     stored_path,
     valid_token,
 )
-from .summary_texts import AGREEING_NOTE, summary_lines
+from .summary_texts import AGREEING_NOTE, report_figures, summary_lines
 from .tasks import job_key, make_impact_file, start_making
-from .texts import TEMPLATE_HELPERS, figures_for, filters_text, knowledge_sentence, report_workbook
+from .texts import TEMPLATE_HELPERS, filters_text, knowledge_sentence, report_workbook
 
 # plotly's own files, found without importing it: the app loads plotly only to draw a report's charts.
 PLOTLY_FOLDER = Path(find_spec("plotly").origin).parent / "package_data"
@@ -181,7 +181,7 @@ def _page_context(program, report, filters, language, fallback):
     from .charts import figure_json  # plotly: loaded by the report's pages, not by the app
 
     lines = summary_lines(report, language, fallback)
-    figures = {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()}
+    figures = {name: figure_json(figure) for name, figure in report_figures(report, language, fallback).items()}
     return {"program": program, "report": report, "filters": filters, "fallback": fallback, "figures": figures,
             "summary_lines": lines, "population": filters_text(filters, language), "agreeing_note": AGREEING_NOTE,
             "format_date": format_date,
