@@ -23,8 +23,8 @@ PURE_MODULES = {
     "assessments.questionnaire_files", "assessments.responses_import", "assessments.stats", "assessments.stats_base",
     "assessments.stats_items", "assessments.stats_noncentral", "assessments.stats_scales", "assessments.windows",
     "assessments.impact.chart_images", "assessments.impact.charts", "assessments.impact.pdf",
-    "assessments.impact.provenance", "assessments.impact.report", "assessments.impact.workbook",
-    "assessments.impact.findings", "assessments.impact.summary_layout",
+    "assessments.impact.provenance", "assessments.impact.report", "assessments.impact.verdicts",
+    "assessments.impact.workbook", "assessments.impact.findings", "assessments.impact.summary_layout",
     "certificates.bundle", "certificates.demo_art", "certificates.eligibility", "certificates.images",
     "certificates.pdf",
     "training.mail_rules",
@@ -33,7 +33,7 @@ PURE_MODULES = {
 FLASK_FACING_PREFIXES = ("__init__", "views", "services", "cli", "models", "forms", "tasks")
 FLASK_FACING = {"training.access", "training.labels", "training.web", "training.web_login", "assessments.access",
                 "assessments.demo", "assessments.texts", "assessments.template_helpers", "assessments.impact.texts",
-                "assessments.impact.summary_texts",
+                "assessments.impact.summary_texts", "assessments.impact.texts_annex",
                 "certificates.demo", "certificates.texts", "training.lifecycle_display",
                 "training.mailer"}
 FRAMEWORKS = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "flask_migrate", "sqlalchemy",

@@ -41,7 +41,7 @@ def counted(monkeypatch):
         return wrapper
 
     monkeypatch.setattr(report, "report", counting("report", report.report))
-    monkeypatch.setattr(views, "figures_for", counting("charts", views.figures_for))
+    monkeypatch.setattr(views, "report_figures", counting("charts", views.report_figures))
     monkeypatch.setattr("assessments.impact.tasks.png_images", lambda figures: {})  # the flow, not the drawing
     return calls
 

@@ -205,11 +205,15 @@ def test_raw_paired_data_has_every_pair_and_its_change():
     assert header == ["respondent", "pre_score", "post_score", "change"]
 
 
-def test_methods_carry_the_confidence_level_and_the_versions_given():
-    figures = _figures(_book(provenance={"scipy": "1.14.1", "openpyxl": "3.1.5"})["sheet_methods"])
+def test_methods_carry_the_confidence_level_the_conventions_and_the_versions_given():
+    methods = [("Rounding", "Differences are rounded to 10 decimals."), ("=Formula?", "+1+1")]
+    sheet = _book(provenance={"scipy": "1.14.1", "openpyxl": "3.1.5"}, methods=methods)["sheet_methods"]
+    assert [cell.value for cell in sheet[1]] == ["convention", "method"]
+    figures = _figures(sheet)
     assert figures["confidence"].value == pytest.approx(0.95)
-    assert figures["methods_differences"].value == "methods_differences_text"
-    assert figures["scipy"].value == "1.14.1" and figures["openpyxl"].value == "3.1.5"
+    assert figures["Rounding"].value == "Differences are rounded to 10 decimals."
+    assert figures["=Formula?"].value == "+1+1" and figures["=Formula?"].data_type == "s"
+    assert figures["SciPy"].value == "1.14.1" and figures["openpyxl"].value == "3.1.5"  # as the projects write it
     assert "section_versions" not in _figures(_book()["sheet_methods"])
 
 

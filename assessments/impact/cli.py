@@ -13,7 +13,7 @@ from training.labels import GENDER_LABELS, PROFILE_LABELS
 from .chart_images import png_images
 from .provenance import provenance
 from .services import impact_report
-from .summary_texts import summary_charts, summary_data
+from .summary_texts import report_figures, summary_charts, summary_data
 from .texts import filters_text, pdf_figures, report_pdf, report_workbook
 
 
@@ -58,7 +58,7 @@ def _document(output_format, program, figures, filters, language):
     if output_format == "xlsx":
         return report_workbook(figures, language, fallback, provenance())
     chosen = {name: value for name, value in filters.items() if value}
-    charts = png_images(pdf_figures(figures, language, fallback))
+    charts = png_images(pdf_figures(figures, report_figures(figures, language, fallback)))
     overview = summary_data(figures, program, language, fallback, filters_text(chosen, language))
     return report_pdf(figures, program, language, fallback, chosen, charts, provenance(), overview=overview,
                       overview_charts=summary_charts(figures, overview, language, fallback))

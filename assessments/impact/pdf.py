@@ -26,13 +26,16 @@ from reportlab.platypus import (
 from training.agenda_pdf import BRAND, MUTED, embedded_fonts, literal_text
 from training.localized import pick
 
+from .provenance import versions_line
 from .report import LIKERT_DIMENSIONS
 from .summary_layout import summary_flowables
+from .verdicts import DISCRIMINATION_VERDICTS, RELIABILITY_VERDICTS, discrimination_verdict, reliability_verdict
 
 PARTICIPATION = ("registered", "pre", "post", "both", "pre_only", "post_only", "none")
 SECTIONS = ("findings", "participation", "knowledge", "items", "countries", "likert", "methods")
-# Every key `texts` must have, each already in the reader's language. "findings" is a list of sentences, "page"
-# holds %(page)s and %(pages)s; the other values are plain strings, printed literally.
+# Every key `texts` must have, each already in the reader's language. "findings" is a list of sentences, "methods"
+# a list of (term, sentence) conventions (or one text), "page" holds %(page)s and %(pages)s; the other values are
+# plain strings, printed literally.
 TEXT_KEYS = frozenset({
     "findings", "methods", "page", *(f"heading_{name}" for name in SECTIONS),
     *(f"participation_{name}" for name in PARTICIPATION),
@@ -41,7 +44,9 @@ TEXT_KEYS = frozenset({
     "item", "text", "facility_pre", "facility_post", "p_exact", "p_holm",
     "country", "small_n",
     "question", "n", "median", "agreeing", "alpha", *(f"dimension_{name}" for name in LIKERT_DIMENSIONS),
-    "empty_pairs", "empty_items", "empty_likert",
+    "empty_pairs", "empty_items", "empty_likert", "kr20_pre", "kr20_post", "discrimination_pre", "discrimination_post",
+    *(f"verdict_{kind}_{verdict}" for kind in ("alpha", "kr20") for verdict in RELIABILITY_VERDICTS),
+    *(f"verdict_discrimination_{verdict}" for verdict in DISCRIMINATION_VERDICTS),
 })
 OPTIONAL_TEXT_KEYS = frozenset({"date", "versions"})  # a date line; library versions (text or name → version)
 CHART_ORDER = {"participation": ("funnel",), "knowledge": ("slopes", "distributions"), "items": ("items",),
@@ -74,7 +79,8 @@ def summary_pdf(report, texts, language, fallback, *, title, subtitle="", charts
     if overview is not None:
         story = summary_flowables(overview, overview_charts or {}, pdf.width, pdf.height) + [PageBreak()]
     story += summary.header(title, subtitle) + summary.findings() + summary.participation(report["participation"])
-    story += summary.knowledge(report) + summary.items(report["items"]) + summary.countries(report["subgroups"])
+    story += summary.knowledge(report) + summary.items(report["items"], report["quality"])
+    story += summary.countries(report["subgroups"])
     story += summary.likert(report["likert"]) + summary.methods()
     regular, _bold = embedded_fonts()
     pdf.build(story, canvasmaker=partial(_NumberedCanvas, footer=(_plain(title), texts["page"], regular)))
@@ -89,6 +95,7 @@ class _Summary:
         self.group_name = group_name or (lambda _attribute, value: value)
         self.width, self.height = width, height
         self.styles = _styles(*embedded_fonts())
+        self.bold = embedded_fonts()[1]
         self.bounds = "; " if get_decimal_symbol(language) == "," else ", "  # "[2,06; 3,13]" but "[2.06, 3.13]"
 
     # -- numbers -------------------------------------------------------------------------------------------------
@@ -235,7 +242,7 @@ class _Summary:
         ]))
         return table
 
-    def items(self, rows):
+    def items(self, rows, quality):
         t = self.texts
         if not rows:
             return self.section("items", self.para(t["empty_items"]))
@@ -246,7 +253,23 @@ class _Summary:
                  self.percent(row["facility_pre"]), self.percent(row["facility_post"]),
                  self.p(row["mcnemar"]["p_exact"]), self.p(row["p_holm"])] for row in rows]
         table = self.table(head, body, widths, numeric=(2, 3, 4, 5))
-        return self.section("items", table, *self.chart("items"))
+        return self.section("items", table, *self.chart("items"), *self.quality(quality))
+
+    def quality(self, quality):
+        """Each test's KR-20 and its items whose discrimination is negative, each with what it means."""
+        t, notes = self.texts, []
+        for kind in ("pre", "post"):
+            kr20 = quality[kind]["kr20"]
+            verdict = reliability_verdict(kr20["alpha"])
+            if verdict:
+                value = self._with_interval(kr20["alpha"], kr20["ci_low"], kr20["ci_high"])
+                notes.append(self.para(f"{t[f'kr20_{kind}']}: {value}. {t[f'verdict_kr20_{verdict}']}", "note"))
+            for key, stat in zip(quality[kind]["keys"], quality[kind]["items"]["items"] or [], strict=False):
+                index = stat["discrimination_index"]
+                if discrimination_verdict(index) == "negative":
+                    notes.append(self.para(f"{key} · {t[f'discrimination_{kind}']}: {self.number(index)}. "
+                                           f"{t['verdict_discrimination_negative']}", "note"))
+        return notes
 
     def countries(self, blocks):
         t = self.texts
@@ -276,7 +299,8 @@ class _Summary:
             alpha = block.get("alpha") or {}
             if alpha.get("alpha") is not None:
                 value = self._with_interval(alpha["alpha"], alpha["ci_low"], alpha["ci_high"])
-                story.append(self.para(f"{t['alpha']}: {value}", "note"))
+                meaning = t[f"verdict_alpha_{reliability_verdict(alpha['alpha'])}"]
+                story.append(self.para(f"{t['alpha']}: {value}. {meaning}", "note"))
             # A block has a chart per scale: "likert-0", then "likert-0-1"… (texts.likert_chart_names), in order.
             for name in self.charts or ():
                 if name == f"likert-{index}" or name.startswith(f"likert-{index}-"):
@@ -287,10 +311,16 @@ class _Summary:
         return "—" if value is None else self.number(value, 0 if float(value).is_integer() else 1)
 
     def methods(self):
-        versions = self.texts.get("versions")
+        """The conventions, one bullet each with its term in bold, then the versions that computed the figures."""
+        versions, methods = self.texts.get("versions"), self.texts["methods"]
         if isinstance(versions, dict):
-            versions = " · ".join(f"{name} {version}" for name, version in versions.items())
-        return self.section("methods", Paragraph(_paragraph(self.texts["methods"]), self.styles["body"]),
+            versions = versions_line(versions)
+        if isinstance(methods, str):
+            paragraphs = [Paragraph(_paragraph(methods), self.styles["body"])]
+        else:
+            paragraphs = [Paragraph(f'<font name="{self.bold}">{_paragraph(term)}</font>: {_paragraph(sentence)}',
+                                    self.styles["method"], bulletText="•") for term, sentence in methods]
+        return self.section("methods", *paragraphs,
                             *([Spacer(1, 2 * mm), self.para(versions, "note")] if versions else []))
 
 
@@ -350,6 +380,7 @@ def _styles(regular, bold):
         "subheading": style("subheading", bold, 9.5, 12, spaceAfter=1.5 * mm, keepWithNext=1),
         "body": style("body", size=9.5, leading=13),
         "finding": style("finding", size=9.5, leading=13, leftIndent=4 * mm, bulletIndent=0, spaceAfter=1.5 * mm),
+        "method": style("method", leftIndent=4 * mm, bulletIndent=0, spaceAfter=1 * mm),
         "note": style("note", size=8, leading=10.5, textColor=MUTED, spaceBefore=1 * mm),
         "cell": style("cell", size=8, leading=10),
         "number": style("number", size=8, leading=10, alignment=TA_RIGHT),

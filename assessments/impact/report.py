@@ -174,15 +174,16 @@ def _right_answers(test_marks, respondents, points):
     return grid >= np.array(points, dtype=float)
 
 
-def quality(people, test, keys):
-    """Moodle's item statistics and KR-20 of one test's knowledge items, over its submitted attempts."""
+def quality(people, test, keys, confidence=0.95):
+    """Moodle's item statistics and KR-20 (with its `confidence` interval) of one test's knowledge items, over its
+    submitted attempts."""
     ids = {person.id for person in people}
     rows = [row for respondent, row in sorted(marks(test, keys).items()) if respondent in ids]
     points = max_marks(test, keys)
     grid = np.array(rows, dtype=float).reshape(len(rows), len(points))
     binary = (grid >= np.array(points, dtype=float)).astype(float)  # right or not, for KR-20
-    return {"items": _plain(stats.item_analysis(grid, points)), "kr20": _plain(stats.cronbach_alpha(binary)),
-            "keys": list(keys)}
+    return {"items": _plain(stats.item_analysis(grid, points)),
+            "kr20": _plain(stats.cronbach_alpha(binary, confidence)), "keys": list(keys)}
 
 
 def subgroups(people, pre, post, keys, attribute, confidence=0.95):
@@ -203,7 +204,7 @@ def subgroups(people, pre, post, keys, attribute, confidence=0.95):
     return {"attribute": attribute, "rows": rows, "difference": _plain(stats.compare_groups(gains))}
 
 
-def likert(people, test, dimension):
+def likert(people, test, dimension, confidence=0.95):
     """Distribution, median, IQR and share agreeing of each question of `dimension` whose type reports a
     distribution (Likert, 0–10), and Cronbach's alpha of those whose type asks for it (Likert)."""
     ids = {person.id for person in people}
@@ -215,7 +216,7 @@ def likert(people, test, dimension):
     alpha = None
     if len(scale) >= 2:
         alpha = _plain(stats.cronbach_alpha([[_number(values.get(item.question_id)) for item in scale]
-                                             for _respondent, values in sorted(answers.items())]))
+                                             for _respondent, values in sorted(answers.items())], confidence))
     return {"dimension": dimension, "questions": rows, "alpha": alpha}
 
 
@@ -284,11 +285,11 @@ def report(people, pre, post, filters=None, confidence=0.95, follow_up=None):
         "composition": composition(chosen, pre, post),
         "knowledge": knowledge(chosen, pre, post, keys, confidence),
         "items": items(chosen, pre, post, keys),
-        "quality": {"pre": quality(chosen, pre, keys), "post": quality(chosen, post, keys)},
+        "quality": {"pre": quality(chosen, pre, keys, confidence), "post": quality(chosen, post, keys, confidence)},
         "subgroups": [subgroups(chosen, pre, post, keys, attribute, confidence)
                       for attribute in SUBGROUP_ATTRIBUTES],
         "likert": [{**block, "test": name} for name, test in tests.items()
-                   for block in (likert(chosen, test, dimension) for dimension in LIKERT_DIMENSIONS)
+                   for block in (likert(chosen, test, dimension, confidence) for dimension in LIKERT_DIMENSIONS)
                    if block["questions"]],
         "open_answers": {"pre": open_answers(chosen, pre), "post": open_answers(chosen, post)},
         "paired": paired_rows(chosen, pre, post, keys),

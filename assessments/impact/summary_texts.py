@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from training.localized import pick
 
 from .findings import LOW_RELIABILITY, MIN_PAIRS, SMALL_N, summary_findings
-from .texts import group_label, number, percent
+from .texts import figures_for, group_label, number, percent
 
 SUMMARY_CHART_WIDTH = 640  # pixels
 SHORT_TEXT = 70  # characters of a statement quoted in a sentence (cut at a word, with an ellipsis)
@@ -227,6 +227,11 @@ def short_text(text, limit=SHORT_TEXT):
 AGREEING_NOTE = _l("“Agreed”: 4 or 5 on a five-point scale, 7 to 10 on a 0–10 scale.")
 
 
+def report_figures(report, language, fallback):
+    """chart name → plotly figure of the report, the charts the summary points to titled with their finding."""
+    return figures_for(report, language, fallback, titles=finding_titles(report, language, fallback))
+
+
 def finding_titles(report, language, fallback):
     """chart name → a title stating what the chart shows, for the charts the summary's findings point to."""
     return chart_titles(summary_lines(report, language, fallback), report)
@@ -295,10 +300,9 @@ def summary_charts(report, summary, language, fallback):
     """name → PNG of the charts the summary's findings show, drawn narrower than the report's (1000 pixels) so that
     their words stay legible at a third of a page; {} when this server cannot draw charts."""
     from .chart_images import png_images
-    from .texts import figures_for
 
     wanted = {finding["chart"] for finding in summary["findings"] if finding["chart"]}
-    figures = figures_for(report, language, fallback)
+    figures = report_figures(report, language, fallback)
     return png_images({name: figure for name, figure in figures.items() if name in wanted}, width=SUMMARY_CHART_WIDTH)
 
 

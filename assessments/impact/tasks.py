@@ -17,8 +17,8 @@ from .chart_images import image_bytes, png_images
 from .provenance import provenance
 from .services import kept_report
 from .services_files import ALL_COUNTRIES, FileSpec, data_fingerprint, file_name, ready_file, store_file, stored_path
-from .summary_texts import summary_charts, summary_data
-from .texts import figures_for, filters_text, pdf_figures, report_pdf
+from .summary_texts import report_figures, summary_charts, summary_data
+from .texts import filters_text, pdf_figures, report_pdf
 
 STEPS = {"summary": ("figures", "charts", "document"), "slide": ("figures", "charts"), "charts": ("figures", "charts"),
          "chart": ("figures", "charts")}
@@ -89,10 +89,10 @@ def _content(program, spec, drawing, fingerprint):
             from .summary_layout import slide_png  # reportlab and PDFium: loaded by the worker's drawing only
 
             return slide_png(overview, overview_charts)
-        charts = png_images(pdf_figures(report, spec.language, fallback))
+        charts = png_images(pdf_figures(report, report_figures(report, spec.language, fallback)))
         return report_pdf(report, program, spec.language, fallback, spec.filters, charts, provenance(),
                           overview=overview, overview_charts=overview_charts)
-    figures = figures_for(report, spec.language, fallback)
+    figures = report_figures(report, spec.language, fallback)
     drawing()
     if spec.what == "charts":
         return _zip({f"{program.code}-{chart}.png": png for chart, png in png_images(figures).items()})

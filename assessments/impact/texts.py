@@ -11,13 +11,14 @@ from training.localized import pick
 
 from ..question_types import question_type
 from ..texts import DIMENSION_LABELS, KIND_LABELS
+from .texts_annex import ANNEX_HELPERS, annex_texts, method_conventions
+from .verdicts import ALPHA
 
 # charts (plotly), pdf (reportlab) and workbook (openpyxl) are imported by the functions that draw with them: the app
 # imports this module at start-up, and only the report's pages and command should pay for those libraries.
 
 # Cohen (1988): the conventional reading of a standardized mean difference.
 EFFECT_WORDS = ((0.2, _l("negligible")), (0.5, _l("small")), (0.8, _l("medium")), (float("inf"), _l("large")))
-ALPHA = 0.05  # the level at which an item's change is marked significant (after Holm's adjustment)
 SEPARATORS = {"es": ",.", "en": ".,"}  # plotly: decimal mark, then thousands mark
 REASONS = {
     "fewer_than_2_pairs": _l("fewer than two participants took both tests"),
@@ -129,14 +130,10 @@ def item_text(row, language, fallback):
 def figures_for(report, language, fallback, titles=None):
     """chart name → plotly figure of the report (every visible text in the reader's language).
 
-    `titles` (chart name → title) overrides a chart's default title; by default the charts the summary's findings
-    point to are titled with their finding ("Knowledge rose in every country").
+    `titles` (chart name → title) overrides a chart's default title: summary_texts.report_figures titles the
+    charts the summary's findings point to with their finding ("Knowledge rose in every country").
     """
     from . import charts
-    from .summary_texts import finding_titles  # the summary's words build on this module's
-
-    if titles is None:
-        titles = finding_titles(report, language, fallback)
 
     def title(name, default):
         return (titles or {}).get(name) or default
@@ -277,7 +274,6 @@ def _texts(**texts):
 
 METHOD_LABELS = {"exact": _l("exact"), "normal_approximation": _l("normal approximation")}
 ATTRIBUTE_LABELS = {"country": _l("Country"), "gender": _l("Gender"), "profile": _l("Profile")}
-WEAK_DISCRIMINATION = 0.2  # below this an item barely separates stronger from weaker participants
 CEILING_FACILITY = 0.9  # nearly everyone right: the item cannot show learning
 
 
@@ -290,17 +286,13 @@ def attribute_label(attribute):
 
 
 def item_flag(stat):
-    """What a test author should look at in an item's statistics ('' when nothing)."""
+    """What a test author should look at in an item's statistics ('' when nothing); a negative or weak
+    discrimination is explained next to its number (texts_annex.discrimination_text)."""
     flags = []
     if stat["facility"] is not None and stat["facility"] >= CEILING_FACILITY:
         flags.append(_("ceiling: nearly everyone right"))
-    discrimination = stat["discrimination_index"]
-    if discrimination is None:
+    if stat["discrimination_index"] is None:
         flags.append(_("discrimination cannot be computed"))
-    elif discrimination < 0:
-        flags.append(_("negative discrimination"))
-    elif discrimination < WEAK_DISCRIMINATION:
-        flags.append(_("weak discrimination"))
     return "; ".join(flags)
 
 
@@ -359,18 +351,11 @@ WORKBOOK_LABELS = {
     "test": _l("Test"), "pre": KIND_LABELS["pre"], "post": KIND_LABELS["post"], "question": _l("Question"),
     "answer": _l("Answer"), "respondent": _l("Participant"),
     "pre_score": _l("Pre-test score"), "post_score": _l("Post-test score"), "change": _l("Change"),
-    "methods_differences": _l("Differences"),
-    "methods_differences_text": _l("Post-test minus pre-test, on the knowledge items both tests share."),
-    "methods_items": _l("Items"),
-    "methods_items_text": _l("McNemar's exact test and mid-p per item; Holm and Benjamini–Hochberg across items."),
-    "methods_subgroups": _l("Subgroups"),
-    "methods_subgroups_text": _l("The paired comparison within each group, Holm within each table; gains "
-                                 "compared with Welch's t or ANOVA and Kruskal–Wallis."),
 }
 
 
 def workbook_labels():
-    return {key: str(label) for key, label in WORKBOOK_LABELS.items()}
+    return {**{key: str(label) for key, label in WORKBOOK_LABELS.items()}, **annex_texts()}
 
 
 def report_workbook(report, language, fallback, provenance=None):
@@ -378,6 +363,7 @@ def report_workbook(report, language, fallback, provenance=None):
     from .workbook import workbook_bytes
 
     return workbook_bytes(report, workbook_labels(), language, fallback, provenance=provenance,
+                          methods=method_conventions(report["confidence"]),
                           group_name=lambda attribute, value: group_label(attribute, value, language),
                           reason_text=reason_text)
 
@@ -408,7 +394,7 @@ def pdf_texts(report, versions):
     return {
         "findings": [knowledge_sentence(report["knowledge"], report["max_score"]),
                      attrition_sentence(report["participation"]["attrition"])],
-        "methods": " ".join(str(text) for text in METHOD_SENTENCES), "page": _("Page %(page)s of %(pages)s"),
+        "methods": method_conventions(report["confidence"]), "page": _("Page %(page)s of %(pages)s"),
         "date": _("Generated on %(date)s", date=format_date(date.today())), "versions": versions,
         "heading_findings": _("Findings"), "heading_participation": _("Participation"),
         "heading_knowledge": _("Knowledge"), "heading_items": _("Items"), "heading_countries": _("Countries"),
@@ -423,30 +409,17 @@ def pdf_texts(report, versions):
         "changes": _("Improved / unchanged / declined"), "facility_pre": str(KIND_LABELS["pre"]),
         "facility_post": str(KIND_LABELS["post"]), "country": _("Country"),
         "empty_pairs": _("Nobody has taken both tests yet."), "empty_items": _("The tests share no knowledge items."),
-        "empty_likert": _("The tests have no Likert or 0–10 questions."),
+        "empty_likert": _("The tests have no Likert or 0–10 questions."), **annex_texts(),
     }
 
 
-METHOD_SENTENCES = (
-    _l("Differences are post-test minus pre-test, on the knowledge items both tests share; a participant who took "
-       "only one test is left out of the paired figures and counted above."),
-    _l("Paired t-test with its confidence interval, as R's t.test(post, pre, paired = TRUE); Cohen's d_z with a "
-       "noncentral-t interval; Hedges' g_z with the exact small-sample correction."),
-    _l("Wilcoxon signed-rank test as R's wilcox.test decides by default: exact below 50 non-zero differences "
-       "without ties or zeros, else the normal approximation with tie and continuity corrections; zeros dropped."),
-    _l("Items: McNemar's exact (binomial) test and its mid-p; p-values adjusted across items with Holm and "
-       "Benjamini–Hochberg. Item statistics as Moodle's quiz statistics; KR-20 with Feldt's interval."),
-    _l("Subgroups: the same comparison within each group, Holm within each table; gains compared with Welch's t "
-       "(two groups) or one-way ANOVA and Kruskal–Wallis (more)."),
-)
-
-
-def pdf_figures(report, language, fallback):
-    """The charts the PDF summary carries: those with something to show (paper has no use for an empty chart)."""
+def pdf_figures(report, figures):
+    """Of the report's `figures`, those the PDF carries: with something to show (paper has no use for an empty
+    chart)."""
     paired = report["knowledge"]["n_pairs"] > 0
     has_data = {"funnel": report["participation"]["registered"] > 0, "slopes": paired, "distributions": paired,
                 "forest": paired, "items": bool(report["items"])}
-    return {name: figure for name, figure in figures_for(report, language, fallback).items()
+    return {name: figure for name, figure in figures.items()
             if has_data.get(name) or name.startswith("likert-")}
 
 
@@ -466,5 +439,4 @@ def report_pdf(report, program, language, fallback, filters, charts, versions, o
 TEMPLATE_HELPERS = {"number": number, "percent": percent, "p_value": p_value, "p_short": p_short,
                     "reason_text": reason_text, "method_label": method_label, "item_text": item_text,
                     "item_flag": item_flag, "attribute_label": attribute_label, "group_label": group_label,
-                    "attrition_sentence": attrition_sentence, "method_sentences": METHOD_SENTENCES,
-                    "likert_charts": likert_charts}
+                    "attrition_sentence": attrition_sentence, "likert_charts": likert_charts, **ANNEX_HELPERS}

@@ -46,9 +46,9 @@ from .services_files import (
     stored_path,
     valid_token,
 )
-from .summary_texts import AGREEING_NOTE, summary_lines
+from .summary_texts import AGREEING_NOTE, report_figures, summary_lines
 from .tasks import job_key, make_impact_file, start_making
-from .texts import TEMPLATE_HELPERS, figures_for, filters_text, knowledge_sentence, report_workbook
+from .texts import TEMPLATE_HELPERS, filters_text, knowledge_sentence, report_workbook
 
 # plotly's own files, found without importing it: the app loads plotly only to draw a report's charts.
 PLOTLY_FOLDER = Path(find_spec("plotly").origin).parent / "package_data"
@@ -196,7 +196,8 @@ def _charts(report, language, fallback):
     """The charts' JSON and plotly's settings for the page: plotly loads only when they are made, not when read."""
     from .charts import PLOT_CONFIG, figure_json
 
-    return {"figures": {name: figure_json(figure) for name, figure in figures_for(report, language, fallback).items()},
+    return {"figures": {name: figure_json(figure)
+                        for name, figure in report_figures(report, language, fallback).items()},
             "config": PLOT_CONFIG}
 
 

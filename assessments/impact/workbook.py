@@ -14,7 +14,9 @@ from training.localized import pick
 
 from .. import stats
 from ..question_types import DIMENSIONS
+from .provenance import display_name
 from .report import FILTERS, SUBGROUP_ATTRIBUTES
+from .verdicts import DISCRIMINATION_VERDICTS, RELIABILITY_VERDICTS, discrimination_verdict, reliability_verdict
 
 
 def _fields(result_class, *skip):
@@ -34,8 +36,8 @@ ITEM_COLUMNS = ("item", "text", "n", "facility_pre", "facility_post", "b", "c", 
 SUBGROUP_COLUMNS = ("n_pairs", "mean_pre", "mean_post", "mean_diff", "ci_low", "ci_high", "t", "df", "p_value",
                     "p_holm", "small_n", "reason")
 LIKERT_COLUMNS = ("n", "median", "q1", "q3", "agreeing")
-ALPHA_COLUMNS = ("dimension", "alpha", "ci_low", "ci_high", "n_respondents", "n_items", "n_excluded", "reason")
-METHODS = ("differences", "items", "subgroups")
+ALPHA_COLUMNS = ("dimension", "alpha", "ci_low", "ci_high", "n_respondents", "n_items", "n_excluded", "reason",
+                 "reading")
 WILCOXON_METHODS = ("exact", "normal_approximation")
 SHEETS = ("summary", "paired", "items", "quality_pre", "quality_post", *SUBGROUP_ATTRIBUTES, "likert",
           "open_answers", "raw", "methods")
@@ -52,7 +54,9 @@ LABEL_KEYS = frozenset({
     *LIKERT_COLUMNS, *ALPHA_COLUMNS, *(f"dimension_{name}" for name in DIMENSIONS),
     "test", "pre", "post", "question", "answer",
     "respondent", "pre_score", "post_score", "change",
-    *(f"methods_{name}" for name in METHODS), *(f"methods_{name}_text" for name in METHODS), "section_versions",
+    "convention", "method", "section_versions", "reading",
+    *(f"verdict_{kind}_{verdict}" for kind in ("alpha", "kr20") for verdict in RELIABILITY_VERDICTS),
+    *(f"verdict_discrimination_{verdict}" for verdict in DISCRIMINATION_VERDICTS),
 })
 
 PERCENT, DECIMAL, ONE_DECIMAL, GENERAL = "0.0%", "0.00", "0.0", "General"
@@ -66,11 +70,14 @@ _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 _BOLD = Font(bold=True)
 
 
-def workbook_bytes(report, labels, language, fallback, *, group_name=None, provenance=None, reason_text=None):
+def workbook_bytes(report, labels, language, fallback, *, group_name=None, provenance=None, reason_text=None,
+                   methods=()):
     """The XLSX file of `report` (impact.report.report). `labels` maps every key of LABEL_KEYS to its text in
     the reader's language; question texts are picked in `language`, else `fallback`. `group_name(attribute,
     value)` names a country, gender or profile (default: the stored value), `reason_text(code)` explains why a
-    figure is missing (default: the code), `provenance` maps a library to its version (Methods sheet)."""
+    figure is missing (default: the code), `provenance` maps a library to its version and `methods` lists the
+    methods' conventions as (term, sentence) (Methods sheet). A reliability and a discrimination worth a word get
+    their `verdict_…` sentence next to them."""
     missing = LABEL_KEYS - set(labels)
     if missing:
         raise KeyError(f"labels lack {sorted(missing)}")
@@ -86,7 +93,7 @@ def workbook_bytes(report, labels, language, fallback, *, group_name=None, prove
     _likert(book, report)
     _open_answers(book, report)
     _raw(book, report)
-    _methods(book, report, provenance or {})
+    _methods(book, report, methods, provenance or {})
     return book.save()
 
 
@@ -107,6 +114,15 @@ class _Book:
 
     def reason(self, code):
         return None if code is None else self.reason_text(code)
+
+    def reliability(self, kind, value):
+        """What an alpha ('alpha') or a KR-20 ('kr20') means, in a sentence (None when it was not computed)."""
+        verdict = reliability_verdict(value)
+        return self.label(f"verdict_{kind}_{verdict}") if verdict else None
+
+    def discrimination(self, value):
+        verdict = discrimination_verdict(value)
+        return self.label(f"verdict_discrimination_{verdict}") if verdict else None
 
     def sheet(self, name, headers):
         """A new sheet with its (translated) column headers in bold, frozen above the data."""
@@ -243,18 +259,21 @@ def _items(book, report):
 def _quality(book, report, kind):
     quality = report["quality"][kind]
     analysis = quality["items"]
-    columns = ("item", "text", *ITEM_STAT_FIELDS)
+    columns = ("item", "text", *ITEM_STAT_FIELDS, "reading")
     sheet = book.sheet(f"sheet_quality_{kind}", columns)
     texts = {row["item_key"]: row["text"] for row in report["items"]}
     for key, stat in zip(quality["keys"], analysis.get("items") or [], strict=False):
         sheet.row([key, book.text(texts.get(key)), *(book.reason(stat.get(name)) if name == "reason" else stat.get(name)
-                              for name in ITEM_STAT_FIELDS)], [_format(column) for column in columns])
+                              for name in ITEM_STAT_FIELDS), book.discrimination(stat.get("discrimination_index"))],
+                  [_format(column) for column in columns])
     sheet.blank()
     sheet.row([book.label("section_test")], bold=True)
     sheet.figures(book, analysis, TEST_FIELDS)
     sheet.blank()
     sheet.row([book.label("section_kr20")], bold=True)
-    sheet.figures(book, quality.get("kr20"), ("alpha", *ALPHA_FIELDS), {"alpha": "kr20"})
+    kr20 = quality.get("kr20") or {}
+    sheet.figures(book, kr20, ("alpha", *ALPHA_FIELDS), {"alpha": "kr20"})
+    sheet.row([book.label("reading"), book.reliability("kr20", kr20.get("alpha"))])
 
 
 def _subgroup(book, block):
@@ -292,7 +311,8 @@ def _likert(book, report):
         alpha = block.get("alpha")
         if alpha:
             sheet.row([book.label(f"dimension_{block['dimension']}", block["dimension"]),
-                       *(alpha.get(key) for key in ALPHA_COLUMNS[1:-1]), book.reason(alpha.get("reason"))])
+                       *(alpha.get(key) for key in ALPHA_COLUMNS[1:-2]), book.reason(alpha.get("reason")),
+                       book.reliability("alpha", alpha.get("alpha"))])
 
 
 def _open_answers(book, report):
@@ -310,12 +330,13 @@ def _raw(book, report):
         sheet.row([row["id"], row["pre"], row["post"], row["post"] - row["pre"]], (GENERAL,) * 4)
 
 
-def _methods(book, report, provenance):
-    sheet = book.sheet("sheet_methods", ("figure", "value"))
+def _methods(book, report, methods, provenance):
+    """The confidence level, each convention (term, sentence) as the page and the PDF list them, the versions."""
+    sheet = book.sheet("sheet_methods", ("convention", "method"))
     sheet.row([book.label("confidence"), report["confidence"]], (None, PERCENT))
-    for name in METHODS:
-        sheet.row([book.label(f"methods_{name}"), book.label(f"methods_{name}_text")])
+    for term, sentence in methods:
+        sheet.row([term, sentence])
     if provenance:
         sheet.row([book.label("section_versions")], bold=True)
         for library, version in provenance.items():
-            sheet.row([library, version if isinstance(version, int | float) else str(version)])
+            sheet.row([display_name(library), version if isinstance(version, int | float) else str(version)])
