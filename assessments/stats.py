@@ -17,6 +17,7 @@ from .stats_base import (
     sample_variance,
     too_large,
 )
+from .stats_conventions import EXACT_CONDITIONAL_MAX, EXACT_WILCOXON_BELOW, SHAPIRO_MAX, SHAPIRO_MIN
 from .stats_items import McNemar, benjamini_hochberg, holm, mcnemar  # noqa: F401  (part of this module's API)
 from .stats_noncentral import noncentral_interval
 from .stats_scales import (  # noqa: F401  (part of this module's public API)
@@ -30,10 +31,7 @@ from .stats_scales import (  # noqa: F401  (part of this module's public API)
     item_analysis,
 )
 
-EXACT_WILCOXON_BELOW = 50  # R's wilcox.test: exact p only below 50 non-zero differences (and no ties or zeros)
-EXACT_CONDITIONAL_MAX = 20  # 2**20 sign patterns is where exhaustive enumeration stops being instant
 COUNTED_WALSH_MAX = 1000  # distinct differences up to which Walsh averages are counted per value pair (≤ 10⁶ cells)
-SHAPIRO_MIN, SHAPIRO_MAX = 3, 5000  # the range R's shapiro.test accepts (Royston's approximation)
 
 
 @dataclass(frozen=True)

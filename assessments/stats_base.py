@@ -6,8 +6,8 @@ from dataclasses import asdict
 
 import numpy as np
 
-# Scores are compared as they are on paper: 0.1 + 0.2 and 0.3 are the same score, however the floats end.
-ROUND_DECIMALS = 10
+from .stats_conventions import ROUND_DECIMALS
+
 NOISE = 2 * 10.0 ** -ROUND_DECIMALS  # values this far apart differ on paper whatever their rounding
 
 

@@ -21,6 +21,7 @@ PURE_MODULES = {
     "training.lifecycle", "training.lifecycle_facts",
     "assessments.demo_tests", "assessments.option_lines", "assessments.question_types",
     "assessments.questionnaire_files", "assessments.responses_import", "assessments.stats", "assessments.stats_base",
+    "assessments.stats_conventions",
     "assessments.stats_items", "assessments.stats_noncentral", "assessments.stats_scales", "assessments.windows",
     "assessments.impact.chart_images", "assessments.impact.charts", "assessments.impact.pdf",
     "assessments.impact.provenance", "assessments.impact.report", "assessments.impact.verdicts",

@@ -3,6 +3,8 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from ..question_types import REGISTRY
+from ..stats_conventions import EXACT_CONDITIONAL_MAX, EXACT_WILCOXON_BELOW, ROUND_DECIMALS, SHAPIRO_MAX, SHAPIRO_MIN
+from .findings import SMALL_N
 from .provenance import versions_line
 from .verdicts import (
     ALPHA,
@@ -32,10 +34,6 @@ def _span(question_type):
 def method_conventions(confidence):
     """[(term, sentence)]: every convention a statistician needs to reproduce the report's figures in R, each
     stated as assessments/stats*.py computes it; the page, the PDF and the workbook show this same list."""
-    # numpy and scipy come with the thresholds: loaded by the report's pages, not by the app at start-up.
-    from ..stats import EXACT_CONDITIONAL_MAX, EXACT_WILCOXON_BELOW, ROUND_DECIMALS, SHAPIRO_MAX, SHAPIRO_MIN
-    from .report import SMALL_N
-
     tail = (1 - confidence) / 2
     upper, lower = _r(1 - tail), _r(tail)
     return [(str(term), str(sentence)) for term, sentence in (
