@@ -514,8 +514,8 @@ def likert_diverging(rows, point_labels, texts, *, separators=DEFAULT_SEPARATORS
     segments = [likert_segments(counts) for _label, counts in rows]
     fig = go.Figure(layout=_layout(texts, separators, height=260 + 72 * len(rows), barmode="relative",
                                    bargap=LIKERT_BARGAP, uniformtext={"minsize": 10, "mode": "hide"}))
-    for order in range(len(segments[0])):
-        fig.add_trace(_likert_trace(rows, segments, order, point_labels, colours, separators))
+    fig.add_traces([_likert_trace(rows, segments, order, point_labels, colours, separators)
+                    for order in range(len(segments[0]))])
     _labels_above_rows(fig, [_wrapped_with(label, _with_n("", sum(counts))) for label, counts in rows],
                        half_height=(1 - LIKERT_BARGAP) / 2)
     _likert_axis(fig, segments)
@@ -613,8 +613,8 @@ def scale_stacked(rows, points, end_labels, texts, *, separators=DEFAULT_SEPARAT
     fig = go.Figure(layout=_layout(texts, separators, height=190 + 96 * len(rows), barmode="stack",
                                    bargap=LIKERT_BARGAP, uniformtext={"minsize": 10, "mode": "hide"},
                                    showlegend=False))
-    for point, (name, colour) in enumerate(zip(names, colours, strict=True)):
-        fig.add_trace(_scale_trace(rows, point, name, colour, separators))
+    fig.add_traces([_scale_trace(rows, point, name, colour, separators)
+                    for point, (name, colour) in enumerate(zip(names, colours, strict=True))])
     values = [float(point) for point in points]
     _labels_above_rows(fig, [_scale_label(label, counts, values, texts, separators) for label, counts in rows],
                        half_height=(1 - LIKERT_BARGAP) / 2)
@@ -633,17 +633,21 @@ def _scale_key(fig, points, end_labels, colours):
     labels_top = 6 + 16 * end_lines  # pixels above the plot: the ends' words, then the squares above them
     squares = labels_top + 4
     count = len(points)
+    shapes, notes = [], []
     for index, (point, colour) in enumerate(zip(points, colours, strict=True)):
-        fig.add_shape(type="rect", xref="paper", x0=index / count + 0.002, x1=(index + 1) / count - 0.002,
-                      yref="paper", ysizemode="pixel", yanchor=1, y0=squares, y1=squares + KEY_SQUARE,
-                      fillcolor=colour, line={"width": 0})
-        fig.add_annotation(text=plain_label(point), x=(index + 0.5) / count, xref="paper", y=1, yref="paper",
-                           yshift=squares + KEY_SQUARE / 2, yanchor="middle", showarrow=False,
-                           font={"size": 12, "color": "white" if _is_dark(colour) else BLACK})
+        shapes.append({"type": "rect", "xref": "paper", "x0": index / count + 0.002, "x1": (index + 1) / count - 0.002,
+                       "yref": "paper", "ysizemode": "pixel", "yanchor": 1, "y0": squares,
+                       "y1": squares + KEY_SQUARE, "fillcolor": colour, "line": {"width": 0}})
+        notes.append({"text": plain_label(point), "x": (index + 0.5) / count, "xref": "paper", "y": 1,
+                      "yref": "paper", "yshift": squares + KEY_SQUARE / 2, "yanchor": "middle", "showarrow": False,
+                      "font": {"size": 12, "color": "white" if _is_dark(colour) else BLACK}})
     for end, x, anchor in ((ends[0], 0, "left"), (ends[-1], 1, "right")):
         if end:
-            fig.add_annotation(text=end, x=x, xref="paper", xanchor=anchor, align=anchor, y=1, yref="paper",
-                               yshift=labels_top, yanchor="top", showarrow=False, font={"size": 12})
+            notes.append({"text": end, "x": x, "xref": "paper", "xanchor": anchor, "align": anchor, "y": 1,
+                          "yref": "paper", "yshift": labels_top, "yanchor": "top", "showarrow": False,
+                          "font": {"size": 12}})
+    # At once: plotly checks every shape and annotation again on each one added.
+    fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes])
     key = squares + KEY_SQUARE + 6
     fig.update_layout(margin_t=fig.layout.margin.t + key, title={"y": 1, "yref": "container", "yanchor": "top",
                                                                   "pad": {"t": 14, "l": 10}})
