@@ -23,7 +23,8 @@ PURE_MODULES = {
     "assessments.questionnaire_files", "assessments.responses_import", "assessments.stats", "assessments.stats_base",
     "assessments.stats_conventions",
     "assessments.stats_items", "assessments.stats_noncentral", "assessments.stats_scales", "assessments.windows",
-    "assessments.impact.chart_images", "assessments.impact.charts", "assessments.impact.pdf",
+    "assessments.impact.chart_data", "assessments.impact.chart_images", "assessments.impact.charts",
+    "assessments.impact.pdf",
     "assessments.impact.provenance", "assessments.impact.report", "assessments.impact.verdicts",
     "assessments.impact.workbook", "assessments.impact.findings", "assessments.impact.summary_layout",
     "certificates.bundle", "certificates.demo_art", "certificates.eligibility", "certificates.images",
@@ -35,6 +36,7 @@ FLASK_FACING_PREFIXES = ("__init__", "views", "services", "cli", "models", "form
 FLASK_FACING = {"training.access", "training.labels", "training.web", "training.web_login", "assessments.access",
                 "assessments.demo", "assessments.texts", "assessments.template_helpers", "assessments.impact.texts",
                 "assessments.impact.summary_texts", "assessments.impact.texts_annex",
+                "assessments.impact.exports",
                 "certificates.demo", "certificates.texts", "training.lifecycle_display",
                 "training.mailer"}
 FRAMEWORKS = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "flask_migrate", "sqlalchemy",

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from assessments.impact import views
+from assessments.impact import exports
 from assessments.impact.charts import TRACE_KINDS
 from assessments.impact.services_files import data_fingerprint
 from assessments.models import Answer, Attempt, Question, Questionnaire, Section
@@ -41,7 +41,7 @@ def counted(monkeypatch):
         return wrapper
 
     monkeypatch.setattr(report, "report", counting("report", report.report))
-    monkeypatch.setattr(views, "report_figures", counting("charts", views.report_figures))
+    monkeypatch.setattr(exports, "report_figures", counting("charts", exports.report_figures))
     monkeypatch.setattr("assessments.impact.tasks.png_images", lambda figures: {})  # the flow, not the drawing
     return calls
 
@@ -197,6 +197,8 @@ def test_a_focal_points_report_names_their_country_everywhere(app, client, world
     forest = json.dumps(figure(html, "forest"), ensure_ascii=False)
     assert "México, en total" in forest
     standalone = client.get(f"{page}.html").get_data(as_text=True)
+    forest_data = client.get(f"{page}/data/forest.csv").get_data(as_text=True)
+    assert "México, en total" in forest_data
     assert "País: México" in standalone
     sheet = load_workbook(io.BytesIO(client.get(f"{page}.xlsx").get_data())).worksheets[0]
     rows = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
@@ -209,7 +211,7 @@ def test_a_focal_points_report_names_their_country_everywhere(app, client, world
     text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
     assert "País: México" in text
     for words in everyone:
-        assert words not in html and words not in forest and words not in standalone and words not in text
+        assert not any(words in output for output in (html, forest, standalone, forest_data, text))
     assert not any(words in str(value) for value in rows.values() for words in everyone)
 
     women = client.get(page, query_string={"gender": "female"}).get_data(as_text=True)

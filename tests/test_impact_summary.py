@@ -120,3 +120,13 @@ def test_the_summary_comes_as_a_slide(app, client, run_tasks):
     response = client.get(link)
     assert response.headers["Content-Disposition"] == "attachment; filename=CRM-CE-2021-summary.png"
     assert Image.open(io.BytesIO(response.get_data())).size == (1920, 1080)
+
+
+def test_a_slide_without_chart_images_still_renders():
+    """A server that cannot draw charts still makes the slide (and the donor pack that carries it)."""
+    from assessments.impact.summary_layout import slide_png
+
+    summary = {"title": "Informe", "subtitle": "CRM", "composition": ["México 3 / 2"], "note": "",
+               "findings": [{"heading": "Conocimientos", "verdict": "subió", "sentence": "De 5 a 7.", "caveats": [],
+                             "chart": "slopes"}, {"heading": "Satisfacción", "sentence": "88 %", "chart": None}]}
+    assert Image.open(io.BytesIO(slide_png(summary, {}))).size == (1920, 1080)

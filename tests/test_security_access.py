@@ -139,6 +139,7 @@ MATRIX = [
     ("/programs/{program}/impact", "GET", Allowed("impact.view")),
     ("/programs/{program}/impact.xlsx", "GET", Allowed("impact.view")),
     ("/programs/{program}/impact.html", "GET", Allowed("impact.view")),
+    ("/programs/{program}/impact/data/funnel.csv", "GET", Allowed("impact.view")),
     # The PDF summary: made by the worker (the page follows the job), or handed over at once when already made.
     ("/programs/{program}/impact/summary.pdf/make", "POST", Allowed("impact.view", 302)),
     # A file the worker made, looked for in the viewer's own scope's folder: none here.
@@ -269,7 +270,7 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
         .replace("<int:job_id>", "{job}")
         .replace("<int:message_id>", "0")
-        .replace("<any(csv, xlsx):file_format>", "csv")
+        .replace("<any(csv, xlsx):file_format>", "csv").replace("data/<chart>.csv", "data/funnel.csv")
         .replace("impact/<token>/make", "impact/summary.pdf/make").replace("files/<name>", "files/nothing.pdf")
         for rule in app.url_map.iter_rules()
     }

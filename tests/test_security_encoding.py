@@ -62,6 +62,8 @@ def get_urls(app, ids):
             values["kind"] = "post"
         if "name" in rule.arguments:
             values["name"] = "scores"
+        if "chart" in rule.arguments:
+            values["chart"] = "items"
         formats = ("csv", "xlsx", "png", "svg") if "file_format" in rule.arguments else (None,)
         for file_format in formats:
             try:

@@ -1,6 +1,7 @@
 """Write tables as CSV (UTF-8 with BOM, for Excel) and XLSX, with formula-like cells made inert."""
 import csv
 import io
+import math
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
@@ -11,15 +12,26 @@ def neutralize(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_bytes(headers, rows):
+def is_number(value):
+    """Whether `value` is a finite int or float (not a bool): a cell that can only ever be read as a number."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def csv_bytes(headers, rows, numbers=False):
+    """The table as CSV; with `numbers`, int and float cells are written as they are (a number is never a formula,
+    and a negative one must stay a number), every other cell neutralized."""
+    def cell(value):
+        return str(value) if numbers and is_number(value) else neutralize(value)
+
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([neutralize(cell) for cell in headers])
-    writer.writerows([neutralize(cell) for cell in row] for row in rows)
+    writer.writerow([neutralize(header) for header in headers])
+    writer.writerows([cell(value) for value in row] for row in rows)
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(headers, rows, sheet_title="Data"):
+def xlsx_bytes(headers, rows, sheet_title="Data", numbers=False):
+    """The table as XLSX, every cell a string (never evaluated); with `numbers`, int and float cells are numbers."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -37,9 +49,12 @@ def xlsx_bytes(headers, rows, sheet_title="Data"):
             cell.font = font
         return cell
 
+    def cell(value):
+        return WriteOnlyCell(sheet, value=value) if numbers and is_number(value) else text_cell(value)
+
     sheet.append([text_cell(header, bold) for header in headers])
     for row in rows:
-        sheet.append([text_cell(value) for value in row])
+        sheet.append([cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -49,6 +64,8 @@ MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def table_bytes(file_format, headers, rows, sheet_title="Data"):
-    """The table as a CSV or an XLSX file, by `file_format`."""
-    return xlsx_bytes(headers, rows, sheet_title) if file_format == "xlsx" else csv_bytes(headers, rows)
+def table_bytes(file_format, headers, rows, sheet_title="Data", numbers=False):
+    """The table as a CSV or an XLSX file, by `file_format` (`numbers`: see csv_bytes)."""
+    if file_format == "xlsx":
+        return xlsx_bytes(headers, rows, sheet_title, numbers)
+    return csv_bytes(headers, rows, numbers)

@@ -44,16 +44,30 @@ def png_images(figures, width=WIDTH):
     """name → PNG bytes of several figures, drawn in one browser session; {} when this server cannot draw them
     (the PDF summary then goes without charts rather than not at all). A narrower `width` makes the texts larger
     relative to the picture (the summary's small charts)."""
+    return images(figures, ("png",), width)["png"]
+
+
+def images(figures, formats, width=WIDTH):
+    """format → name → bytes of several figures in each of `formats` (png, svg), all drawn in one browser session;
+    every format {} when this server cannot draw them."""
+    if any(file_format not in FORMATS for file_format in formats):
+        raise ValueError(formats)
     if not figures or not images_available():
-        return {}
+        return {file_format: {} for file_format in formats}
     import plotly.io
 
+    jobs = [(name, file_format) for file_format in formats for name in figures]
     with tempfile.TemporaryDirectory() as folder:
-        paths = {name: Path(folder) / f"{index}.png" for index, name in enumerate(figures)}
+        paths = [Path(folder) / f"{index}.{file_format}" for index, (_name, file_format) in enumerate(jobs)]
         try:
-            plotly.io.write_images(list(figures.values()), [str(paths[name]) for name in figures], format="png",
-                                   width=width, height=[figure.layout.height or HEIGHT_FALLBACK
-                                                        for figure in figures.values()], scale=PNG_SCALE)
+            plotly.io.write_images([figures[name] for name, _format in jobs], [str(path) for path in paths],
+                                   format=[file_format for _name, file_format in jobs], width=width,
+                                   height=[figures[name].layout.height or HEIGHT_FALLBACK for name, _format in jobs],
+                                   scale=[PNG_SCALE if file_format == "png" else 1 for _name, file_format in jobs])
         except (RuntimeError, OSError, ValueError):
-            return {}
-        return {name: path.read_bytes() for name, path in paths.items() if path.exists()}
+            return {file_format: {} for file_format in formats}
+        drawn = {file_format: {} for file_format in formats}
+        for (name, file_format), path in zip(jobs, paths, strict=True):
+            if path.exists():
+                drawn[file_format][name] = path.read_bytes()
+        return drawn

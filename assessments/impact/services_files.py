@@ -1,5 +1,5 @@
-"""The impact report's files (the PDF summary, chart images) the worker makes: what each depends on, where it is
-kept, and whether one already made still fits the data.
+"""The impact report's files (the PDF summary, chart images, the donor pack) the worker makes: what each depends on,
+where it is kept, and whether one already made still fits the data.
 
 A file is named after two hashes: its key (the program, the viewer's country scope, the language, the filters and
 which file: what the request chose) and the fingerprint of the data it was computed from (the program's submitted
@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -27,17 +28,18 @@ from .provenance import provenance
 
 FORMAT = 2  # raise when the files' contents change for the same data: every file is made again
 CHART_NAME = r"(?:funnel|slopes|distributions|forest|items|likert-\d{1,3}(?:-\d{1,2})?)"  # texts.likert_chart_names
-TOKEN = re.compile(rf"^(?P<what>summary|slide|charts|chart-{CHART_NAME})\.(?P<ext>pdf|zip|png|svg)$")
-STORED = re.compile(rf"^(?P<what>summary|slide|charts|chart-{CHART_NAME})-[0-9a-f]{{16}}-[0-9a-f]{{16}}"
+TOKEN = re.compile(rf"^(?P<what>summary|slide|charts|pack|chart-{CHART_NAME})\.(?P<ext>pdf|zip|png|svg)$")
+STORED = re.compile(rf"^(?P<what>summary|slide|charts|pack|chart-{CHART_NAME})-[0-9a-f]{{16}}-[0-9a-f]{{16}}"
                     r"\.(?P<ext>pdf|zip|png|svg)$")
-EXTENSIONS = {"summary": ("pdf",), "slide": ("png",), "charts": ("zip",), "chart": ("png", "svg")}
+EXTENSIONS = {"summary": ("pdf",), "slide": ("png",), "charts": ("zip",), "pack": ("zip",), "chart": ("png", "svg")}
 MIMETYPES = {"pdf": "application/pdf", "zip": "application/zip", "png": "image/png", "svg": "image/svg+xml"}
 ALL_COUNTRIES = "all"  # the folder of those who see every delegation
 
 
 @dataclass(frozen=True)
 class FileSpec:
-    """One file as a viewer asks for it: `token` is "summary.pdf", "charts.zip" or "chart-<name>.<png|svg>"."""
+    """One file as a viewer asks for it: `token` is "summary.pdf", "charts.zip", "pack.zip" (the donor pack) or
+    "chart-<name>.<png|svg>"."""
 
     token: str
     scope: str | None
@@ -148,9 +150,22 @@ def stored_path(program_id, scope, name):
     return path if path.is_file() else None
 
 
-def download_name(program, name):
-    """What the browser saves a stored file as: CODE-impact.pdf, CODE-charts.zip, CODE-slopes.png."""
+def download_name(program, name, made=None):
+    """What the browser saves a stored file as: CODE-impact.pdf, CODE-charts.zip, CODE-slopes.png, and the donor
+    pack CODE-impact-YYYY-MM-DD.zip after the day it was `made` (a date), as the files inside it are named."""
     match = STORED.match(name)
     what, ext = match["what"], match["ext"]
+    if what == "pack":
+        return f"{pack_stem(program, made)}.{ext}"
     label = {"summary": "impact", "slide": "summary", "charts": "charts"}.get(what, what.removeprefix("chart-"))
     return f"{program.code}-{label}.{ext}"
+
+
+def pack_stem(program, made):
+    """The donor pack's name without extension, which every file inside it starts with: CODE-impact-YYYY-MM-DD."""
+    return f"{program.code}-impact-{made.isoformat()}"
+
+
+def made_on(path):
+    """The day a stored file was written (the server's calendar, as the pack's own names)."""
+    return date.fromtimestamp(path.stat().st_mtime)

@@ -44,8 +44,10 @@ def _grid(findings, charts, width, styles, columns):
         table = Table(rows, colWidths=[text_width, width * CHART_SHARE], hAlign="LEFT")
     else:
         cell_width = width / columns
-        cells = [[_finding_text(finding, styles),
-                  _chart(charts.get(finding["chart"]), cell_width - 6 * mm, 45 * mm)] for finding in findings]
+        # A cell is one list of flowables: the text, then the chart when there is one (never '' among them).
+        cells = [[*_finding_text(finding, styles),
+                  *filter(None, [_chart(charts.get(finding["chart"]), cell_width - 6 * mm, 45 * mm)])]
+                 for finding in findings]
         rows = [cells[index:index + columns] for index in range(0, len(cells), columns)]
         rows[-1] += [""] * (columns - len(rows[-1]))
         table = Table(rows, colWidths=[cell_width] * columns, hAlign="LEFT")

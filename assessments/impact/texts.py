@@ -193,6 +193,14 @@ def likert_charts(index, block, language, fallback):
     return list(zip(likert_chart_names(index, block, language, fallback), kinds, strict=True))
 
 
+def likert_chart_questions(report, language, fallback):
+    """Chart name → the question rows each Likert or 0–10 chart draws, named and grouped as figures_for does (the
+    charts' data tables follow it)."""
+    return {name: questions for index, block in enumerate(report["likert"])
+            for name, questions in zip(likert_chart_names(index, block, language, fallback),
+                                       _scale_groups(block, language, fallback), strict=True)}
+
+
 def scale_legend(question, language, fallback):
     """The legend's names of a scale question's points in the reader's language.
 

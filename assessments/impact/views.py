@@ -1,14 +1,11 @@
 """The impact report page: participation, knowledge, items, subgroups, Likert answers, with charts and filters."""
 import io
+import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import cache
-from importlib.util import find_spec
-from pathlib import Path
+from datetime import timedelta
 
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,7 +14,6 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from extensions import limiter
@@ -33,30 +29,30 @@ from transactions import starts_work
 from .. import bp
 from ..forms import ImpactFilterForm
 from .chart_images import images_available
+from .exports import DATA_FORMATS, PLOTLY_FOLDER, chart_data_file, page_context, page_data_links, standalone_html
 from .provenance import provenance
 from .services import kept_report
-from .services_cache import kept
 from .services_files import (
+    CHART_NAME,
     MIMETYPES,
     FileSpec,
     data_fingerprint,
     download_name,
     file_name,
+    made_on,
     ready_file,
     stored_path,
     valid_token,
 )
-from .summary_texts import AGREEING_NOTE, report_figures, summary_lines
 from .tasks import job_key, make_impact_file, start_making
-from .texts import TEMPLATE_HELPERS, filters_text, knowledge_sentence, report_workbook
+from .texts import report_workbook
 
-# plotly's own files, found without importing it: the app loads plotly only to draw a report's charts.
-PLOTLY_FOLDER = Path(find_spec("plotly").origin).parent / "package_data"
 # Each file asked for may start a browser on the server (the worker's): a limit per person beyond joining a job.
 DRAWING_LIMIT = "30 per minute"
 SHOW_FINISHED = timedelta(minutes=30)  # a failed job's message stays this long on the page
 # The files a server without a chart-drawing browser still makes (they then go without their charts).
-DRAWN_WITHOUT_CHARTS = ("summary.pdf", "slide.png")
+DRAWN_WITHOUT_CHARTS = ("summary.pdf", "slide.png", "pack.zip")
+CHART = re.compile(rf"^{CHART_NAME}$")
 
 
 @bp.route("/programs/<int:program_id>/impact")
@@ -64,15 +60,16 @@ DRAWN_WITHOUT_CHARTS = ("summary.pdf", "slide.png")
 def impact(program_id):
     program = program_or_404(program_id)
     form, filters, report, language, fallback, fingerprint = _report(program)
-    context = _page_context(program, report, filters, language, fallback, fingerprint)
+    context = page_context(program, report, filters, language, fallback, page_data_links(program, filters),
+                           kept_as=(country_scope(), fingerprint))
     chart_files = images_available()
     files = _file_states(program, _tokens(context["figures"], chart_files), filters, language, fingerprint)
     return render_template("assessments/impact.html", form=form, chart_files=chart_files, files=files, **context)
 
 
 def _tokens(figures, chart_files):
-    """The files the page offers: the PDF and, when this server draws charts, every chart at once and each one as
-    PNG and SVG."""
+    """The files the page offers: the PDF, the donor pack and, when this server draws charts, every chart at once
+    and each one as PNG and SVG."""
     if not chart_files:
         return list(DRAWN_WITHOUT_CHARTS)
     return [*DRAWN_WITHOUT_CHARTS, "charts.zip"] + [f"chart-{name}.{ext}" for name in figures for ext in ("png", "svg")]
@@ -117,6 +114,22 @@ def impact_workbook(program_id):
                       f"{program.code}-impact.xlsx")
 
 
+@bp.route("/programs/<int:program_id>/impact/data/<chart>.<any(csv, xlsx):file_format>")
+@permission_required("impact.view")
+def impact_chart_data(program_id, chart, file_format):
+    """The values one chart shows (with the page's filters, the viewer's country only), headed in the reader's
+    language."""
+    program = program_or_404(program_id)
+    if not CHART.match(chart) or file_format not in DATA_FORMATS:
+        abort(404)
+    _form, _filters, report, language, fallback, _fingerprint = _report(program)
+    try:
+        content = chart_data_file(report, chart, file_format, language, fallback)
+    except KeyError:
+        abort(404)
+    return send_table(content, file_format, f"{program.code}-{chart}.{file_format}")
+
+
 @bp.route("/programs/<int:program_id>/impact/<token>/make", methods=["POST"])
 @permission_required("impact.view")
 @limiter.limit(DRAWING_LIMIT)
@@ -151,7 +164,7 @@ def impact_file(program_id, name):
     if path is None:
         abort(404)
     response = send_file(path, mimetype=MIMETYPES[name.rsplit(".", 1)[1]], as_attachment=True,
-                         download_name=download_name(program, name), max_age=0)
+                         download_name=download_name(program, name, made_on(path)), max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -162,52 +175,12 @@ def impact_standalone(program_id):
     """The report as one HTML file (styles, plotly.js and charts inside) that opens anywhere, offline."""
     program = program_or_404(program_id)
     _form, filters, report, language, fallback, fingerprint = _report(program)
-    html = render_template("assessments/impact_standalone.html", chart_files=False,
-                           filters_text=filters_text(filters, language), generated=format_date(date.today()),
-                           **standalone_sources(),
-                           **_page_context(program, report, filters, language, fallback, fingerprint))
+    html = standalone_html(program, report, filters, language, fallback, kept_as=(country_scope(), fingerprint))
     return _download(html.encode("utf-8"), "text/html", f"{program.code}-impact.html")
-
-
-@cache
-def standalone_sources():
-    """The stylesheet and scripts the standalone file carries inside (read once; they change with a release)."""
-    static = Path(current_app.static_folder)
-    return {"stylesheet": (static / "css" / "app.css").read_text(encoding="utf-8"),
-            "plotly_source": (PLOTLY_FOLDER / "plotly.min.js").read_text(encoding="utf-8"),
-            "draw_source": (static / "js" / "impact.js").read_text(encoding="utf-8")}
-
-
-def _page_context(program, report, filters, language, fallback, fingerprint):
-    """What the report's page and its standalone file both show (the charts made once per data and language)."""
-    charts = kept(program, country_scope(), "figures", {"filters": filters, "language": language,
-                                                        "fallback": fallback},
-                  lambda: _charts(report, language, fallback), fingerprint)
-    figures = charts["figures"]
-    lines = summary_lines(report, language, fallback)
-    return {"program": program, "report": report, "filters": filters, "fallback": fallback, "figures": figures,
-            "summary_lines": lines, "population": filters_text(filters, language), "agreeing_note": AGREEING_NOTE,
-            "format_date": format_date,
-            "summary": knowledge_sentence(report["knowledge"], report["max_score"]), "provenance": provenance(),
-            "plot_configs": _plot_configs(program, figures, charts["config"]), **TEMPLATE_HELPERS}
-
-
-def _charts(report, language, fallback):
-    """The charts' JSON and plotly's settings for the page: plotly loads only when they are made, not when read."""
-    from .charts import PLOT_CONFIG, figure_json
-
-    return {"figures": {name: figure_json(figure)
-                        for name, figure in report_figures(report, language, fallback).items()},
-            "config": PLOT_CONFIG}
 
 
 def _download(data, mimetype, name):
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
-
-
-def _plot_configs(program, figures, config):
-    """plotly's settings per chart: its camera button names the PNG after the program and the chart."""
-    return {name: {**config, "toImageButtonOptions": {"filename": f"{program.code}-{name}"}} for name in figures}
 
 
 def _report(program):
