@@ -93,7 +93,7 @@ def test_a_focal_point_s_chart_data_covers_their_country_only(app, client):
     login(client, FOCAL_MX, PASSWORD)
     forest = csv_rows(client.get(f"/programs/{program_id}/impact/data/forest.csv",
                                  query_string={"country": "GT"}).get_data())  # another country's filter is dropped
-    assert [row[0] for row in forest[1:]] == ["México", "Todos los países"]
+    assert [row[0] for row in forest[1:]] == ["México", "México, en total"]  # the population it covers
     assert int(forest[1][1]) == int(forest[2][1]) == demo_pairs(app, "MX")
     funnel = csv_rows(client.get(f"/programs/{program_id}/impact/data/funnel.csv").get_data())
     assert int(funnel[1][1]) == registered(app, "MX") < registered(app)
@@ -220,7 +220,7 @@ def test_without_chart_images_the_pack_is_made_and_says_so_within_the_focal_poin
     readme = pack.read("README.txt").decode("utf-8")
     assert "no puede dibujar imágenes de gráficos" in readme and "<gráfico>.png" not in readme
     forest = csv_rows(pack.read(next(name for name in names if name.endswith("-forest.csv"))))
-    assert [row[0] for row in forest[1:]] == ["México", "Todos los países"]
+    assert [row[0] for row in forest[1:]] == ["México", "México, en total"]  # the population it covers
     assert int(forest[1][1]) == demo_pairs(app, "MX")
     items = csv_rows(pack.read(next(name for name in names if name.endswith("-items.csv"))))
     assert items[1][1] == "'" + FORMULA + SCRIPT
