@@ -27,14 +27,14 @@ def test_the_organizer_reads_the_report_filters_it_and_downloads_a_chart(app, br
     page.goto(f"/programs/{program_id}/impact")
     expect(page.locator(".lead")).to_contain_text(f"Entre las {demo_pairs(app)} personas participantes")
     # Every chart is drawn by plotly.js, served by the app itself.
-    expect(page.locator("figure.chart .js-plotly-plot")).to_have_count(9)
+    expect(page.locator("figure.chart .js-plotly-plot")).to_have_count(11)
     page.screenshot(path=str(artifacts / "impact-report.png"), full_page=False)
 
     page.locator("#country").select_option("GT")
     page.get_by_role("button", name="Mostrar").click()
     expect(page).to_have_url(f"{live_server}/programs/{program_id}/impact?country=GT&gender=&profile=")
     expect(page.locator(".lead")).to_contain_text(f"Entre las {demo_pairs(app, 'GT')} personas participantes")
-    expect(page.locator("figure.chart .js-plotly-plot")).to_have_count(9)
+    expect(page.locator("figure.chart .js-plotly-plot")).to_have_count(11)
 
     # plotly's own camera button draws a PNG in the browser, whatever the server can do.
     chart = page.locator("figure.chart").nth(1)

