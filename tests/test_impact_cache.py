@@ -104,10 +104,12 @@ def test_the_page_and_its_downloads_compute_the_report_once_per_state_of_the_dat
     login(mexico, "punto.focal.mx@capacita.example", PASSWORD)
     mexico.get(page)
     assert {path.parent.name for path in kept_files(app, program_id)} == {"all", "MX"}
+    made = kept_files(app, program_id)[0].parent / f"pack-{'a' * 16}-{'b' * 16}.zip"  # as the worker names its files
+    made.write_bytes(b"a pack quoting open answers")
     with app.app_context():
         erase_participant(db.session.get(Participant, withdrawn), None, "asked to")
         db.session.commit()
-    assert kept_files(app, program_id) == []
+    assert kept_files(app, program_id) == [] and not made.exists()
 
 
 def test_an_answer_changed_after_submission_shows_on_the_next_page(app, client):

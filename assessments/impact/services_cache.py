@@ -17,7 +17,7 @@ from pathlib import Path
 from private_files import private_folder, write_private
 
 from .provenance import provenance
-from .services_files import data_fingerprint, folder_for
+from .services_files import STORED, data_fingerprint, folder_for
 
 FORMAT = 1  # raise when what is kept changes shape for the same code (the code's own hash covers the rest)
 KEPT = re.compile(r"^(?P<what>[a-z]+)-(?P<key>[0-9a-f]{16})-(?P<data>[0-9a-f]{16})\.json$")
@@ -62,8 +62,14 @@ def _keep(folder, name, text):
 
 
 def forget(program_id):
-    """Remove every kept value of the program: a participant's erasure must not leave their answers in them."""
-    _remove(folder_for(program_id, None).parent)
+    """Remove every kept value of the program, and every file the worker made for it (the workbook, the HTML and the
+    donor pack quote open answers): a participant's erasure must not leave their answers in them. The next request
+    computes again, and a file is made again when asked for."""
+    program_folder = folder_for(program_id, None).parent
+    _remove(program_folder)
+    for path in program_folder.glob("*/*"):
+        if STORED.match(path.name):
+            path.unlink(missing_ok=True)
 
 
 def _remove(program_folder, keep=None):
