@@ -94,7 +94,7 @@ def knowledge_finding(report):
     values["countries"] = _country_directions(report)
     caveats = tuple(name for name, applies in (
         ("few_pairs", result["n_pairs"] < SMALL_N),
-        ("high_attrition", _high_attrition(part)),
+        # How many left is said once, under who took part; here only whether those who left started differently.
         ("attrition_bias", _started_differently(part["attrition"])),
         ("low_reliability", _low(report.get("quality", {}).get("post", {}).get("kr20"))),
         ("items_worse", bool(values["worse_items"])),

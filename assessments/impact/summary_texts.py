@@ -156,9 +156,6 @@ class _KnowledgeWriter(_Writer):
         if code == "few_pairs":
             return _("Fewer than %(small)s people took both tests: this result may not hold for a larger group.",
                      small=SMALL_N)
-        if code == "high_attrition":
-            share = self.report["participation"]["pre_only"] / self.report["participation"]["pre"]
-            return _("%(share)s of those who took the pre-test did not take the post-test.", share=percent(share))
         if code == "attrition_bias":
             return _("Those who left after the pre-test had started with different scores, so the gain may not "
                      "describe everyone who began.")
