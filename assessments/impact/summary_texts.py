@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from training.localized import pick
 
 from .findings import LOW_RELIABILITY, MIN_PAIRS, SMALL_N, summary_findings
-from .texts import figures_for, group_label, number, percent
+from .texts import EFFECT_WORDS, figures_for, group_label, number, percent
 
 SUMMARY_CHART_WIDTH = 640  # pixels
 SHORT_TEXT = 70  # characters of a statement quoted in a sentence (cut at a word, with an ellipsis)
@@ -175,7 +175,6 @@ class _KnowledgeWriter(_Writer):
                         "%(items)s.", len(self.values["worse_items"]), items="; ".join(names))
 
 
-EFFECT_WORDS = {"negligible": _l("negligible"), "small": _l("small"), "medium": _l("medium"), "large": _l("large")}
 
 
 def _signed(value):

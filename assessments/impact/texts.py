@@ -11,6 +11,7 @@ from training.localized import pick
 
 from ..question_types import question_type
 from ..texts import DIMENSION_LABELS, KIND_LABELS
+from .findings import effect_size
 from .texts_annex import ANNEX_HELPERS, annex_texts, method_conventions
 from .verdicts import ALPHA
 
@@ -18,7 +19,8 @@ from .verdicts import ALPHA
 # imports this module at start-up, and only the report's pages and command should pay for those libraries.
 
 # Cohen (1988): the conventional reading of a standardized mean difference.
-EFFECT_WORDS = ((0.2, _l("negligible")), (0.5, _l("small")), (0.8, _l("medium")), (float("inf"), _l("large")))
+# Cohen's reading of d_z: the thresholds are findings.EFFECT_SIZES, the words these.
+EFFECT_WORDS = {"negligible": _l("negligible"), "small": _l("small"), "medium": _l("medium"), "large": _l("large")}
 SEPARATORS = {"es": ",.", "en": ".,"}  # plotly: decimal mark, then thousands mark
 REASONS = {
     "fewer_than_2_pairs": _l("fewer than two participants took both tests"),
@@ -77,7 +79,7 @@ def p_short(p):
 
 
 def effect_word(d):
-    return next(str(word) for limit, word in EFFECT_WORDS if abs(d) < limit)
+    return str(EFFECT_WORDS[effect_size(d)])
 
 
 def reason_text(reason):
