@@ -65,6 +65,11 @@ def country_scope(user=None):
     return user.country_code if user.role == "focal_point" else None
 
 
+def program_country_scope(program, user=None):
+    """The country `user` sees in `program` (a focal point's), or None for staff who see every delegation there."""
+    return country_scope(user)
+
+
 def visible_programs(user=None):
     query = select(Program).order_by(Program.start_date.desc().nulls_last(), Program.code)
     scope = country_scope(user)
