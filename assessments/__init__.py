@@ -19,9 +19,10 @@ def init_app(app):
     """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers, the
     tests' section of personal data, the questionnaires card of the participant's page, their closing times in
     calendar files, the evaluation's facts of the program's lifecycle, questionnaires following their agenda slot,
-    and the scheduled work: finalizing attempts whose time is over, reminders, and the impact report's files made by
-    the worker (create_app calls it after
-    training's)."""
+    the questionnaires' part of a program's copy, and the scheduled work: finalizing attempts whose time is over,
+    reminders, and the impact report's files made by the worker (create_app calls it after training's)."""
+    from flask_babel import lazy_gettext as _l
+
     from training.hooks import (
         add_agenda_item_moved,
         add_calendar_source,
@@ -29,6 +30,7 @@ def init_app(app):
         add_lifecycle_facts,
         add_message_values,
         add_my_page_card,
+        add_program_copier,
     )
     from training.tasks import add_scheduled_work
 
@@ -36,6 +38,7 @@ def init_app(app):
     from .cli import register_cli
     from .demo import load_demo_tests
     from .impact import tasks as impact_tasks
+    from .services_copy import copy_questionnaires
     from .services_reminders import finalize_all_overdue, reminder_message_values, send_due_reminders
 
     app.register_blueprint(bp)
@@ -50,3 +53,5 @@ def init_app(app):
     add_lifecycle_facts(app, "evaluation", services_lifecycle.lifecycle_facts)
     impact_tasks.init_app(app)
     add_agenda_item_moved(app, services_taking.follow_moved_slot)
+    add_program_copier(app, "questionnaires", _l("Questionnaires: sections, questions and item keys, windows at the "
+                                                 "new dates (never answers)"), copy_questionnaires)

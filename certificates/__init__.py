@@ -15,13 +15,16 @@ from . import (  # noqa: E402,F401  (tables and routes register)
 def init_app(app):
     """Register the blueprint, its command, its task and what it adds to training's hooks: the demo's
     certificates, the certificates' section of personal data, the certificate card of the participant's page, the
-    certificates' facts of the program's lifecycle, the drawing job and its scheduled look for waiting PDFs
-    (create_app calls it last)."""
-    from training.hooks import add_demo_part, add_lifecycle_facts, add_my_page_card
+    certificates' facts of the program's lifecycle, the certificate design's part of a program's copy, the drawing
+    job and its scheduled look for waiting PDFs (create_app calls it last)."""
+    from flask_babel import lazy_gettext as _l
+
+    from training.hooks import add_demo_part, add_lifecycle_facts, add_my_page_card, add_program_copier
 
     from . import services_lifecycle, services_privacy, tasks
     from .cli import register_cli
     from .demo import load_demo_certificates
+    from .services_copy import copy_certificate_design
 
     app.register_blueprint(bp)
     register_cli(app)
@@ -29,4 +32,6 @@ def init_app(app):
     services_privacy.register(app)
     add_my_page_card(app, "certificate", views_public.my_page_card)
     add_lifecycle_facts(app, "certificates", services_lifecycle.lifecycle_facts)
+    add_program_copier(app, "certificates", _l("Certificate rules and design: wording, signatories and logos"),
+                       copy_certificate_design)
     tasks.init_app(app)

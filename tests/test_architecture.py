@@ -29,7 +29,7 @@ PURE_MODULES = {
     "assessments.impact.workbook", "assessments.impact.findings", "assessments.impact.summary_layout",
     "certificates.bundle", "certificates.demo_art", "certificates.eligibility", "certificates.images",
     "certificates.pdf",
-    "training.mail_rules",
+    "training.mail_rules", "training.shifting",
 }
 # Modules allowed to talk to Flask or the database: those whose names say so (DESIGN.md's usual files) and these.
 FLASK_FACING_PREFIXES = ("__init__", "views", "services", "cli", "models", "forms", "tasks")

@@ -126,6 +126,20 @@ class ProgramForm(FlaskForm):
         return {code: getattr(self, f"{name}_{code}").data or "" for code in LANGUAGE_LABELS}
 
 
+class ProgramCopyForm(FlaskForm):
+    """A new program made from another: its code, start date (the rest moves alike), title and the parts it
+    carries over (`parts.choices` set by the view: services_copy.copy_parts)."""
+
+    code = ProgramForm.code
+    start_date = DateField(_l("Start date"), validators=[DataRequired()],
+                           description=_l("Every date and time of the copy moves by as many days as this one does."))
+    title_es = ProgramForm.title_es
+    title_en = ProgramForm.title_en
+    parts = MultiCheckboxField(_l("Carry over"), validators=[Optional()])
+    validate_code = ProgramForm.validate_code
+    localized = ProgramForm.localized
+
+
 class DelegationForm(FlaskForm):
     kind = SelectField(_l("Type"), choices=choices(DELEGATION_KIND_LABELS), default="member")
     country_code = SelectField(_l("Country"))

@@ -27,7 +27,9 @@ class Hooks:
     `country_code` alone when it is given (a focal point's); the program's page passes them to `lifecycle.phases`
     by name.
     `agenda_item_moved`: `follow(item, actor_id)`, called in the transaction that saved new times for an agenda
-    item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did)."""
+    item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did).
+    `program_copiers`: ProgramCopier items, the parts of a program another blueprint copies into a new one (after
+    training's own parts, in this order, in the copy's transaction)."""
 
     demo_parts: list[Callable] = field(default_factory=list)
     privacy_sections: dict[str, object] = field(default_factory=dict)
@@ -39,6 +41,7 @@ class Hooks:
     calendar_sources: dict[str, Callable] = field(default_factory=dict)
     lifecycle_facts: dict[str, Callable] = field(default_factory=dict)
     agenda_item_moved: list[Callable] = field(default_factory=list)
+    program_copiers: list["ProgramCopier"] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,17 @@ class JobKind:
     finished: Callable
     result_url: Callable | None = None
     allowed: Callable | None = None
+
+
+@dataclass(frozen=True)
+class ProgramCopier:
+    """A part of a program a copy may carry over: `option` (the form's value), `label` (what the box says) and
+    `copy(plan)`, which adds the copies to the session (services_copy.CopyPlan: source, target, day shift, the new
+    ids of the copied activities and agenda items)."""
+
+    option: str
+    label: object
+    copy: Callable
 
 
 def init_app(app):
@@ -90,3 +104,7 @@ def add_calendar_source(app, name, load):
 
 def add_lifecycle_facts(app, name, load):
     hooks(app).lifecycle_facts[name] = load
+
+
+def add_program_copier(app, option, label, copy):
+    hooks(app).program_copiers.append(ProgramCopier(option, label, copy))

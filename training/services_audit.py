@@ -31,6 +31,7 @@ from .models_groups import Group, GroupWork
 ACTION_LABELS = {
     "program.created": _l("Program created"),
     "program.updated": _l("Program changed"),
+    "program.copied": _l("Program created as a copy of another"),
     "delegation.created": _l("Delegation added"),
     "delegation.updated": _l("Delegation changed"),
     "delegation.list_submitted": _l("List sent by the focal point"),

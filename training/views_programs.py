@@ -15,7 +15,7 @@ from .access import (
     visible_programs,
 )
 from .countries import country_name
-from .forms import DelegationEditForm, DelegationForm, ProgramForm
+from .forms import DelegationEditForm, DelegationForm, ProgramCopyForm, ProgramForm
 from .hooks import hooks
 from .labels import current_language, delegation_label
 from .lifecycle_display import dashboard
@@ -29,6 +29,7 @@ from .services import (
     save_program,
     update_delegation,
 )
+from .services_copy import copy_parts, copy_program
 from .services_lifecycle import lifecycle_facts
 from .web import call_or_show_error
 
@@ -69,6 +70,26 @@ def _program_form(program):
         if saved:
             return redirect(url_for("training.program_dashboard", program_id=result.id))
     return render_template("training/program_form.html", form=form, program=program)
+
+
+@bp.route("/programs/<int:program_id>/copy", methods=["GET", "POST"])
+@permission_required("programs.manage")
+@writes
+def program_copy(program_id):
+    """A new program made from this one: new code and dates, the parts chosen; never its people."""
+    source = program_or_404(program_id)
+    parts = copy_parts()
+    form = ProgramCopyForm(title_es=source.title.get("es"), title_en=source.title.get("en"),
+                           parts=[part.option for part in parts])
+    form.parts.choices = [(part.option, part.label) for part in parts]
+    if form.validate_on_submit():
+        saved, copy = call_or_show_error(form, lambda: copy_program(
+            source, actor_id(), code=form.code.data, start_date=form.start_date.data, title=form.localized("title"),
+            options=set(form.parts.data),
+        ), _("Program copied. Check its dates, texts and links before inviting anyone."))
+        if saved:
+            return redirect(url_for("training.program_dashboard", program_id=copy.id))
+    return render_template("training/program_copy.html", form=form, program=source)
 
 
 @bp.route("/programs/<int:program_id>")
