@@ -135,7 +135,7 @@ class ProgramCopyForm(FlaskForm):
                            description=_l("Every date and time of the copy moves by as many days as this one does."))
     title_es = ProgramForm.title_es
     title_en = ProgramForm.title_en
-    parts = MultiCheckboxField(_l("Carry over"), validators=[Optional()])
+    parts = MultiCheckboxField(_l("What it carries over"), validators=[Optional()])
     validate_code = ProgramForm.validate_code
     localized = ProgramForm.localized
 
