@@ -76,6 +76,7 @@ MATRIX = [
     ("/programs/new", "GET", Allowed("programs.manage")),
     ("/programs/{program}", "GET", Allowed("programs.view")),
     ("/programs/{program}/edit", "GET", Allowed("programs.manage")),
+    ("/programs/{program}/copy", "GET", Allowed("programs.manage")),
     ("/programs/{program}/delegations/new", "GET", Allowed("delegations.manage")),
     ("/delegations/{mx}/edit", "GET", Allowed("delegations.manage")),
     ("/programs/{program}/participants", "GET", Allowed("participants.view")),
