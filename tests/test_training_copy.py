@@ -270,6 +270,8 @@ def test_the_form_offers_every_part_checked_and_the_title_to_change(client, worl
     ({"code": "mal código"}, "code", "Use solo letras"),
     ({"start_date": "2027-02-30"}, "start_date", ""),
     ({"start_date": ""}, "start_date", ""),
+    ({"start_date": "9999-12-01"}, "start_date", "Elija una fecha de inicio entre los años 2000 y 2199."),
+    ({"start_date": "0001-01-01"}, "start_date", "Elija una fecha de inicio"),
     ({"title_es": ""}, "title_es", ""),
     ({"parts": ["participants"]}, "parts", ""),
 ])

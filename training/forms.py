@@ -139,6 +139,11 @@ class ProgramCopyForm(FlaskForm):
     validate_code = ProgramForm.validate_code
     localized = ProgramForm.localized
 
+    def validate_start_date(self, field):
+        # Every time of the copy moves with it: a year such as 9999 would move them past what dates can hold.
+        if field.data and not 2000 <= field.data.year < 2200:
+            raise ValidationError(_l("Choose a start date between the years 2000 and 2199."))
+
 
 class DelegationForm(FlaskForm):
     kind = SelectField(_l("Type"), choices=choices(DELEGATION_KIND_LABELS), default="member")
