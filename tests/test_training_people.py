@@ -140,6 +140,8 @@ def test_an_empty_gender_and_profile_are_not_recorded_and_counted_as_such(app, c
     listing = client.get(f"/programs/{world['ids']['program']}/participants",
                          query_string={"gender": "not_recorded"}).get_data(as_text=True)
     assert "Paz, Rosa" in listing and "Sol, Ema" not in listing and "Not recorded" in listing
+    bad = client.get(f"/programs/{world['ids']['program']}/participants", query_string={"gender": "nonsense"})
+    assert bad.status_code == 200 and "Sol, Ema" in bad.get_data(as_text=True)  # a bad value drops its filter
 
 
 # --- privacy: every program of the person at once --------------------------------------------------------------
@@ -156,6 +158,15 @@ def test_the_personal_data_export_covers_every_program_when_asked(client, return
     names = set(zipfile.ZipFile(io.BytesIO(response.data)).namelist())
     assert {f"TEST-2026-participant-{mx1}/personal-data.json", f"PREV-2021-participant-{jose}/personal-data.json"} \
         <= names
+
+
+def test_only_the_secretariat_exports_or_erases_across_programs(client, returning):
+    login(client, returning["emails"]["focal_mx"])
+    mx1 = returning["ids"]["mx1"]
+    token = csrf_from(client.get(f"/participants/{mx1}/edit").get_data(as_text=True))
+    for url in (f"/participants/{mx1}/personal-data.zip", f"/participants/{mx1}/erase"):
+        assert client.post(url, data={"csrf_token": token, "all_programs": "y", "reason": "x",
+                                      "confirm": "y"}).status_code == 403
 
 
 def test_erasure_covers_every_program_only_when_asked(app, client, returning):
