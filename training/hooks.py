@@ -28,6 +28,8 @@ class Hooks:
     by name.
     `agenda_item_moved`: `follow(item, actor_id)`, called in the transaction that saved new times for an agenda
     item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did).
+    `person_history`: name → (column heading, `load(participant_ids)` → {participant id: text}), what the history of a
+    person across programs shows of each of their registrations (tests' scores, certificate).
     `program_copiers`: ProgramCopier items, the parts of a program another blueprint copies into a new one (after
     training's own parts, in this order, in the copy's transaction)."""
 
@@ -41,6 +43,7 @@ class Hooks:
     calendar_sources: dict[str, Callable] = field(default_factory=dict)
     lifecycle_facts: dict[str, Callable] = field(default_factory=dict)
     agenda_item_moved: list[Callable] = field(default_factory=list)
+    person_history: dict[str, tuple] = field(default_factory=dict)
     program_copiers: list["ProgramCopier"] = field(default_factory=list)
 
 
@@ -104,6 +107,10 @@ def add_calendar_source(app, name, load):
 
 def add_lifecycle_facts(app, name, load):
     hooks(app).lifecycle_facts[name] = load
+
+
+def add_person_history(app, name, label, load):
+    hooks(app).person_history[name] = (label, load)
 
 
 def add_program_copier(app, option, label, copy):
