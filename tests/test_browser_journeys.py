@@ -38,6 +38,7 @@ from extensions import db, limiter
 from task_queue import run_queued
 from tests.conftest import PASSWORD, empty_the_database, fits_the_width, sign_in
 from training.models import Activity, Attendance, OutboundMessage, Participant, Program, User
+from training.models_grants import ProgramRole
 from training.models_groups import Group
 from training.schedule import zone_label
 
@@ -247,7 +248,7 @@ def scenario(app, browser, live_server, artifacts, tmp_path_factory):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
                       MAIL_DEFAULT_SENDER="secretaria@crm.example", PUBLIC_URL=live_server)
     with app.app_context():
-        db.session.add(User(email=ADMIN, name="Secretaría Técnica", role="admin",
+        db.session.add(User(email=ADMIN, name="Secretaría Técnica", grants=[ProgramRole(role="admin")],
                             password_hash=generate_password_hash(PASSWORD)))
         db.session.commit()
     world = Scenario(app, browser, live_server, artifacts, inbox, tmp_path_factory.mktemp("journeys"))

@@ -14,7 +14,7 @@ def test_create_admin_then_log_in(app, client):
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "secretaria@crm.example"))
-        assert user.role == "admin"
+        assert user.is_admin and [(grant.role, grant.program_id) for grant in user.grants] == [("admin", None)]
     from tests.conftest import post_form
 
     assert post_form(client, "/login", {"email": "secretaria@crm.example", "password": "muy-secreta-123"}) \
@@ -70,8 +70,14 @@ def test_demo_loads_the_reference_program(app):
         assert 100 <= len(people) <= 130
         assert any("ú" in p.family_names or "á" in p.family_names for p in people)
         assert {p.gender for p in people} == {"female", "male"}
-        roles = set(db.session.scalars(select(User.role)))
-        assert roles == {"admin", "organizer", "facilitator", "focal_point"}
+        grants = {(user.email, grant.role, grant.program_id, grant.country_code)
+                  for user in db.session.scalars(select(User)) for grant in user.grants}
+        assert grants == {("admin@capacita.example", "admin", None, None),
+                          ("organizadora@capacita.example", "organizer", program.id, None),
+                          ("facilitadora@capacita.example", "facilitator", program.id, None),
+                          ("punto.focal.mx@capacita.example", "focal_point", program.id, "MX"),
+                          ("punto.focal.gt@capacita.example", "focal_point", program.id, "GT"),
+                          ("focal.point.ca@capacita.example", "focal_point", program.id, "CA")}
     again = run(app, "demo")
     assert again.exit_code == 1 and "already exists" in again.stderr
     quiet = run(app, "demo", "--if-empty")

@@ -29,6 +29,7 @@ from .models import DEFAULT_QUOTA, Participant, Program
 from .services import (
     ServiceError,
     add_delegation,
+    grant_role,
     program_by_code,
     save_participant,
     save_program,
@@ -64,8 +65,8 @@ def create_admin(email, password, name):
         fail(problems)
     existing = user_by_email(email)
     try:
-        save_user(existing, None, email=email, name=existing.name if existing else name, role="admin",
-                  country_code=None, language=existing.language if existing else "es", password=password)
+        save_user(existing, None, email=email, name=existing.name if existing else name,
+                  language=existing.language if existing else "es", password=password, secretariat=True)
     except ServiceError as error:
         fail([f"--{error.field}: {error.message}"])
     click.echo(f"{'Updated' if existing else 'Created'} administrator {email.strip().lower()}")
@@ -153,9 +154,11 @@ def _load_demo_program():
     _load_demo_attendance(program, activities)
     _load_demo_groups(activities)
     for email, name, role, country in demo_data.STAFF:
-        if user_by_email(email) is None:
-            save_user(None, None, email=email, name=name, role=role, country_code=country,
-                      language="en" if country == "CA" else "es", password=demo_data.DEMO_PASSWORD)
+        language = "en" if country == "CA" else "es"
+        user = user_by_email(email) or save_user(None, None, email=email, name=name, language=language,
+                                                 password=demo_data.DEMO_PASSWORD, secretariat=role == "admin")
+        if role != "admin":  # their roles in the demo program (the secretariat's covers every program)
+            grant_role(user, None, program=program, role=role, country_code=country)
     return program
 
 

@@ -2,7 +2,6 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import func
 
 from extensions import db
@@ -14,6 +13,7 @@ from .access import (
     participant_or_404,
     permission_required,
     program_or_404,
+    program_role,
     scoped_participants,
 )
 from .forms import ParticipantFilterForm, ParticipantForm
@@ -171,6 +171,6 @@ def participant_reinstate(participant_id):
 
 def _by_focal_point_reopens(delegation, result):
     """Changes a focal point makes to a confirmed list send it back to the secretariat for review."""
-    if current_user.role == "focal_point":
+    if program_role(delegation.program) == "focal_point":
         reopen_for_review(delegation.id, actor_id())
     return result
