@@ -322,7 +322,7 @@ def _register_security_headers(app):
 
 def _register_template_helpers(app):
     from training import labels, schedule
-    from training.access import can
+    from training.access import can, role_here
     from training.countries import country_name
     from training.timezones import timezone_names
 
@@ -340,4 +340,5 @@ def _register_template_helpers(app):
             "zone_label": lambda zone: schedule.zone_label(zone, language),
             "timezone_names": timezone_names,
             "can": can,  # what the page offers the user: {% if can("activities.plan") %}
+            "role_here": role_here,  # the user's role in the page's program (base.html's "who" line)
         }

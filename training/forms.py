@@ -200,15 +200,24 @@ class ParticipantFilterForm(FlaskForm):
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), filters=[strip], validators=EMAIL_REQUIRED)
-    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="organizer")
-    country_code = SelectField(_l("Country (focal points)"))
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS), default="es")
+    secretariat = BooleanField(_l("Executive secretariat"), description=_l("Every action in every program."))
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=10, max=200)],
                              description=_l("At least 10 characters. Leave empty to keep the current one."))
 
-    def __init__(self, *args, **kwargs):
+
+class GrantForm(FlaskForm):
+    """One role of a staff account in one program (or in every program: not for focal points)."""
+
+    program_id = SelectField(_l("Program"), coerce=optional_int)
+    role = SelectField(_l("Role"), choices=[(key, label) for key, label in choices(ROLE_LABELS) if key != "admin"],
+                       default="focal_point")
+    country_code = SelectField(_l("Country (focal points)"), default="")
+
+    def __init__(self, *args, programs=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.program_id.choices = [("", _l("Every program"))] + [(program.id, program.code) for program in programs]
         self.country_code.choices = [("", "—")] + country_choices(current_language())
 
     def validate_country_code(self, field):
