@@ -5,6 +5,8 @@ Revises: 0018
 Create Date: 2026-12-06 06:40:00.000000
 
 """
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -16,6 +18,34 @@ depends_on = None
 ROLES = "role IN ('admin', 'focal_point', 'organizer', 'facilitator')"
 FOCAL_POINT_COUNTRY = ("(role = 'focal_point' AND country_code IS NOT NULL AND program_id IS NOT NULL)"
                        " OR (role != 'focal_point' AND country_code IS NULL)")
+
+
+@contextmanager
+def copied_table(name):
+    """Batch mode on SQLite copies the table, drops the old one and renames the copy: with foreign keys on (the app
+    turns them on for every connection) dropping users would delete every program role and empty the audit log's,
+    lists' and certificates' references to staff. The pragma only takes effect outside a transaction (as in 0018).
+    PostgreSQL alters the table in place."""
+    raw = op.get_bind().connection.dbapi_connection if op.get_bind().dialect.name == 'sqlite' else None
+    if raw is not None:
+        _foreign_keys(raw, 'OFF')
+    try:
+        with op.batch_alter_table(name, schema=None) as batch_op:
+            yield batch_op
+    finally:
+        if raw is not None:
+            _foreign_keys(raw, 'ON')
+    if raw is not None and raw.execute('PRAGMA foreign_key_check').fetchall():
+        raise RuntimeError(f'{name}: the copied table breaks a foreign key')
+
+
+def _foreign_keys(raw, state):
+    open_transaction = raw.in_transaction
+    if open_transaction:
+        raw.execute('COMMIT')
+    raw.execute(f'PRAGMA foreign_keys={state}')
+    if open_transaction:
+        raw.execute('BEGIN IMMEDIATE')
 
 
 def upgrade():
@@ -50,7 +80,7 @@ def upgrade():
                " SELECT users.id, delegations.program_id, 'focal_point', users.country_code, CURRENT_TIMESTAMP"
                " FROM users JOIN delegations ON delegations.country_code = users.country_code"
                " WHERE users.role = 'focal_point'")
-    with op.batch_alter_table('users') as batch_op:
+    with copied_table('users') as batch_op:
         batch_op.drop_constraint(op.f('ck_users_focal_point_country'), type_='check')
         batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
         batch_op.drop_column('country_code')
@@ -58,7 +88,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('users') as batch_op:
+    with copied_table('users') as batch_op:
         batch_op.add_column(sa.Column('role', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('country_code', sa.String(length=2), nullable=True))
     # One role per account again: the secretariat's, else a focal point's (of their first grant's country), else
@@ -71,7 +101,7 @@ def downgrade():
     op.execute("UPDATE users SET role = 'organizer' WHERE role IS NULL AND id IN"
                " (SELECT user_id FROM program_roles WHERE role = 'organizer')")
     op.execute("UPDATE users SET role = 'facilitator' WHERE role IS NULL")
-    with op.batch_alter_table('users') as batch_op:
+    with copied_table('users') as batch_op:
         batch_op.alter_column('role', existing_type=sa.String(length=20), nullable=False)
         batch_op.create_check_constraint(op.f('ck_users_role'), ROLES)
         batch_op.create_check_constraint(op.f('ck_users_focal_point_country'),
