@@ -49,6 +49,8 @@ ACTION_LABELS = {
     "participants.import_discarded": _l("Participant list discarded"),
     "user.created": _l("Staff account created"),
     "user.updated": _l("Staff account changed"),
+    "user.role_granted": _l("Role in a program given"),
+    "user.role_removed": _l("Role in a program removed"),
     "template.saved": _l("Message text saved"),
     "invitations.queued": _l("Invitations queued"),
     "reminders.queued": _l("Reminders queued"),
