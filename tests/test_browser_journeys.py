@@ -332,10 +332,15 @@ def secretariat(s):
     page.goto("/users/new")
     page.get_by_label("Nombre").fill("Organizadora OIM")
     page.get_by_label("Correo electrónico").fill(ORGANIZER)
-    page.get_by_label("Rol").select_option("organizer")
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Guardar cuenta").click()
     expect(page.locator(".flash")).to_contain_text("Cuenta guardada.")
+    # On to the account's roles: organizer of this program.
+    page.get_by_label("Programa").select_option(label=CODE)
+    page.get_by_label("Rol", exact=True).select_option("organizer")
+    page.get_by_role("button", name="Dar este rol").click()
+    expect(page.locator(".flash")).to_contain_text("Rol guardado.")
+    expect(page.locator("#grants")).to_contain_text(CODE)
 
     # Canada's list, an XLSX: every row is new, and nothing is written before the import is confirmed.
     canada = s.tmp / "canada.xlsx"
