@@ -817,7 +817,8 @@ def organizer_runs_the_session_and_closes_the_program(s):
     with zipfile.ZipFile(io.BytesIO(downloaded(bundle.value))) as archive:
         names = archive.namelist()
         pdfs = {name: archive.read(name) for name in names if name.endswith(".pdf")}
-        register = list(csv.reader(io.StringIO(archive.read(f"{CODE}-register.csv").decode("utf-8-sig"))))
+        register = list(csv.reader(io.StringIO(archive.read(f"{CODE}-register.csv").decode("utf-8-sig")),
+                                   delimiter=";"))  # a Spanish-first program: Excel's separator in Spanish
     assert len(pdfs) == 2 and all(data.startswith(b"%PDF-") for data in pdfs.values())
     assert sorted(names) == sorted([*pdfs, f"{CODE}-register.csv"])
     emily = next(row for row in register[1:] if "Tremblay" in row)

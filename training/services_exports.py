@@ -18,11 +18,12 @@ def participant_rows(query, language):
                str(PARTICIPANT_STATUS_LABELS[p.status])]
 
 
-def participant_export(program, file_format, language, query=None):
-    """Bytes of a CSV or XLSX file with the participants `query` selects (default: the whole program)."""
+def participant_export(program, file_format, language, query=None, separator=","):
+    """Bytes of a CSV (split by `separator`) or XLSX file with the participants `query` selects (default: the whole
+    program)."""
     query = query if query is not None else select(Participant).where(Participant.program_id == program.id)
     with force_locale(language):
         headers = [_("Given names"), _("Family names"), _("Position"), _("Institution"), _("E-mail"), _("Country"),
                    _("Gender"), _("Profile"), _("Language"), _("Time zone"), _("Status")]
         rows = list(participant_rows(query, language))
-    return table_bytes(file_format, headers, rows, sheet_title=program.code)
+    return table_bytes(file_format, headers, rows, sheet_title=program.code, separator=separator)

@@ -30,7 +30,7 @@ from .services import (
 from .services_exports import participant_export
 from .services_links import current_link, issue_link, revoke_link
 from .textkeys import fold
-from .web import call_or_show_error, delegation_choices, erased_redirect, page_window, send_table
+from .web import call_or_show_error, delegation_choices, erased_redirect, export_separator, page_window, send_table
 
 PAGE_SIZE = 50
 
@@ -82,7 +82,8 @@ def participants_export(program_id, file_format):
     form = ParticipantFilterForm(request.args, delegations=delegation_choices(program))
     form.validate()
     content = participant_export(program, file_format, current_language(),
-                                 query=_apply_filters(scoped_participants(program), form))
+                                 query=_apply_filters(scoped_participants(program), form),
+                                 separator=export_separator(program))
     return send_table(content, file_format, f"{program.code}-participants.{file_format}")
 
 
