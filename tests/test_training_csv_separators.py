@@ -82,7 +82,8 @@ def test_the_command_line_export_follows_the_program_or_the_option(app, world, t
     runner = app.test_cli_runner()
     default = tmp_path / "default.csv"
     commas = tmp_path / "commas.csv"
-    assert runner.invoke(args=["export-participants", "--program", "TEST-2026", "--output", str(default)]).exit_code == 0
+    assert runner.invoke(args=["export-participants", "--program", "TEST-2026",
+                               "--output", str(default)]).exit_code == 0
     assert runner.invoke(args=["export-participants", "--program", "TEST-2026", "--output", str(commas),
                                "--separator", "comma"]).exit_code == 0
     assert default.read_text(encoding="utf-8-sig").startswith("Nombres;Apellidos;")
