@@ -41,7 +41,7 @@ GENDERS = {
     "male": ("m", "masc", "masculino", "hombre", "male", "man", "h"),
     "other": ("otro", "otra", "other", "x", "no binario", "no binaria", "non binary", "nonbinary"),
     "undisclosed": ("", "prefiero no decir", "prefiere no decirlo", "prefiere no decir", "prefer not to say",
-                    "n a", "na", "nd", "no responde", "sin dato"),
+                    "prefers not to say", "n a", "na", "nd", "no responde", "sin dato"),
 }
 _GENDER_INDEX = {re.sub(r"[^a-z0-9]", "", alias): code for code, aliases in GENDERS.items() for alias in aliases}
 

@@ -1,5 +1,5 @@
 """Import a participant list: upload → preview of every row → confirm, all or nothing."""
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -7,10 +7,11 @@ from extensions import db
 from transactions import writes
 
 from . import bp
-from .access import actor_id, country_scope, permission_required, program_or_404
+from .access import actor_id, country_scope, permission_required, program_or_404, scoped_delegations
 from .forms import ImportForm
 from .labels import IMPORT_PROBLEMS, current_language, delegation_label, problem_text
 from .models import Delegation, ImportBatch
+from .services_exports import list_template, template_languages
 from .services_imports import (
     ImportNotClean,
     apply_batch,
@@ -20,7 +21,7 @@ from .services_imports import (
     waiting_batches,
 )
 from .tabular import TableError
-from .web import UploadPages, delegation_choices, max_upload_megabytes, table_message
+from .web import UploadPages, delegation_choices, max_upload_megabytes, send_table, table_message
 
 PREVIEW_OK_ROWS = 200  # every problem row is listed; clean rows beyond this are counted, not shown
 LISTS = UploadPages(
@@ -53,7 +54,18 @@ def participants_import(program_id):
     waiting = waiting_batches(program, *_seen_by_this_user())
     return render_template("training/import_form.html", form=form, program=program, locked=locked,
                            max_megabytes=max_upload_megabytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"],
-                           waiting=waiting)
+                           waiting=waiting, template_languages=template_languages(program))
+
+
+@bp.route("/programs/<int:program_id>/participants/template.xlsx")
+@permission_required("participants.edit")
+def participants_template(program_id):
+    """The list template focal points fill: the import's columns, drop-down lists of the allowed values, notes."""
+    program = program_or_404(program_id)
+    offered = template_languages(program)
+    language = request.args.get("language") if request.args.get("language") in offered else offered[0]
+    content = list_template(program, language, scoped_delegations(program))
+    return send_table(content, "xlsx", f"{program.code}-participants-template-{language}.xlsx")
 
 
 @bp.route("/imports/<int:batch_id>")
