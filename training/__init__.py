@@ -15,6 +15,7 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     views_portal,
     views_privacy,
     views_programs,
+    views_registration,
     views_users,
 )
 from .attendance import views as attendance_views  # noqa: E402,F401
