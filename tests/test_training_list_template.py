@@ -38,14 +38,14 @@ def test_the_template_has_the_import_columns_lists_and_notes(client, world):
     book = _template(client, world["ids"]["program"])
     assert book.sheetnames == ["Participantes", "Listas", "Notas"] and book["Listas"].sheet_state == "hidden"
     headers = [cell.value for cell in book.worksheets[0][1]]
-    assert headers == ["Nombres", "Apellidos", "Correo electrónico", "Cargo", "Institución", "País", "Sexo",
+    assert headers == ["Nombres", "Apellidos", "Correo electrónico", "Cargo", "Institución", "País", "Género",
                        "Perfil", "Idioma"]
     columns, unknown = map_headers(headers)
     assert not unknown and set(columns) == {"given_names", "family_names", "email", "position", "institution",
                                             "country", "gender", "profile", "language"}
     choices = _choices(book)
     assert choices["País"] == ["Guatemala", "México", "Red Civil"]
-    assert choices["Sexo"] == ["Mujer", "Hombre", "Otro", "Prefiere no decirlo"]
+    assert choices["Género"] == ["Mujer", "Hombre", "Otro", "Prefiere no decirlo"]
     assert "Inspección laboral" in choices["Perfil"] and len(choices["Perfil"]) == 6
     assert choices["Idioma"] == ["Español", "English"]
     notes = [[cell.value for cell in row] for row in book["Notas"].iter_rows(min_row=4)]
