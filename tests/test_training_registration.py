@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from extensions import db, limiter
 from tests.conftest import csrf_from, login, post_form
+from tests.helpers import erase_personal_data
 from training.models import AuditEvent, Participant
 from training.models_registration import RegistrationRequest
 
@@ -172,3 +173,16 @@ def test_registration_pages_are_scoped(app, client, world):
     token = csrf_from(client.get(f"/programs/{ids['program']}/registrations").get_data(as_text=True))
     assert client.post("/registrations/999999/accept", data={"csrf_token": token}).status_code == 404
     assert _count(app, RegistrationRequest) == 0
+
+
+def test_erasing_a_participant_erases_their_rejected_requests(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["admin"])
+    with app.app_context():  # a second request of a registered person, rejected: it still names them
+        db.session.add(RegistrationRequest(
+            program_id=ids["program"], delegation_id=ids["mx"], given_names="José Ángel", family_names="Núñez Peña",
+            email="jose.nunez@example.mx", email_key="jose.nunez@example.mx", position="", institution="",
+            gender="male", profile="other", language="es", status="rejected", reason="Ya registrado"))
+        db.session.commit()
+    answer = erase_personal_data(client, ids["mx1"], reason="Pidió que se borraran sus datos", confirm="y")
+    assert answer.status_code == 302 and _count(app, RegistrationRequest) == 0
