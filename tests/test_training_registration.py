@@ -186,3 +186,33 @@ def test_erasing_a_participant_erases_their_rejected_requests(app, client, world
         db.session.commit()
     answer = erase_personal_data(client, ids["mx1"], reason="Pidió que se borraran sus datos", confirm="y")
     assert answer.status_code == 302 and _count(app, RegistrationRequest) == 0
+
+
+def test_accepting_at_once_never_overfills_the_quota(app, world):
+    """Six secretaries accept six waiting requests for Mexico's last place at the same moment: one gets it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ids, racers = world["ids"], 6
+    with app.app_context():
+        requests = [RegistrationRequest(
+            program_id=ids["program"], delegation_id=ids["mx"], given_names=f"Persona {n}", family_names="Carrera",
+            email=f"p{n}@example.mx", email_key=f"p{n}@example.mx", position="", institution="", gender="female",
+            profile="other", language="es") for n in range(racers)]  # sent while the quota was larger
+        db.session.add_all(requests)
+        db.session.commit()
+        request_ids = [r.id for r in requests]
+    url = f"/programs/{ids['program']}/registrations"
+    clients = [app.test_client() for _ in range(racers)]
+    tokens = []
+    for client in clients:
+        login(client, world["emails"]["admin"])
+        tokens.append(csrf_from(client.get(url).get_data(as_text=True)))
+
+    def accept(index):
+        return clients[index].post(f"/registrations/{request_ids[index]}/accept",
+                                   data={"csrf_token": tokens[index]}).status_code
+
+    with ThreadPoolExecutor(max_workers=racers) as pool:
+        assert set(pool.map(accept, range(racers))) == {302}
+    assert _count(app, Participant, delegation_id=ids["mx"]) == 3  # two before, the last place taken once
+    assert _count(app, RegistrationRequest, status="pending") == racers - 1
