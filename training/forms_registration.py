@@ -7,7 +7,9 @@ from wtforms.validators import DataRequired, Length, Optional
 from .forms import EMAIL_REQUIRED, strip
 from .labels import GENDER_LABELS, LANGUAGE_LABELS, PROFILE_LABELS, choices
 
-REQUEST_GENDERS = ("female", "male", "other", "undisclosed")  # what a person answers about themselves
+ANSWERS_ONLY = ("not_recorded",)  # a person registering themselves answers; staff may not know
+DEFAULTS = {True: {"gender": "not_recorded", "profile": "not_recorded"},  # typed by staff
+            False: {"gender": "undisclosed", "profile": "employment_counselor"}}  # by the person
 
 
 class RegistrationForm(FlaskForm):
@@ -16,13 +18,19 @@ class RegistrationForm(FlaskForm):
     email = EmailField(_l("E-mail"), filters=[strip], validators=EMAIL_REQUIRED)
     position = StringField(_l("Position"), filters=[strip], validators=[Optional(), Length(max=200)])
     institution = StringField(_l("Institution"), filters=[strip], validators=[Optional(), Length(max=200)])
-    gender = SelectField(_l("Gender"), choices=[(code, GENDER_LABELS[code]) for code in REQUEST_GENDERS],
-                         default="undisclosed")
-    profile = SelectField(_l("Profile"), choices=choices(PROFILE_LABELS), default="employment_counselor")
+    gender = SelectField(_l("Gender"))
+    profile = SelectField(_l("Profile"))
     language = SelectField(_l("Preferred language"))
 
-    def __init__(self, *args, languages=("es", "en"), **kwargs):
+    def __init__(self, *args, languages=("es", "en"), by_staff=True, **kwargs):
+        """`by_staff`: typed by a focal point or the secretariat, who may leave gender and profile "not recorded";
+        the person themselves chooses an answer."""
         super().__init__(*args, **kwargs)
+        for name, labels in (("gender", GENDER_LABELS), ("profile", PROFILE_LABELS)):
+            offered = [(code, label) for code, label in choices(labels) if by_staff or code not in ANSWERS_ONLY]
+            self[name].choices = offered
+            if self[name].data in (None, "None"):
+                self[name].data = DEFAULTS[by_staff][name]
         offered = [code for code in languages if code in LANGUAGE_LABELS] or ["es"]
         self.language.choices = [(code, LANGUAGE_LABELS[code]) for code in offered]
         if not self.language.data or self.language.data == "None":

@@ -32,7 +32,9 @@ def participant_export(program, file_format, language, query=None, separator=","
 
 # The languages the importer recognizes headers and values in: a template in another would not import.
 TEMPLATE_LANGUAGES = ("es", "en")
+# An empty cell is "not recorded": the drop-down lists offer only answers (and the importer reads only these).
 TEMPLATE_GENDERS = ("female", "male", "other", "undisclosed")
+TEMPLATE_PROFILES = tuple(code for code in PROFILE_LABELS if code != "not_recorded")
 
 
 def template_languages(program):
@@ -69,7 +71,7 @@ def _template_columns(program, countries):
         TemplateColumn(_("Gender"), _("Choose from the list; leave it empty when it was not recorded."),
                        choices=tuple(str(GENDER_LABELS[code]) for code in TEMPLATE_GENDERS)),
         TemplateColumn(_("Profile"), _("Choose from the list the profile closest to the person's work."),
-                       choices=tuple(str(label) for label in PROFILE_LABELS.values())),
+                       choices=tuple(str(PROFILE_LABELS[code]) for code in TEMPLATE_PROFILES)),
         TemplateColumn(_("Language"), _("The language of the person's messages and pages; empty: the main "
                                         "language of the country among the program's."), choices=languages),
     )

@@ -73,7 +73,7 @@ def public_registration(token):
     if link is None:
         return no_store(render_template("training/link_invalid.html"), 404)
     delegation = link.delegation
-    form = RegistrationForm(languages=delegation.program.languages)
+    form = RegistrationForm(languages=delegation.program.languages, by_staff=False)
     if form.validate_on_submit():
         try:
             submit_request(delegation, form.values(), link=link)
