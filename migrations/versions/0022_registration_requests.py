@@ -1,7 +1,7 @@
 """online registration: delegations' shareable form links and the registration requests waiting for moderation
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0021
 Create Date: 2026-12-06 06:40:00.000000
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0022'
-down_revision = '0018'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
