@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from extensions import configured_limit, db, limit_misses, limiter
-from transactions import writes
+from transactions import begin_writes, reads_then_writes, writes
 
 from . import bp
 from .access import actor_id, delegation_or_404, no_store, permission_required, program_or_404
@@ -66,7 +66,7 @@ def delegation_registration_link(delegation_id):
 @limiter.limit(configured_limit("LINK_RATE_LIMIT"))
 @limiter.limit(configured_limit("REGISTRATION_RATE_LIMIT"), methods=["POST"])
 @limit_misses("LINK_MISSES_RATE_LIMIT")
-@writes
+@reads_then_writes  # the public form is read far more often than sent: only sending takes SQLite's write lock
 def public_registration(token):
     """Anyone holding the link registers; every accepted submission gets the same answer, known e-mail or not."""
     link = link_for_token(token) if looks_like_token(token) else None
@@ -75,6 +75,7 @@ def public_registration(token):
     delegation = link.delegation
     form = RegistrationForm(languages=delegation.program.languages, by_staff=False)
     if form.validate_on_submit():
+        begin_writes()
         try:
             submit_request(delegation, form.values(), link=link)
         except Refused as refusal:
