@@ -183,7 +183,8 @@ MATRIX = [
     ("/certificates/{certificate}/revoke", "POST", Allowed("certificates.issue", 400)),
     ("/certificates/{certificate}/reissue", "POST", Allowed("certificates.issue", 400)),
 ]
-PUBLIC = {"/healthz", "/login", "/language", "/", "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
+PUBLIC = {"/healthz", "/login", "/language", "/", "/password/forgot", "/password/reset/<token>",
+          "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
           "/verify", "/verify/<code>"}  # tested in test_app_operations.py and test_certificates_verify.py
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.
 PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf", "/me/tests/<kind>",

@@ -12,6 +12,7 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     views_jobs,
     views_messages,
     views_participants,
+    views_password,
     views_portal,
     views_privacy,
     views_programs,
