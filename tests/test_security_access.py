@@ -184,6 +184,7 @@ MATRIX = [
     ("/certificates/{certificate}/reissue", "POST", Allowed("certificates.issue", 400)),
 ]
 PUBLIC = {"/healthz", "/login", "/language", "/", "/password/forgot", "/password/reset/<token>",
+          "/login/oidc/<name>", "/login/oidc/<name>/callback",
           "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
           "/verify", "/verify/<code>"}  # tested in test_app_operations.py and test_certificates_verify.py
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.

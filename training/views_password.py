@@ -1,5 +1,5 @@
 """Forgot your password?: ask for a reset link, and choose a new password through it."""
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import logout_user
 
@@ -13,6 +13,7 @@ from .services_login_limits import reset_key
 from .services_password import set_new_password, user_for_reset_token
 from .tasks import send_password_reset
 from .textkeys import email_key
+from .web_login import fresh_session
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -40,10 +41,7 @@ def reset_password(token):
     if form.validate_on_submit():
         set_new_password(user, form.password.data)
         logout_user()  # this browser too starts afresh, with the new password
-        language = session.get("language")
-        session.clear()
-        if language:
-            session["language"] = language
+        fresh_session()
         flash(_("Your new password is set, and every session of your account has ended. Log in with it."), "success")
         return redirect(url_for("training.login"))
     return render_template("training/reset_password.html", form=form)
