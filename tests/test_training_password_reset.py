@@ -147,6 +147,21 @@ def test_an_older_link_dies_with_the_password_a_newer_one_set(client, staff, inb
     assert client.get(first).status_code == 404
 
 
+def test_a_link_is_built_on_the_public_address_and_dies_with_a_deactivation(app, client, staff, inbox, run_tasks):
+    forged = "http://evil.example"  # the Host the request names does not make the link
+    token = csrf_from(client.get("/password/forgot", base_url=forged).get_data(as_text=True))
+    asked = client.post("/password/forgot", data={"csrf_token": token, "email": "ana@example.org"}, base_url=forged)
+    assert asked.status_code == 302
+    run_tasks()
+    body = inbox.received[0][1].get_content()
+    assert f"{app.config['PUBLIC_URL'].rstrip('/')}/password/reset/" in body and "evil.example" not in body
+    path = link_in(inbox)
+    with app.app_context():
+        db.session.get(User, staff["ana"]).active = False
+        db.session.commit()
+    assert client.get(path).status_code == 404
+
+
 def test_the_new_password_is_checked(client, staff, inbox, run_tasks):
     ask(client, "ana@example.org")
     run_tasks()
