@@ -25,6 +25,7 @@ GENDER_LABELS = {
     "male": _l("Male"),
     "other": _l("Other"),
     "undisclosed": _l("Prefers not to say"),
+    "not_recorded": _l("Not recorded"),
 }
 PROFILE_LABELS = {
     "employment_counselor": _l("Employment counselor"),
@@ -33,6 +34,7 @@ PROFILE_LABELS = {
     "tvet_representative": _l("Technical and vocational training institution"),
     "recognition_official": _l("Recognition of qualifications official"),
     "other": _l("Other"),
+    "not_recorded": _l("Not recorded"),
 }
 PARTICIPANT_STATUS_LABELS = {
     "registered": _l("Registered"),
@@ -53,7 +55,19 @@ FIELD_LABELS = {
     "position": _l("Position"),
     "institution": _l("Institution"),
     "names": _l("Names (given and family names, or full name)"),
+    "gender": _l("Gender"),
+    "profile": _l("Profile"),
+    "language": _l("Preferred language"),
 }
+# How a stored value of a participant's field reads (fields not listed read as stored).
+FIELD_VALUE_LABELS = {"gender": GENDER_LABELS, "profile": PROFILE_LABELS, "language": LANGUAGE_LABELS}
+
+
+def field_value(name, value):
+    """A participant field's stored value as people read it ("not_recorded" → "Not recorded"); — when empty."""
+    if not value:
+        return "—"
+    return str(FIELD_VALUE_LABELS.get(name, {}).get(value, value))
 IMPORT_PROBLEMS = {
     "missing_field": _l("%(field)s is missing."),
     "invalid_email": _l("“%(value)s” is not a valid e-mail address."),

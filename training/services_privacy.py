@@ -82,14 +82,18 @@ def personal_data(participant):
     return data
 
 
-def personal_data_zip(participant):
-    """A ZIP with personal-data.json and the files sections add (certificate PDFs)."""
+def personal_data_zip(participant, others=()):
+    """A ZIP with personal-data.json and the files sections add (certificate PDFs). With `others` (the same person's
+    registrations in other programs) it holds one folder of these per registration, "<program>-participant-<id>/"."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("personal-data.json", json.dumps(personal_data(participant), ensure_ascii=False, indent=2))
-        for section in _sections().values():
-            for name, content in (section.files(participant) if section.files else []):
-                archive.writestr(name, content)
+        for registration in (participant, *others):
+            folder = f"{registration.program.code}-participant-{registration.id}/" if others else ""
+            archive.writestr(folder + "personal-data.json",
+                             json.dumps(personal_data(registration), ensure_ascii=False, indent=2))
+            for section in _sections().values():
+                for name, content in (section.files(registration) if section.files else []):
+                    archive.writestr(folder + name, content)
     return buffer.getvalue()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from extensions import db
 
 from . import schedule
-from .access import actor_id, can, scoped_delegations
+from .access import actor_id, can, program_country_scope, scoped_delegations, visible_programs
 from .calendar_files import CalendarEvent, calendar_bytes
 from .exporting import MIMETYPES
 from .hooks import hooks
@@ -42,6 +42,12 @@ def call_or_show_error(form, action, success_message=None):
     if success_message is not None:
         flash(success_message(result) if callable(success_message) else success_message, "success")
     return True, result
+
+
+def program_scopes():
+    """Program id → the country the logged-in staff member sees there (None: every delegation), for each program
+    they may see: all a person's history across programs may show them."""
+    return {program.id: program_country_scope(program) for program in visible_programs()}
 
 
 def page_window(total, page_size):
