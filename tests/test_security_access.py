@@ -190,7 +190,9 @@ MATRIX = [
     ("/certificates/{certificate}/revoke", "POST", Allowed("certificates.issue", 400)),
     ("/certificates/{certificate}/reissue", "POST", Allowed("certificates.issue", 400)),
 ]
-PUBLIC = {"/healthz", "/login", "/language", "/", "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
+PUBLIC = {"/healthz", "/login", "/language", "/", "/password/forgot", "/password/reset/<token>",
+          "/login/oidc/<name>", "/login/oidc/<name>/callback",
+          "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
           "/verify", "/verify/<code>",  # tested in test_app_operations.py and test_certificates_verify.py
           "/register/<token>"}  # a delegation's shared registration link: test_training_registration.py
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.
