@@ -27,7 +27,9 @@ class Hooks:
     `country_code` alone when it is given (a focal point's); the program's page passes them to `lifecycle.phases`
     by name.
     `agenda_item_moved`: `follow(item, actor_id)`, called in the transaction that saved new times for an agenda
-    item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did)."""
+    item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did).
+    `person_history`: name → (column heading, `load(participant_ids)` → {participant id: text}), what the history of a
+    person across programs shows of each of their registrations (tests' scores, certificate)."""
 
     demo_parts: list[Callable] = field(default_factory=list)
     privacy_sections: dict[str, object] = field(default_factory=dict)
@@ -39,6 +41,7 @@ class Hooks:
     calendar_sources: dict[str, Callable] = field(default_factory=dict)
     lifecycle_facts: dict[str, Callable] = field(default_factory=dict)
     agenda_item_moved: list[Callable] = field(default_factory=list)
+    person_history: dict[str, tuple] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,3 +93,7 @@ def add_calendar_source(app, name, load):
 
 def add_lifecycle_facts(app, name, load):
     hooks(app).lifecycle_facts[name] = load
+
+
+def add_person_history(app, name, label, load):
+    hooks(app).person_history[name] = (label, load)
