@@ -336,7 +336,7 @@ def secretariat(s):
     page.get_by_role("button", name="Guardar cuenta").click()
     expect(page.locator(".flash")).to_contain_text("Cuenta guardada.")
     # On to the account's roles: organizer of this program.
-    page.get_by_label("Programa").select_option(label=CODE)
+    page.get_by_label("Programa", exact=True).select_option(label=CODE)
     page.get_by_label("Rol", exact=True).select_option("organizer")
     page.get_by_role("button", name="Dar este rol").click()
     expect(page.locator(".flash")).to_contain_text("Rol guardado.")
