@@ -73,6 +73,11 @@ class FollowsJob:
 MATRIX = [
     ("/healthz", "GET", Everyone()),  # for load balancers: no login (test_app_operations.py)
     ("/programs", "GET", Allowed("programs.view")),
+    ("/portfolio", "GET", Allowed("portfolio.view")),
+    ("/portfolio.xlsx", "GET", Allowed("portfolio.view")),
+    ("/portfolio/tokens", "POST", Allowed("portfolio.view", 302)),  # an empty form: refused, back to the page
+    ("/portfolio/tokens/0/revoke", "POST", Allowed("portfolio.view", 404)),  # no such token
+    ("/feed/people.json", "GET", Everyone(401)),  # no token: refused alike (test_assessments_portfolio.py)
     ("/programs/new", "GET", Allowed("programs.manage")),
     ("/programs/{program}", "GET", Allowed("programs.view")),
     ("/programs/{program}/edit", "GET", Allowed("programs.manage")),
@@ -184,7 +189,8 @@ MATRIX = [
     ("/certificates/{certificate}/reissue", "POST", Allowed("certificates.issue", 400)),
 ]
 PUBLIC = {"/healthz", "/login", "/language", "/", "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
-          "/verify", "/verify/<code>"}  # tested in test_app_operations.py and test_certificates_verify.py
+          "/verify", "/verify/<code>",
+          "/feed/<any(people, programs):kind>.<any(json, csv):file_format>"}  # tested in test_app_operations.py and test_certificates_verify.py
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.
 PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf", "/me/tests/<kind>",
                       "/me/tests/<kind>/start", "/me/tests/<kind>/answers", "/me/tests/<kind>/review",

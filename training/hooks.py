@@ -27,7 +27,10 @@ class Hooks:
     `country_code` alone when it is given (a focal point's); the program's page passes them to `lifecycle.phases`
     by name.
     `agenda_item_moved`: `follow(item, actor_id)`, called in the transaction that saved new times for an agenda
-    item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did)."""
+    item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did).
+    `outcomes`: `load(program, participant_ids)` → {participant id: set of outcome names ("completed": meets the
+    program's completion rule, "certified": holds a valid certificate)}, for indicators that count them across
+    programs (the portfolio); the sets of every registration are joined."""
 
     demo_parts: list[Callable] = field(default_factory=list)
     privacy_sections: dict[str, object] = field(default_factory=dict)
@@ -39,6 +42,7 @@ class Hooks:
     calendar_sources: dict[str, Callable] = field(default_factory=dict)
     lifecycle_facts: dict[str, Callable] = field(default_factory=dict)
     agenda_item_moved: list[Callable] = field(default_factory=list)
+    outcomes: list[Callable] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -90,3 +94,7 @@ def add_calendar_source(app, name, load):
 
 def add_lifecycle_facts(app, name, load):
     hooks(app).lifecycle_facts[name] = load
+
+
+def add_outcomes(app, load):
+    hooks(app).outcomes.append(load)

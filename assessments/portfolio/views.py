@@ -1,0 +1,161 @@
+"""The portfolio page, its workbook, the feed's tokens and the feed a BI tool reads with one."""
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from extensions import configured_limit, db, limiter
+from training.access import actor_id, permission_required
+from training.exporting import table_bytes
+from training.labels import current_language
+from training.web import send_table
+from transactions import begin_writes, catches_up, reads_then_writes, writes
+
+from .. import bp
+from ..impact.provenance import provenance
+from ..impact.texts import SEPARATORS, number, percent
+from ..models_feed import FeedToken
+from .forms import FeedTokenForm, PortfolioFilterForm
+from .indicators import COUNTS, DIMENSIONS, breakdown, choose, filtered, options, tally
+from .services import (
+    feed_tokens,
+    load,
+    make_token,
+    mark_used,
+    program_figures,
+    revoke_token,
+    scopes,
+    token_reader,
+    token_scopes,
+)
+from .texts import (
+    COUNT_LABELS,
+    DIMENSION_LABELS,
+    FEED_KINDS,
+    FIGURE_LABELS,
+    feed_table,
+    forest_figure,
+    value_label,
+    workbook,
+)
+
+
+def _read(scoped, arguments):
+    """(everyone, chosen, figures, filters, refused, available, scoped) of `scoped`'s programs (scopes()),
+    filtered by `arguments`."""
+    everyone, tests = load(scoped)
+    available = options(everyone)
+    filters, refused = choose(arguments, available)
+    chosen = filtered(everyone, filters)
+    return everyone, chosen, program_figures(chosen, tests), filters, refused, available, scoped
+
+
+@bp.route("/portfolio")
+@permission_required("portfolio.view")
+def portfolio():
+    language = current_language()
+    everyone, chosen, figures, filters, refused, available, scoped = _read(scopes(current_user), request.args)
+    form = PortfolioFilterForm(request.args)
+    form.offer({name: [(value, value_label(name, value, language)) for value in values]
+                for name, values in available.items()})
+    for name in refused:
+        form[name].errors = [_("Not one of the values shown: left out.")]
+    token_form = FeedTokenForm()
+    token_form.programs.choices = [(program.id, program.code) for program, _country in scoped]
+    return render_template("assessments/portfolio.html", **_page(chosen, figures, filters, language), form=form,
+                           token_form=token_form, tokens=feed_tokens(current_user), new_token=None)
+
+
+def _page(chosen, figures, filters, language):
+    return {"total": tally(chosen), "tables": {name: breakdown(chosen, name) for name in DIMENSIONS},
+            "figures": figures, "filters": filters, "counts": COUNTS, "count_labels": COUNT_LABELS,
+            "dimension_labels": DIMENSION_LABELS, "figure_labels": FIGURE_LABELS, "value_label": value_label,
+            "language": language, "forest": forest_figure(figures, language, SEPARATORS.get(language, ".,")),
+            "provenance": provenance(), "feed_kinds": FEED_KINDS, "number": number, "percent": percent}
+
+
+@bp.route("/portfolio.xlsx")
+@permission_required("portfolio.view")
+def portfolio_workbook():
+    _everyone, chosen, figures, *_rest = _read(scopes(current_user), request.args)
+    return send_table(workbook(chosen, figures, current_language()), "xlsx", "portfolio.xlsx")
+
+
+@bp.route("/portfolio/tokens", methods=["POST"])
+@permission_required("portfolio.view")
+@reads_then_writes
+def portfolio_token():
+    """A new feed token: shown on this answer only (never stored, never in a redirect or a cookie). The page's
+    figures are read before the write lock is taken."""
+    scoped = scopes(current_user)
+    form = FeedTokenForm()
+    form.programs.choices = [(program.id, program.code) for program, _country in scoped]
+    if not form.validate():
+        flash(_("The token was not made: give it a name, and choose only programs listed."), "error")
+        return redirect(url_for("assessments.portfolio"))
+    language = current_language()
+    everyone, tests = load(scoped)
+    page = _page(everyone, program_figures(everyone, tests), {}, language)
+    begin_writes()
+    token, row = make_token(current_user, form.label.data, form.programs.data)
+    return render_template("assessments/portfolio.html",
+                           **page,
+                           form=_blank_filters(everyone, language), token_form=FeedTokenForm(formdata=None),
+                           tokens=feed_tokens(current_user), new_token=(row, token))
+
+
+def _blank_filters(everyone, language):
+    form = PortfolioFilterForm(formdata=None)
+    form.offer({name: [(value, value_label(name, value, language)) for value in values]
+                for name, values in options(everyone).items()})
+    return form
+
+
+@bp.route("/portfolio/tokens/<int:token_id>/revoke", methods=["POST"])
+@permission_required("portfolio.view")
+@writes
+def portfolio_token_revoke(token_id):
+    row = db.session.get(FeedToken, token_id)
+    if row is None or not (current_user.is_admin or row.created_by_id == current_user.id):
+        abort(404)
+    revoke_token(row, actor_id())
+    flash(_("Token “%(label)s” revoked: it reads nothing any more.", label=row.label), "success")
+    return redirect(url_for("assessments.portfolio"))
+
+
+@bp.route("/feed/<any(people, programs):kind>.<any(json, csv):file_format>")
+@limiter.limit(configured_limit("FEED_RATE_LIMIT"))
+@catches_up
+def feed(kind, file_format):
+    """The indicators as rows for a BI tool: `?token=…` or `Authorization: Bearer …`; what the token's programs
+    and its creator's current scope allow, with the page's filters."""
+    row = token_reader(_presented_token())
+    if row is None:
+        return _refused()
+    _everyone, chosen, figures, _filters, refused, _available, _scoped = _read(token_scopes(row), request.args)
+    if refused:
+        return jsonify(error="unknown filter value", filters=refused), 400
+    begin_writes()
+    mark_used(row)  # when it was last read: bookkeeping of the token's own, not a decision to audit
+    headers, rows = feed_table(kind, chosen, figures)
+    if file_format == "csv":
+        response = current_app.response_class(table_bytes("csv", headers, rows, numbers=True),
+                                              mimetype="text/csv; charset=utf-8")
+    else:
+        response = jsonify([dict(zip(headers, values, strict=True)) for values in rows])
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _presented_token():
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return request.args.get("token", "").strip()
+
+
+def _refused():
+    response = jsonify(error="invalid or revoked token")
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="capacita-feed"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
