@@ -275,7 +275,7 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:question_id>", "{question}").replace("<int:certificate_id>", "{certificate}")
         .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
         .replace("<int:job_id>", "{job}")
-        .replace("<int:message_id>", "0")
+        .replace("<int:message_id>", "0").replace("<int:token_id>", "0")
         .replace("<any(csv, xlsx):file_format>", "csv").replace("data/<chart>.csv", "data/funnel.csv")
         .replace("impact/<token>/make", "impact/summary.pdf/make").replace("files/<name>", "files/nothing.pdf")
         for rule in app.url_map.iter_rules()
