@@ -190,7 +190,8 @@ MATRIX = [
 ]
 PUBLIC = {"/healthz", "/login", "/language", "/", "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
           "/verify", "/verify/<code>",
-          "/feed/<any(people, programs):kind>.<any(json, csv):file_format>"}  # tested in test_app_operations.py and test_certificates_verify.py
+          "/feed/<any(people, programs):kind>.<any(json, csv):file_format>"}
+# (tested in test_app_operations.py, test_certificates_verify.py and test_assessments_portfolio.py)
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.
 PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf", "/me/tests/<kind>",
                       "/me/tests/<kind>/start", "/me/tests/<kind>/answers", "/me/tests/<kind>/review",
