@@ -130,11 +130,11 @@ def test_knowledge_gain_and_opinions_per_program(client, world, two_programs):
     # Gains in percent points: 100, 0 and 50 → mean 50, sd 50, 95% CI 50 ± t(2) · 50/√3.
     assert first["Pairs"] == 3 and first["Gain (points)"] == pytest.approx(50)
     assert first["CI low"] == pytest.approx(50 - 4.302653 * 50 / 3 ** 0.5, abs=1e-3)
-    assert first["Satisfied (share agreeing)"] == pytest.approx(2 / 3)
-    assert first["Intend to use it (share agreeing)"] == pytest.approx(2 / 3)
+    assert first["Satisfaction (agreeing)"] == pytest.approx(2 / 3)
+    assert first["Intended use (agreeing)"] == pytest.approx(2 / 3)
     second = dict(zip(header, rows["PF-2025"], strict=True))
     assert second["Pairs"] == 2 and second["Gain (points)"] == pytest.approx(50)  # 0 → 100 and 100 → 100
-    assert second["Satisfied (share agreeing)"] is None
+    assert second["Satisfaction (agreeing)"] is None
     assert [row[1:] for row in book["Program"].iter_rows(values_only=True) if row[0] == "PF-2024"] == [(3, 2, 2, 1)]
     html = _page(client)
     assert 'id="chart-forest"' in html and "PF-2025" in html.split('id="chart-forest"', 1)[1].split("</script>")[0]

@@ -9,13 +9,13 @@ from .indicators import COUNTS, DIMENSIONS, breakdown, fact_rows
 
 DIMENSION_LABELS = {"program": _l("Program"), "country": _l("Country"), "gender": _l("Gender"),
                     "profile": _l("Profile"), "year": _l("Year")}
-COUNT_LABELS = {"registered": _l("Registered"), "attending": _l("Attended"), "completing": _l("Completed"),
-                "certified": _l("Certified")}
+COUNT_LABELS = {"registered": _l("People registered"), "attending": _l("Attended"),
+                "completing": _l("Completed the program"), "certified": _l("Certified")}
 FIGURE_LABELS = {"n_pairs": _l("Pairs"), "mean_pre": _l("Pre-test (%)"), "mean_post": _l("Post-test (%)"),
                  "mean_diff": _l("Gain (points)"), "ci_low": _l("CI low"), "ci_high": _l("CI high"),
-                 "p_value": _l("p"), "satisfaction_share": _l("Satisfied (share agreeing)"),
+                 "p_value": _l("p"), "satisfaction_share": _l("Satisfaction (agreeing)"),
                  "satisfaction_n": _l("Satisfaction answers"),
-                 "application_share": _l("Intend to use it (share agreeing)"),
+                 "application_share": _l("Intended use (agreeing)"),
                  "application_n": _l("Intended-use answers")}
 PROGRAM_FIELDS = tuple(FIGURE_LABELS)
 # The feed's columns: codes and English names that stay the same in every language (a BI model refers to them).
