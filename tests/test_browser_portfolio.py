@@ -3,7 +3,7 @@ and makes a feed token; a focal point sees their country only. Screenshots at 36
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import DEMO_PASSWORD, PHONE, photograph, sign_in
+from tests.conftest import DEMO_PASSWORD, DESK, PHONE, photograph, sign_in
 from tests.helpers import load_demo
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,12 @@ def test_the_secretariat_reads_the_portfolio_and_makes_a_token(app, page, artifa
     programs = page.locator("h3:has-text('Por programa') + .table-wrap tbody th[scope=row]")
     expect(programs).to_have_text(["CRM-CE-2021", "CRM-CE-2022"])
     expect(page.locator("#figure-forest .js-plotly-plot")).to_have_count(1)  # plotly.js, served by the app
-    photograph(page, artifacts, "portfolio-admin")
+    photograph(page, artifacts, "portfolio-admin", widths=(360,))
+    page.set_viewport_size(DESK)  # drawn again at a desk's width (plotly sizes the chart once, when drawn)
+    page.reload()
+    expect(page.locator("#figure-forest .js-plotly-plot")).to_have_count(1)
+    photograph(page, artifacts, "portfolio-admin", widths=(1280,))
+    page.set_viewport_size(PHONE)
 
     page.locator("#country").select_option("MX")
     page.get_by_role("button", name="Mostrar").click()

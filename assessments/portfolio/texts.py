@@ -1,6 +1,7 @@
 """The portfolio in words: labels of its dimensions and values, its forest chart, workbook and feed tables."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 from training.exporting import xlsx_book_bytes
 
@@ -9,8 +10,15 @@ from .indicators import COUNTS, DIMENSIONS, breakdown, fact_rows
 
 DIMENSION_LABELS = {"program": _l("Program"), "country": _l("Country"), "gender": _l("Gender"),
                     "profile": _l("Profile"), "year": _l("Year")}
-COUNT_LABELS = {"registered": _l("People registered"), "attending": _l("Attended"),
-                "completing": _l("Completed the program"), "certified": _l("Certified")}
+
+
+def count_labels():
+    """The four counts' column names (short: four of them and a name fit a phone), in the reader's language; in
+    their own context, since "Registered" and "Completed" name a participant's or a course's status elsewhere."""
+    return {"registered": pgettext("portfolio", "Registered"), "attending": pgettext("portfolio", "Attended"),
+            "completing": pgettext("portfolio", "Completed"), "certified": pgettext("portfolio", "Certified")}
+
+
 FIGURE_LABELS = {"n_pairs": _l("Pairs"), "mean_pre": _l("Pre-test (%)"), "mean_post": _l("Post-test (%)"),
                  "mean_diff": _l("Gain (points)"), "ci_low": _l("CI low"), "ci_high": _l("CI high"),
                  "p_value": _l("p"), "satisfaction_share": _l("Satisfaction (agreeing)"),
@@ -35,7 +43,7 @@ def forest_figure(rows, language, separators):
     from ..impact.charts import figure_json, forest
 
     texts = {"title": _("Knowledge gain per program, %(level)s%% CI", level=95),
-             "x_title": _("Change in score (percent points)"),
+             "x_title": _("Change (percent points)"),
              "mean_diff": _("Mean change"), "ci": _("CI"), "too_small": _("n too small"),
              "empty": _("Nobody has taken both tests yet.")}
     entries = [(row["program"], row["n_pairs"], row["mean_diff"], row["ci_low"], row["ci_high"]) for row in rows]
@@ -44,7 +52,7 @@ def forest_figure(rows, language, separators):
 
 def workbook(people, figures, language):
     """The portfolio as XLSX in the reader's language: one sheet per dimension, the programs' figures, the facts."""
-    count_headers = [str(COUNT_LABELS[name]) for name in COUNTS]
+    count_headers = [count_labels()[name] for name in COUNTS]
     sheets = []
     for dimension in DIMENSIONS:
         rows = [[value_label(dimension, row["value"], language), *(row[name] for name in COUNTS)]

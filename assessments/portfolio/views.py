@@ -28,10 +28,10 @@ from .services import (
     token_scopes,
 )
 from .texts import (
-    COUNT_LABELS,
     DIMENSION_LABELS,
     FEED_KINDS,
     FIGURE_LABELS,
+    count_labels,
     feed_table,
     forest_figure,
     value_label,
@@ -67,7 +67,7 @@ def portfolio():
 
 def _page(chosen, figures, filters, language):
     return {"total": tally(chosen), "tables": {name: breakdown(chosen, name) for name in DIMENSIONS},
-            "figures": figures, "filters": filters, "counts": COUNTS, "count_labels": COUNT_LABELS,
+            "figures": figures, "filters": filters, "counts": COUNTS, "count_labels": count_labels(),
             "dimension_labels": DIMENSION_LABELS, "figure_labels": FIGURE_LABELS, "value_label": value_label,
             "language": language, "forest": forest_figure(figures, language, SEPARATORS.get(language, ".,")),
             "provenance": provenance(), "feed_kinds": FEED_KINDS, "number": number, "percent": percent}
