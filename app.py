@@ -112,9 +112,10 @@ def _trust_proxies(app):
 
 
 class RedactPersonalLinks(logging.Filter):
-    """Access logs show /p/[redacted]: a personal link in a log file would open someone's page."""
+    """Access logs show /p/[redacted] and /password/reset/[redacted]: a personal or reset link in a log file would
+    open someone's page or account."""
 
-    PATTERN = re.compile(r"/p/[A-Za-z0-9_-]+")
+    PATTERN = re.compile(r"(/p/|/password/reset/)[A-Za-z0-9_.-]+")
 
     def filter(self, record):
         if isinstance(record.args, tuple):
@@ -126,7 +127,7 @@ class RedactPersonalLinks(logging.Filter):
         return True
 
     def _clean(self, value):
-        return self.PATTERN.sub("/p/[redacted]", value) if isinstance(value, str) else value
+        return self.PATTERN.sub(r"\1[redacted]", value) if isinstance(value, str) else value
 
 
 def _redact_tokens_in_logs():

@@ -20,10 +20,11 @@ from .portfolio import views as portfolio_views  # noqa: E402,F401
 def init_app(app):
     """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers, the
     tests' section of personal data, the questionnaires card of the participant's page, their closing times in
-    calendar files, the evaluation's facts of the program's lifecycle, questionnaires following their agenda slot,
-    and the scheduled work: finalizing attempts whose time is over, reminders, and the impact report's files made by
-    the worker (create_app calls it after
-    training's)."""
+    calendar files, their scores in a person's history across programs, the evaluation's facts of the program's
+    lifecycle, questionnaires following their agenda slot, and the scheduled work: finalizing attempts whose time
+    is over, reminders, and the impact report's files made by the worker (create_app calls it after training's)."""
+    from flask_babel import lazy_gettext as _l
+
     from training.hooks import (
         add_agenda_item_moved,
         add_calendar_source,
@@ -31,10 +32,11 @@ def init_app(app):
         add_lifecycle_facts,
         add_message_values,
         add_my_page_card,
+        add_person_history,
     )
     from training.tasks import add_scheduled_work
 
-    from . import services_lifecycle, services_privacy, services_taking
+    from . import services_history, services_lifecycle, services_privacy, services_taking
     from .cli import register_cli
     from .demo import load_demo_tests
     from .impact import tasks as impact_tasks
@@ -45,6 +47,7 @@ def init_app(app):
     add_demo_part(app, load_demo_tests)
     services_privacy.register(app)
     add_my_page_card(app, "tests", views_taking.my_page_card)
+    add_person_history(app, "tests", _l("Tests"), services_history.test_scores)
     add_calendar_source(app, "tests", views_taking.calendar_events)
     add_scheduled_work(app, "finalize attempts", finalize_all_overdue)  # first: the reminders then skip them
     add_scheduled_work(app, "reminders", send_due_reminders)

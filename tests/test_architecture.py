@@ -18,7 +18,7 @@ PURE_MODULES = {
     "training.tabular", "training.tabular_base", "training.textkeys", "training.timezones", "training.unicode_text",
     "training.xlsx_stream", "training.attendance.matching", "training.attendance.meeting_fit",
     "training.attendance.reports", "training.attendance.rules", "training.attendance.suggestions",
-    "training.lifecycle", "training.lifecycle_facts",
+    "training.lifecycle", "training.lifecycle_facts", "training.list_template",
     "assessments.demo_tests", "assessments.option_lines", "assessments.question_types",
     "assessments.questionnaire_files", "assessments.responses_import", "assessments.stats", "assessments.stats_base",
     "assessments.stats_conventions",

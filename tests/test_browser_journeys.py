@@ -350,7 +350,7 @@ def secretariat(s):
     expect(page.locator("table.import-rows")).to_contain_text("Chloé Gagnon")
     s.shot(page, "1-import-canada-preview")
     assert count_participants(s) == 0
-    page.get_by_role("button", name="Importar 3 participantes").click()
+    page.get_by_role("button", name="Registrar 3 participantes nuevos").click()
     expect(page.get_by_text("3 nuevas")).to_be_visible()
 
     # The Dominican Republic's CSV: the row with the cut e-mail is named by its number, and nothing is imported.
@@ -366,7 +366,7 @@ def secretariat(s):
     expect(bad.get_by_role("rowheader")).to_contain_text("4")  # the header is row 1: the third person is row 4
     expect(bad).to_contain_text(f"“{BAD_EMAIL}” no es un correo electrónico válido.")
     expect(page.locator("table.import-rows")).to_contain_text("José Ángel Núñez Peña")  # accents read from cp1252
-    expect(page.get_by_role("button", name=re.compile("^Importar"))).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("^Registrar"))).to_have_count(0)
     s.shot(page, "1-import-dominican-error")
     assert count_participants(s) == 3
 
@@ -379,7 +379,7 @@ def secretariat(s):
     page.get_by_role("button", name="Revisar el archivo").click()
     expect(page.locator("table.import-rows tbody tr.status-new")).to_have_count(3)
     s.shot(page, "1-import-dominican-fixed")
-    page.get_by_role("button", name="Importar 3 participantes").click()
+    page.get_by_role("button", name="Registrar 3 participantes nuevos").click()
     expect(page.get_by_text("3 nuevas")).to_be_visible()
 
     # The lists are confirmed on the dashboard.
@@ -817,7 +817,8 @@ def organizer_runs_the_session_and_closes_the_program(s):
     with zipfile.ZipFile(io.BytesIO(downloaded(bundle.value))) as archive:
         names = archive.namelist()
         pdfs = {name: archive.read(name) for name in names if name.endswith(".pdf")}
-        register = list(csv.reader(io.StringIO(archive.read(f"{CODE}-register.csv").decode("utf-8-sig"))))
+        register = list(csv.reader(io.StringIO(archive.read(f"{CODE}-register.csv").decode("utf-8-sig")),
+                                   delimiter=";"))  # a Spanish-first program: Excel's separator in Spanish
     assert len(pdfs) == 2 and all(data.startswith(b"%PDF-") for data in pdfs.values())
     assert sorted(names) == sorted([*pdfs, f"{CODE}-register.csv"])
     emily = next(row for row in register[1:] if "Tremblay" in row)

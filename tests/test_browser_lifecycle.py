@@ -115,7 +115,7 @@ def import_the_list(w):
     w.upload("Lista de participantes (CSV o XLSX)", "mexico.csv",
              f"Nombre;Apellidos;Correo;País\r\nLuz;Ríos;{PERSON};México\r\n".encode("cp1252"))
     w.page.get_by_role("button", name="Revisar el archivo").click()
-    w.page.get_by_role("button", name=re.compile("^Importar 1")).click()
+    w.page.get_by_role("button", name=re.compile("^Registrar 1")).click()
     w.flashed("Se importó mexico.csv: 1 nuevas")
 
 

@@ -33,13 +33,13 @@ def test_import_preview_names_bad_rows_then_imports_the_corrected_file(page, dem
     page.get_by_role("button", name="Revisar el archivo").click()
     assert page.get_by_text("1 fila debe corregirse. No se importó nada.").is_visible()
     assert page.get_by_text("“pedro@” no es un correo electrónico válido.").is_visible()
-    assert page.get_by_role("button", name="Importar").count() == 0
+    assert page.get_by_role("button", name="Registrar").count() == 0
     page.screenshot(path=str(artifacts / "import-preview-errors-360.png"), full_page=True)
 
     page.get_by_role("link", name="Subir el archivo corregido").click()
     page.get_by_label("Lista de participantes (CSV o XLSX)").set_input_files(str(good))
     page.get_by_role("button", name="Revisar el archivo").click()
-    page.get_by_role("button", name="Importar 2 participantes").click()
+    page.get_by_role("button", name="Registrar 2 participantes nuevos").click()
     assert page.get_by_text("2 nuevas").is_visible()
     page.get_by_label("Buscar").fill("ñurinda")
     page.get_by_role("button", name="Filtrar").click()

@@ -90,6 +90,13 @@ MATRIX = [
     ("/participants/{mx1}/reinstate", "POST", Allowed("participants.edit", 302, outside=GT)),
     ("/programs/{program}/participants/import", "GET", Allowed("participants.edit")),
     ("/programs/{program}/participants/export.csv", "GET", Allowed("participants.view")),
+    ("/programs/{program}/participants/template.xlsx", "GET", Allowed("participants.edit")),
+    ("/delegations/{mx}/registration", "GET", Allowed("participants.edit", outside=GT)),
+    ("/delegations/{mx}/registration/link", "POST", Allowed("participants.edit", 302, outside=GT)),
+    ("/programs/{program}/registrations", "GET", Allowed("registrations.moderate")),
+    # The world holds no registration request: those let in reach the lookup, which finds none.
+    ("/registrations/0/accept", "POST", Allowed("registrations.moderate", 404)),
+    ("/registrations/0/reject", "POST", Allowed("registrations.moderate", 404)),
     ("/imports/{batch}", "GET", Allowed("participants.edit", outside=GT)),
     ("/imports/{batch}/confirm", "POST", Allowed("participants.edit", 302, outside=GT)),
     ("/imports/{batch}/discard", "POST", Allowed("participants.edit", 302, outside=GT)),
@@ -188,10 +195,12 @@ MATRIX = [
     ("/certificates/{certificate}/revoke", "POST", Allowed("certificates.issue", 400)),
     ("/certificates/{certificate}/reissue", "POST", Allowed("certificates.issue", 400)),
 ]
-PUBLIC = {"/healthz", "/login", "/language", "/", "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
-          "/verify", "/verify/<code>",
-          "/feed/<any(people, programs):kind>.<any(json, csv):file_format>"}
-# (tested in test_app_operations.py, test_certificates_verify.py and test_assessments_portfolio.py)
+PUBLIC = {"/healthz", "/login", "/language", "/", "/password/forgot", "/password/reset/<token>",
+          "/login/oidc/<name>", "/login/oidc/<name>/callback",
+          "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
+          "/verify", "/verify/<code>",  # tested in test_app_operations.py and test_certificates_verify.py
+          "/register/<token>",  # a delegation's shared registration link: test_training_registration.py
+          "/feed/<any(people, programs):kind>.<any(json, csv):file_format>"}  # test_assessments_portfolio.py
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.
 PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf", "/me/tests/<kind>",
                       "/me/tests/<kind>/start", "/me/tests/<kind>/answers", "/me/tests/<kind>/review",
@@ -276,7 +285,7 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:question_id>", "{question}").replace("<int:certificate_id>", "{certificate}")
         .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
         .replace("<int:job_id>", "{job}")
-        .replace("<int:message_id>", "0").replace("<int:token_id>", "0")
+        .replace("<int:message_id>", "0").replace("<int:request_id>", "0").replace("<int:token_id>", "0")
         .replace("<any(csv, xlsx):file_format>", "csv").replace("data/<chart>.csv", "data/funnel.csv")
         .replace("impact/<token>/make", "impact/summary.pdf/make").replace("files/<name>", "files/nothing.pdf")
         for rule in app.url_map.iter_rules()

@@ -19,14 +19,30 @@ def is_number(value):
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def csv_bytes(headers, rows, numbers=False):
-    """The table as CSV; with `numbers`, int and float cells are written as they are (a number is never a formula,
-    and a negative one must stay a number), every other cell neutralized."""
+# Excel splits a double-clicked CSV by the list separator of the reader's locale: ";" where the decimal mark is a
+# comma (Spanish, Portuguese, French), "," in English locales.
+SEPARATORS = {"semicolon": ";", "comma": ","}
+SEMICOLON_LANGUAGES = ("es", "pt", "fr")
+
+
+def default_separator(language):
+    """The separator name ("semicolon" or "comma") Excel expects in the locale of `language`."""
+    return "semicolon" if (language or "")[:2] in SEMICOLON_LANGUAGES else "comma"
+
+
+def separator_for(choice, language):
+    """The delimiter character: `choice` ("semicolon"/"comma") when it is one, else the default for `language`."""
+    return SEPARATORS.get(choice) or SEPARATORS[default_separator(language)]
+
+
+def csv_bytes(headers, rows, numbers=False, separator=","):
+    """The table as CSV split by `separator`; with `numbers`, int and float cells are written as they are (a number
+    is never a formula, and a negative one must stay a number), every other cell neutralized."""
     def cell(value):
         return str(value) if numbers and is_number(value) else neutralize(value)
 
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=separator, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([neutralize(header) for header in headers])
     writer.writerows([cell(value) for value in row] for row in rows)
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
@@ -73,8 +89,8 @@ MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def table_bytes(file_format, headers, rows, sheet_title="Data", numbers=False):
-    """The table as a CSV or an XLSX file, by `file_format` (`numbers`: see csv_bytes)."""
+def table_bytes(file_format, headers, rows, sheet_title="Data", numbers=False, separator=","):
+    """The table as a CSV (split by `separator`) or an XLSX file, by `file_format` (`numbers`: see csv_bytes)."""
     if file_format == "xlsx":
         return xlsx_bytes(headers, rows, sheet_title, numbers)
-    return csv_bytes(headers, rows, numbers)
+    return csv_bytes(headers, rows, numbers, separator)

@@ -22,6 +22,7 @@ from wtforms.validators import (
     URL,
     DataRequired,
     Email,
+    EqualTo,
     InputRequired,
     Length,
     NumberRange,
@@ -79,6 +80,17 @@ class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), filters=[strip], validators=EMAIL_REQUIRED)
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)],
+                             description=_l("At least 10 characters."))
+    confirm = PasswordField(_l("The new password again"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
 
 
 class LanguageForm(FlaskForm):
@@ -167,8 +179,8 @@ class ParticipantForm(FlaskForm):
     institution = StringField(_l("Institution"), filters=[strip], validators=[Optional(), Length(max=200)])
     delegation_id = SelectField(_l("Delegation"), coerce=optional_int,
                                 validators=[DataRequired(_l("Choose the person's delegation."))])
-    gender = SelectField(_l("Gender"), choices=choices(GENDER_LABELS), default="undisclosed")
-    profile = SelectField(_l("Profile"), choices=choices(PROFILE_LABELS), default="employment_counselor")
+    gender = SelectField(_l("Gender"), choices=choices(GENDER_LABELS), default="not_recorded")
+    profile = SelectField(_l("Profile"), choices=choices(PROFILE_LABELS), default="not_recorded")
     language = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_LABELS), default="es")
     timezone = SelectField(_l("Time zone"), validators=[Optional()],
                            description=_l("Leave empty to use the country's time zone."))
@@ -187,6 +199,8 @@ class ParticipantFilterForm(FlaskForm):
 
     q = StringField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=200)])
     delegation = SelectField(_l("Delegation"), validators=[Optional()])
+    gender = SelectField(_l("Gender"), choices=[("", _l("All genders"))] + choices(GENDER_LABELS),
+                         validators=[Optional()])
     profile = SelectField(_l("Profile"), choices=[("", _l("All profiles"))] + choices(PROFILE_LABELS),
                           validators=[Optional()])
     status = SelectField(_l("Status"), choices=[("", _l("Active"))] + choices(PARTICIPANT_STATUS_LABELS)

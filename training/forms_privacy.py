@@ -30,8 +30,13 @@ class AuditFilterForm(FlaskForm):
             (name, name.replace("_", " ")) for name in timezone_names()]
 
 
+ALL_PROGRAMS = _l("Also their registrations in the other programs listed above")
+
+
 class ExportForm(FlaskForm):
-    """Only the CSRF token: the download is a POST because it is written to the audit log."""
+    """A POST because the download is written to the audit log."""
+
+    all_programs = BooleanField(ALL_PROGRAMS)
 
 
 class EraseForm(FlaskForm):
@@ -41,3 +46,4 @@ class EraseForm(FlaskForm):
                        "person's name or contact details."))
     confirm = BooleanField(_l("I understand that this person's names, contact details and link are erased for good "
                               "and cannot be restored."), validators=[DataRequired()])
+    all_programs = BooleanField(ALL_PROGRAMS)

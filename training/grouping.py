@@ -12,7 +12,7 @@ MAX_SWEEPS = 50  # gender balancing stops long before this on real programs; the
 class Person:
     id: int
     country: str  # ISO code, or the organization for observers: what "country spread" is about
-    gender: str = "undisclosed"
+    gender: str = "not_recorded"
 
 
 def country_clusters(people, clusters):

@@ -28,6 +28,8 @@ class Hooks:
     by name.
     `agenda_item_moved`: `follow(item, actor_id)`, called in the transaction that saved new times for an agenda
     item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did).
+    `person_history`: name → (column heading, `load(participant_ids)` → {participant id: text}), what the history of a
+    person across programs shows of each of their registrations (tests' scores, certificate).
     `outcomes`: `load(program, participant_ids)` → {participant id: set of outcome names ("completed": meets the
     program's completion rule, "certified": holds a valid certificate)}, for indicators that count them across
     programs (the portfolio); the sets of every registration are joined."""
@@ -43,6 +45,7 @@ class Hooks:
     lifecycle_facts: dict[str, Callable] = field(default_factory=dict)
     agenda_item_moved: list[Callable] = field(default_factory=list)
     outcomes: list[Callable] = field(default_factory=list)
+    person_history: dict[str, tuple] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,3 +101,7 @@ def add_lifecycle_facts(app, name, load):
 
 def add_outcomes(app, load):
     hooks(app).outcomes.append(load)
+
+
+def add_person_history(app, name, label, load):
+    hooks(app).person_history[name] = (label, load)

@@ -40,8 +40,10 @@ GENDERS = {
     "female": ("f", "fem", "femenino", "femenina", "mujer", "female", "woman", "w"),
     "male": ("m", "masc", "masculino", "hombre", "male", "man", "h"),
     "other": ("otro", "otra", "other", "x", "no binario", "no binaria", "non binary", "nonbinary"),
-    "undisclosed": ("", "prefiero no decir", "prefiere no decirlo", "prefiere no decir", "prefer not to say",
-                    "n a", "na", "nd", "no responde", "sin dato"),
+    "undisclosed": ("prefiero no decir", "prefiere no decirlo", "prefiere no decir", "prefer not to say",
+                    "prefers not to say", "no responde"),
+    # An empty cell or a "no data" mark says nothing about the person: it is not an answer.
+    "not_recorded": ("", "n a", "na", "nd", "sin dato", "sin datos", "no data", "not recorded", "no registrado"),
 }
 _GENDER_INDEX = {re.sub(r"[^a-z0-9]", "", alias): code for code, aliases in GENDERS.items() for alias in aliases}
 
@@ -247,13 +249,13 @@ def _gender(text, row):
     code = _GENDER_INDEX.get(header_key(text))
     if code is None:
         row.errors.append(("unknown_gender", {"value": text}))
-        return "undisclosed"
+        return "not_recorded"
     return code
 
 
 def _profile(text, row):
     if not text:
-        return "other"
+        return "not_recorded"
     folded = fold(text)
     for code, keywords in PROFILE_KEYWORDS:
         if any(keyword in folded for keyword in keywords):

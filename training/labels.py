@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .countries import country_name
+from .exporting import default_separator
 from .schedule import zone_label
 
 ROLE_LABELS = {
@@ -25,6 +26,7 @@ GENDER_LABELS = {
     "male": _l("Male"),
     "other": _l("Other"),
     "undisclosed": _l("Prefers not to say"),
+    "not_recorded": _l("Not recorded"),
 }
 PROFILE_LABELS = {
     "employment_counselor": _l("Employment counselor"),
@@ -33,6 +35,7 @@ PROFILE_LABELS = {
     "tvet_representative": _l("Technical and vocational training institution"),
     "recognition_official": _l("Recognition of qualifications official"),
     "other": _l("Other"),
+    "not_recorded": _l("Not recorded"),
 }
 PARTICIPANT_STATUS_LABELS = {
     "registered": _l("Registered"),
@@ -53,7 +56,19 @@ FIELD_LABELS = {
     "position": _l("Position"),
     "institution": _l("Institution"),
     "names": _l("Names (given and family names, or full name)"),
+    "gender": _l("Gender"),
+    "profile": _l("Profile"),
+    "language": _l("Preferred language"),
 }
+# How a stored value of a participant's field reads (fields not listed read as stored).
+FIELD_VALUE_LABELS = {"gender": GENDER_LABELS, "profile": PROFILE_LABELS, "language": LANGUAGE_LABELS}
+
+
+def field_value(name, value):
+    """A participant field's stored value as people read it ("not_recorded" → "Not recorded"); — when empty."""
+    if not value:
+        return "—"
+    return str(FIELD_VALUE_LABELS.get(name, {}).get(value, value))
 IMPORT_PROBLEMS = {
     "missing_field": _l("%(field)s is missing."),
     "invalid_email": _l("“%(value)s” is not a valid e-mail address."),
@@ -161,6 +176,15 @@ def meeting_warning_text(code, params, title, zone):
         if isinstance(value, datetime):
             values[key] = f"{format_date(value.date(), 'full', locale=language)}, {value:%H:%M}"
     return str(MEETING_WARNINGS[code]) % values
+
+
+CSV_SEPARATOR_LABELS = {"semicolon": _l("CSV for Excel in Spanish (;)"), "comma": _l("CSV with commas (,)")}
+
+
+def csv_choices(program=None):
+    """The CSV download choices [(sep, label)], the one Excel expects in the program's default language first."""
+    default = default_separator(program.default_language if program is not None else current_language())
+    return sorted(CSV_SEPARATOR_LABELS.items(), key=lambda item: item[0] != default)
 
 
 def current_language():

@@ -13,7 +13,9 @@ from .textkeys import as_id
 
 DELEGATION_KINDS = ("member", "observer")
 DELEGATION_STATUSES = ("invited", "list_received", "confirmed")
-GENDERS = ("female", "male", "other", "undisclosed")
+# "not_recorded": nobody said (an empty cell, a form left as it was); "undisclosed" and "other" are answers people gave.
+NOT_RECORDED = "not_recorded"
+GENDERS = ("female", "male", "other", "undisclosed", NOT_RECORDED)
 PROFILES = (
     "employment_counselor",
     "labor_inspector",
@@ -21,6 +23,7 @@ PROFILES = (
     "tvet_representative",
     "recognition_official",
     "other",
+    NOT_RECORDED,
 )
 PARTICIPANT_STATUSES = ("registered", "confirmed", "withdrawn")
 DEFAULT_QUOTA = 10
@@ -153,6 +156,8 @@ class Participant(db.Model):
         CheckConstraint(_in("status", PARTICIPANT_STATUSES), name="status"),
         Index("ix_participants_delegation_status", "delegation_id", "status"),
         Index("ix_participants_program_search", "program_id", "search_key"),
+        # The same person in other programs is found by e-mail alone (the unique key starts with the program).
+        Index("ix_participants_email_key", "email_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,8 +172,8 @@ class Participant(db.Model):
     email_key: Mapped[str] = mapped_column(String(254))
     # Accent- and case-folded "family | given | e-mail | institution": the list sorts and searches on it.
     search_key: Mapped[str] = mapped_column(String(800), default="")
-    gender: Mapped[str] = mapped_column(String(12), default="undisclosed")
-    profile: Mapped[str] = mapped_column(String(30), default="other")
+    gender: Mapped[str] = mapped_column(String(12), default=NOT_RECORDED)
+    profile: Mapped[str] = mapped_column(String(30), default=NOT_RECORDED)
     language: Mapped[str] = mapped_column(String(5), default="es")
     timezone: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(12), default="registered")

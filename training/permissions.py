@@ -16,6 +16,7 @@ PERMISSIONS = {
     # Participants
     "participants.view": ROLES,  # the list and its exports
     "participants.edit": ("admin", "focal_point"),  # add, edit, withdraw, reinstate, personal links, import lists
+    "registrations.moderate": SECRETARIAT,  # accept or reject registrations sent online (the form or its link)
     "privacy.manage": SECRETARIAT,  # a participant's personal data: download and erasure (cannot be undone)
     "messages.send": SECRETARIAT,  # invitation texts, sending them, the outbox and its export
     # Activities, attendance and group work

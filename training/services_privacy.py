@@ -33,6 +33,7 @@ from .models import (
     utcnow,
 )
 from .models_groups import Group, GroupMember, GroupWork
+from .models_registration import RegistrationRequest
 from .services import record
 from .services_messages import LINK_HIDDEN
 from .tabular import TableError
@@ -82,14 +83,18 @@ def personal_data(participant):
     return data
 
 
-def personal_data_zip(participant):
-    """A ZIP with personal-data.json and the files sections add (certificate PDFs)."""
+def personal_data_zip(participant, others=()):
+    """A ZIP with personal-data.json and the files sections add (certificate PDFs). With `others` (the same person's
+    registrations in other programs) it holds one folder of these per registration, "<program>-participant-<id>/"."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("personal-data.json", json.dumps(personal_data(participant), ensure_ascii=False, indent=2))
-        for section in _sections().values():
-            for name, content in (section.files(participant) if section.files else []):
-                archive.writestr(name, content)
+        for registration in (participant, *others):
+            folder = f"{registration.program.code}-participant-{registration.id}/" if others else ""
+            archive.writestr(folder + "personal-data.json",
+                             json.dumps(personal_data(registration), ensure_ascii=False, indent=2))
+            for section in _sections().values():
+                for name, content in (section.files(registration) if section.files else []):
+                    archive.writestr(folder + name, content)
     return buffer.getvalue()
 
 
@@ -265,6 +270,10 @@ def erase_participant(participant, actor_id, reason, uploads=None):
         OutboundMessage.id.in_(_messages_query(participant).with_only_columns(OutboundMessage.id)))).rowcount
     counts["report_names"] = db.session.execute(delete(AttendanceNameLink).where(
         AttendanceNameLink.participant_id == participant.id)).rowcount
+    # Registration requests sent again after one was accepted (then rejected) still name them.
+    counts["registration_requests"] = db.session.execute(delete(RegistrationRequest).where(
+        RegistrationRequest.program_id == participant.program_id,
+        RegistrationRequest.email_key == participant.email_key)).rowcount
     _anonymize(participant)
     for section in _sections().values():
         counts.update(section.erase(participant, actor_id) if section.erase else {})

@@ -1,16 +1,18 @@
 """Import a participant list: upload → preview of every row → confirm, all or nothing."""
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from extensions import db
 from transactions import writes
 
 from . import bp
-from .access import actor_id, country_scope, permission_required, program_or_404
+from .access import actor_id, country_scope, permission_required, program_or_404, scoped_delegations
 from .forms import ImportForm
-from .labels import IMPORT_PROBLEMS, current_language, delegation_label, problem_text
+from .labels import FIELD_LABELS, IMPORT_PROBLEMS, current_language, delegation_label, field_value, problem_text
 from .models import Delegation, ImportBatch
+from .services_exports import list_template, template_languages
 from .services_imports import (
     ImportNotClean,
     apply_batch,
@@ -19,8 +21,10 @@ from .services_imports import (
     store_upload,
     waiting_batches,
 )
+from .services_people import registrations_elsewhere
 from .tabular import TableError
-from .web import UploadPages, delegation_choices, max_upload_megabytes, table_message
+from .textkeys import email_key
+from .web import UploadPages, delegation_choices, max_upload_megabytes, program_scopes, send_table, table_message
 
 PREVIEW_OK_ROWS = 200  # every problem row is listed; clean rows beyond this are counted, not shown
 LISTS = UploadPages(
@@ -53,7 +57,18 @@ def participants_import(program_id):
     waiting = waiting_batches(program, *_seen_by_this_user())
     return render_template("training/import_form.html", form=form, program=program, locked=locked,
                            max_megabytes=max_upload_megabytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"],
-                           waiting=waiting)
+                           waiting=waiting, template_languages=template_languages(program))
+
+
+@bp.route("/programs/<int:program_id>/participants/template.xlsx")
+@permission_required("participants.edit")
+def participants_template(program_id):
+    """The list template focal points fill: the import's columns, drop-down lists of the allowed values, notes."""
+    program = program_or_404(program_id)
+    offered = template_languages(program)
+    language = request.args.get("language") if request.args.get("language") in offered else offered[0]
+    content = list_template(program, language, scoped_delegations(program))
+    return send_table(content, "xlsx", f"{program.code}-participants-template-{language}.xlsx")
 
 
 @bp.route("/imports/<int:batch_id>")
@@ -107,8 +122,30 @@ def _render_plan(batch, plan):
     labels = {d.id: delegation_label(d, language) for d in batch.program.delegations}
     problem_rows = [row for row in plan.rows if row.errors or row.warnings]
     shown_ok = [row for row in plan.rows if not row.errors and not row.warnings][:PREVIEW_OK_ROWS]
+    rows = sorted(problem_rows + shown_ok, key=lambda row: row.number)
+    elsewhere = registrations_elsewhere([email_key(row.values.get("email", "")) for row in rows], batch.program_id,
+                                        program_scopes(), active_only=True)
     return render_template(
-        "training/import_preview.html", batch=batch, plan=plan, table_error=None, labels_by_id=labels,
-        rows=sorted(problem_rows + shown_ok, key=lambda row: row.number), hidden=len(plan.rows) - len(problem_rows)
-        - len(shown_ok), messages=lambda items: [problem_text(IMPORT_PROBLEMS, code, p) for code, p in items],
+        "training/import_preview.html", batch=batch, plan=plan, table_error=None, labels_by_id=labels, rows=rows,
+        hidden=len(plan.rows) - len(problem_rows) - len(shown_ok), confirm_label=confirm_label(plan),
+        messages=lambda items: [problem_text(IMPORT_PROBLEMS, code, p) for code, p in items],
+        changes=change_lines, took_part=lambda row: [registration.program.code for registration in elsewhere.get(
+            email_key(row.values.get("email", "")), [])],
     )
+
+
+def change_lines(row):
+    """(field, old value, new value) of each field an update row changes, as people read them."""
+    return [(FIELD_LABELS[name], field_value(name, row.existing_values.get(name)), field_value(name, row.values[name]))
+            for name in row.changes]
+
+
+def confirm_label(plan):
+    """What the confirmation does, in numbers: "Register 3 new and update 2" (or only one of the two)."""
+    new, updated = plan.count("new"), plan.count("update")
+    if not updated:
+        return ngettext("Register %(num)s new participant", "Register %(num)s new participants", new)
+    if not new:
+        return ngettext("Update %(num)s participant", "Update %(num)s participants", updated)
+    return ngettext("Register %(num)s new and update %(updated)s", "Register %(num)s new and update %(updated)s",
+                    new, updated=updated)

@@ -29,8 +29,17 @@ from .services import (
 )
 from .services_exports import participant_export
 from .services_links import current_link, issue_link, revoke_link
+from .services_people import history_labels, person_history
 from .textkeys import fold
-from .web import call_or_show_error, delegation_choices, erased_redirect, page_window, send_table
+from .web import (
+    call_or_show_error,
+    delegation_choices,
+    erased_redirect,
+    export_separator,
+    page_window,
+    program_scopes,
+    send_table,
+)
 
 PAGE_SIZE = 50
 
@@ -52,7 +61,7 @@ def participants(program_id):
                            total=total, page=page, pages=pages, filters=filters)
 
 
-FILTER_FIELDS = ("q", "delegation", "profile", "status")
+FILTER_FIELDS = ("q", "delegation", "gender", "profile", "status")
 
 
 def _valid(field):
@@ -66,8 +75,9 @@ def _apply_filters(query, form):
             query = query.where(Participant.search_key.contains(word, autoescape=True))
     if _valid(form.delegation):
         query = query.where(Participant.delegation_id == int(form.delegation.data))
-    if _valid(form.profile):
-        query = query.where(Participant.profile == form.profile.data)
+    for name in ("gender", "profile"):
+        if _valid(form[name]):
+            query = query.where(getattr(Participant, name) == form[name].data)
     if _valid(form.status) and form.status.data == "all":
         return query
     if _valid(form.status):
@@ -82,7 +92,8 @@ def participants_export(program_id, file_format):
     form = ParticipantFilterForm(request.args, delegations=delegation_choices(program))
     form.validate()
     content = participant_export(program, file_format, current_language(),
-                                 query=_apply_filters(scoped_participants(program), form))
+                                 query=_apply_filters(scoped_participants(program), form),
+                                 separator=export_separator(program))
     return send_table(content, file_format, f"{program.code}-participants.{file_format}")
 
 
@@ -134,8 +145,9 @@ def _participant_form(program, participant):
         if saved:
             return redirect(url_for("training.participants", program_id=program.id))
     link = current_link(participant) if participant is not None and participant.link_salt else None
+    history = person_history(participant, program_scopes()) if participant is not None else []
     return render_template("training/participant_form.html", form=form, program=program, participant=participant,
-                           link=link)
+                           link=link, history=history, history_labels=history_labels())
 
 
 @bp.route("/participants/<int:participant_id>/withdraw", methods=["POST"])

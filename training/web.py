@@ -13,9 +13,9 @@ from sqlalchemy import select
 from extensions import db
 
 from . import schedule
-from .access import actor_id, can, scoped_delegations
+from .access import actor_id, can, program_country_scope, scoped_delegations, visible_programs
 from .calendar_files import CalendarEvent, calendar_bytes
-from .exporting import MIMETYPES
+from .exporting import MIMETYPES, separator_for, table_bytes
 from .hooks import hooks
 from .labels import AGENDA_KIND_LABELS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
 from .models import utcnow
@@ -42,6 +42,12 @@ def call_or_show_error(form, action, success_message=None):
     if success_message is not None:
         flash(success_message(result) if callable(success_message) else success_message, "success")
     return True, result
+
+
+def program_scopes():
+    """Program id → the country the logged-in staff member sees there (None: every delegation), for each program
+    they may see: all a person's history across programs may show them."""
+    return {program.id: program_country_scope(program) for program in visible_programs()}
 
 
 def page_window(total, page_size):
@@ -100,6 +106,19 @@ def job_text(job):
 
 
 # --- Downloads -----------------------------------------------------------------------------------------------------
+
+
+def export_separator(program=None):
+    """The CSV delimiter the download asked for (?sep=semicolon|comma), else the one Excel expects in the program's
+    default language (outside a program, in the reader's)."""
+    language = program.default_language if program is not None else current_language()
+    return separator_for(request.args.get("sep"), language)
+
+
+def send_export(file_format, headers, rows, download_name, program=None, sheet_title="Data", numbers=False):
+    """A table as a CSV (separated as export_separator says) or XLSX download: every export's one way out."""
+    content = table_bytes(file_format, headers, rows, sheet_title, numbers, export_separator(program))
+    return send_table(content, file_format, download_name)
 
 
 def send_table(content, file_format, download_name):

@@ -25,7 +25,7 @@ from .texts import filters_text, pdf_figures, report_pdf, report_workbook
               help="Language of the workbook and the PDF.")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
 @click.option("--country", default="", help="Only this country's delegation (ISO code, e.g. MX).")
-@click.option("--gender", default="", help="Only this gender (female, male, other, undisclosed).")
+@click.option("--gender", default="", help="Only this gender (female, male, other, undisclosed, not_recorded).")
 @click.option("--profile", default="", help="Only this profile (e.g. employment_counselor).")
 @with_appcontext
 def impact(code, output_format, language, output, country, gender, profile):

@@ -15,6 +15,8 @@ NO_SHARED_ITEMS = "no_shared_knowledge_items"
 SUBGROUP_ATTRIBUTES = ("country", "gender")
 FILTERS = ("country", "gender", "profile")
 LIKERT_DIMENSIONS = ("expectations", "satisfaction", "application")
+# training.models.NOT_RECORDED (this module imports no models): nobody said; never counted as an answer.
+NOT_RECORDED = "not_recorded"
 
 
 @dataclass(frozen=True)
@@ -191,14 +193,15 @@ def subgroups(people, pre, post, keys, attribute, confidence=0.95):
     family, and whether the gains differ between the groups."""
     groups = {}
     for person in people:
-        groups.setdefault(getattr(person, attribute) or "", []).append(person)
+        groups.setdefault(_group_value(person, attribute), []).append(person)
     max_score = sum(max_marks(pre, keys)) or None
     rows, gains = [], {}
     for value, members in sorted(groups.items()):
         _ids, before, after = paired_scores(members, pre, post, keys)
         result = _comparison(before, after, keys, max_score, confidence)
         rows.append({"value": value, "small_n": result["n_pairs"] < SMALL_N, "result": result})
-        gains[value] = [b - a for a, b in zip(before, after, strict=True) if a is not None and b is not None]
+        if not _unrecorded(attribute, value):  # shown as its own row, but not a group the gains differ between
+            gains[value] = [b - a for a, b in zip(before, after, strict=True) if a is not None and b is not None]
     for row, adjusted in zip(rows, stats.holm([row["result"]["p_value"] for row in rows]), strict=True):
         row["p_holm"] = adjusted
     return {"attribute": attribute, "rows": rows, "difference": _plain(stats.compare_groups(gains))}
@@ -263,11 +266,21 @@ def composition(people, pre, post):
     for attribute in SUBGROUP_ATTRIBUTES:
         counts = {}
         for person in people:
-            row = counts.setdefault(getattr(person, attribute) or "", {"registered": 0, "both": 0})
+            row = counts.setdefault(_group_value(person, attribute), {"registered": 0, "both": 0})
             row["registered"] += 1
             row["both"] += person.id in both
         result[attribute] = dict(sorted(counts.items(), key=lambda item: (-item[1]["registered"], item[0])))
     return result
+
+
+def _group_value(person, attribute):
+    """The group a person counts in; an empty gender is "not recorded" (an empty country is an observer's)."""
+    value = getattr(person, attribute) or ""
+    return NOT_RECORDED if attribute != "country" and not value else value
+
+
+def _unrecorded(attribute, value):
+    return attribute != "country" and value == NOT_RECORDED
 
 
 def report(people, pre, post, filters=None, confidence=0.95, follow_up=None):

@@ -23,7 +23,7 @@ from training.countries import country_name
 from training.labels import current_language
 from training.models import utcnow
 from training.services_jobs import latest_jobs
-from training.web import job_text, send_table
+from training.web import export_separator, job_text, send_table
 from transactions import starts_work
 
 from .. import bp
@@ -124,7 +124,7 @@ def impact_chart_data(program_id, chart, file_format):
         abort(404)
     _form, _filters, report, language, fallback, _fingerprint = _report(program)
     try:
-        content = chart_data_file(report, chart, file_format, language, fallback)
+        content = chart_data_file(report, chart, file_format, language, fallback, export_separator(program))
     except KeyError:
         abort(404)
     return send_table(content, file_format, f"{program.code}-{chart}.{file_format}")
