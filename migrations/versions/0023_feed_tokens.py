@@ -1,7 +1,7 @@
 """read-only tokens of the portfolio's feed
 
 Revision ID: 0023
-Revises: 0018
+Revises: 0022
 Create Date: 2026-12-06 06:40:00.000000
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0023'
-down_revision = '0018'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
