@@ -167,8 +167,10 @@ def test_bad_filters_are_refused_not_errors(client, world, two_programs):
 
 
 def _make_token(client, label, programs=()):
-    html = post_form(client, "/portfolio/tokens", {"label": label, "programs": list(programs)},
-                     page="/portfolio").get_data(as_text=True)
+    response = post_form(client, "/portfolio/tokens", {"label": label, "programs": list(programs)},
+                         page="/portfolio")
+    assert response.headers["Cache-Control"] == "no-store"  # the one page that shows the token
+    html = response.get_data(as_text=True)
     return re.search(r'<code class="token">([A-Za-z0-9_-]{40,})</code>', html).group(1)
 
 
@@ -223,6 +225,21 @@ def test_a_revoked_token_reads_nothing(app, client, world, two_programs):
     assert post_form(client, f"/portfolio/tokens/{token_id}/revoke", {}, page="/portfolio").status_code == 302
     response = client.get(f"/feed/programs.csv?token={token}")
     assert response.status_code == 401 and b"PF-" not in response.data
+
+
+def test_a_token_reads_nothing_once_its_maker_is_deactivated_or_demoted(app, client, world, two_programs):
+    from training.models import User
+
+    login(client, world["emails"]["focal_gt"])
+    token = _make_token(client, "Excel")
+    login(client, world["emails"]["admin"])
+    admins = _make_token(client, "Power BI")
+    with app.app_context():
+        db.session.get(User, world["ids"]["focal_gt"]).active = False
+        db.session.get(User, world["ids"]["admin"]).role = "organizer"  # may no longer read the portfolio
+        db.session.commit()
+    assert client.get(f"/feed/people.json?token={token}").status_code == 401
+    assert client.get(f"/feed/people.json?token={admins}").get_json() == []
 
 
 def test_indicators_pure():

@@ -2,6 +2,7 @@
 what they did, their tests' scores and opinions; and the feed's tokens (they flush, never commit)."""
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from training.services import record
 from ..impact.findings import likert_finding
 from ..impact.services import impact_inputs
 from ..models_feed import FeedToken
-from .indicators import Person, filtered, knowledge_gain, percent
+from .indicators import Person, choose, filtered, knowledge_gain, options, percent
 
 PORTFOLIO_ACTION = "portfolio.view"
 
@@ -86,11 +87,26 @@ def program_figures(people, tests, confidence=0.95):
     return rows
 
 
-def portfolio(user, filters):
-    """(people before filtering, people chosen, per-program figures) of what `user` sees."""
-    everyone, tests = load(scopes(user))
+@dataclass(frozen=True)
+class Reading:
+    """What one read of the portfolio found: everyone in `scoped`'s programs, the filter values present
+    (`available`), the filters chosen and those refused, the people chosen and their programs' figures."""
+    scoped: list
+    everyone: list
+    available: dict
+    filters: dict
+    refused: list
+    chosen: list
+    figures: list
+
+
+def read(scoped, arguments):
+    """The portfolio of `scoped` (scopes() or token_scopes()) with the filters `arguments` asks for."""
+    everyone, tests = load(scoped)
+    available = options(everyone)
+    filters, refused = choose(arguments, available)
     chosen = filtered(everyone, filters)
-    return everyone, chosen, program_figures(chosen, tests)
+    return Reading(scoped, everyone, available, filters, refused, chosen, program_figures(chosen, tests))
 
 
 # --- the feed's tokens --------------------------------------------------------------------------------------------
@@ -128,11 +144,13 @@ def revoke_token(row, actor_id):
 
 
 def token_reader(token):
-    """The active FeedToken whose hash `token` has, or None (unknown, revoked)."""
+    """The active FeedToken whose hash `token` has, or None (unknown, revoked, or made by an account since
+    deactivated: such a token reads nothing, like a revoked one)."""
     if not token:
         return None
-    return db.session.scalar(select(FeedToken).where(FeedToken.token_hash == token_hash(token),
-                                                     FeedToken.revoked_at.is_(None)))
+    row = db.session.scalar(select(FeedToken).where(FeedToken.token_hash == token_hash(token),
+                                                    FeedToken.revoked_at.is_(None)))
+    return row if row is not None and row.created_by.active else None
 
 
 def token_scopes(row):

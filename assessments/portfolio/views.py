@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from extensions import configured_limit, db, limiter
-from training.access import actor_id, permission_required
+from training.access import actor_id, no_store, permission_required
 from training.exporting import table_bytes
 from training.labels import current_language
 from training.web import send_table
@@ -15,13 +15,12 @@ from ..impact.provenance import provenance
 from ..impact.texts import SEPARATORS, number, percent
 from ..models_feed import FeedToken
 from .forms import FeedTokenForm, PortfolioFilterForm
-from .indicators import COUNTS, DIMENSIONS, breakdown, choose, filtered, options, tally
+from .indicators import COUNTS, DIMENSIONS, breakdown, tally
 from .services import (
     feed_tokens,
-    load,
     make_token,
     mark_used,
-    program_figures,
+    read,
     revoke_token,
     scopes,
     token_reader,
@@ -39,75 +38,66 @@ from .texts import (
 )
 
 
-def _read(scoped, arguments):
-    """(everyone, chosen, figures, filters, refused, available, scoped) of `scoped`'s programs (scopes()),
-    filtered by `arguments`."""
-    everyone, tests = load(scoped)
-    available = options(everyone)
-    filters, refused = choose(arguments, available)
-    chosen = filtered(everyone, filters)
-    return everyone, chosen, program_figures(chosen, tests), filters, refused, available, scoped
-
-
 @bp.route("/portfolio")
 @permission_required("portfolio.view")
 def portfolio():
     language = current_language()
-    everyone, chosen, figures, filters, refused, available, scoped = _read(scopes(current_user), request.args)
-    form = PortfolioFilterForm(request.args)
-    form.offer({name: [(value, value_label(name, value, language)) for value in values]
-                for name, values in available.items()})
-    for name in refused:
+    reading = read(scopes(current_user), request.args)
+    form = _filter_form(reading, language, request.args)
+    for name in reading.refused:
         form[name].errors = [_("Not one of the values shown: left out.")]
-    token_form = FeedTokenForm()
-    token_form.programs.choices = [(program.id, program.code) for program, _country in scoped]
-    return render_template("assessments/portfolio.html", **_page(chosen, figures, filters, language), form=form,
-                           token_form=token_form, tokens=feed_tokens(current_user), new_token=None)
+    return render_template("assessments/portfolio.html", **_page(reading, language), form=form,
+                           token_form=_token_form(reading.scoped), tokens=feed_tokens(current_user), new_token=None)
 
 
-def _page(chosen, figures, filters, language):
+def _page(reading, language):
+    chosen, figures = reading.chosen, reading.figures
     return {"total": tally(chosen), "tables": {name: breakdown(chosen, name) for name in DIMENSIONS},
-            "figures": figures, "filters": filters, "counts": COUNTS, "count_labels": count_labels(),
+            "figures": figures, "filters": reading.filters, "counts": COUNTS, "count_labels": count_labels(),
             "dimension_labels": DIMENSION_LABELS, "figure_labels": FIGURE_LABELS, "value_label": value_label,
             "language": language, "forest": forest_figure(figures, language, SEPARATORS.get(language, ".,")),
             "provenance": provenance(), "feed_kinds": FEED_KINDS, "number": number, "percent": percent}
 
 
+def _filter_form(reading, language, arguments=None):
+    form = PortfolioFilterForm(arguments)
+    form.offer({name: [(value, value_label(name, value, language)) for value in values]
+                for name, values in reading.available.items()})
+    return form
+
+
+def _token_form(scoped, formdata=None):
+    form = FeedTokenForm(formdata=formdata)
+    form.programs.choices = [(program.id, program.code) for program, _country in scoped]
+    return form
+
+
 @bp.route("/portfolio.xlsx")
 @permission_required("portfolio.view")
 def portfolio_workbook():
-    _everyone, chosen, figures, *_rest = _read(scopes(current_user), request.args)
-    return send_table(workbook(chosen, figures, current_language()), "xlsx", "portfolio.xlsx")
+    reading = read(scopes(current_user), request.args)
+    return send_table(workbook(reading.chosen, reading.figures, current_language()), "xlsx", "portfolio.xlsx")
 
 
 @bp.route("/portfolio/tokens", methods=["POST"])
 @permission_required("portfolio.view")
 @reads_then_writes
 def portfolio_token():
-    """A new feed token: shown on this answer only (never stored, never in a redirect or a cookie). The page's
-    figures are read before the write lock is taken."""
+    """A new feed token: shown on this answer only (never kept, never in a redirect or a cookie, never cached).
+    The page's figures are read before the write lock is taken."""
     scoped = scopes(current_user)
-    form = FeedTokenForm()
-    form.programs.choices = [(program.id, program.code) for program, _country in scoped]
+    form = _token_form(scoped, request.form)
     if not form.validate():
         flash(_("The token was not made: give it a name, and choose only programs listed."), "error")
         return redirect(url_for("assessments.portfolio"))
     language = current_language()
-    everyone, tests = load(scoped)
-    page = _page(everyone, program_figures(everyone, tests), {}, language)
+    reading = read(scoped, {})
+    page = _page(reading, language)
     begin_writes()
     token, row = make_token(current_user, form.label.data, form.programs.data)
-    return render_template("assessments/portfolio.html",
-                           **page,
-                           form=_blank_filters(everyone, language), token_form=FeedTokenForm(formdata=None),
-                           tokens=feed_tokens(current_user), new_token=(row, token))
-
-
-def _blank_filters(everyone, language):
-    form = PortfolioFilterForm(formdata=None)
-    form.offer({name: [(value, value_label(name, value, language)) for value in values]
-                for name, values in options(everyone).items()})
-    return form
+    return no_store(render_template("assessments/portfolio.html", **page, form=_filter_form(reading, language),
+                                    token_form=_token_form(scoped), tokens=feed_tokens(current_user),
+                                    new_token=(row, token)))
 
 
 @bp.route("/portfolio/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -131,12 +121,12 @@ def feed(kind, file_format):
     row = token_reader(_presented_token())
     if row is None:
         return _refused()
-    _everyone, chosen, figures, _filters, refused, _available, _scoped = _read(token_scopes(row), request.args)
-    if refused:
-        return jsonify(error="unknown filter value", filters=refused), 400
+    reading = read(token_scopes(row), request.args)
+    if reading.refused:
+        return jsonify(error="unknown filter value", filters=reading.refused), 400
     begin_writes()
     mark_used(row)  # when it was last read: bookkeeping of the token's own, not a decision to audit
-    headers, rows = feed_table(kind, chosen, figures)
+    headers, rows = feed_table(kind, reading.chosen, reading.figures)
     if file_format == "csv":
         response = current_app.response_class(table_bytes("csv", headers, rows, numbers=True),
                                               mimetype="text/csv; charset=utf-8")
