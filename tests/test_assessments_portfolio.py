@@ -189,6 +189,8 @@ def test_the_feed_reads_what_the_token_allows(client, world, two_programs):
     csv = client.get(f"/feed/people.csv?token={token}&program=PF-2025").data.decode("utf-8-sig")
     assert csv.splitlines() == ["program,country,gender,profile,year,registered,attending,completing,certified",
                                 "PF-2025,MX,female,employment_counselor,2025,2,2,2,0"]
+    semicolons = client.get(f"/feed/people.csv?token={token}&program=PF-2025&sep=semicolon").data.decode("utf-8-sig")
+    assert semicolons.splitlines()[1] == "PF-2025;MX;female;employment_counselor;2025;2;2;2;0"
     assert client.get(f"/feed/people.json?token={token}&year=1999").status_code == 400
     assert client.get("/feed/people.json?token=nonsense").status_code == 401
     assert client.get("/feed/people.json").status_code == 401

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from extensions import configured_limit, db, limiter
 from training.access import actor_id, no_store, permission_required
+from training.exporting import SEPARATORS as SEPARATORS_BY_NAME
 from training.exporting import table_bytes
 from training.labels import current_language
 from training.web import send_table
@@ -128,7 +129,9 @@ def feed(kind, file_format):
     mark_used(row)  # when it was last read: bookkeeping of the token's own, not a decision to audit
     headers, rows = feed_table(kind, reading.chosen, reading.figures)
     if file_format == "csv":
-        response = current_app.response_class(table_bytes("csv", headers, rows, numbers=True),
+        # A BI tool reads it, not a double click: "," unless the address asks for ";" (part of every CSV's choice).
+        separator = SEPARATORS_BY_NAME.get(request.args.get("sep"), ",")
+        response = current_app.response_class(table_bytes("csv", headers, rows, numbers=True, separator=separator),
                                               mimetype="text/csv; charset=utf-8")
     else:
         response = jsonify([dict(zip(headers, values, strict=True)) for values in rows])
