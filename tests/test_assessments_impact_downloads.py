@@ -14,8 +14,8 @@ from assessments.impact.chart_images import images_available
 from assessments.models import Question, Questionnaire
 from extensions import db
 from tests.conftest import login, post_form
-from tests.helpers import demo_pairs, demo_submitted, load_demo
-from training.models import Delegation, Participant
+from tests.helpers import DEMO, demo_pairs, demo_submitted, load_demo
+from training.models import Delegation, Participant, Program
 from training.models_jobs import Job
 
 ORGANIZER, FOCAL_MX = "organizadora@capacita.example", "punto.focal.mx@capacita.example"
@@ -38,8 +38,8 @@ def chart_names(page):
 
 def registered(app, country=None):
     with app.app_context():
-        query = (select(func.count(Participant.id)).join(Delegation)
-                 .where(Participant.program_id == Delegation.program_id, Participant.status != "withdrawn"))
+        query = (select(func.count(Participant.id)).join(Delegation).join(Program, Program.id == Participant.program_id)
+                 .where(Program.code == DEMO, Participant.status != "withdrawn"))
         if country:
             query = query.where(Delegation.country_code == country)
         return db.session.scalar(query)

@@ -77,6 +77,11 @@ class FollowsJob:
 MATRIX = [
     ("/healthz", "GET", Everyone()),  # for load balancers: no login (test_app_operations.py)
     ("/programs", "GET", Allowed("programs.view")),
+    ("/portfolio", "GET", Allowed("portfolio.view")),
+    ("/portfolio.xlsx", "GET", Allowed("portfolio.view")),
+    ("/portfolio/tokens", "POST", Allowed("portfolio.view", 302)),  # an empty form: refused, back to the page
+    ("/portfolio/tokens/0/revoke", "POST", Allowed("portfolio.view", 404)),  # no such token
+    ("/feed/people.json", "GET", Everyone(401)),  # no token: refused alike (test_assessments_portfolio.py)
     ("/programs/new", "GET", Allowed("programs.manage")),
     ("/programs/{program}", "GET", Allowed("programs.view")),
     ("/programs/{program}/edit", "GET", Allowed("programs.manage")),
@@ -201,7 +206,8 @@ PUBLIC = {"/healthz", "/login", "/language", "/", "/password/forgot", "/password
           "/login/oidc/<name>", "/login/oidc/<name>/callback",
           "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
           "/verify", "/verify/<code>",  # tested in test_app_operations.py and test_certificates_verify.py
-          "/register/<token>"}  # a delegation's shared registration link: test_training_registration.py
+          "/register/<token>",  # a delegation's shared registration link: test_training_registration.py
+          "/feed/<any(people, programs):kind>.<any(json, csv):file_format>"}  # test_assessments_portfolio.py
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.
 PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf", "/me/tests/<kind>",
                       "/me/tests/<kind>/start", "/me/tests/<kind>/answers", "/me/tests/<kind>/review",
@@ -286,7 +292,7 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:question_id>", "{question}").replace("<int:certificate_id>", "{certificate}")
         .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
         .replace("<int:job_id>", "{job}")
-        .replace("<int:message_id>", "0").replace("<int:request_id>", "0")
+        .replace("<int:message_id>", "0").replace("<int:request_id>", "0").replace("<int:token_id>", "0")
         .replace("<any(csv, xlsx):file_format>", "csv").replace("data/<chart>.csv", "data/funnel.csv")
         .replace("impact/<token>/make", "impact/summary.pdf/make").replace("files/<name>", "files/nothing.pdf")
         for rule in app.url_map.iter_rules()

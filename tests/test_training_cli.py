@@ -62,11 +62,12 @@ def test_demo_loads_the_reference_program(app):
     with app.app_context():
         program = db.session.scalar(select(Program).where(Program.code == "CRM-CE-2021"))
         assert program.timezone == "America/Mexico_City" and "consejeras de empleo" in program.title["es"]
-        members = db.session.scalars(select(Delegation).where(Delegation.kind == "member")).all()
+        members = db.session.scalars(select(Delegation).where(Delegation.kind == "member",
+                                                              Delegation.program_id == program.id)).all()
         assert {d.country_code for d in members} == {"BZ", "CA", "CR", "SV", "US", "GT", "HN", "MX", "NI", "PA", "DO"}
         observers = db.session.scalars(select(Delegation.organization).where(Delegation.kind == "observer")).all()
         assert any("RROCM" in name for name in observers)
-        people = db.session.scalars(select(Participant)).all()
+        people = db.session.scalars(select(Participant).where(Participant.program_id == program.id)).all()
         assert 100 <= len(people) <= 130
         assert any("ú" in p.family_names or "á" in p.family_names for p in people)
         assert {p.gender for p in people} == {"female", "male"}
@@ -82,6 +83,17 @@ def test_demo_loads_the_reference_program(app):
     assert again.exit_code == 1 and "already exists" in again.stderr
     quiet = run(app, "demo", "--if-empty")
     assert quiet.exit_code == 0 and "not loaded" in quiet.output
+
+
+def test_demo_loads_a_second_program_after_the_first_with_people_returning(app):
+    assert run(app, "demo").exit_code == 0
+    with app.app_context():
+        first, second = (db.session.scalar(select(Program).where(Program.code == code))
+                         for code in ("CRM-CE-2021", "CRM-CE-2022"))
+        assert second.start_date > first.end_date
+        emails = {code: set(db.session.scalars(select(Participant.email_key).where(Participant.program_id == p.id)))
+                  for code, p in (("first", first), ("second", second))}
+        assert len(emails["second"]) == 64 and len(emails["first"] & emails["second"]) == 16  # two per country
 
 
 def test_create_program_applies_the_web_forms_rules(app):

@@ -117,27 +117,33 @@ PROGRAM_OPTIONS = {"code": "--code", "title_es": "--title-es", "title_en": "--ti
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database has any program.")
 @writes
 def demo(if_empty):
-    """Load the reference program CRM-CE-2021 with invented participants and staff accounts."""
+    """Load the reference program CRM-CE-2021, a second program after it (CRM-CE-2022, some people returning) with
+    invented participants, and staff accounts."""
     if if_empty and db.session.scalar(select(Program.id).limit(1)) is not None:
         click.echo("The database already has programs; demo not loaded.")
         return
-    if program_by_code(demo_data.PROGRAM["code"]) is not None:
-        fail([f"Program {demo_data.PROGRAM['code']} already exists."])
-    program = _load_demo_program()
-    for load in hooks(current_app).demo_parts:  # later blueprints' parts (tests, certificates), in this transaction
-        load(program)
-    count = db.session.scalar(select(db.func.count()).where(Participant.program_id == program.id))
-    click.echo(f"Loaded {program.code}: {len(program.delegations)} delegations, {count} participants.")
+    for spec in (demo_data.PROGRAM, demo_data.SECOND_PROGRAM):
+        if program_by_code(spec["code"]) is not None:
+            fail([f"Program {spec['code']} already exists."])
+    programs = [_load_demo_program(), _load_second_program()]
+    for program in programs:
+        for load in hooks(current_app).demo_parts:  # later blueprints' parts (tests, certificates), in this transaction
+            load(program)
+        count = db.session.scalar(select(db.func.count()).where(Participant.program_id == program.id))
+        click.echo(f"Loaded {program.code}: {len(program.delegations)} delegations, {count} participants.")
     click.echo(f"Staff accounts (password '{demo_data.DEMO_PASSWORD}'): "
                + ", ".join(email for email, *_ in demo_data.STAFF))
 
 
-def _load_demo_program():
-    spec = demo_data.PROGRAM
+def _new_program(spec, start, end):
     texts = {field: spec[field] for field in ("title", "description", "general_objective", "specific_objectives")}
+    return save_program(None, None, code=spec["code"], start_date=start, end_date=end, timezone=spec["timezone"],
+                        languages=spec["languages"], **texts)
+
+
+def _load_demo_program():
     start, end = demo_data.demo_dates(date.today())
-    program = save_program(None, None, code=spec["code"], start_date=start, end_date=end, timezone=spec["timezone"],
-                           languages=spec["languages"], **texts)
+    program = _new_program(demo_data.PROGRAM, start, end)
     statuses = ("confirmed", "confirmed", "list_received", "invited")
     for index, country in enumerate(demo_data.MEMBER_COUNTRIES):
         contact = demo_data.focal_point_contact(country)
@@ -162,6 +168,19 @@ def _load_demo_program():
     return program
 
 
+def _load_second_program():
+    """The second program: fewer countries, every list confirmed, its own attendance (no group work)."""
+    start, end = demo_data.second_dates(date.today())
+    program = _new_program(demo_data.SECOND_PROGRAM, start, end)
+    for country in demo_data.SECOND_COUNTRIES:
+        delegation = add_delegation(program, None, kind="member", country_code=country, quota=DEFAULT_QUOTA,
+                                    status="confirmed", **demo_data.focal_point_contact(country))
+        _add_people(program, delegation, demo_data.second_people(country))
+    activities = _load_demo_activities(program, start, end)
+    _load_demo_attendance(program, activities, seed=2022)
+    return program
+
+
 def _load_demo_activities(program, start, end):
     activities = []
     for code, offset, title_es, title_en, items in demo_data.SESSIONS:
@@ -181,10 +200,10 @@ def _load_demo_activities(program, start, end):
     return activities
 
 
-def _load_demo_attendance(program, activities):
+def _load_demo_attendance(program, activities, seed=2021):
     people = db.session.scalars(select(Participant).where(Participant.program_id == program.id)
                                 .order_by(Participant.id)).all()
-    plan = demo_data.attendance_plan(len(people), [a.code for a in activities if a.code != "C3"])
+    plan = demo_data.attendance_plan(len(people), [a.code for a in activities if a.code != "C3"], seed)
     for activity in activities:
         minutes = {"present": 120, "late": 95, "absent": 0, "excused": 0} if activity.is_session else {}
         marks = {person.id: (plan[index][activity.code], "Cita médica" if plan[index][activity.code] == "excused"

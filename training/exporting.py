@@ -2,7 +2,9 @@
 import csv
 import io
 import math
+import re
 
+SHEET_NAME_REFUSES = re.compile(r"[\\/*?:\[\]]")  # characters Excel does not allow in a sheet's name
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
@@ -48,29 +50,36 @@ def csv_bytes(headers, rows, numbers=False, separator=","):
 
 def xlsx_bytes(headers, rows, sheet_title="Data", numbers=False):
     """The table as XLSX, every cell a string (never evaluated); with `numbers`, int and float cells are numbers."""
+    return xlsx_book_bytes([(sheet_title, headers, rows)], numbers)
+
+
+def xlsx_book_bytes(sheets, numbers=False):
+    """[(title, headers, rows)] as one XLSX workbook, one sheet each, cells as xlsx_bytes writes them."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
     bold = Font(bold=True)
+    for sheet_title, headers, rows in sheets:
+        title = ILLEGAL_CHARACTERS_RE.sub("", str(sheet_title))
+        sheet = workbook.create_sheet(SHEET_NAME_REFUSES.sub(" ", title)[:31])
 
-    def text_cell(value, font=None):
-        # Control characters are illegal in XLSX XML; one stray byte must not break the whole export.
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
-        cell.data_type = "s"  # a string cell is never evaluated, whatever it starts with
-        if font:
-            cell.font = font
-        return cell
+        def text_cell(value, font=None, sheet=sheet):
+            # Control characters are illegal in XLSX XML; one stray byte must not break the whole export.
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
+            cell.data_type = "s"  # a string cell is never evaluated, whatever it starts with
+            if font:
+                cell.font = font
+            return cell
 
-    def cell(value):
-        return WriteOnlyCell(sheet, value=value) if numbers and is_number(value) else text_cell(value)
+        def cell(value, sheet=sheet, text_cell=text_cell):
+            return WriteOnlyCell(sheet, value=value) if numbers and is_number(value) else text_cell(value)
 
-    sheet.append([text_cell(header, bold) for header in headers])
-    for row in rows:
-        sheet.append([cell(value) for value in row])
+        sheet.append([text_cell(header, bold) for header in headers])
+        for row in rows:
+            sheet.append([cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -29,7 +29,10 @@ class Hooks:
     `agenda_item_moved`: `follow(item, actor_id)`, called in the transaction that saved new times for an agenda
     item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did).
     `person_history`: name → (column heading, `load(participant_ids)` → {participant id: text}), what the history of a
-    person across programs shows of each of their registrations (tests' scores, certificate)."""
+    person across programs shows of each of their registrations (tests' scores, certificate).
+    `outcomes`: `load(program, participant_ids)` → {participant id: set of outcome names ("completed": meets the
+    program's completion rule, "certified": holds a valid certificate)}, for indicators that count them across
+    programs (the portfolio); the sets of every registration are joined."""
 
     demo_parts: list[Callable] = field(default_factory=list)
     privacy_sections: dict[str, object] = field(default_factory=dict)
@@ -41,6 +44,7 @@ class Hooks:
     calendar_sources: dict[str, Callable] = field(default_factory=dict)
     lifecycle_facts: dict[str, Callable] = field(default_factory=dict)
     agenda_item_moved: list[Callable] = field(default_factory=list)
+    outcomes: list[Callable] = field(default_factory=list)
     person_history: dict[str, tuple] = field(default_factory=dict)
 
 
@@ -93,6 +97,10 @@ def add_calendar_source(app, name, load):
 
 def add_lifecycle_facts(app, name, load):
     hooks(app).lifecycle_facts[name] = load
+
+
+def add_outcomes(app, load):
+    hooks(app).outcomes.append(load)
 
 
 def add_person_history(app, name, label, load):

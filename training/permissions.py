@@ -38,6 +38,8 @@ PERMISSIONS = {
     # Certificates
     "certificates.follow": ROLES,  # who qualifies and why not, certificates and their PDFs, the bulk download
     "certificates.issue": ORGANIZERS,  # the rules and design, issue, draw, e-mail, revoke and reissue
+    # The portfolio: indicators across programs (a focal point: their own country's people), its feed's tokens
+    "portfolio.view": ("admin", "focal_point"),
     # The secretariat's own
     "users.manage": SECRETARIAT,  # staff accounts and their roles
     "audit.read": SECRETARIAT,  # the audit log and its export

@@ -110,6 +110,8 @@ ACTION_LABELS = {
     "certificates.drawing_started": _l("Certificate PDFs: drawing started"),
     "certificate.revoked": _l("Certificate revoked"),
     "certificate.reissued": _l("Certificate reissued"),
+    "feed_token.created": _l("Portfolio feed: token made"),
+    "feed_token.revoked": _l("Portfolio feed: token revoked"),
 }
 
 
