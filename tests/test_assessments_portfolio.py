@@ -14,6 +14,7 @@ from tests.factories import (
     make_activity,
     make_certificate,
     make_delegation,
+    make_grant,
     make_participant,
     make_program,
     make_question,
@@ -21,7 +22,7 @@ from tests.factories import (
     make_section,
 )
 from tests.helpers import choose_english
-from training.models import Attendance
+from training.models import Attendance, User
 
 DONE = datetime(2024, 3, 2, 22, 0, tzinfo=timezone.utc)
 OPTIONS = [{"key": "a", "es": "A", "en": "A"}, {"key": "b", "es": "B", "en": "B"}]
@@ -69,6 +70,11 @@ def two_programs(app, world):
         second = make_program("PF-2025", {"es": "Segundo"}, start_date=date(2025, 3, 1), end_date=date(2025, 3, 9))
         mx, gt, mx2 = (make_delegation(first, "MX", quota=5), make_delegation(first, "GT", quota=5),
                        make_delegation(second, "MX", quota=5))
+        # World's focal points, in the programs where their country has a delegation.
+        focal_mx, focal_gt = (db.session.get(User, world["ids"][key]) for key in ("focal_mx", "focal_gt"))
+        make_grant(focal_mx, "focal_point", first, "MX")
+        make_grant(focal_mx, "focal_point", second, "MX")
+        make_grant(focal_gt, "focal_point", first, "GT")
         a1 = make_participant(mx, "Ana", "Uno", "ana@example.mx", gender="female", profile="employment_counselor")
         a2 = make_participant(mx, "Beto", "Dos", "beto@example.mx", gender="male", profile="labor_inspector")
         a3 = make_participant(gt, "Cira", "Tres", "cira@example.gt", gender="female", profile="employment_counselor")
@@ -230,15 +236,16 @@ def test_a_revoked_token_reads_nothing(app, client, world, two_programs):
 
 
 def test_a_token_reads_nothing_once_its_maker_is_deactivated_or_demoted(app, client, world, two_programs):
-    from training.models import User
-
     login(client, world["emails"]["focal_gt"])
     token = _make_token(client, "Excel")
     login(client, world["emails"]["admin"])
     admins = _make_token(client, "Power BI")
     with app.app_context():
         db.session.get(User, world["ids"]["focal_gt"]).active = False
-        db.session.get(User, world["ids"]["admin"]).role = "organizer"  # may no longer read the portfolio
+        admin = db.session.get(User, world["ids"]["admin"])
+        admin.grants.clear()
+        db.session.flush()
+        make_grant(admin, "organizer")  # in every program, but may no longer read the portfolio
         db.session.commit()
     assert client.get(f"/feed/people.json?token={token}").status_code == 401
     assert client.get(f"/feed/people.json?token={admins}").get_json() == []

@@ -73,11 +73,15 @@ def test_demo_loads_the_reference_program(app):
         assert {p.gender for p in people} == {"female", "male"}
         grants = {(user.email, grant.role, grant.program_id, grant.country_code)
                   for user in db.session.scalars(select(User)) for grant in user.grants}
+        second = db.session.scalar(select(Program.id).where(Program.code == "CRM-CE-2022"))
+        # Staff roles in both programs, a focal point's where their country has a delegation (Canada: 2021 only).
         assert grants == {("admin@capacita.example", "admin", None, None),
-                          ("organizadora@capacita.example", "organizer", program.id, None),
-                          ("facilitadora@capacita.example", "facilitator", program.id, None),
-                          ("punto.focal.mx@capacita.example", "focal_point", program.id, "MX"),
-                          ("punto.focal.gt@capacita.example", "focal_point", program.id, "GT"),
+                          *{(email, role, program_id, country)
+                            for program_id in (program.id, second)
+                            for email, role, country in (("organizadora@capacita.example", "organizer", None),
+                                                         ("facilitadora@capacita.example", "facilitator", None),
+                                                         ("punto.focal.mx@capacita.example", "focal_point", "MX"),
+                                                         ("punto.focal.gt@capacita.example", "focal_point", "GT"))},
                           ("focal.point.ca@capacita.example", "focal_point", program.id, "CA")}
     again = run(app, "demo")
     assert again.exit_code == 1 and "already exists" in again.stderr

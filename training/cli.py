@@ -25,7 +25,7 @@ from .cli_registration import (
 from .countries import normalize_code
 from .forms import ProgramForm
 from .hooks import hooks
-from .models import DEFAULT_QUOTA, Participant, Program
+from .models import DEFAULT_QUOTA, Delegation, Participant, Program
 from .services import (
     ServiceError,
     add_delegation,
@@ -159,13 +159,20 @@ def _load_demo_program():
     activities = _load_demo_activities(program, start, end)
     _load_demo_attendance(program, activities)
     _load_demo_groups(activities)
+    _demo_staff(program)
+    return program
+
+
+def _demo_staff(program):
+    """The demo's staff accounts (made once) and their roles in `program`: the secretariat's covers every program,
+    a focal point has one where their country has a delegation."""
+    countries = set(db.session.scalars(select(Delegation.country_code).where(Delegation.program_id == program.id)))
     for email, name, role, country in demo_data.STAFF:
         language = "en" if country == "CA" else "es"
         user = user_by_email(email) or save_user(None, None, email=email, name=name, language=language,
                                                  password=demo_data.DEMO_PASSWORD, secretariat=role == "admin")
-        if role != "admin":  # their roles in the demo program (the secretariat's covers every program)
+        if role != "admin" and (country is None or country in countries):
             grant_role(user, None, program=program, role=role, country_code=country)
-    return program
 
 
 def _load_second_program():
@@ -178,6 +185,7 @@ def _load_second_program():
         _add_people(program, delegation, demo_data.second_people(country))
     activities = _load_demo_activities(program, start, end)
     _load_demo_attendance(program, activities, seed=2022)
+    _demo_staff(program)
     return program
 
 

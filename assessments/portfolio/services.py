@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from extensions import db
-from training.access import program_country_scope, visible_programs
+from training.access import program_country_scope, program_role, visible_programs
 from training.attendance.rules import ATTENDED
 from training.hooks import hooks
 from training.models import Activity, Attendance, utcnow
@@ -26,9 +26,10 @@ PORTFOLIO_ACTION = "portfolio.view"
 def scopes(user):
     """[(program, country the user sees there or None for every country)] of the programs `user` sees, newest
     first; none when the user may no longer read the portfolio (a token's creator since demoted or deactivated)."""
-    if user is None or not user.active or not may(user.role, PORTFOLIO_ACTION):
+    if user is None or not user.active:
         return []
-    return [(program, program_country_scope(program, user)) for program in visible_programs(user)]
+    return [(program, program_country_scope(program, user)) for program in visible_programs(user)
+            if may(program_role(program, user), PORTFOLIO_ACTION)]
 
 
 def load(scoped_programs):

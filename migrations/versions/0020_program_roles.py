@@ -1,7 +1,7 @@
 """roles per program: today's accounts become program grants; users.role and users.country_code go
 
 Revision ID: 0020
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-06 06:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0020'
-down_revision = '0022'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
