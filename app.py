@@ -112,9 +112,10 @@ def _trust_proxies(app):
 
 
 class RedactPersonalLinks(logging.Filter):
-    """Access logs show /p/[redacted]: a personal link in a log file would open someone's page."""
+    """Access logs show /p/[redacted] and /password/reset/[redacted]: a personal or reset link in a log file would
+    open someone's page or account."""
 
-    PATTERN = re.compile(r"/p/[A-Za-z0-9_-]+")
+    PATTERN = re.compile(r"(/p/|/password/reset/)[A-Za-z0-9_.-]+")
 
     def filter(self, record):
         if isinstance(record.args, tuple):
@@ -126,7 +127,7 @@ class RedactPersonalLinks(logging.Filter):
         return True
 
     def _clean(self, value):
-        return self.PATTERN.sub("/p/[redacted]", value) if isinstance(value, str) else value
+        return self.PATTERN.sub(r"\1[redacted]", value) if isinstance(value, str) else value
 
 
 def _redact_tokens_in_logs():
@@ -322,7 +323,7 @@ def _register_security_headers(app):
 
 def _register_template_helpers(app):
     from training import labels, schedule
-    from training.access import can
+    from training.access import can, role_here
     from training.countries import country_name
     from training.timezones import timezone_names
 
@@ -340,4 +341,5 @@ def _register_template_helpers(app):
             "zone_label": lambda zone: schedule.zone_label(zone, language),
             "timezone_names": timezone_names,
             "can": can,  # what the page offers the user: {% if can("activities.plan") %}
+            "role_here": role_here,  # the user's role in the page's program (base.html's "who" line)
         }

@@ -50,6 +50,7 @@ def check_config(settings, probes, workers=None, weak_secrets=(), min_secret_len
     findings += _database(settings["SQLALCHEMY_DATABASE_URI"], production, probes)
     findings += _rate_limits(settings.get("RATELIMIT_STORAGE_URI") or "memory://", production, workers, probes)
     findings += _mail(settings)
+    findings += _sign_in(settings)
     findings += _queue(settings.get("QUEUE_URL") or "", production, probes)
     findings += _chart_images(probes)
     findings.append(Finding("ok", f"logs are written as {settings.get('LOG_FORMAT', 'text')} lines"))
@@ -172,10 +173,28 @@ def _mail(settings):
                                          "seconds above 0 (30 is usual)"))
     if not settings.get("MAIL_SERVER"):
         return [*findings, Finding("warning", "MAIL_SERVER is not set: invitations, reminders and certificate e-mails "
-                                              "stay in the outbox")]
+                                              "stay in the outbox, and password reset links are not sent")]
     mode = "implicit TLS" if settings.get("MAIL_USE_SSL") else "STARTTLS" if settings.get("MAIL_USE_TLS") else "plain"
     port = settings.get("MAIL_PORT", 587)
     return [*findings, Finding("ok", f"mail goes out through {settings['MAIL_SERVER']}:{port} ({mode})")]
+
+
+# Sign-in with an organization's account: each provider's settings that must be set together (half of them: no button).
+SIGN_IN_PROVIDERS = {
+    "Microsoft": ("OIDC_MICROSOFT_CLIENT_ID", "OIDC_MICROSOFT_CLIENT_SECRET"),
+    "Google": ("OIDC_GOOGLE_CLIENT_ID", "OIDC_GOOGLE_CLIENT_SECRET"),
+    "OpenID Connect": ("OIDC_ISSUER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"),
+}
+
+
+def _sign_in(settings):
+    findings = []
+    for provider, names in SIGN_IN_PROVIDERS.items():
+        missing = [name for name in names if not settings.get(name)]
+        if len(missing) < len(names):
+            findings.append(Finding("warning", f"{', '.join(missing)} not set: no sign-in with {provider}") if missing
+                            else Finding("ok", f"sign-in with {provider} is offered"))
+    return findings
 
 
 def _mail_security(settings):

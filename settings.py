@@ -83,6 +83,7 @@ def from_environment(environ, instance_path, root_path):
         **_deployment(environ),
         **_limits(environ),
         **_queue(environ, instance_path),
+        **_sign_in(environ),
     }
 
 
@@ -125,6 +126,11 @@ def _rate_limits(environ):
         # within minutes (two requests each).
         "LINK_RATE_LIMIT": environ.text("LINK_RATE_LIMIT", "60 per minute;600 per hour"),
         "VERIFY_RATE_LIMIT": environ.text("VERIFY_RATE_LIMIT", "30 per minute;300 per hour"),
+        # Registrations sent through a delegation's shared link, per address: a delegation's office registers its
+        # people one after the other; a script filling the secretariat's queue is stopped.
+        "REGISTRATION_RATE_LIMIT": environ.text("REGISTRATION_RATE_LIMIT", "10 per minute;60 per hour"),
+        # The portfolio's feed (per address): a BI tool's refresh reads a few tables; a guesser gets 401s.
+        "FEED_RATE_LIMIT": environ.text("FEED_RATE_LIMIT", "30 per minute;300 per hour"),
         # Unknown links and codes per address: a person retries a mistyped or old one a few times, a guesser
         # thousands. Counting only these lets an office's many participants share one address, and keeps what an
         # attacker's addresses cost small (each refused address is then refused before the app for the window).
@@ -160,6 +166,28 @@ def _deployment(environ):
         "TRUSTED_PROXIES": environ.integer("TRUSTED_PROXIES", 0),
         # The address participants reach the app at: links in e-mails are built on it, never on the Host header.
         "PUBLIC_URL": environ.text("PUBLIC_URL") or local_url(environ),
+    }
+
+
+def _sign_in(environ):
+    return {
+        # "Forgot your password?": requests per address, and messages per e-mail typed (beyond it nothing more is
+        # sent, with the same answer: an owner's inbox is not flooded, and no e-mail is told apart from another).
+        "PASSWORD_RESET_RATE_LIMIT": environ.text("PASSWORD_RESET_RATE_LIMIT", "5 per minute;20 per hour"),
+        "PASSWORD_RESET_EMAIL_RATE_LIMIT": environ.text("PASSWORD_RESET_EMAIL_RATE_LIMIT", "3 per hour;6 per day"),
+        "PASSWORD_RESET_MAX_AGE": environ.integer("PASSWORD_RESET_MAX_AGE", 3600),  # seconds a link works
+        # Sign-in with an organization's account (OpenID Connect): a provider appears on the login page once its
+        # client id and secret are set. Microsoft's tenant: "organizations" (any work account), or one tenant's id.
+        "OIDC_MICROSOFT_CLIENT_ID": environ.text("OIDC_MICROSOFT_CLIENT_ID", ""),
+        "OIDC_MICROSOFT_CLIENT_SECRET": environ.text("OIDC_MICROSOFT_CLIENT_SECRET", ""),
+        "OIDC_MICROSOFT_TENANT": environ.text("OIDC_MICROSOFT_TENANT", "organizations"),
+        "OIDC_GOOGLE_CLIENT_ID": environ.text("OIDC_GOOGLE_CLIENT_ID", ""),
+        "OIDC_GOOGLE_CLIENT_SECRET": environ.text("OIDC_GOOGLE_CLIENT_SECRET", ""),
+        # Any other issuer (Keycloak, Okta, Auth0…): its URL (the discovery document is read below it) and a label.
+        "OIDC_ISSUER_URL": environ.text("OIDC_ISSUER_URL", ""),
+        "OIDC_CLIENT_ID": environ.text("OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": environ.text("OIDC_CLIENT_SECRET", ""),
+        "OIDC_LABEL": environ.text("OIDC_LABEL", ""),
     }
 
 

@@ -5,6 +5,7 @@ bp = Blueprint("assessments", __name__)
 
 from . import (  # noqa: E402,F401  (tables, template helpers and routes register)
     models,
+    models_feed,
     models_reminders,
     template_helpers,
     views_builder,
@@ -13,6 +14,7 @@ from . import (  # noqa: E402,F401  (tables, template helpers and routes registe
     views_taking,
 )
 from .impact import views as impact_views  # noqa: E402,F401
+from .portfolio import views as portfolio_views  # noqa: E402,F401
 
 
 def init_app(app):

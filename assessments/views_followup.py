@@ -3,12 +3,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from training.access import actor_id, permission_required, program_or_404
-from training.exporting import table_bytes
 from training.labels import current_language, delegation_label
 from training.localized import pick
 from training.services_messages import count_queued
 from training.textkeys import database_id
-from training.web import call_or_show_error, send_table, start_messages
+from training.web import call_or_show_error, send_export, start_messages
 from transactions import begin_writes, catches_up, writes
 
 from . import bp
@@ -134,7 +133,7 @@ def export_answers(questionnaire_id, file_format):
               _number(attempt.score), _number(attempt.max_score), _number(score_percent(attempt))]
              for person, attempt, values in rows]
     name = f"{questionnaire.program.code}-{questionnaire.kind}-answers.{file_format}"
-    return send_table(table_bytes(file_format, headers, cells, sheet_title=_("Answers")), file_format, name)
+    return send_export(file_format, headers, cells, name, questionnaire.program, sheet_title=_("Answers"))
 
 
 def _column(number, question, language, fallback):

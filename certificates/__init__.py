@@ -15,15 +15,16 @@ from . import (  # noqa: E402,F401  (tables and routes register)
 def init_app(app):
     """Register the blueprint, its command, its task and what it adds to training's hooks: the demo's
     certificates, the certificates' section of personal data, the certificate card of the participant's page, their
-    certificates in a person's history across programs, the certificates' facts of the program's lifecycle, the
-    certificate design's part of a program's copy, the drawing job and its scheduled look for waiting PDFs
-    (create_app calls it last)."""
+    certificates in a person's history across programs, the certificates' facts of the program's lifecycle, who
+    completed and who is certified (the portfolio's outcomes), the certificate design's part of a program's copy,
+    the drawing job and its scheduled look for waiting PDFs (create_app calls it last)."""
     from flask_babel import lazy_gettext as _l
 
     from training.hooks import (
         add_demo_part,
         add_lifecycle_facts,
         add_my_page_card,
+        add_outcomes,
         add_person_history,
         add_program_copier,
     )
@@ -40,6 +41,7 @@ def init_app(app):
     add_my_page_card(app, "certificate", views_public.my_page_card)
     add_person_history(app, "certificate", _l("Certificate"), services_history.certificate_texts)
     add_lifecycle_facts(app, "certificates", services_lifecycle.lifecycle_facts)
+    add_outcomes(app, services_lifecycle.outcomes)
     add_program_copier(app, "certificates", _l("Certificate rules and design: wording, signatories and logos"),
                        copy_certificate_design)
     tasks.init_app(app)

@@ -21,13 +21,13 @@ def pdf_name(delegation, family_names, given_names, serial):
     return f"{slug(where, 24)}_{slug(family_names)}_{slug(given_names)}_{slug(serial, 60)}.pdf"
 
 
-def zip_bytes(files, register_name, register_headers, register_rows):
+def zip_bytes(files, register_name, register_headers, register_rows, separator=","):
     """A ZIP of (name, PDF bytes) and the register as a CSV. PDFs are stored as they are: they are compressed
-    already, and deflating them again costs time for nothing."""
+    already, and deflating them again costs time for nothing. `separator` splits the register's columns."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in sorted(files):
             archive.writestr(name, content, compress_type=zipfile.ZIP_STORED)
-        archive.writestr(register_name, csv_bytes(register_headers, register_rows),
+        archive.writestr(register_name, csv_bytes(register_headers, register_rows, separator=separator),
                          compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()

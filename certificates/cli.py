@@ -11,7 +11,7 @@ from command_line import fail
 from extensions import db
 from private_files import private_folder, write_private
 from training.cli_registration import program_or_fail
-from training.exporting import csv_bytes
+from training.exporting import csv_bytes, separator_for
 from training.models import Participant
 from training.schedule import when
 from training.services import ServiceError
@@ -62,5 +62,6 @@ def _write(program, folder):
                                                  current_app.config["PUBLIC_URL"])
     for name, content in files:
         write_private(folder / name, content)
-    write_private(folder / "register.csv", csv_bytes(headers, rows))
+    write_private(folder / "register.csv",
+                  csv_bytes(headers, rows, separator=separator_for(None, program.default_language)))
     click.echo(f"Wrote {len(files)} PDFs and register.csv to {folder}.")

@@ -9,14 +9,13 @@ from flask_babel import ngettext
 from extensions import db
 from task_queue import task_name
 from training.access import actor_id, can, permission_required, program_or_404, scoped_participants
-from training.exporting import table_bytes
 from training.labels import current_language, delegation_label
 from training.models import Participant, utcnow
 from training.schedule import when
 from training.services import ServiceError, record
 from training.services_activities import program_activities
 from training.services_jobs import latest_job
-from training.web import delegation_choices, job_text, send_table, start_messages
+from training.web import delegation_choices, export_separator, job_text, send_export, start_messages
 from transactions import writes
 
 from . import bp
@@ -101,8 +100,8 @@ def eligibility_export(program_id, file_format):
               row.certificate.issued_at.date().isoformat() if row.certificate else "",
               row.certificate.revoked_at.date().isoformat() if row.certificate and row.certificate.revoked_at else "",
               row.certificate.revoked_reason or "" if row.certificate else ""] for row in rows]
-    return send_table(table_bytes(file_format, headers, table, sheet_title=program.code), file_format,
-                      f"{program.code}-certificates.{file_format}")
+    return send_export(file_format, headers, table, f"{program.code}-certificates.{file_format}", program,
+                       sheet_title=program.code)
 
 
 @bp.route("/programs/<int:program_id>/certificates/issue", methods=["POST"])
@@ -236,6 +235,6 @@ def certificates_zip(program_id):
         flash(_("No certificate has been issued yet."), "info")
         return back
     files, headers, rows = certificate_files(certificates, current_language(), current_app.config["PUBLIC_URL"])
-    content = zip_bytes(files, f"{program.code}-register.csv", headers, rows)
+    content = zip_bytes(files, f"{program.code}-register.csv", headers, rows, export_separator(program))
     return send_file(io.BytesIO(content), mimetype="application/zip", as_attachment=True,
                      download_name=f"{program.code}-certificates.zip")

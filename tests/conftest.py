@@ -165,17 +165,18 @@ def world(app):
 
     utc = timezone.utc
     with app.app_context():
-        users = {
-            "admin": make_staff("admin", "admin@example.org", "Admin"),
-            "organizer": make_staff("organizer", "org@example.org", "Org"),
-            "facilitator": make_staff("facilitator", "fac@example.org", "Fac"),
-            "focal_mx": make_staff("focal_point", "fp.mx@example.org", "FP MX", country_code="MX"),
-            "focal_gt": make_staff("focal_point", "fp.gt@example.org", "FP GT", country_code="GT"),
-        }
         program = make_program("TEST-2026", {"es": "Programa de prueba", "en": "Test program"})
         mx = make_delegation(program, country_code="MX", quota=3)
         gt = make_delegation(program, country_code="GT", quota=3)
         observer = make_delegation(program, organization="Red Civil", quota=2)
+        # The secretariat, and an organizer and a facilitator, in every program; each focal point in this one.
+        users = {
+            "admin": make_staff("admin", "admin@example.org", "Admin"),
+            "organizer": make_staff("organizer", "org@example.org", "Org"),
+            "facilitator": make_staff("facilitator", "fac@example.org", "Fac"),
+            "focal_mx": make_staff("focal_point", "fp.mx@example.org", "FP MX", country_code="MX", programs=[program]),
+            "focal_gt": make_staff("focal_point", "fp.gt@example.org", "FP GT", country_code="GT", programs=[program]),
+        }
         people = {key: make_participant(delegation, given, family, email) for key, delegation, given, family, email in [
             ("mx1", mx, "José Ángel", "Núñez Peña", "jose.nunez@example.mx"),
             ("mx2", mx, "Fátima", "Gómez Díaz", "fatima.gomez@example.mx"),

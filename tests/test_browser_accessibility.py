@@ -418,6 +418,7 @@ def test_staff_pages(demo, new_page, audit, language):
         ("staff-questionnaire-builder", f"/questionnaires/{demo['questionnaire']}"),
         ("staff-impact", f"/programs/{program}/impact"),
         ("staff-certificates", f"/programs/{program}/certificates"),
+        ("staff-portfolio", "/portfolio"),
     ]:
         page.goto(path, timeout=60_000)  # the impact report computes its statistics and charts on first load
         audit(page, name, language, widths=(1280,))

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from extensions import db
 from tests.conftest import DEMO_PASSWORD, sign_in
-from training.models import Activity, Attendance, Participant
+from tests.helpers import DEMO
+from training.models import Activity, Attendance, Participant, Program
 
 pytestmark = pytest.mark.browser
 
@@ -20,15 +21,16 @@ def demo(app):
 
 def demo_ids(app, code):
     with app.app_context():
-        activity = db.session.scalar(select(Activity).where(Activity.code == code))
-        people = db.session.scalars(select(Participant).order_by(Participant.search_key)).all()
+        activity = db.session.scalar(select(Activity).join(Program).where(Activity.code == code, Program.code == DEMO))
+        people = db.session.scalars(select(Participant).where(Participant.program_id == activity.program_id)
+                                    .order_by(Participant.search_key)).all()
         return activity.id, [(p.id, p.family_names, p.given_names, p.email) for p in people]
 
 
 def demo_day(app, code):
     """The session's date in the demo program's zone, as Zoom's Spanish export writes it (day first)."""
     with app.app_context():
-        activity = db.session.scalar(select(Activity).where(Activity.code == code))
+        activity = db.session.scalar(select(Activity).join(Program).where(Activity.code == code, Program.code == DEMO))
         return activity.starts_at.astimezone(ZoneInfo(activity.program.timezone)).strftime("%d/%m/%Y")
 
 

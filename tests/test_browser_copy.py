@@ -34,7 +34,7 @@ def test_the_secretariat_copies_the_demo_and_walks_the_copy_to_its_invitations(a
     for part in ("Actividades y sus agendas", "Cuestionarios", "Reglas y diseño del certificado",
                  "Textos de los mensajes", "Delegaciones"):
         expect(page.get_by_label(part)).to_be_checked()
-    page.get_by_label("Código").fill("CRM-CE-2022")
+    page.get_by_label("Código").fill("CRM-CE-2025")
     page.get_by_label("Fecha de inicio").fill(start.isoformat())
     page.get_by_label("Título en español").fill("Programa de consejerías 2022")
     photograph(page, artifacts, "copy-form")
@@ -61,7 +61,7 @@ def test_the_secretariat_copies_the_demo_and_walks_the_copy_to_its_invitations(a
         "Envío terminado: 0 enviados, 1 en la bandeja de salida, 0 fallidos.", timeout=15000)
     photograph(page, artifacts, "copy-invitations")
     with app.app_context():
-        copy = db.session.scalar(select(Program).where(Program.code == "CRM-CE-2022"))
+        copy = db.session.scalar(select(Program).where(Program.code == "CRM-CE-2025"))
         assert db.session.scalars(select(Participant.email).where(Participant.program_id == copy.id)).all() == [PERSON]
         sent = db.session.scalar(select(OutboundMessage).where(OutboundMessage.program_id == copy.id))
         assert (sent.to_address, sent.subject) == (PERSON, "Bienvenida a Programa de consejerías 2022")

@@ -38,6 +38,7 @@ from extensions import db, limiter
 from task_queue import run_queued
 from tests.conftest import PASSWORD, empty_the_database, fits_the_width, sign_in
 from training.models import Activity, Attendance, OutboundMessage, Participant, Program, User
+from training.models_grants import ProgramRole
 from training.models_groups import Group
 from training.schedule import zone_label
 
@@ -247,7 +248,7 @@ def scenario(app, browser, live_server, artifacts, tmp_path_factory):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
                       MAIL_DEFAULT_SENDER="secretaria@crm.example", PUBLIC_URL=live_server)
     with app.app_context():
-        db.session.add(User(email=ADMIN, name="Secretaría Técnica", role="admin",
+        db.session.add(User(email=ADMIN, name="Secretaría Técnica", grants=[ProgramRole(role="admin")],
                             password_hash=generate_password_hash(PASSWORD)))
         db.session.commit()
     world = Scenario(app, browser, live_server, artifacts, inbox, tmp_path_factory.mktemp("journeys"))
@@ -331,10 +332,15 @@ def secretariat(s):
     page.goto("/users/new")
     page.get_by_label("Nombre").fill("Organizadora OIM")
     page.get_by_label("Correo electrónico").fill(ORGANIZER)
-    page.get_by_label("Rol").select_option("organizer")
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Guardar cuenta").click()
     expect(page.locator(".flash")).to_contain_text("Cuenta guardada.")
+    # On to the account's roles: organizer of this program.
+    page.get_by_label("Programa", exact=True).select_option(label=CODE)
+    page.get_by_label("Rol", exact=True).select_option("organizer")
+    page.get_by_role("button", name="Dar este rol").click()
+    expect(page.locator(".flash")).to_contain_text("Rol guardado.")
+    expect(page.locator("#grants")).to_contain_text(CODE)
 
     # Canada's list, an XLSX: every row is new, and nothing is written before the import is confirmed.
     canada = s.tmp / "canada.xlsx"
@@ -817,7 +823,8 @@ def organizer_runs_the_session_and_closes_the_program(s):
     with zipfile.ZipFile(io.BytesIO(downloaded(bundle.value))) as archive:
         names = archive.namelist()
         pdfs = {name: archive.read(name) for name in names if name.endswith(".pdf")}
-        register = list(csv.reader(io.StringIO(archive.read(f"{CODE}-register.csv").decode("utf-8-sig"))))
+        register = list(csv.reader(io.StringIO(archive.read(f"{CODE}-register.csv").decode("utf-8-sig")),
+                                   delimiter=";"))  # a Spanish-first program: Excel's separator in Spanish
     assert len(pdfs) == 2 and all(data.startswith(b"%PDF-") for data in pdfs.values())
     assert sorted(names) == sorted([*pdfs, f"{CODE}-register.csv"])
     emily = next(row for row in register[1:] if "Tremblay" in row)

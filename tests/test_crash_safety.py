@@ -257,6 +257,7 @@ def program_with_upload(app, rows):
 
     from extensions import db
     from training.models import ImportBatch, User
+    from training.models_grants import ProgramRole
     from training.services import add_delegation, save_program
 
     with app.app_context():
@@ -264,7 +265,7 @@ def program_with_upload(app, rows):
         program = save_program(None, None, code="CRASH-IMPORT", start_date=today, end_date=today + timedelta(days=9),
                                timezone="America/Mexico_City", languages=["es"], title={"es": "Importación"})
         mexico = add_delegation(program, None, kind="member", country_code="MX", quota=rows, status="invited")
-        db.session.add(User(email="admin@crash.example.org", name="Admin", role="admin",
+        db.session.add(User(email="admin@crash.example.org", name="Admin", grants=[ProgramRole(role="admin")],
                             password_hash=generate_password_hash(PASSWORD)))
         lines = ["Nombre;Apellidos;Correo"] + [f"Persona;Apellido {i};p{i}@import.example.mx" for i in range(rows)]
         batch = ImportBatch(program_id=program.id, delegation_id=mexico.id, locked=True, filename="mexico.csv",

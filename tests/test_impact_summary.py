@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
-from tests.helpers import demo_pairs, load_demo
-from training.models import Delegation, Participant
+from tests.helpers import DEMO, demo_pairs, load_demo
+from training.models import Delegation, Participant, Program
 
 PASSWORD = "capacita-demo"
 DIMENSIONS = ("Quiénes participaron", "Conocimientos", "Expectativas cumplidas", "Satisfacción",
@@ -28,7 +28,8 @@ def _summary(html):
 
 def _registered(app, country=None):
     with app.app_context():
-        query = select(Participant.id).join(Delegation).where(Participant.status != "withdrawn")
+        query = (select(Participant.id).join(Delegation).join(Program, Program.id == Participant.program_id)
+                 .where(Participant.status != "withdrawn", Program.code == DEMO))
         if country:
             query = query.where(Delegation.country_code == country)
         return len(db.session.scalars(query).all())

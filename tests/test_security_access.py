@@ -1,4 +1,4 @@
-"""Every route against every role: anonymous → login, wrong role → 403, another country's objects → 404.
+"""Every route against every role: anonymous → login, wrong role → 403, another country's or program's objects → 404.
 
 The roles a route lets in are read from the one table of who may do what (training/permissions.py), through the
 action the route's view declares; the statuses beyond that (a redirect once done, a form sent back, another country's
@@ -10,10 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from extensions import db
 from tests.conftest import csrf_from, login
+from tests.factories import make_delegation, make_grant, make_participant, make_program
 from tests.helpers import enter, link_for
 from training.access import permission_required
+from training.models import Program, User
 from training.permissions import PERMISSIONS, may
 from training.permissions import ROLES as USER_ROLES
 
@@ -73,6 +77,11 @@ class FollowsJob:
 MATRIX = [
     ("/healthz", "GET", Everyone()),  # for load balancers: no login (test_app_operations.py)
     ("/programs", "GET", Allowed("programs.view")),
+    ("/portfolio", "GET", Allowed("portfolio.view")),
+    ("/portfolio.xlsx", "GET", Allowed("portfolio.view")),
+    ("/portfolio/tokens", "POST", Allowed("portfolio.view", 302)),  # an empty form: refused, back to the page
+    ("/portfolio/tokens/0/revoke", "POST", Allowed("portfolio.view", 404)),  # no such token
+    ("/feed/people.json", "GET", Everyone(401)),  # no token: refused alike (test_assessments_portfolio.py)
     ("/programs/new", "GET", Allowed("programs.manage")),
     ("/programs/{program}", "GET", Allowed("programs.view")),
     ("/programs/{program}/edit", "GET", Allowed("programs.manage")),
@@ -86,6 +95,13 @@ MATRIX = [
     ("/participants/{mx1}/reinstate", "POST", Allowed("participants.edit", 302, outside=GT)),
     ("/programs/{program}/participants/import", "GET", Allowed("participants.edit")),
     ("/programs/{program}/participants/export.csv", "GET", Allowed("participants.view")),
+    ("/programs/{program}/participants/template.xlsx", "GET", Allowed("participants.edit")),
+    ("/delegations/{mx}/registration", "GET", Allowed("participants.edit", outside=GT)),
+    ("/delegations/{mx}/registration/link", "POST", Allowed("participants.edit", 302, outside=GT)),
+    ("/programs/{program}/registrations", "GET", Allowed("registrations.moderate")),
+    # The world holds no registration request: those let in reach the lookup, which finds none.
+    ("/registrations/0/accept", "POST", Allowed("registrations.moderate", 404)),
+    ("/registrations/0/reject", "POST", Allowed("registrations.moderate", 404)),
     ("/imports/{batch}", "GET", Allowed("participants.edit", outside=GT)),
     ("/imports/{batch}/confirm", "POST", Allowed("participants.edit", 302, outside=GT)),
     ("/imports/{batch}/discard", "POST", Allowed("participants.edit", 302, outside=GT)),
@@ -126,6 +142,9 @@ MATRIX = [
     ("/users", "GET", Allowed("users.manage")),
     ("/users/new", "GET", Allowed("users.manage")),
     ("/users/{organizer}/edit", "GET", Allowed("users.manage")),
+    # A role sent without its program, role and country comes back with the form's errors (200).
+    ("/users/{organizer}/roles", "POST", Allowed("users.manage")),
+    ("/users/{organizer}/roles/0/remove", "POST", Allowed("users.manage", 404)),
     ("/audit", "GET", Allowed("audit.read")),
     ("/audit/export.csv", "GET", Allowed("audit.read")),
     ("/participants/{mx1}/personal-data", "GET", Allowed("privacy.manage")),
@@ -184,8 +203,12 @@ MATRIX = [
     ("/certificates/{certificate}/revoke", "POST", Allowed("certificates.issue", 400)),
     ("/certificates/{certificate}/reissue", "POST", Allowed("certificates.issue", 400)),
 ]
-PUBLIC = {"/healthz", "/login", "/language", "/", "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
-          "/verify", "/verify/<code>"}  # tested in test_app_operations.py and test_certificates_verify.py
+PUBLIC = {"/healthz", "/login", "/language", "/", "/password/forgot", "/password/reset/<token>",
+          "/login/oidc/<name>", "/login/oidc/<name>/callback",
+          "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
+          "/verify", "/verify/<code>",  # tested in test_app_operations.py and test_certificates_verify.py
+          "/register/<token>",  # a delegation's shared registration link: test_training_registration.py
+          "/feed/<any(people, programs):kind>.<any(json, csv):file_format>"}  # test_assessments_portfolio.py
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.
 PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf", "/me/tests/<kind>",
                       "/me/tests/<kind>/start", "/me/tests/<kind>/answers", "/me/tests/<kind>/review",
@@ -261,7 +284,7 @@ def test_every_route_is_in_the_matrix(app):
     normalized = {
         rule.rule.replace("<int:program_id>", "{program}").replace("<int:participant_id>", "{mx1}")
         .replace("<int:delegation_id>/submit", "{gt}/submit").replace("<int:delegation_id>/confirm", "{gt}/confirm")
-        .replace("<int:delegation_id>", "{mx}").replace("<int:user_id>", "{organizer}")
+        .replace("<int:delegation_id>", "{mx}").replace("<int:user_id>", "{organizer}").replace("<int:grant_id>", "0")
         .replace("attendance.<any(csv, xlsx):file_format>", "attendance.csv")
         .replace("<int:batch_id>", "{batch}").replace("<int:activity_id>", "{activity}")
         .replace("<int:item_id>/groups", "{group_item}/groups").replace("<int:group_id>", "{group}")
@@ -270,7 +293,7 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:question_id>", "{question}").replace("<int:certificate_id>", "{certificate}")
         .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
         .replace("<int:job_id>", "{job}")
-        .replace("<int:message_id>", "0")
+        .replace("<int:message_id>", "0").replace("<int:request_id>", "0").replace("<int:token_id>", "0")
         .replace("<any(csv, xlsx):file_format>", "csv").replace("data/<chart>.csv", "data/funnel.csv")
         .replace("impact/<token>/make", "impact/summary.pdf/make").replace("files/<name>", "files/nothing.pdf")
         for rule in app.url_map.iter_rules()
@@ -366,3 +389,124 @@ def test_focal_point_only_sees_programs_with_their_delegation(app, client, world
     assert "Programa sin Guatemala" not in client.get("/programs").get_data(as_text=True)
     login(client, world["emails"]["admin"])
     assert "Programa sin Guatemala" in client.get("/programs").get_data(as_text=True)
+
+
+# --- Roles per program --------------------------------------------------------------------------------------------
+# The whole matrix again, with world's accounts given their roles in another program instead of world's (one with
+# Mexico's and Guatemala's delegations too): every route about world's objects answers them 404 (403 where no role of
+# theirs may do the action anywhere); an account with a focal point's role in one program and an organizer's in
+# world's gets in world's what an organizer gets. The secretariat keeps every program.
+
+NAMES_NO_PROGRAM = re.compile(r"\{(?!organizer\})")  # a user id names no program's object
+MOVED = ("organizer", "facilitator", "focal_mx", "focal_gt")
+COUNTRY = {"focal_mx": "MX", "focal_gt": "GT"}
+
+
+@pytest.fixture
+def other(app, world):
+    """OTRO-2026: Mexico and Guatemala have delegations here too, one Mexican participant."""
+    with app.app_context():
+        program = make_program("OTRO-2026", {"es": "Otro programa"})
+        mexico = make_delegation(program, country_code="MX")
+        make_delegation(program, country_code="GT")
+        person = make_participant(mexico, "Rocío", "Otra Persona", "rocio.otra@example.mx")
+        db.session.commit()
+        return {"program": program.id, "person": person.id}
+
+
+def regrant(app, world, key, grants):
+    """Replace the account's roles by `grants`: (program codes, role, country)."""
+    with app.app_context():
+        user = db.session.get(User, world["ids"][key])
+        user.grants.clear()
+        db.session.flush()
+        for codes, role, country in grants:
+            for code in codes:
+                make_grant(user, role, db.session.scalar(select(Program).where(Program.code == code)), country)
+        db.session.commit()
+
+
+def answer(client, template, method, world):
+    url = template.format(**world["ids"])
+    if method == "POST":
+        token = csrf_from(client.get("/login").get_data(as_text=True))
+        response = client.post(url, data={"csrf_token": token})
+    else:
+        response = client.get(url)
+    if response.status_code == 302 and response.headers["Location"].startswith("/login"):
+        return LOGIN
+    return response.status_code
+
+
+def about_a_program(template):
+    return NAMES_NO_PROGRAM.search(template) is not None
+
+
+def elsewhere_status(rule, role):
+    """What an account whose roles are all in another program gets from a route about world's objects."""
+    if isinstance(rule, Everyone) or not about_a_program(template_of(rule)):
+        return rule.status(role)
+    return MISSING if may(ACCOUNT_ROLE.get(role, role), rule.action) else FORBIDDEN
+
+
+def template_of(rule):
+    return next(template for template, _method, other_rule in MATRIX if other_rule is rule)
+
+
+@pytest.mark.parametrize("role", MOVED)
+def test_roles_in_another_program_reach_nothing_of_this_one(app, client, world, other, role):
+    """Even where world's program has a delegation of the focal point's country: 404, and nothing listed."""
+    regrant(app, world, role, [(["OTRO-2026"], ACCOUNT_ROLE.get(role, role), COUNTRY.get(role))])
+    login(client, world["emails"][role])
+    wrong = [(template, method, status, elsewhere_status(rule, role))
+             for template, method, rule in MATRIX
+             if (status := answer(client, template, method, world)) != elsewhere_status(rule, role)]
+    assert wrong == []
+    programs = client.get("/programs").get_data(as_text=True)
+    assert "OTRO-2026" in programs and "TEST-2026" not in programs and "TEST-Q-2026" not in programs
+    assert client.get(f"/programs/{other['program']}").status_code == 200
+    assert client.get(f"/programs/{world['ids']['program']}/participants/export.csv").status_code == MISSING
+
+
+def test_a_focal_point_of_another_program_sees_only_its_people(app, client, world, other):
+    regrant(app, world, "focal_mx", [(["OTRO-2026"], "focal_point", "MX")])
+    login(client, world["emails"]["focal_mx"])
+    listed = client.get(f"/programs/{other['program']}/participants").get_data(as_text=True)
+    assert "Otra Persona" in listed and "Núñez" not in listed and "Gómez" not in listed
+    assert client.get(f"/participants/{other['person']}/edit").status_code == 200
+    for key in ("mx1", "mx2", "gt1"):  # world's Mexicans too: Mexico is theirs only in OTRO-2026
+        assert client.get(f"/participants/{world['ids'][key]}/edit").status_code == MISSING
+
+
+def test_the_secretariat_reaches_every_program(app, client, world, other):
+    login(client, world["emails"]["admin"])
+    programs = client.get("/programs").get_data(as_text=True)
+    assert "OTRO-2026" in programs and "TEST-2026" in programs
+    assert client.get(f"/participants/{other['person']}/edit").status_code == 200
+
+
+ABOUT_A_PROGRAM = [(template, method, rule) for template, method, rule in MATRIX if about_a_program(template)]
+
+
+@pytest.mark.parametrize("template, method, rule", ABOUT_A_PROGRAM)
+def test_each_program_gets_its_own_role(app, client, world, other, template, method, rule):
+    """Mexico's focal point in OTRO-2026 and organizer of world's programs: an organizer's answers in world's (a
+    focal point's actions, like sending Mexico's list, are refused there), a focal point's in OTRO-2026."""
+    regrant(app, world, "focal_mx", [(["OTRO-2026"], "focal_point", "MX"),
+                                     (["TEST-2026", "TEST-Q-2026"], "organizer", None)])
+    login(client, world["emails"]["focal_mx"])
+    assert answer(client, template, method, world) == rule.status("organizer")
+
+
+def test_a_role_in_one_program_does_not_open_the_others_actions(app, client, world, other):
+    regrant(app, world, "focal_mx", [(["OTRO-2026"], "focal_point", "MX"),
+                                     (["TEST-2026", "TEST-Q-2026"], "organizer", None)])
+    login(client, world["emails"]["focal_mx"])
+    assert client.get(f"/participants/{other['person']}/edit").status_code == 200  # a focal point's, in OTRO-2026
+    assert client.get(f"/participants/{world['ids']['mx1']}/edit").status_code == FORBIDDEN  # an organizer's
+    assert client.get(f"/programs/{other['program']}/activities/new").status_code == FORBIDDEN
+    assert client.get(f"/programs/{world['ids']['program']}/activities/new").status_code == 200
+    # The page says which role the account holds in the program on screen.
+    assert "FP MX · Organización" in client.get(f"/programs/{world['ids']['program']}").get_data(as_text=True)
+    assert "FP MX · Punto focal de país · México" in client.get(f"/programs/{other['program']}") \
+        .get_data(as_text=True)

@@ -8,7 +8,8 @@ OBJECT_IDS = {"program_id": "program", "participant_id": "mx1", "delegation_id":
               "group_id": "group", "questionnaire_id": "questionnaire", "certificate_id": "certificate"}
 # Routes whose objects need not exist: the CSRF check runs before the view looks anything up.
 PLACEHOLDERS = {"<int:batch_id>": "1", "<token>": "x" * 43, "<int:section_id>": "1", "<int:question_id>": "1",
-                "<kind>": "pre", "<int:message_id>": "1"}
+                "<kind>": "pre", "<int:message_id>": "1", "<int:request_id>": "1", "<int:grant_id>": "1",
+                "<int:token_id>": "1"}
 
 
 def post_routes(app):

@@ -201,8 +201,7 @@ def test_a_new_password_withdraws_every_device_cookies_trust(app, world, product
         from training.services import save_user
 
         admin = db.session.get(User, world["ids"]["admin"])
-        save_user(admin, admin.id, email=admin.email, name=admin.name, role="admin", country_code=None,
-                  language="es", password="a-brand-new-password")
+        save_user(admin, admin.id, email=admin.email, name=admin.name, language="es", password="a-brand-new-password")
         db.session.commit()
     statuses = [post_form(own, "/login", {"email": world["emails"]["admin"], "password": f"guess-{n}"})
                 .status_code for n in range(4)]

@@ -27,8 +27,8 @@ def copy_of(app, client):
 
 
 def edit_account(client, world, key, **changes):
-    fields = {"name": "Org", "email": world["emails"][key], "role": "organizer", "country_code": "",
-              "language": "es", "active": "y", "password": "", **changes}
+    fields = {"name": "Org", "email": world["emails"][key], "language": "es", "active": "y", "password": "",
+              **changes}
     fields = {name: value for name, value in fields.items() if value is not None}
     response = post_form(client, f"/users/{world['ids'][key]}/edit", fields)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
@@ -60,7 +60,7 @@ def test_an_administrator_changing_their_own_password_stays_in_and_ends_their_ot
     login(client, world["emails"]["admin"])
     elsewhere = app.test_client()
     login(elsewhere, world["emails"]["admin"])
-    edit_account(client, world, "admin", name="Admin", role="admin", password="my-own-new-password")
+    edit_account(client, world, "admin", name="Admin", secretariat="y", password="my-own-new-password")
     assert client.get("/programs").status_code == 200
     assert elsewhere.get("/programs").status_code == 302
 

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from app import create_app
 from extensions import db
 from tests.conftest import post_form
-from tests.helpers import database_of_its_own, load_demo
+from tests.helpers import DEMO, database_of_its_own, load_demo
 from training.demo_data import DEMO_PASSWORD
-from training.models import OutboundMessage, Participant
+from training.models import OutboundMessage, Participant, Program
 from training.models_jobs import Job
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +110,8 @@ def statuses(app):
 
 def participant_count(app):
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Participant).where(Participant.status != "withdrawn"))
+        return db.session.scalar(select(func.count()).select_from(Participant).join(Program).where(
+            Participant.status != "withdrawn", Program.code == DEMO))
 
 
 def invite_everyone(web):

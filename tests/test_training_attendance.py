@@ -65,7 +65,7 @@ def test_matrix_shows_what_each_person_lacks_and_exports_it(app, client, world):
     complete = client.get(base, query_string={"only": "complete", "program_id": "9"}).get_data(as_text=True)
     assert "Núñez Peña" in complete and "1 participante" in complete
     exported = client.get(f"{base}.csv").get_data().decode("utf-8-sig")
-    rows = {row[0]: row for row in csv.reader(io.StringIO(exported))}
+    rows = {row[0]: row for row in csv.reader(io.StringIO(exported), delimiter=";")}
     assert rows["Núñez Peña"][4:7] == ["Presente", "Completado", ""]
     assert rows["Tzul Batz"][-1] == "C1"
     # Filtered by delegation, on screen and in the export.
@@ -73,7 +73,8 @@ def test_matrix_shows_what_each_person_lacks_and_exports_it(app, client, world):
     assert "Tzul Batz" in guatemala and "Cojtí" in guatemala and "Núñez Peña" not in guatemala
     assert f'<option value="{world["ids"]["gt"]}" selected>' in guatemala
     exported = client.get(f"{base}.csv", query_string={"delegation": world["ids"]["gt"]}).get_data().decode("utf-8-sig")
-    assert sorted(row[0] for row in csv.reader(io.StringIO(exported))) == ["Apellidos", "Cojtí", "Tzul Batz"]
+    names = sorted(row[0] for row in csv.reader(io.StringIO(exported), delimiter=";"))
+    assert names == ["Apellidos", "Cojtí", "Tzul Batz"]
 
 
 def test_cli_exports_the_matrix(app, world, tmp_path):

@@ -14,7 +14,7 @@ def test_create_admin_then_log_in(app, client):
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "secretaria@crm.example"))
-        assert user.role == "admin"
+        assert user.is_admin and [(grant.role, grant.program_id) for grant in user.grants] == [("admin", None)]
     from tests.conftest import post_form
 
     assert post_form(client, "/login", {"email": "secretaria@crm.example", "password": "muy-secreta-123"}) \
@@ -62,20 +62,42 @@ def test_demo_loads_the_reference_program(app):
     with app.app_context():
         program = db.session.scalar(select(Program).where(Program.code == "CRM-CE-2021"))
         assert program.timezone == "America/Mexico_City" and "consejeras de empleo" in program.title["es"]
-        members = db.session.scalars(select(Delegation).where(Delegation.kind == "member")).all()
+        members = db.session.scalars(select(Delegation).where(Delegation.kind == "member",
+                                                              Delegation.program_id == program.id)).all()
         assert {d.country_code for d in members} == {"BZ", "CA", "CR", "SV", "US", "GT", "HN", "MX", "NI", "PA", "DO"}
         observers = db.session.scalars(select(Delegation.organization).where(Delegation.kind == "observer")).all()
         assert any("RROCM" in name for name in observers)
-        people = db.session.scalars(select(Participant)).all()
+        people = db.session.scalars(select(Participant).where(Participant.program_id == program.id)).all()
         assert 100 <= len(people) <= 130
         assert any("ú" in p.family_names or "á" in p.family_names for p in people)
         assert {p.gender for p in people} == {"female", "male"}
-        roles = set(db.session.scalars(select(User.role)))
-        assert roles == {"admin", "organizer", "facilitator", "focal_point"}
+        grants = {(user.email, grant.role, grant.program_id, grant.country_code)
+                  for user in db.session.scalars(select(User)) for grant in user.grants}
+        second = db.session.scalar(select(Program.id).where(Program.code == "CRM-CE-2022"))
+        # Staff roles in both programs, a focal point's where their country has a delegation (Canada: 2021 only).
+        assert grants == {("admin@capacita.example", "admin", None, None),
+                          *{(email, role, program_id, country)
+                            for program_id in (program.id, second)
+                            for email, role, country in (("organizadora@capacita.example", "organizer", None),
+                                                         ("facilitadora@capacita.example", "facilitator", None),
+                                                         ("punto.focal.mx@capacita.example", "focal_point", "MX"),
+                                                         ("punto.focal.gt@capacita.example", "focal_point", "GT"))},
+                          ("focal.point.ca@capacita.example", "focal_point", program.id, "CA")}
     again = run(app, "demo")
     assert again.exit_code == 1 and "already exists" in again.stderr
     quiet = run(app, "demo", "--if-empty")
     assert quiet.exit_code == 0 and "not loaded" in quiet.output
+
+
+def test_demo_loads_a_second_program_after_the_first_with_people_returning(app):
+    assert run(app, "demo").exit_code == 0
+    with app.app_context():
+        first, second = (db.session.scalar(select(Program).where(Program.code == code))
+                         for code in ("CRM-CE-2021", "CRM-CE-2022"))
+        assert second.start_date > first.end_date
+        emails = {code: set(db.session.scalars(select(Participant.email_key).where(Participant.program_id == p.id)))
+                  for code, p in (("first", first), ("second", second))}
+        assert len(emails["second"]) == 64 and len(emails["first"] & emails["second"]) == 16  # two per country
 
 
 def test_create_program_applies_the_web_forms_rules(app):

@@ -24,20 +24,21 @@ from training.models import (
     Participant,
     Program,
 )
+from training.models_grants import ProgramRole
 from training.models_groups import GroupMember, GroupWork
 from training.services_copy import copy_program
 
 DEMO_ADMIN = "admin@capacita.example"
 DEMO_PASSWORD = "capacita-demo"
-EVERY_PART = ["activities", "messages", "delegations", "questionnaires", "certificates"]
+EVERY_PART = ["activities", "messages", "delegations", "grants", "questionnaires", "certificates"]
 
 
 def copy_form(**changes):
-    return {"code": "crm-ce-2022", "start_date": "2022-10-24", "title_es": "Programa 2022",
+    return {"code": "crm-ce-2025", "start_date": "2022-10-24", "title_es": "Programa 2022",
             "title_en": "Program 2022", "parts": EVERY_PART, **changes}
 
 
-def copy_of(app, code="CRM-CE-2022"):
+def copy_of(app, code="CRM-CE-2025"):
     with app.app_context():
         return db.session.scalar(select(Program.id).where(Program.code == code))
 
@@ -243,6 +244,23 @@ def test_only_the_parts_chosen_are_copied(app, client, world):
         for model in (Activity, MessageTemplate, Questionnaire, CertificateSettings, Participant):
             assert count(model, model.program_id == new) == 0
         assert count(Delegation, Delegation.program_id == source) == 3  # the source keeps its own
+
+
+@pytest.mark.parametrize("parts, focal_point_sees_it", [(["delegations", "grants"], True), (["delegations"], False)])
+def test_the_roles_held_in_the_program_are_held_in_the_copy_when_chosen(app, client, world, parts,
+                                                                         focal_point_sees_it):
+    login(client, world["emails"]["admin"])
+    post_form(client, f"/programs/{world['ids']['program']}/copy",
+              copy_form(code="con-roles", start_date="2027-03-02", parts=parts))
+    new = copy_of(app, "CON-ROLES")
+    with app.app_context():
+        roles = db.session.execute(select(ProgramRole.user_id, ProgramRole.role, ProgramRole.country_code)
+                                   .where(ProgramRole.program_id == new)).all()
+        expected = {(world["ids"]["focal_mx"], "focal_point", "MX"), (world["ids"]["focal_gt"], "focal_point", "GT")}
+        assert set(roles) == (expected if focal_point_sees_it else set())
+        assert count(AuditEvent, AuditEvent.action == "user.role_granted") == (2 if focal_point_sees_it else 0)
+    login(client, world["emails"]["focal_mx"])
+    assert client.get(f"/programs/{new}").status_code == (200 if focal_point_sees_it else 404)
 
 
 def test_nothing_but_the_program_when_no_part_is_chosen(app, client, world):

@@ -46,7 +46,7 @@ def test_export_through_the_web_follows_filters_and_scope(app, client, world):
     response = client.get(f"/programs/{program}/participants/export.csv", query_string={"q": "tzul"})
     assert response.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))  # Spanish program
     assert rows[0][:6] == ["Nombres", "Apellidos", "Cargo", "Institución", "Correo electrónico", "País"]
     assert rows[1][:2] == ["Ixchel", "'=2+3"] and rows[1][5] == "Guatemala" and len(rows) == 2
     columns, _unknown = map_headers(rows[0])

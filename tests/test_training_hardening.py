@@ -94,13 +94,17 @@ def test_valid_fields_are_not_announced_as_invalid(client, world):
 
 
 def test_focal_points_get_404_for_programs_without_their_country(app, client, world):
-    from training.models import Delegation, Program
+    """Even a focal point's role in the program reaches nothing where their country has no delegation; and their
+    country's delegation there opens nothing without a role in that program."""
+    from tests.factories import make_grant
+    from training.models import Delegation, Program, User
 
     with app.app_context():
         other = Program(code="SIN-GT", title={"es": "Sin Guatemala"}, timezone="UTC")
         db.session.add(other)
         db.session.flush()
         db.session.add(Delegation(program_id=other.id, kind="member", country_code="MX"))
+        make_grant(db.session.get(User, world["ids"]["focal_gt"]), "focal_point", other, "GT")
         db.session.commit()
         other_id = other.id
     login(client, world["emails"]["focal_gt"])
@@ -108,4 +112,9 @@ def test_focal_points_get_404_for_programs_without_their_country(app, client, wo
                 f"/programs/{other_id}/participants/new"):
         assert client.get(url).status_code == 404, url
     login(client, world["emails"]["focal_mx"])
+    assert client.get(f"/programs/{other_id}").status_code == 404  # Mexico is in it, but they are not
+    with app.app_context():
+        make_grant(db.session.get(User, world["ids"]["focal_mx"]), "focal_point", db.session.get(Program, other_id),
+                   "MX")
+        db.session.commit()
     assert client.get(f"/programs/{other_id}").status_code == 200

@@ -15,6 +15,7 @@ from tests.factories import (
     make_activity,
     make_agenda_item,
     make_delegation,
+    make_grant,
     make_participant,
     make_program,
     make_question,
@@ -23,7 +24,7 @@ from tests.factories import (
     make_staff,
 )
 from tests.helpers import choose_english, upload_list
-from training.models import Attendance, OutboundMessage, utcnow
+from training.models import Attendance, OutboundMessage, User, utcnow
 
 NOTHING = "Por ahora no hay nada pendiente de su parte."
 
@@ -84,6 +85,9 @@ def set_up_program(starts_in_days, code="VIDA-2027"):
                       {"es": "¿Qué aplicará?"})
     db.session.add(settings_for(program))
     mx, gt = make_delegation(program, "MX", quota=3), make_delegation(program, "GT", quota=2)
+    focal_mx = db.session.scalar(select(User).where(User.email == "fp.mx@example.org"))
+    if focal_mx is not None:  # `staff`'s focal point is Mexico's in each program made
+        make_grant(focal_mx, "focal_point", program, "MX")
     db.session.flush()
     return {"program": program.id, "s1": s1.id, "pre": tests["pre"].id, "post": tests["post"].id, "mx": mx.id,
             "gt": gt.id}

@@ -1,5 +1,6 @@
-"""The one place that decides who may see what: each route's permission (the table in `permissions`), country
-scoping for every query, and the participant's session that a personal link opens."""
+"""The one place that decides who may see what: each route's permission (the table in `permissions`), checked
+against the user's role in the program of what they load (their program roles), country scoping for every query,
+and the participant's session that a personal link opens."""
 from functools import wraps
 
 from flask import abort, current_app, g, render_template, session
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from extensions import db, login_manager
 
 from .models import Activity, Delegation, Participant, Program
+from .models_grants import ruling_grant
 from .permissions import PERMISSIONS, may
 from .services_links import participant_of_session
 
@@ -16,9 +18,11 @@ PARTICIPANT_SESSION_KEY = "participant"
 
 
 def permission_required(action):
-    """Log-in required, then 403 unless PERMISSIONS lets the user's role do `action`. A participant who came in
-    through their personal link is known, so a staff page is a plain 403 for them rather than the staff login form.
-    The view carries its action (`view.permission`), for the test that every route declares one."""
+    """Log-in required, then 403 unless one of the user's program roles lets them do `action` somewhere. The
+    loaders below then check the role the user holds in the program of the object they load (none there: 404; one
+    that may not do `action`: 403). A participant who came in through their personal link is known, so a staff
+    page is a plain 403 for them rather than the staff login form. The view carries its action (`view.permission`),
+    for the test that every route declares one."""
     _known(action)  # a misspelt action fails when the views load
 
     def decorator(view):
@@ -28,8 +32,9 @@ def permission_required(action):
                 if PARTICIPANT_SESSION_KEY in session:
                     abort(403)
                 return login_manager.unauthorized()
-            if not may(current_user.role, action):
+            if not any(may(grant.role, action) for grant in current_user.grants):
                 abort(403)
+            g.permission = action
             return view(*args, **kwargs)
 
         wrapped.permission = action
@@ -38,15 +43,22 @@ def permission_required(action):
     return decorator
 
 
-def can(action):
-    """Whether the logged-in staff member may do `action` (for what a page offers; templates have it too)."""
+def can(action, program=None):
+    """Whether the logged-in staff member may do `action` in `program` (by default the program this request loaded;
+    without one, in any program): for what a page offers. Templates have it too."""
     _known(action)  # a misspelt action fails for anyone, not only for those logged in
-    return current_user.is_authenticated and may(current_user.role, action)
+    if not current_user.is_authenticated:
+        return False
+    program = program or g.get("access_program")
+    if program is None:
+        return any(may(grant.role, action) for grant in current_user.grants)
+    grant = ruling_grant(current_user, program.id)
+    return grant is not None and may(grant.role, action)
 
 
-def allowed_actions():
-    """Every action the logged-in staff member may do (for pages that choose among many, like the dashboard)."""
-    return frozenset(action for action in PERMISSIONS if can(action))
+def allowed_actions(program=None):
+    """Every action the logged-in staff member may do in `program` (as `can`), for pages that choose among many."""
+    return frozenset(action for action in PERMISSIONS if can(action, program))
 
 
 def _known(action):
@@ -59,38 +71,76 @@ def actor_id():
     return current_user.id
 
 
-def country_scope(user=None):
-    """The country a user is bound to (focal points), or None for staff who see every delegation."""
-    user = user or current_user
-    return user.country_code if user.role == "focal_point" else None
+def program_role(program, user=None):
+    """The role `user` (by default the logged-in one) holds in `program`, or None."""
+    grant = ruling_grant(user or current_user, program.id)
+    return grant.role if grant is not None else None
+
+
+def role_here():
+    """The logged-in user's grant in the program this request loaded (the secretariat's on any page), or None."""
+    program = g.get("access_program")
+    if program is not None:
+        return ruling_grant(current_user, program.id)
+    return next((grant for grant in current_user.grants if grant.role == "admin"), None)
 
 
 def program_country_scope(program, user=None):
     """The country `user` sees in `program` (a focal point's), or None for staff who see every delegation there."""
-    return country_scope(user)
+    grant = ruling_grant(user or current_user, program.id)
+    return grant.country_code if grant is not None else None
 
 
 def visible_programs(user=None):
+    """The programs `user` (by default the logged-in one) has a role in; a focal point's only where their country
+    has a delegation."""
+    user = user or current_user
     query = select(Program).order_by(Program.start_date.desc().nulls_last(), Program.code)
-    scope = country_scope(user)
-    if scope is not None:
-        query = query.where(Program.delegations.any(Delegation.country_code == scope))
-    return db.session.scalars(query).all()
+    if not user.is_admin and not any(grant.program_id is None for grant in user.grants):
+        query = query.where(Program.id.in_([grant.program_id for grant in user.grants]))
+    return [program for program in db.session.scalars(query) if _reaches(program, ruling_grant(user, program.id))]
+
+
+def _reaches(program, grant):
+    return grant is not None and (grant.country_code is None
+                                  or any(d.country_code == grant.country_code for d in program.delegations))
+
+
+def _program_in_reach(program_id):
+    """The program and the logged-in user's grant there; 404 unless they have one that reaches it."""
+    program = db.session.get(Program, program_id) if program_id is not None else None
+    grant = ruling_grant(current_user, program.id) if program is not None else None
+    if not _reaches(program, grant):
+        abort(404)
+    g.access_program = program
+    return program, grant
+
+
+def _role_allows(grant):
+    """403 when the user's role in this program may not do the action the route declared."""
+    action = g.get("permission")
+    if action is not None and not may(grant.role, action):
+        abort(403)
 
 
 def program_or_404(program_id):
-    program = db.session.get(Program, program_id)
-    if program is None:
+    program, grant = _program_in_reach(program_id)
+    _role_allows(grant)
+    return program
+
+
+def _in_country_or_404(program_id, country_code):
+    """Load the program of an object of `country_code` (None: an observer's): 404 unless the user reaches both."""
+    program, grant = _program_in_reach(program_id)
+    if grant.country_code is not None and country_code != grant.country_code:
         abort(404)
-    scope = country_scope()
-    if scope is not None and not any(d.country_code == scope for d in program.delegations):
-        abort(404)
+    _role_allows(grant)
     return program
 
 
 def scoped_delegations(program):
     query = select(Delegation).where(Delegation.program_id == program.id)
-    scope = country_scope()
+    scope = program_country_scope(program)
     if scope is not None:
         query = query.where(Delegation.country_code == scope)
     return query
@@ -98,9 +148,9 @@ def scoped_delegations(program):
 
 def delegation_or_404(delegation_id):
     delegation = db.session.get(Delegation, delegation_id)
-    scope = country_scope()
-    if delegation is None or (scope is not None and delegation.country_code != scope):
+    if delegation is None:
         abort(404)
+    _in_country_or_404(delegation.program_id, delegation.country_code)
     return delegation
 
 
@@ -108,7 +158,7 @@ def activity_or_404(activity_id):
     activity = db.session.get(Activity, activity_id)
     if activity is None:
         abort(404)
-    program_or_404(activity.program_id)  # country scoping for focal points
+    program_or_404(activity.program_id)
     return activity
 
 
@@ -121,7 +171,7 @@ def active_participants(program):
 def scoped_participants(program):
     """Participants of the program the current user may see."""
     query = select(Participant).where(Participant.program_id == program.id)
-    scope = country_scope()
+    scope = program_country_scope(program)
     if scope is not None:
         query = query.join(Participant.delegation).where(Delegation.country_code == scope)
     return query
@@ -129,9 +179,9 @@ def scoped_participants(program):
 
 def participant_or_404(participant_id):
     participant = db.session.get(Participant, participant_id)
-    scope = country_scope()
-    if participant is None or (scope is not None and participant.delegation.country_code != scope):
+    if participant is None:
         abort(404)
+    _in_country_or_404(participant.program_id, participant.delegation.country_code)
     return participant
 
 

@@ -25,10 +25,11 @@ from .cli_registration import (
 from .countries import normalize_code
 from .forms import ProgramForm
 from .hooks import hooks
-from .models import DEFAULT_QUOTA, Participant, Program
+from .models import DEFAULT_QUOTA, Delegation, Participant, Program
 from .services import (
     ServiceError,
     add_delegation,
+    grant_role,
     program_by_code,
     save_participant,
     save_program,
@@ -64,8 +65,8 @@ def create_admin(email, password, name):
         fail(problems)
     existing = user_by_email(email)
     try:
-        save_user(existing, None, email=email, name=existing.name if existing else name, role="admin",
-                  country_code=None, language=existing.language if existing else "es", password=password)
+        save_user(existing, None, email=email, name=existing.name if existing else name,
+                  language=existing.language if existing else "es", password=password, secretariat=True)
     except ServiceError as error:
         fail([f"--{error.field}: {error.message}"])
     click.echo(f"{'Updated' if existing else 'Created'} administrator {email.strip().lower()}")
@@ -116,27 +117,33 @@ PROGRAM_OPTIONS = {"code": "--code", "title_es": "--title-es", "title_en": "--ti
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database has any program.")
 @writes
 def demo(if_empty):
-    """Load the reference program CRM-CE-2021 with invented participants and staff accounts."""
+    """Load the reference program CRM-CE-2021, a second program after it (CRM-CE-2022, some people returning) with
+    invented participants, and staff accounts."""
     if if_empty and db.session.scalar(select(Program.id).limit(1)) is not None:
         click.echo("The database already has programs; demo not loaded.")
         return
-    if program_by_code(demo_data.PROGRAM["code"]) is not None:
-        fail([f"Program {demo_data.PROGRAM['code']} already exists."])
-    program = _load_demo_program()
-    for load in hooks(current_app).demo_parts:  # later blueprints' parts (tests, certificates), in this transaction
-        load(program)
-    count = db.session.scalar(select(db.func.count()).where(Participant.program_id == program.id))
-    click.echo(f"Loaded {program.code}: {len(program.delegations)} delegations, {count} participants.")
+    for spec in (demo_data.PROGRAM, demo_data.SECOND_PROGRAM):
+        if program_by_code(spec["code"]) is not None:
+            fail([f"Program {spec['code']} already exists."])
+    programs = [_load_demo_program(), _load_second_program()]
+    for program in programs:
+        for load in hooks(current_app).demo_parts:  # later blueprints' parts (tests, certificates), in this transaction
+            load(program)
+        count = db.session.scalar(select(db.func.count()).where(Participant.program_id == program.id))
+        click.echo(f"Loaded {program.code}: {len(program.delegations)} delegations, {count} participants.")
     click.echo(f"Staff accounts (password '{demo_data.DEMO_PASSWORD}'): "
                + ", ".join(email for email, *_ in demo_data.STAFF))
 
 
-def _load_demo_program():
-    spec = demo_data.PROGRAM
+def _new_program(spec, start, end):
     texts = {field: spec[field] for field in ("title", "description", "general_objective", "specific_objectives")}
+    return save_program(None, None, code=spec["code"], start_date=start, end_date=end, timezone=spec["timezone"],
+                        languages=spec["languages"], **texts)
+
+
+def _load_demo_program():
     start, end = demo_data.demo_dates(date.today())
-    program = save_program(None, None, code=spec["code"], start_date=start, end_date=end, timezone=spec["timezone"],
-                           languages=spec["languages"], **texts)
+    program = _new_program(demo_data.PROGRAM, start, end)
     statuses = ("confirmed", "confirmed", "list_received", "invited")
     for index, country in enumerate(demo_data.MEMBER_COUNTRIES):
         contact = demo_data.focal_point_contact(country)
@@ -152,10 +159,33 @@ def _load_demo_program():
     activities = _load_demo_activities(program, start, end)
     _load_demo_attendance(program, activities)
     _load_demo_groups(activities)
+    _demo_staff(program)
+    return program
+
+
+def _demo_staff(program):
+    """The demo's staff accounts (made once) and their roles in `program`: the secretariat's covers every program,
+    a focal point has one where their country has a delegation."""
+    countries = set(db.session.scalars(select(Delegation.country_code).where(Delegation.program_id == program.id)))
     for email, name, role, country in demo_data.STAFF:
-        if user_by_email(email) is None:
-            save_user(None, None, email=email, name=name, role=role, country_code=country,
-                      language="en" if country == "CA" else "es", password=demo_data.DEMO_PASSWORD)
+        language = "en" if country == "CA" else "es"
+        user = user_by_email(email) or save_user(None, None, email=email, name=name, language=language,
+                                                 password=demo_data.DEMO_PASSWORD, secretariat=role == "admin")
+        if role != "admin" and (country is None or country in countries):
+            grant_role(user, None, program=program, role=role, country_code=country)
+
+
+def _load_second_program():
+    """The second program: fewer countries, every list confirmed, its own attendance (no group work)."""
+    start, end = demo_data.second_dates(date.today())
+    program = _new_program(demo_data.SECOND_PROGRAM, start, end)
+    for country in demo_data.SECOND_COUNTRIES:
+        delegation = add_delegation(program, None, kind="member", country_code=country, quota=DEFAULT_QUOTA,
+                                    status="confirmed", **demo_data.focal_point_contact(country))
+        _add_people(program, delegation, demo_data.second_people(country))
+    activities = _load_demo_activities(program, start, end)
+    _load_demo_attendance(program, activities, seed=2022)
+    _demo_staff(program)
     return program
 
 
@@ -178,10 +208,10 @@ def _load_demo_activities(program, start, end):
     return activities
 
 
-def _load_demo_attendance(program, activities):
+def _load_demo_attendance(program, activities, seed=2021):
     people = db.session.scalars(select(Participant).where(Participant.program_id == program.id)
                                 .order_by(Participant.id)).all()
-    plan = demo_data.attendance_plan(len(people), [a.code for a in activities if a.code != "C3"])
+    plan = demo_data.attendance_plan(len(people), [a.code for a in activities if a.code != "C3"], seed)
     for activity in activities:
         minutes = {"present": 120, "late": 95, "absent": 0, "excused": 0} if activity.is_session else {}
         marks = {person.id: (plan[index][activity.code], "Cita médica" if plan[index][activity.code] == "excused"

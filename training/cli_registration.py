@@ -13,7 +13,7 @@ from private_files import write_private
 from transactions import commit_step, writes
 
 from .attendance.services import attendance_matrix, matrix_table
-from .exporting import table_bytes
+from .exporting import SEPARATORS, separator_for, table_bytes
 from .labels import IMPORT_PROBLEMS, TABLE_PROBLEMS, problem_text
 from .models import Delegation, Participant, utcnow
 from .services import email_key, program_by_code
@@ -22,6 +22,12 @@ from .services_imports import ImportNotClean, apply_batch, plan_batch, store_upl
 from .services_links import ensure_link, issue_link
 from .services_messages import deliver, queued_ids, recover_stalled
 from .tabular import TableError
+
+
+def separator_option(command):
+    """--separator for a command that writes a CSV: Excel's for the program's default language unless chosen."""
+    return click.option("--separator", type=click.Choice(list(SEPARATORS)), default=None,
+                        help="CSV column separator (default: semicolon for es/pt/fr programs, comma for en).")(command)
 
 
 def program_or_fail(code):
@@ -91,11 +97,13 @@ def _problem_lines(plan):
 @click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write; standard output when omitted.")
+@separator_option
 @with_appcontext
-def export_participants(program_code, file_format, output):
+def export_participants(program_code, file_format, output, separator):
     """Export a program's participants (formula-like cells neutralized)."""
     program = program_or_fail(program_code)
-    content = participant_export(program, file_format, language="es")
+    content = participant_export(program, file_format, language="es",
+                                 separator=separator_for(separator, program.default_language))
     if output is None:
         sys.stdout.buffer.write(content)
     else:
@@ -125,13 +133,15 @@ def send_messages(program_code):
 @click.option("--program", "program_code", required=True)
 @click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@separator_option
 @with_appcontext
-def export_attendance(program_code, file_format, output):
+def export_attendance(program_code, file_format, output, separator):
     """Export the attendance matrix (participants × activities, and what each still lacks)."""
     program = program_or_fail(program_code)
     activities, rows = attendance_matrix(program, select(Participant).where(Participant.program_id == program.id))
     headers, table = matrix_table(activities, rows, "es")
-    write_private(output, table_bytes(file_format, headers, table, program.code))
+    write_private(output, table_bytes(file_format, headers, table, program.code,
+                                      separator=separator_for(separator, program.default_language)))
     click.echo(f"Wrote {output} ({len(table)} participants, {len(activities)} activities)")
 
 

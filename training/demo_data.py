@@ -316,3 +316,42 @@ GROUP_WORK = {
         "conclusions": [],
     },
 }
+
+
+# --- the second program: the same network a cohort later, for the portfolio -----------------------------------
+
+SECOND_PROGRAM = {
+    "code": "CRM-CE-2022",
+    "title": {
+        "es": "Segundo ciclo de formación de personas consejeras de empleo: integración laboral de personas migrantes",
+        "en": "Second cycle of employment counselor training: labour integration of migrants",
+    },
+    "description": {
+        "es": "La segunda edición del programa del Grupo de Migración Laboral de la CRM, con apoyo de la OIM, para "
+              "una nueva cohorte y algunas personas que ya participaron en la primera.",
+        "en": "The second edition of the RCM Labour Migration Group's program, supported by IOM, for a new cohort "
+              "and some who took part in the first.",
+    },
+    "general_objective": {}, "specific_objectives": {},
+    "timezone": "America/Mexico_City",
+    "languages": ["es", "en"],
+}
+SECOND_COUNTRIES = ("BZ", "CR", "SV", "GT", "HN", "MX", "PA", "DO")
+SECOND_COHORT, RETURNING = 8, 2  # people per delegation, of whom this many took part in the first program
+
+
+def second_dates(today):
+    """(start, end) of the second program: two weeks after the first began, so both are over and comparable."""
+    start, _end = demo_dates(today)
+    start += timedelta(days=14)
+    return start, start + timedelta(days=10)
+
+
+def second_people(country_code, count=SECOND_COHORT, returning=RETURNING):
+    """A member country's second cohort: `returning` people of its first delegation (same e-mail) and new ones."""
+    first = delegation_people(country_code)
+    earlier = first[:returning]
+    known = {person.email for person in first}  # the others of the first program do not come back
+    new = [person for person in delegation_people(country_code, count + returning, seed=2022)
+           if person.email not in known]
+    return earlier + new[:count - returning]

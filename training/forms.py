@@ -22,6 +22,7 @@ from wtforms.validators import (
     URL,
     DataRequired,
     Email,
+    EqualTo,
     InputRequired,
     Length,
     NumberRange,
@@ -79,6 +80,17 @@ class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), filters=[strip], validators=EMAIL_REQUIRED)
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)],
+                             description=_l("At least 10 characters."))
+    confirm = PasswordField(_l("The new password again"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
 
 
 class LanguageForm(FlaskForm):
@@ -221,15 +233,24 @@ class ParticipantFilterForm(FlaskForm):
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), filters=[strip], validators=EMAIL_REQUIRED)
-    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="organizer")
-    country_code = SelectField(_l("Country (focal points)"))
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS), default="es")
+    secretariat = BooleanField(_l("Executive secretariat"), description=_l("Every action in every program."))
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=10, max=200)],
                              description=_l("At least 10 characters. Leave empty to keep the current one."))
 
-    def __init__(self, *args, **kwargs):
+
+class GrantForm(FlaskForm):
+    """One role of a staff account in one program (or in every program: not for focal points)."""
+
+    program_id = SelectField(_l("Program"), coerce=optional_int)
+    role = SelectField(_l("Role"), choices=[(key, label) for key, label in choices(ROLE_LABELS) if key != "admin"],
+                       default="focal_point")
+    country_code = SelectField(_l("Country (focal points)"), default="")
+
+    def __init__(self, *args, programs=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.program_id.choices = [("", _l("Every program"))] + [(program.id, program.code) for program in programs]
         self.country_code.choices = [("", "—")] + country_choices(current_language())
 
     def validate_country_code(self, field):

@@ -30,6 +30,9 @@ class Hooks:
     item (what is tied to the slot, such as a questionnaire's window, moves with it and records that it did).
     `person_history`: name → (column heading, `load(participant_ids)` → {participant id: text}), what the history of a
     person across programs shows of each of their registrations (tests' scores, certificate).
+    `outcomes`: `load(program, participant_ids)` → {participant id: set of outcome names ("completed": meets the
+    program's completion rule, "certified": holds a valid certificate)}, for indicators that count them across
+    programs (the portfolio); the sets of every registration are joined.
     `program_copiers`: ProgramCopier items, the parts of a program another blueprint copies into a new one (after
     training's own parts, in this order, in the copy's transaction)."""
 
@@ -43,6 +46,7 @@ class Hooks:
     calendar_sources: dict[str, Callable] = field(default_factory=dict)
     lifecycle_facts: dict[str, Callable] = field(default_factory=dict)
     agenda_item_moved: list[Callable] = field(default_factory=list)
+    outcomes: list[Callable] = field(default_factory=list)
     person_history: dict[str, tuple] = field(default_factory=dict)
     program_copiers: list["ProgramCopier"] = field(default_factory=list)
 
@@ -107,6 +111,10 @@ def add_calendar_source(app, name, load):
 
 def add_lifecycle_facts(app, name, load):
     hooks(app).lifecycle_facts[name] = load
+
+
+def add_outcomes(app, load):
+    hooks(app).outcomes.append(load)
 
 
 def add_person_history(app, name, label, load):

@@ -41,7 +41,7 @@ GENDERS = {
     "male": ("m", "masc", "masculino", "hombre", "male", "man", "h"),
     "other": ("otro", "otra", "other", "x", "no binario", "no binaria", "non binary", "nonbinary"),
     "undisclosed": ("prefiero no decir", "prefiere no decirlo", "prefiere no decir", "prefer not to say",
-                    "no responde"),
+                    "prefers not to say", "no responde"),
     # An empty cell or a "no data" mark says nothing about the person: it is not an answer.
     "not_recorded": ("", "n a", "na", "nd", "sin dato", "sin datos", "no data", "not recorded", "no registrado"),
 }

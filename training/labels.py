@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .countries import country_name
+from .exporting import default_separator
 from .schedule import zone_label
 
 ROLE_LABELS = {
@@ -175,6 +176,15 @@ def meeting_warning_text(code, params, title, zone):
         if isinstance(value, datetime):
             values[key] = f"{format_date(value.date(), 'full', locale=language)}, {value:%H:%M}"
     return str(MEETING_WARNINGS[code]) % values
+
+
+CSV_SEPARATOR_LABELS = {"semicolon": _l("CSV for Excel in Spanish (;)"), "comma": _l("CSV with commas (,)")}
+
+
+def csv_choices(program=None):
+    """The CSV download choices [(sep, label)], the one Excel expects in the program's default language first."""
+    default = default_separator(program.default_language if program is not None else current_language())
+    return sorted(CSV_SEPARATOR_LABELS.items(), key=lambda item: item[0] != default)
 
 
 def current_language():

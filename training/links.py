@@ -13,9 +13,10 @@ def new_salt():
     return secrets.token_hex(SALT_BYTES)
 
 
-def token_for(secret_key, salt):
-    """The URL-safe token for a salt: only someone holding SECRET_KEY can compute it."""
-    digest = hmac.new(secret_key.encode(), f"personal-link:{salt}".encode(), hashlib.sha256).digest()
+def token_for(secret_key, salt, purpose="personal-link"):
+    """The URL-safe token for a salt: only someone holding SECRET_KEY can compute it (`purpose` keeps a personal
+    link and a registration link apart even if their salts met)."""
+    digest = hmac.new(secret_key.encode(), f"{purpose}:{salt}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).decode().rstrip("=")
 
 

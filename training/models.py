@@ -8,7 +8,6 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from extensions import db
 
 from .localized import pick
-from .permissions import ROLES
 from .textkeys import as_id
 
 DELEGATION_KINDS = ("member", "observer")
@@ -52,22 +51,19 @@ def _in(column, values):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint(_in("role", ROLES), name="role"),
-        CheckConstraint("role != 'focal_point' OR country_code IS NOT NULL", name="focal_point_country"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20))
-    country_code: Mapped[str | None] = mapped_column(String(2))
     language: Mapped[str] = mapped_column(String(5), default="es")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # In every session of this account (Flask-Login's alternative id); raised to end them all on the server.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Its roles per program (training.models_grants); loaded with the account, which every staff request does.
+    grants: Mapped[list["ProgramRole"]] = relationship(  # noqa: F821 (training.models_grants)
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="ProgramRole.id")
 
     @property
     def is_active(self):
@@ -82,7 +78,8 @@ class User(UserMixin, db.Model):
 
     @property
     def is_admin(self):
-        return self.role == "admin"
+        """The secretariat: every action in every program."""
+        return any(grant.role == "admin" for grant in self.grants)
 
 
 class Program(db.Model):

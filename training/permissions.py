@@ -16,6 +16,7 @@ PERMISSIONS = {
     # Participants
     "participants.view": ROLES,  # the list and its exports
     "participants.edit": ("admin", "focal_point"),  # add, edit, withdraw, reinstate, personal links, import lists
+    "registrations.moderate": SECRETARIAT,  # accept or reject registrations sent online (the form or its link)
     "privacy.manage": SECRETARIAT,  # a participant's personal data: download and erasure (cannot be undone)
     "messages.send": SECRETARIAT,  # invitation texts, sending them, the outbox and its export
     # Activities, attendance and group work
@@ -37,6 +38,8 @@ PERMISSIONS = {
     # Certificates
     "certificates.follow": ROLES,  # who qualifies and why not, certificates and their PDFs, the bulk download
     "certificates.issue": ORGANIZERS,  # the rules and design, issue, draw, e-mail, revoke and reissue
+    # The portfolio: indicators across programs (a focal point: their own country's people), its feed's tokens
+    "portfolio.view": ("admin", "focal_point"),
     # The secretariat's own
     "users.manage": SECRETARIAT,  # staff accounts and their roles
     "audit.read": SECRETARIAT,  # the audit log and its export

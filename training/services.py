@@ -9,6 +9,7 @@ from extensions import db
 from .countries import default_timezone
 from .localized import compact
 from .models import AuditEvent, Delegation, Participant, Program, User
+from .models_grants import ProgramRole
 from .models_groups import GroupMember
 from .services_login_limits import forget_account_guesses
 from .textkeys import email_key, person_search_key, squash_spaces
@@ -243,8 +244,9 @@ def _flush_unique(message, field):
 # --- staff -----------------------------------------------------------------------------------------------
 
 
-def save_user(user, actor_id, *, email, name, role, country_code, language, active=True, password=None):
-    """Create (user=None) or update a staff account; the password is only replaced when given."""
+def save_user(user, actor_id, *, email, name, language, active=True, password=None, secretariat=None):
+    """Create (user=None) or update a staff account; the password is only replaced when given. `secretariat`
+    True or False gives or takes the secretariat's grant (every action in every program); None leaves it."""
     key = email_key(email)
     clash = db.session.scalar(select(User.id).where(User.email == key))
     if clash is not None and (user is None or clash != user.id):
@@ -255,15 +257,63 @@ def save_user(user, actor_id, *, email, name, role, country_code, language, acti
     user = user or User()
     if not creating and (password or (user.active and not active)):
         user.end_sessions()  # ASVS: a new password or a deactivation ends the account's sessions everywhere
-    user.email, user.name, user.role, user.language, user.active = key, name.strip(), role, language, active
-    user.country_code = country_code if role == "focal_point" else None
+    user.email, user.name, user.language, user.active = key, name.strip(), language, active
     if password:
         user.password_hash = generate_password_hash(password)  # which also withdraws its device cookies' trust
         forget_account_guesses(key)  # an attack on the account must not keep its owner out after a reset
     db.session.add(user)
     _flush_unique(_l("Another account already uses this e-mail address."), "email")
-    record(actor_id, "user.created" if creating else "user.updated", user, role=role)
+    changed = secretariat is not None and secretariat != user.is_admin
+    if changed:
+        _set_secretariat(user, secretariat)
+    record(actor_id, "user.created" if creating else "user.updated", user,
+           **({"secretariat": secretariat} if changed else {}))
     return user
+
+
+def _set_secretariat(user, secretariat):
+    """The secretariat's grant replaces an organizer's or facilitator's for every program (one per account)."""
+    for grant in [grant for grant in user.grants if grant.program_id is None]:
+        user.grants.remove(grant)
+    db.session.flush()  # the old grant's row goes before the new one takes its place in the unique index
+    if secretariat:
+        user.grants.append(ProgramRole(role="admin"))
+    db.session.flush()
+
+
+def grant_role(user, actor_id, *, program, role, country_code=None):
+    """Give `user` `role` in `program` (None: every program), replacing the role they had there. A focal point is of
+    one country in one program; the secretariat's grant is `save_user`'s."""
+    if role == "focal_point" and (program is None or not country_code):
+        raise ServiceError("country_code" if program else "program_id",
+                           _l("A focal point is of one country in one program."))
+    if role not in ("focal_point", "organizer", "facilitator"):
+        raise ServiceError("role", _l("Choose a role."))
+    program_id = program.id if program is not None else None
+    grant = next((grant for grant in user.grants if grant.program_id == program_id and grant.role != "admin"), None)
+    if grant is None:
+        if program_id is None and user.is_admin:
+            raise ServiceError("program_id", _l("The secretariat already has every role in every program."))
+        grant = ProgramRole(program_id=program_id)
+        user.grants.append(grant)
+    grant.role, grant.country_code = role, country_code if role == "focal_point" else None
+    db.session.flush()
+    record(actor_id, "user.role_granted", user, **_grant_details(grant, program))
+    return grant
+
+
+def remove_grant(grant, actor_id):
+    """Take one program role away from its account (the secretariat's is `save_user`'s)."""
+    user = grant.user
+    details = _grant_details(grant, db.session.get(Program, grant.program_id) if grant.program_id else None)
+    user.grants.remove(grant)
+    db.session.flush()
+    record(actor_id, "user.role_removed", user, **details)
+
+
+def _grant_details(grant, program):
+    return {"program": program.code if program is not None else None, "role": grant.role,
+            "country_code": grant.country_code}
 
 
 def user_by_email(email):

@@ -48,8 +48,15 @@ ACTION_LABELS = {
     "participants.imported": _l("Participant list imported"),
     "participants.list_uploaded": _l("Participant list uploaded"),
     "participants.import_discarded": _l("Participant list discarded"),
+    "registration.link_opened": _l("Registration link opened"),
+    "registration.link_revoked": _l("Registration link revoked"),
+    "registration.requested": _l("Registration requested"),
+    "registration.accepted": _l("Registration accepted"),
+    "registration.rejected": _l("Registration rejected"),
     "user.created": _l("Staff account created"),
     "user.updated": _l("Staff account changed"),
+    "user.role_granted": _l("Role in a program given"),
+    "user.role_removed": _l("Role in a program removed"),
     "template.saved": _l("Message text saved"),
     "invitations.queued": _l("Invitations queued"),
     "reminders.queued": _l("Reminders queued"),
@@ -104,6 +111,8 @@ ACTION_LABELS = {
     "certificates.drawing_started": _l("Certificate PDFs: drawing started"),
     "certificate.revoked": _l("Certificate revoked"),
     "certificate.reissued": _l("Certificate reissued"),
+    "feed_token.created": _l("Portfolio feed: token made"),
+    "feed_token.revoked": _l("Portfolio feed: token revoked"),
 }
 
 

@@ -13,8 +13,9 @@ from extensions import db
 
 from .hooks import ProgramCopier, hooks
 from .models import Activity, AgendaItem, Delegation, MessageTemplate, Program
+from .models_grants import ProgramRole
 from .models_groups import Group, GroupWork
-from .services import LOCALIZED_PROGRAM_FIELDS, record, save_program
+from .services import LOCALIZED_PROGRAM_FIELDS, grant_role, record, save_program
 from .services_activities import program_activities
 from .shifting import day_shift, first_day, shift_date, shift_moment
 
@@ -112,9 +113,20 @@ def _copy_delegations(plan):
                                   focal_point_phone=d.focal_point_phone))
 
 
+def _copy_grants(plan):
+    """The roles held in the source (focal points of their country, organizers, facilitators) given in the copy too,
+    each audited; a grant for every program (the secretariat's) reaches the copy already."""
+    grants = db.session.scalars(select(ProgramRole).where(ProgramRole.program_id == plan.source.id)
+                                .order_by(ProgramRole.id)).all()
+    for grant in grants:
+        grant_role(grant.user, plan.actor_id, program=plan.target, role=grant.role, country_code=grant.country_code)
+
+
 TRAINING_PARTS = (
     ProgramCopier("activities", _l("Activities and their agendas, at the new dates (and group work exercises)"),
                   _copy_activities),
     ProgramCopier("messages", _l("Message texts"), _copy_messages),
     ProgramCopier("delegations", _l("Delegations, with their quotas and focal points' contacts"), _copy_delegations),
+    ProgramCopier("grants", _l("Staff roles in this program (focal points, organizers, facilitators)"),
+                  _copy_grants),
 )

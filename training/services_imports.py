@@ -7,6 +7,7 @@ from .countries import default_timezone
 from .importing import DelegationSlot, Existing, ImportContext, plan_import
 from .labels import delegation_label
 from .models import Delegation, ImportBatch, Participant, User, utcnow
+from .models_grants import ruling_grant
 from .services import email_key, record, reopen_for_review
 from .services_uploads import UploadNotClean, apply_once, read_staged, stage_upload, waiting_uploads
 from .textkeys import person_search_key
@@ -70,7 +71,8 @@ def _write(batch, plan, actor_id):
 
 def _by_focal_point(batch):
     creator = db.session.get(User, batch.created_by) if batch.created_by else None
-    return creator is not None and creator.role == "focal_point"
+    grant = ruling_grant(creator, batch.program_id) if creator is not None else None
+    return grant is not None and grant.role == "focal_point"
 
 
 def _new_participant(program_id, values):

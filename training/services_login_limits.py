@@ -15,3 +15,8 @@ def account_key(email):
 def forget_account_guesses(email):
     """Let browsers without a device cookie log in to `email` again at once."""
     forget("LOGIN_ACCOUNT_RATE_LIMIT", *account_key(email))
+
+
+def reset_key(email):
+    """The key the limit on reset messages to `email` counts under (an account's or not): a digest, as above."""
+    return "password-reset", current_app.extensions["device_cookies"].account_digest(email_key(email))

@@ -33,6 +33,7 @@ from .models import (
     utcnow,
 )
 from .models_groups import Group, GroupMember, GroupWork
+from .models_registration import RegistrationRequest
 from .services import record
 from .services_messages import LINK_HIDDEN
 from .tabular import TableError
@@ -269,6 +270,10 @@ def erase_participant(participant, actor_id, reason, uploads=None):
         OutboundMessage.id.in_(_messages_query(participant).with_only_columns(OutboundMessage.id)))).rowcount
     counts["report_names"] = db.session.execute(delete(AttendanceNameLink).where(
         AttendanceNameLink.participant_id == participant.id)).rowcount
+    # Registration requests sent again after one was accepted (then rejected) still name them.
+    counts["registration_requests"] = db.session.execute(delete(RegistrationRequest).where(
+        RegistrationRequest.program_id == participant.program_id,
+        RegistrationRequest.email_key == participant.email_key)).rowcount
     _anonymize(participant)
     for section in _sections().values():
         counts.update(section.erase(participant, actor_id) if section.erase else {})

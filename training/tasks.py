@@ -24,6 +24,7 @@ from .services_messages import (
     queued_ids,
     recover_stalled,
 )
+from .services_password import send_reset_message
 
 SEND_CHUNK = 20  # messages between two progress reports
 log = logging.getLogger("capacita.tasks")
@@ -33,6 +34,7 @@ def init_app(app):
     queue = queue_of(app)
     queue.register(prepare_messages, retries=3, retry_delay=10)
     queue.register(send_messages, retries=3, retry_delay=60)
+    queue.register(send_password_reset, retries=3, retry_delay=120)
     queue.register_periodic(every_minute, {"minute": "*"})
     add_scheduled_work(app, "stalled messages", recover_stalled)  # before sending: what a dead worker left
     add_scheduled_work(app, "absence notices", send_absence_notices)  # before sending: they leave this minute
@@ -50,6 +52,11 @@ def prepare_messages(job_id, final=True):
     """Write the messages a staff member asked for (one per person, in their language), then start sending them:
     done here and not in the request, which only records the decision (a thousand people take a second)."""
     return run_job(job_id, _prepare, final)
+
+
+def send_password_reset(email, final=True):
+    """The reset link "Forgot your password?" asked for, if `email` is an active account's (services_password)."""
+    return send_reset_message(email, final)
 
 
 def _prepare(job):

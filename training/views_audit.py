@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 
 from . import bp
 from .access import permission_required
-from .exporting import table_bytes
 from .forms_privacy import AuditFilterForm
 from .labels import current_language
 from .schedule import zone_label
@@ -28,7 +27,7 @@ from .services_audit import (
 )
 from .textkeys import as_id
 from .timezones import is_timezone
-from .web import page_window, send_table
+from .web import page_window, send_export
 
 PAGE_SIZE = 50
 FILTER_FIELDS = ("program", "user", "action", "since", "until", "tz")
@@ -56,8 +55,7 @@ def audit_export(file_format):
     table = [[row["when"], row["who"] or _("The system (or a deleted account)"), row["email"], row["action"],
               row["code"], f"{row['kind']} · {row['description'] or _('(no longer exists)')}", row["object_id"],
               row["program"], "; ".join(f"{key}: {value}" for key, value in row["details"])] for row in rows]
-    return send_table(table_bytes(file_format, headers, table, sheet_title=_("Audit log")), file_format,
-                      f"audit-log.{file_format}")
+    return send_export(file_format, headers, table, f"audit-log.{file_format}", sheet_title=_("Audit log"))
 
 
 def _read_filters():

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from extensions import configured_limit, db, limiter, login_manager
 from transactions import writes_own_settings
@@ -11,7 +11,8 @@ from transactions import writes_own_settings
 from . import bp
 from .forms import LanguageForm, LoginForm
 from .models import User, parse_session_id
-from .web_login import count_attempt, login_target, password_matches, remember_device, trusted_browser
+from .services_oidc import providers
+from .web_login import count_attempt, login_target, password_matches, remember_device, start_session, trusted_browser
 
 
 def safe_next(target):
@@ -50,14 +51,10 @@ def login():  # it writes nothing (it declares no writes): on SQLite the slow pa
         user, device = login_target()
         count_attempt(form.email.data, device)
         if password_matches(user, form.password.data, device is not None) and user.active:
-            language = session.get("language")
-            session.clear()  # a fresh session at login: nothing from before survives
-            if language:
-                session["language"] = language
-            login_user(user)
+            start_session(user)
             return remember_device(redirect(safe_next(form.next.data) or url_for("training.programs")), user, device)
         form.password.errors.append(_("Wrong e-mail or password."))
-    return render_template("training/login.html", form=form)
+    return render_template("training/login.html", form=form, providers=providers())
 
 
 @bp.route("/logout", methods=["POST"])

@@ -7,7 +7,7 @@ from extensions import db
 from transactions import writes
 
 from . import bp
-from .access import active_participants, activity_or_404, actor_id, country_scope, permission_required
+from .access import active_participants, activity_or_404, actor_id, permission_required, program_country_scope
 from .forms import SheetForm
 from .forms_groups import GroupForm, GroupSetupForm
 from .models import AgendaItem
@@ -112,7 +112,7 @@ def _item_or_404(item_id):
 
 def _visible_members(group):
     """A group's members in name order; a focal point sees only their own country's people."""
-    scope = country_scope()
+    scope = program_country_scope(group.group_work.agenda_item.activity.program)
     members = [m for m in group.members if scope is None or m.participant.delegation.country_code == scope]
     return sorted(members, key=lambda m: m.participant.search_key)
 

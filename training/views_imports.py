@@ -1,5 +1,5 @@
 """Import a participant list: upload → preview of every row → confirm, all or nothing."""
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -8,10 +8,11 @@ from extensions import db
 from transactions import writes
 
 from . import bp
-from .access import actor_id, country_scope, permission_required, program_or_404
+from .access import actor_id, permission_required, program_country_scope, program_or_404, scoped_delegations
 from .forms import ImportForm
 from .labels import FIELD_LABELS, IMPORT_PROBLEMS, current_language, delegation_label, field_value, problem_text
 from .models import Delegation, ImportBatch
+from .services_exports import list_template, template_languages
 from .services_imports import (
     ImportNotClean,
     apply_batch,
@@ -23,12 +24,12 @@ from .services_imports import (
 from .services_people import registrations_elsewhere
 from .tabular import TableError
 from .textkeys import email_key
-from .web import UploadPages, delegation_choices, max_upload_megabytes, program_scopes, table_message
+from .web import UploadPages, delegation_choices, max_upload_megabytes, program_scopes, send_table, table_message
 
 PREVIEW_OK_ROWS = 200  # every problem row is listed; clean rows beyond this are counted, not shown
 LISTS = UploadPages(
-    ImportBatch, owner_or_404=lambda batch: program_or_404(batch.program_id),
-    scope=lambda: batches_seen_by(*_seen_by_this_user()),
+    ImportBatch, owner_or_404=lambda batch: _batch_owner_or_404(batch),
+    scope=lambda: batches_seen_by(_created_by_this_user()),
     review_url=lambda batch: url_for("training.import_preview", batch_id=batch.id),
     upload_url=lambda batch: url_for("training.participants_import", program_id=batch.program_id),
     applied_url=lambda batch: url_for("training.participants", program_id=batch.program_id),
@@ -43,7 +44,7 @@ LISTS = UploadPages(
 def participants_import(program_id):
     program = program_or_404(program_id)
     choices = delegation_choices(program)
-    locked = country_scope() is not None
+    locked = program_country_scope(program) is not None
     form = ImportForm(delegations=choices, locked=locked)
     if form.validate_on_submit():
         delegation = db.session.get(Delegation, form.delegation_id.data) if form.delegation_id.data else None
@@ -53,10 +54,21 @@ def participants_import(program_id):
             db.session.rollback()
         else:
             return redirect(LISTS.review_url(batch))
-    waiting = waiting_batches(program, *_seen_by_this_user())
+    waiting = waiting_batches(program, _created_by_this_user(), program_country_scope(program))
     return render_template("training/import_form.html", form=form, program=program, locked=locked,
                            max_megabytes=max_upload_megabytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"],
-                           waiting=waiting)
+                           waiting=waiting, template_languages=template_languages(program))
+
+
+@bp.route("/programs/<int:program_id>/participants/template.xlsx")
+@permission_required("participants.edit")
+def participants_template(program_id):
+    """The list template focal points fill: the import's columns, drop-down lists of the allowed values, notes."""
+    program = program_or_404(program_id)
+    offered = template_languages(program)
+    language = request.args.get("language") if request.args.get("language") in offered else offered[0]
+    content = list_template(program, language, scoped_delegations(program))
+    return send_table(content, "xlsx", f"{program.code}-participants-template-{language}.xlsx")
 
 
 @bp.route("/imports/<int:batch_id>")
@@ -99,10 +111,17 @@ def import_discard(batch_id):
     return LISTS.discard(batch_id)
 
 
-def _seen_by_this_user():
-    """(created_by, country) for `batches_seen_by`: the secretariat sees every list, others their own uploads, and
-    a focal point only those for their country."""
-    return None if current_user.is_admin else current_user.id, country_scope()
+def _created_by_this_user():
+    """The secretariat sees every list, others their own uploads (and a focal point only those for their country:
+    `_batch_owner_or_404`, `waiting_batches`)."""
+    return None if current_user.is_admin else current_user.id
+
+
+def _batch_owner_or_404(batch):
+    program = program_or_404(batch.program_id)
+    scope = program_country_scope(program)
+    if scope is not None and (batch.delegation is None or batch.delegation.country_code != scope):
+        abort(404)
 
 
 def _render_plan(batch, plan):

@@ -12,7 +12,6 @@ from transactions import writes
 
 from . import bp
 from .access import actor_id, permission_required, program_or_404
-from .exporting import csv_bytes
 from .forms import InvitationForm, TemplateForm
 from .messages import KIND_PLACEHOLDERS
 from .models import MESSAGE_STATUSES, OutboundMessage, Participant, utcnow
@@ -28,7 +27,7 @@ from .services_messages import (
     template_for,
 )
 from .tasks import prepare_messages, send_messages
-from .web import call_or_show_error, delegation_choices, job_text, page_window, send_table, start_messages
+from .web import call_or_show_error, delegation_choices, job_text, page_window, send_export, start_messages
 
 LANGUAGES = ("es", "en")
 PAGE_SIZE = 50
@@ -69,10 +68,9 @@ def messages_export(program_id):
     program = program_or_404(program_id)
     rows = db.session.scalars(select(OutboundMessage).where(OutboundMessage.program_id == program.id)
                               .options(selectinload(OutboundMessage.participant)).order_by(OutboundMessage.id)).all()
-    content = csv_bytes([_("Date"), _("To"), _("Subject"), _("Status"), _("Message"), _("Error")],
-                        [[m.created_at.isoformat(timespec="seconds"), m.to_address, m.subject, m.status,
-                          body_for_reading(m), m.error] for m in rows])
-    return send_table(content, "csv", f"{program.code}-messages.csv")
+    return send_export("csv", [_("Date"), _("To"), _("Subject"), _("Status"), _("Message"), _("Error")],
+                       [[m.created_at.isoformat(timespec="seconds"), m.to_address, m.subject, m.status,
+                         body_for_reading(m), m.error] for m in rows], f"{program.code}-messages.csv", program)
 
 
 @bp.route("/programs/<int:program_id>/messages/template", methods=["GET", "POST"], defaults={"kind": "invitation"})

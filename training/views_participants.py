@@ -2,7 +2,6 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import func
 
 from extensions import db
@@ -14,6 +13,7 @@ from .access import (
     participant_or_404,
     permission_required,
     program_or_404,
+    program_role,
     scoped_participants,
 )
 from .forms import ParticipantFilterForm, ParticipantForm
@@ -31,7 +31,15 @@ from .services_exports import participant_export
 from .services_links import current_link, issue_link, revoke_link
 from .services_people import history_labels, person_history
 from .textkeys import fold
-from .web import call_or_show_error, delegation_choices, erased_redirect, page_window, program_scopes, send_table
+from .web import (
+    call_or_show_error,
+    delegation_choices,
+    erased_redirect,
+    export_separator,
+    page_window,
+    program_scopes,
+    send_table,
+)
 
 PAGE_SIZE = 50
 
@@ -84,7 +92,8 @@ def participants_export(program_id, file_format):
     form = ParticipantFilterForm(request.args, delegations=delegation_choices(program))
     form.validate()
     content = participant_export(program, file_format, current_language(),
-                                 query=_apply_filters(scoped_participants(program), form))
+                                 query=_apply_filters(scoped_participants(program), form),
+                                 separator=export_separator(program))
     return send_table(content, file_format, f"{program.code}-participants.{file_format}")
 
 
@@ -174,6 +183,6 @@ def participant_reinstate(participant_id):
 
 def _by_focal_point_reopens(delegation, result):
     """Changes a focal point makes to a confirmed list send it back to the secretariat for review."""
-    if current_user.role == "focal_point":
+    if program_role(delegation.program) == "focal_point":
         reopen_for_review(delegation.id, actor_id())
     return result

@@ -8,9 +8,9 @@ from . import bp, lifecycle
 from .access import (
     actor_id,
     allowed_actions,
-    country_scope,
     delegation_or_404,
     permission_required,
+    program_country_scope,
     program_or_404,
     visible_programs,
 )
@@ -97,18 +97,19 @@ def program_copy(program_id):
 def program_dashboard(program_id):
     """Where the program stands: its phases, the viewer's next action, its delegations, and every tool."""
     program = program_or_404(program_id)
-    scope = country_scope()
+    scope = program_country_scope(program)
     rows = delegation_summaries(program, scope)
     members = sorted((r for r in rows if r[0].kind == "member"), key=lambda r: _country_sort(r[0]))
     observers = [r for r in rows if r[0].kind == "observer"]
     totals = {"registered": sum(r[1] for r in rows), "quota": sum(r[0].quota for r in rows)}
     contributed = {name: load(program, scope) for name, load in hooks(current_app).lifecycle_facts.items()}
-    shown = lifecycle.phases(lifecycle_facts(program, scope, rows, contributed), utcnow(), allowed_actions())
+    shown = lifecycle.phases(lifecycle_facts(program, scope, rows, contributed), utcnow(), allowed_actions(program))
     language = current_language()
     phases, next_step = dashboard(program, shown, lifecycle.next_action(shown),
                                   {d.id: delegation_label(d, language) for d, _registered in rows}, language)
     return render_template("training/program_dashboard.html", program=program, members=members,
-                           observers=observers, totals=totals, phases=phases, next_step=next_step)
+                           observers=observers, totals=totals, phases=phases, next_step=next_step,
+                           as_focal_point=scope is not None)
 
 
 def _country_sort(delegation):

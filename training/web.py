@@ -15,7 +15,7 @@ from extensions import db
 from . import schedule
 from .access import actor_id, can, program_country_scope, scoped_delegations, visible_programs
 from .calendar_files import CalendarEvent, calendar_bytes
-from .exporting import MIMETYPES
+from .exporting import MIMETYPES, separator_for, table_bytes
 from .hooks import hooks
 from .labels import AGENDA_KIND_LABELS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
 from .models import utcnow
@@ -106,6 +106,19 @@ def job_text(job):
 
 
 # --- Downloads -----------------------------------------------------------------------------------------------------
+
+
+def export_separator(program=None):
+    """The CSV delimiter the download asked for (?sep=semicolon|comma), else the one Excel expects in the program's
+    default language (outside a program, in the reader's)."""
+    language = program.default_language if program is not None else current_language()
+    return separator_for(request.args.get("sep"), language)
+
+
+def send_export(file_format, headers, rows, download_name, program=None, sheet_title="Data", numbers=False):
+    """A table as a CSV (separated as export_separator says) or XLSX download: every export's one way out."""
+    content = table_bytes(file_format, headers, rows, sheet_title, numbers, export_separator(program))
+    return send_table(content, file_format, download_name)
 
 
 def send_table(content, file_format, download_name):

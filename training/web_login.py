@@ -3,8 +3,9 @@ import secrets
 import time
 from functools import cache
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_babel import gettext as _
+from flask_login import login_user
 from werkzeug import security
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -96,3 +97,17 @@ def remember_device(response, user, device):
     response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_COOKIE_DAYS * 86400, path="/login",
                         secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Strict")
     return response
+
+
+def fresh_session():
+    """Nothing from before survives but the language chosen (at a login, and after a new password)."""
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+
+
+def start_session(user):
+    """Log `user` in, in a fresh session."""
+    fresh_session()
+    login_user(user)

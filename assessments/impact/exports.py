@@ -10,7 +10,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from training.exporting import table_bytes
+from training.exporting import separator_for, table_bytes
+from training.labels import csv_choices
 from training.localized import pick
 
 from .chart_data import Words, chart_table
@@ -60,13 +61,15 @@ def chart_words(language, fallback):
                  likert_groups=lambda report: likert_chart_questions(report, language, fallback))
 
 
-def chart_data_file(report, name, file_format, language, fallback):
+def chart_data_file(report, name, file_format, language, fallback, separator=None):
     """The chart `name`'s values as a CSV or XLSX file (cells that look like formulas made inert); KeyError for a
-    chart the report does not have."""
+    chart the report does not have. The CSV is split by `separator`, by default the one Excel expects in the
+    program's language (`fallback`)."""
     words = chart_words(language, fallback)
     words.labels["overall"] = overall_label(report["filters"], language)  # the population the report covers
     headers, rows = chart_table(report, name, words)
-    return table_bytes(file_format, headers, rows, sheet_title=name, numbers=True)
+    return table_bytes(file_format, headers, rows, sheet_title=name, numbers=True,
+                       separator=separator or separator_for(None, fallback))
 
 
 def page_context(program, report, filters, language, fallback, data_links=None, kept_as=None):
@@ -103,11 +106,13 @@ def plot_configs(program, figures, config):
 
 
 def page_data_links(program, filters):
-    """A chart's data links on the page: the download route, with the page's filters."""
+    """A chart's data links on the page: the download route, with the page's filters; a CSV in each separator."""
+    kinds = [("csv", sep, label) for sep, label in csv_choices(program)] + [("xlsx", None, "XLSX")]
+
     def links(name):
-        return [(_("data (%(format)s)", format=file_format.upper()),
+        return [(_("data (%(format)s)", format=label),
                  url_for("assessments.impact_chart_data", program_id=program.id, chart=name, file_format=file_format,
-                         **filters), None) for file_format in DATA_FORMATS]
+                         sep=sep, **filters), None) for file_format, sep, label in kinds]
 
     return links
 

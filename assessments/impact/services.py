@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from extensions import db
-from training.access import country_scope
+from training.access import program_country_scope
 from training.models import Delegation, Participant
 
 from ..models import Answer, Attempt
@@ -17,7 +17,7 @@ from .services_cache import kept
 def impact_report(program, filters=None, scoped=True):
     """The report's figures for the participants the current user may see (every participant when `scoped` is
     false: the command line has no user)."""
-    return scoped_report(program, country_scope() if scoped else None, filters)
+    return scoped_report(program, program_country_scope(program) if scoped else None, filters)
 
 
 def kept_report(program, scope, filters=None, fingerprint=None):

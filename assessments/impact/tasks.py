@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from extensions import db
 from task_queue import queue_of, task_name
-from training.access import country_scope
+from training.access import program_country_scope
 from training.hooks import JobKind, add_job_kind
 from training.models import Program
 from training.services_jobs import progress, run_job, start_job
@@ -193,7 +193,8 @@ def _zip(files, compress=False):
 
 def _in_viewers_scope(job):
     """A job is followed only from the country scope it was made for (its key starts with it)."""
-    return job.key.split("/", 1)[0] == (country_scope() or ALL_COUNTRIES)
+    scope = program_country_scope(db.session.get(Program, job.program_id))
+    return job.key.split("/", 1)[0] == (scope or ALL_COUNTRIES)
 
 
 def _file_url(job):

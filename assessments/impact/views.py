@@ -18,12 +18,12 @@ from flask_babel import gettext as _
 
 from extensions import limiter
 from task_queue import task_name
-from training.access import actor_id, country_scope, permission_required, program_or_404
+from training.access import actor_id, permission_required, program_country_scope, program_or_404
 from training.countries import country_name
 from training.labels import current_language
 from training.models import utcnow
 from training.services_jobs import latest_jobs
-from training.web import job_text, send_table
+from training.web import export_separator, job_text, send_table
 from transactions import starts_work
 
 from .. import bp
@@ -61,7 +61,7 @@ def impact(program_id):
     program = program_or_404(program_id)
     form, filters, report, language, fallback, fingerprint = _report(program)
     context = page_context(program, report, filters, language, fallback, page_data_links(program, filters),
-                           kept_as=(country_scope(), fingerprint))
+                           kept_as=(program_country_scope(program), fingerprint))
     chart_files = images_available()
     files = _file_states(program, _tokens(context["figures"], chart_files), filters, language, fingerprint)
     return render_template("assessments/impact.html", form=form, chart_files=chart_files, files=files, **context)
@@ -88,7 +88,7 @@ class FileState:
 def _file_states(program, tokens, filters, language, fingerprint):
     """token → FileState for the viewer's scope, language and filters (the page's fingerprint, one query for the
     jobs)."""
-    scope = country_scope()
+    scope = program_country_scope(program)
     specs = {token: FileSpec(token, scope, language, filters) for token in tokens}
     names = {token: file_name(program, spec, fingerprint) for token, spec in specs.items()}
     jobs = latest_jobs(task_name(make_impact_file), program, [job_key(scope, name) for name in names.values()])
@@ -124,7 +124,7 @@ def impact_chart_data(program_id, chart, file_format):
         abort(404)
     _form, _filters, report, language, fallback, _fingerprint = _report(program)
     try:
-        content = chart_data_file(report, chart, file_format, language, fallback)
+        content = chart_data_file(report, chart, file_format, language, fallback, export_separator(program))
     except KeyError:
         abort(404)
     return send_table(content, file_format, f"{program.code}-{chart}.{file_format}")
@@ -141,7 +141,7 @@ def impact_make(program_id, token):
     if not valid_token(token):
         abort(404)
     filters = _filters(program)
-    spec = FileSpec(token, country_scope(), current_language(), filters)
+    spec = FileSpec(token, program_country_scope(program), current_language(), filters)
     back = url_for("assessments.impact", program_id=program.id, **filters,
                    _anchor=f"figure-{spec.chart}" if spec.chart else "files")
     if token not in DRAWN_WITHOUT_CHARTS and not images_available():
@@ -160,7 +160,7 @@ def impact_make(program_id, token):
 def impact_file(program_id, name):
     """A file the worker made, from the viewer's own country scope's folder only (another scope's is a 404)."""
     program = program_or_404(program_id)
-    path = stored_path(program.id, country_scope(), name)
+    path = stored_path(program.id, program_country_scope(program), name)
     if path is None:
         abort(404)
     response = send_file(path, mimetype=MIMETYPES[name.rsplit(".", 1)[1]], as_attachment=True,
@@ -175,7 +175,8 @@ def impact_standalone(program_id):
     """The report as one HTML file (styles, plotly.js and charts inside) that opens anywhere, offline."""
     program = program_or_404(program_id)
     _form, filters, report, language, fallback, fingerprint = _report(program)
-    html = standalone_html(program, report, filters, language, fallback, kept_as=(country_scope(), fingerprint))
+    scope = program_country_scope(program)
+    html = standalone_html(program, report, filters, language, fallback, kept_as=(scope, fingerprint))
     return _download(html.encode("utf-8"), "text/html", f"{program.code}-impact.html")
 
 
@@ -190,7 +191,8 @@ def _report(program):
     form, filters = _filter_form(program, language)
     fallback = program.languages[0] if program.languages else "es"
     fingerprint = data_fingerprint(program)
-    return form, filters, kept_report(program, country_scope(), filters, fingerprint), language, fallback, fingerprint
+    report = kept_report(program, program_country_scope(program), filters, fingerprint)
+    return form, filters, report, language, fallback, fingerprint
 
 
 def _filters(program):
@@ -201,7 +203,7 @@ def _filters(program):
 def _filter_form(program, language):
     """(the filter form, the valid filters): a focal point's report covers their country, and its filters say so
     (every title, subtitle and sheet built from them then names that country)."""
-    scope = country_scope()
+    scope = program_country_scope(program)
     form = ImpactFilterForm(request.args, countries=_country_choices(program, language, scope), everyone=scope is None)
     filters = form.filters()
     return form, filters if scope is None else {"country": scope, **filters}

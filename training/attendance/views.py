@@ -16,14 +16,13 @@ from ..access import (
     program_or_404,
     scoped_participants,
 )
-from ..exporting import table_bytes
 from ..forms import SheetForm
 from ..labels import current_language
 from ..models import Participant, utcnow
 from ..schedule import when
 from ..services import ServiceError
 from ..textkeys import as_id, database_id
-from ..web import delegation_choices, send_table
+from ..web import delegation_choices, send_export
 from .rules import not_started, sheet_counts
 from .services import NotStarted, attendance_matrix, has_ended, mark_rest_absent, marks_for, matrix_table, save_sheet
 
@@ -144,8 +143,8 @@ def attendance_export(program_id, file_format):
     program = program_or_404(program_id)
     activities, rows = _matrix(program)
     headers, table = matrix_table(activities, rows, current_language())
-    return send_table(table_bytes(file_format, headers, table, sheet_title=program.code), file_format,
-                      f"{program.code}-attendance.{file_format}")
+    return send_export(file_format, headers, table, f"{program.code}-attendance.{file_format}", program,
+                       sheet_title=program.code)
 
 
 def _matrix(program):

@@ -1,0 +1,1 @@
+"""The portfolio: indicators counted across every program a viewer sees, its page, its workbook and its feed."""

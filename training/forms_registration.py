@@ -1,0 +1,46 @@
+"""WTForms for online registration: a person's details (typed by staff or by the person) and a rejection's reason."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from .forms import EMAIL_REQUIRED, strip
+from .labels import GENDER_LABELS, LANGUAGE_LABELS, PROFILE_LABELS, choices
+
+ANSWERS_ONLY = ("not_recorded",)  # a person registering themselves answers; staff may not know
+DEFAULTS = {True: {"gender": "not_recorded", "profile": "not_recorded"},  # typed by staff
+            False: {"gender": "undisclosed", "profile": "employment_counselor"}}  # by the person
+
+
+class RegistrationForm(FlaskForm):
+    given_names = StringField(_l("Given names"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    family_names = StringField(_l("Family names"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=EMAIL_REQUIRED)
+    position = StringField(_l("Position"), filters=[strip], validators=[Optional(), Length(max=200)])
+    institution = StringField(_l("Institution"), filters=[strip], validators=[Optional(), Length(max=200)])
+    gender = SelectField(_l("Gender"))
+    profile = SelectField(_l("Profile"))
+    language = SelectField(_l("Preferred language"))
+
+    def __init__(self, *args, languages=("es", "en"), by_staff=True, **kwargs):
+        """`by_staff`: typed by a focal point or the secretariat, who may leave gender and profile "not recorded";
+        the person themselves chooses an answer."""
+        super().__init__(*args, **kwargs)
+        for name, labels in (("gender", GENDER_LABELS), ("profile", PROFILE_LABELS)):
+            offered = [(code, label) for code, label in choices(labels) if by_staff or code not in ANSWERS_ONLY]
+            self[name].choices = offered
+            if self[name].data in (None, "None"):
+                self[name].data = DEFAULTS[by_staff][name]
+        offered = [code for code in languages if code in LANGUAGE_LABELS] or ["es"]
+        self.language.choices = [(code, LANGUAGE_LABELS[code]) for code in offered]
+        if not self.language.data or self.language.data == "None":
+            self.language.data = offered[0]
+
+    def values(self):
+        return {name: self[name].data or "" for name in ("given_names", "family_names", "email", "position",
+                                                         "institution", "gender", "profile", "language")}
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[DataRequired(), Length(max=1000)],
+                           description=_l("Kept with the request; the focal point sees it."))
