@@ -112,6 +112,8 @@ def test_every_staff_page_and_file_prints_hostile_texts_literally(app, client, h
         **{url: 403 for url in participant_pages},  # a staff login is not a participant's session
         # No report file has been made (and a name that is not one of the worker's files is never looked for).
         f"/programs/{program}/impact/files/scores": 404,
+        # No organization sign-in is configured (and "scores" would not be one of its providers).
+        "/login/oidc/scores": 404, "/login/oidc/scores/callback": 404,
     }
     kinds = {response.mimetype for response in seen.values()}
     assert {"text/html", "text/csv", "text/calendar", "application/pdf"} <= kinds and len(seen) >= 50
