@@ -216,3 +216,13 @@ def test_accepting_at_once_never_overfills_the_quota(app, world):
         assert set(pool.map(accept, range(racers))) == {302}
     assert _count(app, Participant, delegation_id=ids["mx"]) == 3  # two before, the last place taken once
     assert _count(app, RegistrationRequest, status="pending") == racers - 1
+
+
+def test_the_secretariat_s_dashboard_says_how_many_requests_wait(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["focal_mx"])
+    assert _register(client, ids["mx"]).status_code == 302
+    assert "esperando" not in client.get(f"/programs/{ids['program']}").get_data(as_text=True)  # not theirs to review
+    login(client, world["emails"]["admin"])
+    dashboard = client.get(f"/programs/{ids['program']}").get_data(as_text=True)
+    assert re.search(r"Registros por revisar</a>\s*<strong class=\"badge\">1 esperando</strong>", dashboard)

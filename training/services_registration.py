@@ -125,6 +125,12 @@ def pending_requests(program):
                               .order_by(RegistrationRequest.created_at, RegistrationRequest.id)).all()
 
 
+def waiting_count(program):
+    """How many of the program's requests wait for the secretariat (the dashboard's cue)."""
+    return db.session.scalar(select(func.count(RegistrationRequest.id)).where(
+        RegistrationRequest.program_id == program.id, RegistrationRequest.status == "pending"))
+
+
 def accept_request(request, actor_id):
     """The request becomes a participant, within the delegation's quota now (save_participant locks and counts)."""
     if request.status != "pending":

@@ -8,6 +8,7 @@ from . import bp, lifecycle
 from .access import (
     actor_id,
     allowed_actions,
+    can,
     delegation_or_404,
     permission_required,
     program_country_scope,
@@ -31,6 +32,7 @@ from .services import (
 )
 from .services_copy import copy_parts, copy_program
 from .services_lifecycle import lifecycle_facts
+from .services_registration import waiting_count
 from .web import call_or_show_error
 
 
@@ -109,7 +111,8 @@ def program_dashboard(program_id):
                                   {d.id: delegation_label(d, language) for d, _registered in rows}, language)
     return render_template("training/program_dashboard.html", program=program, members=members,
                            observers=observers, totals=totals, phases=phases, next_step=next_step,
-                           as_focal_point=scope is not None)
+                           as_focal_point=scope is not None,
+                           waiting=waiting_count(program) if can("registrations.moderate", program) else 0)
 
 
 def _country_sort(delegation):
