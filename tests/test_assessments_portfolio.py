@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from assessments.models import Answer, Attempt
-from assessments.portfolio.indicators import Person, breakdown, choose, options
+from assessments.portfolio.indicators import Person, breakdown, choose, distinct_people, options
 from extensions import db
 from tests.conftest import login, post_form
 from tests.factories import (
@@ -120,7 +120,12 @@ def test_counts_by_program_and_year(client, world, two_programs):
     # registered, attended, completed (session and both tests: a1 and a3; b1 and b2), certified
     assert by_program["PF-2024"] == ["3", "2", "2", "1"]
     assert by_program["PF-2025"] == ["2", "2", "2", "0"]
+    # Ana registered in both (ana@ and ANA@ are one e-mail): these five registrations are four people (and world's
+    # program has five more).
+    assert re.search(r'id="distinct-people">The registrations are 9 different people \(by e-mail\); 1 of them took '
+                     r'part in more than one program.</p>', _page(client))
     html = _page(client, "?year=2024")
+    assert 'id="distinct-people">The registrations are 3 different people (by e-mail).</p>' in html
     assert _rows(html, "By year") == [["2024", "3", "2", "2", "1"]]
     assert _rows(html, "By gender") == [["Female", "2", "2", "2", "1"], ["Male", "1", "0", "0", "0"]]
     assert {row[0]: row[1] for row in _rows(html, "By country")} == {"Mexico": "2", "Guatemala": "1"}
@@ -259,3 +264,6 @@ def test_indicators_pure():
         {"value": "MX", "registered": 2, "attending": 1, "completing": 1, "certified": 1},
         {"value": "GT", "registered": 1, "attending": 1, "completing": 0, "certified": 0}]
     assert choose({"year": "2025", "country": "XX", "gender": ""}, options(people)) == ({"year": "2025"}, ["country"])
+    again = [Person(4, "B", "MX", "female", "other", "2025", person="ana@example.mx"),
+             Person(5, "A", "MX", "female", "other", "2024", person="ana@example.mx")]
+    assert distinct_people(people + again) == {"people": 4, "returning": 1}  # 1–3 have no e-mail key: each its own

@@ -19,6 +19,7 @@ class Person:
     attending: bool = False  # at least one session or course marked present, late or completed
     completing: bool = False  # meets the program's completion rule (its certificate settings)
     certified: bool = False  # holds a valid certificate
+    person: str = ""  # the e-mail key that recognizes the same person across programs
 
 
 def options(people):
@@ -47,6 +48,15 @@ def filtered(people, filters):
 
 def tally(people):
     return {"registered": len(people), **{name: sum(getattr(p, name) for p in people) for name in COUNTS[1:]}}
+
+
+def distinct_people(people):
+    """{"people": how many different people (by e-mail) the registrations are, "returning": how many of them are
+    registered in more than one program}: registrations count a person once per program they take part in."""
+    programs = {}
+    for person in people:
+        programs.setdefault(person.person or f"#{person.id}", set()).add(person.program)
+    return {"people": len(programs), "returning": sum(len(codes) > 1 for codes in programs.values())}
 
 
 def breakdown(people, dimension):

@@ -11,7 +11,7 @@ from extensions import db
 from training.access import program_country_scope, program_role, visible_programs
 from training.attendance.rules import ATTENDED
 from training.hooks import hooks
-from training.models import Activity, Attendance, utcnow
+from training.models import Activity, Attendance, Participant, utcnow
 from training.permissions import may
 from training.services import record
 
@@ -42,11 +42,17 @@ def load(scoped_programs):
         attended = _attended(program)
         outcomes = _outcomes(program, ids)
         year = str(program.start_date.year) if program.start_date else ""
+        keys = _email_keys(ids)
         people += [Person(r.id, program.code, r.country, r.gender, r.profile, year, r.id in attended,
-                          "completed" in outcomes.get(r.id, ()), "certified" in outcomes.get(r.id, ()))
+                          "completed" in outcomes.get(r.id, ()), "certified" in outcomes.get(r.id, ()),
+                          keys.get(r.id, ""))
                    for r in respondents]
         tests[program.code] = (respondents, pre, post)
     return people, tests
+
+
+def _email_keys(ids):
+    return dict(db.session.execute(select(Participant.id, Participant.email_key).where(Participant.id.in_(ids))).all())
 
 
 def _attended(program):

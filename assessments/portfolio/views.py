@@ -16,7 +16,7 @@ from ..impact.provenance import provenance
 from ..impact.texts import SEPARATORS, number, percent
 from ..models_feed import FeedToken
 from .forms import FeedTokenForm, PortfolioFilterForm
-from .indicators import COUNTS, DIMENSIONS, breakdown, tally
+from .indicators import COUNTS, DIMENSIONS, breakdown, distinct_people, tally
 from .services import (
     feed_tokens,
     make_token,
@@ -53,7 +53,7 @@ def portfolio():
 
 def _page(reading, language):
     chosen, figures = reading.chosen, reading.figures
-    return {"total": tally(chosen), "tables": {name: breakdown(chosen, name) for name in DIMENSIONS},
+    return {"total": tally(chosen), "distinct": distinct_people(chosen), "tables": {name: breakdown(chosen, name) for name in DIMENSIONS},
             "figures": figures, "filters": reading.filters, "counts": COUNTS, "count_labels": count_labels(),
             "dimension_labels": DIMENSION_LABELS, "figure_labels": FIGURE_LABELS, "value_label": value_label,
             "language": language, "forest": forest_figure(figures, language, SEPARATORS.get(language, ".,")),
