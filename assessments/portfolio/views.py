@@ -53,7 +53,8 @@ def portfolio():
 
 def _page(reading, language):
     chosen, figures = reading.chosen, reading.figures
-    return {"total": tally(chosen), "distinct": distinct_people(chosen), "tables": {name: breakdown(chosen, name) for name in DIMENSIONS},
+    return {"total": tally(chosen), "distinct": distinct_people(chosen),
+            "tables": {name: breakdown(chosen, name) for name in DIMENSIONS},
             "figures": figures, "filters": reading.filters, "counts": COUNTS, "count_labels": count_labels(),
             "dimension_labels": DIMENSION_LABELS, "figure_labels": FIGURE_LABELS, "value_label": value_label,
             "language": language, "forest": forest_figure(figures, language, SEPARATORS.get(language, ".,")),
