@@ -226,3 +226,36 @@ def test_the_secretariat_s_dashboard_says_how_many_requests_wait(app, client, wo
     login(client, world["emails"]["admin"])
     dashboard = client.get(f"/programs/{ids['program']}").get_data(as_text=True)
     assert re.search(r"Registros por revisar</a>\s*<strong class=\"badge\">1 esperando</strong>", dashboard)
+
+
+def test_a_full_quota_says_so_instead_of_offering_the_form(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["focal_mx"])  # Mexico: quota 3, two registered: one place
+    url = f"/delegations/{ids['mx']}/registration"
+    assert 'name="given_names"' in client.get(url).get_data(as_text=True)
+    assert _register(client, ids["mx"]).status_code == 302
+    full = client.get(url).get_data(as_text=True)
+    assert 'name="given_names"' not in full and "El cupo de la delegación está completo" in full
+
+
+def test_once_the_program_has_ended_nobody_registers(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["focal_mx"])
+    url = f"/delegations/{ids['mx']}/registration"
+    shared = _open_link(client, ids["mx"])
+    with app.app_context():
+        from datetime import date
+
+        from training.models import Program
+
+        db.session.get(Program, ids["program"]).end_date = date(2026, 3, 4)  # world's program: 3 March 2026
+        db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "El programa terminó el 4 de marzo de 2026: el registro está cerrado." in page
+    assert 'name="given_names"' not in page and "Abrir un enlace" not in page
+    refused = _register(client, ids["mx"])  # a form left open in another tab
+    assert refused.status_code == 200 and "el registro está cerrado" in refused.get_data(as_text=True)
+    reopened = post_form(client, f"{url}/link", {"action": "issue"}, page=url)
+    assert "el registro está cerrado" in client.get(reopened.location).get_data(as_text=True)
+    assert client.get(shared).status_code == 404  # the link people hold stops working too
+    assert _count(app, RegistrationRequest) == 0

@@ -35,8 +35,19 @@ def link_url(link):
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/register/{token}"
 
 
+def registration_closed(program):
+    """Whether the program has ended: nobody registers any more, through a focal point's form or a link."""
+    return is_expired(program.end_date, 0, utcnow())
+
+
+def _refuse_when_closed(program):
+    if registration_closed(program):
+        raise ServiceError("email", _l("The program has ended: registration is closed."))
+
+
 def open_link(delegation, actor_id):
     """A new link for the delegation; the previous one stops working."""
+    _refuse_when_closed(delegation.program)
     _revoke(delegation)
     salt = new_salt()
     link = RegistrationLink(delegation_id=delegation.id, salt=salt, created_by=actor_id,
@@ -64,7 +75,7 @@ def link_for_token(token):
     """The working link a token belongs to (not revoked, its program not over), else None."""
     link = db.session.scalar(select(RegistrationLink).where(RegistrationLink.token_hash == token_hash(token),
                                                             RegistrationLink.revoked_at.is_(None)))
-    if link is None or is_expired(link.delegation.program.end_date, 0, utcnow()):
+    if link is None or registration_closed(link.delegation.program):
         return None
     return link
 
@@ -72,6 +83,7 @@ def link_for_token(token):
 def submit_request(delegation, values, actor_id=None, link=None):
     """Keep a registration waiting for moderation. Staff hear why one is refused (ServiceError on the field); a
     stranger's duplicate is dropped without a word (None): the page must not tell whether an e-mail is known."""
+    _refuse_when_closed(delegation.program)
     key = email_key(values["email"])
     if _known(delegation.program_id, key):
         if actor_id is None:

@@ -21,6 +21,7 @@ from .services_registration import (
     open_link,
     pending_requests,
     places_left,
+    registration_closed,
     registration_link,
     reject_request,
     revoke_link,
@@ -44,7 +45,8 @@ def delegation_registration(delegation_id):
     link = registration_link(delegation)
     return render_template("training/registration_delegation.html", delegation=delegation, form=form,
                            program=delegation.program, link=link, url=link_url(link) if link else None,
-                           requests=delegation_requests(delegation), places=places_left(delegation))
+                           requests=delegation_requests(delegation), places=places_left(delegation),
+                           closed=registration_closed(delegation.program))
 
 
 @bp.route("/delegations/<int:delegation_id>/registration/link", methods=["POST"])
@@ -57,8 +59,12 @@ def delegation_registration_link(delegation_id):
         revoke_link(delegation, actor_id())
         flash(_("The registration link no longer works."), "success")
     else:
-        open_link(delegation, actor_id())
-        flash(_("A new registration link is ready; any previous one no longer works."), "success")
+        try:
+            open_link(delegation, actor_id())
+        except ServiceError as refusal:
+            flash(refusal.message, "error")
+        else:
+            flash(_("A new registration link is ready; any previous one no longer works."), "success")
     return redirect(url_for("training.delegation_registration", delegation_id=delegation.id))
 
 
