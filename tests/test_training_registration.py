@@ -130,6 +130,13 @@ def test_people_register_through_the_shared_link_without_learning_who_is_known(a
     assert _requests(app) == {"nuevo@example.gt": ("pending", True, "")}
     bad = post_form(stranger, path, {**PERSON, "email": "not-an-address", "given_names": ""}, page=path)
     assert bad.status_code == 200 and _count(app, RegistrationRequest) == 1
+    # Nothing is chosen for the person: a gender or profile they skipped is not stored as an answer.
+    assert len(re.findall(r'<option (?:selected value=""|value="" selected)', form.get_data(as_text=True))) == 2
+    skipped = post_form(stranger, path, {**PERSON, "email": "otra@example.gt", "gender": "", "profile": ""}, page=path)
+    assert "Elija una respuesta" in skipped.get_data(as_text=True) and _count(app, RegistrationRequest) == 1
+    not_an_answer = post_form(stranger, path, {**PERSON, "email": "otra@example.gt", "gender": "not_recorded"},
+                              page=path)
+    assert not_an_answer.status_code == 200 and _count(app, RegistrationRequest) == 1
     forged = stranger.post(path, data={**PERSON, "email": "sin.csrf@example.gt"})
     assert forged.status_code == 400 and _count(app, RegistrationRequest) == 1
     # Replaced or closed, the link is gone; a made-up one never worked.

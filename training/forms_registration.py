@@ -8,8 +8,6 @@ from .forms import EMAIL_REQUIRED, strip
 from .labels import GENDER_LABELS, LANGUAGE_LABELS, PROFILE_LABELS, choices
 
 ANSWERS_ONLY = ("not_recorded",)  # a person registering themselves answers; staff may not know
-DEFAULTS = {True: {"gender": "not_recorded", "profile": "not_recorded"},  # typed by staff
-            False: {"gender": "undisclosed", "profile": "employment_counselor"}}  # by the person
 
 
 class RegistrationForm(FlaskForm):
@@ -27,10 +25,16 @@ class RegistrationForm(FlaskForm):
         the person themselves chooses an answer."""
         super().__init__(*args, **kwargs)
         for name, labels in (("gender", GENDER_LABELS), ("profile", PROFILE_LABELS)):
-            offered = [(code, label) for code, label in choices(labels) if by_staff or code not in ANSWERS_ONLY]
-            self[name].choices = offered
+            if by_staff:
+                self[name].choices = choices(labels)
+            else:  # nothing chosen for them: an answer they skipped must not be stored as one they gave
+                self[name].choices = [("", _l("Choose…"))] + [
+                    (code, label) for code, label in choices(labels) if code not in ANSWERS_ONLY]
+                self[name].validators = [DataRequired(_l("Choose an answer (one of them is “Prefers not to say”)."))
+                                         if name == "gender" else DataRequired(_l("Choose the closest one."))]
+                self[name].flags.required = True
             if self[name].data in (None, "None"):
-                self[name].data = DEFAULTS[by_staff][name]
+                self[name].data = "not_recorded" if by_staff else ""
         offered = [code for code in languages if code in LANGUAGE_LABELS] or ["es"]
         self.language.choices = [(code, LANGUAGE_LABELS[code]) for code in offered]
         if not self.language.data or self.language.data == "None":
