@@ -86,8 +86,8 @@ def staff(app):
         db.session.commit()
 
 
-def start(client, issuer):
-    response = client.get("/login/oidc/oidc")
+def start(client, issuer, query=""):
+    response = client.get("/login/oidc/oidc" + query)
     assert response.status_code == 302
     location = urlsplit(response.headers["Location"])
     assert f"{location.scheme}://{location.netloc}{location.path}" == f"{ISSUER}/authorize"
@@ -97,9 +97,9 @@ def start(client, issuer):
     return query["state"]
 
 
-def sign_in(client, issuer, **claims):
+def sign_in(client, issuer, query="", **claims):
     issuer.claims = claims
-    state = start(client, issuer)
+    state = start(client, issuer, query)
     return client.get(f"/login/oidc/oidc/callback?code=the-code&state={state}")
 
 
@@ -111,6 +111,17 @@ def test_a_verified_email_of_an_active_account_logs_it_in(client, issuer, staff)
     response = sign_in(client, issuer, email="Ana@Example.org", email_verified=True)
     assert response.headers["Location"] == "/programs"
     assert signed_in(client)
+
+
+def test_the_sign_in_leads_where_the_login_page_was_asked_to(client, issuer, staff):
+    page = client.get("/login?next=/portfolio%3Fyear%3D2026").get_data(as_text=True)
+    assert 'href="/login/oidc/oidc?next=/portfolio?year%3D2026"' in page
+    response = sign_in(client, issuer, "?next=/portfolio?year%3D2026", email="ana@example.org", email_verified=True)
+    assert response.headers["Location"] == "/portfolio?year=2026"
+    client.get("/logout")
+    response = sign_in(client, issuer, "?next=https://evil.example/", email="ana@example.org",
+                       email_verified=True)  # never elsewhere
+    assert response.headers["Location"] == "/programs"
 
 
 def test_the_button_shows_only_when_a_provider_is_configured(client, app):

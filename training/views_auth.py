@@ -1,5 +1,4 @@
 """Log in, log out, language switch and the home redirect."""
-from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -12,15 +11,15 @@ from . import bp
 from .forms import LanguageForm, LoginForm
 from .models import User, parse_session_id
 from .services_oidc import providers
-from .web_login import count_attempt, login_target, password_matches, remember_device, start_session, trusted_browser
-
-
-def safe_next(target):
-    """`target` when it is a path on this site, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
+from .web_login import (
+    count_attempt,
+    login_target,
+    password_matches,
+    remember_device,
+    safe_next,
+    start_session,
+    trusted_browser,
+)
 
 
 @login_manager.user_loader

@@ -1,12 +1,12 @@
 """Sign-in with an organization's Microsoft, Google or other OpenID Connect account, for existing staff accounts."""
-from flask import abort, current_app, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from extensions import configured_limit, limiter
 
 from . import bp
 from .services_oidc import SIGN_IN_ERRORS, account_for, claims_options, client_for, redirect_uri, verified_email
-from .web_login import start_session
+from .web_login import safe_next, start_session
 
 
 @bp.route("/login/oidc/<name>")
@@ -15,6 +15,7 @@ def oidc_start(name):
     client = client_for(name)
     if client is None:
         abort(404)
+    session["oidc_next"] = safe_next(request.args.get("next")) or ""  # where the login page was asked to lead
     try:
         return client.authorize_redirect(redirect_uri(name))  # state, nonce and PKCE kept in this browser's session
     except SIGN_IN_ERRORS as error:
@@ -43,8 +44,9 @@ def oidc_callback(name):  # it writes nothing: the account is only looked up
     if user is None:
         return _refused(_("No active Capacita account uses %(email)s. The secretariat creates staff accounts.",
                           email=email))
+    target = safe_next(session.pop("oidc_next", None))  # read before the fresh session clears it
     start_session(user)
-    return redirect(url_for("training.programs"))
+    return redirect(target or url_for("training.programs"))
 
 
 def _refused(message):

@@ -2,6 +2,7 @@
 import secrets
 import time
 from functools import cache
+from urllib.parse import urlsplit
 
 from flask import current_app, g, request, session
 from flask_babel import gettext as _
@@ -105,6 +106,14 @@ def fresh_session():
     session.clear()
     if language:
         session["language"] = language
+
+
+def safe_next(target):
+    """`target` when it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def start_session(user):
