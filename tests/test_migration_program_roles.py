@@ -1,6 +1,7 @@
-"""Migration 0020: the accounts of one role each become program grants that keep what each saw, and back."""
+"""Migrations 0020 (accounts of one role each become program grants that keep what each saw, and back) and the
+revisions of the same change (0021 rebuilds participants) on databases that hold data."""
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -71,4 +72,87 @@ def test_accounts_become_grants_that_keep_what_each_sees_and_back(scratch_url):
             users = set(connection.execute(text("SELECT id, email, role, country_code FROM users")))
             audited = connection.execute(text("SELECT user_id FROM audit_events")).scalar()
         assert users == set(LEGACY) and audited == 4
+        db.engine.dispose()
+
+
+def _insert(connection, table, values):
+    """A row with the columns `table` has at this revision; a required column not given gets a plain value of its
+    type (these tests are about the rows surviving, not about their contents)."""
+    columns = {column["name"]: column for column in inspect(connection).get_columns(table)}
+    values = {name: value for name, value in values.items() if name in columns}
+    for name, column in columns.items():
+        if name not in values and not column["nullable"] and column.get("default") is None:
+            values[name] = _plain(column["type"])
+    connection.execute(text(f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join(':' + n for n in values)})"),
+                       values)
+
+
+def _plain(column_type):
+    kind = type(column_type).__name__.upper()
+    if "BOOL" in kind:
+        return False
+    if "INT" in kind or "NUMERIC" in kind or "FLOAT" in kind:
+        return 0
+    if "DATE" in kind or "TIME" in kind:
+        return "2026-01-01 00:00:00"
+    return "{}" if "JSON" in kind else ""
+
+
+def _people_and_what_hangs_on_them(connection):
+    return tuple(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                 for table in ("participants", "attendance", "attempts", "answers", "certificates"))
+
+
+def test_the_new_revisions_keep_every_participant_and_what_refers_to_them(scratch_url):
+    """0021 rebuilds participants on SQLite (its check constraints): with foreign keys on, dropping the old table
+    would cascade to attendance, attempts, answers and certificates."""
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app({"TESTING": True, "CAPACITA_ENV": "test", "SECRET_KEY": SECRET, "QUEUE_URL": "memory://",
+                      "SQLALCHEMY_DATABASE_URI": scratch_url})
+    now = "2026-01-01 00:00:00"
+    with app.app_context():
+        upgrade(revision="0018")
+        with db.engine.begin() as connection:
+            _insert(connection, "programs", {"id": 1, "code": "A-2021", "title": "{}", "description": "{}",
+                                             "general_objective": "{}", "specific_objectives": "{}", "timezone": "UTC",
+                                             "languages": '["es"]', "created_at": now})
+            _insert(connection, "delegations", {"id": 1, "program_id": 1, "kind": "member", "country_code": "MX",
+                                                "quota": 3, "status": "invited", "focal_point_name": "",
+                                                "focal_point_email": "", "focal_point_phone": ""})
+            _insert(connection, "participants", {
+                "id": 1, "program_id": 1, "delegation_id": 1, "given_names": "Ana", "family_names": "Uno",
+                "email": "ana@example.mx", "email_key": "ana@example.mx", "gender": "female", "profile": "other",
+                "language": "es", "timezone": "UTC", "status": "registered", "search_key": "ana uno",
+                "session_version": 0, "position": "", "institution": "", "created_at": now, "updated_at": now})
+            _insert(connection, "activities", {"id": 1, "program_id": 1, "code": "S1", "kind": "virtual_session",
+                                               "required": True, "title": "{}", "description": "{}", "link": "",
+                                               "location": "", "recording_link": "", "created_at": now})
+            _insert(connection, "attendance", {"id": 1, "participant_id": 1, "activity_id": 1, "status": "present",
+                                               "source": "manual", "minutes": 60, "comment": "", "recorded_at": now,
+                                               "updated_at": now})
+            _insert(connection, "questionnaires", {"id": 1, "program_id": 1, "kind": "pre", "title": "{}",
+                                                   "intro": "{}", "created_at": now})
+            _insert(connection, "questionnaire_sections", {"id": 1, "questionnaire_id": 1, "title": "{}", "position": 1})
+            _insert(connection, "questions", {"id": 1, "section_id": 1, "questionnaire_id": 1, "type": "long_text",
+                                              "dimension": "application", "text": "{}", "options": "[]",
+                                              "position": 1, "required": False, "points": 0})
+            _insert(connection, "attempts", {"id": 1, "questionnaire_id": 1, "participant_id": 1,
+                                             "status": "submitted", "started_at": now, "submitted_at": now})
+            _insert(connection, "answers", {"id": 1, "attempt_id": 1, "question_id": 1, "value": '"sí"',
+                                            "saved_at": now, "seq": 1})
+            _insert(connection, "certificates", {"id": 1, "participant_id": 1, "program_id": 1, "serial_number": 1,
+                                                 "code": "c" * 32, "languages": '["es"]', "hours": 4,
+                                                 "issued_at": now})
+        with db.engine.connect() as connection:
+            assert _people_and_what_hangs_on_them(connection) == (1, 1, 1, 1, 1)
+        upgrade()
+        with db.engine.connect() as connection:
+            assert _people_and_what_hangs_on_them(connection) == (1, 1, 1, 1, 1)
+        with db.engine.begin() as connection:  # the new value is allowed now
+            connection.execute(text("UPDATE participants SET gender = 'not_recorded' WHERE id = 1"))
+        downgrade(revision="0018")
+        with db.engine.connect() as connection:
+            assert _people_and_what_hangs_on_them(connection) == (1, 1, 1, 1, 1)
+            assert connection.execute(text("SELECT gender FROM participants")).scalar() == "undisclosed"
         db.engine.dispose()
