@@ -133,7 +133,8 @@ def test_the_new_revisions_keep_every_participant_and_what_refers_to_them(scratc
                                                "updated_at": now})
             _insert(connection, "questionnaires", {"id": 1, "program_id": 1, "kind": "pre", "title": "{}",
                                                    "intro": "{}", "created_at": now})
-            _insert(connection, "questionnaire_sections", {"id": 1, "questionnaire_id": 1, "title": "{}", "position": 1})
+            _insert(connection, "questionnaire_sections",
+                    {"id": 1, "questionnaire_id": 1, "title": "{}", "position": 1})
             _insert(connection, "questions", {"id": 1, "section_id": 1, "questionnaire_id": 1, "type": "long_text",
                                               "dimension": "application", "text": "{}", "options": "[]",
                                               "position": 1, "required": False, "points": 0})
