@@ -1,11 +1,15 @@
 """Online registration: a focal point's form and shareable link, the public form, and the secretariat's moderation
 (quota checked again at acceptance, duplicates never confirmed to strangers)."""
+import io
+import json
 import re
+import zipfile
 
 from sqlalchemy import func, select
 
 from extensions import db, limiter
 from tests.conftest import csrf_from, login, post_form
+from tests.factories import make_delegation, make_program
 from tests.helpers import erase_personal_data
 from training.models import AuditEvent, Participant
 from training.models_registration import RegistrationRequest
@@ -191,8 +195,31 @@ def test_erasing_a_participant_erases_their_rejected_requests(app, client, world
             email="jose.nunez@example.mx", email_key="jose.nunez@example.mx", position="", institution="",
             gender="male", profile="other", language="es", status="rejected", reason="Ya registrado"))
         db.session.commit()
+    exported = post_form(client, f"/participants/{ids['mx1']}/personal-data.zip", {},
+                         page=f"/participants/{ids['mx1']}/personal-data")
+    with zipfile.ZipFile(io.BytesIO(exported.data)) as archive:
+        held = json.loads(archive.read("personal-data.json"))["registration_requests"]
+    assert [(r["status"], r["reason"], r["family_names"]) for r in held] == [("rejected", "Ya registrado",
+                                                                             "Núñez Peña")]
     answer = erase_personal_data(client, ids["mx1"], reason="Pidió que se borraran sus datos", confirm="y")
     assert answer.status_code == 302 and _count(app, RegistrationRequest) == 0
+
+
+def test_erasing_a_person_everywhere_reaches_requests_where_they_never_registered(app, client, world):
+    ids = world["ids"]
+    with app.app_context():
+        other = make_program("OTRO-2027", {"es": "Otro"})
+        db.session.add(RegistrationRequest(
+            program_id=other.id, delegation_id=make_delegation(other, country_code="MX").id, given_names="José Ángel",
+            family_names="Núñez Peña", email="jose.nunez@example.mx", email_key="jose.nunez@example.mx",
+            gender="male", profile="other", language="es", status="pending"))
+        db.session.commit()
+    login(client, world["emails"]["admin"])
+    here_only = erase_personal_data(client, ids["mx2"], reason="Pidió que se borraran sus datos", confirm="y")
+    assert here_only.status_code == 302 and _count(app, RegistrationRequest) == 1  # someone else's request
+    everywhere = erase_personal_data(client, ids["mx1"], reason="Pidió que se borraran sus datos", confirm="y",
+                                     all_programs="y")
+    assert everywhere.status_code == 302 and _count(app, RegistrationRequest) == 0
 
 
 def test_accepting_at_once_never_overfills_the_quota(app, world):

@@ -36,6 +36,7 @@ from .models_groups import Group, GroupMember, GroupWork
 from .models_registration import RegistrationRequest
 from .services import record
 from .services_messages import LINK_HIDDEN
+from .services_registration import REQUEST_FIELDS
 from .tabular import TableError
 from .textkeys import person_search_key
 
@@ -76,11 +77,21 @@ def personal_data(participant):
     data = {"format": EXPORT_FORMAT, "exported_at": _iso(utcnow()), "participant": _registration(participant),
             "messages": _messages(participant), "attendance": _attendance(participant),
             "attendance_report_names": _report_names(participant), "groups": _groups(participant),
-            "uploaded_files": _uploads(found), "unreadable_uploaded_files": _unreadable(found)}
+            "uploaded_files": _uploads(found), "unreadable_uploaded_files": _unreadable(found),
+            "registration_requests": _requests(participant)}
     for name, section in _sections().items():
         data[name] = section.export(participant)
     data["audit_events"] = _audit_events(participant)
     return data
+
+
+def _requests(participant):
+    """The online registration requests with their e-mail in the program (waiting or rejected)."""
+    rows = db.session.scalars(select(RegistrationRequest).where(
+        RegistrationRequest.program_id == participant.program_id,
+        RegistrationRequest.email_key == participant.email_key).order_by(RegistrationRequest.id))
+    return [{"status": row.status, "sent_at": _iso(row.created_at), "reason": row.reason,
+             **{name: getattr(row, name) for name in REQUEST_FIELDS}} for row in rows]
 
 
 def personal_data_zip(participant, others=()):
@@ -247,7 +258,7 @@ def _upload_entry(kind, upload):
 # --- erasure ---------------------------------------------------------------------------------------------
 
 
-def erase_participant(participant, actor_id, reason, uploads=None):
+def erase_participant(participant, actor_id, reason, uploads=None, requests_everywhere=False):
     """Erase the participant's personal data; False when it already was (a second erasure changes nothing).
     Names become "Deleted participant <id>" (in the program's language), contacts and free text are emptied,
     the personal link stops working, messages to them and uploads that mention them (or that cannot be read to
@@ -270,10 +281,12 @@ def erase_participant(participant, actor_id, reason, uploads=None):
         OutboundMessage.id.in_(_messages_query(participant).with_only_columns(OutboundMessage.id)))).rowcount
     counts["report_names"] = db.session.execute(delete(AttendanceNameLink).where(
         AttendanceNameLink.participant_id == participant.id)).rowcount
-    # Registration requests sent again after one was accepted (then rejected) still name them.
-    counts["registration_requests"] = db.session.execute(delete(RegistrationRequest).where(
-        RegistrationRequest.program_id == participant.program_id,
-        RegistrationRequest.email_key == participant.email_key)).rowcount
+    # Registration requests sent again after one was accepted (then rejected) still name them; erasing the person
+    # everywhere also reaches requests in programs where they never became a participant.
+    requests = delete(RegistrationRequest).where(RegistrationRequest.email_key == participant.email_key)
+    if not requests_everywhere:
+        requests = requests.where(RegistrationRequest.program_id == participant.program_id)
+    counts["registration_requests"] = db.session.execute(requests).rowcount
     _anonymize(participant)
     for section in _sections().values():
         counts.update(section.erase(participant, actor_id) if section.erase else {})

@@ -70,7 +70,8 @@ def participant_erase(participant_id):
     unreadable = ", ".join(upload.filename for uploads in found for _kind, upload, _error in uploads.unreadable)
     ids = [person.id for person in everyone]
     begin_writes()
-    erased = [erase_participant(person, actor_id(), form.reason.data, uploads)
+    everywhere = bool(form.all_programs.data)
+    erased = [erase_participant(person, actor_id(), form.reason.data, uploads, requests_everywhere=everywhere)
               for person, uploads in zip(everyone, found, strict=True)]
     if erased[0]:
         flash(_("The personal data of participant %(id)s was erased.", id=participant.id), "success")
