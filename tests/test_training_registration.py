@@ -118,6 +118,11 @@ def test_a_rejection_needs_a_reason_the_focal_point_then_reads(app, client, worl
 
 def test_people_register_through_the_shared_link_without_learning_who_is_known(app, client, world):
     ids = world["ids"]
+    with app.app_context():  # room for all: a full delegation answers everyone alike (the test below)
+        from training.models import Delegation
+
+        db.session.get(Delegation, ids["gt"]).quota = 10
+        db.session.commit()
     login(client, world["emails"]["focal_gt"])
     path = _open_link(client, ids["gt"])
     client.get("/logout")
@@ -293,3 +298,17 @@ def test_once_the_program_has_ended_nobody_registers(app, client, world):
     assert "el registro está cerrado" in client.get(reopened.location).get_data(as_text=True)
     assert client.get(shared).status_code == 404  # the link people hold stops working too
     assert _count(app, RegistrationRequest) == 0
+
+
+def test_a_full_delegation_answers_known_and_unknown_e_mails_alike(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["focal_mx"])
+    path = _open_link(client, ids["mx"])
+    client.get("/logout")
+    stranger = app.test_client()
+    assert post_form(stranger, path, {**PERSON, "email": "ultima@example.mx"}, page=path).status_code == 200
+    known, unknown = (post_form(stranger, path, {**PERSON, "email": email}, page=path).get_data(as_text=True)
+                      for email in ("jose.nunez@example.mx", "nadie@example.mx"))  # a participant; nobody
+    strip = re.compile(r'name="csrf_token" value="[^"]*"|value="[^"]*@example\.mx"')
+    assert strip.sub("", known) == strip.sub("", unknown) and "cupo" in known  # the place went to ultima@
+    assert _requests(app) == {"ultima@example.mx": ("pending", True, "")}

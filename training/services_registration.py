@@ -85,13 +85,15 @@ def submit_request(delegation, values, actor_id=None, link=None):
     stranger's duplicate is dropped without a word (None): the page must not tell whether an e-mail is known."""
     _refuse_when_closed(delegation.program)
     key = email_key(values["email"])
+    # A stranger hears about the quota first, known e-mail or not: the other order would let anyone holding the
+    # link tell a known address (thanked) from an unknown one (quota full) once the delegation is full.
+    if actor_id is None:
+        _refuse_when_full(delegation, Refused)
     if _known(delegation.program_id, key):
         if actor_id is None:
             return None
         raise ServiceError("email", _l("This e-mail address is already registered or waiting in the program."))
-    if places_left(delegation) <= 0:
-        raise (Refused if actor_id is None else ServiceError)(
-            "email", _l("This delegation's quota of %(quota)s is full.", quota=delegation.quota))
+    _refuse_when_full(delegation, ServiceError)
     fields = {name: squash_spaces(values.get(name) or "") for name in REQUEST_FIELDS}
     request = RegistrationRequest(program_id=delegation.program_id, delegation_id=delegation.id, email_key=key,
                                   link_id=link.id if link else None, submitted_by=actor_id, **fields)
@@ -103,6 +105,11 @@ def submit_request(delegation, values, actor_id=None, link=None):
         return None
     record(actor_id, "registration.requested", delegation, request_id=request.id)
     return request
+
+
+def _refuse_when_full(delegation, refusal):
+    if places_left(delegation) <= 0:
+        raise refusal("email", _l("This delegation's quota of %(quota)s is full.", quota=delegation.quota))
 
 
 def _known(program_id, key):
