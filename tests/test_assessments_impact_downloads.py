@@ -74,7 +74,7 @@ def test_each_chart_s_data_downloads_with_the_values_it_plots(app, client):
     with app.app_context():
         pre, post = demo_submitted("pre"), demo_submitted("post")
     assert [int(row[1]) for row in rows[1:]] == [registered(app), len(pre), len(post), len(pre & post)]
-    assert float(rows[1][2]) == 100.0
+    assert rows[1][2] == "100,0"  # split by ";" as Spanish Excel reads it: a decimal comma
     # The XLSX keeps numbers as numbers; the slopes' rows are the paired sample, then the means.
     sheet = load_workbook(io.BytesIO(client.get(f"/programs/{program_id}/impact/data/slopes.xlsx").get_data())).active
     assert sheet.max_row == 1 + demo_pairs(app) + 1 and sheet["A2"].value == "Participante 1"

@@ -36,6 +36,14 @@ def _header(response):
     return response.get_data().decode("utf-8-sig").splitlines()[0]
 
 
+def test_numbers_take_the_decimal_mark_of_the_separator_s_locale():
+    rows = [[12.5, 3, -0.25, "1.5"]]  # the last is text, written as it is
+    semicolon = csv_bytes(["a", "b", "c", "d"], rows, numbers=True, separator=";").decode("utf-8-sig")
+    comma = csv_bytes(["a", "b", "c", "d"], rows, numbers=True, separator=",").decode("utf-8-sig")
+    assert semicolon.splitlines()[1] == "12,5;3;-0,25;1.5"
+    assert comma.splitlines()[1] == "12.5,3,-0.25,1.5"
+
+
 def test_a_spanish_program_exports_with_semicolons_unless_asked_for_commas(client, world):
     login(client, world["emails"]["admin"])
     base = f"/programs/{world['ids']['program']}"

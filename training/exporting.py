@@ -37,9 +37,15 @@ def separator_for(choice, language):
 
 def csv_bytes(headers, rows, numbers=False, separator=","):
     """The table as CSV split by `separator`; with `numbers`, int and float cells are written as they are (a number
-    is never a formula, and a negative one must stay a number), every other cell neutralized."""
+    is never a formula, and a negative one must stay a number), every other cell neutralized. Split by ";", a
+    decimal number takes a comma: where Excel splits by ";" the point separates thousands (12.5 would not be
+    twelve and a half)."""
+    decimal_comma = separator == ";"
+
     def cell(value):
-        return str(value) if numbers and is_number(value) else neutralize(value)
+        if not (numbers and is_number(value)):
+            return neutralize(value)
+        return str(value).replace(".", ",") if decimal_comma and isinstance(value, float) else str(value)
 
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=separator, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
