@@ -160,15 +160,6 @@ def test_the_personal_data_export_covers_every_program_when_asked(client, return
         <= names
 
 
-def test_only_the_secretariat_exports_or_erases_across_programs(client, returning):
-    login(client, returning["emails"]["focal_mx"])
-    mx1 = returning["ids"]["mx1"]
-    token = csrf_from(client.get(f"/participants/{mx1}/edit").get_data(as_text=True))
-    for url in (f"/participants/{mx1}/personal-data.zip", f"/participants/{mx1}/erase"):
-        assert client.post(url, data={"csrf_token": token, "all_programs": "y", "reason": "x",
-                                      "confirm": "y"}).status_code == 403
-
-
 def test_erasure_covers_every_program_only_when_asked(app, client, returning):
     as_admin(client, returning)
     mx1, jose, gt1 = returning["ids"]["mx1"], returning["prev"]["jose"], returning["ids"]["gt1"]

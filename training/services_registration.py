@@ -86,14 +86,17 @@ def submit_request(delegation, values, actor_id=None, link=None):
     _refuse_when_closed(delegation.program)
     key = email_key(values["email"])
     # A stranger hears about the quota first, known e-mail or not: the other order would let anyone holding the
-    # link tell a known address (thanked) from an unknown one (quota full) once the delegation is full.
-    if actor_id is None:
+    # link tell a known address (thanked) from an unknown one (quota full) once the delegation is full. Staff hear
+    # the more useful of the two: that the person is already there.
+    stranger = actor_id is None
+    if stranger:
         _refuse_when_full(delegation, Refused)
     if _known(delegation.program_id, key):
-        if actor_id is None:
+        if stranger:
             return None
         raise ServiceError("email", _l("This e-mail address is already registered or waiting in the program."))
-    _refuse_when_full(delegation, ServiceError)
+    if not stranger:
+        _refuse_when_full(delegation, ServiceError)
     fields = {name: squash_spaces(values.get(name) or "") for name in REQUEST_FIELDS}
     request = RegistrationRequest(program_id=delegation.program_id, delegation_id=delegation.id, email_key=key,
                                   link_id=link.id if link else None, submitted_by=actor_id, **fields)
