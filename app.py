@@ -26,8 +26,9 @@ from extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from logs import configure_logging
 from private_files import create_private, private_folder, write_private
 from refusals import REPLAYABLE_FOR, RefusalMemo, replayable_for
+from training.localized import SUPPORTED_LANGUAGES
 
-LANGUAGES = ("es", "en")
+LANGUAGES = SUPPORTED_LANGUAGES
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 CONTENT_SECURITY_POLICY = "; ".join(

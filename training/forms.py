@@ -135,7 +135,8 @@ class ProgramForm(FlaskForm):
             raise ValidationError(_l("The end date cannot be before the start date."))
 
     def localized(self, name):
-        return {code: getattr(self, f"{name}_{code}").data or "" for code in LANGUAGE_LABELS}
+        return {code: getattr(self, f"{name}_{code}").data or "" for code in LANGUAGE_LABELS
+                if hasattr(self, f"{name}_{code}")}
 
 
 class ProgramCopyForm(FlaskForm):

@@ -1,12 +1,14 @@
 """Translated labels for the stored codes (roles, statuses, genders, profiles), shared by forms and templates."""
 from datetime import datetime
 
+from babel import Locale
 from babel.dates import format_date
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .countries import country_name
 from .exporting import default_separator
+from .localized import SUPPORTED_LANGUAGES
 from .schedule import zone_label
 
 ROLE_LABELS = {
@@ -42,7 +44,14 @@ PARTICIPANT_STATUS_LABELS = {
     "confirmed": _l("Confirmed"),
     "withdrawn": _l("Withdrawn"),
 }
-LANGUAGE_LABELS = {"es": "Español", "en": "English"}
+# Each language by its own name (CLDR), as a reader looks for it in a language switch or a list of choices.
+LANGUAGE_LABELS = {code: Locale.parse(code).get_display_name(code).capitalize() for code in SUPPORTED_LANGUAGES}
+
+
+def language_name(code, in_language=None):
+    """A language's name in the page's language (CLDR): "francés" on a Spanish page, "French" on an English one."""
+    names = Locale.parse(in_language or current_language()).languages
+    return names.get(code, code)
 
 
 def choices(labels):

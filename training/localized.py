@@ -1,6 +1,7 @@
-"""Localized text stored as {"es": ..., "en": ...} with a fallback order."""
+"""Localized text stored as {language: text} (es, en, fr, pt) with a fallback order."""
 
-SUPPORTED_LANGUAGES = ("es", "en")
+# The languages of the Americas the interface and content come in; a program offers a subset of them.
+SUPPORTED_LANGUAGES = ("es", "en", "fr", "pt")
 DEFAULT_LANGUAGE = "es"
 
 
