@@ -484,7 +484,7 @@ def organizer_prepares_the_tests(s):
     page = s.new_page()
     sign_in(page, ORGANIZER)
     page.get_by_role("link", name=TITLE["es"]).click()
-    page.get_by_role("link", name="Pre-test y post-test").click()
+    page.get_by_role("link", name="Evaluación previa y evaluación posterior").click()
     page.get_by_role("link", name="Preparar los cuestionarios").click()
     for plain in (PRE_TEST, POST_TEST):
         path = s.tmp / f"{plain['kind']}-test.json"
@@ -760,7 +760,7 @@ def organizer_runs_the_session_and_closes_the_program(s):
 
     # The post-test closes.
     page.goto(program_url)
-    page.get_by_role("link", name="Pre-test y post-test").click()
+    page.get_by_role("link", name="Evaluación previa y evaluación posterior").click()
     page.get_by_role("link", name=re.compile("^Preguntas y plazo · Evaluación posterior")).click()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Cerrar ahora").click()
@@ -806,7 +806,7 @@ def organizer_runs_the_session_and_closes_the_program(s):
     counts = page.locator("p.stats")
     expect(counts).to_contain_text("Cumple los requisitos: 2")
     expect(page.locator("tr", has_text="Gómez")).to_have_count(0)
-    expect(page.locator("tr", has_text="O'Connor")).to_contain_text("Prueba de salida no enviada")
+    expect(page.locator("tr", has_text="O'Connor")).to_contain_text("Evaluación posterior no enviada")
     expect(page.locator("tr", has_text="Suárez Báez")).to_contain_text("Ausencia justificada en S1")
     s.shot(page, "3-certificates-before")
     page.once("dialog", lambda dialog: dialog.accept())
