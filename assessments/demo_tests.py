@@ -176,9 +176,11 @@ PRE_TEST = {
     "title": {"es": "Evaluación previa (pre-test)", "en": "Prior assessment (pre-test)"},
     "intro": {
         "es": "Esta breve consulta (unos 10 minutos) nos permite conocer su punto de partida y sus expectativas. "
-              "No es un examen y no afecta a su certificado. Sus respuestas se guardan automáticamente.",
+              "No es un examen: el puntaje no cuenta para el certificado, pero debe enviarla para recibirlo. Sus "
+              "respuestas se guardan automáticamente.",
         "en": "This short survey (about 10 minutes) tells us where you are starting from and what you expect. It "
-              "is not an exam and does not affect your certificate. Your answers are saved automatically.",
+              "is not an exam: your score does not count for the certificate, but you must submit it to receive one. "
+              "Your answers are saved automatically.",
     },
     "sections": [
         _knowledge_section(),
@@ -210,11 +212,11 @@ POST_TEST = {
     "title": {"es": "Evaluación posterior (post-test)", "en": "Final assessment (post-test)"},
     "intro": {
         "es": "Esta consulta final (unos 10 minutos) valora los conocimientos adquiridos, su satisfacción con el "
-              "programa y el uso que dará a lo aprendido en su trabajo. No afecta a su certificado. Sus respuestas "
-              "se guardan automáticamente.",
+              "programa y el uso que dará a lo aprendido en su trabajo. El puntaje no cuenta para el certificado, pero "
+              "debe enviarla para recibirlo. Sus respuestas se guardan automáticamente.",
         "en": "This final survey (about 10 minutes) looks at what you learned, how satisfied you are with the "
-              "program and how you will use it in your work. It does not affect your certificate. Your answers "
-              "are saved automatically.",
+              "program and how you will use it in your work. Your score does not count for the certificate, but you "
+              "must submit it to receive one. Your answers are saved automatically.",
     },
     "sections": [
         _knowledge_section(),

@@ -185,3 +185,20 @@ def test_demo_loads_both_tests_with_answers_scored_by_the_server(app):
         assert len(both) > participants / 2
         gain = statistics.mean(scores["post"][p] - scores["pre"][p] for p in both)
         assert gain >= 1.5
+
+
+def test_the_intros_say_the_truth_about_the_certificate(app):
+    """The demo's certificate requires both tests to be submitted (not a score): an intro saying the test "does not
+    affect your certificate" sends people away from the one thing their certificate still needs."""
+    from certificates.models import CertificateSettings
+
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.stderr
+    with app.app_context():
+        program = db.session.scalar(select(Program).where(Program.code == "CRM-CE-2021"))
+        settings = db.session.scalar(select(CertificateSettings).where(CertificateSettings.program_id == program.id))
+        assert settings.pre_test_required and settings.post_test_required and settings.min_post_score is None
+    for test in (PRE_TEST, POST_TEST):
+        assert "must submit it to receive one" in test["intro"]["en"]
+        assert "debe enviarla para recibirlo" in test["intro"]["es"]
+        assert "not affect" not in test["intro"]["en"] and "no afecta" not in test["intro"]["es"]
