@@ -182,10 +182,14 @@ def test_plain_form_review_and_one_submission_with_the_score(app, counselor, wor
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in review and "<script>alert" not in review
     # The required first question is unanswered: the review says so and the server refuses the submission.
     assert f'#q-{choice}"' in review
+    # The optional unanswered ones do not say it can be sent as it is: the required one blocks it.
+    assert "Puede enviar igualmente" not in review
+    assert "las preguntas obligatorias de arriba deben responderse antes de enviar" in review
     refused = counselor.post("/me/tests/pre/submit", data={"csrf_token": csrf_from(review)})
     assert refused.location.endswith("/me/tests/pre/review")
     _autosave(counselor, html, choice, "b", 10**7)
     review = counselor.get("/me/tests/pre/review").get_data(as_text=True)
+    assert "Puede enviar igualmente: las preguntas sin responder quedan vacías." in review
     token = csrf_from(review)
     first = counselor.post("/me/tests/pre/submit", data={"csrf_token": token})
     second = counselor.post("/me/tests/pre/submit", data={"csrf_token": token})
