@@ -286,3 +286,33 @@ def test_outbox_messages_show_the_current_link_to_the_secretariat(app, client, w
                                               "TEST-2026"]).output.strip()
     assert link in client.get(f"/programs/{program}/messages").get_data(as_text=True)
     assert link in client.get(f"/programs/{program}/messages/export.csv").get_data().decode("utf-8-sig")
+
+
+def test_the_invitation_says_until_when_the_link_really_works(app, world):
+    """Links work LINK_GRACE_DAYS (90) after the program ends: the invitation gives that day, in the reader's way of
+    writing dates, not "until the program closes"."""
+    from datetime import date, datetime, timezone
+
+    from training.links import is_expired, last_valid_day
+    from training.models import Participant, Program
+    from training.services_messages import queue_invitations
+
+    end = date(2026, 12, 10)
+    assert last_valid_day(end, 90) == date(2027, 3, 10) and last_valid_day(None, 90) is None
+    assert not is_expired(end, 90, datetime(2027, 3, 10, 23, 59, tzinfo=timezone.utc))
+    assert is_expired(end, 90, datetime(2027, 3, 11, 0, 1, tzinfo=timezone.utc))
+    with app.app_context():
+        assert app.config["LINK_GRACE_DAYS"] == 90
+        program = db.session.get(Program, world["ids"]["program"])
+        program.end_date = end
+        people = [db.session.get(Participant, world["ids"][key]) for key in ("gt1", "gt2")]
+        people[1].language = "en"
+        ids = queue_invitations(program, people, None)
+        bodies = {m.language: m.body for m in (db.session.get(OutboundMessage, i) for i in ids)}
+        assert "Es válido hasta: 10 de marzo de 2027." in bodies["es"]
+        assert "It is valid until: March 10, 2027." in bodies["en"]
+        assert "cierre del programa" not in bodies["es"] and "program closes" not in bodies["en"]
+        program.end_date = None
+        ids = queue_invitations(program, people[:1], None)
+        assert "Es válido hasta: sin fecha de término." in db.session.get(OutboundMessage, ids[0]).body
+        db.session.rollback()

@@ -30,6 +30,11 @@ def is_expired(end_date, grace_days, now):
     return end_date is not None and end_date < earliest_valid_end(grace_days, now)
 
 
+def last_valid_day(end_date, grace_days):
+    """The last day (UTC) a program's links work, by `is_expired`'s rule; None when they do not expire."""
+    return None if end_date is None else end_date + timedelta(days=grace_days)
+
+
 def earliest_valid_end(grace_days, now):
     """The earliest program end date whose links still work at `now` (aware): the same rule as `is_expired`, in
     the form a query compares a program's end date with."""

@@ -1,7 +1,7 @@
 """Message templates with {placeholders}: the default texts of each kind of message and their rendering (pure)."""
 import re
 
-PLACEHOLDERS = ("first_name", "full_name", "program", "delegation", "link", "end_date")
+PLACEHOLDERS = ("first_name", "full_name", "program", "delegation", "link", "end_date", "link_until")
 # Reminders about a questionnaire also know its title and when it closes (filled in by the assessments side).
 REMINDER_PLACEHOLDERS = ("questionnaire", "closes")
 # The recording sent to those absent from a session also knows the session's title and the recording's address.
@@ -15,7 +15,7 @@ DEFAULT_INVITATION = {
         "Le damos la bienvenida al programa «{program}» como integrante de la delegación de {delegation}.\n\n"
         "Este es su enlace personal. Con él verá la agenda en su zona horaria, responderá los cuestionarios "
         "y descargará su certificado:\n\n{link}\n\n"
-        "El enlace es solo para usted; no lo reenvíe. Funciona hasta el cierre del programa.\n\n"
+        "El enlace es solo para usted; no lo reenvíe. Es válido hasta: {link_until}.\n\n"
         "Saludos cordiales,\nSecretaría Ejecutiva",
     ),
     "en": (
@@ -24,7 +24,7 @@ DEFAULT_INVITATION = {
         "Welcome to the program “{program}” as a member of the delegation of {delegation}.\n\n"
         "This is your personal link. With it you will see the agenda in your time zone, answer the questionnaires "
         "and download your certificate:\n\n{link}\n\n"
-        "The link is for you only; please do not forward it. It works until the program closes.\n\n"
+        "The link is for you only; please do not forward it. It is valid until: {link_until}.\n\n"
         "Kind regards,\nExecutive Secretariat",
     ),
 }

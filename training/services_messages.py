@@ -2,13 +2,17 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from babel.dates import format_date
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select, update
 
 from extensions import db
 from transactions import commit_step
 
 from .labels import delegation_label
+from .links import last_valid_day
 from .mail_rules import REFUSED, Outcome, lease, message_id_for, sending_domain, settle
 from .mailer import Mailer, Outgoing
 from .messages import default_template, render
@@ -63,6 +67,7 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
             "program": program.title_in(language), "link": "{link}",
             "delegation": delegation_label(participant.delegation, language),
             "end_date": program.end_date.isoformat() if program.end_date else "",
+            "link_until": link_until(program, language),
         }
         messages.append(OutboundMessage(
             program_id=program.id, participant_id=participant.id, kind=kind, language=language,
@@ -73,6 +78,16 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
     if audited:
         record(actor_id, f"{kind}s.queued", program, count=len(messages))
     return [message.id for message in messages]
+
+
+def link_until(program, language):
+    """The last day the personal link works, as a reader of `language` writes a date ("5 de marzo de 2027"): the
+    program's end plus LINK_GRACE_DAYS, not the program's end, which an invitation once wrongly promised."""
+    day = last_valid_day(program.end_date, current_app.config["LINK_GRACE_DAYS"])
+    if day is not None:
+        return format_date(day, "long", locale=language)
+    with force_locale(language):
+        return _("no end date")
 
 
 def participants_to_message(program, participant_ids, kind, not_invited=False):
