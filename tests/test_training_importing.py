@@ -209,8 +209,26 @@ def test_updates_duplicates_and_quota():
     ])
     statuses = {row.number: row.status for row in result.rows}
     assert statuses == {2: "duplicate", 3: "error", 4: "new", 5: "new", 6: "error", 7: "new"}
-    assert result.rows[4].errors == [("over_quota", {"delegation": "México"})]
+    assert result.rows[4].errors == [("over_quota", {"delegation": "México", "country_code": "MX"})]
     assert result.rows[5].values["delegation_id"] == 3
+
+
+def test_a_quota_problem_names_the_country_in_the_readers_language(app):
+    """The import is checked with the labels of one language; the sentence is written in the page's."""
+    from flask_babel import force_locale
+
+    from training.labels import IMPORT_PROBLEMS, problem_text
+
+    params = {"delegation": "México", "country_code": "MX"}
+    with app.test_request_context():
+        with force_locale("en"):
+            assert problem_text(IMPORT_PROBLEMS, "over_quota", params) == \
+                "The delegation of Mexico has no places left for this person."
+        with force_locale("es"):
+            assert "delegación de México" in problem_text(IMPORT_PROBLEMS, "over_quota", params)
+        with force_locale("en"):  # an observer organization keeps its own name
+            assert "of Red Civil has" in problem_text(IMPORT_PROBLEMS, "over_quota",
+                                                      {"delegation": "Red Civil", "country_code": ""})
 
 
 def test_an_existing_person_with_new_details_is_an_update():

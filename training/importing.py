@@ -305,12 +305,14 @@ def _flag_duplicates_in_file(rows):
 
 def _flag_over_quota(rows, context):
     places = {slot.id: slot.places_left for slot in context.delegations}
-    labels = {slot.id: slot.label for slot in context.delegations}
+    # The country's code travels with the label, so the sentence names the country in the reader's language.
+    labels = {slot.id: {"delegation": slot.label, "country_code": slot.country_code or ""}
+              for slot in context.delegations}
     for row in rows:
         if row.status != "new" or row.errors:
             continue
         delegation_id = row.values["delegation_id"]
         places[delegation_id] = places.get(delegation_id, 0) - 1
         if places[delegation_id] < 0:
-            row.errors.append(("over_quota", {"delegation": labels.get(delegation_id, "")}))
+            row.errors.append(("over_quota", labels.get(delegation_id, {"delegation": "", "country_code": ""})))
 

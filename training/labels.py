@@ -140,8 +140,11 @@ IMPORT_STATUS_LABELS = {
 
 
 def problem_text(problems, code, params):
-    """A problem code and its parameters as a sentence in the current language."""
+    """A problem code and its parameters as a sentence in the current language (a delegation's country named in
+    it: "delegation of Mexico", not the "México" the import was checked with)."""
     params = dict(params)
+    if params.get("country_code"):
+        params["delegation"] = country_name(params["country_code"], current_language())
     if "field" in params:
         params["field"] = FIELD_LABELS.get(params["field"], params["field"])
     return str(problems[code]) % params

@@ -106,7 +106,7 @@ def _context(batch, lock):
         select(Participant.delegation_id, func.count()).where(Participant.program_id == program.id,
                                                               Participant.status != "withdrawn")
         .group_by(Participant.delegation_id)).all())
-    slots = [DelegationSlot(id=d.id, label=delegation_label(d, "es"), country_code=d.country_code,
+    slots = [DelegationSlot(id=d.id, label=delegation_label(d, program.default_language), country_code=d.country_code,
                             organization=d.organization, places_left=d.quota - active.get(d.id, 0))
              for d in delegations]
     existing = {
