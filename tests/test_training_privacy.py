@@ -49,6 +49,25 @@ def test_the_log_shows_who_did_what_to_which_object_newest_first(app, client, wo
     assert 'href="/audit"' in html  # the navigation links to it
 
 
+def test_details_read_as_words_with_times_in_the_programs_zone(app, client, world):
+    """Not "participant_id: 121", "created: 0", "show_score: true", a bare UTC time or a role's code."""
+    ids = world["ids"]
+    add_event(app, "questionnaire.opened", "Program", ids["program"], program_id=ids["program"],
+              participant_id=121, created=0, show_score=True, role="focal_point", country_code="MX",
+              closes_at="2026-03-02T03:00:00+00:00", language="fr", new_thing="x")
+    as_admin(client, world)
+    html = client.get("/audit", query_string={"program": ids["program"]}).get_data(as_text=True)
+    for shown in ("Participant:</span> no. 121<", "Added:</span> 0<", "Shows the score:</span> Yes<",
+                  "Role:</span> Country focal point<", "Country:</span> Mexico<", "Language:</span> French<",
+                  "Closes:</span> Sunday, March 1, 2026, 21:00 (Mexico City)<", "New thing:</span> x<"):
+        assert shown in html
+    assert "participant_id" not in html and "show_score" not in html and "2026-03-02T03:00" not in html
+    client.post("/language", data={"language": "es", "next": "/audit", "csrf_token": csrf_from(html)})
+    html = client.get("/audit", query_string={"program": ids["program"]}).get_data(as_text=True)
+    assert "Participante:</span> n.º 121<" in html and "País:</span> México<" in html
+    assert "domingo, 1 de marzo de 2026, 21:00 (Ciudad de México)" in html
+
+
 def test_an_object_that_no_longer_exists_is_named_without_a_link(app, client, world):
     add_event(app, "participant.updated", "Participant", 999_999)
     as_admin(client, world)
@@ -71,7 +90,7 @@ def test_filters_by_program_user_action_and_dates_in_the_chosen_zone(app, client
 
     def codes(**args):
         html = client.get("/audit", query_string=args).get_data(as_text=True)
-        return [code for code in ("first", "second", "third") if f"code:</span> {code}" in html]
+        return [code for code in ("first", "second", "third") if f"Code:</span> {code}" in html]
 
     assert codes() == ["first", "second", "third"]
     assert codes(program=ids["program"]) == ["first", "third"]
@@ -84,7 +103,7 @@ def test_filters_by_program_user_action_and_dates_in_the_chosen_zone(app, client
     assert codes(program=ids["program"], until="2026-03-01") == ["first"]  # the program's zone by default
     page = client.get("/audit", query_string={"since": "not-a-date", "action": "program.updated"})
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and 'id="since-error"' in html and "code:</span> second" in html
+    assert page.status_code == 200 and 'id="since-error"' in html and "Code:</span> second" in html
 
 
 def test_pages_of_fifty(app, client, world):
@@ -95,9 +114,9 @@ def test_pages_of_fifty(app, client, world):
         db.session.commit()
     as_admin(client, world)
     first = client.get("/audit").get_data(as_text=True)
-    assert "Page 1 of 3" in first and first.count("count:</span>") == 50 and "count:</span> 119<" in first
+    assert "Page 1 of 3" in first and first.count("Number:</span>") == 50 and "Number:</span> 119<" in first
     last = client.get("/audit", query_string={"page": 3}).get_data(as_text=True)
-    assert last.count("count:</span>") == 20 and "count:</span> 0<" in last
+    assert last.count("Number:</span>") == 20 and "Number:</span> 0<" in last
 
 
 def test_the_export_follows_the_filters_and_neutralizes_formulas(app, client, world):
@@ -114,7 +133,7 @@ def test_the_export_follows_the_filters_and_neutralizes_formulas(app, client, wo
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert len(rows) == 2 and rows[1][4] == "certificate.revoked" and rows[1][5] == "Certificate · TEST-2026-0900"
-    assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"click\")" and rows[1][8] == "reason: @SUM(A1:A9)"
+    assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"click\")" and rows[1][8] == "Reason: @SUM(A1:A9)"
     assert not any(cell.startswith(("=", "@", "+", "-")) for row in rows for cell in row)
     workbook = client.get("/audit/export.xlsx")
     assert workbook.status_code == 200 and workbook.data[:2] == b"PK"

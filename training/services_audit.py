@@ -1,18 +1,20 @@
 """The audit log: filtered queries over audit events, actions in words, and the objects they are about (each
 blueprint registers its own kinds of object from its `init_app`, so nothing here imports upward)."""
-import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Callable
 
+from babel.numbers import format_decimal
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from extensions import db
 
+from .countries import country_name
 from .hooks import hooks
-from .labels import delegation_label
+from .labels import ROLE_LABELS, delegation_label, language_name
 from .messages import EDITABLE_KINDS
 from .models import (
     Activity,
@@ -27,6 +29,7 @@ from .models import (
     User,
 )
 from .models_groups import Group, GroupWork
+from .schedule import when
 
 ACTION_LABELS = {
     "program.created": _l("Program created"),
@@ -256,10 +259,88 @@ def all_programs():
     return db.session.scalars(select(Program).order_by(Program.start_date.desc().nulls_last(), Program.code)).all()
 
 
-def details_text(details):
-    """[(key, value as text)] of an event's details: text as stored, anything else as JSON."""
-    return [(key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True))
-            for key, value in sorted((details or {}).items())]
+# What each detail an event records is, in words ("participant_id: 121" reads "Participant: no. 121").
+DETAIL_LABELS = {
+    "absent_notice_hours": _l("Hours before the session for absence notices"),
+    "activity": _l("Activity"), "agenda_item": _l("Agenda item"), "audience": _l("Audience"),
+    "audit_events": _l("Audit events"), "certificates_revoked": _l("Certificates revoked"),
+    "claimed_at": _l("Claimed at"), "closes_at": _l("Closes"), "code": _l("Code"), "count": _l("Number"),
+    "country": _l("Country"), "country_code": _l("Country"), "created": _l("Added"), "days": _l("Days"),
+    "decisions": _l("Decisions"), "direction": _l("Direction"), "ends_at": _l("Ends"), "error": _l("Error"),
+    "filename": _l("File"), "groups": _l("Groups"), "hours": _l("Hours"), "item_key": _l("Item key"),
+    "kind": _l("Kind"), "label": _l("Name"), "language": _l("Language"), "link_id": _l("Link"),
+    "links_forgotten": _l("Names unlinked"), "links_remembered": _l("Names remembered"),
+    "messages": _l("Messages"), "not_invited": _l("Only those not yet invited"), "opens_at": _l("Opens"),
+    "organization": _l("Organization"), "outcome": _l("Outcome"), "participant_id": _l("Participant"),
+    "participant_ids": _l("Participants"), "parts": _l("Parts"), "people": _l("People"),
+    "previous": _l("Before"), "previous_closes_at": _l("Closed before at"), "program": _l("Program"),
+    "programs": _l("Programs"), "question": _l("Question"), "questionnaire": _l("Questionnaire"),
+    "questionnaire_id": _l("Questionnaire"), "questions": _l("Questions"), "queued": _l("Queued"),
+    "quota": _l("Quota"), "rapporteur": _l("Rapporteur"), "reason": _l("Reason"),
+    "registration_requests": _l("Registration requests"), "replaces": _l("Replaces"),
+    "report_names": _l("Names from attendance reports"), "request_id": _l("Registration request"),
+    "role": _l("Role"), "section": _l("Section"), "seed": _l("Draw"), "serial": _l("Serial number"),
+    "show_score": _l("Shows the score"), "size": _l("Size (bytes)"), "source": _l("Source"),
+    "source_id": _l("Copied from"), "status": _l("Status"), "strategy": _l("Strategy"),
+    "time_limit_minutes": _l("Time limit (minutes)"), "title": _l("Title"), "type": _l("Type"),
+    "unchanged": _l("Unchanged"), "updated": _l("Updated"), "waiting": _l("Waiting"),
+    "warnings": _l("Warnings"), "was_closes_at": _l("Closed before at"), "was_opens_at": _l("Opened before at"),
+    "written_answers": _l("Written answers"),
+}
+# Details whose values are ids of records: shown as a number, not as a count.
+_ID_DETAILS = {"participant_id", "link_id", "request_id", "source_id", "questionnaire_id", "activity",
+               "agenda_item", "question", "section", "rapporteur"}
+
+
+def detail_label(key):
+    """The detail's name in words; a key nobody put into words yet reads as words ("new_thing" → "New thing")."""
+    label = DETAIL_LABELS.get(key)
+    return str(label) if label is not None else key.replace("_", " ").capitalize()
+
+
+def detail_value(key, value, language, zone):
+    """A detail's value as a reader of `language` reads it: yes/no, numbers in their digits, times in `zone`
+    with its name, codes (roles, countries, languages) in words, lists joined."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if key in _ID_DETAILS and isinstance(value, int):
+        return _("no. %(number)s", number=value)
+    if isinstance(value, (int, float)):
+        return format_decimal(value, locale=language)
+    if isinstance(value, list):
+        return ", ".join(detail_value(key, item, language, zone) for item in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{detail_label(k)}: {detail_value(k, v, language, zone)}" for k, v in sorted(value.items()))
+    value = str(value)
+    if key in ("role",) and value in ROLE_LABELS:
+        return str(ROLE_LABELS[value])
+    if key in ("country_code", "country") and len(value) == 2 and value.isupper():
+        return country_name(value, language)
+    if key == "language" and len(value) == 2:
+        return language_name(value, language)
+    moment = _moment(value)
+    if moment is not None:
+        return when(moment, zone, language)
+    return value
+
+
+def _moment(text):
+    """An ISO date-time the details stored (with its offset, or UTC), or None for any other text."""
+    if len(text) < 16 or text[4:5] != "-" or "T" not in text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def details_text(details, language, zone):
+    """[(detail in words, value as text)] of an event's details, in the order of their words."""
+    return sorted((detail_label(key), detail_value(key, value, language, zone))
+                  for key, value in (details or {}).items())
 
 
 def describe_object(event, objects, language):

@@ -102,5 +102,5 @@ def _shown(rows, zone, programs):
             "action": str(action_label(event.action)), "code": event.action, "kind": str(kind),
             "description": description, "object_id": event.object_id,
             "url": url_for(link[0], **link[1]) if link else None,
-            "program": programs.get(event.program_id, ""), "details": details_text(event.details)})
+            "program": programs.get(event.program_id, ""), "details": details_text(event.details, language, zone)})
     return shown
