@@ -132,7 +132,10 @@ def test_without_a_mail_server_messages_wait_in_the_outbox(app, client, world, r
     again = send(client, program, audience="not_invited")
     assert "no se envió ninguna invitación" in client.get(again.headers["Location"]).get_data(as_text=True)
     export = client.get(f"/programs/{program}/messages/export.csv").get_data().decode("utf-8-sig")
-    assert export.count("outbox") == 5 and "/p/" in export
+    assert export.count("En bandeja de salida") == 5 and "/p/" in export
+    # The status as the page names it, not the stored code; times in the program's zone (Mexico City, UTC-6).
+    assert ";outbox;" not in export and "+00:00" not in export and export.count("-06:00;") == 5
+    assert "Horas en Ciudad de México" in html
 
 
 def test_selected_people_only(app, client, world, run_tasks):

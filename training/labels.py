@@ -39,6 +39,10 @@ PROFILE_LABELS = {
     "other": _l("Other"),
     "not_recorded": _l("Not recorded"),
 }
+MESSAGE_STATUS_LABELS = {
+    "sent": _l("Sent"), "outbox": _l("Outbox"), "failed": _l("Failed"), "queued": _l("Queued"),
+    "sending": _l("Sending"), "uncertain": _l("Uncertain"),
+}
 PARTICIPANT_STATUS_LABELS = {
     "registered": _l("Registered"),
     "confirmed": _l("Confirmed"),

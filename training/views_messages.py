@@ -1,6 +1,8 @@
 """The secretariat's invitations: edit the es/en texts, send to a chosen audience, read the outbox and history."""
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -13,6 +15,7 @@ from transactions import writes
 from . import bp
 from .access import actor_id, permission_required, program_or_404
 from .forms import InvitationForm, TemplateForm
+from .labels import MESSAGE_STATUS_LABELS
 from .messages import KIND_PLACEHOLDERS
 from .models import MESSAGE_STATUSES, OutboundMessage, Participant, utcnow
 from .services import record
@@ -59,7 +62,8 @@ def messages(program_id):
     return render_template("training/messages.html", program=program, messages=rows, status=status, total=total,
                            page=page, pages=pages, form=InvitationForm(delegations=delegation_choices(program)),
                            queued=count_queued(program), body_for_reading=body_for_reading,
-                           job=job, job_text=job_text(job) if job else "")
+                           job=job, job_text=job_text(job) if job else "", zone=ZoneInfo(program.timezone),
+                           format_datetime=format_datetime)
 
 
 @bp.route("/programs/<int:program_id>/messages/export.csv")
@@ -68,9 +72,12 @@ def messages_export(program_id):
     program = program_or_404(program_id)
     rows = db.session.scalars(select(OutboundMessage).where(OutboundMessage.program_id == program.id)
                               .options(selectinload(OutboundMessage.participant)).order_by(OutboundMessage.id)).all()
+    # Times in the program's zone with their offset (as the page shows them), statuses as the page names them.
+    zone = ZoneInfo(program.timezone)
     return send_export("csv", [_("Date"), _("To"), _("Subject"), _("Status"), _("Message"), _("Error")],
-                       [[m.created_at.isoformat(timespec="seconds"), m.to_address, m.subject, m.status,
-                         body_for_reading(m), m.error] for m in rows], f"{program.code}-messages.csv", program)
+                       [[m.created_at.astimezone(zone).isoformat(timespec="seconds"), m.to_address, m.subject,
+                         str(MESSAGE_STATUS_LABELS[m.status]), body_for_reading(m), m.error] for m in rows],
+                       f"{program.code}-messages.csv", program)
 
 
 @bp.route("/programs/<int:program_id>/messages/template", methods=["GET", "POST"], defaults={"kind": "invitation"})
