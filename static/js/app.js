@@ -95,3 +95,23 @@ document.addEventListener("DOMContentLoaded", function () {
     window.setTimeout(poll, 1000);
   });
 });
+
+// Tables wider than the screen scroll inside their frame: mark the edges where columns are hidden (a shadow) and show
+// the hint before the table while there is something to scroll to.
+document.documentElement.classList.add("js");
+document.addEventListener("DOMContentLoaded", function () {
+  var frames = Array.prototype.slice.call(document.querySelectorAll(".table-wrap"));
+  if (!frames.length) { return; }
+  var mark = function (frame) {
+    var hidden = frame.scrollWidth - frame.clientWidth;
+    frame.classList.toggle("scrolls-left", hidden > 1 && frame.scrollLeft > 1);
+    frame.classList.toggle("scrolls-right", hidden > 1 && frame.scrollLeft < hidden - 1);
+    var hint = frame.previousElementSibling;
+    if (hint && hint.hasAttribute("data-scroll-hint")) { hint.classList.toggle("shown", hidden > 1); }
+  };
+  frames.forEach(function (frame) {
+    frame.addEventListener("scroll", function () { mark(frame); }, { passive: true });
+    mark(frame);
+  });
+  window.addEventListener("resize", function () { frames.forEach(mark); });
+});

@@ -1,0 +1,54 @@
+"""At 360 px: a long course link wraps instead of widening the page, and a table wider than the phone says it
+scrolls sideways (a hint and a shadow at the hidden edge) instead of hiding its last columns."""
+from datetime import datetime, timedelta, timezone
+
+from extensions import db
+from tests.conftest import PHONE, fits_the_width, sign_in
+from tests.factories import make_activity
+from training.models import Activity, Program
+
+LONG_LINK = ("https://campus.example.org/course/view.php?id=4711&section=3&enrol=self&lang=es"
+             "&utm_source=capacita&utm_medium=email&utm_campaign=crm-ce-2026-orientadores")
+
+
+def test_a_long_course_link_wraps_on_a_phone(page, app, world, artifacts):
+    with app.app_context():
+        db.session.get(Activity, world["ids"]["activity"]).link = LONG_LINK
+        db.session.commit()
+    page.set_viewport_size(PHONE)
+    sign_in(page, world["emails"]["admin"])
+    page.goto(f"/activities/{world['ids']['activity']}")
+    link = page.get_by_role("link", name=LONG_LINK)
+    assert link.is_visible()
+    page.screenshot(path=str(artifacts / "activity-long-link-360.png"), full_page=True)
+    assert fits_the_width(page), page.evaluate("document.documentElement.scrollWidth")
+    assert link.bounding_box()["width"] <= PHONE["width"]
+
+
+def test_a_wide_attendance_matrix_says_it_scrolls_sideways(page, app, world, artifacts):
+    with app.app_context():
+        program = db.session.get(Program, world["ids"]["program"])
+        start = datetime(2026, 3, 4, 20, 0, tzinfo=timezone.utc)
+        for number in range(1, 8):
+            make_activity(program, f"S{number}", {"es": f"Sesión {number}"}, start + timedelta(days=number))
+        db.session.commit()
+    page.set_viewport_size(PHONE)
+    sign_in(page, world["emails"]["admin"])
+    page.goto(f"/programs/{world['ids']['program']}/attendance")
+    assert fits_the_width(page)  # the page does not scroll: the table does, inside its frame
+    wrap = page.locator(".table-wrap").filter(has=page.locator("table.matrix"))
+    hidden = wrap.evaluate("element => element.scrollWidth - element.clientWidth")
+    assert hidden > 100  # the last columns are out of sight…
+    hint = page.get_by_text("Deslice la tabla hacia los lados para ver todas las actividades.")
+    assert hint.is_visible()  # …and the page says so
+    # The frame draws a shadow at the edge where columns are hidden: on the right at first, on the left at the end.
+    assert wrap.evaluate("element => element.classList.contains('scrolls-right')")
+    assert not wrap.evaluate("element => element.classList.contains('scrolls-left')")
+    page.screenshot(path=str(artifacts / "attendance-matrix-360.png"), full_page=True)
+    wrap.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+    page.wait_for_function("document.querySelector('.table-wrap.scrolls-left') !== null")
+    assert not wrap.evaluate("element => element.classList.contains('scrolls-right')")
+    # On a desk the table fits: no hint, no shadow.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_function("!document.querySelector('.table-wrap.scrolls-right')")
+    assert not hint.is_visible()
