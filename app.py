@@ -26,7 +26,7 @@ from extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from logs import configure_logging
 from private_files import create_private, private_folder, write_private
 from refusals import REPLAYABLE_FOR, RefusalMemo, replayable_for
-from training.localized import SUPPORTED_LANGUAGES
+from training.localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 LANGUAGES = SUPPORTED_LANGUAGES
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -216,7 +216,7 @@ def _select_locale():
         return participant_language
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
-    return request.accept_languages.best_match(LANGUAGES) or "es"
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def _seconds_until_allowed(error):
@@ -330,7 +330,7 @@ def _register_template_helpers(app):
 
     @app.context_processor
     def inject():
-        language = str(get_locale() or "es")
+        language = str(get_locale() or DEFAULT_LANGUAGE)
         return {
             "current_language": language,
             "country_name": country_name,

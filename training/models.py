@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from extensions import db
 
-from .localized import pick
+from .localized import DEFAULT_LANGUAGE, pick
 from .textkeys import as_id
 
 DELEGATION_KINDS = ("member", "observer")
@@ -56,7 +56,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    language: Mapped[str] = mapped_column(String(5), default="es")
+    language: Mapped[str] = mapped_column(String(5), default=DEFAULT_LANGUAGE)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # In every session of this account (Flask-Login's alternative id); raised to end them all on the server.
@@ -104,7 +104,7 @@ class Program(db.Model):
 
     @property
     def default_language(self):
-        return self.languages[0] if self.languages else "es"
+        return self.languages[0] if self.languages else DEFAULT_LANGUAGE
 
     def title_in(self, language):
         return pick(self.title, language, self.default_language)
@@ -171,7 +171,7 @@ class Participant(db.Model):
     search_key: Mapped[str] = mapped_column(String(800), default="")
     gender: Mapped[str] = mapped_column(String(12), default=NOT_RECORDED)
     profile: Mapped[str] = mapped_column(String(30), default=NOT_RECORDED)
-    language: Mapped[str] = mapped_column(String(5), default="es")
+    language: Mapped[str] = mapped_column(String(5), default=DEFAULT_LANGUAGE)
     timezone: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(12), default="registered")
     # Personal link: the token is HMAC(SECRET_KEY, link_salt); only its SHA-256 is stored, for lookup.
