@@ -2,10 +2,21 @@
 scrolls sideways (a hint and a shadow at the hidden edge) instead of hiding its last columns."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from extensions import db
 from tests.conftest import PHONE, fits_the_width, sign_in
 from tests.factories import make_activity
+from tests.helpers import path_of
+from tests.test_i18n_participant_pages import make_four_language_program, participant_link
+from training.localized import SUPPORTED_LANGUAGES
 from training.models import Activity, Program
+
+
+@pytest.fixture
+def four_languages(app):
+    return make_four_language_program(app)
+
 
 LONG_LINK = ("https://campus.example.org/course/view.php?id=4711&section=3&enrol=self&lang=es"
              "&utm_source=capacita&utm_medium=email&utm_campaign=crm-ce-2026-orientadores")
@@ -52,3 +63,25 @@ def test_a_wide_attendance_matrix_says_it_scrolls_sideways(page, app, world, art
     page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_function("!document.querySelector('.table-wrap.scrolls-right')")
     assert not hint.is_visible()
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_every_participant_page_fits_a_phone_in_each_language(contexts, app, four_languages, language, artifacts):
+    """French and Portuguese run longer than English: each page a participant sees fits 360 px in each language."""
+    page = contexts(PHONE)
+    link = path_of(participant_link(app, four_languages["people"][language]))
+    page.goto(link)
+    assert fits_the_width(page), f"link landing ({language})"
+    page.locator("button.primary.wide").click()
+    page.wait_for_url("**/me")
+    for path in ("/me", "/me/tests/pre"):
+        page.goto(path)
+        name = path.strip("/").replace("/", "-")
+        page.screenshot(path=str(artifacts / f"participant-{name}-{language}-360.png"), full_page=True)
+        assert page.locator("html").get_attribute("lang") == language
+        assert fits_the_width(page), f"{path} ({language}): {page.evaluate('document.documentElement.scrollWidth')}"
+    page.locator("form[action$='/start'] button").click()
+    page.wait_for_selector("form.test-form, form[data-autosave], fieldset")
+    for path in ("/me/tests/pre", "/me/tests/pre/review"):
+        page.goto(path)
+        assert fits_the_width(page), f"{path} ({language}): {page.evaluate('document.documentElement.scrollWidth')}"

@@ -118,6 +118,10 @@ QUESTIONNAIRE = {
 
 @pytest.fixture
 def four_languages(app):
+    return make_four_language_program(app)
+
+
+def make_four_language_program(app):
     """A program offering es, en, fr and pt, with its content in all four; one participant per language, each
     holding a certificate in their language; its pre-test open."""
     utc = timezone.utc
@@ -141,7 +145,7 @@ def four_languages(app):
     return {"people": people, "question": question}
 
 
-def _link(app, participant_id):
+def participant_link(app, participant_id):
     with app.app_context():
         email = db.session.get(Participant, participant_id).email
     result = app.test_cli_runner().invoke(args=["participant-link", email, "--program", "FOUR-2026"])
@@ -152,7 +156,7 @@ def _link(app, participant_id):
 def participant_pages(app, four_languages, language):
     """(page, text) of every page a participant of `language` goes through, in order."""
     client = app.test_client()
-    link = path_of(_link(app, four_languages["people"][language]))
+    link = path_of(participant_link(app, four_languages["people"][language]))
     shown = []
     landing = client.get(link)
     shown.append(("link landing", landing.get_data(as_text=True)))
