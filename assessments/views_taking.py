@@ -1,10 +1,11 @@
 """The participant takes a test: start, answer (plain form or autosave), review, submit once, thank-you page."""
-from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from extensions import db, limiter
 from training.access import link_refused, no_store, participant_required, session_link, session_participant
 from training.calendar_files import CalendarEvent
+from training.hooks import hooks
 from training.labels import current_language
 from training.models import utcnow
 from training.schedule import when
@@ -79,8 +80,9 @@ def take_test(kind):
     if status.progress == SUBMITTED:
         return redirect(url_for("assessments.test_done", kind=kind))
     if status.refusal or attempt is None:
+        notes = [note for load in hooks(current_app).test_notes for note in load(g.participant, questionnaire)]
         return render_template("assessments/test_intro.html", status=status, questionnaire=questionnaire,
-                               question_count=question_count(questionnaire))
+                               question_count=question_count(questionnaire), notes=notes)
     errors = {}
     if request.method == "POST":
         errors = _save_form(attempt, questionnaire)

@@ -3,6 +3,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from transactions import catches_up
 
 from . import bp
 from .models import Certificate
-from .services import certificate_by_code, issuing_opens, rows_for
+from .services import certificate_by_code, issuing_opens, questionnaire_kinds, rows_for, rules_for, settings_for
 from .services_issuing import pdf_of
 from .texts import activity_names, reason_text, shown_facts
 
@@ -62,6 +63,22 @@ def my_certificate():
         message = _("You have no certificate yet. Your page lists what is still missing.")
         return no_store(render_template("error.html", code=404, message=message), 404)
     return send_pdf(pdf_of(certificate), f"{certificate.serial}.pdf")
+
+
+def test_notes(participant, questionnaire):
+    """What the participant's certificate asks of this test, in words: the test intro says it, whatever the
+    questionnaire's own intro text says."""
+    rules = rules_for(settings_for(participant.program), [], questionnaire_kinds(participant.program))
+    if questionnaire.kind == "pre" and rules.pre_test_required:
+        return [_("Your certificate requires this questionnaire to be submitted; your score does not count.")]
+    if questionnaire.kind == "post" and rules.post_test_required:
+        if rules.min_post_score is not None:
+            return [_("Your certificate requires this questionnaire to be submitted with a score of at least "
+                      "%(score)s%%.", score=format_decimal(rules.min_post_score, locale=current_language()))]
+        return [_("Your certificate requires this questionnaire to be submitted; your score does not count.")]
+    if questionnaire.kind in ("pre", "post"):
+        return [_("This questionnaire is not required for your certificate.")]
+    return []
 
 
 def my_page_card(participant, activities):

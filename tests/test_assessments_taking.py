@@ -314,3 +314,42 @@ def test_participant_requests_leave_the_session_cookie_alone(app, counselor, pre
     response = _autosave(counselor, html, pre_test["questions"][0], "a", 10)
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert "Set-Cookie" not in counselor.get("/me").headers
+
+
+def test_the_intro_says_what_the_certificate_asks_of_the_test(app, counselor, world, pre_test):
+    """The intro's own text may say anything ("it does not affect your certificate"); the page adds what the
+    program's certificate rules really ask of this test."""
+    from certificates.services import save_settings
+    from training.models import Program
+
+    page = counselor.get("/me/tests/pre").get_data(as_text=True)
+    assert "Para su certificado debe enviar este cuestionario; el puntaje no cuenta." in page
+    with app.app_context():
+        save_settings(db.session.get(Program, world["ids"]["program"]), None, pre_test_required=False)
+        db.session.commit()
+    page = counselor.get("/me/tests/pre").get_data(as_text=True)
+    assert "Este cuestionario no es obligatorio para su certificado." in page
+    assert "Para su certificado debe enviar" not in page
+
+
+def test_a_post_test_with_a_minimum_score_says_the_score(app, world):
+    from flask_babel import force_locale
+
+    from certificates.services import save_settings
+    from certificates.views_public import test_notes
+    from training.models import Participant, Program
+
+    def notes(**settings):
+        with app.app_context():
+            save_settings(db.session.get(Program, world["ids"]["program"]), None, **settings)
+            db.session.commit()
+        with app.test_request_context(), force_locale("en"):
+            post = db.session.scalar(select(Questionnaire).where(Questionnaire.kind == "post"))
+            return test_notes(db.session.get(Participant, world["ids"]["mx1"]), post)
+
+    with app.app_context():
+        db.session.add(Questionnaire(program_id=world["ids"]["program"], kind="post", title={"en": "Post-test"}))
+        db.session.commit()
+    assert notes(min_post_score=72.5) == [
+        "Your certificate requires this questionnaire to be submitted with a score of at least 72.5%."]
+    assert notes(post_test_required=False) == ["This questionnaire is not required for your certificate."]
