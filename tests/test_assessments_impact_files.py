@@ -58,7 +58,7 @@ def pdf_text(data):
 
 def took_the_post_test(text):
     """The participation table's third figure (registered, pre-test, post-test, …), in the PDF's reading order."""
-    match = re.search(r"Solo la prueba final Ninguna (\d+) (\d+) (\d+) ", text)
+    match = re.search(r"Solo la evaluación posterior Ninguna (\d+) (\d+) (\d+) ", text)
     assert match, "no participation table"
     return int(match.group(3))
 

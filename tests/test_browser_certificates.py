@@ -129,7 +129,7 @@ def test_the_demo_screen_says_who_qualifies_and_its_holders_download_and_verify_
     table = page.locator("table.data tbody tr")
     expect(table).to_have_count(not_yet)
     expect(page.locator("ul.missing li", has_text=re.compile(r"^Ausente en S\d · "))).not_to_have_count(0)
-    expect(page.locator("ul.missing li", has_text="Prueba de salida no enviada")).not_to_have_count(0)
+    expect(page.locator("ul.missing li", has_text="Evaluación posterior no enviada")).not_to_have_count(0)
     expect(table.locator(".badge-cert-not_yet")).to_have_count(not_yet)
     photograph(page, artifacts, "certificates-eligibility-not-yet", full_page=False)
 
@@ -244,7 +244,7 @@ def test_the_organizer_issues_to_everyone_eligible_downloads_the_zip_and_revokes
     expect(counts).to_contain_text("Aún no: 2")
     expect(page.locator("tr", has_text="Tzul Batz")).to_contain_text("Ya no cumple las reglas")
     expect(page.locator("tr", has_text="Cojtí")).to_contain_text("Ausente en S0 · Sesión 0")
-    expect(page.locator("tr", has_text="Cojtí")).to_contain_text("Prueba de salida no enviada")
+    expect(page.locator("tr", has_text="Cojtí")).to_contain_text("Evaluación posterior no enviada")
     expect(page.locator("tr", has_text="Ruiz")).to_contain_text("Ausencia justificada en S0 · Sesión 0")
     photograph(page, artifacts, "certificates-issue-before")
 

@@ -156,7 +156,7 @@ def add_an_agenda_item(w):
 def save_the_certificate_settings(w):
     # This program measures what was learned, but certifies attendance and the post-test: the pre-test is not a
     # condition (it is by default, since the program has one).
-    w.page.get_by_label("Se debe enviar la prueba de entrada").uncheck()
+    w.page.get_by_label("Se debe enviar la evaluación previa").uncheck()
     w.page.get_by_role("button", name="Guardar", exact=True).click()
     w.flashed("Configuración de certificados guardada.")
 

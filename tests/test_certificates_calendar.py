@@ -148,8 +148,8 @@ def test_a_program_without_a_post_test_does_not_ask_for_one(app, client, world):
     mark_present(app, world, "mx1")
     login(client, world["emails"]["organizer"])
     page = screen(client, world["ids"]["program"], status="eligible")
-    assert "Núñez Peña" in page and "Prueba de salida no enviada" not in page
-    assert "Prueba de salida no enviada" not in screen(client, world["ids"]["program"])
+    assert "Núñez Peña" in page and "Evaluación posterior no enviada" not in page
+    assert "Evaluación posterior no enviada" not in screen(client, world["ids"]["program"])
 
 
 def test_a_pre_test_counts_once_the_program_has_one_and_can_be_left_out(app, client, world):
@@ -162,7 +162,7 @@ def test_a_pre_test_counts_once_the_program_has_one_and_can_be_left_out(app, cli
     login(client, world["emails"]["organizer"])
     program = world["ids"]["program"]
     not_yet = screen(client, program, status="not_yet")
-    assert "Núñez Peña" in not_yet and "Prueba de entrada no enviada" in not_yet
+    assert "Núñez Peña" in not_yet and "Evaluación previa no enviada" in not_yet
     assert "Gómez Díaz" in screen(client, program, status="eligible")
     settings = f"/programs/{program}/certificates/settings"
     settings_page = client.get(settings).get_data(as_text=True)
@@ -179,7 +179,7 @@ def test_the_settings_page_says_which_tests_the_program_has(app, client, world):
         db.session.commit()
     login(client, world["emails"]["organizer"])
     page = client.get(f"/programs/{world['ids']['program']}/certificates/settings").get_data(as_text=True)
-    assert "Este programa no tiene prueba de entrada" in page and "Este programa no tiene prueba de salida" not in page
+    assert "Este programa no tiene evaluación previa" in page and "Este programa no tiene evaluación posterior" not in page
 
 
 def test_the_post_test_counts_again_once_the_program_has_one(app, client, world):
@@ -188,4 +188,4 @@ def test_the_post_test_counts_again_once_the_program_has_one(app, client, world)
         db.session.add(Questionnaire(program_id=world["ids"]["program"], kind="post", title={"es": "Salida"}))
         db.session.commit()
     login(client, world["emails"]["organizer"])
-    assert "Prueba de salida no enviada" in screen(client, world["ids"]["program"], status="not_yet")
+    assert "Evaluación posterior no enviada" in screen(client, world["ids"]["program"], status="not_yet")

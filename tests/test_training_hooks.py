@@ -72,8 +72,8 @@ def test_my_page_shows_what_its_view_loaded_and_its_template_queries_nothing(app
     assert statements == []  # neither the eligibility nor the questionnaires are computed while rendering
     status, certificate, reasons, _after = context["cards"]["certificate"]
     assert (status, certificate) == ("not_yet", None)
-    assert reasons == ["Ausente en S0 · Sesión 0", "Prueba de salida no enviada"]
-    assert "<li>Ausente en S0 · Sesión 0</li><li>Prueba de salida no enviada</li>" in html
+    assert reasons == ["Ausente en S0 · Sesión 0", "Evaluación posterior no enviada"]
+    assert "<li>Ausente en S0 · Sesión 0</li><li>Evaluación posterior no enviada</li>" in html
     tests = context["cards"]["tests"]
     assert [(s.questionnaire.kind, s.progress, s.refusal) for s in tests] == [("post", "in_progress", "not_open")]
     assert "Prueba de salida" in html.split('class="card my-tests"')[1].split("</div>")[0]
