@@ -179,7 +179,8 @@ def test_the_settings_page_says_which_tests_the_program_has(app, client, world):
         db.session.commit()
     login(client, world["emails"]["organizer"])
     page = client.get(f"/programs/{world['ids']['program']}/certificates/settings").get_data(as_text=True)
-    assert "Este programa no tiene evaluación previa" in page and "Este programa no tiene evaluación posterior" not in page
+    assert "Este programa no tiene evaluación previa" in page
+    assert "Este programa no tiene evaluación posterior" not in page
 
 
 def test_the_post_test_counts_again_once_the_program_has_one(app, client, world):
