@@ -80,7 +80,7 @@ def take_test(kind):
     if status.progress == SUBMITTED:
         return redirect(url_for("assessments.test_done", kind=kind))
     if status.refusal or attempt is None:
-        notes = [note for load in hooks(current_app).test_notes for note in load(g.participant, questionnaire)]
+        notes = [note for load in hooks(current_app).questionnaire_notes for note in load(g.participant, questionnaire)]
         return render_template("assessments/test_intro.html", status=status, questionnaire=questionnaire,
                                question_count=question_count(questionnaire), notes=notes)
     errors = {}

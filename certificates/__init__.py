@@ -27,7 +27,7 @@ def init_app(app):
         add_outcomes,
         add_person_history,
         add_program_copier,
-        add_test_notes,
+        add_questionnaire_notes,
     )
 
     from . import services_history, services_lifecycle, services_privacy, tasks
@@ -40,7 +40,7 @@ def init_app(app):
     add_demo_part(app, load_demo_certificates)
     services_privacy.register(app)
     add_my_page_card(app, "certificate", views_public.my_page_card)
-    add_test_notes(app, views_public.test_notes)
+    add_questionnaire_notes(app, views_public.questionnaire_notes)
     add_person_history(app, "certificate", _l("Certificate"), services_history.certificate_texts)
     add_lifecycle_facts(app, "certificates", services_lifecycle.lifecycle_facts)
     add_outcomes(app, services_lifecycle.outcomes)

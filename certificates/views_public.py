@@ -65,7 +65,7 @@ def my_certificate():
     return send_pdf(pdf_of(certificate), f"{certificate.serial}.pdf")
 
 
-def test_notes(participant, questionnaire):
+def questionnaire_notes(participant, questionnaire):
     """What the participant's certificate asks of this test, in words: the test intro says it, whatever the
     questionnaire's own intro text says."""
     rules = rules_for(settings_for(participant.program), [], questionnaire_kinds(participant.program))

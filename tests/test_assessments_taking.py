@@ -336,7 +336,7 @@ def test_a_post_test_with_a_minimum_score_says_the_score(app, world):
     from flask_babel import force_locale
 
     from certificates.services import save_settings
-    from certificates.views_public import test_notes
+    from certificates.views_public import questionnaire_notes
     from training.models import Participant, Program
 
     def notes(**settings):
@@ -345,7 +345,7 @@ def test_a_post_test_with_a_minimum_score_says_the_score(app, world):
             db.session.commit()
         with app.test_request_context(), force_locale("en"):
             post = db.session.scalar(select(Questionnaire).where(Questionnaire.kind == "post"))
-            return test_notes(db.session.get(Participant, world["ids"]["mx1"]), post)
+            return questionnaire_notes(db.session.get(Participant, world["ids"]["mx1"]), post)
 
     with app.app_context():
         db.session.add(Questionnaire(program_id=world["ids"]["program"], kind="post", title={"en": "Post-test"}))

@@ -1,14 +1,15 @@
 """At 360 px: a long course link wraps instead of widening the page, and a table wider than the phone says it
 scrolls sideways (a hint and a shadow at the hidden edge) instead of hiding its last columns."""
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from playwright.sync_api import expect
 
 from extensions import db
 from tests.conftest import PHONE, fits_the_width, sign_in
 from tests.factories import make_activity
-from tests.helpers import path_of
-from tests.test_i18n_participant_pages import make_four_language_program, participant_link
+from tests.helpers import make_four_language_program, participant_link, path_of
 from training.localized import SUPPORTED_LANGUAGES
 from training.models import Activity, Program
 
@@ -57,12 +58,12 @@ def test_a_wide_attendance_matrix_says_it_scrolls_sideways(page, app, world, art
     assert not wrap.evaluate("element => element.classList.contains('scrolls-left')")
     page.screenshot(path=str(artifacts / "attendance-matrix-360.png"), full_page=True)
     wrap.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
-    page.wait_for_function("document.querySelector('.table-wrap.scrolls-left') !== null")
-    assert not wrap.evaluate("element => element.classList.contains('scrolls-right')")
+    expect(wrap).to_have_class(re.compile(r"\bscrolls-left\b"))
+    expect(wrap).not_to_have_class(re.compile(r"\bscrolls-right\b"))
     # On a desk the table fits: no hint, no shadow.
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.wait_for_function("!document.querySelector('.table-wrap.scrolls-right')")
-    assert not hint.is_visible()
+    expect(wrap).not_to_have_class(re.compile(r"scrolls-"))
+    expect(hint).to_be_hidden()
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)

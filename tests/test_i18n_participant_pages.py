@@ -4,27 +4,15 @@ page's language has its own translation."""
 import html
 import io
 import re
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
-from assessments.services_builder import import_plain
-from extensions import db
 from tests.conftest import csrf_from
-from tests.factories import (
-    make_activity,
-    make_agenda_item,
-    make_certificate,
-    make_delegation,
-    make_participant,
-    make_program,
-)
-from tests.helpers import path_of
+from tests.helpers import CONTENT, QUESTIONNAIRE, make_four_language_program, participant_link, path_of
 from training.localized import SUPPORTED_LANGUAGES
-from training.models import Participant, utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 MIN_LENGTH = 12  # shorter strings ("Correo", "Total") are too often the same word in two languages
@@ -85,72 +73,9 @@ def foreign_text_in(text, phrases, content):
     return sorted({f"{phrases[p]}: {p}" for p in phrases if p in flat and not any(p in c for c in content)})
 
 
-CONTENT = {
-    "title": {"es": "Programa regional de orientación", "en": "Regional guidance program",
-              "fr": "Programme régional d'orientation", "pt": "Programa regional de orientação"},
-    "session": {"es": "Sesión inaugural", "en": "Opening session", "fr": "Séance d'ouverture",
-                "pt": "Sessão de abertura"},
-    "welcome": {"es": "Bienvenida", "en": "Welcome", "fr": "Accueil", "pt": "Boas-vindas"},
-}
-QUESTIONNAIRE = {
-    "kind": "pre",
-    "title": {"es": "Evaluación previa", "en": "Pre-test", "fr": "Pré-test", "pt": "Pré-teste"},
-    "intro": {"es": "Responda con calma.", "en": "Take your time.", "fr": "Prenez votre temps.",
-              "pt": "Responda com calma."},
-    "sections": [{"title": {"es": "Conocimientos", "en": "Knowledge", "fr": "Connaissances", "pt": "Conhecimentos"},
-                  "questions": [
-        {"type": "single_choice", "dimension": "knowledge", "item_key": "K1", "points": 1, "required": True,
-         "text": {"es": "¿Quién paga la contratación?", "en": "Who pays for recruitment?",
-                  "fr": "Qui paie le recrutement ?", "pt": "Quem paga o recrutamento?"},
-         "correct": ["b"], "scale_labels": {},
-         "options": [{"key": "a", "es": "La persona trabajadora", "en": "The worker", "fr": "La personne salariée",
-                      "pt": "A pessoa trabalhadora"},
-                     {"key": "b", "es": "El empleador", "en": "The employer", "fr": "L'employeur",
-                      "pt": "O empregador"}]},
-        {"type": "likert", "dimension": "expectations", "item_key": None, "points": 0, "required": False,
-         "text": {"es": "Espero aprender", "en": "I expect to learn", "fr": "J'espère apprendre",
-                  "pt": "Espero aprender"}, "correct": [], "options": [],
-         "scale_labels": {"es": ["Nada", "Mucho"], "en": ["Not at all", "A lot"], "fr": ["Pas du tout", "Beaucoup"],
-                          "pt": ["Nada", "Muito"]}},
-    ]}],
-}
-
-
 @pytest.fixture
 def four_languages(app):
     return make_four_language_program(app)
-
-
-def make_four_language_program(app):
-    """A program offering es, en, fr and pt, with its content in all four; one participant per language, each
-    holding a certificate in their language; its pre-test open."""
-    utc = timezone.utc
-    with app.app_context():
-        program = make_program("FOUR-2026", CONTENT["title"], languages=SUPPORTED_LANGUAGES)
-        delegation = make_delegation(program, country_code="CA", quota=10)
-        start = datetime(2026, 3, 3, 20, 0, tzinfo=utc)
-        session = make_activity(program, "S1", CONTENT["session"], start)
-        make_agenda_item(session, "welcome", CONTENT["welcome"])
-        people = {}
-        for number, language in enumerate(SUPPORTED_LANGUAGES, start=1):
-            person = make_participant(delegation, f"Persona{number}", "Prueba", f"p{number}@example.ca")
-            person.language = language
-            make_certificate(person, serial_number=number, code=f"four-languages-code-{number}-" + "x" * 20,
-                             languages=(language,))
-            people[language] = person.id
-        questionnaire = import_plain(program, None, QUESTIONNAIRE)
-        questionnaire.opens_at = utcnow() - timedelta(hours=1)
-        db.session.commit()
-        question = questionnaire.sections[0].questions[0].id
-    return {"people": people, "question": question}
-
-
-def participant_link(app, participant_id):
-    with app.app_context():
-        email = db.session.get(Participant, participant_id).email
-    result = app.test_cli_runner().invoke(args=["participant-link", email, "--program", "FOUR-2026"])
-    assert result.exit_code == 0, result.output
-    return result.output.strip()
 
 
 def participant_pages(app, four_languages, language):

@@ -69,7 +69,7 @@ def test_a_program_without_answers_gets_a_summary_that_says_what_it_cannot_say(a
     login(client, world["emails"]["admin"])
     html = client.get(f"/programs/{world['ids']['program']}/impact").get_data(as_text=True)
     summary = _summary(html)
-    assert "Nadie ha respondido todavía la evaluación final, así que no se puede medir un cambio" in summary
+    assert "Nadie ha respondido todavía la evaluación posterior, así que no se puede medir un cambio" in summary
     assert "Satisfacción" not in summary  # no questionnaire asks about it: no finding, no empty chart
 
 

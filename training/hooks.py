@@ -13,8 +13,8 @@ class Hooks:
     `demo_parts`: `load(program)` run after training's part of `flask demo`, in its transaction.
     `privacy_sections`: name → services_privacy.Section, a part of a participant's personal data.
     `audit_objects`: model name → services_audit.ObjectKind, how the audit log names and links it.
-    `test_notes`: `notes(participant, questionnaire)` → texts the intro of a participant's test adds (what their
-    certificate asks of this test), so an intro never has to guess it.
+    `questionnaire_notes`: `notes(participant, questionnaire)` → texts the intro of a participant's test adds
+    (what their certificate asks of this test), so an intro never has to guess it.
     `my_page_cards`: name → `load(participant, activities)`, what the participant's page shows in that card (nothing
     shown when empty); its view loads them all and passes them to the template as `cards`.
     `message_values`: message kind → `values(params, language)`, the placeholders a kind of message adds (a reminder's
@@ -42,7 +42,7 @@ class Hooks:
     privacy_sections: dict[str, object] = field(default_factory=dict)
     audit_objects: dict[str, object] = field(default_factory=dict)
     my_page_cards: dict[str, Callable] = field(default_factory=dict)
-    test_notes: list[Callable] = field(default_factory=list)
+    questionnaire_notes: list[Callable] = field(default_factory=list)
     scheduled_work: dict[str, Callable] = field(default_factory=dict)
     job_kinds: dict[str, "JobKind"] = field(default_factory=dict)
     message_values: dict[str, Callable] = field(default_factory=dict)
@@ -108,8 +108,8 @@ def add_my_page_card(app, name, load):
     hooks(app).my_page_cards[name] = load
 
 
-def add_test_notes(app, notes):
-    hooks(app).test_notes.append(notes)
+def add_questionnaire_notes(app, notes):
+    hooks(app).questionnaire_notes.append(notes)
 
 
 def add_calendar_source(app, name, load):
