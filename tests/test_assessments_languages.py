@@ -132,3 +132,16 @@ def test_the_impact_report_reads_in_portuguese_and_french_with_their_number_mark
         result = app.test_cli_runner().invoke(args=["impact", "--program", "CRM-CE-2021", "--format", "xlsx",
                                                     "--language", language, "--output", str(output)])
         assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("language, heading, button", [
+    ("es", "Respuesta", "Responder"), ("en", "Answer", "Answer"), ("fr", "Réponse", None), ("pt", "Resposta", None)])
+def test_the_workbooks_answer_column_is_the_noun_not_the_button(app, language, heading, button):
+    """'Answer' is both the participant's button (a verb) and the open answers' column heading (a noun)."""
+    from flask_babel import force_locale, gettext
+
+    from assessments.impact.texts import workbook_labels
+
+    with app.test_request_context("/"), force_locale(language):
+        assert workbook_labels()["answer"] == heading
+        assert button is None or gettext("Answer") == button

@@ -2,7 +2,7 @@
 from datetime import date
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_decimal, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -365,13 +365,15 @@ WORKBOOK_LABELS = {
     "agreeing": _l("Agreeing"), "dimension": _l("Dimension"),
     **{f"dimension_{name}": label for name, label in DIMENSION_LABELS.items()},
     "test": _l("Test"), "pre": KIND_LABELS["pre"], "post": KIND_LABELS["post"], "question": _l("Question"),
-    "answer": _l("Answer"), "respondent": _l("Participant"),
+    "respondent": _l("Participant"),
     "pre_score": _l("Pre-test score"), "post_score": _l("Post-test score"), "change": _l("Change"),
 }
 
 
 def workbook_labels():
-    return {**{key: str(label) for key, label in WORKBOOK_LABELS.items()}, **annex_texts()}
+    # "Answer" is also a button (the verb, "Responder"); the column heading is the noun ("Respuesta").
+    return {**{key: str(label) for key, label in WORKBOOK_LABELS.items()}, "answer": pgettext("column", "Answer"),
+            **annex_texts()}
 
 
 def report_workbook(report, language, fallback, provenance=None):
