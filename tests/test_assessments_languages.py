@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from assessments.models import Question, Questionnaire
@@ -120,18 +121,20 @@ def _figure(html, name):
 def test_the_impact_report_reads_in_portuguese_and_french_with_their_number_marks(app, client, tmp_path):
     program_id = load_demo(app)
     login(client, "organizadora@capacita.example", "capacita-demo")
-    for language, decimal, separators in (("pt", ",", ",."), ("fr", ",", ",\u202f"), ("en", ".", ".,")):
+    for language, decimal, separators, finding in (("pt", ",", ",.", "Entre as"), ("fr", ",", ",\u202f", "Parmi les"),
+                                                   ("en", ".", ".,", "Among the")):
         token = csrf_from(client.get("/programs").get_data(as_text=True))
         client.post("/language", data={"language": language, "csrf_token": token})
         html = client.get(f"/programs/{program_id}/impact").get_data(as_text=True)
-        assert f'<html lang="{language}">' in html
+        assert f'<html lang="{language}">' in html and f'<p class="lead">{finding} ' in html
         assert _figure(html, "slopes")["layout"]["separators"] == separators
         assert re.search(rf"d_z = \d{re.escape(decimal)}\d\d", html), language
-    output = tmp_path / "impact.xlsx"
-    for language in ("fr", "pt"):  # the command takes the four languages
-        result = app.test_cli_runner().invoke(args=["impact", "--program", "CRM-CE-2021", "--format", "xlsx",
-                                                    "--language", language, "--output", str(output)])
-        assert result.exit_code == 0, result.output
+    output = tmp_path / "impact.pdf"  # the command takes the four languages; its findings are in the one asked
+    result = app.test_cli_runner().invoke(args=["impact", "--program", "CRM-CE-2021", "--format", "pdf",
+                                                "--language", "pt", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(output).pages).split())
+    assert "Entre as" in text and "pontuação de conhecimentos subiu" in text
 
 
 @pytest.mark.parametrize("language, heading, button", [
