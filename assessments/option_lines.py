@@ -1,9 +1,9 @@
 """Choice options as authors type them, one per line "key | text | text…" in the program's languages (pure).
 
 The texts follow the program's language order ("a | Sí | Yes" in a Spanish-then-English program); a text may name
-its language instead ("a | Sí | fr: Oui"), and the plain texts then fill, in order, the languages no tag names. The
-key comes first when the line has one plain part more than the languages left to fill; without it the option gets
-the next free letter ("Sí | Yes")."""
+its language instead ("a | Sí | fr: Oui"), and the plain texts then fill, in order, the languages no tag names. A
+line with a tag starts with its key; a line without tags starts with its key when it has one part more than the
+program has languages. Without a key the option gets the next free letter ("Sí | Yes")."""
 import re
 import string
 
@@ -39,8 +39,9 @@ def parse_option_lines(text, languages):
 
 def _read_line(line, languages):
     """(key or None, {language: text}, problem code or None) of one line."""
+    parts = [part.strip() for part in line.split("|")]
     plain, tagged = [], {}
-    for part in (part.strip() for part in line.split("|")):
+    for part in parts:
         match = TAG_PATTERN.match(part)
         if match is None:
             plain.append(part)
@@ -50,7 +51,9 @@ def _read_line(line, languages):
             return None, {}, "duplicate_language"
         tagged[code] = match.group(2).strip()
     free = [code for code in languages if code not in tagged]
-    key = plain.pop(0) if plain and len(plain) == len(free) + 1 else None
+    # Tagged: "a | fr: Oui" is a key and a French text, whatever the program's languages are.
+    starts_with_key = TAG_PATTERN.match(parts[0]) is None if tagged else len(plain) == len(free) + 1
+    key = plain.pop(0) if starts_with_key else None
     if len(plain) > len(free):
         return None, {}, "too_many_parts"
     return key, {**dict(zip(free, plain, strict=False)), **tagged}, None

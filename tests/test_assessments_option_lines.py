@@ -21,13 +21,15 @@ def test_positional_texts_follow_the_programs_language_order():
 
 
 def test_a_tag_names_a_texts_language_and_the_plain_texts_fill_the_others_in_order():
-    # The key comes first when the line has one plain part more than the languages left ("a", then es and en).
-    options, problems = parse_option_lines("a | Sí |  | fr: Oui\nFR: Non | No | pt: Não | No", ["es", "en", "fr"])
+    # A line with a tag starts with its key (unless it starts with a tag).
+    options, problems = parse_option_lines("a | Sí | fr: Oui\nc | fr: Non\nFR: Peut-être | Quizás | pt: Talvez",
+                                           ["es", "en", "fr"])
     assert problems == []
-    assert options == [{"key": "a", "es": "Sí", "fr": "Oui"},
-                       {"key": "b", "es": "No", "en": "No", "fr": "Non", "pt": "Não"}]
-    tagged, problems = parse_option_lines("x | es: Sí | en: Yes", ["es", "en"])
-    assert problems == [] and tagged == [{"key": "x", "es": "Sí", "en": "Yes"}]
+    assert options == [{"key": "a", "es": "Sí", "fr": "Oui"}, {"key": "c", "fr": "Non"},
+                       {"key": "b", "es": "Quizás", "fr": "Peut-être", "pt": "Talvez"}]
+    tagged, problems = parse_option_lines("x | es: Sí | en: Yes\nSí | en: Yes\ny | Sí | No | en: Yes", ["es", "en"])
+    assert tagged == [{"key": "x", "es": "Sí", "en": "Yes"}]
+    assert problems == [(2, "bad_key"), (3, "too_many_parts")]  # "Sí" is no key; "No" has no language left
 
 
 def test_problems_are_named_by_line():
