@@ -6,6 +6,8 @@ import time
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from training.localized import SUPPORTED_LANGUAGES
+
 # (method or None for any, path or path prefix ending in "/", door): the rate-limited entrances.
 DOORS = (("POST", "/login", "login"), (None, "/p/", "link"), (None, "/verify", "verify"),
          (None, "/verify/", "verify"))
@@ -45,7 +47,7 @@ class RefusalMemo:
     attacker cannot make up), else None; it is part of the key too. Such a browser is not held up by the limits its
     address's guessers meet, so it must never get their refusals, nor they its own."""
 
-    def __init__(self, app, languages=("es", "en"), capacity=10_000, clock=time.monotonic, device=None):
+    def __init__(self, app, languages=SUPPORTED_LANGUAGES, capacity=10_000, clock=time.monotonic, device=None):
         self.app, self.languages, self.capacity, self.clock = app, languages, capacity, clock
         self.device = device or (lambda environ: None)
         # (address, door, browser's language, device) → (replay until, retry at, status, headers, body)
