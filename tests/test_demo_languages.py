@@ -145,8 +145,9 @@ def localized_rows(program_ids):
         yield item.title, f"agenda item {item.kind} of {item.activity.code}"
     for work in db.session.scalars(select(GroupWork)):
         yield work.questions, "group work questions"
-    for group in db.session.scalars(select(Group).where(Group.perspective != {})):
-        yield group.perspective, f"group {group.name} perspective"
+    for group in db.session.scalars(select(Group)):
+        if group.perspective:
+            yield group.perspective, f"group {group.name} perspective"
     for questionnaire in db.session.scalars(select(Questionnaire).where(Questionnaire.program_id.in_(program_ids))):
         yield questionnaire.title, f"{questionnaire.kind} title"
         yield questionnaire.intro, f"{questionnaire.kind} intro"
