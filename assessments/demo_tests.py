@@ -222,7 +222,7 @@ KNOWLEDGE = [
                      "Orientar sobre onde e como procurar trabalho")),
          ("b", texts("Apoyar en la elaboración del currículum y la preparación de entrevistas",
                      "Helping to prepare a CV and get ready for interviews",
-                     "Aider à rédiger un CV et à se préparer aux entrevues",
+                     "Aider à rédiger un CV et à se préparer aux entretiens d'embauche",
                      "Apoiar na elaboração do currículo e na preparação para entrevistas")),
          ("c", texts("Recomendar opciones de formación para desarrollar y certificar habilidades",
                      "Recommending training to develop and certify skills",
@@ -269,8 +269,8 @@ KNOWLEDGE = [
             "contratación equitativa y ética y salvaguardar las condiciones que garantizan el trabajo decente»?",
             "Which international instrument, adopted in 2018, includes among its objectives \"facilitate fair and "
             "ethical recruitment and safeguard conditions that ensure decent work\"?",
-            "Quel instrument international, adopté en 2018, compte parmi ses objectifs « faciliter un recrutement "
-            "juste et éthique et garantir les conditions d'un travail décent » ?",
+            "Quel instrument international, adopté en 2018, compte parmi ses objectifs « favoriser des pratiques de "
+            "recrutement justes et éthiques et assurer les conditions d'un travail décent » ?",
             "Qual instrumento internacional, adotado em 2018, inclui entre seus objetivos “facilitar o recrutamento "
             "justo e ético e salvaguardar as condições que garantem o trabalho decente”?"),
         ["a"],
@@ -283,7 +283,7 @@ KNOWLEDGE = [
          ("c", texts("El Convenio sobre los trabajadores migrantes (revisado), 1949 (núm. 97), de la OIT",
                      "The ILO Migration for Employment Convention (Revised), 1949 (No. 97)",
                      "La Convention (n° 97) sur les travailleurs migrants (révisée), 1949, de l'OIT",
-                     "A Convenção sobre os Trabalhadores Migrantes (revista), 1949 (n.º 97), da OIT")),
+                     "A Convenção sobre os Trabalhadores Migrantes (revisada), 1949 (nº 97), da OIT")),
          ("d", texts("La Declaración Universal de Derechos Humanos", "The Universal Declaration of Human Rights",
                      "La Déclaration universelle des droits de l'homme",
                      "A Declaração Universal dos Direitos Humanos"))]),
