@@ -466,7 +466,7 @@ def test_a_certificate_keeps_the_facts_it_printed_and_nothing_personal(app, clie
     issue(client, course["ids"]["program"], participant_ids=[str(course["ids"]["mx1"])])
     (certificate,) = certificates_of(app, "mx1", course)
     assert set(certificate.facts) == {"name", "title", "start", "end", "hours", "place", "virtual", "issuer",
-                                      "counts"}
+                                      "counts", "default_language"}
     assert certificate.facts["counts"] == {"virtual_session": 1} and certificate.facts["hours"] == 2.0
     assert not any("@" in str(value) for value in certificate.facts.values())
 

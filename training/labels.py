@@ -3,6 +3,7 @@ from datetime import datetime
 
 from babel import Locale
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -194,6 +195,17 @@ def csv_choices(program=None):
     """The CSV download choices [(sep, label)], the one Excel expects in the program's default language first."""
     default = default_separator(program.default_language if program is not None else current_language())
     return sorted(CSV_SEPARATOR_LABELS.items(), key=lambda item: item[0] != default)
+
+
+def number(value, digits=None):
+    """A figure as the page's language writes it in text ("12,5" in es, fr and pt; "12.5" in en; "5 000" in fr), to
+    `digits` decimals at most when given; "—" for none. Files people compute with (CSV, JSON) keep their own format."""
+    if value is None:
+        return "—"
+    pattern = None
+    if digits is not None:
+        value, pattern = round(value, digits) + 0.0, "#,##0." + "#" * digits if digits else "#,##0"  # + 0.0: no "-0"
+    return format_decimal(value, format=pattern, locale=current_language())
 
 
 def current_language():

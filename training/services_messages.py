@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from babel.dates import format_date
 from flask import current_app
 from sqlalchemy import exists, func, or_, select, update
 
@@ -62,7 +63,8 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
             "first_name": participant.given_names, "full_name": participant.full_name,
             "program": program.title_in(language), "link": "{link}",
             "delegation": delegation_label(participant.delegation, language),
-            "end_date": program.end_date.isoformat() if program.end_date else "",
+            # As the reader writes dates: "5 de diciembre de 2026", "5 décembre 2026", "December 5, 2026".
+            "end_date": format_date(program.end_date, "long", locale=language) if program.end_date else "",
         }
         messages.append(OutboundMessage(
             program_id=program.id, participant_id=participant.id, kind=kind, language=language,
