@@ -317,3 +317,21 @@ def test_scores_on_the_progress_page_and_the_participants_done_page_use_the_deci
     enter(participant, link_for(app, course["ids"]["mx1"]))
     done = participant.get("/me/tests/post/done").get_data(as_text=True)
     assert "8,8" in done and "87,5" in done and "8.8" not in done and "87.5" not in done
+
+
+def test_a_kinds_own_placeholders_are_worded_in_each_recipients_language(app, world):
+    from flask_babel import force_locale, gettext
+
+    from training.services_messages import queue_invitations, save_template
+
+    french_and_portuguese(app, world, languages=("es", "en"))
+    with app.app_context(), force_locale("es"):  # as a Spanish-speaking sender
+        program = db.session.get(Program, world["ids"]["program"])
+        people = [db.session.get(Participant, world["ids"][key]) for key in ("mx1", "mx2")]
+        people[0].language, people[1].language = "en", "es"
+        for language in ("es", "en"):
+            save_template(program, None, "absence", language, "{session}", "{session} {link}")
+        ids = queue_invitations(program, people, None, kind="absence",
+                                extra=lambda language: {"session": gettext("Online course")})
+        subjects = [db.session.get(OutboundMessage, number).subject for number in ids]
+    assert subjects == ["Online course", "Curso en línea"]
