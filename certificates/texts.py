@@ -1,4 +1,5 @@
 """The words of certificates: what a certificate states (its facts), its wording per language, and reason labels."""
+import math
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -7,6 +8,7 @@ from babel.numbers import format_decimal
 from flask_babel import force_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
+from training.labels import number
 from training.localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, pick
 
 from . import eligibility
@@ -198,14 +200,19 @@ def reason_text(missing, activity_names):
         eligibility.PRE_TEST_NOT_SUBMITTED: lambda: gettext("Pre-test not submitted"),
         eligibility.POST_TEST_NOT_SUBMITTED: lambda: gettext("Post-test not submitted"),
         eligibility.POST_TEST_SCORE_LOW: lambda: gettext("Post-test score %(reached)s%% (needs %(needed)s%%)",
-                                                         reached=round(missing.reached or 0),
-                                                         needed=round(missing.needed or 0)),
+                                                         reached=_score(missing.reached),
+                                                         needed=_score(missing.needed)),
     }
     return texts[missing.code]()
 
 
 def _percent(share):
-    return round(100 * (share or 0))
+    return _score(100 * (share or 0))
+
+
+def _score(percent):
+    """A percent to one decimal in the reader's language: 59.5 stays "59,5", never rounded up to the 60 it needs."""
+    return number(math.floor((percent or 0) * 10 + 1e-9) / 10, 1)  # + 1e-9: 0.29 × 100 is 28.999…
 
 
 HISTORY_LABELS = {

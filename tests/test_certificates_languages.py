@@ -335,3 +335,19 @@ def test_a_kinds_own_placeholders_are_worded_in_each_recipients_language(app, wo
                                 extra=lambda language: {"session": gettext("Online course")})
         subjects = [db.session.get(OutboundMessage, number).subject for number in ids]
     assert subjects == ["Online course", "Curso en línea"]
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("es", ["59,9%", "60%", "S1: conectado el 29% del tiempo", "30%"]),
+    ("en", ["Post-test score 59.9% (needs 60%)", "S1: connected 29% of the time (needs 30%)"])])
+def test_a_score_just_under_the_minimum_is_not_rounded_up_to_it(app, language, expected):
+    from flask_babel import force_locale
+
+    from certificates import eligibility
+    from certificates.texts import reason_text
+
+    missing = eligibility.Missing(eligibility.POST_TEST_SCORE_LOW, reached=59.95, needed=60)
+    share = eligibility.Missing(eligibility.TOO_SHORT, 7, reached=0.29, needed=0.3)
+    with app.app_context(), force_locale(language):
+        texts = " | ".join((reason_text(missing, {}), reason_text(share, {7: "S1"})))
+    assert all(part in texts for part in expected), texts
