@@ -351,3 +351,16 @@ def test_a_score_just_under_the_minimum_is_not_rounded_up_to_it(app, language, e
     with app.app_context(), force_locale(language):
         texts = " | ".join((reason_text(missing, {}), reason_text(share, {7: "S1"})))
     assert all(part in texts for part in expected), texts
+
+
+def test_the_participants_agenda_pdf_writes_its_day_in_their_language(app, course):
+    french_and_portuguese(app, course)
+    days = {"mx1": "mardi 3 mars 2026", "mx2": "terça-feira, 3 de março de 2026"}  # S0: 3 March, 14:00 in Mexico
+    for key, day in days.items():
+        client = app.test_client()
+        enter(client, link_for(app, course["ids"][key]))
+        agenda = client.get("/me/agenda.pdf")
+        assert agenda.status_code == 200
+        text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(agenda.data)).pages)
+        assert day in text and "14:00" in text, text[:300]
+        assert (FRENCH_TITLE if key == "mx1" else PORTUGUESE_TITLE) in text
