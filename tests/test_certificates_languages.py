@@ -368,3 +368,17 @@ def test_the_participants_agenda_pdf_writes_its_day_in_their_language(app, cours
         text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(agenda.data)).pages)
         assert day in text and "14:00" in text, text[:300]
         assert (FRENCH_TITLE if key == "mx1" else PORTUGUESE_TITLE) in text
+
+
+def test_a_new_participant_reads_the_programs_default_language_its_languages_listed_first(app, client, course):
+    import re
+
+    french_and_portuguese(app, course)
+    login(client, course["emails"]["admin"])
+    page = client.get(f"/programs/{course['ids']['program']}/participants/new").get_data(as_text=True)
+    select_html = page[page.index('<select id="language"'):]
+    select_html = select_html[:select_html.index("</select>")]
+    options = re.findall(r'<option([^>]*)value="(\w+)"([^>]*)>([^<]+)</option>', select_html)
+    assert [(code, name) for _before, code, _after, name in options] == [
+        ("fr", "Français"), ("pt", "Português"), ("es", "Español"), ("en", "English")]
+    assert [code for before, code, after, _name in options if "selected" in before + after] == ["fr"]

@@ -55,6 +55,13 @@ def language_name(code, in_language=None):
     return names.get(code, code)
 
 
+def language_choices(offered=()):
+    """The four languages by their own names, those `offered` first (a program's, its default at the top): a person
+    may read the interface in any of them, and content comes in the program's."""
+    ordered = [code for code in offered if code in LANGUAGE_LABELS]
+    return [(code, LANGUAGE_LABELS[code]) for code in ordered + [c for c in LANGUAGE_LABELS if c not in ordered]]
+
+
 def choices(labels):
     return [(code, label) for code, label in labels.items()]
 
