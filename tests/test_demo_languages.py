@@ -1,14 +1,16 @@
 """The demo in the four languages of the Americas: every text of both programs in es, en, fr and pt, French-speaking
 Canadians whose answers leave every figure as it was, and a Portuguese-speaking organizer."""
+import io
 from pathlib import Path
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from assessments import demo_tests
 from assessments.demo_tests import POST_TEST, PRE_TEST, TEXTS, demo_answers
 from assessments.models import Question, Questionnaire, Section
 from certificates.demo import ISSUER, SIGNATORIES
-from certificates.models import CertificateSettings, CertificateSignatory
+from certificates.models import Certificate, CertificateSettings, CertificateSignatory
 from extensions import db
 from tests.conftest import csrf_from, login
 from training import demo_data
@@ -196,11 +198,13 @@ def test_flask_demo_loads_every_text_in_the_four_languages(app):
         assert sorted(roles) == sorted((p.id, "organizer") for p in programs.values())
 
 
-def test_a_french_counselor_sees_her_page_agenda_and_pre_test_in_french(app, client):
+def test_a_french_counselor_sees_her_page_agenda_pre_test_and_certificate_in_french(app, client):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    link = app.test_cli_runner().invoke(args=["participant-link", "noemie.castillo.ca@example.org",
-                                              "--program", "CRM-CE-2021"]).output.strip()
+    with app.app_context():  # a French-speaking Canadian the demo certified
+        email = db.session.scalar(select(Participant.email).join(Certificate).where(
+            Participant.language == "fr", Certificate.revoked_at.is_(None)).order_by(Participant.id))
+    link = app.test_cli_runner().invoke(args=["participant-link", email, "--program", "CRM-CE-2021"]).output.strip()
     path = "/" + link.split("/", 3)[3]
     page = client.get(path).get_data(as_text=True)
     assert '<html lang="fr">' in page
@@ -212,6 +216,11 @@ def test_a_french_counselor_sees_her_page_agenda_and_pre_test_in_french(app, cli
     assert agenda.status_code == 200 and agenda.mimetype == "application/pdf"
     test_page = client.get("/me/tests/pre", follow_redirects=True).get_data(as_text=True).replace("&#39;", "'")
     assert "Évaluation préalable (pré-test)" in test_page
+    certificate = client.get("/me/certificate.pdf")
+    assert certificate.status_code == 200 and certificate.mimetype == "application/pdf"
+    text = " ".join(PdfReader(io.BytesIO(certificate.data)).pages[0].extract_text().split())
+    assert "Conférence régionale sur la migration" in text and "Secrétaire exécutive de la CRM" in text
+    assert "Programme de formation pour la sensibilisation" in text
 
 
 def test_the_portuguese_speaking_organizer_reads_the_impact_page_in_portuguese(app, client):
