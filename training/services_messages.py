@@ -59,14 +59,15 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
     for participant in participants:
         language = participant.language if participant.language in (program.languages or ["es"]) else "es"
         if language not in templates:  # one query per language, not per person
-            templates[language] = (*template_for(program, kind, language), extra(language) if extra else {})
+            templates[language] = (*template_for(program, kind, language), _extra_values(extra, language))
         subject, body, extra_values = templates[language]
         values = {
             **extra_values,
             "first_name": participant.given_names, "full_name": participant.full_name,
             "program": program.title_in(language), "link": "{link}",
             "delegation": delegation_label(participant.delegation, language),
-            "end_date": program.end_date.isoformat() if program.end_date else "",
+            # As the reader writes dates: "5 de diciembre de 2026", "5 décembre 2026", "December 5, 2026".
+            "end_date": format_date(program.end_date, "long", locale=language) if program.end_date else "",
             "link_until": link_until(program, language),
         }
         messages.append(OutboundMessage(
@@ -88,6 +89,14 @@ def link_until(program, language):
         return format_date(day, "long", locale=language)
     with force_locale(language):
         return _("no end date")
+
+
+def _extra_values(extra, language):
+    """A kind's own placeholders, worded in the recipient's language whatever the sender's page is in."""
+    if extra is None:
+        return {}
+    with force_locale(language):
+        return extra(language)
 
 
 def participants_to_message(program, participant_ids, kind, not_invited=False):
