@@ -303,21 +303,29 @@ class ContinueForm(FlaskForm):
     """The personal link's one button: only this POST starts the participant's session."""
 
 
-class TemplateForm(FlaskForm):
-    """The es/en texts of one kind of message; `kind` says which placeholders they may use."""
+class TemplateForm(LocalizedForm):
+    """The texts of one kind of message in each of the program's languages (`for_languages`): every one is needed,
+    since each person gets the message in their language; `kind` says which placeholders they may use."""
 
-    subject_es = StringField(_l("Subject in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    body_es = TextAreaField(_l("Message in Spanish"), validators=[DataRequired(), Length(max=10000)])
-    subject_en = StringField(_l("Subject in English"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    body_en = TextAreaField(_l("Message in English"), validators=[DataRequired(), Length(max=10000)])
+    subject = LocalizedText(_l("Subject"), filters=[strip], max_length=200)
+    body = LocalizedText(_l("Message"), field=TextAreaField, max_length=10000)
 
     def __init__(self, *args, kind="invitation", **kwargs):
         super().__init__(*args, **kwargs)
         self.known_placeholders = KIND_PLACEHOLDERS[kind]
+        for name in self.text_names():
+            self[name].flags.required = True
+
+    def text_names(self):
+        return [f"{text}_{code}" for code in self.languages for text in ("subject", "body")]
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        for name in ("subject_es", "body_es", "subject_en", "body_en"):
+        for name in self.text_names():
+            if not (self[name].data or "").strip():
+                self[name].errors.append(_l("This field is required."))
+                valid = False
+                continue
             unknown = unknown_placeholders(self[name].data or "", self.known_placeholders)
             if unknown:
                 self[name].errors.append(_l("Unknown placeholder: %(names)s.", names=", ".join(
