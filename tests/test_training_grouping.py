@@ -84,5 +84,21 @@ def test_cluster_lines_are_read_with_names_or_codes():
 def test_perspective_lines_in_two_languages():
     from training.grouping import parse_perspectives
 
-    assert parse_perspectives("Gobernanza | Governance\nEmpleabilidad\n") == \
-        [{"es": "Gobernanza", "en": "Governance"}, {"es": "Empleabilidad", "en": "Empleabilidad"}]
+    # Today's two-part lines read the same in a program of Spanish and English; a missing part is left out (the
+    # page shows the default language's text in its place).
+    assert parse_perspectives("Gobernanza | Governance\nEmpleabilidad\n", ("es", "en")) == \
+        [{"es": "Gobernanza", "en": "Governance"}, {"es": "Empleabilidad"}]
+
+
+def test_perspective_lines_follow_the_program_languages_default_first():
+    from training.grouping import join_languages, parse_perspectives, split_languages
+
+    languages = ("fr", "pt", "es", "en")
+    lines = "Gouvernance | Governança | Gobernanza | Governance\nEmployabilité |  | Empleabilidad\n"
+    assert parse_perspectives(lines, languages) == [
+        {"fr": "Gouvernance", "pt": "Governança", "es": "Gobernanza", "en": "Governance"},
+        {"fr": "Employabilité", "es": "Empleabilidad"}]
+    assert split_languages("Seul | Sozinho | extra", ("fr", "pt")) == {"fr": "Seul", "pt": "Sozinho"}
+    assert join_languages({"fr": "Employabilité", "es": "Empleabilidad"}, languages) == \
+        "Employabilité |  | Empleabilidad"
+    assert join_languages({"en": "Only English"}, ("es", "en")) == " | Only English"

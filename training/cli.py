@@ -228,14 +228,16 @@ def _load_demo_groups(activities):
         if spec is None:
             continue
         item = next(item for item in activity.items if item.kind == "group_work")
-        specs = [{"name": name, "countries": countries or [], "perspective": perspective or {}}
+        # A name is {language: name}, or one name in the program's default language.
+        specs = [{"names": name if isinstance(name, dict) else {activity.program.default_language: name},
+                  "countries": countries or [], "perspective": perspective or {}}
                  for name, countries, perspective in spec["groups"]]
         work = generate(item, None, strategy=spec["strategy"], specs=specs, seed=spec.get("seed", 0),
                         only_present=False, questions=spec["questions"])
         for index, group in enumerate(work.groups):
             first = min(group.members, key=lambda member: member.participant_id)
             conclusions = spec["conclusions"][index] if index < len(spec["conclusions"]) else ""
-            save_group(group, None, name=group.name, perspective=group.perspective,
+            save_group(group, None, names=group.names, perspective=group.perspective,
                        rapporteur_id=first.participant_id, conclusions=conclusions)
 
 

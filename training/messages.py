@@ -31,8 +31,8 @@ DEFAULT_INVITATION = {
         "Invitation : {program}",
         "Bonjour {first_name},\n\n"
         "Nous vous souhaitons la bienvenue au programme « {program} » (délégation : {delegation}).\n\n"
-        "Voici votre lien personnel. Il vous permet de consulter l'ordre du jour dans votre fuseau horaire, de répondre "
-        "aux questionnaires et de télécharger votre certificat :\n\n{link}\n\n"
+        "Voici votre lien personnel. Il vous permet de consulter l'ordre du jour dans votre fuseau horaire, de "
+        "répondre aux questionnaires et de télécharger votre certificat :\n\n{link}\n\n"
         "Ce lien vous est réservé ; ne le transférez pas. Il fonctionne jusqu'à la clôture du programme.\n\n"
         "Salutations cordiales,\nSecrétariat exécutif",
     ),

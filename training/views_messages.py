@@ -1,4 +1,5 @@
-"""The secretariat's invitations: edit their texts in the program's languages, send to a chosen audience, read the outbox and history."""
+"""The secretariat's invitations: edit their texts in the program's languages, send them to a chosen audience,
+read the outbox and history."""
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
