@@ -123,7 +123,7 @@ class ProgramForm(LocalizedForm):
                                    description=_l("Texts missing in a reader's language are shown in this one."))
     # Posted as "languages"; the attribute `languages` is the form's own language list (LocalizedForm).
     offered_languages = MultiCheckboxField(_l("Languages"), choices=choices(LANGUAGE_LABELS), name="languages",
-                                           default=[DEFAULT_LANGUAGE],
+                                           default=list(SUPPORTED_LANGUAGES),
                                            validators=[DataRequired(_l("Choose at least one language."))])
 
     @classmethod
