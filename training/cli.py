@@ -67,7 +67,7 @@ def create_admin(email, password, name):
     existing = user_by_email(email)
     try:
         save_user(existing, None, email=email, name=existing.name if existing else name,
-                  language=existing.language if existing else "es", password=password, secretariat=True)
+                  language=existing.language if existing else DEFAULT_LANGUAGE, password=password, secretariat=True)
     except ServiceError as error:
         fail([f"--{error.field}: {error.message}"])
     click.echo(f"{'Updated' if existing else 'Created'} administrator {email.strip().lower()}")

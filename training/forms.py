@@ -229,7 +229,7 @@ class ParticipantForm(FlaskForm):
                                 validators=[DataRequired(_l("Choose the person's delegation."))])
     gender = SelectField(_l("Gender"), choices=choices(GENDER_LABELS), default="not_recorded")
     profile = SelectField(_l("Profile"), choices=choices(PROFILE_LABELS), default="not_recorded")
-    language = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_LABELS), default="es")
+    language = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_LABELS), default=DEFAULT_LANGUAGE)
     timezone = SelectField(_l("Time zone"), validators=[Optional()],
                            description=_l("Leave empty to use the country's time zone."))
 
@@ -262,7 +262,7 @@ class ParticipantFilterForm(FlaskForm):
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), filters=[strip], validators=EMAIL_REQUIRED)
-    language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS), default="es")
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS), default=DEFAULT_LANGUAGE)
     secretariat = BooleanField(_l("Executive secretariat"), description=_l("Every action in every program."))
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=10, max=200)],
