@@ -210,6 +210,9 @@ def test_cluster_names_and_group_texts_in_the_program_languages(app, client, wor
     login(client, world["emails"]["admin"])
     form = client.get(setup_url(world)).get_data(as_text=True)
     assert 'name="questions_fr"' in form and 'name="questions_pt"' in form and 'name="questions_es"' not in form
+    # The examples follow the program's languages (the page is in Spanish; the parts are in French | Portuguese).
+    assert "Groupe 1 | Grupo 1: Belice, Costa Rica, México" in form and "Gouvernance | Governança" in form
+    assert "en francés | portugués" in form
     response = post_form(client, setup_url(world), {"strategy": "clusters", "seed": "1",
                                                     "clusters": "Nord | Norte: México\nSud | Sul: GT",
                                                     "questions_fr": "Quoi ?", "questions_pt": "O quê?"})
@@ -232,3 +235,18 @@ def test_cluster_names_and_group_texts_in_the_program_languages(app, client, wor
         assert group.names == {"fr": "Nord-Ouest"} and group.name == "Nord-Ouest"
         assert group.perspective == {"pt": "Governança"}
         assert group.name_in("pt", "fr") == "Nord-Ouest"  # no Portuguese name: the default language's
+
+
+def test_unnamed_groups_of_a_french_and_portuguese_program(app, client, world):
+    with app.app_context():
+        db.session.get(Program, world["ids"]["program"]).languages = ["fr", "pt"]
+        db.session.commit()
+    login(client, world["emails"]["organizer"])
+    assert post_form(client, setup_url(world), {"strategy": "balanced", "group_count": "2", "seed": "1",
+                                                "perspectives": "Gouvernance | Governança\nEmployabilité"}) \
+        .status_code == 302
+    with app.app_context():
+        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == world["ids"]["group_item"]))
+        assert [(g.name, g.names, g.perspective) for g in work.groups] == [
+            ("Groupe 1", {"fr": "Groupe 1", "pt": "Grupo 1"}, {"fr": "Gouvernance", "pt": "Governança"}),
+            ("Groupe 2", {"fr": "Groupe 2", "pt": "Grupo 2"}, {"fr": "Employabilité"})]

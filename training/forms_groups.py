@@ -1,14 +1,15 @@
 """Forms of the group-work screens: generating groups, moving people, one group's details."""
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .countries import code_from_name
+from .countries import code_from_name, country_name
 from .forms import optional_int, strip
 from .forms_localized import LocalizedForm, LocalizedText
 from .grouping import MAX_GROUPS, parse_clusters, parse_perspectives, split_languages
-from .labels import language_name
+from .labels import current_language, language_name
 
 CLUSTER_PROBLEMS = {
     "unknown_country": _l("Line %(line)s: “%(value)s” is not a country we know."),
@@ -52,6 +53,16 @@ class GroupSetupForm(LocalizedForm):
                 languages=order)
         else:
             self.perspectives.description = _("One group per line. Leave it empty to give only a number of groups.")
+
+    def examples(self):
+        """Lines to show as examples, with the parts in the program's languages: (clusters, perspectives)."""
+        in_each = {}
+        for code in self.languages:
+            with force_locale(code):
+                in_each[code] = (_("Group %(n)s", n=1), _("Governance"))
+        countries = ", ".join(country_name(code, current_language()) for code in ("BZ", "CR", "MX", "PA", "DO"))
+        names = " | ".join(name for name, _word in in_each.values())
+        return f"{names}: {countries}", " | ".join(word for _name, word in in_each.values())
 
     def validate_clusters(self, field):
         if self.strategy.data != "clusters":
