@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from .countries import country_name
 from .exporting import default_separator
-from .localized import SUPPORTED_LANGUAGES
+from .localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from .schedule import zone_label
 
 ROLE_LABELS = {
@@ -198,7 +198,7 @@ def csv_choices(program=None):
 
 def current_language():
     """The language of the page being rendered ('es' outside a request)."""
-    return str(get_locale() or "es")
+    return str(get_locale() or DEFAULT_LANGUAGE)
 
 
 def delegation_label(delegation, language):

@@ -1,6 +1,8 @@
 """Message templates with {placeholders}: the default texts of each kind of message and their rendering (pure)."""
 import re
 
+from .localized import DEFAULT_LANGUAGE
+
 PLACEHOLDERS = ("first_name", "full_name", "program", "delegation", "link", "end_date")
 # Reminders about a questionnaire also know its title and when it closes (filled in by the assessments side).
 REMINDER_PLACEHOLDERS = ("questionnaire", "closes")
@@ -169,16 +171,16 @@ KIND_PLACEHOLDERS = {"invitation": PLACEHOLDERS, "reminder": PLACEHOLDERS + REMI
 def default_template(kind, language):
     """(subject, body) of the built-in text, in `language` (each supported language has one) or else Spanish."""
     texts = DEFAULTS[kind]
-    return texts.get(language, texts["es"])
+    return texts.get(language, texts[DEFAULT_LANGUAGE])
 
 
 def message_language(person_language, program_languages):
     """The language a person's message is written in: theirs when the program offers it, else the program's
-    default (its first language), else Spanish."""
+    default (its first language), else the interface's default."""
     offered = list(program_languages or ())
     if person_language in offered:
         return person_language
-    return offered[0] if offered else "es"
+    return offered[0] if offered else DEFAULT_LANGUAGE
 
 
 def render(text, values):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from extensions import db
 
-from .localized import pick
+from .localized import DEFAULT_LANGUAGE, pick
 from .textkeys import as_id
 
 DELEGATION_KINDS = ("member", "observer")
@@ -104,7 +104,7 @@ class Program(db.Model):
 
     @property
     def default_language(self):
-        return self.languages[0] if self.languages else "es"
+        return self.languages[0] if self.languages else DEFAULT_LANGUAGE
 
     def title_in(self, language):
         return pick(self.title, language, self.default_language)
