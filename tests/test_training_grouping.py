@@ -102,3 +102,14 @@ def test_perspective_lines_follow_the_program_languages_default_first():
     assert join_languages({"fr": "Employabilité", "es": "Empleabilidad"}, languages) == \
         "Employabilité |  | Empleabilidad"
     assert join_languages({"en": "Only English"}, ("es", "en")) == " | Only English"
+
+
+def test_countries_by_their_name_in_any_of_the_four_languages_and_their_main_language():
+    from training.countries import code_from_name, main_language
+
+    assert [code_from_name(name) for name in ("Mexique", "México", "Mexico", "États-Unis", "Estados Unidos",
+                                              "Canadá", "Haïti", "Brésil")] == \
+        ["MX", "MX", "MX", "US", "US", "CA", "HT", "BR"]
+    assert main_language("CA") == "en" and main_language("CA", ["es", "fr"]) == "fr"
+    assert main_language("BR", ["fr", "pt"]) == "pt" and main_language("HT", ("es", "fr")) == "fr"
+    assert main_language("MX", ["fr", "pt"]) is None  # the caller falls back to the program's default

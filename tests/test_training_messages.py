@@ -286,3 +286,15 @@ def test_outbox_messages_show_the_current_link_to_the_secretariat(app, client, w
                                               "TEST-2026"]).output.strip()
     assert link in client.get(f"/programs/{program}/messages").get_data(as_text=True)
     assert link in client.get(f"/programs/{program}/messages/export.csv").get_data().decode("utf-8-sig")
+
+
+def test_a_message_is_in_the_person_s_language_among_the_program_s_else_the_program_default():
+    from training.messages import DEFAULTS, default_template, message_language
+
+    assert message_language("pt", ["fr", "pt"]) == "pt"
+    assert message_language("es", ["fr", "pt"]) == "fr"  # not offered: the program's default, not Spanish
+    assert message_language("en", []) == "es"
+    assert all(set(texts) == {"es", "en", "fr", "pt"} for texts in DEFAULTS.values())
+    subject, body = default_template("invitation", "fr")
+    assert subject == "Invitation : {program}" and "{link}" in body and "{first_name}" in body
+    assert default_template("certificate", "pt")[0] == "Seu certificado: {program}"
