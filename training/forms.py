@@ -48,7 +48,7 @@ from .labels import (
 )
 from .localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from .messages import KIND_PLACEHOLDERS, unknown_placeholders
-from .models import DEFAULT_QUOTA, MAX_NOTICE_HOURS, SESSION_KINDS
+from .models import DEFAULT_QUOTA, MAX_NOTICE_HOURS, NEW_PROGRAM_LANGUAGES, SESSION_KINDS
 from .tabular import clean_cell
 from .textkeys import database_id
 from .timezones import timezone_names
@@ -123,7 +123,7 @@ class ProgramForm(LocalizedForm):
                                    description=_l("Texts missing in a reader's language are shown in this one."))
     # Posted as "languages"; the attribute `languages` is the form's own language list (LocalizedForm).
     offered_languages = MultiCheckboxField(_l("Languages"), choices=choices(LANGUAGE_LABELS), name="languages",
-                                           default=list(SUPPORTED_LANGUAGES),
+                                           default=list(NEW_PROGRAM_LANGUAGES),
                                            validators=[DataRequired(_l("Choose at least one language."))])
 
     @classmethod
