@@ -7,10 +7,9 @@ from sqlalchemy import text
 from app import create_app
 from extensions import db
 from tests.conftest import SECRET
-from tests.test_migration_program_roles import scratch_url  # noqa: F401 (the fixture: a database of its own)
 
 
-def test_each_group_name_goes_to_its_program_default_language_and_back(scratch_url):  # noqa: F811
+def test_each_group_name_goes_to_its_program_default_language_and_back(scratch_url):
     from flask_migrate import downgrade, upgrade
 
     from training.models import Activity, AgendaItem, Program
