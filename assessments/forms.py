@@ -3,17 +3,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from training.forms import optional_int, strip
-from training.labels import GENDER_LABELS, PROFILE_LABELS, choices
+from training.forms_localized import LocalizedForm, LocalizedText
+from training.labels import GENDER_LABELS, PROFILE_LABELS, choices, language_name
 
-from .option_lines import parse_option_lines
+from .option_lines import format_option_lines, parse_option_lines
 from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, REGISTRY, type_names
 from .texts import DIMENSION_LABELS, KIND_LABELS, type_label
 
 OPTION_PROBLEMS = {
-    "too_many_parts": _l("write “key | Spanish | English”"),
+    "duplicate_language": _l("a language is named twice"),
     "bad_key": _l("a key has letters, digits, - or _ only (up to 20)"),
     "no_text": _l("the option has no text"),
     "too_long": _l("the text is too long"),
@@ -31,11 +32,11 @@ class QuestionnaireFileForm(FlaskForm):
     kind = SelectField(_l("Use it as"), choices=[(k, KIND_LABELS[k]) for k in QUESTIONNAIRE_KINDS])
 
 
-class SettingsForm(FlaskForm):
-    title_es = StringField(_l("Title in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=300)])
-    title_en = StringField(_l("Title in English"), filters=[strip], validators=[Optional(), Length(max=300)])
-    intro_es = TextAreaField(_l("Introduction in Spanish"), validators=[Optional(), Length(max=5000)])
-    intro_en = TextAreaField(_l("Introduction in English"), validators=[Optional(), Length(max=5000)])
+class SettingsForm(LocalizedForm):
+    """Build it with `SettingsForm.for_languages(program.languages)`: one title and intro per language."""
+
+    title = LocalizedText(_l("Title"), required=True, max_length=300, filters=[strip])
+    intro = LocalizedText(_l("Introduction"), field=TextAreaField, max_length=5000)
     opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
                                   description=_l("In the program's time zone. Empty: closed until you open it."))
     closes_at = DateTimeLocalField(_l("Closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
@@ -95,20 +96,19 @@ class ReminderScheduleForm(FlaskForm):
         field.hours = [int(part) for part in parts]
 
 
-class SectionForm(FlaskForm):
-    title_es = StringField(_l("Section title in Spanish"), filters=[strip], validators=[Optional(), Length(max=300)])
-    title_en = StringField(_l("Section title in English"), filters=[strip], validators=[Optional(), Length(max=300)])
+class SectionForm(LocalizedForm):
+    title = LocalizedText(_l("Section title"), max_length=300, filters=[strip])
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(LocalizedForm):
+    """Build it with `QuestionForm.for_languages(program.languages)`: the wording, options and scale labels are
+    written in each of the program's languages (the default one required)."""
+
     # Read when the form is made: a type registered later is offered too.
     type = SelectField(_l("Type"), choices=lambda: [(name, type_label(name)) for name in type_names()])
     dimension = SelectField(_l("Dimension"), choices=[(name, DIMENSION_LABELS[name]) for name in DIMENSIONS])
-    text_es = TextAreaField(_l("Question in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
-    text_en = TextAreaField(_l("Question in English"), filters=[strip], validators=[Optional(), Length(max=2000)])
-    options = TextAreaField(_l("Options"), validators=[Optional(), Length(max=12000)],
-                            description=_l("One per line: key | Spanish | English, e.g. “a | Sí | Yes”. "
-                                           "For single and multiple choice."))
+    text = LocalizedText(_l("Question"), field=TextAreaField, required=True, max_length=2000, filters=[strip])
+    options = TextAreaField(_l("Options"), validators=[Optional(), Length(max=12000)])
     correct = StringField(_l("Correct answer"), filters=[strip], validators=[Optional(), Length(max=200)],
                           description=_l("Knowledge items: the key of the right option (several separated by "
                                          "commas for multiple choice; true or false for true/false)."))
@@ -117,20 +117,26 @@ class QuestionForm(FlaskForm):
                            description=_l("The same key in the pre- and the post-test pairs the two answers, "
                                           "e.g. K01."))
     required = BooleanField(_l("Required"))
-    low_es = StringField(_l("Lowest point label (Spanish)"), filters=[strip], validators=[Optional(), Length(max=80)])
-    high_es = StringField(_l("Highest point label (Spanish)"), filters=[strip], validators=[Optional(), Length(max=80)])
-    low_en = StringField(_l("Lowest point label (English)"), filters=[strip], validators=[Optional(), Length(max=80)])
-    high_en = StringField(_l("Highest point label (English)"), filters=[strip], validators=[Optional(), Length(max=80)])
+    low = LocalizedText(_l("Lowest point label"), max_length=80, filters=[strip])
+    high = LocalizedText(_l("Highest point label"), max_length=80, filters=[strip])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options.description = _l(
+            "One per line: the key, then the text in %(languages)s, separated by “|”, e.g. “%(example)s”. A text "
+            "may name its language instead, as in “%(tagged)s”. For single and multiple choice.",
+            languages=", ".join(language_name(code) for code in self.languages),
+            example=example_option_line(self.languages), tagged=f"{self.languages[-1]}: {YES[self.languages[-1]]}")
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         kind = REGISTRY[self.type.data] if self.type.data in REGISTRY else None
         if kind is None:
             return False
-        options, problems = parse_option_lines(self.options.data if kind.needs_options else "")
+        options, problems = parse_option_lines(self.options.data if kind.needs_options else "", self.languages)
         for number, code in problems:
             self.options.errors.append(_l("Line %(number)s: %(problem)s", number=number,
-                                          problem=OPTION_PROBLEMS[code]))
+                                          problem=option_problem(code, self.languages)))
         if kind.needs_options and not problems and len(options) < 2:
             self.options.errors.append(_l("Write at least two options."))
         allowed = set(kind.fixed_options) or {option["key"] for option in options}
@@ -149,12 +155,20 @@ class QuestionForm(FlaskForm):
 
     def values(self):
         """The question's fields as services_builder takes them."""
-        labels = {language: [getattr(self, f"low_{language}").data, getattr(self, f"high_{language}").data]
-                  for language in ("es", "en")}
+        low, high = self.localized("low"), self.localized("high")
+        labels = {code: [low[code], high[code]] for code in self.languages if code in low and code in high}
         return {"type": self.type.data, "dimension": self.dimension.data, "item_key": self.item_key.data or None,
-                "text": localized(self.text_es.data, self.text_en.data), "options": self.parsed_options,
+                "text": self.localized("text"), "options": self.parsed_options,
                 "correct": self.correct_keys(), "points": self.points.data or 0, "required": self.required.data,
-                "scale_labels": {k: v for k, v in labels.items() if all(v)}}
+                "scale_labels": labels}
+
+    def fill_question(self, question):
+        """Put a stored question's texts into the inputs (on GET)."""
+        self.fill("text", question.text)
+        labels = question.scale_labels or {}
+        self.fill("low", {code: pair[0] for code, pair in labels.items() if pair})
+        self.fill("high", {code: pair[1] for code, pair in labels.items() if pair})
+        self.options.data = format_option_lines(question.options, self.languages)
 
 
 def _plausible_year(field):
@@ -162,9 +176,19 @@ def _plausible_year(field):
         raise ValidationError(_l("Choose a date between the years 2000 and 2100."))
 
 
-def localized(spanish, english):
-    """{"es": …, "en": …} with the languages that were filled in."""
-    return {code: value for code, value in (("es", spanish), ("en", english)) if value}
+# "Yes" in each language, for the options' example line (a key, then one text per language of the program).
+YES = {"es": "Sí", "en": "Yes", "fr": "Oui", "pt": "Sim"}
+
+
+def example_option_line(languages):
+    return " | ".join(["a", *(YES.get(code, "") for code in languages)])
+
+
+def option_problem(code, languages):
+    """The words for a problem of an options' line (the line format named in the program's languages)."""
+    if code == "too_many_parts":
+        return _l("write the key, then one text per language: “%(example)s”", example=example_option_line(languages))
+    return OPTION_PROBLEMS[code]
 
 
 class ImpactFilterForm(FlaskForm):

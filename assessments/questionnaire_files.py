@@ -45,7 +45,7 @@ def load(data):
 
 
 def _texts(value, where, problems, required=False):
-    """{"es": …, "en": …} with strings only; at least one language when required."""
+    """{language: text} (es, en, fr, pt) with strings only; at least one language when required."""
     if not isinstance(value, dict) or any(not isinstance(value.get(k, ""), str) for k in LANGUAGES):
         problems.append((where, "invalid_text"))
         return {}

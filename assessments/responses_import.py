@@ -3,22 +3,25 @@ import re
 from dataclasses import dataclass, field
 
 from training.importing import header_key
+from training.localized import SUPPORTED_LANGUAGES
 from training.textkeys import email_key, fold
 
 from .question_types import AnswerError, QuestionSpec, clean_answer, question_type
 
 EMAIL, IGNORE = "email", "ignore"
-# E-mail column titles of the exports (compared without accents, case, spaces and punctuation).
+# E-mail column titles of the exports in es, en, fr and pt (compared without accents, case, spaces and punctuation).
 EMAIL_HEADERS = {header_key(alias) for alias in (
     "email address", "email", "e-mail", "correo", "correo electronico", "direccion de correo electronico",
     "direccion de correo", "direccion email", "direccion de email", "user email", "mail", "e-mail address",
-    "correo electronico del usuario", "your email", "su correo electronico", "tu correo electronico")}
-TRUE_WORDS = {"true", "verdadero", "v", "t", "si", "yes", "y", "s", "cierto", "1"}
-FALSE_WORDS = {"false", "falso", "f", "no", "n", "0"}
+    "correo electronico del usuario", "your email", "su correo electronico", "tu correo electronico",
+    "adresse e-mail", "adresse email", "adresse courriel", "courriel", "adresse electronique", "votre courriel",
+    "endereco de e-mail", "endereco de email", "endereco eletronico", "seu e-mail", "seu email")}
+TRUE_WORDS = {"true", "verdadero", "v", "t", "si", "yes", "y", "s", "cierto", "1", "vrai", "oui", "verdadeiro", "sim"}
+FALSE_WORDS = {"false", "falso", "f", "no", "n", "0", "faux", "non", "nao"}
 # Moodle writes "-" for a question left unanswered.
 BLANK_CELLS = {"", "-"}
 SEPARATORS = ";, "
-_MOODLE_RESPONSE = re.compile(r"(?:response|respuesta)\s*(\d{1,4})")
+_MOODLE_RESPONSE = re.compile(r"(?:response|respuesta|reponse|resposta)\s*(\d{1,4})")
 _NUMBERING = re.compile(r"^\s*(?:[a-z]{0,2}\s*\d{1,3}\s*[.):-]|\d{1,3}\s)\s*", re.IGNORECASE)
 # "4", "4.0", "4 - De acuerdo", "4) De acuerdo": the number first, then maybe its label.
 _SCALE_CELL = re.compile(r"(\d{1,2})(?:[.,]0+)?(?:\s*[-–—:)]\s*\D.*|\.\s+\D.*|\s+\D.*)?")
@@ -31,8 +34,8 @@ class QuestionInfo:
     """What reading a column needs to know of a question (plain values copied from the database)."""
     id: int
     type: str
-    text: dict  # {"es": …, "en": …}
-    options: tuple = ()  # ({"key": "a", "es": …, "en": …}, …)
+    text: dict  # {"es": …, "fr": …}: the languages it is written in
+    options: tuple = ()  # ({"key": "a", "es": …, "fr": …}, …)
     scale_labels: dict = field(default_factory=dict)  # {"es": [low, high], …}
     item_key: str | None = None
     required: bool = False
@@ -101,7 +104,7 @@ OUTCOMES = ("import", "resume", "answered", "unmatched", "withdrawn", "empty", "
 
 def guess_mapping(headers, rows, questions):
     """column index → EMAIL, a question id or IGNORE: the e-mail column by its title (else by its content),
-    question columns by their title (the question's text in either language, or its item key as KoboToolbox
+    question columns by their title (the question's text in any language, or its item key as KoboToolbox
     names it; exact titles first, then without their numbering) and Moodle's "Response N" by order. Everything
     else (timestamps, names, grades) is ignored."""
     mapping = {index: IGNORE for index in range(len(headers))}
@@ -152,7 +155,7 @@ def _email_column(headers, rows, mapping):
     """An e-mail column whose title says so only in passing, or whose cells are mostly e-mail addresses."""
     free = [index for index in range(len(headers)) if mapping[index] == IGNORE]
     for index in free:
-        if any(word in header_key(headers[index]) for word in ("email", "correo")):
+        if any(word in header_key(headers[index]) for word in ("email", "correo", "courriel")):
             return index
     for index in free:  # a KoboToolbox name nobody would guess ("q0_contacto"): the cells say it
         cells = [cells[index] for _number, cells in rows[:50] if index < len(cells) and cells[index]]
@@ -277,7 +280,7 @@ class Cell:
         return _loose(self.text)
 
     def option(self):
-        """The key of the one option the cell names by its key or its label in either language (or the key of a
+        """The key of the one option the cell names by its key or its label in any language (or the key of a
         type's fixed option)."""
         index = {_loose(key): key for key in question_type(self.question.type).fixed_options}
         index.update(_option_index(self.question))
@@ -305,11 +308,11 @@ def _loose(text):
 
 
 def _option_forms(option):
-    return [option["key"]] + [option.get(language) for language in ("es", "en") if option.get(language)]
+    return [option["key"]] + [option.get(language) for language in SUPPORTED_LANGUAGES if option.get(language)]
 
 
 def _option_index(question):
-    """Each option's key and its labels in either language → its key; a label wins over another option's key."""
+    """Each option's key and its labels in any language → its key; a label wins over another option's key."""
     index = {_loose(option["key"]): option["key"] for option in question.options}
     for option in question.options:
         for form in _option_forms(option)[1:]:

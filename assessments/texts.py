@@ -11,20 +11,30 @@ PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progr
                    "submitted": _l("Submitted")}
 FINALIZED_LABELS = {"participant": _l("by the participant"), "window_closed": _l("when the window closed"),
                     "time_limit": _l("when the time limit passed"), "import": _l("imported")}
-# A new questionnaire's title until the organizer writes one (stored data, in both languages at once).
-DEFAULT_TITLES = {"pre": {"es": "Evaluación previa (pre-test)", "en": "Pre-test"},
-                  "post": {"es": "Evaluación final (post-test)", "en": "Post-test"},
-                  "follow_up": {"es": "Seguimiento", "en": "Follow-up"}}
+# A new questionnaire's title until the organizer writes one (stored data, in the program's languages at once; the
+# glossary's names of the tests).
+DEFAULT_TITLES = {
+    "pre": {"es": "Evaluación previa (pre-test)", "en": "Pre-test", "fr": "Pré-test", "pt": "Pré-teste"},
+    "post": {"es": "Evaluación posterior (post-test)", "en": "Post-test", "fr": "Post-test", "pt": "Pós-teste"},
+    "follow_up": {"es": "Seguimiento", "en": "Follow-up", "fr": "Suivi", "pt": "Acompanhamento"},
+}
 FILE_PROBLEMS = {
     "too_large": _l("the file is too large"), "not_json": _l("the file is not a questionnaire file (JSON)"),
     "not_a_questionnaire": _l("the file is not a Capacita questionnaire"),
     "unknown_version": _l("the file comes from a version of Capacita this one cannot read"),
-    "invalid": _l("the value is not valid"), "invalid_text": _l("texts must be written in es/en"),
+    "invalid": _l("the value is not valid"),
+    "invalid_text": _l("texts must be given as text per language code (es, en, fr, pt)"),
     "missing_text": _l("the text is missing"), "missing": _l("there are no sections"),
     "too_many_questions": _l("too many questions"), "unknown_type": _l("unknown type of question"),
     "duplicate": _l("the item key is used twice"), "too_few": _l("at least two options are needed"),
     "invalid_key": _l("an option's key is missing, too long or repeated"),
 }
+
+
+def default_title(kind, languages):
+    """A new questionnaire's title in each of the program's languages."""
+    titles = DEFAULT_TITLES[kind]
+    return {code: titles[code] for code in languages if code in titles} or dict(titles)
 
 
 def type_label(name):

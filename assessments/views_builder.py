@@ -20,9 +20,7 @@ from .forms import (
     ReopenForm,
     SectionForm,
     SettingsForm,
-    localized,
 )
-from .option_lines import format_option_lines
 from .question_types import QUESTIONNAIRE_KINDS
 from .questionnaire_files import dump, load
 from .services_builder import (
@@ -48,7 +46,7 @@ from .services_builder import (
 from .services_builder import close_now as close_window
 from .services_builder import delete_questionnaire as discard_questionnaire
 from .services_taking import finalize_overdue, sections_with_questions
-from .texts import DEFAULT_TITLES, file_problem_message
+from .texts import default_title, file_problem_message
 
 
 @bp.route("/programs/<int:program_id>/questionnaires", methods=["GET", "POST"])
@@ -60,7 +58,8 @@ def questionnaires(program_id):
     form = NewQuestionnaireForm()
     form.kind.choices = [(k, label) for k, label in form.kind.choices if k not in existing]
     if form.validate_on_submit():
-        questionnaire = create_questionnaire(program, actor_id(), form.kind.data, dict(DEFAULT_TITLES[form.kind.data]))
+        questionnaire = create_questionnaire(program, actor_id(), form.kind.data,
+                                             default_title(form.kind.data, program.languages))
         add_section(questionnaire, {})
         return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id))
     file_form = QuestionnaireFileForm(prefix="file")
@@ -98,7 +97,8 @@ def import_questionnaire(program_id):
 def questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
     slots = _slots(questionnaire.program)
-    form = SettingsForm(obj=None, slots=_slot_choices(slots.values(), questionnaire.program.timezone)) \
+    form = SettingsForm.for_languages(questionnaire.program.languages)(
+        obj=None, slots=_slot_choices(slots.values(), questionnaire.program.timezone)) \
         if request.method == "POST" else _settings_form(questionnaire, slots)
     if form.validate_on_submit() and _save_settings(questionnaire, form, slots.get(form.agenda_item_id.data)):
         finalize_overdue(questionnaire)  # an earlier closing ends the attempts still open
@@ -115,7 +115,8 @@ def _page(questionnaire, form, reopen_form, slots):
     return render_template("assessments/questionnaire.html", questionnaire=questionnaire, program=program, form=form,
                            reopen_form=reopen_form, slot=slots.get(questionnaire.agenda_item_id),
                            sections=sections_with_questions(questionnaire), locked=has_attempts(questionnaire),
-                           pre_test=others.get("pre"), section_form=SectionForm(formdata=None)), status
+                           pre_test=others.get("pre"),
+                           section_form=SectionForm.for_languages(program.languages)(formdata=None)), status
 
 
 def _reopen_form(questionnaire):
@@ -141,13 +142,14 @@ def _slot_choices(items, zone):
 
 def _settings_form(questionnaire, slots):
     zone = questionnaire.program.timezone
-    return SettingsForm(
-        slots=_slot_choices(slots.values(), zone), agenda_item_id=questionnaire.agenda_item_id,
-        title_es=questionnaire.title.get("es", ""), title_en=questionnaire.title.get("en", ""),
-        intro_es=questionnaire.intro.get("es", ""), intro_en=questionnaire.intro.get("en", ""),
+    form = SettingsForm.for_languages(questionnaire.program.languages)(
+        formdata=None, slots=_slot_choices(slots.values(), zone), agenda_item_id=questionnaire.agenda_item_id,
         opens_at=to_local(questionnaire.opens_at, zone) if questionnaire.opens_at else None,
         closes_at=to_local(questionnaire.closes_at, zone) if questionnaire.closes_at else None,
         time_limit_minutes=questionnaire.time_limit_minutes, show_score=questionnaire.show_score)
+    form.fill("title", questionnaire.title)
+    form.fill("intro", questionnaire.intro)
+    return form
 
 
 def _save_settings(questionnaire, form, slot):
@@ -159,8 +161,7 @@ def _save_settings(questionnaire, form, slot):
         except (LocalTimeError, OverflowError):  # a skipped hour, or a year like 9999 that UTC cannot hold
             field.errors.append(_("This time does not exist in %(zone)s (the clocks skip it).", zone=zone))
             return False
-    intro = {k: v.strip() for k, v in (("es", form.intro_es.data), ("en", form.intro_en.data)) if v and v.strip()}
-    save_settings(questionnaire, actor_id(), localized(form.title_es.data, form.title_en.data), intro,
+    save_settings(questionnaire, actor_id(), form.localized("title"), form.localized("intro"),
                   moments["opens_at"], moments["closes_at"], form.time_limit_minutes.data, form.show_score.data,
                   agenda_item=slot)
     return True
@@ -220,10 +221,9 @@ def close_questionnaire(questionnaire_id):
 @writes
 def new_section(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
-    form = SectionForm()
+    form = SectionForm.for_languages(questionnaire.program.languages)()
     if form.validate_on_submit():
-        _unless_locked(lambda: create_section(questionnaire, actor_id(), localized(form.title_es.data,
-                                                                                   form.title_en.data)))
+        _unless_locked(lambda: create_section(questionnaire, actor_id(), form.localized("title")))
     return _back(questionnaire)
 
 
@@ -232,10 +232,11 @@ def new_section(questionnaire_id):
 @writes
 def edit_section(section_id):
     section = section_or_404(section_id)
-    form = SectionForm(data={"title_es": section.title.get("es", ""), "title_en": section.title.get("en", "")}) \
-        if request.method == "GET" else SectionForm()
+    form = SectionForm.for_languages(section.questionnaire.program.languages)()
+    if request.method == "GET":
+        form.fill("title", section.title)
     if form.validate_on_submit():
-        rename_section(section, actor_id(), localized(form.title_es.data, form.title_en.data))
+        rename_section(section, actor_id(), form.localized("title"))
         return _back(section.questionnaire, f"section-{section.id}")
     return render_template("assessments/section_form.html", section=section, form=form,
                            questionnaire=section.questionnaire)
@@ -269,7 +270,7 @@ def new_question(section_id):
     questionnaire = section.questionnaire
     if has_attempts(questionnaire):
         return _refused(questionnaire)
-    form = QuestionForm()
+    form = QuestionForm.for_languages(questionnaire.program.languages)()
     if form.validate_on_submit() and _item_key_free(form, questionnaire, None):
         try:
             question = create_question(section, actor_id(), form.values())
@@ -288,7 +289,8 @@ def edit_question(question_id):
     question = question_or_404(question_id)
     questionnaire = question.section.questionnaire
     locked = has_attempts(questionnaire)
-    form = QuestionForm() if request.method == "POST" else _question_form(question)
+    form = QuestionForm.for_languages(questionnaire.program.languages)() if request.method == "POST" \
+        else _question_form(question, questionnaire.program.languages)
     if form.validate_on_submit() and _item_key_free(form, questionnaire, question):
         try:
             update_question(question, actor_id(), form.values())
@@ -303,15 +305,12 @@ def edit_question(question_id):
         400 if form.errors else 200
 
 
-def _question_form(question):
-    labels = question.scale_labels or {}
-    return QuestionForm(data={
+def _question_form(question, languages):
+    form = QuestionForm.for_languages(languages)(formdata=None, data={
         "type": question.type, "dimension": question.dimension, "item_key": question.item_key or "",
-        "text_es": question.text.get("es", ""), "text_en": question.text.get("en", ""),
-        "options": format_option_lines(question.options), "correct": ", ".join(question.correct),
-        "points": question.points, "required": question.required,
-        **{f"{end}_{language}": (labels.get(language) or ["", ""])[index]
-           for language in ("es", "en") for index, end in enumerate(("low", "high"))}})
+        "correct": ", ".join(question.correct), "points": question.points, "required": question.required})
+    form.fill_question(question)
+    return form
 
 
 def _item_key_free(form, questionnaire, question):
@@ -372,8 +371,10 @@ def export_questionnaire(questionnaire_id):
 @permission_required("questionnaires.build")
 def preview_questionnaire(questionnaire_id):
     questionnaire = questionnaire_or_404(questionnaire_id)
-    language = request.args.get("lang") if request.args.get("lang") in ("es", "en") else current_language()
+    offered = questionnaire.program.languages or [questionnaire.program.default_language]
+    language = request.args.get("lang") if request.args.get("lang") in offered else current_language()
     return render_template("assessments/preview.html", questionnaire=questionnaire, language=language,
+                           languages=offered,
                            sections=sections_with_questions(questionnaire))
 
 

@@ -51,7 +51,8 @@ def test_organizer_builds_a_questionnaire_question_by_question(app, organizer, w
     bad = post_form(organizer, url, _question_values(item_key="K01", correct="c", options="a | Sí\nb | x | y | z"))
     page = bad.get_data(as_text=True)
     assert bad.status_code == 400
-    assert "Línea 2: escriba «clave | español | inglés»" in page  # the organizer's interface is in Spanish
+    # The organizer's interface is in Spanish; the example follows the program's languages (Spanish, then English).
+    assert "Línea 2: escriba la clave y luego un texto por idioma: «a | Sí | Yes»" in page
     assert post_form(organizer, url, _question_values(item_key="K01", text_es="Otra")).status_code == 400
     with app.app_context():
         questions = db.session.scalars(select(Question).where(Question.questionnaire_id == questionnaire_id)

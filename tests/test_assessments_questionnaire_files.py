@@ -29,6 +29,26 @@ def test_a_written_file_reads_back_the_same():
     assert questionnaire == PRE_TEST
 
 
+def test_a_file_in_french_and_portuguese_reads_back_the_same():
+    """Every text of a questionnaire written in French and Portuguese only (accents, ç, œ, « », ’) survives."""
+    french_portuguese = {
+        "kind": "post", "title": {"fr": "Post-test « bilan »", "pt": "Pós-teste"},
+        "intro": {"fr": "Répondez sans hâte ; vos réponses sont enregistrées.", "pt": "Responda com calma."},
+        "sections": [{"title": {"fr": "Connaissances", "pt": "Conhecimentos"}, "questions": [
+            {"type": "single_choice", "text": {"fr": "Qui paie les frais d’œuvre ?", "pt": "Quem paga a mão de obra?"},
+             "dimension": "knowledge", "item_key": "K1", "points": 1, "correct": ["b"], "required": True,
+             "options": [{"key": "a", "fr": "Le travailleur", "pt": "O trabalhador"},
+                         {"key": "b", "fr": "L’employeur", "pt": "O empregador"}], "scale_labels": {}},
+            {"type": "likert", "text": {"fr": "J’appliquerai ce que j’ai appris", "pt": "Vou aplicar o que aprendi"},
+             "dimension": "expectations", "item_key": None, "points": 0, "correct": [], "required": False,
+             "options": [], "scale_labels": {"fr": ["Pas du tout", "Tout à fait"], "pt": ["Nada", "Muito"]}},
+        ]}],
+    }
+    questionnaire, problems = load(dump(french_portuguese))
+    assert problems == [] and questionnaire == french_portuguese
+    assert "Qui paie les frais d’œuvre ?".encode() in dump(french_portuguese)  # written as UTF-8, not \\u escapes
+
+
 def test_files_that_are_not_questionnaires():
     assert load(b"\xff\xfe garbage")[1] == [("file", "not_json")]
     assert load(b'{"format": "other"}')[1] == [("file", "not_a_questionnaire")]

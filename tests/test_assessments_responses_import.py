@@ -167,6 +167,33 @@ def test_a_scale_takes_0_to_10_and_refuses_the_rest():
                                (5, "¿Recomendaría el curso?", "out_of_range")]
 
 
+def test_french_and_portuguese_exports_match_questions_options_and_yes_no_in_their_language():
+    """A Google Form in French and a KoboToolbox export in Portuguese of a fr/pt questionnaire (options named by
+    their labels, true/false by the words of each language, Moodle's "Réponse N")."""
+    questions = [
+        QuestionInfo(1, "single_choice", {"fr": "Qui paie le recrutement ?", "pt": "Quem paga o recrutamento?"},
+                     ({"key": "a", "fr": "Le travailleur", "pt": "O trabalhador"},
+                      {"key": "b", "fr": "L'employeur", "pt": "O empregador"})),
+        QuestionInfo(2, "true_false", {"fr": "L'OIT publie des principes.", "pt": "A OIT publica princípios."}),
+        QuestionInfo(3, "multiple_choice", {"fr": "Choisissez", "pt": "Escolha"},
+                     ({"key": "x", "fr": "Conseil", "pt": "Aconselhamento"}, {"key": "y", "fr": "Bourse d'emploi"})),
+    ]
+    french = read_table("Horodateur,Adresse e-mail,Qui paie le recrutement ?,L'OIT publie des principes.,Choisissez\n"
+                        "1,ana@x.org,L'employeur,Vrai,\"Conseil, Bourse d'emploi\"\nb,ben@x.org,le travailleur,"
+                        "Faux,Conseil\n".encode())
+    plan = plan_responses(french, questions, guess_mapping(french.headers, french.rows, questions))
+    assert plan.mapping == {0: IGNORE, 1: EMAIL, 2: 1, 3: 2, 4: 3} and plan.clean
+    assert [row.answers for row in plan.rows] == [{1: "b", 2: "true", 3: ["x", "y"]}, {1: "a", 2: "false", 3: ["x"]}]
+    portuguese = read_table("Endereço de e-mail;Quem paga o recrutamento?;A OIT publica princípios.;Escolha\n"
+                            "ana@x.org;O empregador;Sim;Aconselhamento\nben@x.org;o trabalhador;Não;y\n".encode())
+    plan = plan_responses(portuguese, questions, guess_mapping(portuguese.headers, portuguese.rows, questions))
+    assert plan.mapping == {0: EMAIL, 1: 1, 2: 2, 3: 3} and plan.clean
+    assert [row.answers for row in plan.rows] == [{1: "b", 2: "true", 3: ["x"]}, {1: "a", 2: "false", 3: ["y"]}]
+    moodle = read_table("Courriel,Réponse 1,Réponse 2\nana@x.org,Le travailleur,Oui\n".encode())
+    plan = plan_responses(moodle, questions, guess_mapping(moodle.headers, moodle.rows, questions))
+    assert plan.mapping == {0: EMAIL, 1: 1, 2: 2} and plan.rows[0].answers == {1: "a", 2: "true"}
+
+
 def test_an_email_column_nobody_titled_is_found_by_its_content():
     table = read_table(b"q0_contacto,k1\nana@example.org,b\nluis@example.org,a\n")
     assert guess_mapping(table.headers, table.rows, _infos()) == {0: EMAIL, 1: 1}

@@ -9,6 +9,7 @@ from command_line import fail
 from private_files import write_private
 from training.cli_registration import program_or_fail
 from training.labels import GENDER_LABELS, PROFILE_LABELS
+from training.localized import SUPPORTED_LANGUAGES
 
 from .chart_images import png_images
 from .provenance import provenance
@@ -21,8 +22,8 @@ from .texts import filters_text, pdf_figures, report_pdf, report_workbook
 @click.option("--program", "code", required=True, help="Program code, e.g. CRM-CE-2021.")
 @click.option("--format", "output_format", type=click.Choice(["json", "xlsx", "pdf"]), default="json",
               show_default=True)
-@click.option("--language", type=click.Choice(["es", "en"]), default="es", show_default=True,
-              help="Language of the workbook and the PDF.")
+@click.option("--language", type=click.Choice(SUPPORTED_LANGUAGES), default=None,
+              help="Language of the workbook and the PDF (es, en, fr or pt). Default: the program's default language.")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
 @click.option("--country", default="", help="Only this country's delegation (ISO code, e.g. MX).")
 @click.option("--gender", default="", help="Only this gender (female, male, other, undisclosed, not_recorded).")
@@ -33,6 +34,7 @@ def impact(code, output_format, language, output, country, gender, profile):
     from .report import FILTERS  # scipy loads with the report: not with every other command
 
     program = program_or_fail(code)
+    language = language or program.default_language
     filters = dict(zip(FILTERS, (country.upper(), gender, profile), strict=True))
     fail_on_unknown_filters(program, filters)
     figures = impact_report(program, filters, scoped=False)
@@ -54,7 +56,7 @@ def impact(code, output_format, language, output, country, gender, profile):
 
 def _document(output_format, program, figures, filters, language):
     """The workbook or the PDF summary (with its charts when this machine can draw them)."""
-    fallback = program.languages[0] if program.languages else "es"
+    fallback = program.default_language
     if output_format == "xlsx":
         return report_workbook(figures, language, fallback, provenance())
     chosen = {name: value for name, value in filters.items() if value}

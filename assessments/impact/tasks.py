@@ -109,7 +109,7 @@ def _content(program, spec, reach, fingerprint):
 
 
 def _fallback(program):
-    return program.languages[0] if program.languages else "es"
+    return program.default_language
 
 
 def _summary(program, spec, report, overview, drawn=None):

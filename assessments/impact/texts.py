@@ -1,7 +1,8 @@
 """The impact report in words and charts for the reader's language: plain-language findings, chart texts."""
 from datetime import date
 
-from flask_babel import format_date, format_decimal
+from babel.numbers import get_decimal_symbol, get_group_symbol
+from flask_babel import format_date, format_decimal, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -21,7 +22,6 @@ from .verdicts import ALPHA
 # Cohen (1988): the conventional reading of a standardized mean difference.
 # Cohen's reading of d_z: the thresholds are findings.EFFECT_SIZES, the words these.
 EFFECT_WORDS = {"negligible": _l("negligible"), "small": _l("small"), "medium": _l("medium"), "large": _l("large")}
-SEPARATORS = {"es": ",.", "en": ".,"}  # plotly: decimal mark, then thousands mark
 REASONS = {
     "fewer_than_2_pairs": _l("fewer than two participants took both tests"),
     "all_differences_zero": _l("every participant had the same score in both tests"),
@@ -51,6 +51,12 @@ REASONS = {
     "zero_variance_within_groups": _l("the values do not vary within any group"),
     "groups_with_fewer_than_2_values_skipped": _l("groups with fewer than two values were left out"),
 }
+
+
+def chart_separators(language):
+    """plotly's layout.separators for `language` (CLDR): its decimal mark, then its thousands mark (",." in Spanish
+    and Portuguese, ".," in English, "," and a narrow space in French)."""
+    return get_decimal_symbol(language) + get_group_symbol(language)
 
 
 def number(value, digits=2):
@@ -140,7 +146,7 @@ def figures_for(report, language, fallback, titles=None):
     def title(name, default):
         return (titles or {}).get(name) or default
 
-    separators = SEPARATORS.get(language, ".,")
+    separators = chart_separators(language)
     knowledge = report["knowledge"]
     paired = report["paired"]
     country_rows = next(block["rows"] for block in report["subgroups"] if block["attribute"] == "country")
@@ -359,13 +365,15 @@ WORKBOOK_LABELS = {
     "agreeing": _l("Agreeing"), "dimension": _l("Dimension"),
     **{f"dimension_{name}": label for name, label in DIMENSION_LABELS.items()},
     "test": _l("Test"), "pre": KIND_LABELS["pre"], "post": KIND_LABELS["post"], "question": _l("Question"),
-    "answer": _l("Answer"), "respondent": _l("Participant"),
+    "respondent": _l("Participant"),
     "pre_score": _l("Pre-test score"), "post_score": _l("Post-test score"), "change": _l("Change"),
 }
 
 
 def workbook_labels():
-    return {**{key: str(label) for key, label in WORKBOOK_LABELS.items()}, **annex_texts()}
+    # "Answer" is also a button (the verb, "Responder"); the column heading is the noun ("Respuesta").
+    return {**{key: str(label) for key, label in WORKBOOK_LABELS.items()}, "answer": pgettext("column", "Answer"),
+            **annex_texts()}
 
 
 def report_workbook(report, language, fallback, provenance=None):

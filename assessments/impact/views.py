@@ -189,7 +189,7 @@ def _report(program):
     the data): the report computed once per state of the data (services_cache)."""
     language = current_language()
     form, filters = _filter_form(program, language)
-    fallback = program.languages[0] if program.languages else "es"
+    fallback = program.default_language
     fingerprint = data_fingerprint(program)
     report = kept_report(program, program_country_scope(program), filters, fingerprint)
     return form, filters, report, language, fallback, fingerprint

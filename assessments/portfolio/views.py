@@ -13,7 +13,7 @@ from transactions import begin_writes, catches_up, reads_then_writes, writes
 
 from .. import bp
 from ..impact.provenance import provenance
-from ..impact.texts import SEPARATORS, number, percent
+from ..impact.texts import chart_separators, number, percent
 from ..models_feed import FeedToken
 from .forms import FeedTokenForm, PortfolioFilterForm
 from .indicators import COUNTS, DIMENSIONS, breakdown, distinct_people, tally
@@ -57,7 +57,7 @@ def _page(reading, language):
             "tables": {name: breakdown(chosen, name) for name in DIMENSIONS},
             "figures": figures, "filters": reading.filters, "counts": COUNTS, "count_labels": count_labels(),
             "dimension_labels": DIMENSION_LABELS, "figure_labels": FIGURE_LABELS, "value_label": value_label,
-            "language": language, "forest": forest_figure(figures, language, SEPARATORS.get(language, ".,")),
+            "language": language, "forest": forest_figure(figures, language, chart_separators(language)),
             "provenance": provenance(), "feed_kinds": FEED_KINDS, "number": number, "percent": percent}
 
 
