@@ -328,6 +328,8 @@ def _register_template_helpers(app):
     from training.countries import country_name
     from training.timezones import timezone_names
 
+    app.add_template_filter(labels.number, "number")  # {{ score|number(1) }}: "12,5" on a Spanish page
+
     @app.context_processor
     def inject():
         language = str(get_locale() or "es")

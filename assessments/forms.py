@@ -153,12 +153,16 @@ class QuestionForm(LocalizedForm):
     def correct_keys(self):
         return [key.strip() for key in (self.correct.data or "").replace(";", ",").split(",") if key.strip()]
 
-    def values(self):
-        """The question's fields as services_builder takes them."""
+    def values(self, question=None):
+        """The question's fields as services_builder takes them; an edited `question` keeps its texts in languages
+        the program no longer offers."""
+        stored = question.scale_labels if question is not None else {}
+        labels = {code: pair for code, pair in (stored or {}).items() if code not in self.languages}
         low, high = self.localized("low"), self.localized("high")
-        labels = {code: [low[code], high[code]] for code in self.languages if code in low and code in high}
+        labels |= {code: [low[code], high[code]] for code in self.languages if code in low and code in high}
         return {"type": self.type.data, "dimension": self.dimension.data, "item_key": self.item_key.data or None,
-                "text": self.localized("text"), "options": self.parsed_options,
+                "text": self.localized("text", question.text if question is not None else None),
+                "options": self.parsed_options,
                 "correct": self.correct_keys(), "points": self.points.data or 0, "required": self.required.data,
                 "scale_labels": labels}
 

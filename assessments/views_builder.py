@@ -161,7 +161,8 @@ def _save_settings(questionnaire, form, slot):
         except (LocalTimeError, OverflowError):  # a skipped hour, or a year like 9999 that UTC cannot hold
             field.errors.append(_("This time does not exist in %(zone)s (the clocks skip it).", zone=zone))
             return False
-    save_settings(questionnaire, actor_id(), form.localized("title"), form.localized("intro"),
+    save_settings(questionnaire, actor_id(), form.localized("title", questionnaire.title),
+                  form.localized("intro", questionnaire.intro),
                   moments["opens_at"], moments["closes_at"], form.time_limit_minutes.data, form.show_score.data,
                   agenda_item=slot)
     return True
@@ -236,7 +237,7 @@ def edit_section(section_id):
     if request.method == "GET":
         form.fill("title", section.title)
     if form.validate_on_submit():
-        rename_section(section, actor_id(), form.localized("title"))
+        rename_section(section, actor_id(), form.localized("title", section.title))
         return _back(section.questionnaire, f"section-{section.id}")
     return render_template("assessments/section_form.html", section=section, form=form,
                            questionnaire=section.questionnaire)
@@ -293,7 +294,7 @@ def edit_question(question_id):
         else _question_form(question, questionnaire.program.languages)
     if form.validate_on_submit() and _item_key_free(form, questionnaire, question):
         try:
-            update_question(question, actor_id(), form.values())
+            update_question(question, actor_id(), form.values(question))
         except Locked:
             form.type.errors.append(_("People have already answered: only the wording can change now (not the "
                                       "type, options' keys, right answer, points, dimension or item key)."))

@@ -8,12 +8,11 @@ from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from training.forms import MultiCheckboxField, strip
+from training.forms_localized import LocalizedForm, LocalizedText
 from training.textkeys import database_id
 
 from .models import MAX_LOGOS, MAX_SIGNATORIES
 from .texts import LANGUAGE_MODE_LABELS, STATUS_LABELS
-
-LANGUAGES = ("es", "en")
 
 
 def finite(_form, field):
@@ -22,7 +21,10 @@ def finite(_form, field):
         raise ValidationError(_l("Enter a number."))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(LocalizedForm):
+    """Build it with `SettingsForm.for_languages(program.languages)`: the texts printed on the certificate get one
+    input per language of the program, none of them required."""
+
     required_activities = MultiCheckboxField(
         _l("Activities a participant must complete"), coerce=database_id,
         description=_l("By default, every activity marked required."))
@@ -42,19 +44,11 @@ class SettingsForm(FlaskForm):
     hours = FloatField(_l("Total hours certified"),
                        validators=[Optional(), finite, NumberRange(min=0.5, max=10000)],
                          description=_l("Leave empty to count the planned length of the required sessions."))
-    place_es = StringField(_l("Place in Spanish"), filters=[strip], validators=[Optional(), Length(max=120)],
-                           description=_l("Leave empty to print “Virtual” when every session is virtual."))
-    place_en = StringField(_l("Place in English"), filters=[strip], validators=[Optional(), Length(max=120)])
-    issuer_es = StringField(_l("Issuing organization in Spanish"), filters=[strip],
-                            validators=[Optional(), Length(max=200)])
-    issuer_en = StringField(_l("Issuing organization in English"), filters=[strip],
-                            validators=[Optional(), Length(max=200)])
+    place = LocalizedText(_l("Place"), filters=[strip], max_length=120,
+                          description=_l("Leave empty to print “Virtual” when every session is virtual."))
+    issuer = LocalizedText(_l("Issuing organization"), filters=[strip], max_length=200)
     language_mode = SelectField(_l("Language of the certificate"),
                                 choices=[(key, label) for key, label in LANGUAGE_MODE_LABELS.items()])
-
-    def localized(self, name):
-        return {language: getattr(self, f"{name}_{language}").data for language in LANGUAGES
-                if getattr(self, f"{name}_{language}").data}
 
 
 IMAGE_HINT = _l("PNG or JPEG, up to 2 MB.")
@@ -62,10 +56,8 @@ IMAGE_HINT = _l("PNG or JPEG, up to 2 MB.")
 for _n in range(1, MAX_SIGNATORIES + 1):
     setattr(SettingsForm, f"signatory_{_n}_name", StringField(
         _l("Signatory %(n)s: name", n=_n), filters=[strip], validators=[Optional(), Length(max=120)]))
-    setattr(SettingsForm, f"signatory_{_n}_title_es", StringField(
-        _l("Signatory %(n)s: position in Spanish", n=_n), filters=[strip], validators=[Optional(), Length(max=200)]))
-    setattr(SettingsForm, f"signatory_{_n}_title_en", StringField(
-        _l("Signatory %(n)s: position in English", n=_n), filters=[strip], validators=[Optional(), Length(max=200)]))
+    setattr(SettingsForm, f"signatory_{_n}_title", LocalizedText(
+        _l("Signatory %(n)s: position", n=_n), filters=[strip], max_length=200))
     setattr(SettingsForm, f"signatory_{_n}_image", FileField(
         _l("Signatory %(n)s: signature image", n=_n), description=IMAGE_HINT))
     setattr(SettingsForm, f"signatory_{_n}_remove_image", BooleanField(_l("Remove the signature image")))

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from extensions import db
 from training.models import Participant, Program, _in, utcnow
 
-LANGUAGE_MODES = ("participant", "bilingual")  # the participant's language, or Spanish and English on one page
+# The participant's language, or two on one page: the participant's and the program's default (texts.languages_for).
+LANGUAGE_MODES = ("participant", "bilingual")
 MAX_SIGNATORIES = 3
 MAX_LOGOS = 3
 
@@ -55,7 +56,7 @@ class CertificateSignatory(db.Model):
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(120))
-    title: Mapped[dict] = mapped_column(JSON, default=dict)  # their position, {"es": …, "en": …}
+    title: Mapped[dict] = mapped_column(JSON, default=dict)  # their position, {"es": …, "fr": …}
     image: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))  # the signature, normalized to PNG
 
 

@@ -40,14 +40,14 @@ _thread_readers = threading.local()
 @dataclass(frozen=True)
 class Signatory:
     name: str
-    position: str  # already in the wording's language (or "es / en" joined by the caller for bilingual)
+    position: str  # already in the wording's language (or both, "es / fr", joined by the caller for bilingual)
     image: bytes | None = None  # PNG or JPEG bytes of a signature (already validated by the caller)
 
 
 @dataclass(frozen=True)
 class Wording:
     """One language's words on the certificate."""
-    language: str  # "es" or "en"
+    language: str  # "es", "en", "fr" or "pt"
     heading: str  # "Certificado de aprovechamiento"
     lead: str  # "Se otorga a"
     statement: str  # "por haber completado satisfactoriamente el programa"

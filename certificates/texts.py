@@ -1,4 +1,5 @@
 """The words of certificates: what a certificate states (its facts), its wording per language, and reason labels."""
+import math
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -7,7 +8,8 @@ from babel.numbers import format_decimal
 from flask_babel import force_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from training.localized import pick
+from training.labels import number
+from training.localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, pick
 
 from . import eligibility
 from .services import planned_minutes
@@ -23,7 +25,7 @@ STATUS_LABELS = {
 }
 LANGUAGE_MODE_LABELS = {
     "participant": _l("In each participant's language"),
-    "bilingual": _l("Bilingual (Spanish and English)"),
+    "bilingual": _l("Bilingual (the participant's language and the program's default language)"),
 }
 SESSION_KINDS = ("virtual_session", "in_person_session")
 
@@ -37,15 +39,32 @@ def facts_for(program, settings, activities, person):
         counts[activity.kind] = counts.get(activity.kind, 0) + 1
     return {
         "name": person.full_name,
-        "title": dict(program.title),
+        "default_language": program.default_language,
+        "title": offered_texts(program, program.title),
         "start": program.start_date.isoformat() if program.start_date else None,
         "end": (program.end_date or program.start_date).isoformat() if program.start_date else None,
         "hours": settings.hours or _session_hours(counted),
-        "place": dict(settings.place or {}),
+        "place": offered_texts(program, settings.place),
         "virtual": all(a.kind != "in_person_session" for a in counted),
-        "issuer": dict(settings.issuer or {}),
+        "issuer": offered_texts(program, settings.issuer),
         "counts": counts,
     }
+
+
+def offered_texts(program, texts):
+    """A text in the program's languages only, its default language first: a translation kept from a language the
+    program no longer offers is not printed."""
+    return {code: texts[code] for code in program_languages(program) if (texts or {}).get(code)}
+
+
+def program_languages(program):
+    return [code for code in program.languages or () if code in SUPPORTED_LANGUAGES] or [DEFAULT_LANGUAGE]
+
+
+def default_of(facts):
+    """The language a certificate's texts fall back to: its program's default (Spanish for certificates issued
+    before the facts kept it)."""
+    return facts.get("default_language") or DEFAULT_LANGUAGE
 
 
 def _session_hours(activities):
@@ -54,12 +73,13 @@ def _session_hours(activities):
 
 
 def languages_for(program, settings, person):
-    """The languages printed: the participant's (if the program offers it), or Spanish and English."""
-    offered = [language for language in program.languages or ["es"] if language in ("es", "en")] or ["es"]
-    if settings.language_mode == "bilingual":
-        primary = person.language if person.language in ("es", "en") else offered[0]
-        return [primary, "en" if primary == "es" else "es"]
-    return [person.language if person.language in offered else offered[0]]
+    """The languages printed: the participant's if the program offers it, else the program's default; a bilingual
+    certificate adds the program's default language (or, for a participant who reads it, the program's next one)."""
+    offered = program_languages(program)
+    primary = person.language if person.language in offered else offered[0]
+    if settings.language_mode == "bilingual" and len(offered) > 1:
+        return [primary, offered[0] if primary != offered[0] else offered[1]]
+    return [primary]
 
 
 def wording(facts, language, serial, issued_on):
@@ -72,7 +92,7 @@ def wording(facts, language, serial, issued_on):
             heading=gettext("Certificate of completion"),
             lead=gettext("Awarded to"),
             statement=gettext("for successfully completing all the activities of the program"),
-            program_title=pick(facts["title"], language),
+            program_title=pick(facts["title"], language, default_of(facts)),
             details=details_line(facts, language),
             issued=gettext("Issued on %(date)s", date=format_date(issued_on, "long", locale=language)),
             serial=gettext("No. %(serial)s", serial=serial),
@@ -100,7 +120,8 @@ def hours_phrase(facts, language):
 
 
 def place_phrase(facts, language):
-    return pick(facts.get("place") or {}, language) or (gettext("Virtual") if facts.get("virtual") else "")
+    return pick(facts.get("place") or {}, language, default_of(facts)) or (
+        gettext("Virtual") if facts.get("virtual") else "")
 
 
 def period(facts, language):
@@ -141,15 +162,17 @@ def document_for(certificate, zone, signatories, logos, public_url):
     """The plain document the pure PDF module draws, from a certificate and its program's settings."""
     from . import pdf
 
-    facts, languages = certificate.facts, certificate.languages or ["es"]
+    facts = certificate.facts
+    languages, fallback = certificate.languages or [default_of(facts)], default_of(facts)
     day = issued_on(certificate, zone)
     wordings = tuple(wording(facts, language, certificate.serial, day) for language in languages)
     people = tuple(pdf.Signatory(name=s.name, position=" / ".join(dict.fromkeys(
-        p for p in (pick(s.title, language) for language in languages) if p)), image=s.image) for s in signatories)
+        p for p in (pick(s.title, language, fallback) for language in languages) if p)), image=s.image)
+        for s in signatories)
     return pdf.CertificateDocument(
         name=facts["name"], wordings=wordings, verify_url=verify_url(public_url, certificate.code),
-        issuer=" / ".join(dict.fromkeys(i for i in (pick(facts.get("issuer") or {}, lang) for lang in languages)
-                                        if i)),
+        issuer=" / ".join(dict.fromkeys(i for i in (pick(facts.get("issuer") or {}, lang, fallback)
+                                                    for lang in languages) if i)),
         signatories=people, logos=tuple(logo.image for logo in logos), title=f"{certificate.serial} · {facts['name']}")
 
 
@@ -177,14 +200,19 @@ def reason_text(missing, activity_names):
         eligibility.PRE_TEST_NOT_SUBMITTED: lambda: gettext("Pre-test not submitted"),
         eligibility.POST_TEST_NOT_SUBMITTED: lambda: gettext("Post-test not submitted"),
         eligibility.POST_TEST_SCORE_LOW: lambda: gettext("Post-test score %(reached)s%% (needs %(needed)s%%)",
-                                                         reached=round(missing.reached or 0),
-                                                         needed=round(missing.needed or 0)),
+                                                         reached=_score(missing.reached),
+                                                         needed=_score(missing.needed)),
     }
     return texts[missing.code]()
 
 
 def _percent(share):
-    return round(100 * (share or 0))
+    return _score(100 * (share or 0))
+
+
+def _score(percent):
+    """A percent to one decimal in the reader's language: 59.5 stays "59,5", never rounded up to the 60 it needs."""
+    return number(math.floor((percent or 0) * 10 + 1e-9) / 10, 1)  # + 1e-9: 0.29 × 100 is 28.999…
 
 
 HISTORY_LABELS = {
@@ -198,8 +226,8 @@ def shown_facts(certificate, language, zone):
     """The verification page's facts in the reader's language (call in a request: gettext uses its locale)."""
     facts = certificate.facts
     return {
-        "program": pick(facts.get("title") or {}, language),
-        "issuer": pick(facts.get("issuer") or {}, language),
+        "program": pick(facts.get("title") or {}, language, default_of(facts)),
+        "issuer": pick(facts.get("issuer") or {}, language, default_of(facts)),
         "activities": " · ".join(p for p in (activities_phrase(facts), place_phrase(facts, language)) if p),
         "period": period(facts, language) if facts.get("start") else "",
         "hours": hours_phrase(facts, language),

@@ -33,13 +33,14 @@ def certificate_settings(program_id):
     settings = settings_for(program)
     activities = program_activities(program)
     signatories, logos = artwork(program)
-    form = SettingsForm(obj=None) if request.method == "POST" else _filled_form(settings, activities, signatories)
+    form_class = SettingsForm.for_languages(program.languages)
+    form = form_class() if request.method == "POST" else _filled_form(form_class, settings, activities, signatories)
     form.required_activities.choices = [(a.id, f"{a.code} · {a.title_in(current_language())}") for a in activities]
     if form.validate_on_submit():
         images = _read_images(form)
         if images is not None:
-            save_settings(program, actor_id(), **_values(form, activities))
-            save_artwork(program, actor_id(), _signatory_values(form, images), _logo_values(form, images))
+            save_settings(program, actor_id(), **_values(form, activities, settings))
+            save_artwork(program, actor_id(), _signatory_values(form, images, signatories), _logo_values(form, images))
             flash(_("Certificate settings saved."), "success")
             return redirect(url_for("certificates.certificate_settings", program_id=program.id))
     return render_template("certificates/settings.html", program=program, form=form, signatories=signatories,
@@ -47,7 +48,7 @@ def certificate_settings(program_id):
                            max_logos=MAX_LOGOS, kinds=questionnaire_kinds(program))
 
 
-def _filled_form(settings, activities, signatories):
+def _filled_form(form_class, settings, activities, signatories):
     chosen = settings.required_activity_ids
     data = {
         "required_activities": chosen if chosen is not None else [a.id for a in activities if a.required],
@@ -55,17 +56,17 @@ def _filled_form(settings, activities, signatories):
         "post_test_required": settings.post_test_required,
         "min_post_score": settings.min_post_score, "min_share": settings.min_share, "hours": settings.hours,
         "language_mode": settings.language_mode,
-        **{f"{name}_{language}": (getattr(settings, name) or {}).get(language, "")
-           for name in ("place", "issuer") for language in ("es", "en")},
+        **{f"signatory_{signatory.position}_name": signatory.name for signatory in signatories},
     }
+    form = form_class(data=data)
+    form.fill("place", settings.place)
+    form.fill("issuer", settings.issuer)
     for signatory in signatories:
-        data[f"signatory_{signatory.position}_name"] = signatory.name
-        for language in ("es", "en"):
-            data[f"signatory_{signatory.position}_title_{language}"] = signatory.title.get(language, "")
-    return SettingsForm(data=data)
+        form.fill(f"signatory_{signatory.position}_title", signatory.title)
+    return form
 
 
-def _values(form, activities):
+def _values(form, activities, settings):
     chosen = sorted(form.required_activities.data or [])
     default = sorted(a.id for a in activities if a.required)
     return {
@@ -75,7 +76,7 @@ def _values(form, activities):
         "excused_counts": form.excused_counts.data, "pre_test_required": form.pre_test_required.data,
         "post_test_required": form.post_test_required.data,
         "min_post_score": form.min_post_score.data, "min_share": form.min_share.data, "hours": form.hours.data,
-        "place": form.localized("place"), "issuer": form.localized("issuer"),
+        "place": _kept(form, "place", settings.place), "issuer": _kept(form, "issuer", settings.issuer),
         "language_mode": form.language_mode.data,
     }
 
@@ -99,16 +100,21 @@ def _read_images(form):
     return images if ok else None
 
 
-def _signatory_values(form, images):
+def _kept(form, name, stored):
+    """The texts typed in the form's languages, and the stored ones in languages the program no longer offers (they
+    come back should it offer them again)."""
+    return {**{code: text for code, text in (stored or {}).items() if code not in form.languages},
+            **form.localized(name)}
+
+
+def _signatory_values(form, images, signatories):
     """position → (name, {language: position}, image bytes | None to keep | b"" to remove); empty name: none."""
-    values = {}
+    values, titles = {}, {signatory.position: signatory.title for signatory in signatories}
     for n in range(1, MAX_SIGNATORIES + 1):
         image = images.get(f"signatory_{n}_image")
         if image is None and form[f"signatory_{n}_remove_image"].data:
             image = b""
-        values[n] = (form[f"signatory_{n}_name"].data or "", {
-            language: form[f"signatory_{n}_title_{language}"].data for language in ("es", "en")
-            if form[f"signatory_{n}_title_{language}"].data}, image)
+        values[n] = (form[f"signatory_{n}_name"].data or "", _kept(form, f"signatory_{n}_title", titles.get(n)), image)
     return values
 
 

@@ -148,3 +148,32 @@ def test_the_workbooks_answer_column_is_the_noun_not_the_button(app, language, h
     with app.test_request_context("/"), force_locale(language):
         assert workbook_labels()["answer"] == heading
         assert button is None or gettext("Answer") == button
+
+
+def test_a_language_the_program_stops_offering_keeps_its_texts(app, organizer, world):
+    program_id = world["ids"]["program"]
+    _languages(app, program_id, ["fr", "pt"])
+    created = post_form(organizer, f"/programs/{program_id}/questionnaires", {"kind": "pre"})
+    questionnaire_id = int(created.location.rsplit("/", 1)[1])
+    with app.app_context():
+        section_id = db.session.get(Questionnaire, questionnaire_id).sections[0].id
+    post_form(organizer, f"/questionnaires/{questionnaire_id}", {"title_fr": "Pré-test", "title_pt": "Pré-teste"})
+    post_form(organizer, f"/sections/{section_id}/edit", {"title_fr": "Savoirs", "title_pt": "Saberes"})
+    post_form(organizer, f"/sections/{section_id}/questions/new", {
+        "type": "likert", "dimension": "satisfaction", "text_fr": "Utile ?", "text_pt": "Útil?", "low_fr": "Non",
+        "high_fr": "Oui", "low_pt": "Não", "high_pt": "Sim", "points": "0"})
+    _languages(app, program_id, ["fr"])  # Portuguese is dropped: its inputs disappear, its texts must not
+    with app.app_context():
+        question_id = db.session.scalars(select(Question.id).where(Question.questionnaire_id == questionnaire_id)).one()
+    post_form(organizer, f"/questionnaires/{questionnaire_id}", {"title_fr": "Pré-test initial"})
+    post_form(organizer, f"/sections/{section_id}/edit", {"title_fr": "Connaissances"})
+    assert post_form(organizer, f"/questions/{question_id}/edit", {
+        "type": "likert", "dimension": "satisfaction", "text_fr": "Utile ?", "low_fr": "Pas du tout",
+        "high_fr": "Tout à fait", "points": "0"}).status_code == 302
+    with app.app_context():
+        questionnaire = db.session.get(Questionnaire, questionnaire_id)
+        assert questionnaire.title == {"fr": "Pré-test initial", "pt": "Pré-teste"}
+        assert questionnaire.sections[0].title == {"fr": "Connaissances", "pt": "Saberes"}
+        question = db.session.get(Question, question_id)
+        assert question.text == {"fr": "Utile ?", "pt": "Útil?"}
+        assert question.scale_labels == {"pt": ["Não", "Sim"], "fr": ["Pas du tout", "Tout à fait"]}

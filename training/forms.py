@@ -229,7 +229,7 @@ class ParticipantForm(FlaskForm):
                                 validators=[DataRequired(_l("Choose the person's delegation."))])
     gender = SelectField(_l("Gender"), choices=choices(GENDER_LABELS), default="not_recorded")
     profile = SelectField(_l("Profile"), choices=choices(PROFILE_LABELS), default="not_recorded")
-    language = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_LABELS), default=DEFAULT_LANGUAGE)
+    language = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_LABELS))  # the view orders them
     timezone = SelectField(_l("Time zone"), validators=[Optional()],
                            description=_l("Leave empty to use the country's time zone."))
 

@@ -45,9 +45,12 @@ class LocalizedForm(FlaskForm):
         return {name: value for klass in reversed(cls.__mro__) for name, value in vars(klass).items()
                 if isinstance(value, LocalizedText)}
 
-    def localized(self, name):
-        """{language: text} as typed, for each of the form's languages (empty strings dropped)."""
-        return compact({code: self[f"{name}_{code}"].data or "" for code in self.languages})
+    def localized(self, name, kept=None):
+        """{language: text} as typed, for each of the form's languages (empty strings dropped). `kept`, the texts
+        stored before, keeps those in languages the form does not show: a language the program stops offering
+        loses no text, and offering it again brings the text back."""
+        hidden = {code: text for code, text in (kept or {}).items() if code not in self.languages}
+        return compact({**hidden, **{code: self[f"{name}_{code}"].data or "" for code in self.languages}})
 
     def fill(self, name, texts):
         """Put stored {language: text} into the inputs (on GET)."""

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from babel import Locale
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -52,6 +53,13 @@ def language_name(code, in_language=None):
     """A language's name in the page's language (CLDR): "francés" on a Spanish page, "French" on an English one."""
     names = Locale.parse(in_language or current_language()).languages
     return names.get(code, code)
+
+
+def language_choices(offered=()):
+    """The four languages by their own names, those `offered` first (a program's, its default at the top): a person
+    may read the interface in any of them, and content comes in the program's."""
+    ordered = [code for code in offered if code in LANGUAGE_LABELS]
+    return [(code, LANGUAGE_LABELS[code]) for code in ordered + [c for c in LANGUAGE_LABELS if c not in ordered]]
 
 
 def choices(labels):
@@ -194,6 +202,17 @@ def csv_choices(program=None):
     """The CSV download choices [(sep, label)], the one Excel expects in the program's default language first."""
     default = default_separator(program.default_language if program is not None else current_language())
     return sorted(CSV_SEPARATOR_LABELS.items(), key=lambda item: item[0] != default)
+
+
+def number(value, digits=None):
+    """A figure as the page's language writes it in text ("12,5" in es, fr and pt; "12.5" in en; "5 000" in fr), to
+    `digits` decimals at most when given; "—" for none. Files people compute with (CSV, JSON) keep their own format."""
+    if value is None:
+        return "—"
+    pattern = None
+    if digits is not None:
+        value, pattern = round(value, digits) + 0.0, "#,##0." + "#" * digits if digits else "#,##0"  # + 0.0: no "-0"
+    return format_decimal(value, format=pattern, locale=current_language())
 
 
 def current_language():

@@ -2,7 +2,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from babel.dates import format_date
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import exists, func, or_, select, update
 
 from extensions import db
@@ -55,14 +57,15 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
     for participant in participants:
         language = message_language(participant.language, program.languages)
         if language not in templates:  # one query per language, not per person
-            templates[language] = (*template_for(program, kind, language), extra(language) if extra else {})
+            templates[language] = (*template_for(program, kind, language), _extra_values(extra, language))
         subject, body, extra_values = templates[language]
         values = {
             **extra_values,
             "first_name": participant.given_names, "full_name": participant.full_name,
             "program": program.title_in(language), "link": "{link}",
             "delegation": delegation_label(participant.delegation, language),
-            "end_date": program.end_date.isoformat() if program.end_date else "",
+            # As the reader writes dates: "5 de diciembre de 2026", "5 décembre 2026", "December 5, 2026".
+            "end_date": format_date(program.end_date, "long", locale=language) if program.end_date else "",
         }
         messages.append(OutboundMessage(
             program_id=program.id, participant_id=participant.id, kind=kind, language=language,
@@ -73,6 +76,14 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
     if audited:
         record(actor_id, f"{kind}s.queued", program, count=len(messages))
     return [message.id for message in messages]
+
+
+def _extra_values(extra, language):
+    """A kind's own placeholders, worded in the recipient's language whatever the sender's page is in."""
+    if extra is None:
+        return {}
+    with force_locale(language):
+        return extra(language)
 
 
 def participants_to_message(program, participant_ids, kind, not_invited=False):

@@ -17,7 +17,7 @@ from .access import (
     scoped_participants,
 )
 from .forms import ParticipantFilterForm, ParticipantForm
-from .labels import current_language
+from .labels import current_language, language_choices
 from .models import Delegation, Participant
 from .services import (
     PARTICIPANT_FIELDS,
@@ -134,7 +134,10 @@ def participant_edit(participant_id):
 
 def _participant_form(program, participant):
     choices = delegation_choices(program)
-    form = ParticipantForm(obj=participant, delegations=choices)
+    # A new person reads the program's default language until told otherwise; the program's languages come first.
+    form = ParticipantForm(obj=participant, data=None if participant else {"language": program.default_language},
+                           delegations=choices)
+    form.language.choices = language_choices(program.languages)
     if form.validate_on_submit():
         # The list of choices is already scoped, so a forged delegation id of another country fails validation.
         delegation = db.session.get(Delegation, form.delegation_id.data)

@@ -17,7 +17,7 @@ from .access import actor_id, can, program_country_scope, scoped_delegations, vi
 from .calendar_files import CalendarEvent, calendar_bytes
 from .exporting import MIMETYPES, separator_for, table_bytes
 from .hooks import hooks
-from .labels import AGENDA_KIND_LABELS, TABLE_PROBLEMS, current_language, delegation_label, problem_text
+from .labels import AGENDA_KIND_LABELS, TABLE_PROBLEMS, current_language, delegation_label, number, problem_text
 from .models import utcnow
 from .services import ServiceError, record
 from .services_jobs import start_job
@@ -218,7 +218,7 @@ def ics_response(activities, program, name, zone=None, with_program_events=True)
 
 
 def max_upload_megabytes():
-    return round(current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024, 1)
+    return number(current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024, 1)
 
 
 def read_limited_upload(file_storage):
