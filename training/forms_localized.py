@@ -60,9 +60,3 @@ class LocalizedForm(FlaskForm):
     def localized_fields(self, name):
         """The bound inputs of one text, in the form's language order (for templates)."""
         return [self[f"{name}_{code}"] for code in self.languages]
-
-    def localized_over(self, name, stored):
-        """localized(name) kept with the stored texts in languages the form does not show (a language the program
-        stopped offering keeps its texts, in case it comes back)."""
-        kept = {code: text for code, text in (stored or {}).items() if code not in self.languages}
-        return {**kept, **self.localized(name)}

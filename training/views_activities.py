@@ -46,8 +46,8 @@ def _activity_form(program, activity):
     if form.validate_on_submit():
         saved, result = call_or_show_error(form, lambda: save_activity(
             activity, actor_id(), program, code=form.code.data, kind=form.kind.data, required=form.required.data,
-            title=form.localized_over("title", activity.title if activity else None),
-            description=form.localized_over("description", activity.description if activity else None),
+            title=form.localized("title", kept=activity.title if activity else None),
+            description=form.localized("description", kept=activity.description if activity else None),
             day=form.day.data, start=form.start.data, end=form.end.data, due_day=form.due_day.data,
             link=form.link.data or "", location=form.location.data or "",
             recording_link=form.recording_link.data or "", absent_notice_hours=form.absent_notice_hours.data,
@@ -113,7 +113,7 @@ def agenda_item_edit(item_id):
 
 def _item_values(form, item=None):
     return {"start": form.start.data, "end": form.end.data, "kind": form.kind.data,
-            "title": form.localized_over("title", item.title if item else None),
+            "title": form.localized("title", kept=item.title if item else None),
             "facilitators": form.facilitators.data or "", "speakers": form.speakers.data or "",
             "notes": form.notes.data or "", "parallel": form.parallel.data}
 

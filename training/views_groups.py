@@ -39,7 +39,7 @@ def groups_setup(item_id):
     if work is not None and not form.is_submitted():
         _fill_setup(form, work)
     if form.validate_on_submit():
-        questions = form.localized_over("questions", work.questions if work else None)
+        questions = form.localized("questions", kept=work.questions if work else None)
         saved, _work = call_or_show_error(form, lambda: generate(
             item, actor_id(), strategy=form.strategy.data, specs=form.specs(_group_names(form.languages)),
             seed=form.seed.data, only_present=form.only_present.data, questions=questions), _("Groups created."))
@@ -86,8 +86,8 @@ def group_edit(group_id):
         form.rapporteur_id.data = next((m.participant_id for m in members if m.is_rapporteur), None)
     if form.validate_on_submit():
         saved, _result = call_or_show_error(form, lambda: save_group(
-            group, actor_id(), names=form.localized_over("name", group.names),
-            conclusions=form.conclusions.data or "", perspective=form.localized_over("perspective", group.perspective),
+            group, actor_id(), names=form.localized("name", kept=group.names),
+            conclusions=form.conclusions.data or "", perspective=form.localized("perspective", kept=group.perspective),
             rapporteur_id=form.rapporteur_id.data), _("Group saved."))
         if saved:
             return redirect(url_for("training.groups", item_id=item.id) + f"#group-{group.id}")

@@ -66,7 +66,7 @@ def _program_form(program):
         saved, result = call_or_show_error(form, lambda: save_program(
             program, actor_id(), code=form.code.data, start_date=form.start_date.data, end_date=form.end_date.data,
             timezone=form.timezone.data, languages=form.chosen_languages(),
-            **{field: form.localized(field) for field in LOCALIZED_PROGRAM_FIELDS},
+            **{field: form.localized(field, kept=getattr(program, field, None)) for field in LOCALIZED_PROGRAM_FIELDS},
         ), _("Program saved."))
         if saved:
             return redirect(url_for("training.program_dashboard", program_id=result.id))
