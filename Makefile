@@ -48,6 +48,7 @@ run: install
 	@echo "  Capacita is at http://$(HOST):$(PORT)/"
 	@echo "  Log in as admin@capacita.example with password 'capacita-demo'"
 	@echo "  (focal point of Mexico: punto.focal.mx@capacita.example, same password)"
+	@echo "  (an organizer reading in Portuguese: organizacao.pt@capacita.example, same password)"
 	@echo "  The worker (messages, PDFs, scheduled work) runs beside it; Ctrl-C stops both."
 	@echo
 	@$(DEVELOPMENT) $(FLASK) worker & worker=$$!; \

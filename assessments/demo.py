@@ -30,7 +30,8 @@ def load_demo_tests(program, seed=2021):
         select(Participant, Delegation.country_code).join(Delegation, Participant.delegation_id == Delegation.id)
         .where(Participant.program_id == program.id, Participant.status != "withdrawn")
         .order_by(Participant.id)).all()
-    plan = demo_answers([(index, country) for index, (_person, country) in enumerate(rows)], seed)
+    plan = demo_answers([(index, country) for index, (_person, country) in enumerate(rows)], seed,
+                        languages={index: person.language for index, (person, _country) in enumerate(rows)})
     rng = random.Random(f"{seed}-times")
     # The pre-test slot is 14:10–14:20 in session 1 (some finish by 14:30); the post-test comes at S3's end.
     for questionnaire, first_start, minutes in ((pre, pre_opens + timedelta(minutes=10), (6, 15)),

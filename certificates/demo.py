@@ -10,11 +10,18 @@ from .services import link_replacement, save_artwork, save_settings
 from .services_issuing import claim, draw_and_store
 
 ISSUER = {"es": "Conferencia Regional sobre Migración (CRM) · Organización Internacional para las Migraciones (OIM)",
-          "en": "Regional Conference on Migration (RCM) · International Organization for Migration (IOM)"}
+          "en": "Regional Conference on Migration (RCM) · International Organization for Migration (IOM)",
+          "fr": "Conférence régionale sur la migration (CRM) · Organisation internationale pour les migrations (OIM)",
+          "pt": "Conferência Regional sobre Migração (CRM) · Organização Internacional para as Migrações (OIM)"}
 SIGNATORIES = {
-    1: ("Ana Lucía Mendoza Araya", {"es": "Secretaria Ejecutiva de la CRM", "en": "Executive Secretary, RCM"}),
+    1: ("Ana Lucía Mendoza Araya", {"es": "Secretaria Ejecutiva de la CRM", "en": "Executive Secretary, RCM",
+                                    "fr": "Secrétaire exécutive de la CRM", "pt": "Secretária Executiva da CRM"}),
     2: ("Jorge Peraza Breedy", {"es": "Director Regional para Centroamérica, Norteamérica y el Caribe, OIM",
-                                "en": "Regional Director for Central America, North America and the Caribbean, IOM"}),
+                                "en": "Regional Director for Central America, North America and the Caribbean, IOM",
+                                "fr": "Directeur régional pour l'Amérique centrale, l'Amérique du Nord et les "
+                                      "Caraïbes, OIM",
+                                "pt": "Diretor Regional para a América Central, a América do Norte e o Caribe, "
+                                      "OIM"}),
 }
 
 

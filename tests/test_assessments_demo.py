@@ -1,4 +1,5 @@
-"""The demo's pre-test and post-test: sound bilingual questionnaires, a believable answer plan, loaded by `demo`."""
+"""The demo's pre-test and post-test: sound questionnaires in four languages, a believable answer plan, loaded
+by `demo`."""
 import statistics
 from datetime import timedelta
 
@@ -52,15 +53,17 @@ def test_the_ten_knowledge_items_are_the_same_in_both_tests():
             assert len(question["options"]) == 4 and len(question["correct"]) == 1
 
 
-def test_every_text_is_in_spanish_and_english_and_open_questions_are_optional():
+def test_every_text_is_in_the_four_languages_and_open_questions_are_optional():
+    four = {"es", "en", "fr", "pt"}
     for questionnaire in (PRE_TEST, POST_TEST):
-        assert set(questionnaire["title"]) == set(questionnaire["intro"]) == {"es", "en"}
+        assert set(questionnaire["title"]) == set(questionnaire["intro"]) == four
         for _key, question in answer_keys(questionnaire):
-            assert set(question["text"]) == {"es", "en"} and question["text"]["es"] != question["text"]["en"]
-            assert all(option["es"] and option["en"] for option in question["options"])
+            assert set(question["text"]) == four and len(set(question["text"].values())) == 4
+            assert all(option["es"] and option["en"] and option["fr"] and option["pt"]
+                       for option in question["options"])
             if question["type"] in ("likert", "scale"):
                 assert {len(labels) for labels in question["scale_labels"].values()} == {2}
-                assert set(question["scale_labels"]) == {"es", "en"}
+                assert set(question["scale_labels"]) == four
             if question["type"] in ("short_text", "long_text"):
                 assert not question["required"]
     dimensions = {q["dimension"] for _key, q in answer_keys(POST_TEST)}
@@ -130,6 +133,13 @@ def test_ratings_are_mostly_favourable_and_texts_follow_the_persons_language():
     assert 0 < len(texts) < submitted / 2
     for index, text in texts:
         assert text in TEXTS[("post", languages[index])], text
+    # Told each person's language, a Canadian writing in French answers in French.
+    canadians = {index for index, country, *_ in demo_people() if country == "CA"}
+    french = demo_answers(demo_people(), languages=dict.fromkeys(canadians, "fr"))
+    texts = [(index, e["post"]["answers"]["3.3"]) for index, e in french.items() if "3.3" in e["post"]["answers"]]
+    assert any(index in canadians for index, _text in texts)
+    for index, text in texts:
+        assert text in TEXTS[("post", "fr" if index in canadians else languages[index])], text
 
 
 def test_knowledge_score_matches_the_server_scoring():

@@ -79,6 +79,7 @@ def test_demo_loads_the_reference_program(app):
                           *{(email, role, program_id, country)
                             for program_id in (program.id, second)
                             for email, role, country in (("organizadora@capacita.example", "organizer", None),
+                                                         ("organizacao.pt@capacita.example", "organizer", None),
                                                          ("facilitadora@capacita.example", "facilitator", None),
                                                          ("punto.focal.mx@capacita.example", "focal_point", "MX"),
                                                          ("punto.focal.gt@capacita.example", "focal_point", "GT"))},

@@ -207,8 +207,7 @@ def _demo_staff(program):
     """The demo's staff accounts (made once) and their roles in `program`: the secretariat's covers every program,
     a focal point has one where their country has a delegation."""
     countries = set(db.session.scalars(select(Delegation.country_code).where(Delegation.program_id == program.id)))
-    for email, name, role, country in demo_data.STAFF:
-        language = "en" if country == "CA" else "es"
+    for email, name, role, country, language in demo_data.STAFF:
         user = user_by_email(email) or save_user(None, None, email=email, name=name, language=language,
                                                  password=demo_data.DEMO_PASSWORD, secretariat=role == "admin")
         if role != "admin" and (country is None or country in countries):
@@ -231,19 +230,19 @@ def _load_second_program():
 
 def _load_demo_activities(program, start, end):
     activities = []
-    for code, offset, title_es, title_en, items in demo_data.SESSIONS:
+    for code, offset, title, items in demo_data.SESSIONS:
         activity = save_activity(None, None, program, code=code, kind="virtual_session", required=True,
-                                 title={"es": title_es, "en": title_en}, description={},
+                                 title=dict(title), description={},
                                  day=start + timedelta(days=offset), start=time(14, 0), end=time(16, 5),
                                  due_day=None, link=f"https://zoom.example.org/j/{code.lower()}", location="")
-        for item_start, item_end, kind, item_es, item_en, facilitators, speakers in items:
+        for item_start, item_end, kind, item_title, facilitators, speakers in items:
             save_agenda_item(None, None, activity, start=time.fromisoformat(item_start),
-                             end=time.fromisoformat(item_end), kind=kind, title={"es": item_es, "en": item_en},
+                             end=time.fromisoformat(item_end), kind=kind, title=dict(item_title),
                              facilitators=facilitators, speakers=speakers, notes="", parallel=False)
         activities.append(activity)
-    for code, title_es, title_en, required, link in demo_data.COURSES:
+    for code, title, required, link in demo_data.COURSES:
         activities.append(save_activity(None, None, program, code=code, kind="online_course", required=required,
-                                        title={"es": title_es, "en": title_en}, description={}, day=None,
+                                        title=dict(title), description={}, day=None,
                                         start=None, end=None, due_day=end, link=link, location=""))
     return activities
 
