@@ -136,3 +136,12 @@ def test_create_program_with_the_two_language_options_as_before(app):
     with app.app_context():
         program = db.session.scalar(select(Program).where(Program.code == "OLD-2027"))
         assert program.languages == ["es", "en"] and program.title == {"es": "Programa"}
+
+
+def test_the_demo_s_groups_are_named_in_its_four_languages(app):
+    from training.models_groups import Group
+
+    assert run(app, "demo").exit_code == 0
+    with app.app_context():
+        names = {tuple(sorted(group.names.items())) for group in db.session.scalars(select(Group))}
+    assert (("en", "Group 2"), ("es", "Grupo 2"), ("fr", "Groupe 2"), ("pt", "Grupo 2")) in names
