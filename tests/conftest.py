@@ -354,3 +354,20 @@ def artifacts():
     path = Path(__file__).resolve().parent.parent / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture
+def scratch_url(tmp_path):
+    """A database of its own for a migration test (the suite's stays at the head)."""
+    if BACKEND != "postgresql":
+        yield f"sqlite:///{tmp_path / 'migration.sqlite3'}"
+        return
+    name = f"{POSTGRES_DATABASE}_migration"
+    server = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0"))
+    yield make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    server.dispose()

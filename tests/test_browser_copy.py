@@ -30,13 +30,13 @@ def test_the_secretariat_copies_the_demo_and_walks_the_copy_to_its_invitations(a
     sign_in(page, "admin@capacita.example", DEMO_PASSWORD)
     page.goto(f"/programs/{demo}")
     page.get_by_role("link", name="Copiar este programa").click()
-    expect(page.get_by_label("Título en español")).to_have_value(title)
+    expect(page.get_by_label("Título (español)")).to_have_value(title)
     for part in ("Actividades y sus agendas", "Cuestionarios", "Reglas y diseño del certificado",
                  "Textos de los mensajes", "Delegaciones"):
         expect(page.get_by_label(part)).to_be_checked()
     page.get_by_label("Código").fill("CRM-CE-2025")
     page.get_by_label("Fecha de inicio").fill(start.isoformat())
-    page.get_by_label("Título en español").fill("Programa de consejerías 2022")
+    page.get_by_label("Título (español)").fill("Programa de consejerías 2022")
     photograph(page, artifacts, "copy-form")
     page.get_by_role("button", name="Copiar el programa").click()
     expect(page.locator(".flash").first).to_contain_text("Programa copiado.")

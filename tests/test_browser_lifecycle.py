@@ -74,8 +74,8 @@ def create_program(w):
     page.get_by_label("Código").fill(CODE)
     page.get_by_label("Fecha de inicio").fill(w.start.isoformat())
     page.get_by_label("Fecha de fin").fill((w.start + timedelta(days=4)).isoformat())
-    page.get_by_label("Título en español").fill("Mi primer programa")
-    page.get_by_label("Título en inglés").fill("My first program")
+    page.get_by_label("Título (español)").fill("Mi primer programa")
+    page.get_by_label("Título (inglés)").fill("My first program")
     page.get_by_role("button", name="Guardar programa").click()
     w.flashed("Programa guardado.")
     w.url = page.url
@@ -85,7 +85,7 @@ def create_program(w):
 def add_the_activities(w):
     page = w.page
     page.get_by_label("Código").fill("S1")
-    page.get_by_label("Título en español").fill("Sesión 1")
+    page.get_by_label("Título (español)").fill("Sesión 1")
     page.get_by_label("Fecha", exact=True).fill(w.start.isoformat())
     page.get_by_label("Inicio").fill("10:00")
     page.get_by_role("textbox", name="Fin").fill("12:00")
@@ -148,7 +148,7 @@ def add_an_agenda_item(w):
     page.get_by_label("Inicio").fill("10:00")
     page.get_by_role("textbox", name="Fin").fill("12:00")
     page.get_by_label("Tipo").select_option("presentation")
-    page.get_by_label("Título en español").fill("Contratación equitativa")
+    page.get_by_label("Título (español)").fill("Contratación equitativa")
     page.get_by_role("button", name="Agregar a la agenda").click()
     w.flashed("Punto de agenda agregado.")
 

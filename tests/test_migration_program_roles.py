@@ -1,35 +1,16 @@
 """Migrations 0020 (accounts of one role each become program grants that keep what each saw, and back) and the
 revisions of the same change (0021 rebuilds participants) on databases that hold data."""
-import pytest
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from app import create_app
 from extensions import db
-from tests.conftest import BACKEND, POSTGRES_DATABASE, POSTGRES_SERVER, SECRET
+from tests.conftest import SECRET
 
 LEGACY = [  # (id, e-mail, role, country) as users held them before 0020
     (1, "admin@example.org", "admin", None), (2, "org@example.org", "organizer", None),
     (3, "fac@example.org", "facilitator", None), (4, "fp.mx@example.org", "focal_point", "MX"),
     (5, "fp.cr@example.org", "focal_point", "CR"),
 ]
-
-
-@pytest.fixture
-def scratch_url(tmp_path):
-    """A database of its own (the suite's stays at the head)."""
-    if BACKEND != "postgresql":
-        yield f"sqlite:///{tmp_path / 'migration.sqlite3'}"
-        return
-    name = f"{POSTGRES_DATABASE}_migration"
-    server = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0"))
-    yield make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
-    with server.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    server.dispose()
 
 
 def test_accounts_become_grants_that_keep_what_each_sees_and_back(scratch_url):

@@ -110,3 +110,38 @@ def test_create_program_applies_the_web_forms_rules(app):
     assert too_long.exit_code == 1 and too_long.stderr.startswith("--code:")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Program)) == 0
+
+
+def test_create_program_in_any_languages_with_title_options(app):
+    result = run(app, "create-program", "--code", "ca-2027", "--title", "fr=Programme des conseillers",
+                 "--title", "pt=Programa de conselheiros", "--countries", "CA")
+    assert result.exit_code == 0, result.stderr
+    with app.app_context():
+        program = db.session.scalar(select(Program).where(Program.code == "CA-2027"))
+        assert program.languages == ["fr", "pt"] and program.default_language == "fr"
+        assert program.title == {"fr": "Programme des conseillers", "pt": "Programa de conselheiros"}
+    result = run(app, "create-program", "--code", "pt-2027", "--title", "fr=Programme", "--languages", "pt,fr,xx",
+                 "--title", "de=Programm")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert any(line.startswith("--languages: xx") for line in lines)
+    assert any(line.startswith("--title: write LANG=TEXT") for line in lines)
+    assert any(line.startswith("--title pt=…:") for line in lines)  # the default language needs its title
+    with app.app_context():
+        assert db.session.scalar(select(Program).where(Program.code == "PT-2027")) is None
+
+
+def test_create_program_with_the_two_language_options_as_before(app):
+    assert run(app, "create-program", "--code", "old-2027", "--title-es", "Programa").exit_code == 0
+    with app.app_context():
+        program = db.session.scalar(select(Program).where(Program.code == "OLD-2027"))
+        assert program.languages == ["es", "en"] and program.title == {"es": "Programa"}
+
+
+def test_the_demo_s_groups_are_named_in_its_four_languages(app):
+    from training.models_groups import Group
+
+    assert run(app, "demo").exit_code == 0
+    with app.app_context():
+        names = {tuple(sorted(group.names.items())) for group in db.session.scalars(select(Group))}
+    assert (("en", "Group 2"), ("es", "Grupo 2"), ("fr", "Groupe 2"), ("pt", "Grupo 2")) in names

@@ -84,5 +84,32 @@ def test_cluster_lines_are_read_with_names_or_codes():
 def test_perspective_lines_in_two_languages():
     from training.grouping import parse_perspectives
 
-    assert parse_perspectives("Gobernanza | Governance\nEmpleabilidad\n") == \
-        [{"es": "Gobernanza", "en": "Governance"}, {"es": "Empleabilidad", "en": "Empleabilidad"}]
+    # Today's two-part lines read the same in a program of Spanish and English; a missing part is left out (the
+    # page shows the default language's text in its place).
+    assert parse_perspectives("Gobernanza | Governance\nEmpleabilidad\n", ("es", "en")) == \
+        [{"es": "Gobernanza", "en": "Governance"}, {"es": "Empleabilidad"}]
+
+
+def test_perspective_lines_follow_the_program_languages_default_first():
+    from training.grouping import join_languages, parse_perspectives, split_languages
+
+    languages = ("fr", "pt", "es", "en")
+    lines = "Gouvernance | Governança | Gobernanza | Governance\nEmployabilité |  | Empleabilidad\n"
+    assert parse_perspectives(lines, languages) == [
+        {"fr": "Gouvernance", "pt": "Governança", "es": "Gobernanza", "en": "Governance"},
+        {"fr": "Employabilité", "es": "Empleabilidad"}]
+    assert split_languages("Seul | Sozinho | extra", ("fr", "pt")) == {"fr": "Seul", "pt": "Sozinho"}
+    assert join_languages({"fr": "Employabilité", "es": "Empleabilidad"}, languages) == \
+        "Employabilité |  | Empleabilidad"
+    assert join_languages({"en": "Only English"}, ("es", "en")) == " | Only English"
+
+
+def test_countries_by_their_name_in_any_of_the_four_languages_and_their_main_language():
+    from training.countries import code_from_name, main_language
+
+    assert [code_from_name(name) for name in ("Mexique", "México", "Mexico", "États-Unis", "Estados Unidos",
+                                              "Canadá", "Haïti", "Brésil")] == \
+        ["MX", "MX", "MX", "US", "US", "CA", "HT", "BR"]
+    assert main_language("CA") == "en" and main_language("CA", ["es", "fr"]) == "fr"
+    assert main_language("BR", ["fr", "pt"]) == "pt" and main_language("HT", ("es", "fr")) == "fr"
+    assert main_language("MX", ["fr", "pt"]) is None  # the caller falls back to the program's default

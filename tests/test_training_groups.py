@@ -7,6 +7,7 @@ from sqlalchemy import select
 from extensions import db
 from tests.conftest import login, post_form
 from tests.helpers import enter, link_for
+from training.models import Participant, Program
 from training.models_groups import Group, GroupMember, GroupWork
 
 
@@ -74,11 +75,11 @@ def test_rapporteur_conclusions_and_moves(app, client, world):
     ids = world["ids"]
     login(client, world["emails"]["facilitator"])
     edit = f"/groups/{ids['group']}/edit"
-    refused = post_form(client, edit, {"name": "Grupo 1", "rapporteur_id": str(ids["gt1"]), "conclusions": ""})
+    refused = post_form(client, edit, {"name_es": "Grupo 1", "rapporteur_id": str(ids["gt1"]), "conclusions": ""})
     assert refused.status_code == 200
     assert "La persona relatora debe ser integrante del grupo." in refused.get_data(as_text=True)
     assert rapporteurs(app) == set()
-    saved = post_form(client, edit, {"name": "Grupo México", "rapporteur_id": str(ids["mx1"]),
+    saved = post_form(client, edit, {"name_es": "Grupo México", "rapporteur_id": str(ids["mx1"]),
                                      "perspective_es": "Gobernanza",
                                      "conclusions": "Faltan protocolos.\nHay voluntad."})
     assert saved.status_code == 302
@@ -179,3 +180,73 @@ def test_only_people_present_in_the_session_are_grouped_when_asked(app, client, 
                                          "only_present": "y"})
     grouped = sorted(pid for _name, members in assignment(app, ids["group_item"]) for pid in members)
     assert grouped == sorted([ids["mx1"], ids["gt1"]])
+
+
+def test_groups_get_a_name_in_each_program_language_and_readers_see_theirs(app, client, world):
+    ids = world["ids"]
+    login(client, world["emails"]["organizer"])
+    response = post_form(client, setup_url(world), {"strategy": "balanced", "group_count": "2", "seed": "3",
+                                                    "perspectives": ""})
+    assert response.status_code == 302
+    with app.app_context():
+        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == ids["group_item"]))
+        assert [g.names for g in work.groups] == [{"es": "Grupo 1", "en": "Group 1"},
+                                                  {"es": "Grupo 2", "en": "Group 2"}]
+        assert [g.name for g in work.groups] == ["Grupo 1", "Grupo 2"]  # the default language's, for the audit log
+        theirs = next(g for g in work.groups if any(m.participant_id == ids["gt2"] for m in g.members))
+        db.session.get(Participant, ids["gt2"]).language = "en"
+        db.session.commit()
+        expected = f"Your group: Group {theirs.position}"
+    enter(client, link_for(app, ids["gt2"]))
+    assert expected in client.get("/me").get_data(as_text=True)
+
+
+def test_cluster_names_and_group_texts_in_the_program_languages(app, client, world):
+    ids = world["ids"]
+    with app.app_context():
+        program = db.session.get(Program, ids["program"])
+        program.languages = ["fr", "pt"]
+        db.session.commit()
+    login(client, world["emails"]["admin"])
+    form = client.get(setup_url(world)).get_data(as_text=True)
+    assert 'name="questions_fr"' in form and 'name="questions_pt"' in form and 'name="questions_es"' not in form
+    # The examples follow the program's languages (the page is in Spanish; the parts are in French | Portuguese).
+    assert "Groupe 1 | Grupo 1: Belice, Costa Rica, México" in form and "Gouvernance | Governança" in form
+    assert "en francés | portugués" in form
+    response = post_form(client, setup_url(world), {"strategy": "clusters", "seed": "1",
+                                                    "clusters": "Nord | Norte: México\nSud | Sul: GT",
+                                                    "questions_fr": "Quoi ?", "questions_pt": "O quê?"})
+    assert response.status_code == 302
+    with app.app_context():
+        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == ids["group_item"]))
+        assert [g.names for g in work.groups] == [{"fr": "Nord", "pt": "Norte"}, {"fr": "Sud", "pt": "Sul"}]
+        # The Spanish questions stay stored (the program may offer Spanish again), beside the new ones.
+        assert work.questions == {"es": "¿Qué falta?", "fr": "Quoi ?", "pt": "O quê?"}
+        group_id = work.groups[0].id
+    assert "Nord | Norte: MX" in client.get(setup_url(world)).get_data(as_text=True)
+    edit = f"/groups/{group_id}/edit"
+    page = client.get(edit).get_data(as_text=True)
+    assert 'name="name_fr"' in page and 'value="Norte"' in page and 'name="name_es"' not in page
+    saved = post_form(client, edit, {"name_fr": "Nord-Ouest", "name_pt": "", "perspective_pt": "Governança",
+                                     "rapporteur_id": "", "conclusions": ""})
+    assert saved.status_code == 302
+    with app.app_context():
+        group = db.session.get(Group, group_id)
+        assert group.names == {"fr": "Nord-Ouest"} and group.name == "Nord-Ouest"
+        assert group.perspective == {"pt": "Governança"}
+        assert group.name_in("pt", "fr") == "Nord-Ouest"  # no Portuguese name: the default language's
+
+
+def test_unnamed_groups_of_a_french_and_portuguese_program(app, client, world):
+    with app.app_context():
+        db.session.get(Program, world["ids"]["program"]).languages = ["fr", "pt"]
+        db.session.commit()
+    login(client, world["emails"]["organizer"])
+    assert post_form(client, setup_url(world), {"strategy": "balanced", "group_count": "2", "seed": "1",
+                                                "perspectives": "Gouvernance | Governança\nEmployabilité"}) \
+        .status_code == 302
+    with app.app_context():
+        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == world["ids"]["group_item"]))
+        assert [(g.name, g.names, g.perspective) for g in work.groups] == [
+            ("Groupe 1", {"fr": "Groupe 1", "pt": "Grupo 1"}, {"fr": "Gouvernance", "pt": "Governança"}),
+            ("Groupe 2", {"fr": "Groupe 2", "pt": "Grupo 2"}, {"fr": "Employabilité"})]

@@ -285,3 +285,23 @@ def test_bytes_windows_1252_leaves_undefined_are_read_and_never_reach_a_cell():
     table = read_table(b"Nombre;Correo\r\nPe\x81\x8d\xf1a;ana\x8f\x90\x9d@x.org\r\n")
     assert table.encoding == "latin-1"
     assert table.rows == [(2, ["Peña", "ana@x.org"])]
+
+
+def test_french_and_portuguese_lists_as_people_type_them():
+    french = ["Prénom", "Nom de famille", "Courriel", "Poste", "Organisme", "Pays", "Genre", "Profil", "Langue"]
+    portuguese = ["Nome", "Sobrenome", "E-mail", "Cargo", "Instituição", "País", "Gênero", "Perfil", "Idioma"]
+    for headers in (french, portuguese):
+        columns, unknown = map_headers(headers)
+        assert not unknown and list(columns) == ["given_names", "family_names", "email", "position", "institution",
+                                                 "country", "gender", "profile", "language"]
+    table = read_table(csv_bytes([french, ["Zoé", "Tremblay", "zoe@example.mx", "", "", "Mexique", "Femme",
+                                           "Conseillère d'emploi", "français"],
+                                  ["João", "Silva", "joao@example.gt", "", "", "Guatemala", "Homem",
+                                   "Inspetor do trabalho", "Português"],
+                                  ["Ana", "Lima", "ana@example.mx", "", "", "México", "Prefere não dizer",
+                                   "Reconhecimento de qualificações", "francês"]]))
+    plan = plan_import(table, ImportContext(delegations=[MX, GT], existing={}, languages=("fr", "pt")))
+    assert [(row.values["gender"], row.values["profile"], row.values["language"]) for row in plan.rows] == [
+        ("female", "employment_counselor", "fr"), ("male", "labor_inspector", "pt"),
+        ("undisclosed", "recognition_official", "fr")]
+    assert not plan.error_rows

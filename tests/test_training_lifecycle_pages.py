@@ -260,3 +260,18 @@ def test_a_post_test_closed_with_attempts_left_is_late_until_its_progress_page_s
     page = dashboard(client, ids["program"])
     assert steps(page)["Certificados"] == "done" and "2 emitidos" in page
     assert next_step(page) == ("Leer el informe de impacto", f"/programs/{ids['program']}/impact", "get")
+
+
+def test_a_missing_title_is_asked_for_with_the_language_named_in_the_page_s_language(app, client, staff):
+    with app.app_context():
+        start = utcnow() + timedelta(days=40)
+        program = make_program("FR-2027", {"es": "Programa"}, languages=("es", "fr"), start_date=start.date(),
+                               end_date=(start + timedelta(days=3)).date())
+        db.session.commit()
+        program_id = program.id
+    login(client, staff["admin"])
+    page = dashboard(client, program_id)
+    assert next_step(page) == ("Escribir el título en francés", f"/programs/{program_id}/edit", "get")
+    assert "español, francés" in page
+    choose_english(client)
+    assert next_step(dashboard(client, program_id))[0] == "Write the title in French"

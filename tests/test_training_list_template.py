@@ -95,3 +95,37 @@ def test_who_may_not_import_gets_no_template(client, world):
     assert client.get(f"/programs/{world['ids']['program']}/participants/template.xlsx").status_code == 403
     login(client, world["emails"]["admin"])
     assert client.get("/programs/999999/participants/template.xlsx").status_code == 404
+
+
+def test_a_french_template_of_a_french_and_portuguese_program_imports_as_it_is(app, client, world):
+    from training.models import Program
+
+    with app.app_context():
+        program = db.session.get(Program, world["ids"]["program"])
+        program.languages = ["fr", "pt"]
+        db.session.commit()
+    login(client, world["emails"]["admin"])
+    page = client.get(f"/programs/{world['ids']['program']}/participants/import").get_data(as_text=True)
+    assert "template.xlsx?language=fr" in page and "language=pt" in page and "language=es" not in page
+    book = _template(client, world["ids"]["program"])  # the program's default language: French
+    headers = [cell.value for cell in book.worksheets[0][1]]
+    choices = _choices(book)
+    assert choices[headers[8]] == ["Français", "Português"]
+    assert choices[headers[5]] == ["Guatemala", "Mexique", "Red Civil"]  # country names from CLDR, in French
+    people = book.worksheets[0]
+    people.append(["Zoé", "Tremblay", "zoe.tremblay@example.mx", "", "", "Mexique", choices[headers[6]][0],
+                   choices[headers[7]][0], "Português"])
+    people.append(["Luc", "Roy", "luc.roy@example.gt", "", "", "Guatemala", choices[headers[6]][1], "", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload_list(client, world["ids"]["program"], buffer.getvalue(), filename="modele.xlsx")
+    assert response.status_code == 302
+    preview_url = response.headers["Location"]
+    assert post_form(client, f"{preview_url}/confirm", {}, page=preview_url).status_code == 302
+    with app.app_context():
+        found = {p.email: (p.delegation.country_code, p.gender, p.profile, p.language)
+                 for p in db.session.scalars(select(Participant).where(Participant.email.in_(
+                     ("zoe.tremblay@example.mx", "luc.roy@example.gt"))))}
+    assert found["zoe.tremblay@example.mx"] == ("MX", "female", "employment_counselor", "pt")
+    # No language given: Guatemala speaks none of the program's, so the program's default.
+    assert found["luc.roy@example.gt"] == ("GT", "male", "not_recorded", "fr")

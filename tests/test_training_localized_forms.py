@@ -11,9 +11,10 @@ class ThingForm(LocalizedForm):
     body = LocalizedText(_l("Description"), field=TextAreaField)
 
 
-def test_one_input_per_language_of_the_program_the_default_one_required(app):
+def test_one_input_per_language_of_the_program_the_default_one_required(app, monkeypatch):
+    # The app lives for the whole session: the setting goes back afterwards, or later tests lose their CSRF checks.
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
-        app.config["WTF_CSRF_ENABLED"] = False
         form = ThingForm.for_languages(["fr", "pt"])(MultiDict({"title_pt": "Título", "body_fr": "Texte "}))
         assert [f.name for f in form.localized_fields("title")] == ["title_fr", "title_pt"]
         assert not hasattr(form, "title_es")

@@ -319,3 +319,15 @@ def test_the_invitation_says_until_when_the_link_really_works(app, world):
         ids = queue_invitations(program, people[:1], None)
         assert "Es válido hasta: sin fecha de término." in db.session.get(OutboundMessage, ids[0]).body
         db.session.rollback()
+
+
+def test_a_message_is_in_the_person_s_language_among_the_program_s_else_the_program_default():
+    from training.messages import DEFAULTS, default_template, message_language
+
+    assert message_language("pt", ["fr", "pt"]) == "pt"
+    assert message_language("es", ["fr", "pt"]) == "fr"  # not offered: the program's default, not Spanish
+    assert message_language("en", []) == "es"
+    assert all(set(texts) == {"es", "en", "fr", "pt"} for texts in DEFAULTS.values())
+    subject, body = default_template("invitation", "fr")
+    assert subject == "Invitation : {program}" and "{link}" in body and "{first_name}" in body
+    assert default_template("certificate", "pt")[0] == "Seu certificado: {program}"

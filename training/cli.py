@@ -25,6 +25,7 @@ from .cli_registration import (
 from .countries import normalize_code
 from .forms import ProgramForm
 from .hooks import hooks
+from .localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from .models import DEFAULT_QUOTA, Delegation, Participant, Program
 from .services import (
     ServiceError,
@@ -66,7 +67,7 @@ def create_admin(email, password, name):
     existing = user_by_email(email)
     try:
         save_user(existing, None, email=email, name=existing.name if existing else name,
-                  language=existing.language if existing else "es", password=password, secretariat=True)
+                  language=existing.language if existing else DEFAULT_LANGUAGE, password=password, secretariat=True)
     except ServiceError as error:
         fail([f"--{error.field}: {error.message}"])
     click.echo(f"{'Updated' if existing else 'Created'} administrator {email.strip().lower()}")
@@ -75,41 +76,80 @@ def create_admin(email, password, name):
 @click.command("create-program")
 @with_appcontext
 @click.option("--code", required=True)
-@click.option("--title-es", required=True)
-@click.option("--title-en", default="")
+@click.option("--title", "titles", multiple=True, metavar="LANG=TEXT",
+              help="The title in one language, e.g. --title fr=Programme; repeat it for each language.")
+@click.option("--title-es", default="", help="Same as --title es=TEXT.")
+@click.option("--title-en", default="", help="Same as --title en=TEXT.")
+@click.option("--languages", default="",
+              help="The program's languages, the default first, e.g. fr,en (default: those of the titles given; "
+                   "es,en with --title-es/--title-en only).")
 @click.option("--countries", default="", help="Comma-separated ISO codes, e.g. MX,GT,HN.")
 @click.option("--quota", default=DEFAULT_QUOTA, type=click.IntRange(0, 10000), show_default=True)
 @click.option("--start", "start", default=None, help="YYYY-MM-DD")
 @click.option("--end", "end", default=None, help="YYYY-MM-DD")
 @click.option("--timezone", default="America/Mexico_City", show_default=True)
 @writes
-def create_program(code, title_es, title_en, countries, quota, start, end, timezone):
+def create_program(code, titles, title_es, title_en, languages, countries, quota, start, end, timezone):
     """Create a program with its member countries' delegations."""
+    texts, problems = _titles(titles, title_es, title_en)
+    offered = [c.strip().lower() for c in languages.split(",") if c.strip()] or (
+        list(texts) if titles else list(LEGACY_LANGUAGES))
+    problems += [f"--languages: {c} is not one of {', '.join(SUPPORTED_LANGUAGES)}" for c in offered
+                 if c not in SUPPORTED_LANGUAGES]
+    offered = list(dict.fromkeys(c for c in offered if c in SUPPORTED_LANGUAGES)) or [DEFAULT_LANGUAGE]
     # The web form's own rules (code pattern, lengths, required title, date order, known zone) apply here too.
-    form = ProgramForm(formdata=MultiDict({
-        "code": code, "title_es": title_es, "title_en": title_en, "start_date": start or "", "end_date": end or "",
-        "timezone": timezone, "languages": ["es", "en"],
+    form = ProgramForm.for_program(None, offered[0])(formdata=MultiDict({
+        "code": code, "start_date": start or "", "end_date": end or "", "timezone": timezone,
+        "default_language": offered[0], "languages": offered, **{f"title_{c}": text for c, text in texts.items()},
     }), meta={"csrf": False})
     form.validate()
-    problems = [f"{PROGRAM_OPTIONS[name]}: {message}" for name, messages in form.errors.items() for message in messages]
+    by_option = {option.partition("=")[0].strip().lower() for option in titles}
+    problems += [f"{_option(name, by_option)}: {message}" for name, messages in form.errors.items()
+                 for message in messages]
     codes = [c.strip() for c in countries.split(",") if c.strip()]
     problems += [f"--countries: {c} is not an ISO 3166-1 alpha-2 country code" for c in codes if not normalize_code(c)]
     if problems:
         fail(problems)
     try:
         program = save_program(None, None, code=form.code.data, start_date=form.start_date.data,
-                               end_date=form.end_date.data, timezone=timezone, languages=["es", "en"],
+                               end_date=form.end_date.data, timezone=timezone, languages=form.chosen_languages(),
                                title=form.localized("title"))
         for country in dict.fromkeys(normalize_code(c) for c in codes):
             add_delegation(program, None, kind="member", country_code=country, quota=quota)
     except ServiceError as error:
-        fail([f"{PROGRAM_OPTIONS[error.field]}: {error.message}"])
+        fail([f"{_option(error.field, by_option)}: {error.message}"])
     click.echo(f"Created program {program.code} (id {program.id}) with {len(program.delegations)} countries")
 
 
-PROGRAM_OPTIONS = {"code": "--code", "title_es": "--title-es", "title_en": "--title-en", "start_date": "--start",
-                   "end_date": "--end", "timezone": "--timezone", "languages": "--languages",
-                   "country_code": "--countries"}
+LEGACY_LANGUAGES = ("es", "en")  # what --title-es/--title-en alone have always created
+PROGRAM_OPTIONS = {"code": "--code", "start_date": "--start", "end_date": "--end", "timezone": "--timezone",
+                   "languages": "--languages", "default_language": "--languages", "country_code": "--countries"}
+
+
+def _titles(options, title_es, title_en):
+    """{language: title} from --title-es, --title-en and each --title LANG=TEXT, and the problems found."""
+    texts, problems = {}, []
+    for code, text in (("es", title_es), ("en", title_en)):
+        if text.strip():
+            texts[code] = text
+    for option in options:
+        code, equals, text = option.partition("=")
+        code = code.strip().lower()
+        if not equals or code not in SUPPORTED_LANGUAGES:
+            problems.append(f"--title: write LANG=TEXT with LANG one of {', '.join(SUPPORTED_LANGUAGES)} "
+                            f"(got “{option}”)")
+        else:
+            texts[code] = text
+    return texts, problems
+
+
+def _option(field, by_option=()):
+    """The option a form field's problem is reported on (title_fr → --title fr=…, title_es → --title-es unless
+    given as --title es=…)."""
+    if field.startswith("title_"):
+        code = field[6:]
+        return f"--title-{code}" if code in LEGACY_LANGUAGES and code not in by_option else f"--title {code}=…"
+    return PROGRAM_OPTIONS.get(field, f"--{field.replace('_', '-')}")
 
 
 @click.command("demo")
@@ -227,14 +267,16 @@ def _load_demo_groups(activities):
         if spec is None:
             continue
         item = next(item for item in activity.items if item.kind == "group_work")
-        specs = [{"name": name, "countries": countries or [], "perspective": perspective or {}}
+        # A name is {language: name}, or one name in the program's default language.
+        specs = [{"names": name if isinstance(name, dict) else {activity.program.default_language: name},
+                  "countries": countries or [], "perspective": perspective or {}}
                  for name, countries, perspective in spec["groups"]]
         work = generate(item, None, strategy=spec["strategy"], specs=specs, seed=spec.get("seed", 0),
                         only_present=False, questions=spec["questions"])
         for index, group in enumerate(work.groups):
             first = min(group.members, key=lambda member: member.participant_id)
             conclusions = spec["conclusions"][index] if index < len(spec["conclusions"]) else ""
-            save_group(group, None, name=group.name, perspective=group.perspective,
+            save_group(group, None, names=group.names, perspective=group.perspective,
                        rapporteur_id=first.participant_id, conclusions=conclusions)
 
 

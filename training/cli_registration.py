@@ -102,7 +102,7 @@ def _problem_lines(plan):
 def export_participants(program_code, file_format, output, separator):
     """Export a program's participants (formula-like cells neutralized)."""
     program = program_or_fail(program_code)
-    content = participant_export(program, file_format, language="es",
+    content = participant_export(program, file_format, language=program.default_language,
                                  separator=separator_for(separator, program.default_language))
     if output is None:
         sys.stdout.buffer.write(content)
@@ -139,7 +139,7 @@ def export_attendance(program_code, file_format, output, separator):
     """Export the attendance matrix (participants × activities, and what each still lacks)."""
     program = program_or_fail(program_code)
     activities, rows = attendance_matrix(program, select(Participant).where(Participant.program_id == program.id))
-    headers, table = matrix_table(activities, rows, "es")
+    headers, table = matrix_table(activities, rows, program.default_language)
     write_private(output, table_bytes(file_format, headers, table, program.code,
                                       separator=separator_for(separator, program.default_language)))
     click.echo(f"Wrote {output} ({len(table)} participants, {len(activities)} activities)")

@@ -6,6 +6,7 @@ import pycountry
 from babel import Locale
 from babel.core import get_global
 
+from .localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from .textkeys import fold
 
 
@@ -20,7 +21,7 @@ def normalize_code(code):
     return code if is_country(code) else None
 
 
-def country_name(code, language="es"):
+def country_name(code, language=DEFAULT_LANGUAGE):
     """The country's common name in `language` (CLDR, via Babel); the ISO name if CLDR has none."""
     code = (code or "").upper()
     name = Locale.parse(language).territories.get(code)
@@ -35,7 +36,7 @@ def _all_codes():
     return tuple(sorted(country.alpha_2 for country in pycountry.countries))
 
 
-def country_choices(language="es"):
+def country_choices(language=DEFAULT_LANGUAGE):
     """(code, name) pairs for every country, sorted by name in `language`."""
     pairs = [(code, country_name(code, language)) for code in _all_codes()]
     return sorted(pairs, key=lambda pair: fold(pair[1]))
@@ -74,7 +75,7 @@ def _codes_by_name():
         code = country.alpha_2
         names = {code, country.alpha_3, country.name, getattr(country, "official_name", ""),
                  getattr(country, "common_name", "")}
-        names |= {Locale.parse(language).territories.get(code, "") for language in ("es", "en")}
+        names |= {Locale.parse(language).territories.get(code, "") for language in SUPPORTED_LANGUAGES}
         for name in names:
             if name:
                 index.setdefault(fold(name), code)
@@ -82,12 +83,14 @@ def _codes_by_name():
 
 
 def code_from_name(text):
-    """'México', 'mexico', 'MEX' or 'MX' → 'MX'; None when nothing matches."""
+    """'México', 'Mexique', 'mexico', 'MEX' or 'MX' → 'MX' (names in each supported language); None when nothing
+    matches."""
     return _codes_by_name().get(fold(text))
 
 
-def main_language(code, offered=("es", "en")):
-    """The first of `offered` that is an official language of the country (CLDR), else None."""
+def main_language(code, offered=SUPPORTED_LANGUAGES):
+    """Of the `offered` languages (any list), the official one of the country (CLDR) most people there speak,
+    else None: Canada → en among (es, en, fr, pt), fr among (es, fr), Brazil → pt."""
     spoken = get_global("territory_languages").get((code or "").upper(), {})
     official = sorted(
         (info.get("population_percent", 0), language)

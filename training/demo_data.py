@@ -239,6 +239,9 @@ def texts(es, en, fr, pt):
     return {"es": es, "en": en, "fr": fr, "pt": pt}
 
 
+# The demo's groups are named in its four languages (a reader sees "Group 2", "Groupe 2", not "Grupo 2").
+GROUP_NAMES = [texts(f"Grupo {n}", f"Group {n}", f"Groupe {n}", f"Grupo {n}") for n in range(1, 5)]
+
 QA = texts("Preguntas y respuestas con participantes", "Questions and answers",
            "Questions et réponses avec les personnes participantes", "Perguntas e respostas com participantes")
 CLOSING = texts("Cierre de sesión", "Closing", "Clôture de la séance", "Encerramento da sessão")
@@ -389,7 +392,8 @@ def attendance_plan(people_count, activity_codes, seed=2021):
 GROUP_WORK = {
     "S2": {
         "strategy": "clusters",
-        "groups": [("Grupo 1", ["BZ", "CR", "MX", "PA", "DO"], None), ("Grupo 2", ["GT", "SV", "HN", "NI"], None)],
+        "groups": [(GROUP_NAMES[0], ["BZ", "CR", "MX", "PA", "DO"], None),
+                   (GROUP_NAMES[1], ["GT", "SV", "HN", "NI"], None)],
         "questions": texts(
             "¿Cuáles son las capacidades existentes en las consejerías de empleo para atender a la población "
             "migrante?\n¿Cuáles son las áreas de oportunidad?",
@@ -409,12 +413,12 @@ GROUP_WORK = {
     "S3": {
         "strategy": "balanced",
         "seed": 2021,
-        "groups": [("Grupo 1", None, texts("Protección / derechos laborales", "Protection / labour rights",
+        "groups": [(GROUP_NAMES[0], None, texts("Protección / derechos laborales", "Protection / labour rights",
                                            "Protection / droits du travail", "Proteção / direitos trabalhistas")),
-                   ("Grupo 2", None, texts("Inclusión laboral", "Labour inclusion", "Insertion professionnelle",
+                   (GROUP_NAMES[1], None, texts("Inclusión laboral", "Labour inclusion", "Insertion professionnelle",
                                            "Inclusão laboral")),
-                   ("Grupo 3", None, texts("Gobernanza", "Governance", "Gouvernance", "Governança")),
-                   ("Grupo 4", None, texts("Empleabilidad", "Employability", "Employabilité", "Empregabilidade"))],
+                   (GROUP_NAMES[2], None, texts("Gobernanza", "Governance", "Gouvernance", "Governança")),
+                   (GROUP_NAMES[3], None, texts("Empleabilidad", "Employability", "Employabilité", "Empregabilidade"))],
         "questions": texts(
             "¿Qué factores de vulnerabilidad identifican en el caso?\n"
             "¿Qué servicios de la consejería de empleo pueden responder a ellos?\n"

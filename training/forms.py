@@ -32,6 +32,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .countries import country_choices
+from .forms_localized import LocalizedForm, LocalizedText
 from .labels import (
     ACTIVITY_KIND_LABELS,
     AGENDA_KIND_LABELS,
@@ -45,8 +46,9 @@ from .labels import (
     choices,
     current_language,
 )
+from .localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from .messages import KIND_PLACEHOLDERS, unknown_placeholders
-from .models import DEFAULT_QUOTA, MAX_NOTICE_HOURS, SESSION_KINDS
+from .models import DEFAULT_QUOTA, MAX_NOTICE_HOURS, NEW_PROGRAM_LANGUAGES, SESSION_KINDS
 from .tabular import clean_cell
 from .textkeys import database_id
 from .timezones import timezone_names
@@ -103,28 +105,42 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ProgramForm(FlaskForm):
+class ProgramForm(LocalizedForm):
+    """A program's identification, dates, languages and texts. The texts have one input in each of the four
+    languages, the default one first: build it with `for_program(program, chosen_default)`."""
+
     code = StringField(_l("Code"), filters=[strip], validators=[DataRequired(), Length(max=40)],
                        description=_l("Short and unique, e.g. CRM-CE-2021."))
-    title_es = StringField(_l("Title in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=300)])
-    title_en = StringField(_l("Title in English"), filters=[strip], validators=[Optional(), Length(max=300)])
-    description_es = TextAreaField(_l("Description in Spanish"), validators=[Optional(), Length(max=5000)])
-    description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=5000)])
-    general_objective_es = TextAreaField(_l("General objective in Spanish"), validators=[Optional(), Length(max=2000)])
-    general_objective_en = TextAreaField(_l("General objective in English"), validators=[Optional(), Length(max=2000)])
-    specific_objectives_es = TextAreaField(_l("Specific objectives in Spanish"), description=ONE_PER_LINE,
-                                           validators=[Optional(), Length(max=5000)])
-    specific_objectives_en = TextAreaField(_l("Specific objectives in English"), description=ONE_PER_LINE,
-                                           validators=[Optional(), Length(max=5000)])
+    title = LocalizedText(_l("Title"), filters=[strip], max_length=300)
+    description = LocalizedText(_l("Description"), field=TextAreaField, max_length=5000)
+    general_objective = LocalizedText(_l("General objective"), field=TextAreaField, max_length=2000)
+    specific_objectives = LocalizedText(_l("Specific objectives"), field=TextAreaField, max_length=5000,
+                                        description=ONE_PER_LINE)
     start_date = DateField(_l("Start date"), validators=[Optional()])
     end_date = DateField(_l("End date"), validators=[Optional()])
     timezone = SelectField(_l("Reference time zone"), default="America/Mexico_City")
-    languages = MultiCheckboxField(_l("Languages"), choices=choices(LANGUAGE_LABELS), default=["es", "en"],
-                                   validators=[DataRequired(_l("Choose at least one language."))])
+    default_language = SelectField(_l("Default language"), choices=choices(LANGUAGE_LABELS), default=DEFAULT_LANGUAGE,
+                                   description=_l("Texts missing in a reader's language are shown in this one."))
+    # Posted as "languages"; the attribute `languages` is the form's own language list (LocalizedForm).
+    offered_languages = MultiCheckboxField(_l("Languages"), choices=choices(LANGUAGE_LABELS), name="languages",
+                                           default=list(NEW_PROGRAM_LANGUAGES),
+                                           validators=[DataRequired(_l("Choose at least one language."))])
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    @classmethod
+    def for_program(cls, program=None, chosen_default=None):
+        """Inputs in the four languages: the default one (as chosen in the form, else the program's) first,
+        then the program's other languages, then the rest."""
+        current = list(program.languages) if program is not None and program.languages else [DEFAULT_LANGUAGE]
+        default = chosen_default if chosen_default in SUPPORTED_LANGUAGES else current[0]
+        return cls.for_languages(list(dict.fromkeys([default, *current, *SUPPORTED_LANGUAGES])))
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None and not self.is_submitted():
+            self.offered_languages.data = list(obj.languages or [])
         self.timezone.choices = _timezone_choices()
+        # Required in the default language only (checked in validate, where the chosen default is known).
+        self[f"title_{self.languages[0]}"].flags.required = True
 
     def validate_code(self, field):
         if not re.match(CODE_PATTERN, field.data.strip()):
@@ -134,23 +150,35 @@ class ProgramForm(FlaskForm):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_l("The end date cannot be before the start date."))
 
-    def localized(self, name):
-        return {code: getattr(self, f"{name}_{code}").data or "" for code in LANGUAGE_LABELS
-                if hasattr(self, f"{name}_{code}")}
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        default = self.default_language.data
+        if default not in (self.offered_languages.data or []) and not self.offered_languages.errors:
+            self.offered_languages.errors.append(_l("Offer the default language too."))
+            valid = False
+        title = self._fields.get(f"title_{default}")
+        if title is not None and not title.data and not title.errors:
+            title.errors.append(_l("Write the title in the default language."))
+            valid = False
+        return valid
+
+    def chosen_languages(self):
+        """The program's languages as stored: the default first, then the others in the usual order."""
+        default, offered = self.default_language.data, self.offered_languages.data or []
+        return [default] + [code for code in SUPPORTED_LANGUAGES if code in offered and code != default]
 
 
-class ProgramCopyForm(FlaskForm):
-    """A new program made from another: its code, start date (the rest moves alike), title and the parts it
-    carries over (`parts.choices` set by the view: services_copy.copy_parts)."""
+class ProgramCopyForm(LocalizedForm):
+    """A new program made from another: its code, start date (the rest moves alike), title in each of the source's
+    languages (build with `for_languages(source.languages)`) and the parts it carries over (`parts.choices` set by
+    the view: services_copy.copy_parts)."""
 
     code = ProgramForm.code
     start_date = DateField(_l("Start date"), validators=[DataRequired()],
                            description=_l("Every date and time of the copy moves by as many days as this one does."))
-    title_es = ProgramForm.title_es
-    title_en = ProgramForm.title_en
+    title = LocalizedText(_l("Title"), filters=[strip], required=True, max_length=300)
     parts = MultiCheckboxField(_l("What it carries over"), validators=[Optional()])
     validate_code = ProgramForm.validate_code
-    localized = ProgramForm.localized
 
     def validate_start_date(self, field):
         # Every time of the copy moves with it: a year such as 9999 would move them past what dates can hold.
@@ -234,7 +262,7 @@ class ParticipantFilterForm(FlaskForm):
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), filters=[strip], validators=EMAIL_REQUIRED)
-    language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS), default="es")
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS), default=DEFAULT_LANGUAGE)
     secretariat = BooleanField(_l("Executive secretariat"), description=_l("Every action in every program."))
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=10, max=200)],
@@ -275,21 +303,29 @@ class ContinueForm(FlaskForm):
     """The personal link's one button: only this POST starts the participant's session."""
 
 
-class TemplateForm(FlaskForm):
-    """The es/en texts of one kind of message; `kind` says which placeholders they may use."""
+class TemplateForm(LocalizedForm):
+    """The texts of one kind of message in each of the program's languages (`for_languages`): every one is needed,
+    since each person gets the message in their language; `kind` says which placeholders they may use."""
 
-    subject_es = StringField(_l("Subject in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    body_es = TextAreaField(_l("Message in Spanish"), validators=[DataRequired(), Length(max=10000)])
-    subject_en = StringField(_l("Subject in English"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    body_en = TextAreaField(_l("Message in English"), validators=[DataRequired(), Length(max=10000)])
+    subject = LocalizedText(_l("Subject"), filters=[strip], max_length=200)
+    body = LocalizedText(_l("Message"), field=TextAreaField, max_length=10000)
 
     def __init__(self, *args, kind="invitation", **kwargs):
         super().__init__(*args, **kwargs)
         self.known_placeholders = KIND_PLACEHOLDERS[kind]
+        for name in self.text_names():
+            self[name].flags.required = True
+
+    def text_names(self):
+        return [f"{text}_{code}" for code in self.languages for text in ("subject", "body")]
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        for name in ("subject_es", "body_es", "subject_en", "body_en"):
+        for name in self.text_names():
+            if not (self[name].data or "").strip():
+                self[name].errors.append(_l("This field is required."))
+                valid = False
+                continue
             unknown = unknown_placeholders(self[name].data or "", self.known_placeholders)
             if unknown:
                 self[name].errors.append(_l("Unknown placeholder: %(names)s.", names=", ".join(
@@ -317,15 +353,15 @@ class InvitationForm(FlaskForm):
             raise ValidationError(_l("Choose the delegation."))
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(LocalizedForm):
+    """An activity; its title and description in each of the program's languages (`for_languages`)."""
+
     code = StringField(_l("Code"), filters=[strip], validators=[DataRequired(), Length(max=20)],
                        description=_l("Short and unique in the program, e.g. S1 or C2."))
     kind = SelectField(_l("Type"), choices=choices(ACTIVITY_KIND_LABELS), default="virtual_session")
     required = BooleanField(_l("Required for the certificate"), default=True)
-    title_es = StringField(_l("Title in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=300)])
-    title_en = StringField(_l("Title in English"), filters=[strip], validators=[Optional(), Length(max=300)])
-    description_es = TextAreaField(_l("Description in Spanish"), validators=[Optional(), Length(max=5000)])
-    description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=5000)])
+    title = LocalizedText(_l("Title"), filters=[strip], required=True, max_length=300)
+    description = LocalizedText(_l("Description"), field=TextAreaField, max_length=5000)
     day = DateField(_l("Date"), validators=[Optional()])
     start = TimeField(_l("Start"), validators=[Optional()])
     end = TimeField(_l("End"), validators=[Optional()])
@@ -360,12 +396,13 @@ class ActivityForm(FlaskForm):
         return valid
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(LocalizedForm):
+    """An agenda item; its title in each of the program's languages (`for_languages`)."""
+
     start = TimeField(_l("Start"), validators=[DataRequired()])
     end = TimeField(_l("End"), validators=[DataRequired()])
     kind = SelectField(_l("Type"), choices=choices(AGENDA_KIND_LABELS), default="presentation")
-    title_es = StringField(_l("Title in Spanish"), filters=[strip], validators=[DataRequired(), Length(max=300)])
-    title_en = StringField(_l("Title in English"), filters=[strip], validators=[Optional(), Length(max=300)])
+    title = LocalizedText(_l("Title"), filters=[strip], required=True, max_length=300)
     facilitators = StringField(_l("Facilitation"), filters=[strip], validators=[Optional(), Length(max=500)])
     speakers = TextAreaField(_l("Speakers"), validators=[Optional(), Length(max=1000)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])

@@ -1,12 +1,15 @@
 """Forms of the group-work screens: generating groups, moving people, one group's details."""
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .countries import code_from_name
+from .countries import code_from_name, country_name
 from .forms import optional_int, strip
-from .grouping import MAX_GROUPS, parse_clusters, parse_perspectives
+from .forms_localized import LocalizedForm, LocalizedText
+from .grouping import MAX_GROUPS, parse_clusters, parse_perspectives, split_languages
+from .labels import current_language, language_name
 
 CLUSTER_PROBLEMS = {
     "unknown_country": _l("Line %(line)s: “%(value)s” is not a country we know."),
@@ -17,7 +20,10 @@ CLUSTER_PROBLEMS = {
 MAX_NAME = 120
 
 
-class GroupSetupForm(FlaskForm):
+class GroupSetupForm(LocalizedForm):
+    """How to form an agenda item's groups; group names, perspectives and guiding questions in each of the
+    program's languages (build with `for_languages(program.languages)`)."""
+
     strategy = RadioField(_l("How to form the groups"), default="balanced", validators=[InputRequired()],
                           choices=[("clusters", _l("Fixed country clusters (each group is a set of countries)")),
                                    ("balanced", _l("Balanced mixes (countries and genders spread evenly)"))])
@@ -26,16 +32,37 @@ class GroupSetupForm(FlaskForm):
                              description=_l("One group per line: its name, a colon, then its countries (names or "
                                             "ISO codes). People from countries in no group join the smallest."))
     perspectives = TextAreaField(_l("Perspectives of the balanced groups"), validators=[Length(max=5000)],
-                                 filters=[lambda v: (v or "").strip()],
-                                 description=_l("One group per line, in Spanish | English. Leave it empty to give "
-                                                "only a number of groups."))
+                                 filters=[lambda v: (v or "").strip()])
     group_count = IntegerField(_l("Number of groups (without perspectives)"),
                                validators=[Optional(), NumberRange(min=1, max=MAX_GROUPS)])
     seed = IntegerField(_l("Seed"), default=1, validators=[InputRequired(), NumberRange(min=0, max=2**31 - 1)],
                         description=_l("The same people and the same seed always give the same groups."))
     only_present = BooleanField(_l("Only people marked present or late in this session"))
-    questions_es = TextAreaField(_l("Guiding questions in Spanish (one per line)"), validators=[Length(max=5000)])
-    questions_en = TextAreaField(_l("Guiding questions in English (one per line)"), validators=[Length(max=5000)])
+    questions = LocalizedText(_l("Guiding questions (one per line)"), field=TextAreaField, max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The parts of a line follow the program's languages, its default first ("Gobernanza | Governance").
+        order = " | ".join(language_name(code) for code in self.languages)
+        if len(self.languages) > 1:
+            self.clusters.description = _(
+                "One group per line: its name (in %(languages)s), a colon, then its countries (names or ISO codes). "
+                "People from countries in no group join the smallest.", languages=order)
+            self.perspectives.description = _(
+                "One group per line, in %(languages)s. Leave it empty to give only a number of groups.",
+                languages=order)
+        else:
+            self.perspectives.description = _("One group per line. Leave it empty to give only a number of groups.")
+
+    def examples(self):
+        """Lines to show as examples, with the parts in the program's languages: (clusters, perspectives)."""
+        in_each = {}
+        for code in self.languages:
+            with force_locale(code):
+                in_each[code] = (_("Group %(n)s", n=1), _("Governance"))
+        countries = ", ".join(country_name(code, current_language()) for code in ("BZ", "CR", "MX", "PA", "DO"))
+        names = " | ".join(name for name, _word in in_each.values())
+        return f"{names}: {countries}", " | ".join(word for _name, word in in_each.values())
 
     def validate_clusters(self, field):
         if self.strategy.data != "clusters":
@@ -43,8 +70,8 @@ class GroupSetupForm(FlaskForm):
         if not field.data:
             raise ValidationError(_l("Write at least one group of countries."))
         clusters, problems = parse_clusters(field.data, code_from_name)
-        problems += [(line, "name_too_long", name[:40]) for line, (name, _codes) in enumerate(clusters, start=1)
-                     if name and len(name) > MAX_NAME]
+        problems += [(line, "name_too_long", part[:40]) for line, (name, _codes) in enumerate(clusters, start=1)
+                     for part in split_languages(name or "", self.languages).values() if len(part) > MAX_NAME]
         if problems:
             raise ValidationError(" ".join(str(CLUSTER_PROBLEMS[code] % {"line": line, "value": value})
                                            for line, code, value in problems))
@@ -54,24 +81,27 @@ class GroupSetupForm(FlaskForm):
             raise ValidationError(_l("Give the number of groups, or their perspectives."))
 
     def validate_perspectives(self, field):
-        if len(parse_perspectives(field.data or "")) > MAX_GROUPS:
+        if len(parse_perspectives(field.data or "", self.languages)) > MAX_GROUPS:
             raise ValidationError(_l("At most %(max)s groups.", max=MAX_GROUPS))
 
-    def specs(self, group_name):
-        """One dict per group for services_groups.generate; `group_name(n)` names unnamed groups."""
+    def specs(self, group_names):
+        """One dict per group for services_groups.generate; `group_names(n)` names unnamed groups in each
+        language ({"es": "Grupo 1", "en": "Group 1", …})."""
         if self.strategy.data == "clusters":
             clusters, _problems = parse_clusters(self.clusters.data, code_from_name)
-            return [{"name": name or group_name(n), "countries": codes}
+            return [{"names": split_languages(name or "", self.languages) or group_names(n), "countries": codes}
                     for n, (name, codes) in enumerate(clusters, start=1)]
-        perspectives = parse_perspectives(self.perspectives.data or "")
+        perspectives = parse_perspectives(self.perspectives.data or "", self.languages)
         if perspectives:
-            return [{"name": group_name(n), "perspective": p} for n, p in enumerate(perspectives, start=1)]
-        return [{"name": group_name(n)} for n in range(1, self.group_count.data + 1)]
+            return [{"names": group_names(n), "perspective": p} for n, p in enumerate(perspectives, start=1)]
+        return [{"names": group_names(n)} for n in range(1, self.group_count.data + 1)]
 
 
-class GroupForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=MAX_NAME)])
-    perspective_es = StringField(_l("Perspective in Spanish"), filters=[strip], validators=[Length(max=300)])
-    perspective_en = StringField(_l("Perspective in English"), filters=[strip], validators=[Length(max=300)])
+class GroupForm(LocalizedForm):
+    """One group: its name and perspective in each of the program's languages (`for_languages`), rapporteur and
+    conclusions."""
+
+    name = LocalizedText(_l("Name"), filters=[strip], required=True, max_length=MAX_NAME)
+    perspective = LocalizedText(_l("Perspective"), filters=[strip], max_length=300)
     rapporteur_id = SelectField(_l("Rapporteur"), coerce=optional_int, validate_choice=False)  # the service says why
     conclusions = TextAreaField(_l("Conclusions for the plenary"), validators=[Length(max=20000)])

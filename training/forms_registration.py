@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from .forms import EMAIL_REQUIRED, strip
 from .labels import GENDER_LABELS, LANGUAGE_LABELS, PROFILE_LABELS, choices
+from .localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 ANSWERS_ONLY = ("not_recorded",)  # a person registering themselves answers; staff may not know
 
@@ -20,9 +21,10 @@ class RegistrationForm(FlaskForm):
     profile = SelectField(_l("Profile"))
     language = SelectField(_l("Preferred language"))
 
-    def __init__(self, *args, languages=("es", "en"), by_staff=True, **kwargs):
-        """`by_staff`: typed by a focal point or the secretariat, who may leave gender and profile "not recorded";
-        the person themselves chooses an answer."""
+    def __init__(self, *args, languages=SUPPORTED_LANGUAGES, by_staff=True, **kwargs):
+        """`languages`: the program's, its default first (the preselected one). `by_staff`: typed by a focal point
+        or the secretariat, who may leave gender and profile "not recorded"; the person themselves chooses an
+        answer."""
         super().__init__(*args, **kwargs)
         for name, labels in (("gender", GENDER_LABELS), ("profile", PROFILE_LABELS)):
             if by_staff:
@@ -35,7 +37,7 @@ class RegistrationForm(FlaskForm):
                 self[name].flags.required = True
             if self[name].data in (None, "None"):
                 self[name].data = "not_recorded" if by_staff else ""
-        offered = [code for code in languages if code in LANGUAGE_LABELS] or ["es"]
+        offered = [code for code in languages if code in LANGUAGE_LABELS] or [DEFAULT_LANGUAGE]
         self.language.choices = [(code, LANGUAGE_LABELS[code]) for code in offered]
         if not self.language.data or self.language.data == "None":
             self.language.data = offered[0]

@@ -121,10 +121,24 @@ def parse_clusters(text, code_of):
     return clusters, problems
 
 
-def parse_perspectives(text):
-    """'Gobernanza | Governance' per line → [{"es": …, "en": …}] (the English part is optional)."""
-    perspectives = []
-    for line in (line for line in text.splitlines() if line.strip()):
-        spanish, _bar, english = line.partition("|")
-        perspectives.append({"es": spanish.strip(), "en": english.strip() or spanish.strip()})
-    return perspectives
+def split_languages(text, languages):
+    """'Gobernanza | Governance' → {"es": "Gobernanza", "en": "Governance"} for languages ("es", "en"): one part
+    per language, in the program's order (its default first); empty parts are left out, parts beyond the
+    languages ignored. A line of today's two-part form reads the same in a program of Spanish and English."""
+    parts = [part.strip() for part in text.split("|")]
+    return {code: part for code, part in zip(languages, parts, strict=False) if part}
+
+
+def join_languages(texts, languages):
+    """The line split_languages reads back: the parts in `languages` order, joined by ' | ' (trailing empties
+    left out)."""
+    parts = [(texts or {}).get(code, "") for code in languages]
+    while parts and not parts[-1]:
+        parts.pop()
+    return " | ".join(parts)
+
+
+def parse_perspectives(text, languages):
+    """'Gobernanza | Governance' per line → [{"es": …, "en": …}]: one part per program language (see
+    split_languages); only the first is needed."""
+    return [split_languages(line, languages) for line in text.splitlines() if line.strip()]

@@ -1,11 +1,14 @@
-"""Check a participant list (Spanish or English headers, Excel's habits) row by row, before anything is written."""
+"""Check a participant list (headers in Spanish, English, French or Portuguese; Excel's habits) row by row, before
+anything is written."""
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 
 from .countries import code_from_name, main_language
+from .localized import SUPPORTED_LANGUAGES
 from .textkeys import email_key, fold, squash_spaces
 
 FIELDS = ("given_names", "family_names", "full_name", "email", "position", "institution", "country", "gender",
@@ -14,49 +17,75 @@ FIELDS = ("given_names", "family_names", "full_name", "email", "position", "inst
 # Header spellings people really type, compared with accents, case, spaces and punctuation removed.
 HEADER_ALIASES = {
     "given_names": ("nombre", "nombres", "nombre s", "primer nombre", "nombre de pila", "first name", "firstname",
-                    "given name", "given names", "forename", "first names"),
+                    "given name", "given names", "forename", "first names",
+                    "prenom", "prenoms", "prenom s",  # fr
+                    "nome", "nomes", "primeiro nome", "prenome", "prenomes"),  # pt
     "family_names": ("apellido", "apellidos", "apellido s", "last name", "lastname", "surname", "surnames",
-                     "family name", "family names"),
+                     "family name", "family names",
+                     "nom", "noms", "nom de famille", "noms de famille",  # fr
+                     "sobrenome", "sobrenomes", "apelido", "apelidos"),  # pt
     "family_name_1": ("primer apellido", "apellido paterno", "first surname"),
     "family_name_2": ("segundo apellido", "apellido materno", "second surname"),
     "full_name": ("nombre completo", "nombre y apellido", "nombre y apellidos", "nombres y apellidos",
-                  "full name", "name", "participant", "participante"),
+                  "full name", "name", "participant", "participante",
+                  "nom complet", "prenom et nom", "participante", "nome completo"),
     "position": ("cargo", "puesto", "cargo puesto", "puesto cargo", "position", "job title", "title", "ocupacion",
-                 "funcion"),
+                 "funcion", "poste", "fonction", "titre", "funcao", "posicao"),
     "institution": ("institucion", "afiliacion institucional", "afiliacion", "institution", "organization",
                     "organisation", "organizacion", "dependencia", "entidad", "affiliation", "ministerio",
-                    "institutional affiliation"),
+                    "institutional affiliation", "organisme", "ministere", "instituicao", "organizacao", "orgao"),
     "email": ("correo", "correo electronico", "e mail", "email", "mail", "correo institucional", "email address",
-              "e mail address", "direccion de correo", "direccion de correo electronico"),
-    "country": ("pais", "country", "pais de origen", "delegacion", "delegation"),
-    "gender": ("sexo", "genero", "gender", "sex"),
-    "profile": ("perfil", "profile", "perfil profesional", "categoria", "category"),
-    "language": ("idioma", "language", "idioma preferido", "preferred language", "lengua"),
+              "e mail address", "direccion de correo", "direccion de correo electronico",
+              "courriel", "adresse courriel", "adresse electronique", "adresse e mail", "endereco de e mail",
+              "endereco de email", "correio eletronico"),
+    "country": ("pais", "country", "pais de origem", "pais de origen", "delegacion", "delegation", "pays",
+                "delegacao"),
+    "gender": ("sexo", "genero", "gender", "sex", "genre", "sexe"),
+    "profile": ("perfil", "profile", "perfil profesional", "categoria", "category", "profil", "categorie",
+                "perfil profissional"),
+    "language": ("idioma", "language", "idioma preferido", "preferred language", "lengua", "langue",
+                 "langue preferee", "lingua"),
 }
 _HEADER_INDEX = {re.sub(r"[^a-z0-9]", "", alias): name for name, aliases in HEADER_ALIASES.items()
                  for alias in aliases}
 
 GENDERS = {
-    "female": ("f", "fem", "femenino", "femenina", "mujer", "female", "woman", "w"),
-    "male": ("m", "masc", "masculino", "hombre", "male", "man", "h"),
-    "other": ("otro", "otra", "other", "x", "no binario", "no binaria", "non binary", "nonbinary"),
+    "female": ("f", "fem", "femenino", "femenina", "mujer", "female", "woman", "w", "femme", "feminin", "feminine",
+               "mulher", "feminino"),
+    "male": ("m", "masc", "masculino", "hombre", "male", "man", "h", "homme", "masculin", "homem"),
+    "other": ("otro", "otra", "other", "x", "no binario", "no binaria", "non binary", "nonbinary", "autre",
+              "non binaire", "outro", "outra", "nao binario", "nao binaria"),
     "undisclosed": ("prefiero no decir", "prefiere no decirlo", "prefiere no decir", "prefer not to say",
-                    "prefers not to say", "no responde"),
+                    "prefers not to say", "no responde", "prefere ne pas repondre", "prefere ne pas le dire",
+                    "ne souhaite pas repondre", "prefere nao dizer", "prefere nao responder", "prefiro nao dizer"),
     # An empty cell or a "no data" mark says nothing about the person: it is not an answer.
-    "not_recorded": ("", "n a", "na", "nd", "sin dato", "sin datos", "no data", "not recorded", "no registrado"),
+    "not_recorded": ("", "n a", "na", "nd", "sin dato", "sin datos", "no data", "not recorded", "no registrado",
+                     "non renseigne", "non enregistre", "sem dados", "nao registrado", "nao informado"),
 }
 _GENDER_INDEX = {re.sub(r"[^a-z0-9]", "", alias): code for code, aliases in GENDERS.items() for alias in aliases}
 
 # Words that give a profile away in the free text focal points write ("Consejera de empleo", "Labour inspector").
 PROFILE_KEYWORDS = (
-    ("recognition_official", ("homolog", "reconocimiento", "recognition", "credential", "convalid")),
-    ("tvet_representative", ("formacion tecnica", "vocacional", "vocational", "tvet", "capacitacion tecnica")),
-    ("labor_inspector", ("inspector", "inspeccion", "inspection")),
-    ("employer_liaison", ("enlace", "vinculacion", "intermedia", "liaison", "employer", "empleador")),
-    ("employment_counselor", ("consejer", "orientador", "counsel", "asesor", "advisor", "adviser", "employment")),
-    ("other", ("otro", "other")),
+    ("recognition_official", ("homolog", "reconocimiento", "recognition", "credential", "convalid",
+                              "reconnaissance", "reconhecimento", "revalid")),
+    ("tvet_representative", ("formacion tecnica", "vocacional", "vocational", "tvet", "capacitacion tecnica",
+                             "formation technique", "formation professionnelle", "formacao tecnica",
+                             "formacao profissional", "ensino tecnico")),
+    ("labor_inspector", ("inspector", "inspeccion", "inspection", "inspecteur", "inspetor", "inspecao")),
+    ("employer_liaison", ("enlace", "vinculacion", "intermedia", "liaison", "employer", "empleador", "employeur",
+                          "empregador", "intermediario")),
+    ("employment_counselor", ("consejer", "orientador", "counsel", "asesor", "advisor", "adviser", "employment",
+                              "conseill", "conselheir", "emploi", "emprego")),
+    ("other", ("otro", "other", "autre", "outro")),
 )
-LANGUAGES = {"es": ("es", "espanol", "spanish", "castellano"), "en": ("en", "ingles", "english")}
+# A language by its code, by its name in any of the supported languages (CLDR: "francés", "French", "français",
+# "francês") or by a spelling people type without accents.
+_LANGUAGE_SPELLINGS = {"es": ("castellano",), "en": (), "fr": ("frances", "francais"), "pt": ("portugues",)}
+LANGUAGES = {
+    code: tuple(dict.fromkeys([code, *(fold(Locale.parse(reader).languages[code]) for reader in SUPPORTED_LANGUAGES),
+                               *extra]))
+    for code, extra in _LANGUAGE_SPELLINGS.items()
+}
 _LANGUAGE_INDEX = {alias: code for code, aliases in LANGUAGES.items() for alias in aliases}
 MAX_LENGTHS = {"given_names": 120, "family_names": 120, "email": 254, "position": 200, "institution": 200}
 
@@ -83,7 +112,10 @@ class ImportContext:
     existing: dict  # email key → Existing, for the whole program
     target_delegation_id: int | None = None  # rows without a country go here (and only here, when `locked`)
     locked: bool = False  # a focal point's import: every row must belong to target_delegation_id
-    languages: tuple = ("es", "en")
+    languages: tuple = SUPPORTED_LANGUAGES  # the program's, its default first
+    # Exact spellings the interface itself writes (a template's headers and drop-down values, in each language):
+    # {"header": {header_key: field}, "gender": {header_key: code}, "profile": {fold: code}}.
+    labels: dict = field(default_factory=dict)
     timezones: dict = field(default_factory=dict)  # delegation id → the zone new participants get
 
 
@@ -123,11 +155,12 @@ def header_key(text):
     return re.sub(r"[^a-z0-9]", "", fold(text))
 
 
-def map_headers(headers):
-    """Column index per known field, and the headers nobody recognizes (reported, never silently dropped)."""
+def map_headers(headers, known=None):
+    """Column index per known field, and the headers nobody recognizes (reported, never silently dropped).
+    `known` adds {header_key: field} spellings (the template's own headers in each language)."""
     columns, unknown = {}, []
     for index, header in enumerate(headers):
-        name = _HEADER_INDEX.get(header_key(header))
+        name = (known or {}).get(header_key(header)) or _HEADER_INDEX.get(header_key(header))
         if name and name not in columns:
             columns[name] = index
         elif header.strip():
@@ -161,7 +194,7 @@ def split_full_name(text):
 
 def plan_import(table, context):
     """Check every row of `table` against the program; nothing is written here."""
-    columns, unknown = map_headers(table.headers)
+    columns, unknown = map_headers(table.headers, context.labels.get("header"))
     missing = missing_columns(columns)
     if missing:
         return ImportPlan(columns, unknown, missing, [])
@@ -191,8 +224,8 @@ def _check_row(number, cells, columns, context):
     delegation = _delegation(_cell(cells, columns, "country"), context, row)
     values["delegation_id"] = delegation.id if delegation else None
     values["timezone"] = context.timezones.get(values["delegation_id"], "UTC")
-    values["gender"] = _gender(_cell(cells, columns, "gender"), row)
-    values["profile"] = _profile(_cell(cells, columns, "profile"), row)
+    values["gender"] = _gender(_cell(cells, columns, "gender"), row, context.labels.get("gender"))
+    values["profile"] = _profile(_cell(cells, columns, "profile"), row, context.labels.get("profile"))
     values["language"] = _language(_cell(cells, columns, "language"), delegation, context, row)
     for name, limit in MAX_LENGTHS.items():
         if len(values.get(name) or "") > limit:
@@ -245,18 +278,20 @@ def _delegation(text, context, row):
     return found
 
 
-def _gender(text, row):
-    code = _GENDER_INDEX.get(header_key(text))
+def _gender(text, row, known=None):
+    code = (known or {}).get(header_key(text)) or _GENDER_INDEX.get(header_key(text))
     if code is None:
         row.errors.append(("unknown_gender", {"value": text}))
         return "not_recorded"
     return code
 
 
-def _profile(text, row):
+def _profile(text, row, known=None):
     if not text:
         return "not_recorded"
     folded = fold(text)
+    if (known or {}).get(folded):
+        return known[folded]
     for code, keywords in PROFILE_KEYWORDS:
         if any(keyword in folded for keyword in keywords):
             return code

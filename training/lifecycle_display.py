@@ -8,7 +8,7 @@ from flask import url_for
 from flask_babel import gettext, ngettext, pgettext
 from flask_babel import lazy_gettext as _l
 
-from .labels import LANGUAGE_LABELS
+from .labels import language_name
 from .lifecycle import DONE, IN_PROGRESS, LATE, NOT_YET
 from .schedule import clock
 
@@ -153,8 +153,8 @@ def action_text(action, names):
         return str(TEST_ACTIONS[(key, action.subject)])
     texts = {
         "add_dates": lambda: gettext("Add the program's dates"),
-        "translate_title": lambda: gettext("Write the title in %(language)s",
-                                           language=LANGUAGE_LABELS.get(action.subject, action.subject)),
+        # The language's name in the page's language, as the sentence around it ("en francés", "in French").
+        "translate_title": lambda: gettext("Write the title in %(language)s", language=language_name(action.subject)),
         "add_activities": lambda: gettext("Add the activities"),
         "add_agenda": lambda: gettext("Add the agenda of %(code)s", code=action.subject),
         "review_certificate_settings": lambda: gettext("Review the certificate rules and signatories"),
@@ -187,7 +187,7 @@ def _details(step, counts, program, language):
 
 
 def _languages(step, counts, program, language):
-    yield ", ".join(LANGUAGE_LABELS.get(code, code) for code in program.languages)
+    yield ", ".join(language_name(code, language) for code in program.languages)
     if step.action is not None or counts["missing"]:
         yield ngettext("the title is missing in %(num)s language", "the title is missing in %(num)s languages",
                        counts["missing"])

@@ -1,6 +1,8 @@
 """Message templates with {placeholders}: the default texts of each kind of message and their rendering (pure)."""
 import re
 
+from .localized import DEFAULT_LANGUAGE
+
 PLACEHOLDERS = ("first_name", "full_name", "program", "delegation", "link", "end_date", "link_until")
 # Reminders about a questionnaire also know its title and when it closes (filled in by the assessments side).
 REMINDER_PLACEHOLDERS = ("questionnaire", "closes")
@@ -27,6 +29,24 @@ DEFAULT_INVITATION = {
         "The link is for you only; please do not forward it. It is valid until: {link_until}.\n\n"
         "Kind regards,\nExecutive Secretariat",
     ),
+    "fr": (
+        "Invitation : {program}",
+        "Bonjour {first_name},\n\n"
+        "Nous vous souhaitons la bienvenue au programme « {program} » (délégation : {delegation}).\n\n"
+        "Voici votre lien personnel. Il vous permet de consulter l'ordre du jour dans votre fuseau horaire, de "
+        "répondre aux questionnaires et de télécharger votre certificat :\n\n{link}\n\n"
+        "Ce lien vous est réservé ; ne le transférez pas. Il est valable jusqu'au : {link_until}.\n\n"
+        "Salutations cordiales,\nSecrétariat exécutif",
+    ),
+    "pt": (
+        "Convite: {program}",
+        "Prezada/o {first_name},\n\n"
+        "Damos as boas-vindas ao programa “{program}” (delegação: {delegation}).\n\n"
+        "Este é o seu link pessoal. Com ele você verá a agenda no seu fuso horário, responderá aos questionários "
+        "e baixará o seu certificado:\n\n{link}\n\n"
+        "O link é só para você; não o encaminhe. Ele é válido até: {link_until}.\n\n"
+        "Atenciosamente,\nSecretaria Executiva",
+    ),
 }
 
 DEFAULT_REMINDER = {
@@ -45,6 +65,24 @@ DEFAULT_REMINDER = {
         "what was learned and improve the program. It takes a few minutes and is saved as you go.{closes}\n\n"
         "Open it with your personal link:\n\n{link}\n\n"
         "Kind regards,\nExecutive Secretariat",
+    ),
+    "fr": (
+        "Rappel : {questionnaire}",
+        "Bonjour {first_name},\n\n"
+        "Nous vous rappelons de répondre à « {questionnaire} » du programme « {program} ». Vos réponses nous "
+        "permettent de mesurer les acquis et d'améliorer le programme. Cela prend quelques minutes et s'enregistre "
+        "au fur et à mesure.{closes}\n\n"
+        "Ouvrez-le avec votre lien personnel :\n\n{link}\n\n"
+        "Salutations cordiales,\nSecrétariat exécutif",
+    ),
+    "pt": (
+        "Lembrete: {questionnaire}",
+        "Prezada/o {first_name},\n\n"
+        "Lembramos que você ainda pode responder “{questionnaire}” do programa “{program}”. Suas respostas nos "
+        "permitem medir o que foi aprendido e melhorar o programa. Leva poucos minutos e é salvo à medida que você "
+        "responde.{closes}\n\n"
+        "Abra-o com o seu link pessoal:\n\n{link}\n\n"
+        "Atenciosamente,\nSecretaria Executiva",
     ),
 }
 
@@ -66,6 +104,22 @@ DEFAULT_CERTIFICATE = {
         "The certificate carries a QR code: anyone who scans it can see that it is genuine.\n\n"
         "Congratulations and kind regards,\nExecutive Secretariat",
     ),
+    "fr": (
+        "Votre certificat : {program}",
+        "Bonjour {first_name},\n\n"
+        "Votre certificat du programme « {program} » est prêt. Téléchargez-le en PDF depuis votre page "
+        "personnelle :\n\n{link}\n\n"
+        "Le certificat porte un code QR : toute personne qui le scanne peut vérifier qu'il est authentique.\n\n"
+        "Félicitations et salutations cordiales,\nSecrétariat exécutif",
+    ),
+    "pt": (
+        "Seu certificado: {program}",
+        "Prezada/o {first_name},\n\n"
+        "Seu certificado do programa “{program}” está pronto. Baixe-o em PDF na sua página pessoal:\n\n"
+        "{link}\n\n"
+        "O certificado tem um código QR: quem o escanear poderá ver que é autêntico.\n\n"
+        "Parabéns e atenciosamente,\nSecretaria Executiva",
+    ),
 }
 
 
@@ -86,6 +140,22 @@ DEFAULT_ABSENCE = {
         "Your personal page, with the agenda and the questionnaires:\n\n{link}\n\n"
         "Kind regards,\nExecutive Secretariat",
     ),
+    "fr": (
+        "Enregistrement : {session}",
+        "Bonjour {first_name},\n\n"
+        "Vous nous avez manqué à « {session} » du programme « {program} ». L'enregistrement de la séance est "
+        "ici :\n\n{recording}\n\n"
+        "Votre page personnelle, avec l'ordre du jour et les questionnaires :\n\n{link}\n\n"
+        "Salutations cordiales,\nSecrétariat exécutif",
+    ),
+    "pt": (
+        "Gravação: {session}",
+        "Prezada/o {first_name},\n\n"
+        "Sentimos sua falta em “{session}” do programa “{program}”. A gravação da sessão está aqui:\n\n"
+        "{recording}\n\n"
+        "Sua página pessoal, com a agenda e os questionários:\n\n{link}\n\n"
+        "Atenciosamente,\nSecretaria Executiva",
+    ),
 }
 
 DEFAULTS = {"invitation": DEFAULT_INVITATION, "reminder": DEFAULT_REMINDER, "certificate": DEFAULT_CERTIFICATE,
@@ -99,9 +169,18 @@ KIND_PLACEHOLDERS = {"invitation": PLACEHOLDERS, "reminder": PLACEHOLDERS + REMI
 
 
 def default_template(kind, language):
-    """(subject, body) of the built-in text, in `language` or else Spanish."""
+    """(subject, body) of the built-in text, in `language` (each supported language has one) or else Spanish."""
     texts = DEFAULTS[kind]
-    return texts.get(language, texts["es"])
+    return texts.get(language, texts[DEFAULT_LANGUAGE])
+
+
+def message_language(person_language, program_languages):
+    """The language a person's message is written in: theirs when the program offers it, else the program's
+    default (its first language), else the interface's default."""
+    offered = list(program_languages or ())
+    if person_language in offered:
+        return person_language
+    return offered[0] if offered else DEFAULT_LANGUAGE
 
 
 def render(text, values):

@@ -82,6 +82,11 @@ class User(UserMixin, db.Model):
         return any(grant.role == "admin" for grant in self.grants)
 
 
+# What a new program offers until its organizers choose (the program form starts with these checked): every text
+# is then asked for in each, so the four languages are opt-in.
+NEW_PROGRAM_LANGUAGES = ("es", "en")
+
+
 class Program(db.Model):
     __tablename__ = "programs"
     __table_args__ = (
@@ -97,7 +102,7 @@ class Program(db.Model):
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
     timezone: Mapped[str] = mapped_column(String(64), default="America/Mexico_City")
-    languages: Mapped[list] = mapped_column(JSON, default=lambda: ["es", "en"])
+    languages: Mapped[list] = mapped_column(JSON, default=lambda: list(NEW_PROGRAM_LANGUAGES))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     delegations: Mapped[list["Delegation"]] = relationship(back_populates="program", order_by="Delegation.id")

@@ -31,7 +31,7 @@ class GroupWork(db.Model):
     strategy: Mapped[str] = mapped_column(String(12))
     seed: Mapped[int] = mapped_column(default=0)
     only_present: Mapped[bool] = mapped_column(default=False)
-    questions: Mapped[dict] = mapped_column(JSON, default=dict)  # {"es": "one question per line", "en": …}
+    questions: Mapped[dict] = mapped_column(JSON, default=dict)  # {language: "one question per line"}
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -52,14 +52,19 @@ class Group(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_work_id: Mapped[int] = mapped_column(ForeignKey("group_works.id", ondelete="CASCADE"))
     position: Mapped[int]
+    # `name` is the name in the program's default language (audit log, exports); `names` has it in each language.
     name: Mapped[str] = mapped_column(String(120))
-    perspective: Mapped[dict] = mapped_column(JSON, default=dict)  # {"es": …, "en": …}
+    names: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")  # {language: name}
+    perspective: Mapped[dict] = mapped_column(JSON, default=dict)  # {language: text}
     countries: Mapped[list] = mapped_column(JSON, default=list)  # the cluster's ISO codes (clusters strategy)
     conclusions: Mapped[str] = mapped_column(Text, default="")
 
     group_work: Mapped[GroupWork] = relationship(back_populates="groups")
     members: Mapped[list["GroupMember"]] = relationship(back_populates="group", cascade="all, delete-orphan",
                                                         overlaps="group_work")
+
+    def name_in(self, language, default_language):
+        return pick(self.names, language, default_language) or self.name
 
     def perspective_in(self, language, default_language):
         return pick(self.perspective, language, default_language)

@@ -198,7 +198,8 @@ def register_training_objects(app):
     register_audit_object(app, GroupWork, _l("Group work"),
                           lambda w, lang: f"{w.agenda_item.activity.code} · {w.agenda_item.title_in(lang)}",
                           lambda w: ("training.groups", {"item_id": w.agenda_item_id}))
-    register_audit_object(app, Group, _l("Group"), lambda g, _lang: g.name,
+    register_audit_object(app, Group, _l("Group"),
+                          lambda g, lang: g.name_in(lang, g.group_work.agenda_item.activity.program.default_language),
                           lambda g: ("training.group_edit", {"group_id": g.id}))
 
 

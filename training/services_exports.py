@@ -1,6 +1,7 @@
 """Participant exports and the list template, in the columns the import understands (an export imports again)."""
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from extensions import db
@@ -8,6 +9,7 @@ from extensions import db
 from .exporting import table_bytes
 from .labels import GENDER_LABELS, LANGUAGE_LABELS, PARTICIPANT_STATUS_LABELS, PROFILE_LABELS, delegation_label
 from .list_template import ListTemplate, TemplateColumn, template_bytes
+from .localized import SUPPORTED_LANGUAGES
 from .models import Participant
 
 
@@ -30,16 +32,21 @@ def participant_export(program, file_format, language, query=None, separator=","
     return table_bytes(file_format, headers, rows, sheet_title=program.code, separator=separator)
 
 
-# The languages the importer recognizes headers and values in: a template in another would not import.
-TEMPLATE_LANGUAGES = ("es", "en")
+# The languages a template is written in: the importer reads its headers and values back in each
+# (services_imports.interface_labels).
+TEMPLATE_LANGUAGES = SUPPORTED_LANGUAGES
+# The template's headers, by the import field each one fills.
+TEMPLATE_HEADERS = {"given_names": _l("Given names"), "family_names": _l("Family names"), "email": _l("E-mail"),
+                    "position": _l("Position"), "institution": _l("Institution"), "country": _l("Country"),
+                    "gender": _l("Gender"), "profile": _l("Profile"), "language": _l("Language")}
 # An empty cell is "not recorded": the drop-down lists offer only answers (and the importer reads only these).
 TEMPLATE_GENDERS = ("female", "male", "other", "undisclosed")
 TEMPLATE_PROFILES = tuple(code for code in PROFILE_LABELS if code != "not_recorded")
 
 
 def template_languages(program):
-    """The program's languages a list template can be written in, its default first (Spanish when none fits)."""
-    return [language for language in program.languages if language in TEMPLATE_LANGUAGES] or ["es"]
+    """The program's languages a list template can be written in, its default first."""
+    return [language for language in program.languages if language in TEMPLATE_LANGUAGES] or [program.default_language]
 
 
 def list_template(program, language, delegations_query):
@@ -60,18 +67,24 @@ def list_template(program, language, delegations_query):
 def _template_columns(program, countries):
     languages = tuple(LANGUAGE_LABELS[code] for code in program.languages if code in LANGUAGE_LABELS)
     return (
-        TemplateColumn(_("Given names"), _("As the person writes them."), required=True),
-        TemplateColumn(_("Family names"), _("Both family names where the person has two."), required=True),
-        TemplateColumn(_("E-mail"), _("One address per person: invitations and the personal link go there."),
+        TemplateColumn(str(TEMPLATE_HEADERS["given_names"]), _("As the person writes them."), required=True),
+        TemplateColumn(str(TEMPLATE_HEADERS["family_names"]), _("Both family names where the person has two."),
                        required=True),
-        TemplateColumn(_("Position"), _("The person's job title.")),
-        TemplateColumn(_("Institution"), _("The ministry, agency or organization the person works for.")),
-        TemplateColumn(_("Country"), _("Choose from the list: the program's delegations. It may stay empty when "
-                                       "the list is imported into one delegation."), choices=countries),
-        TemplateColumn(_("Gender"), _("Choose from the list; leave it empty when it was not recorded."),
+        TemplateColumn(str(TEMPLATE_HEADERS["email"]),
+                       _("One address per person: invitations and the personal link go there."), required=True),
+        TemplateColumn(str(TEMPLATE_HEADERS["position"]), _("The person's job title.")),
+        TemplateColumn(str(TEMPLATE_HEADERS["institution"]),
+                       _("The ministry, agency or organization the person works for.")),
+        TemplateColumn(str(TEMPLATE_HEADERS["country"]), _("Choose from the list: the program's delegations. It may "
+                                                          "stay empty when the list is imported into one "
+                                                          "delegation."), choices=countries),
+        TemplateColumn(str(TEMPLATE_HEADERS["gender"]),
+                       _("Choose from the list; leave it empty when it was not recorded."),
                        choices=tuple(str(GENDER_LABELS[code]) for code in TEMPLATE_GENDERS)),
-        TemplateColumn(_("Profile"), _("Choose from the list the profile closest to the person's work."),
+        TemplateColumn(str(TEMPLATE_HEADERS["profile"]),
+                       _("Choose from the list the profile closest to the person's work."),
                        choices=tuple(str(PROFILE_LABELS[code]) for code in TEMPLATE_PROFILES)),
-        TemplateColumn(_("Language"), _("The language of the person's messages and pages; empty: the main "
-                                        "language of the country among the program's."), choices=languages),
+        TemplateColumn(str(TEMPLATE_HEADERS["language"]), _("The language of the person's messages and pages; "
+                                                           "empty: the main language of the country among the "
+                                                           "program's."), choices=languages),
     )

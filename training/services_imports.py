@@ -1,16 +1,19 @@
 """Participant imports: keep the upload, plan it against the program as it is now, apply it in one transaction."""
+from flask_babel import force_locale
 from sqlalchemy import func, insert, select, update
 
 from extensions import db
 
 from .countries import default_timezone
-from .importing import DelegationSlot, Existing, ImportContext, plan_import
-from .labels import delegation_label
+from .importing import DelegationSlot, Existing, ImportContext, header_key, plan_import
+from .labels import GENDER_LABELS, PROFILE_LABELS, delegation_label
+from .localized import SUPPORTED_LANGUAGES
 from .models import Delegation, ImportBatch, Participant, User, utcnow
 from .models_grants import ruling_grant
 from .services import email_key, record, reopen_for_review
+from .services_exports import TEMPLATE_HEADERS
 from .services_uploads import UploadNotClean, apply_once, read_staged, stage_upload, waiting_uploads
-from .textkeys import person_search_key
+from .textkeys import fold, person_search_key
 
 COMPARED_FIELDS = ("given_names", "family_names", "email", "position", "institution", "gender", "profile", "language")
 
@@ -116,8 +119,20 @@ def _context(batch, lock):
     }
     timezones = {d.id: _zone(d, program) for d in delegations}
     return ImportContext(delegations=slots, existing=existing, target_delegation_id=batch.delegation_id,
-                         locked=batch.locked, languages=tuple(program.languages or ("es", "en")),
-                         timezones=timezones)
+                         locked=batch.locked, languages=tuple(program.languages or SUPPORTED_LANGUAGES),
+                         timezones=timezones, labels=interface_labels())
+
+
+def interface_labels():
+    """The headers and drop-down values the list template writes, in each language the interface speaks (as its
+    catalogs translate them), for the importer to read them back: {"header": …, "gender": …, "profile": …}."""
+    labels = {"header": {}, "gender": {}, "profile": {}}
+    for language in SUPPORTED_LANGUAGES:
+        with force_locale(language):
+            labels["header"].update({header_key(str(text)): name for name, text in TEMPLATE_HEADERS.items()})
+            labels["gender"].update({header_key(str(text)): code for code, text in GENDER_LABELS.items()})
+            labels["profile"].update({fold(str(text)): code for code, text in PROFILE_LABELS.items()})
+    return labels
 
 
 def _zone(delegation, program):

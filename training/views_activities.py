@@ -40,14 +40,14 @@ def activity_edit(activity_id):
 
 
 def _activity_form(program, activity):
-    form = ActivityForm(obj=activity)
+    form = ActivityForm.for_languages(program.languages)(obj=activity)
     if activity is not None and not form.is_submitted():
         _fill_times(form, activity)
     if form.validate_on_submit():
         saved, result = call_or_show_error(form, lambda: save_activity(
             activity, actor_id(), program, code=form.code.data, kind=form.kind.data, required=form.required.data,
-            title={"es": form.title_es.data, "en": form.title_en.data},
-            description={"es": form.description_es.data, "en": form.description_en.data},
+            title=form.localized("title", kept=activity.title if activity else None),
+            description=form.localized("description", kept=activity.description if activity else None),
             day=form.day.data, start=form.start.data, end=form.end.data, due_day=form.due_day.data,
             link=form.link.data or "", location=form.location.data or "",
             recording_link=form.recording_link.data or "", absent_notice_hours=form.absent_notice_hours.data,
@@ -59,9 +59,8 @@ def _activity_form(program, activity):
 
 def _fill_times(form, activity):
     zone = activity.program.timezone
-    for lang in ("es", "en"):
-        form[f"title_{lang}"].data = activity.title.get(lang, "")
-        form[f"description_{lang}"].data = activity.description.get(lang, "")
+    form.fill("title", activity.title)
+    form.fill("description", activity.description)
     if activity.starts_at:
         local = to_local(activity.starts_at, zone)
         form.day.data, form.start.data = local.date(), local.time()
@@ -76,7 +75,7 @@ def _fill_times(form, activity):
 @writes
 def activity(activity_id):
     activity = activity_or_404(activity_id)
-    form = AgendaItemForm()
+    form = AgendaItemForm.for_languages(activity.program.languages)()
     if form.validate_on_submit():
         if not can("activities.plan"):
             abort(403)
@@ -95,26 +94,26 @@ def activity(activity_id):
 def agenda_item_edit(item_id):
     item = db.session.get(AgendaItem, item_id) or abort(404)
     activity = activity_or_404(item.activity_id)
-    form = AgendaItemForm(obj=item)
+    form = AgendaItemForm.for_languages(activity.program.languages)(obj=item)
     if not form.is_submitted():
         zone = activity.program.timezone
         form.start.data, form.end.data = to_local(item.starts_at, zone).time(), to_local(item.ends_at, zone).time()
-        form.title_es.data, form.title_en.data = item.title.get("es", ""), item.title.get("en", "")
+        form.fill("title", item.title)
     if form.validate_on_submit():
         if request.form.get("action") == "delete":
             delete_agenda_item(item, actor_id())
             return redirect(url_for("training.activity", activity_id=activity.id))
         saved, _item = call_or_show_error(form, lambda: save_agenda_item(item, actor_id(), activity,
-                                                                          **_item_values(form)),
+                                                                          **_item_values(form, item)),
                                            _("Agenda item saved."))
         if saved:
             return redirect(url_for("training.activity", activity_id=activity.id))
     return render_template("training/agenda_item_form.html", form=form, activity=activity, item=item)
 
 
-def _item_values(form):
+def _item_values(form, item=None):
     return {"start": form.start.data, "end": form.end.data, "kind": form.kind.data,
-            "title": {"es": form.title_es.data, "en": form.title_en.data},
+            "title": form.localized("title", kept=item.title if item else None),
             "facilitators": form.facilitators.data or "", "speakers": form.speakers.data or "",
             "notes": form.notes.data or "", "parallel": form.parallel.data}
 

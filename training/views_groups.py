@@ -1,7 +1,7 @@
 """Group work of an agenda item: generate groups, move people, rapporteurs and conclusions, a printable page."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from extensions import db
 from transactions import writes
@@ -10,6 +10,7 @@ from . import bp
 from .access import active_participants, activity_or_404, actor_id, permission_required, program_country_scope
 from .forms import SheetForm
 from .forms_groups import GroupForm, GroupSetupForm
+from .grouping import join_languages
 from .models import AgendaItem
 from .models_groups import Group
 from .services import ServiceError
@@ -34,13 +35,13 @@ def groups(item_id):
 def groups_setup(item_id):
     item, activity = _item_or_404(item_id)
     work = group_work_of(item)
-    form = GroupSetupForm()
+    form = GroupSetupForm.for_languages(activity.program.languages)()
     if work is not None and not form.is_submitted():
         _fill_setup(form, work)
     if form.validate_on_submit():
-        questions = {"es": form.questions_es.data or "", "en": form.questions_en.data or ""}
+        questions = form.localized("questions", kept=work.questions if work else None)
         saved, _work = call_or_show_error(form, lambda: generate(
-            item, actor_id(), strategy=form.strategy.data, specs=form.specs(lambda n: _("Group %(n)s", n=n)),
+            item, actor_id(), strategy=form.strategy.data, specs=form.specs(_group_names(form.languages)),
             seed=form.seed.data, only_present=form.only_present.data, questions=questions), _("Groups created."))
         if saved:
             return redirect(url_for("training.groups", item_id=item.id))
@@ -75,18 +76,18 @@ def groups_moves(item_id):
 def group_edit(group_id):
     group = db.session.get(Group, group_id) or abort(404)
     item, activity = _item_or_404(group.group_work.agenda_item_id)
-    form = GroupForm(obj=group)
+    form = GroupForm.for_languages(activity.program.languages)(obj=group)
     members = sorted(group.members, key=lambda m: m.participant.search_key)
     form.rapporteur_id.choices = [("", _("— none yet —"))] + [(m.participant_id, m.participant.full_name)
                                                              for m in members]
     if not form.is_submitted():
-        form.perspective_es.data = group.perspective.get("es", "")
-        form.perspective_en.data = group.perspective.get("en", "")
+        form.fill("name", group.names or {activity.program.default_language: group.name})
+        form.fill("perspective", group.perspective)
         form.rapporteur_id.data = next((m.participant_id for m in members if m.is_rapporteur), None)
     if form.validate_on_submit():
         saved, _result = call_or_show_error(form, lambda: save_group(
-            group, actor_id(), name=form.name.data, conclusions=form.conclusions.data or "",
-            perspective={"es": form.perspective_es.data, "en": form.perspective_en.data},
+            group, actor_id(), names=form.localized("name", kept=group.names),
+            conclusions=form.conclusions.data or "", perspective=form.localized("perspective", kept=group.perspective),
             rapporteur_id=form.rapporteur_id.data), _("Group saved."))
         if saved:
             return redirect(url_for("training.groups", item_id=item.id) + f"#group-{group.id}")
@@ -137,14 +138,24 @@ def _moves_from(data, allowed_ids, group_ids):
     return moves
 
 
+def _group_names(languages):
+    """n → "Group n" in each of the languages ({"es": "Grupo 1", "fr": "Groupe 1", …}), for unnamed groups."""
+    def names(n):
+        texts = {}
+        for code in languages:
+            with force_locale(code):
+                texts[code] = _("Group %(n)s", n=n)
+        return texts
+    return names
+
+
 def _fill_setup(form, work):
     form.strategy.data, form.seed.data, form.only_present.data = work.strategy, work.seed, work.only_present
-    form.questions_es.data = work.questions.get("es", "")
-    form.questions_en.data = work.questions.get("en", "")
+    form.fill("questions", work.questions)
     if work.strategy == "clusters":
-        form.clusters.data = "\n".join(f"{g.name}: {', '.join(g.countries)}" for g in work.groups)
+        form.clusters.data = "\n".join(f"{join_languages(g.names, form.languages) or g.name}: {', '.join(g.countries)}"
+                                        for g in work.groups)
     elif any(g.perspective for g in work.groups):
-        form.perspectives.data = "\n".join(f"{g.perspective.get('es', '')} | {g.perspective.get('en', '')}"
-                                           for g in work.groups)
+        form.perspectives.data = "\n".join(join_languages(g.perspective, form.languages) for g in work.groups)
     else:
         form.group_count.data = len(work.groups)

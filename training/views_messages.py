@@ -1,4 +1,5 @@
-"""The secretariat's invitations: edit the es/en texts, send to a chosen audience, read the outbox and history."""
+"""The secretariat's invitations: edit their texts in the program's languages, send them to a chosen audience,
+read the outbox and history."""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from transactions import writes
 from . import bp
 from .access import actor_id, permission_required, program_or_404
 from .forms import InvitationForm, TemplateForm
-from .labels import MESSAGE_STATUS_LABELS
+from .labels import LANGUAGE_LABELS, MESSAGE_STATUS_LABELS
 from .messages import KIND_PLACEHOLDERS
 from .models import MESSAGE_STATUSES, OutboundMessage, Participant, utcnow
 from .services import record
@@ -32,7 +33,6 @@ from .services_messages import (
 from .tasks import prepare_messages, send_messages
 from .web import call_or_show_error, delegation_choices, job_text, page_window, send_export, start_messages
 
-LANGUAGES = ("es", "en")
 PAGE_SIZE = 50
 SHOW_FINISHED = timedelta(minutes=30)
 TEMPLATE_HEADINGS = {"invitation": lambda: _("Invitation text"),
@@ -86,21 +86,23 @@ def messages_export(program_id):
 @permission_required("messages.send")
 @writes
 def message_template(program_id, kind):
-    """The es/en texts of one kind of message: the invitation, or the recording sent to those absent."""
+    """The texts of one kind of message in each of the program's languages: the invitation, or the recording sent
+    to those absent."""
     program = program_or_404(program_id)
-    form = TemplateForm(kind=kind)
+    form = TemplateForm.for_languages(program.languages)(kind=kind)
     if not form.is_submitted():
-        for language in LANGUAGES:
+        for language in form.languages:
             form[f"subject_{language}"].data, form[f"body_{language}"].data = template_for(program, kind, language)
     if form.validate_on_submit():
         saved, _result = call_or_show_error(form, lambda: [
             save_template(program, actor_id(), kind, language, form[f"subject_{language}"].data,
-                          form[f"body_{language}"].data) for language in LANGUAGES
+                          form[f"body_{language}"].data) for language in form.languages
         ], TEMPLATE_SAVED[kind]())
         if saved:
             return redirect(url_for("training.messages", program_id=program.id))
     return render_template("training/invitation_template.html", program=program, form=form, kind=kind,
-                           heading=TEMPLATE_HEADINGS[kind](), placeholders=KIND_PLACEHOLDERS[kind])
+                           heading=TEMPLATE_HEADINGS[kind](), placeholders=KIND_PLACEHOLDERS[kind],
+                           language_names=LANGUAGE_LABELS)
 
 
 @bp.route("/programs/<int:program_id>/invitations", methods=["POST"])

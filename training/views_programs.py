@@ -1,5 +1,5 @@
 """Programs, their dashboard of delegations, and delegations' quotas and contacts."""
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from transactions import writes
@@ -57,21 +57,21 @@ def program_edit(program_id):
 
 
 def _program_form(program):
-    form = ProgramForm(obj=program)
+    chosen_default = request.form.get("default_language") if request.method == "POST" else None
+    form = ProgramForm.for_program(program, chosen_default)(obj=program)
     if program is not None and not form.is_submitted():
         for field in LOCALIZED_PROGRAM_FIELDS:
-            for code, text in (getattr(program, field) or {}).items():
-                if hasattr(form, f"{field}_{code}"):
-                    getattr(form, f"{field}_{code}").data = text
+            form.fill(field, getattr(program, field))
     if form.validate_on_submit():
         saved, result = call_or_show_error(form, lambda: save_program(
             program, actor_id(), code=form.code.data, start_date=form.start_date.data, end_date=form.end_date.data,
-            timezone=form.timezone.data, languages=form.languages.data,
-            **{field: form.localized(field) for field in LOCALIZED_PROGRAM_FIELDS},
+            timezone=form.timezone.data, languages=form.chosen_languages(),
+            **{field: form.localized(field, kept=getattr(program, field, None)) for field in LOCALIZED_PROGRAM_FIELDS},
         ), _("Program saved."))
         if saved:
             return redirect(url_for("training.program_dashboard", program_id=result.id))
-    return render_template("training/program_form.html", form=form, program=program)
+    return render_template("training/program_form.html", form=form, program=program,
+                           localized_fields=LOCALIZED_PROGRAM_FIELDS)
 
 
 @bp.route("/programs/<int:program_id>/copy", methods=["GET", "POST"])
@@ -81,8 +81,9 @@ def program_copy(program_id):
     """A new program made from this one: new code and dates, the parts chosen; never its people."""
     source = program_or_404(program_id)
     parts = copy_parts()
-    form = ProgramCopyForm(title_es=source.title.get("es"), title_en=source.title.get("en"),
-                           parts=[part.option for part in parts])
+    form = ProgramCopyForm.for_languages(source.languages)(parts=[part.option for part in parts])
+    if not form.is_submitted():
+        form.fill("title", source.title)
     form.parts.choices = [(part.option, part.label) for part in parts]
     if form.validate_on_submit():
         saved, copy = call_or_show_error(form, lambda: copy_program(
