@@ -18,6 +18,14 @@ LANGUAGE_FACTS = {
         "the interface's default locale (settings.py cannot import training.localized: a cycle through the mailer)",
     ("training/exporting.py", "SEMICOLON_LANGUAGES ="):
         "the locales whose Excel splits CSV by ';' (decimal comma): a fact about those locales, not an offer",
+    ("training/cli.py", "title_es"):
+        "create-program keeps its --title-es/--title-en options (besides --title LANG=TEXT) so existing scripts run",
+    ("training/cli.py", "title_en"):
+        "create-program keeps its --title-es/--title-en options (besides --title LANG=TEXT) so existing scripts run",
+    ("training/cli.py", "LEGACY_LANGUAGES = "):
+        "the languages --title-es/--title-en alone have always created",
+    ("training/models.py", "NEW_PROGRAM_LANGUAGES = "):
+        "what a new program offers until its organizers choose: a default, shown checked on the program form",
     ("certificates/cli.py", "when(refusal.ends_at, program.timezone, \"en\")"):
         "the command line writes its refusals in English, as the rest of its output",
     ("training/services_privacy.py", "country_name(delegation.country_code, \"en\")"):
@@ -135,6 +143,8 @@ OTHER_PROGRAMS_TEXT = {
         "Zoom's participant report, as Zoom writes it",
     ("templates/assessments/responses_import_form.html", "Marca temporal · Dirección de correo electrónico"):
         "a Spanish Google Forms export's first columns, as Google writes them",
+    ("templates/training/import_form.html", "Nombre(s) · Apellido(s) · Cargo/Puesto"):
+        "a Spanish header row focal points send, which the sentence before it introduces as an example",
 }
 ATTRIBUTES = ("title", "alt", "placeholder", "aria-label")
 
