@@ -15,7 +15,9 @@ def option_labels(question, language, fallback):
     if kind.fixed_options:
         return list(zip(kind.fixed_options, [_(label) for label in kind.fixed_labels] or kind.fixed_options,
                         strict=True))
-    return [(option["key"], pick(option, language, fallback) or option["key"]) for option in question.options]
+    # The texts without the key: the fallback's last step ("any text") must not pick the key itself.
+    return [(option["key"], pick({code: text for code, text in option.items() if code != "key"}, language, fallback)
+             or option["key"]) for option in question.options]
 
 
 def scale_points(question):

@@ -177,3 +177,18 @@ def test_a_language_the_program_stops_offering_keeps_its_texts(app, organizer, w
         question = db.session.get(Question, question_id)
         assert question.text == {"fr": "Utile ?", "pt": "Útil?"}
         assert question.scale_labels == {"pt": ["Não", "Sim"], "fr": ["Pas du tout", "Tout à fait"]}
+
+
+def test_an_option_in_neither_the_readers_nor_the_default_language_shows_its_text_not_its_key(app):
+    # "a | fr: Oui" in a program of Spanish and English: the option has a French text only. An English reader gets
+    # the fallback's last step (any text), which is "Oui", not the option's key "a".
+    from types import SimpleNamespace
+
+    from assessments.option_lines import parse_option_lines
+    from assessments.template_helpers import option_labels
+
+    options, problems = parse_option_lines("a | fr: Oui\nb | No | No", ["es", "en"])
+    assert problems == []
+    question = SimpleNamespace(type="single_choice", options=options)
+    with app.test_request_context():
+        assert option_labels(question, "en", "es") == [("a", "Oui"), ("b", "No")]
