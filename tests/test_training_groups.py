@@ -250,3 +250,37 @@ def test_unnamed_groups_of_a_french_and_portuguese_program(app, client, world):
         assert [(g.name, g.names, g.perspective) for g in work.groups] == [
             ("Groupe 1", {"fr": "Groupe 1", "pt": "Grupo 1"}, {"fr": "Gouvernance", "pt": "Governança"}),
             ("Groupe 2", {"fr": "Groupe 2", "pt": "Grupo 2"}, {"fr": "Employabilité"})]
+
+
+def test_forming_the_groups_again_keeps_their_names_and_perspectives_in_a_language_no_longer_offered(app, client,
+                                                                                                     world):
+    ids = world["ids"]
+    with app.app_context():
+        db.session.get(Program, ids["program"]).languages = ["es", "en", "fr"]
+        db.session.commit()
+    login(client, world["emails"]["organizer"])
+    assert post_form(client, setup_url(world), {
+        "strategy": "balanced", "seed": "1", "perspectives": "Gobernanza | Governance | Gouvernance\nEmpleo | Jobs"
+    }).status_code == 302
+    with app.app_context():
+        db.session.get(Program, ids["program"]).languages = ["es", "en"]  # French is no longer offered
+        db.session.commit()
+    # The form comes back with the lines in Spanish | English; the organizer changes only the draw.
+    form = client.get(setup_url(world)).get_data(as_text=True)
+    assert "Gobernanza | Governance\nEmpleo | Jobs" in form
+    assert post_form(client, setup_url(world), {
+        "strategy": "balanced", "seed": "2", "perspectives": "Gobernanza | Governance\nEmpleo | Jobs"
+    }).status_code == 302
+    with app.app_context():
+        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == ids["group_item"]))
+        assert [(g.names, g.perspective) for g in work.groups] == [
+            ({"es": "Grupo 1", "en": "Group 1", "fr": "Groupe 1"},
+             {"es": "Gobernanza", "en": "Governance", "fr": "Gouvernance"}),
+            ({"es": "Grupo 2", "en": "Group 2", "fr": "Groupe 2"}, {"es": "Empleo", "en": "Jobs"})]
+    # A line rewritten is a new text: its old French does not follow it.
+    assert post_form(client, setup_url(world), {
+        "strategy": "balanced", "seed": "2", "perspectives": "Gobierno | Government\nEmpleo | Jobs"
+    }).status_code == 302
+    with app.app_context():
+        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == ids["group_item"]))
+        assert work.groups[0].perspective == {"es": "Gobierno", "en": "Government"}

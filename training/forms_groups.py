@@ -84,17 +84,31 @@ class GroupSetupForm(LocalizedForm):
         if len(parse_perspectives(field.data or "", self.languages)) > MAX_GROUPS:
             raise ValidationError(_l("At most %(max)s groups.", max=MAX_GROUPS))
 
-    def specs(self, group_names):
+    def specs(self, group_names, kept=()):
         """One dict per group for services_groups.generate; `group_names(n)` names unnamed groups in each
-        language ({"es": "Grupo 1", "en": "Group 1", …})."""
+        language ({"es": "Grupo 1", "en": "Group 1", …}). `kept`, the groups formed before: a group whose name or
+        perspective reads the same in the form's languages keeps its texts in languages the form does not show."""
         if self.strategy.data == "clusters":
             clusters, _problems = parse_clusters(self.clusters.data, code_from_name)
-            return [{"names": split_languages(name or "", self.languages) or group_names(n), "countries": codes}
-                    for n, (name, codes) in enumerate(clusters, start=1)]
-        perspectives = parse_perspectives(self.perspectives.data or "", self.languages)
-        if perspectives:
-            return [{"names": group_names(n), "perspective": p} for n, p in enumerate(perspectives, start=1)]
-        return [{"names": group_names(n)} for n in range(1, self.group_count.data + 1)]
+            specs = [{"names": split_languages(name or "", self.languages) or group_names(n), "countries": codes}
+                     for n, (name, codes) in enumerate(clusters, start=1)]
+        elif perspectives := parse_perspectives(self.perspectives.data or "", self.languages):
+            specs = [{"names": group_names(n), "perspective": p} for n, p in enumerate(perspectives, start=1)]
+        else:
+            specs = [{"names": group_names(n)} for n in range(1, self.group_count.data + 1)]
+        for spec, old in zip(specs, kept, strict=False):
+            spec["names"] = self._with_hidden(spec["names"], old.names)
+            if "perspective" in spec:
+                spec["perspective"] = self._with_hidden(spec["perspective"], old.perspective)
+        return specs
+
+    def _with_hidden(self, texts, stored):
+        """`texts` and, when they read as `stored` in the form's languages, `stored`'s texts in the others."""
+        stored = stored or {}
+        shown = {code: text for code, text in stored.items() if code in self.languages and text}
+        if shown != {code: text for code, text in texts.items() if text}:
+            return texts
+        return {**{code: text for code, text in stored.items() if code not in self.languages}, **texts}
 
 
 class GroupForm(LocalizedForm):

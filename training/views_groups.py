@@ -40,8 +40,9 @@ def groups_setup(item_id):
         _fill_setup(form, work)
     if form.validate_on_submit():
         questions = form.localized("questions", kept=work.questions if work else None)
+        specs = form.specs(_group_names(form.languages), kept=list(work.groups) if work else ())
         saved, _work = call_or_show_error(form, lambda: generate(
-            item, actor_id(), strategy=form.strategy.data, specs=form.specs(_group_names(form.languages)),
+            item, actor_id(), strategy=form.strategy.data, specs=specs,
             seed=form.seed.data, only_present=form.only_present.data, questions=questions), _("Groups created."))
         if saved:
             return redirect(url_for("training.groups", item_id=item.id))
