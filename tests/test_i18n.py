@@ -125,6 +125,21 @@ def test_every_translation_uses_the_glossary_word(language):
     assert glossary_breaches(language, [m for m in catalog(language) if m.id]) == []
 
 
+# A zone is named by its city ("Mexico", "Cidade do México"): French says "à Mexico", Portuguese "na Cidade do
+# México" but "em Bogotá", so neither can put a fixed preposition before it; the zone goes after a colon or in
+# parentheses, as delegations do.
+ZONE_AFTER_PREPOSITION = {"fr": re.compile(r"\b(en|à|au|dans) %\(zones?\)s"),
+                          "pt": re.compile(r"\b(em|de|no|na) %\(zones?\)s")}
+
+
+@pytest.mark.parametrize("language", sorted(ZONE_AFTER_PREPOSITION))
+def test_a_zone_name_comes_after_no_fixed_preposition(language):
+    pattern = ZONE_AFTER_PREPOSITION[language]
+    wrong = sorted(translation for message in catalog(language) if message.id for _source, translation in forms(message)
+                   if pattern.search(translation or ""))
+    assert wrong == []
+
+
 def test_spanish_is_the_default(client):
     html = client.get("/login").get_data(as_text=True)
     assert '<html lang="es">' in html and "Iniciar sesión" in html
