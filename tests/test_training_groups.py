@@ -2,6 +2,7 @@
 country scoping, and what a participant sees."""
 import re
 
+import pytest
 from sqlalchemy import select
 
 from extensions import db
@@ -284,3 +285,24 @@ def test_forming_the_groups_again_keeps_their_names_and_perspectives_in_a_langua
     with app.app_context():
         work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == ids["group_item"]))
         assert work.groups[0].perspective == {"es": "Gobierno", "en": "Government"}
+
+
+@pytest.mark.parametrize("data, line", [
+    ({"strategy": "balanced", "seed": "1", "perspectives": "Gobernanza | Governance\nA | B | Gouvernance"}, 2),
+    ({"strategy": "clusters", "seed": "1", "clusters": "Norte | North | Nord: MX\nSur: GT"}, 1),
+])
+def test_a_line_with_more_parts_than_the_program_has_languages_is_refused_not_cut(app, client, world, data, line):
+    login(client, world["emails"]["organizer"])
+    with client.session_transaction() as session:
+        session["language"] = "en"
+    response = post_form(client, setup_url(world), data)
+    assert response.status_code == 200
+    assert f"Line {line} has more parts than the program has languages (Spanish | English)" in \
+        response.get_data(as_text=True)
+
+
+def test_a_trailing_bar_is_no_part(app, client, world):
+    login(client, world["emails"]["organizer"])
+    assert post_form(client, setup_url(world), {"strategy": "balanced", "seed": "1",
+                                                "perspectives": "Gobernanza | Governance |\nEmpleo |"}) \
+        .status_code == 302

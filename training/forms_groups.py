@@ -16,6 +16,8 @@ CLUSTER_PROBLEMS = {
     "country_twice": _l("Line %(line)s: %(value)s is already in another group."),
     "no_country": _l("Line %(line)s names no country."),
     "name_too_long": _l("Line %(line)s: the group's name (“%(value)s…”) is longer than 120 characters."),
+    "too_many_parts": _l("Line %(line)s has more parts than the program has languages (%(value)s): write one per "
+                         "language."),
 }
 MAX_NAME = 120
 
@@ -72,6 +74,8 @@ class GroupSetupForm(LocalizedForm):
         clusters, problems = parse_clusters(field.data, code_from_name)
         problems += [(line, "name_too_long", part[:40]) for line, (name, _codes) in enumerate(clusters, start=1)
                      for part in split_languages(name or "", self.languages).values() if len(part) > MAX_NAME]
+        problems += [(line, "too_many_parts", self._order()) for line, (name, _codes) in enumerate(clusters, start=1)
+                     if self._too_many_parts(name or "")]
         if problems:
             raise ValidationError(" ".join(str(CLUSTER_PROBLEMS[code] % {"line": line, "value": value})
                                            for line, code, value in problems))
@@ -83,6 +87,21 @@ class GroupSetupForm(LocalizedForm):
     def validate_perspectives(self, field):
         if len(parse_perspectives(field.data or "", self.languages)) > MAX_GROUPS:
             raise ValidationError(_l("At most %(max)s groups.", max=MAX_GROUPS))
+        lines = [line for line in (field.data or "").splitlines() if line.strip()]
+        wrong = [number for number, line in enumerate(lines, start=1) if self._too_many_parts(line)]
+        if wrong:  # the parts beyond the languages would be dropped without a word
+            raise ValidationError(" ".join(str(CLUSTER_PROBLEMS["too_many_parts"] % {"line": number,
+                                                                                      "value": self._order()})
+                                           for number in wrong))
+
+    def _too_many_parts(self, line):
+        parts = [part.strip() for part in line.split("|")]
+        while parts and not parts[-1]:
+            parts.pop()
+        return len(parts) > len(self.languages)
+
+    def _order(self):
+        return " | ".join(language_name(code) for code in self.languages)
 
     def specs(self, group_names, kept=()):
         """One dict per group for services_groups.generate; `group_names(n)` names unnamed groups in each
