@@ -68,6 +68,16 @@ def test_details_read_as_words_with_times_in_the_programs_zone(app, client, worl
     assert "domingo, 1 de marzo de 2026, 21:00 (Ciudad de México)" in html
 
 
+def test_a_text_in_several_languages_names_its_languages(app, client, world):
+    """A section's title as recorded ({"es": …, "fr": …}) reads "Spanish: …; French: …", not "Es: …; Fr: …"."""
+    ids = world["ids"]
+    add_event(app, "questionnaire.section_renamed", "Program", ids["program"], program_id=ids["program"],
+              title={"es": "Conocimientos", "fr": "Connaissances"})
+    as_admin(client, world)
+    html = client.get("/audit", query_string={"program": ids["program"]}).get_data(as_text=True)
+    assert "Title:</span> Spanish: Conocimientos; French: Connaissances<" in html
+
+
 def test_an_object_that_no_longer_exists_is_named_without_a_link(app, client, world):
     add_event(app, "participant.updated", "Participant", 999_999)
     as_admin(client, world)

@@ -15,6 +15,7 @@ from extensions import db
 from .countries import country_name
 from .hooks import hooks
 from .labels import ROLE_LABELS, delegation_label, language_name
+from .localized import SUPPORTED_LANGUAGES
 from .messages import EDITABLE_KINDS
 from .models import (
     Activity,
@@ -313,7 +314,9 @@ def detail_value(key, value, language, zone):
     if isinstance(value, list):
         return ", ".join(detail_value(key, item, language, zone) for item in value) or "—"
     if isinstance(value, dict):
-        return "; ".join(f"{detail_label(k)}: {detail_value(k, v, language, zone)}" for k, v in sorted(value.items()))
+        # A text in several languages ({"es": …, "fr": …}) names its languages, not their codes.
+        return "; ".join(f"{language_name(k, language) if k in SUPPORTED_LANGUAGES else detail_label(k)}: "
+                         f"{detail_value(k, v, language, zone)}" for k, v in sorted(value.items()))
     value = str(value)
     if key in ("role",) and value in ROLE_LABELS:
         return str(ROLE_LABELS[value])
