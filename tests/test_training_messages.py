@@ -298,7 +298,7 @@ def test_the_invitation_says_until_when_the_link_really_works(app, world):
 
     from training.links import is_expired, last_valid_day
     from training.models import Participant, Program
-    from training.services_messages import queue_invitations
+    from training.services_messages import link_until, queue_invitations
 
     end = date(2026, 12, 10)
     assert last_valid_day(end, 90) == date(2027, 3, 10) and last_valid_day(None, 90) is None
@@ -312,12 +312,14 @@ def test_the_invitation_says_until_when_the_link_really_works(app, world):
         people[1].language = "en"
         ids = queue_invitations(program, people, None)
         bodies = {m.language: m.body for m in (db.session.get(OutboundMessage, i) for i in ids)}
-        assert "Es válido hasta: 10 de marzo de 2027." in bodies["es"]
-        assert "It is valid until: March 10, 2027." in bodies["en"]
+        assert "Vigencia del enlace: hasta el 10 de marzo de 2027." in bodies["es"]
+        assert "Link validity: until March 10, 2027." in bodies["en"]
         assert "cierre del programa" not in bodies["es"] and "program closes" not in bodies["en"]
+        assert link_until(program, "fr") == "jusqu'au 10 mars 2027"
+        assert link_until(program, "pt") == "até 10 de março de 2027"
         program.end_date = None
         ids = queue_invitations(program, people[:1], None)
-        assert "Es válido hasta: sin fecha de término." in db.session.get(OutboundMessage, ids[0]).body
+        assert "Vigencia del enlace: sin vencimiento." in db.session.get(OutboundMessage, ids[0]).body
         db.session.rollback()
 
 

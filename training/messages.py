@@ -17,7 +17,7 @@ DEFAULT_INVITATION = {
         "Le damos la bienvenida al programa «{program}» como integrante de la delegación de {delegation}.\n\n"
         "Este es su enlace personal. Con él verá la agenda en su zona horaria, responderá los cuestionarios "
         "y descargará su certificado:\n\n{link}\n\n"
-        "El enlace es solo para usted; no lo reenvíe. Es válido hasta: {link_until}.\n\n"
+        "El enlace es solo para usted; no lo reenvíe. Vigencia del enlace: {link_until}.\n\n"
         "Saludos cordiales,\nSecretaría Ejecutiva",
     ),
     "en": (
@@ -26,7 +26,7 @@ DEFAULT_INVITATION = {
         "Welcome to the program “{program}” as a member of the delegation of {delegation}.\n\n"
         "This is your personal link. With it you will see the agenda in your time zone, answer the questionnaires "
         "and download your certificate:\n\n{link}\n\n"
-        "The link is for you only; please do not forward it. It is valid until: {link_until}.\n\n"
+        "The link is for you only; please do not forward it. Link validity: {link_until}.\n\n"
         "Kind regards,\nExecutive Secretariat",
     ),
     "fr": (
@@ -35,7 +35,7 @@ DEFAULT_INVITATION = {
         "Nous vous souhaitons la bienvenue au programme « {program} » (délégation : {delegation}).\n\n"
         "Voici votre lien personnel. Il vous permet de consulter l'ordre du jour dans votre fuseau horaire, de "
         "répondre aux questionnaires et de télécharger votre certificat :\n\n{link}\n\n"
-        "Ce lien vous est réservé ; ne le transférez pas. Il est valable jusqu'au : {link_until}.\n\n"
+        "Ce lien vous est réservé ; ne le transférez pas. Validité du lien : {link_until}.\n\n"
         "Salutations cordiales,\nSecrétariat exécutif",
     ),
     "pt": (
@@ -44,7 +44,7 @@ DEFAULT_INVITATION = {
         "Damos as boas-vindas ao programa “{program}” (delegação: {delegation}).\n\n"
         "Este é o seu link pessoal. Com ele você verá a agenda no seu fuso horário, responderá aos questionários "
         "e baixará o seu certificado:\n\n{link}\n\n"
-        "O link é só para você; não o encaminhe. Ele é válido até: {link_until}.\n\n"
+        "O link é só para você; não o encaminhe. Validade do link: {link_until}.\n\n"
         "Atenciosamente,\nSecretaria Executiva",
     ),
 }

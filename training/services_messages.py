@@ -82,13 +82,14 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
 
 
 def link_until(program, language):
-    """The last day the personal link works, as a reader of `language` writes a date ("5 de marzo de 2027"): the
+    """Until when the personal link works, as a reader of `language` writes it ("hasta el 5 de marzo de 2027"): the
     program's end plus LINK_GRACE_DAYS, not the program's end, which an invitation once wrongly promised."""
     day = last_valid_day(program.end_date, current_app.config["LINK_GRACE_DAYS"])
-    if day is not None:
-        return format_date(day, "long", locale=language)
     with force_locale(language):
-        return _("no end date")
+        if day is None:  # no end date: the link works until someone revokes it
+            return _("no expiry")
+        # The preposition travels with the date ("jusqu'au 5 mars"), so the sentence reads with or without one.
+        return _("until %(date)s", date=format_date(day, "long", locale=language))
 
 
 def _extra_values(extra, language):

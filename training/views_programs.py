@@ -87,7 +87,8 @@ def program_copy(program_id):
     form.parts.choices = [(part.option, part.label) for part in parts]
     if form.validate_on_submit():
         saved, copy = call_or_show_error(form, lambda: copy_program(
-            source, actor_id(), code=form.code.data, start_date=form.start_date.data, title=form.localized("title"),
+            source, actor_id(), code=form.code.data, start_date=form.start_date.data,
+            title=form.localized("title", source.title),
             options=set(form.parts.data),
         ), _("Program copied. Check its dates, texts and links before inviting anyone."))
         if saved:
