@@ -105,9 +105,9 @@ def make_agenda_item(activity, kind, title, starts_at=None, ends_at=None):
 
 
 def make_group_work(item, groups, strategy="clusters", questions=None):
-    """Group work for an agenda item; `groups` is [(name, countries, participants)], numbered in that order."""
+    """Group work for an agenda item; `groups` is [(Spanish name, countries, participants)], numbered in that order."""
     work = GroupWork(agenda_item_id=item.id, strategy=strategy, questions=questions or {})
-    work.groups = [Group(position=number, name=name, countries=countries)
+    work.groups = [Group(position=number, names={"es": name}, countries=countries)
                    for number, (name, countries, _people) in enumerate(groups, start=1)]
     for group, (_name, _countries, people) in zip(work.groups, groups, strict=True):
         group.members = [GroupMember(participant_id=person.id) for person in people]

@@ -753,7 +753,7 @@ def organizer_runs_the_session_and_closes_the_program(s):
     expect(caribbean).to_contain_text("Núñez Peña, José Ángel")
     s.shot(page, "3-groups")
     with app.app_context():
-        groups = {group.name: sorted(member.participant.family_names for member in group.members)
+        groups = {group.name_in("es", "es"): sorted(member.participant.family_names for member in group.members)
                   for group in db.session.scalars(select(Group))}
     assert groups == {"Norte": ["Gagnon", "O'Connor", "Tremblay"],
                       "Caribe": ["Núñez Peña", "Pérez Ramírez", "Suárez Báez"]}

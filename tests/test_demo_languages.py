@@ -149,7 +149,7 @@ def localized_rows(program_ids):
         yield work.questions, "group work questions"
     for group in db.session.scalars(select(Group)):
         if group.perspective:
-            yield group.perspective, f"group {group.name} perspective"
+            yield group.perspective, f"group {group.position} perspective"
     for questionnaire in db.session.scalars(select(Questionnaire).where(Questionnaire.program_id.in_(program_ids))):
         yield questionnaire.title, f"{questionnaire.kind} title"
         yield questionnaire.intro, f"{questionnaire.kind} intro"

@@ -1,40 +1,69 @@
-"""Migration 0024: a group's name becomes its name in the program's default language (groups.names), and back."""
+"""Migration 0024: a group's name becomes its name in the program's default language (groups.names, the only copy),
+and back, without rebuilding the table (which would cascade to the group's members)."""
 import json
-from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from app import create_app
 from extensions import db
 from tests.conftest import SECRET
+from tests.helpers import insert_row
+
+NOW, LATER = "2026-01-01 00:00:00", "2026-01-01 01:00:00"
+
+
+def _program_with_a_group(connection, number, languages, name):
+    """Program `number` with one group named `name` and one member, as a database at revision 0020 holds them."""
+    insert_row(connection, "programs", {"id": number, "code": f"P-{number}", "title": "{}", "description": "{}",
+                                        "general_objective": "{}", "specific_objectives": "{}", "timezone": "UTC",
+                                        "languages": json.dumps(languages), "created_at": NOW})
+    insert_row(connection, "delegations", {"id": number, "program_id": number, "kind": "member",
+                                           "country_code": "MX", "quota": 3, "status": "invited"})
+    insert_row(connection, "participants", {
+        "id": number, "program_id": number, "delegation_id": number, "given_names": "Ana", "family_names": "Uno",
+        "email": f"ana{number}@example.mx", "email_key": f"ana{number}@example.mx", "gender": "female",
+        "profile": "other", "language": "es", "timezone": "UTC", "status": "registered", "search_key": "ana uno",
+        "created_at": NOW, "updated_at": NOW})
+    insert_row(connection, "activities", {"id": number, "program_id": number, "code": "S1", "kind": "virtual_session",
+                                          "required": True, "title": "{}", "description": "{}", "created_at": NOW})
+    insert_row(connection, "agenda_items", {"id": number, "activity_id": number, "starts_at": NOW, "ends_at": LATER,
+                                            "kind": "group_work", "title": "{}"})
+    insert_row(connection, "group_works", {"id": number, "agenda_item_id": number, "strategy": "balanced",
+                                           "questions": "{}", "updated_at": NOW})
+    insert_row(connection, "groups", {"id": number, "group_work_id": number, "position": 1, "name": name,
+                                      "perspective": "{}", "countries": "[]"})
+    insert_row(connection, "group_members", {"id": number, "group_id": number, "group_work_id": number,
+                                             "participant_id": number})
+
+
+def _rows(connection, column):
+    return [(value if not isinstance(value, str) or column == "name" else json.loads(value), members)
+            for value, members in connection.execute(text(
+                f"SELECT groups.{column}, (SELECT count(*) FROM group_members WHERE group_id = groups.id) "
+                "FROM groups ORDER BY groups.id"))]
 
 
 def test_each_group_name_goes_to_its_program_default_language_and_back(scratch_url):
     from flask_migrate import downgrade, upgrade
 
-    from training.models import Activity, AgendaItem, Program
-    from training.models_groups import Group, GroupWork
-
     app = create_app({"TESTING": True, "CAPACITA_ENV": "test", "SECRET_KEY": SECRET, "QUEUE_URL": "memory://",
                       "SQLALCHEMY_DATABASE_URI": scratch_url})
-    at = datetime(2027, 3, 1, 15, tzinfo=timezone.utc)
-    end = at + timedelta(hours=1)
     with app.app_context():
-        upgrade()
-        for code, languages, name in (("FR-2027", ["fr", "es"], "Groupe Nord"), ("ES-2027", ["es", "en"], "Grupo 1")):
-            program = Program(code=code, title={languages[0]: code}, languages=languages)
-            activity = Activity(program=program, code="S1", kind="virtual_session", starts_at=at, ends_at=end)
-            item = AgendaItem(activity=activity, starts_at=at, ends_at=end, kind="group_work")
-            work = GroupWork(agenda_item=item, strategy="balanced")
-            work.groups = [Group(position=1, name=name, names={"pt": "ignored"})]
-            db.session.add(work)
-        db.session.commit()
-        downgrade(revision="0020")
-        assert "names" not in {column["name"] for column in db.inspect(db.engine).get_columns("groups")}
+        upgrade(revision="0020")
+        with db.engine.begin() as connection:
+            _program_with_a_group(connection, 1, ["fr", "es"], "Groupe Nord")
+            _program_with_a_group(connection, 2, ["es", "en"], "Grupo 1")
         upgrade(revision="0024")
         with db.engine.connect() as connection:
-            rows = connection.execute(text("SELECT name, names FROM groups ORDER BY id")).all()
-        names = [(name, value if isinstance(value, dict) else json.loads(value)) for name, value in rows]
-        assert names == [("Groupe Nord", {"fr": "Groupe Nord"}), ("Grupo 1", {"es": "Grupo 1"})]
+            columns = {column["name"] for column in inspect(connection).get_columns("groups")}
+            assert "name" not in columns  # one copy of the name: names[default] cannot disagree with it
+            assert _rows(connection, "names") == [({"fr": "Groupe Nord"}, 1), ({"es": "Grupo 1"}, 1)]
+            connection.execute(text("UPDATE groups SET names = :names WHERE id = 2"),
+                               {"names": json.dumps({"en": "Group 1", "es": "Grupo uno"})})
+            connection.commit()
+        downgrade(revision="0020")
+        with db.engine.connect() as connection:
+            assert "names" not in {column["name"] for column in inspect(connection).get_columns("groups")}
+            assert _rows(connection, "name") == [("Groupe Nord", 1), ("Grupo uno", 1)]  # the default's, members kept
         db.session.remove()
         db.engine.dispose()

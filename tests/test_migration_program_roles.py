@@ -1,10 +1,11 @@
 """Migrations 0020 (accounts of one role each become program grants that keep what each saw, and back) and the
 revisions of the same change (0021 rebuilds participants) on databases that hold data."""
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 
 from app import create_app
 from extensions import db
 from tests.conftest import SECRET
+from tests.helpers import insert_row
 
 LEGACY = [  # (id, e-mail, role, country) as users held them before 0020
     (1, "admin@example.org", "admin", None), (2, "org@example.org", "organizer", None),
@@ -56,29 +57,6 @@ def test_accounts_become_grants_that_keep_what_each_sees_and_back(scratch_url):
         db.engine.dispose()
 
 
-def _insert(connection, table, values):
-    """A row with the columns `table` has at this revision; a required column not given gets a plain value of its
-    type (these tests are about the rows surviving, not about their contents)."""
-    columns = {column["name"]: column for column in inspect(connection).get_columns(table)}
-    values = {name: value for name, value in values.items() if name in columns}
-    for name, column in columns.items():
-        if name not in values and not column["nullable"] and column.get("default") is None:
-            values[name] = _plain(column["type"])
-    connection.execute(text(f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join(':' + n for n in values)})"),
-                       values)
-
-
-def _plain(column_type):
-    kind = type(column_type).__name__.upper()
-    if "BOOL" in kind:
-        return False
-    if "INT" in kind or "NUMERIC" in kind or "FLOAT" in kind:
-        return 0
-    if "DATE" in kind or "TIME" in kind:
-        return "2026-01-01 00:00:00"
-    return "{}" if "JSON" in kind else ""
-
-
 def _people_and_what_hangs_on_them(connection):
     return tuple(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
                  for table in ("participants", "attendance", "attempts", "answers", "certificates"))
@@ -95,35 +73,35 @@ def test_the_new_revisions_keep_every_participant_and_what_refers_to_them(scratc
     with app.app_context():
         upgrade(revision="0018")
         with db.engine.begin() as connection:
-            _insert(connection, "programs", {"id": 1, "code": "A-2021", "title": "{}", "description": "{}",
+            insert_row(connection, "programs", {"id": 1, "code": "A-2021", "title": "{}", "description": "{}",
                                              "general_objective": "{}", "specific_objectives": "{}", "timezone": "UTC",
                                              "languages": '["es"]', "created_at": now})
-            _insert(connection, "delegations", {"id": 1, "program_id": 1, "kind": "member", "country_code": "MX",
+            insert_row(connection, "delegations", {"id": 1, "program_id": 1, "kind": "member", "country_code": "MX",
                                                 "quota": 3, "status": "invited", "focal_point_name": "",
                                                 "focal_point_email": "", "focal_point_phone": ""})
-            _insert(connection, "participants", {
+            insert_row(connection, "participants", {
                 "id": 1, "program_id": 1, "delegation_id": 1, "given_names": "Ana", "family_names": "Uno",
                 "email": "ana@example.mx", "email_key": "ana@example.mx", "gender": "female", "profile": "other",
                 "language": "es", "timezone": "UTC", "status": "registered", "search_key": "ana uno",
                 "session_version": 0, "position": "", "institution": "", "created_at": now, "updated_at": now})
-            _insert(connection, "activities", {"id": 1, "program_id": 1, "code": "S1", "kind": "virtual_session",
+            insert_row(connection, "activities", {"id": 1, "program_id": 1, "code": "S1", "kind": "virtual_session",
                                                "required": True, "title": "{}", "description": "{}", "link": "",
                                                "location": "", "recording_link": "", "created_at": now})
-            _insert(connection, "attendance", {"id": 1, "participant_id": 1, "activity_id": 1, "status": "present",
+            insert_row(connection, "attendance", {"id": 1, "participant_id": 1, "activity_id": 1, "status": "present",
                                                "source": "manual", "minutes": 60, "comment": "", "recorded_at": now,
                                                "updated_at": now})
-            _insert(connection, "questionnaires", {"id": 1, "program_id": 1, "kind": "pre", "title": "{}",
+            insert_row(connection, "questionnaires", {"id": 1, "program_id": 1, "kind": "pre", "title": "{}",
                                                    "intro": "{}", "created_at": now})
-            _insert(connection, "questionnaire_sections",
+            insert_row(connection, "questionnaire_sections",
                     {"id": 1, "questionnaire_id": 1, "title": "{}", "position": 1})
-            _insert(connection, "questions", {"id": 1, "section_id": 1, "questionnaire_id": 1, "type": "long_text",
+            insert_row(connection, "questions", {"id": 1, "section_id": 1, "questionnaire_id": 1, "type": "long_text",
                                               "dimension": "application", "text": "{}", "options": "[]",
                                               "position": 1, "required": False, "points": 0})
-            _insert(connection, "attempts", {"id": 1, "questionnaire_id": 1, "participant_id": 1,
+            insert_row(connection, "attempts", {"id": 1, "questionnaire_id": 1, "participant_id": 1,
                                              "status": "submitted", "started_at": now, "submitted_at": now})
-            _insert(connection, "answers", {"id": 1, "attempt_id": 1, "question_id": 1, "value": '"sí"',
+            insert_row(connection, "answers", {"id": 1, "attempt_id": 1, "question_id": 1, "value": '"sí"',
                                             "saved_at": now, "seq": 1})
-            _insert(connection, "certificates", {"id": 1, "participant_id": 1, "program_id": 1, "serial_number": 1,
+            insert_row(connection, "certificates", {"id": 1, "participant_id": 1, "program_id": 1, "serial_number": 1,
                                                  "code": "c" * 32, "languages": '["es"]', "hours": 4,
                                                  "issued_at": now})
         with db.engine.connect() as connection:

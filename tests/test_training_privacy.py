@@ -219,7 +219,7 @@ def test_the_export_holds_everything_about_the_person_and_nothing_of_anyone_else
     assert [m["to"] for m in data["messages"]] == ["jose.nunez@example.mx"]
     assert "{link}" not in data["messages"][0]["body"] and "/p/" not in text.replace("/p/•••", "")
     assert [(a["activity"], a["status"], a["minutes"]) for a in data["attendance"]] == [("S0", "present", 120)]
-    assert [g["group"] for g in data["groups"]] == ["Grupo 1"]
+    assert [g["group"] for g in data["groups"]] == [{"es": "Grupo 1"}]  # in every language, like its perspective
     assert data["tests"][0]["score"] == 8 and data["tests"][0]["answers"][0]["value"] == "Orientar a migrantes"
     assert data["certificates"][0]["serial"] == "TEST-2026-0901"
     assert data["certificates"][0]["code"] == "mx1-certificate-code-" + "y" * 20

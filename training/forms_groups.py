@@ -10,6 +10,7 @@ from .forms import optional_int, strip
 from .forms_localized import LocalizedForm, LocalizedText
 from .grouping import MAX_GROUPS, parse_clusters, parse_perspectives, split_languages
 from .labels import current_language, language_name
+from .models_groups import MAX_NAME
 
 CLUSTER_PROBLEMS = {
     "unknown_country": _l("Line %(line)s: “%(value)s” is not a country we know."),
@@ -19,7 +20,6 @@ CLUSTER_PROBLEMS = {
     "too_many_parts": _l("Line %(line)s has more parts than the program has languages (%(value)s): write one per "
                          "language."),
 }
-MAX_NAME = 120
 
 
 class GroupSetupForm(LocalizedForm):

@@ -20,6 +20,7 @@ from .localized import pick
 from .models import AgendaItem, Participant, _in, utcnow
 
 GROUP_STRATEGIES = ("clusters", "balanced")
+MAX_NAME = 120  # characters of a group's name, in each language
 
 
 class GroupWork(db.Model):
@@ -52,8 +53,6 @@ class Group(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_work_id: Mapped[int] = mapped_column(ForeignKey("group_works.id", ondelete="CASCADE"))
     position: Mapped[int]
-    # `name` is the name in the program's default language (audit log, exports); `names` has it in each language.
-    name: Mapped[str] = mapped_column(String(120))
     names: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")  # {language: name}
     perspective: Mapped[dict] = mapped_column(JSON, default=dict)  # {language: text}
     countries: Mapped[list] = mapped_column(JSON, default=list)  # the cluster's ISO codes (clusters strategy)
@@ -64,7 +63,7 @@ class Group(db.Model):
                                                         overlaps="group_work")
 
     def name_in(self, language, default_language):
-        return pick(self.names, language, default_language) or self.name
+        return pick(self.names, language, default_language)
 
     def perspective_in(self, language, default_language):
         return pick(self.perspective, language, default_language)

@@ -93,7 +93,7 @@ def _copy_group_works(plan):
         copy = GroupWork(agenda_item_id=plan.agenda_item_ids[work.agenda_item_id], strategy=work.strategy,
                          seed=work.seed, only_present=work.only_present, questions=deepcopy(work.questions),
                          updated_by=plan.actor_id)
-        copy.groups = [Group(position=g.position, name=g.name, names=deepcopy(g.names),
+        copy.groups = [Group(position=g.position, names=deepcopy(g.names),
                              perspective=deepcopy(g.perspective),
                              countries=list(g.countries)) for g in work.groups]
         db.session.add(copy)

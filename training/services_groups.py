@@ -9,7 +9,7 @@ from extensions import db
 from .attendance.rules import ATTENDED
 from .grouping import Person as GroupingPerson
 from .grouping import balanced_groups, country_clusters
-from .localized import compact, pick
+from .localized import compact
 from .models import AgendaItem, Attendance, Delegation, Participant
 from .models_groups import Group, GroupMember, GroupWork
 from .services import ServiceError, record
@@ -50,11 +50,9 @@ def generate(item, actor_id, *, strategy, specs, seed, only_present, questions):
     work.groups.clear()
     db.session.add(work)
     _flush_or_conflict("strategy")  # the old groups (and their members, by cascade) go before the new ones
-    default = item.activity.program.default_language
     for position, (spec, member_ids) in enumerate(zip(specs, assignment, strict=True), start=1):
-        names = compact(spec["names"])
-        group = Group(position=position, name=_default_name(names, default), names=names,
-                      perspective=compact(spec.get("perspective")), countries=spec.get("countries", []))
+        group = Group(position=position, names=compact(spec["names"]), perspective=compact(spec.get("perspective")),
+                      countries=spec.get("countries", []))
         group.members = [GroupMember(participant_id=pid) for pid in member_ids]
         work.groups.append(group)
     _flush_or_conflict("strategy")
@@ -92,9 +90,7 @@ def save_group(group, actor_id, *, names, perspective, rapporteur_id, conclusion
     members = {member.participant_id: member for member in group.members}
     if rapporteur_id is not None and rapporteur_id not in members:
         raise ServiceError("rapporteur_id", _l("The rapporteur must be a member of the group."))
-    names = compact(names)
-    default = group.group_work.agenda_item.activity.program.default_language
-    group.name, group.names = _default_name(names, default) or group.name, names
+    group.names = compact(names) or group.names
     group.perspective, group.conclusions = compact(perspective), conclusions
     db.session.execute(update(GroupMember).where(GroupMember.group_id == group.id, GroupMember.is_rapporteur)
                        .values(is_rapporteur=False))
@@ -105,10 +101,6 @@ def save_group(group, actor_id, *, names, perspective, rapporteur_id, conclusion
     db.session.expire(group, ["members"])
     record(actor_id, "groups.group_saved", group, rapporteur=rapporteur_id)
 
-
-def _default_name(names, default_language):
-    """The name kept in `Group.name`: the one in the program's default language (else any)."""
-    return pick(names, default_language, default_language)[:120]
 
 
 def _flush_or_conflict(field):

@@ -181,7 +181,7 @@ def _groups(participant):
         .join(AgendaItem, GroupWork.agenda_item_id == AgendaItem.id)
         .join(Activity, AgendaItem.activity_id == Activity.id)
         .where(GroupMember.participant_id == participant.id).order_by(Activity.code, AgendaItem.starts_at))
-    return [{"activity": activity.code, "agenda_item": item.title, "group": group.name,
+    return [{"activity": activity.code, "agenda_item": item.title, "group": group.names,
              "perspective": group.perspective, "rapporteur": member.is_rapporteur}
             for member, group, item, activity in rows]
 

@@ -82,7 +82,7 @@ def group_edit(group_id):
     form.rapporteur_id.choices = [("", _("— none yet —"))] + [(m.participant_id, m.participant.full_name)
                                                              for m in members]
     if not form.is_submitted():
-        form.fill("name", group.names or {activity.program.default_language: group.name})
+        form.fill("name", group.names)
         form.fill("perspective", group.perspective)
         form.rapporteur_id.data = next((m.participant_id for m in members if m.is_rapporteur), None)
     if form.validate_on_submit():
@@ -154,7 +154,7 @@ def _fill_setup(form, work):
     form.strategy.data, form.seed.data, form.only_present.data = work.strategy, work.seed, work.only_present
     form.fill("questions", work.questions)
     if work.strategy == "clusters":
-        form.clusters.data = "\n".join(f"{join_languages(g.names, form.languages) or g.name}: {', '.join(g.countries)}"
+        form.clusters.data = "\n".join(f"{join_languages(g.names, form.languages)}: {', '.join(g.countries)}"
                                         for g in work.groups)
     elif any(g.perspective for g in work.groups):
         form.perspectives.data = "\n".join(join_languages(g.perspective, form.languages) for g in work.groups)
