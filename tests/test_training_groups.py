@@ -306,3 +306,6 @@ def test_a_trailing_bar_is_no_part(app, client, world):
     assert post_form(client, setup_url(world), {"strategy": "balanced", "seed": "1",
                                                 "perspectives": "Gobernanza | Governance |\nEmpleo |"}) \
         .status_code == 302
+    with app.app_context():
+        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == world["ids"]["group_item"]))
+        assert [g.perspective for g in work.groups] == [{"es": "Gobernanza", "en": "Governance"}, {"es": "Empleo"}]
