@@ -47,6 +47,8 @@ def test_a_french_and_portuguese_program_builds_its_questionnaire_in_french_and_
     # Only the default language (French) is required.
     refused = post_form(organizer, f"/questionnaires/{questionnaire_id}", {"title_pt": "Pós-teste final"})
     assert refused.status_code == 400
+    refused_page = refused.get_data(as_text=True)
+    assert 'id="title_fr-error"' in refused_page and 'id="title_pt-error"' not in refused_page
     saved = post_form(organizer, f"/questionnaires/{questionnaire_id}",
                       {"title_fr": " Post-test final ", "title_pt": "", "intro_pt": "Responda com calma."})
     assert saved.status_code == 302
