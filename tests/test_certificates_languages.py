@@ -93,6 +93,13 @@ def test_texts_kept_from_a_language_the_program_dropped_are_not_printed(app, cli
     assert "Panamá" not in text and "Secretaría" not in text and "Secrétariat technique" in text
 
 
+def participant_client(app, participant_id):
+    """A client of its own that entered through the participant's link."""
+    client = app.test_client()
+    enter(client, link_for(app, participant_id))
+    return client
+
+
 def issued_pdfs(app, course, run_tasks):
     """Issue to everyone eligible (Núñez and Gómez), then each downloads theirs from their page."""
     staff = app.test_client()
@@ -103,9 +110,7 @@ def issued_pdfs(app, course, run_tasks):
     run_tasks()
     pdfs = {}
     for key in ("mx1", "mx2"):
-        holder = app.test_client()
-        enter(holder, link_for(app, course["ids"][key]))
-        download = holder.get("/me/certificate.pdf")
+        download = participant_client(app, course["ids"][key]).get("/me/certificate.pdf")
         assert download.status_code == 200
         pdfs[key] = download.data
     return pdfs
@@ -274,9 +279,7 @@ def test_the_participants_calendar_names_dates_in_their_language(app, course):
         db.session.commit()
     readers = {}
     for key in ("mx1", "mx2"):
-        client = app.test_client()
-        enter(client, link_for(app, course["ids"][key]))
-        calendar = client.get("/me/agenda.ics")
+        calendar = participant_client(app, course["ids"][key]).get("/me/agenda.ics")
         assert calendar.status_code == 200
         readers[key] = calendar.get_data(as_text=True).replace("\r\n ", "")  # unfolded lines
     assert "samedi 5 décembre 2026" in readers["mx1"] and f"X-WR-CALNAME:{FRENCH_TITLE}" in readers["mx1"]
@@ -317,9 +320,7 @@ def test_scores_on_the_progress_page_and_the_participants_done_page_use_the_deci
     login(client, course["emails"]["organizer"])
     progress = client.get(f"/questionnaires/{post_id}/progress").get_data(as_text=True)
     assert ">87,5<" in progress and "87.5" not in progress
-    participant = app.test_client()
-    enter(participant, link_for(app, course["ids"]["mx1"]))
-    done = participant.get("/me/tests/post/done").get_data(as_text=True)
+    done = participant_client(app, course["ids"]["mx1"]).get("/me/tests/post/done").get_data(as_text=True)
     assert "8,8" in done and "87,5" in done and "8.8" not in done and "87.5" not in done
 
 
@@ -361,9 +362,7 @@ def test_the_participants_agenda_pdf_writes_its_day_in_their_language(app, cours
     french_and_portuguese(app, course)
     days = {"mx1": "mardi 3 mars 2026", "mx2": "terça-feira, 3 de março de 2026"}  # S0: 3 March, 14:00 in Mexico
     for key, day in days.items():
-        client = app.test_client()
-        enter(client, link_for(app, course["ids"][key]))
-        agenda = client.get("/me/agenda.pdf")
+        agenda = participant_client(app, course["ids"][key]).get("/me/agenda.pdf")
         assert agenda.status_code == 200
         text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(agenda.data)).pages)
         assert day in text and "14:00" in text, text[:300]
