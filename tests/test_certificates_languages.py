@@ -230,6 +230,17 @@ def test_the_pdf_fonts_hold_every_character_of_the_four_languages(font):
 # --- messages and calendars -------------------------------------------------------------------------------------
 
 
+def closing_post_test(program_id):
+    """The program's post-test, titled in French and Portuguese, closing on 5 December 2026 at 23:00 UTC (17:00 in
+    Mexico City); call inside an app context."""
+    from assessments.models import Questionnaire
+
+    post = db.session.scalar(select(Questionnaire).where(Questionnaire.program_id == program_id))
+    post.closes_at = datetime(2026, 12, 5, 23, 0, tzinfo=timezone.utc)
+    post.title = {"fr": "Post-test", "pt": "Pós-teste"}
+    return post
+
+
 @pytest.mark.parametrize(("language", "written"), [
     ("fr", "5 décembre 2026"), ("pt", "5 de dezembro de 2026"), ("es", "5 de diciembre de 2026"),
     ("en", "December 5, 2026"),
@@ -255,27 +266,19 @@ def test_an_invitation_writes_the_programs_end_in_the_readers_language(app, worl
     ("es", "sábado, 5 de diciembre de 2026"), ("en", "Saturday, December 5, 2026"),
 ])
 def test_a_reminder_says_when_the_test_closes_in_the_readers_language(app, course, language, written):
-    from assessments.models import Questionnaire
     from assessments.services_reminders import reminder_values
 
     french_and_portuguese(app, course)
     with app.app_context():
-        post = db.session.scalar(select(Questionnaire).where(Questionnaire.program_id == course["ids"]["program"]))
-        post.closes_at = datetime(2026, 12, 5, 23, 0, tzinfo=timezone.utc)  # 17:00 in Mexico City
-        post.title = {"fr": "Post-test", "pt": "Pós-teste"}
-        values = reminder_values(post, language)
+        values = reminder_values(closing_post_test(course["ids"]["program"]), language)
         assert written in values["closes"] and "17:00" in values["closes"]
         assert values["questionnaire"] == ("Pós-teste" if language == "pt" else "Post-test")
 
 
 def test_the_participants_calendar_names_dates_in_their_language(app, course):
-    from assessments.models import Questionnaire
-
     french_and_portuguese(app, course)
     with app.app_context():
-        post = db.session.scalar(select(Questionnaire).where(Questionnaire.program_id == course["ids"]["program"]))
-        post.closes_at = datetime(2026, 12, 5, 23, 0, tzinfo=timezone.utc)
-        post.title = {"fr": "Post-test", "pt": "Pós-teste"}
+        closing_post_test(course["ids"]["program"])
         db.session.commit()
     readers = {}
     for key in ("mx1", "mx2"):
