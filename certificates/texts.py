@@ -9,7 +9,7 @@ from flask_babel import force_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from training.labels import number
-from training.localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, pick
+from training.localized import DEFAULT_LANGUAGE, offered, pick, reader_language
 
 from . import eligibility
 from .services import planned_minutes
@@ -54,11 +54,7 @@ def facts_for(program, settings, activities, person):
 def offered_texts(program, texts):
     """A text in the program's languages only, its default language first: a translation kept from a language the
     program no longer offers is not printed."""
-    return {code: texts[code] for code in program_languages(program) if (texts or {}).get(code)}
-
-
-def program_languages(program):
-    return [code for code in program.languages or () if code in SUPPORTED_LANGUAGES] or [DEFAULT_LANGUAGE]
+    return {code: texts[code] for code in offered(program.languages) if (texts or {}).get(code)}
 
 
 def default_of(facts):
@@ -75,10 +71,10 @@ def _session_hours(activities):
 def languages_for(program, settings, person):
     """The languages printed: the participant's if the program offers it, else the program's default; a bilingual
     certificate adds the program's default language (or, for a participant who reads it, the program's next one)."""
-    offered = program_languages(program)
-    primary = person.language if person.language in offered else offered[0]
-    if settings.language_mode == "bilingual" and len(offered) > 1:
-        return [primary, offered[0] if primary != offered[0] else offered[1]]
+    languages = offered(program.languages)
+    primary = reader_language(person.language, languages)
+    if settings.language_mode == "bilingual" and len(languages) > 1:
+        return [primary, languages[0] if primary != languages[0] else languages[1]]
     return [primary]
 
 

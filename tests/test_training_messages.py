@@ -324,11 +324,13 @@ def test_the_invitation_says_until_when_the_link_really_works(app, world):
 
 
 def test_a_message_is_in_the_person_s_language_among_the_program_s_else_the_program_default():
-    from training.messages import DEFAULTS, default_template, message_language
+    from training.localized import reader_language
+    from training.messages import DEFAULTS, default_template
 
-    assert message_language("pt", ["fr", "pt"]) == "pt"
-    assert message_language("es", ["fr", "pt"]) == "fr"  # not offered: the program's default, not Spanish
-    assert message_language("en", []) == "es"
+    assert reader_language("pt", ["fr", "pt"]) == "pt"
+    assert reader_language("es", ["fr", "pt"]) == "fr"  # not offered: the program's default, not Spanish
+    assert reader_language("en", []) == "es"
+    assert reader_language("en", ["zz", "en"]) == "en" and reader_language("fr", ["zz"]) == "es"  # unknown codes
     assert all(set(texts) == {"es", "en", "fr", "pt"} for texts in DEFAULTS.values())
     subject, body = default_template("invitation", "fr")
     assert subject == "Invitation : {program}" and "{link}" in body and "{first_name}" in body

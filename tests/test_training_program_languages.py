@@ -154,3 +154,19 @@ def test_a_copy_takes_its_title_in_the_source_program_languages(app, client, wor
         assert copy.languages == ["fr", "pt"]
         assert copy.title == {"es": "Programa de prueba", "en": "Test program", "fr": "Programme copié",
                               "pt": "Programa copiado"}
+
+
+def test_a_stored_language_list_with_an_unknown_code_still_has_a_supported_default(app, client, world):
+    """A list edited by hand (["zz", "fr"], or []) never hands Babel a locale it does not know."""
+    program_id, person_id = world["ids"]["program"], world["ids"]["gt1"]
+    with app.app_context():
+        program = db.session.get(Program, program_id)
+        program.languages = ["zz", "fr", "fr"]
+        assert program.offered_languages == ["fr"] and program.default_language == "fr"
+        program.languages = []
+        assert program.offered_languages == ["es"] and program.default_language == "es"
+        program.languages = ["zz"]
+        db.session.commit()
+    login(client, world["emails"]["admin"])
+    for path in (f"/programs/{program_id}/participants/new", f"/participants/{person_id}/personal-data"):
+        assert client.get(path).status_code == 200, path

@@ -26,6 +26,7 @@ from .countries import normalize_code
 from .forms import ProgramForm
 from .hooks import hooks
 from .localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from .localized import offered as supported
 from .models import DEFAULT_QUOTA, Delegation, Participant, Program
 from .services import (
     ServiceError,
@@ -96,7 +97,7 @@ def create_program(code, titles, title_es, title_en, languages, countries, quota
         list(texts) if titles else list(LEGACY_LANGUAGES))
     problems += [f"--languages: {c} is not one of {', '.join(SUPPORTED_LANGUAGES)}" for c in offered
                  if c not in SUPPORTED_LANGUAGES]
-    offered = list(dict.fromkeys(c for c in offered if c in SUPPORTED_LANGUAGES)) or [DEFAULT_LANGUAGE]
+    offered = supported(offered)
     # The web form's own rules (code pattern, lengths, required title, date order, known zone) apply here too.
     form = ProgramForm.for_program(None, offered[0])(formdata=MultiDict({
         "code": code, "start_date": start or "", "end_date": end or "", "timezone": timezone,

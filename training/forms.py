@@ -32,7 +32,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .countries import country_choices
-from .forms_localized import LocalizedForm, LocalizedText
+from .forms_localized import EVERY_LANGUAGE, LocalizedForm, LocalizedText
 from .labels import (
     ACTIVITY_KIND_LABELS,
     AGENDA_KIND_LABELS,
@@ -307,28 +307,19 @@ class TemplateForm(LocalizedForm):
     """The texts of one kind of message in each of the program's languages (`for_languages`): every one is needed,
     since each person gets the message in their language; `kind` says which placeholders they may use."""
 
-    subject = LocalizedText(_l("Subject"), filters=[strip], max_length=200)
-    body = LocalizedText(_l("Message"), field=TextAreaField, max_length=10000)
+    subject = LocalizedText(_l("Subject"), filters=[strip], required=EVERY_LANGUAGE, max_length=200)
+    body = LocalizedText(_l("Message"), field=TextAreaField, required=EVERY_LANGUAGE, max_length=10000)
 
     def __init__(self, *args, kind="invitation", **kwargs):
         super().__init__(*args, **kwargs)
         self.known_placeholders = KIND_PLACEHOLDERS[kind]
-        for name in self.text_names():
-            self[name].flags.required = True
-
-    def text_names(self):
-        return [f"{text}_{code}" for code in self.languages for text in ("subject", "body")]
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        for name in self.text_names():
-            if not (self[name].data or "").strip():
-                self[name].errors.append(_l("This field is required."))
-                valid = False
-                continue
-            unknown = unknown_placeholders(self[name].data or "", self.known_placeholders)
+        for field in self.localized_fields("subject") + self.localized_fields("body"):
+            unknown = unknown_placeholders(field.data or "", self.known_placeholders)
             if unknown:
-                self[name].errors.append(_l("Unknown placeholder: %(names)s.", names=", ".join(
+                field.errors.append(_l("Unknown placeholder: %(names)s.", names=", ".join(
                     "{" + word + "}" for word in unknown)))
                 valid = False
         return valid

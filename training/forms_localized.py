@@ -6,7 +6,9 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from .labels import language_name
-from .localized import SUPPORTED_LANGUAGES, compact
+from .localized import SUPPORTED_LANGUAGES, compact, offered
+
+EVERY_LANGUAGE = "every"
 
 
 class LocalizedText:
@@ -14,6 +16,8 @@ class LocalizedText:
     `title = LocalizedText(_l("Title"), required=True, max_length=300)`; the form gets title_es, title_fr…"""
 
     def __init__(self, label, field=StringField, required=False, max_length=None, description="", **options):
+        """`required`: True for the default language's input only (the others fall back to it); EVERY_LANGUAGE for
+        each input (a text each reader gets in their own language, such as a message)."""
         self.label, self.field, self.required = label, field, required
         self.max_length, self.description, self.options = max_length, description, options
 
@@ -33,11 +37,12 @@ class LocalizedForm(FlaskForm):
 
     @classmethod
     def for_languages(cls, languages):
-        languages = tuple(code for code in languages or () if code in SUPPORTED_LANGUAGES) or SUPPORTED_LANGUAGES[:1]
+        languages = tuple(offered(languages))
         fields = {"languages": languages}
         for name, spec in cls.localized_texts().items():
             for index, code in enumerate(languages):
-                fields[f"{name}_{code}"] = spec.unbound(code, spec.required and index == 0)
+                fields[f"{name}_{code}"] = spec.unbound(code, spec.required == EVERY_LANGUAGE or
+                                                        (spec.required and index == 0))
         return type(cls.__name__, (cls,), fields)
 
     @classmethod

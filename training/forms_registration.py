@@ -6,7 +6,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from .forms import EMAIL_REQUIRED, strip
 from .labels import GENDER_LABELS, LANGUAGE_LABELS, PROFILE_LABELS, choices
-from .localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from .localized import SUPPORTED_LANGUAGES
+from .localized import offered as supported
 
 ANSWERS_ONLY = ("not_recorded",)  # a person registering themselves answers; staff may not know
 
@@ -37,7 +38,7 @@ class RegistrationForm(FlaskForm):
                 self[name].flags.required = True
             if self[name].data in (None, "None"):
                 self[name].data = "not_recorded" if by_staff else ""
-        offered = [code for code in languages if code in LANGUAGE_LABELS] or [DEFAULT_LANGUAGE]
+        offered = supported(languages)
         self.language.choices = [(code, LANGUAGE_LABELS[code]) for code in offered]
         if not self.language.data or self.language.data == "None":
             self.language.data = offered[0]

@@ -174,15 +174,6 @@ def default_template(kind, language):
     return texts.get(language, texts[DEFAULT_LANGUAGE])
 
 
-def message_language(person_language, program_languages):
-    """The language a person's message is written in: theirs when the program offers it, else the program's
-    default (its first language), else the interface's default."""
-    offered = list(program_languages or ())
-    if person_language in offered:
-        return person_language
-    return offered[0] if offered else DEFAULT_LANGUAGE
-
-
 def render(text, values):
     """Replace the known {placeholders}; anything else in braces is left as typed."""
     return _PATTERN.sub(lambda match: str(values.get(match.group(1), "")), text)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from extensions import db
 
-from .localized import DEFAULT_LANGUAGE, pick
+from .localized import DEFAULT_LANGUAGE, offered, pick
 from .textkeys import as_id
 
 DELEGATION_KINDS = ("member", "observer")
@@ -108,8 +108,13 @@ class Program(db.Model):
     delegations: Mapped[list["Delegation"]] = relationship(back_populates="program", order_by="Delegation.id")
 
     @property
+    def offered_languages(self):
+        """The program's languages, its default first (only supported ones: never empty)."""
+        return offered(self.languages)
+
+    @property
     def default_language(self):
-        return self.languages[0] if self.languages else DEFAULT_LANGUAGE
+        return self.offered_languages[0]
 
     def title_in(self, language):
         return pick(self.title, language, self.default_language)

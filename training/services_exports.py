@@ -46,7 +46,7 @@ TEMPLATE_PROFILES = tuple(code for code in PROFILE_LABELS if code != "not_record
 
 def template_languages(program):
     """The program's languages a list template can be written in, its default first."""
-    return [language for language in program.languages if language in TEMPLATE_LANGUAGES] or [program.default_language]
+    return [language for language in program.offered_languages if language in TEMPLATE_LANGUAGES]
 
 
 def list_template(program, language, delegations_query):

@@ -13,9 +13,10 @@ from transactions import commit_step
 
 from .labels import delegation_label
 from .links import last_valid_day
+from .localized import reader_language
 from .mail_rules import REFUSED, Outcome, lease, message_id_for, sending_domain, settle
 from .mailer import Mailer, Outgoing
-from .messages import default_template, message_language, render
+from .messages import default_template, render
 from .models import MessageTemplate, OutboundMessage, Participant, utcnow
 from .services import record
 from .services_links import current_link, ensure_links
@@ -57,7 +58,7 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
     participants = [p for p in participants if p.erased_at is None]  # no address, and no link may be issued again
     ensure_links(participants, actor_id)
     for participant in participants:
-        language = message_language(participant.language, program.languages)
+        language = reader_language(participant.language, program.languages)
         if language not in templates:  # one query per language, not per person
             templates[language] = (*template_for(program, kind, language), _extra_values(extra, language))
         subject, body, extra_values = templates[language]
