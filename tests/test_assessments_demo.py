@@ -212,3 +212,6 @@ def test_the_intros_say_the_truth_about_the_certificate(app):
     for test in (PRE_TEST, POST_TEST):
         assert "not affect" not in test["intro"]["en"] and "no afecta" not in test["intro"]["es"]
         assert "certifica" not in test["intro"]["es"] and "certificate" not in test["intro"]["en"]
+        # French and Portuguese too ("certificat", "certificado"): the demo's intros are in the four languages.
+        assert set(test["intro"]) == {"es", "en", "fr", "pt"}
+        assert [language for language, intro in test["intro"].items() if "certific" in intro.lower()] == []

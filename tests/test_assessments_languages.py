@@ -28,6 +28,15 @@ def _languages(app, program_id, languages):
         db.session.commit()
 
 
+def _new_questionnaire(app, organizer, program_id, kind):
+    """A questionnaire of `kind` created through the page: its id and its first section's."""
+    created = post_form(organizer, f"/programs/{program_id}/questionnaires", {"kind": kind})
+    assert created.status_code == 302
+    questionnaire_id = int(created.location.rsplit("/", 1)[1])
+    with app.app_context():
+        return questionnaire_id, db.session.get(Questionnaire, questionnaire_id).sections[0].id
+
+
 def _names(html, prefix):
     return sorted(set(re.findall(rf'name="({prefix}_[a-z]{{2}})"', html)))
 
@@ -35,18 +44,18 @@ def _names(html, prefix):
 def test_a_french_and_portuguese_program_builds_its_questionnaire_in_french_and_portuguese(app, organizer, world):
     program_id = world["ids"]["program"]
     _languages(app, program_id, ["fr", "pt"])
-    created = post_form(organizer, f"/programs/{program_id}/questionnaires", {"kind": "post"})
-    questionnaire_id = int(created.location.rsplit("/", 1)[1])
+    questionnaire_id, section_id = _new_questionnaire(app, organizer, program_id, "post")
     with app.app_context():
         questionnaire = db.session.get(Questionnaire, questionnaire_id)
         assert questionnaire.title == {"fr": "Post-test", "pt": "Pós-teste"}  # the default title, in its languages
-        section_id = questionnaire.sections[0].id
     page = organizer.get(f"/questionnaires/{questionnaire_id}").get_data(as_text=True)
     assert _names(page, "title") == ["title_fr", "title_pt"] and _names(page, "intro") == ["intro_fr", "intro_pt"]
     assert "Título (francés)" in page and "Título (portugués)" in page  # the organizer reads Spanish
     # Only the default language (French) is required.
     refused = post_form(organizer, f"/questionnaires/{questionnaire_id}", {"title_pt": "Pós-teste final"})
     assert refused.status_code == 400
+    refused_page = refused.get_data(as_text=True)
+    assert 'id="title_fr-error"' in refused_page and 'id="title_pt-error"' not in refused_page
     saved = post_form(organizer, f"/questionnaires/{questionnaire_id}",
                       {"title_fr": " Post-test final ", "title_pt": "", "intro_pt": "Responda com calma."})
     assert saved.status_code == 302
@@ -153,10 +162,7 @@ def test_the_workbooks_answer_column_is_the_noun_not_the_button(app, language, h
 def test_a_language_the_program_stops_offering_keeps_its_texts(app, organizer, world):
     program_id = world["ids"]["program"]
     _languages(app, program_id, ["fr", "pt"])
-    created = post_form(organizer, f"/programs/{program_id}/questionnaires", {"kind": "pre"})
-    questionnaire_id = int(created.location.rsplit("/", 1)[1])
-    with app.app_context():
-        section_id = db.session.get(Questionnaire, questionnaire_id).sections[0].id
+    questionnaire_id, section_id = _new_questionnaire(app, organizer, program_id, "pre")
     post_form(organizer, f"/questionnaires/{questionnaire_id}", {"title_fr": "Pré-test", "title_pt": "Pré-teste"})
     post_form(organizer, f"/sections/{section_id}/edit", {"title_fr": "Savoirs", "title_pt": "Saberes"})
     post_form(organizer, f"/sections/{section_id}/questions/new", {

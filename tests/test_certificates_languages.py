@@ -93,6 +93,13 @@ def test_texts_kept_from_a_language_the_program_dropped_are_not_printed(app, cli
     assert "Panamá" not in text and "Secretaría" not in text and "Secrétariat technique" in text
 
 
+def participant_client(app, participant_id):
+    """A client of its own that entered through the participant's link."""
+    client = app.test_client()
+    enter(client, link_for(app, participant_id))
+    return client
+
+
 def issued_pdfs(app, course, run_tasks):
     """Issue to everyone eligible (Núñez and Gómez), then each downloads theirs from their page."""
     staff = app.test_client()
@@ -103,9 +110,7 @@ def issued_pdfs(app, course, run_tasks):
     run_tasks()
     pdfs = {}
     for key in ("mx1", "mx2"):
-        holder = app.test_client()
-        enter(holder, link_for(app, course["ids"][key]))
-        download = holder.get("/me/certificate.pdf")
+        download = participant_client(app, course["ids"][key]).get("/me/certificate.pdf")
         assert download.status_code == 200
         pdfs[key] = download.data
     return pdfs
@@ -225,6 +230,17 @@ def test_the_pdf_fonts_hold_every_character_of_the_four_languages(font):
 # --- messages and calendars -------------------------------------------------------------------------------------
 
 
+def closing_post_test(program_id):
+    """The program's post-test, titled in French and Portuguese, closing on 5 December 2026 at 23:00 UTC (17:00 in
+    Mexico City); call inside an app context."""
+    from assessments.models import Questionnaire
+
+    post = db.session.scalar(select(Questionnaire).where(Questionnaire.program_id == program_id))
+    post.closes_at = datetime(2026, 12, 5, 23, 0, tzinfo=timezone.utc)
+    post.title = {"fr": "Post-test", "pt": "Pós-teste"}
+    return post
+
+
 @pytest.mark.parametrize(("language", "written"), [
     ("fr", "5 décembre 2026"), ("pt", "5 de dezembro de 2026"), ("es", "5 de diciembre de 2026"),
     ("en", "December 5, 2026"),
@@ -250,33 +266,23 @@ def test_an_invitation_writes_the_programs_end_in_the_readers_language(app, worl
     ("es", "sábado, 5 de diciembre de 2026"), ("en", "Saturday, December 5, 2026"),
 ])
 def test_a_reminder_says_when_the_test_closes_in_the_readers_language(app, course, language, written):
-    from assessments.models import Questionnaire
     from assessments.services_reminders import reminder_values
 
     french_and_portuguese(app, course)
     with app.app_context():
-        post = db.session.scalar(select(Questionnaire).where(Questionnaire.program_id == course["ids"]["program"]))
-        post.closes_at = datetime(2026, 12, 5, 23, 0, tzinfo=timezone.utc)  # 17:00 in Mexico City
-        post.title = {"fr": "Post-test", "pt": "Pós-teste"}
-        values = reminder_values(post, language)
+        values = reminder_values(closing_post_test(course["ids"]["program"]), language)
         assert written in values["closes"] and "17:00" in values["closes"]
         assert values["questionnaire"] == ("Pós-teste" if language == "pt" else "Post-test")
 
 
 def test_the_participants_calendar_names_dates_in_their_language(app, course):
-    from assessments.models import Questionnaire
-
     french_and_portuguese(app, course)
     with app.app_context():
-        post = db.session.scalar(select(Questionnaire).where(Questionnaire.program_id == course["ids"]["program"]))
-        post.closes_at = datetime(2026, 12, 5, 23, 0, tzinfo=timezone.utc)
-        post.title = {"fr": "Post-test", "pt": "Pós-teste"}
+        closing_post_test(course["ids"]["program"])
         db.session.commit()
     readers = {}
     for key in ("mx1", "mx2"):
-        client = app.test_client()
-        enter(client, link_for(app, course["ids"][key]))
-        calendar = client.get("/me/agenda.ics")
+        calendar = participant_client(app, course["ids"][key]).get("/me/agenda.ics")
         assert calendar.status_code == 200
         readers[key] = calendar.get_data(as_text=True).replace("\r\n ", "")  # unfolded lines
     assert "samedi 5 décembre 2026" in readers["mx1"] and f"X-WR-CALNAME:{FRENCH_TITLE}" in readers["mx1"]
@@ -317,9 +323,7 @@ def test_scores_on_the_progress_page_and_the_participants_done_page_use_the_deci
     login(client, course["emails"]["organizer"])
     progress = client.get(f"/questionnaires/{post_id}/progress").get_data(as_text=True)
     assert ">87,5<" in progress and "87.5" not in progress
-    participant = app.test_client()
-    enter(participant, link_for(app, course["ids"]["mx1"]))
-    done = participant.get("/me/tests/post/done").get_data(as_text=True)
+    done = participant_client(app, course["ids"]["mx1"]).get("/me/tests/post/done").get_data(as_text=True)
     assert "8,8" in done and "87,5" in done and "8.8" not in done and "87.5" not in done
 
 
@@ -361,9 +365,7 @@ def test_the_participants_agenda_pdf_writes_its_day_in_their_language(app, cours
     french_and_portuguese(app, course)
     days = {"mx1": "mardi 3 mars 2026", "mx2": "terça-feira, 3 de março de 2026"}  # S0: 3 March, 14:00 in Mexico
     for key, day in days.items():
-        client = app.test_client()
-        enter(client, link_for(app, course["ids"][key]))
-        agenda = client.get("/me/agenda.pdf")
+        agenda = participant_client(app, course["ids"][key]).get("/me/agenda.pdf")
         assert agenda.status_code == 200
         text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(agenda.data)).pages)
         assert day in text and "14:00" in text, text[:300]

@@ -1,6 +1,7 @@
 """The demo in the four languages of the Americas: every text of both programs in es, en, fr and pt, French-speaking
 Canadians whose answers leave every figure as it was, and a Portuguese-speaking organizer."""
 import io
+import re
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -214,6 +215,11 @@ def test_a_french_counselor_sees_her_page_agenda_pre_test_and_certificate_in_fre
     assert "Séance virtuelle 1 : Migration de main-d'œuvre et conseil en emploi" in my_page.replace("&#39;", "'")
     agenda = client.get("/me/agenda.pdf")
     assert agenda.status_code == 200 and agenda.mimetype == "application/pdf"
+    agenda_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(agenda.data)).pages)
+    # Its sessions, items, headings and days in French, not only served.
+    assert "S1 · Séance virtuelle 1 : Migration de main-d'œuvre et conseil en emploi" in agenda_text
+    assert "Activité" in agenda_text and "Accueil" in agenda_text and "Sesión virtual" not in agenda_text
+    assert re.search(r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} \w+ \d{4}", agenda_text)
     test_page = client.get("/me/tests/pre", follow_redirects=True).get_data(as_text=True).replace("&#39;", "'")
     assert "Évaluation préalable (pré-test)" in test_page
     certificate = client.get("/me/certificate.pdf")
@@ -232,6 +238,9 @@ def test_the_portuguese_speaking_organizer_reads_the_impact_page_in_portuguese(a
     page = client.get(f"/programs/{program_id}/impact").get_data(as_text=True)
     assert '<html lang="pt">' in page
     assert "Programa de capacitação para a sensibilização" in page
+    # The page's own words and findings in Portuguese, not only the program's title.
+    assert "<h1>Relatório de impacto" in page and '<p class="lead">Entre as ' in page
+    assert "Informe de impacto" not in page
 
 
 def test_make_run_and_the_readme_name_the_portuguese_speaking_organizer():

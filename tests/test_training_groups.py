@@ -12,15 +12,27 @@ from training.models import Participant, Program
 from training.models_groups import Group, GroupMember, GroupWork
 
 
+def work_of(item_id):
+    """The agenda item's group work (inside an app context)."""
+    return db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == item_id))
+
+
+def offer(app, world, languages):
+    """The world's program offers `languages` (the first its default)."""
+    with app.app_context():
+        db.session.get(Program, world["ids"]["program"]).languages = languages
+        db.session.commit()
+
+
 def assignment(app, item_id):
     with app.app_context():
-        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == item_id))
+        work = work_of(item_id)
         return [(group.name_in("es", "es"), sorted(m.participant_id for m in group.members)) for group in work.groups]
 
 
 def group_ids(app, item_id):
     with app.app_context():
-        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == item_id))
+        work = work_of(item_id)
         return [group.id for group in work.groups]
 
 
@@ -190,7 +202,7 @@ def test_groups_get_a_name_in_each_program_language_and_readers_see_theirs(app, 
                                                     "perspectives": ""})
     assert response.status_code == 302
     with app.app_context():
-        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == ids["group_item"]))
+        work = work_of(ids["group_item"])
         assert [g.names for g in work.groups] == [{"es": "Grupo 1", "en": "Group 1"},
                                                   {"es": "Grupo 2", "en": "Group 2"}]
         assert [g.name_in("fr", "es") for g in work.groups] == ["Grupo 1", "Grupo 2"]  # not offered: the default
@@ -204,10 +216,7 @@ def test_groups_get_a_name_in_each_program_language_and_readers_see_theirs(app, 
 
 def test_cluster_names_and_group_texts_in_the_program_languages(app, client, world):
     ids = world["ids"]
-    with app.app_context():
-        program = db.session.get(Program, ids["program"])
-        program.languages = ["fr", "pt"]
-        db.session.commit()
+    offer(app, world, ["fr", "pt"])
     login(client, world["emails"]["admin"])
     form = client.get(setup_url(world)).get_data(as_text=True)
     assert 'name="questions_fr"' in form and 'name="questions_pt"' in form and 'name="questions_es"' not in form
@@ -219,7 +228,7 @@ def test_cluster_names_and_group_texts_in_the_program_languages(app, client, wor
                                                     "questions_fr": "Quoi ?", "questions_pt": "O quê?"})
     assert response.status_code == 302
     with app.app_context():
-        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == ids["group_item"]))
+        work = work_of(ids["group_item"])
         assert [g.names for g in work.groups] == [{"fr": "Nord", "pt": "Norte"}, {"fr": "Sud", "pt": "Sul"}]
         # The Spanish questions stay stored (the program may offer Spanish again), beside the new ones.
         assert work.questions == {"es": "¿Qué falta?", "fr": "Quoi ?", "pt": "O quê?"}
@@ -239,15 +248,13 @@ def test_cluster_names_and_group_texts_in_the_program_languages(app, client, wor
 
 
 def test_unnamed_groups_of_a_french_and_portuguese_program(app, client, world):
-    with app.app_context():
-        db.session.get(Program, world["ids"]["program"]).languages = ["fr", "pt"]
-        db.session.commit()
+    offer(app, world, ["fr", "pt"])
     login(client, world["emails"]["organizer"])
     assert post_form(client, setup_url(world), {"strategy": "balanced", "group_count": "2", "seed": "1",
                                                 "perspectives": "Gouvernance | Governança\nEmployabilité"}) \
         .status_code == 302
     with app.app_context():
-        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == world["ids"]["group_item"]))
+        work = work_of(world["ids"]["group_item"])
         assert [(g.names, g.perspective) for g in work.groups] == [
             ({"fr": "Groupe 1", "pt": "Grupo 1"}, {"fr": "Gouvernance", "pt": "Governança"}),
             ({"fr": "Groupe 2", "pt": "Grupo 2"}, {"fr": "Employabilité"})]
@@ -256,16 +263,12 @@ def test_unnamed_groups_of_a_french_and_portuguese_program(app, client, world):
 def test_forming_the_groups_again_keeps_their_names_and_perspectives_in_a_language_no_longer_offered(app, client,
                                                                                                      world):
     ids = world["ids"]
-    with app.app_context():
-        db.session.get(Program, ids["program"]).languages = ["es", "en", "fr"]
-        db.session.commit()
+    offer(app, world, ["es", "en", "fr"])
     login(client, world["emails"]["organizer"])
     assert post_form(client, setup_url(world), {
         "strategy": "balanced", "seed": "1", "perspectives": "Gobernanza | Governance | Gouvernance\nEmpleo | Jobs"
     }).status_code == 302
-    with app.app_context():
-        db.session.get(Program, ids["program"]).languages = ["es", "en"]  # French is no longer offered
-        db.session.commit()
+    offer(app, world, ["es", "en"])  # French is no longer offered
     # The form comes back with the lines in Spanish | English; the organizer changes only the draw.
     form = client.get(setup_url(world)).get_data(as_text=True)
     assert "Gobernanza | Governance\nEmpleo | Jobs" in form
@@ -273,7 +276,7 @@ def test_forming_the_groups_again_keeps_their_names_and_perspectives_in_a_langua
         "strategy": "balanced", "seed": "2", "perspectives": "Gobernanza | Governance\nEmpleo | Jobs"
     }).status_code == 302
     with app.app_context():
-        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == ids["group_item"]))
+        work = work_of(ids["group_item"])
         assert [(g.names, g.perspective) for g in work.groups] == [
             ({"es": "Grupo 1", "en": "Group 1", "fr": "Groupe 1"},
              {"es": "Gobernanza", "en": "Governance", "fr": "Gouvernance"}),
@@ -283,7 +286,7 @@ def test_forming_the_groups_again_keeps_their_names_and_perspectives_in_a_langua
         "strategy": "balanced", "seed": "2", "perspectives": "Gobierno | Government\nEmpleo | Jobs"
     }).status_code == 302
     with app.app_context():
-        work = db.session.scalar(select(GroupWork).where(GroupWork.agenda_item_id == ids["group_item"]))
+        work = work_of(ids["group_item"])
         assert work.groups[0].perspective == {"es": "Gobierno", "en": "Government"}
 
 
@@ -306,3 +309,6 @@ def test_a_trailing_bar_is_no_part(app, client, world):
     assert post_form(client, setup_url(world), {"strategy": "balanced", "seed": "1",
                                                 "perspectives": "Gobernanza | Governance |\nEmpleo |"}) \
         .status_code == 302
+    with app.app_context():
+        work = work_of(world["ids"]["group_item"])
+        assert [g.perspective for g in work.groups] == [{"es": "Gobernanza", "en": "Governance"}, {"es": "Empleo"}]

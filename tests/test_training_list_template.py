@@ -33,6 +33,19 @@ def _choices(book):
     return found
 
 
+def _import(app, client, program_id, book, filename, emails):
+    """Upload the filled template, confirm its preview; (country, gender, profile, language) of each e-mail."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload_list(client, program_id, buffer.getvalue(), filename=filename)
+    assert response.status_code == 302
+    preview_url = response.headers["Location"]
+    assert post_form(client, f"{preview_url}/confirm", {}, page=preview_url).status_code == 302
+    with app.app_context():
+        return {p.email: (p.delegation.country_code or p.delegation.organization, p.gender, p.profile, p.language)
+                for p in db.session.scalars(select(Participant).where(Participant.email.in_(emails)))}
+
+
 def test_the_template_has_the_import_columns_lists_and_notes(client, world):
     login(client, world["emails"]["admin"])
     book = _template(client, world["ids"]["program"])
@@ -67,16 +80,8 @@ def test_a_filled_template_imports_as_it_is(app, client, world):
     people.append(["Kevin", "Brown", "kevin.brown@example.gt", "", "", "Guatemala", choices["Gender"][3],
                    choices["Profile"][1], "English"])
     people.append(["Rosa", "Lema", "rosa.lema@example.org", "", "", "Red Civil", "", choices["Profile"][4], ""])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = upload_list(client, world["ids"]["program"], buffer.getvalue(), filename="template.xlsx")
-    assert response.status_code == 302
-    preview_url = response.headers["Location"]
-    assert post_form(client, f"{preview_url}/confirm", {}, page=preview_url).status_code == 302
-    with app.app_context():
-        emails = ("luisa.ortega@example.mx", "kevin.brown@example.gt", "rosa.lema@example.org")
-        found = {p.email: (p.delegation.country_code or p.delegation.organization, p.gender, p.profile, p.language)
-                 for p in db.session.scalars(select(Participant).where(Participant.email.in_(emails)))}
+    found = _import(app, client, world["ids"]["program"], book, "template.xlsx",
+                    ("luisa.ortega@example.mx", "kevin.brown@example.gt", "rosa.lema@example.org"))
     assert found["luisa.ortega@example.mx"] == ("MX", "female", "employer_liaison", "es")
     assert found["kevin.brown@example.gt"] == ("GT", "undisclosed", "labor_inspector", "en")
     rosa = found["rosa.lema@example.org"]  # no gender given: whatever the importer stores for "not recorded"
@@ -116,16 +121,8 @@ def test_a_french_template_of_a_french_and_portuguese_program_imports_as_it_is(a
     people.append(["Zoé", "Tremblay", "zoe.tremblay@example.mx", "", "", "Mexique", choices[headers[6]][0],
                    choices[headers[7]][0], "Português"])
     people.append(["Luc", "Roy", "luc.roy@example.gt", "", "", "Guatemala", choices[headers[6]][1], "", ""])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = upload_list(client, world["ids"]["program"], buffer.getvalue(), filename="modele.xlsx")
-    assert response.status_code == 302
-    preview_url = response.headers["Location"]
-    assert post_form(client, f"{preview_url}/confirm", {}, page=preview_url).status_code == 302
-    with app.app_context():
-        found = {p.email: (p.delegation.country_code, p.gender, p.profile, p.language)
-                 for p in db.session.scalars(select(Participant).where(Participant.email.in_(
-                     ("zoe.tremblay@example.mx", "luc.roy@example.gt"))))}
+    found = _import(app, client, world["ids"]["program"], book, "modele.xlsx",
+                    ("zoe.tremblay@example.mx", "luc.roy@example.gt"))
     assert found["zoe.tremblay@example.mx"] == ("MX", "female", "employment_counselor", "pt")
     # No language given: Guatemala speaks none of the program's, so the program's default.
     assert found["luc.roy@example.gt"] == ("GT", "male", "not_recorded", "fr")

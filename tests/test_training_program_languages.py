@@ -145,7 +145,15 @@ def test_a_copy_takes_its_title_in_the_source_program_languages(app, client, wor
     login(client, world["emails"]["admin"])
     url = f"/programs/{program_id}/copy"
     form = client.get(url).get_data(as_text=True)
-    assert 'name="title_fr"' in form and 'name="title_es"' not in form
+    assert 'name="title_fr"' in form and 'name="title_pt"' in form and 'name="title_es"' not in form
+    assert post_form(client, url, {"code": "ca-copy-2027", "start_date": "2027-03-01", "title_fr": "Programme copié",
+                                   "title_pt": "Programa copiado"}).status_code == 302
+    with app.app_context():
+        copy = db.session.scalar(select(Program).where(Program.code == "CA-COPY-2027"))
+        # The source's Spanish and English titles go along, should the copy offer those languages again.
+        assert copy.languages == ["fr", "pt"]
+        assert copy.title == {"es": "Programa de prueba", "en": "Test program", "fr": "Programme copié",
+                              "pt": "Programa copiado"}
 
 
 def test_a_stored_language_list_with_an_unknown_code_still_has_a_supported_default(app, client, world):
