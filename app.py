@@ -7,7 +7,9 @@ import secrets
 import time
 from contextlib import suppress
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from flask import Flask, abort, g, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -340,6 +342,8 @@ def _register_template_helpers(app):
             "labels": labels,
             "clock": lambda moment, zone: schedule.clock(moment, zone, language),
             "day": lambda moment, zone: schedule.day(moment, zone, language),
+            # A date and time in `zone`, short ("5/12/26, 17:00"): pages that say their zone once, above a table.
+            "moment": lambda moment, zone: format_datetime(moment, "short", tzinfo=ZoneInfo(zone), locale=language),
             "day_shift": schedule.day_shift,
             "zone_label": lambda zone: schedule.zone_label(zone, language),
             "timezone_names": timezone_names,

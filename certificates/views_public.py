@@ -3,14 +3,13 @@ import re
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from extensions import configured_limit, db, limit_misses, limiter
 from training.access import no_store, participant_required
-from training.labels import current_language
+from training.labels import current_language, number
 from training.models import utcnow
 from training.schedule import when
 from training.web import send_pdf
@@ -74,7 +73,7 @@ def questionnaire_notes(participant, questionnaire):
     if questionnaire.kind == "post" and rules.post_test_required:
         if rules.min_post_score is not None:
             return [_("Your certificate requires this questionnaire to be submitted with a score of at least "
-                      "%(score)s%%.", score=format_decimal(rules.min_post_score, locale=current_language()))]
+                      "%(score)s%%.", score=number(rules.min_post_score))]
         return [_("Your certificate requires this questionnaire to be submitted; your score does not count.")]
     if questionnaire.kind in ("pre", "post"):
         return [_("This questionnaire is not required for your certificate.")]

@@ -318,7 +318,7 @@ def detail_value(key, value, language, zone):
         return "; ".join(f"{language_name(k, language) if k in SUPPORTED_LANGUAGES else detail_label(k)}: "
                          f"{detail_value(k, v, language, zone)}" for k, v in sorted(value.items()))
     value = str(value)
-    if key in ("role",) and value in ROLE_LABELS:
+    if key == "role" and value in ROLE_LABELS:
         return str(ROLE_LABELS[value])
     if key in ("country_code", "country") and len(value) == 2 and value.isupper():
         return country_name(value, language)

@@ -3,7 +3,6 @@ read the outbox and history."""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -62,8 +61,7 @@ def messages(program_id):
     return render_template("training/messages.html", program=program, messages=rows, status=status, total=total,
                            page=page, pages=pages, form=InvitationForm(delegations=delegation_choices(program)),
                            queued=count_queued(program), body_for_reading=body_for_reading,
-                           job=job, job_text=job_text(job) if job else "", zone=ZoneInfo(program.timezone),
-                           format_datetime=format_datetime)
+                           job=job, job_text=job_text(job) if job else "")
 
 
 @bp.route("/programs/<int:program_id>/messages/export.csv")
