@@ -371,3 +371,15 @@ def scratch_url(tmp_path):
     with server.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     server.dispose()
+
+
+@pytest.fixture
+def scratch_app(scratch_url):
+    """An app on the scratch database, for a migration test to upgrade and downgrade step by step."""
+    from app import create_app
+
+    app = create_app({"TESTING": True, "CAPACITA_ENV": "test", "SECRET_KEY": SECRET, "QUEUE_URL": "memory://",
+                      "SQLALCHEMY_DATABASE_URI": scratch_url})
+    yield app
+    with app.app_context():
+        db.engine.dispose()

@@ -4,9 +4,7 @@ import json
 
 from sqlalchemy import inspect, text
 
-from app import create_app
 from extensions import db
-from tests.conftest import SECRET
 from tests.helpers import insert_row
 
 NOW, LATER = "2026-01-01 00:00:00", "2026-01-01 01:00:00"
@@ -43,11 +41,10 @@ def _rows(connection, column):
                 "FROM groups ORDER BY groups.id"))]
 
 
-def test_each_group_name_goes_to_its_program_default_language_and_back(scratch_url):
+def test_each_group_name_goes_to_its_program_default_language_and_back(scratch_app):
     from flask_migrate import downgrade, upgrade
 
-    app = create_app({"TESTING": True, "CAPACITA_ENV": "test", "SECRET_KEY": SECRET, "QUEUE_URL": "memory://",
-                      "SQLALCHEMY_DATABASE_URI": scratch_url})
+    app = scratch_app
     with app.app_context():
         upgrade(revision="0020")
         with db.engine.begin() as connection:

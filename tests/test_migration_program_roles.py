@@ -2,9 +2,7 @@
 revisions of the same change (0021 rebuilds participants) on databases that hold data."""
 from sqlalchemy import text
 
-from app import create_app
 from extensions import db
-from tests.conftest import SECRET
 from tests.helpers import insert_row
 
 LEGACY = [  # (id, e-mail, role, country) as users held them before 0020
@@ -14,11 +12,10 @@ LEGACY = [  # (id, e-mail, role, country) as users held them before 0020
 ]
 
 
-def test_accounts_become_grants_that_keep_what_each_sees_and_back(scratch_url):
+def test_accounts_become_grants_that_keep_what_each_sees_and_back(scratch_app):
     from flask_migrate import downgrade, upgrade
 
-    app = create_app({"TESTING": True, "CAPACITA_ENV": "test", "SECRET_KEY": SECRET, "QUEUE_URL": "memory://",
-                      "SQLALCHEMY_DATABASE_URI": scratch_url})
+    app = scratch_app
     with app.app_context():
         upgrade(revision="0018")
         with db.engine.begin() as connection:
@@ -62,13 +59,12 @@ def _people_and_what_hangs_on_them(connection):
                  for table in ("participants", "attendance", "attempts", "answers", "certificates"))
 
 
-def test_the_new_revisions_keep_every_participant_and_what_refers_to_them(scratch_url):
+def test_the_new_revisions_keep_every_participant_and_what_refers_to_them(scratch_app):
     """0021 rebuilds participants on SQLite (its check constraints): with foreign keys on, dropping the old table
     would cascade to attendance, attempts, answers and certificates."""
     from flask_migrate import downgrade, upgrade
 
-    app = create_app({"TESTING": True, "CAPACITA_ENV": "test", "SECRET_KEY": SECRET, "QUEUE_URL": "memory://",
-                      "SQLALCHEMY_DATABASE_URI": scratch_url})
+    app = scratch_app
     now = "2026-01-01 00:00:00"
     with app.app_context():
         upgrade(revision="0018")
