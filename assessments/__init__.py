@@ -6,6 +6,7 @@ bp = Blueprint("assessments", __name__)
 from . import (  # noqa: E402,F401  (tables, template helpers and routes register)
     models,
     models_feed,
+    models_lessons,
     models_reminders,
     template_helpers,
     views_builder,
