@@ -27,8 +27,8 @@ def _knowledge(item_key, kind, text, correct, options=()):
                      required=True)
 
 
-def _likert(dimension, text, labels=AGREEMENT):
-    return _question("likert", dimension, text, required=True, scale_labels=labels)
+def _likert(dimension, text, labels=AGREEMENT, item_key=None):
+    return _question("likert", dimension, text, item_key=item_key, required=True, scale_labels=labels)
 
 
 def _scale(dimension, text, labels):
@@ -290,6 +290,11 @@ KNOWLEDGE = [
 ]
 
 
+# The intended use at work: the follow-up questionnaire asks it again in the past tense under the same key, so the
+# impact report pairs each person's intention with what they later report (demo_follow_up).
+INTENDED_USE = "A01"
+
+
 def _knowledge_section():
     # A fresh copy for each test, so that editing one questionnaire's plain values never changes the other's.
     return {"title": texts("Conocimientos", "Knowledge", "Connaissances", "Conhecimentos"),
@@ -400,7 +405,7 @@ POST_TEST = {
                 "Aplicaré lo aprendido en mi trabajo en los próximos tres meses.",
                 "I will apply what I learned in my work within the next three months.",
                 "J'appliquerai ce que j'ai appris dans mon travail au cours des trois prochains mois.",
-                "Vou aplicar o que aprendi no meu trabalho nos próximos três meses.")),
+                "Vou aplicar o que aprendi no meu trabalho nos próximos três meses."), item_key=INTENDED_USE),
             _question("multiple_choice", "application", texts(
                 "¿Qué herramientas del programa piensa utilizar en su trabajo? Marque todas las que correspondan.",
                 "Which tools from the program do you plan to use in your work? Select all that apply.",

@@ -26,6 +26,7 @@ from tests.factories import (
     make_participant,
     make_program,
 )
+from training.demo_data import MEMBER_COUNTRIES
 from training.localized import SUPPORTED_LANGUAGES
 from training.models import Delegation, Participant, Program, utcnow
 
@@ -128,6 +129,13 @@ def load_demo(app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         return db.session.scalar(select(Program.id).where(Program.code == DEMO))
+
+
+def demo_people():
+    """The demo's shape for its answer plans: ten people per member country (seven for Nicaragua) and six
+    observers."""
+    countries = [c for c in MEMBER_COUNTRIES for _ in range(7 if c == "NI" else 10)] + [None] * 6
+    return [(index, country, "female", "employment_counselor") for index, country in enumerate(countries)]
 
 
 def demo_submitted(kind, country=None):
