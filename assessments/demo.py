@@ -36,23 +36,23 @@ def load_demo_tests(program, seed=2021):
     # The pre-test slot is 14:10–14:20 in session 1 (some finish by 14:30); the post-test comes at S3's end.
     for questionnaire, first_start, minutes in ((pre, pre_opens + timedelta(minutes=10), (6, 15)),
                                                 (post, post_opens, (5, 12))):
-        questions = _questions_by_key(questionnaire)
+        questions = questions_by_key(questionnaire)
         for index, (person, _country) in enumerate(rows):
             entry = plan[index][questionnaire.kind]
             if entry["status"] is None:
                 continue
             started = first_start + timedelta(seconds=rng.randint(0, 300))
             finished = started + timedelta(seconds=rng.randint(minutes[0] * 60, minutes[1] * 60))
-            _take(questionnaire, questions, person, entry, started, finished)
+            take(questionnaire, questions, person, entry, started, finished)
 
 
-def _questions_by_key(questionnaire):
+def questions_by_key(questionnaire):
     return {answer_key(s, q, {"item_key": question.item_key}): question
             for s, section in enumerate(questionnaire.sections, start=1)
             for q, question in enumerate(section.questions, start=1)}
 
 
-def _take(questionnaire, questions, person, entry, started, finished):
+def take(questionnaire, questions, person, entry, started, finished):
     """One person's attempt: answers saved one by one between `started` and `finished`, then submitted (scored
     by the server) unless the plan leaves it in progress."""
     attempt = services.start_attempt(questionnaire, person, now=started)
