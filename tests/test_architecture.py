@@ -37,7 +37,7 @@ FLASK_FACING_PREFIXES = ("__init__", "views", "services", "cli", "models", "form
 FLASK_FACING = {"training.access", "training.labels", "training.web", "training.web_login", "assessments.access",
                 "assessments.demo", "assessments.texts", "assessments.template_helpers", "assessments.impact.texts",
                 "assessments.impact.summary_texts", "assessments.impact.texts_annex",
-                "assessments.impact.exports", "assessments.portfolio.texts",
+                "assessments.impact.exports", "assessments.portfolio.texts", "assessments.lessons.frameworks",
                 "certificates.demo", "certificates.texts", "training.lifecycle_display",
                 "training.mailer"}
 FRAMEWORKS = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "flask_migrate", "sqlalchemy",
