@@ -15,6 +15,7 @@ from . import (  # noqa: E402,F401  (tables, template helpers and routes registe
     views_taking,
 )
 from .impact import views as impact_views  # noqa: E402,F401
+from .lessons import views_library, views_public  # noqa: E402,F401
 from .portfolio import views as portfolio_views  # noqa: E402,F401
 
 

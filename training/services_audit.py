@@ -120,6 +120,8 @@ ACTION_LABELS = {
     "lesson.created": _l("Lesson learned recorded"),
     "lesson.updated": _l("Lesson learned changed"),
     "lesson.deleted": _l("Lesson learned deleted"),
+    "lesson.shared": _l("Lesson learned shared on the public page"),
+    "lesson.unshared": _l("Lesson learned taken off the public page"),
 }
 
 
