@@ -202,6 +202,13 @@ MATRIX = [
     # Without a reason the form comes back with its error (400) for those who may revoke.
     ("/certificates/{certificate}/revoke", "POST", Allowed("certificates.issue", 400)),
     ("/certificates/{certificate}/reissue", "POST", Allowed("certificates.issue", 400)),
+    ("/programs/{program}/lessons", "GET", Allowed("lessons.view")),
+    ("/programs/{program}/lessons/new", "GET", Allowed("lessons.record")),
+    # Without a code and a finding the form comes back with its errors (200).
+    ("/programs/{program}/lessons/new", "POST", Allowed("lessons.record")),
+    ("/lessons/{lesson}", "GET", Allowed("lessons.view")),
+    ("/lessons/{lesson}/edit", "GET", Allowed("lessons.record")),
+    ("/lessons/{lesson}/delete", "POST", Allowed("lessons.record", 302)),
 ]
 PUBLIC = {"/healthz", "/login", "/language", "/", "/password/forgot", "/password/reset/<token>",
           "/login/oidc/<name>", "/login/oidc/<name>/callback",
@@ -292,7 +299,7 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:questionnaire_id>", "{questionnaire}").replace("<int:section_id>", "{section}")
         .replace("<int:question_id>", "{question}").replace("<int:certificate_id>", "{certificate}")
         .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
-        .replace("<int:job_id>", "{job}")
+        .replace("<int:job_id>", "{job}").replace("<int:lesson_id>", "{lesson}")
         .replace("<int:message_id>", "0").replace("<int:request_id>", "0").replace("<int:token_id>", "0")
         .replace("<any(csv, xlsx):file_format>", "csv").replace("data/<chart>.csv", "data/funnel.csv")
         .replace("impact/<token>/make", "impact/summary.pdf/make").replace("files/<name>", "files/nothing.pdf")
