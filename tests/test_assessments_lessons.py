@@ -71,6 +71,9 @@ def test_an_organizer_records_a_lesson_that_keeps_hostile_text_literal(app, clie
         assert (event.user_id, event.object_id, event.program_id) == (ids["organizer"], lesson.id, ids["program"])
         lesson_id = lesson.id
     assert response.headers["Location"].endswith(f"/lessons/{lesson_id}")
+    login(client, world["emails"]["admin"])  # the audit log says it in words and links to the record
+    log = client.get("/audit").get_data(as_text=True)
+    assert "Lección aprendida registrada" in log and f'href="/lessons/{lesson_id}"' in log
     for url in (f"/lessons/{lesson_id}", f"/programs/{ids['program']}/lessons", f"/lessons/{lesson_id}/edit"):
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)" not in page and "{{7*7}}" in page
@@ -188,3 +191,18 @@ def test_the_program_dashboard_links_to_its_lessons(client, world):
     login(client, world["emails"]["focal_gt"])
     program = world["ids"]["program"]
     assert f'href="/programs/{program}/lessons"' in client.get(f"/programs/{program}").get_data(as_text=True)
+
+
+def test_the_unique_constraint_backs_the_check_when_two_save_at_once(app, world, monkeypatch):
+    import pytest
+
+    from assessments.lessons import services
+    from training.services import ServiceError
+
+    ids = world["ids"]
+    monkeypatch.setattr(services, "code_taken", lambda *_args: False)  # the other request saved after our check
+    with app.app_context():
+        program = db.session.get(Program, ids["program"])
+        with pytest.raises(ServiceError) as refused:
+            services.save_lesson(Lesson(), program, {"code": "LA1_PRUEBA", "finding": {"es": "Otro"}}, ids["admin"])
+        assert refused.value.field == "code"

@@ -51,8 +51,9 @@ def save_lesson(lesson, program, data, actor_id):
     numbers, the Compact's letters and numbers, the countries' codes); a lesson without an id is added to
     `program`. Audited as created or changed. A code another lesson of the program has: ServiceError on "code"
     (the table's unique constraint backs the check when two people save at once)."""
-    if data.get("kind", lesson.kind) not in LESSON_KINDS:
-        raise ValueError(f"{data.get('kind')!r} is not a kind of lesson")
+    kind = data.get("kind") or lesson.kind or "positive"
+    if kind not in LESSON_KINDS:
+        raise ValueError(f"{kind!r} is not a kind of lesson")
     if code_taken(program, data.get("code", lesson.code or "").strip(), lesson):
         raise ServiceError("code", CODE_TAKEN)
     created = lesson.id is None
@@ -60,7 +61,7 @@ def save_lesson(lesson, program, data, actor_id):
         lesson.program_id, lesson.created_by_id = program.id, actor_id
         db.session.add(lesson)
     lesson.code = data.get("code", lesson.code or "").strip()
-    lesson.kind = data.get("kind", lesson.kind or "positive")
+    lesson.kind = kind
     for name in NARRATIVE_FIELDS:
         if name in data:
             setattr(lesson, name, dict(data[name] or {}))
