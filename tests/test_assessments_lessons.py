@@ -190,7 +190,9 @@ def test_a_new_lesson_starts_from_what_the_platform_knows(app, client, course):
 def test_the_program_dashboard_links_to_its_lessons(client, world):
     login(client, world["emails"]["focal_gt"])
     program = world["ids"]["program"]
-    assert f'href="/programs/{program}/lessons"' in client.get(f"/programs/{program}").get_data(as_text=True)
+    dashboard = client.get(f"/programs/{program}").get_data(as_text=True)
+    assert f'href="/programs/{program}/lessons"' in dashboard
+    assert "1 lección registrada" in dashboard  # the lifecycle's closing phase counts world's lesson
 
 
 def test_the_unique_constraint_backs_the_check_when_two_save_at_once(app, world, monkeypatch):
@@ -206,3 +208,16 @@ def test_the_unique_constraint_backs_the_check_when_two_save_at_once(app, world,
         with pytest.raises(ServiceError) as refused:
             services.save_lesson(Lesson(), program, {"code": "LA1_PRUEBA", "finding": {"es": "Otro"}}, ids["admin"])
         assert refused.value.field == "code"
+
+
+def test_once_the_program_ended_its_dashboard_suggests_recording_its_lessons(app, client, world):
+    from datetime import date
+
+    ids = world["ids"]
+    with app.app_context():
+        db.session.get(Program, ids["program"]).end_date = date(2026, 3, 4)
+        db.session.delete(db.session.get(Lesson, ids["lesson"]))
+        db.session.commit()
+    login(client, world["emails"]["organizer"])
+    dashboard = html.unescape(client.get(f"/programs/{ids['program']}").get_data(as_text=True))
+    assert "Registrar las lecciones aprendidas del programa" in dashboard and "0 lecciones registradas" in dashboard
