@@ -74,7 +74,7 @@ def pdf_text(data):
 
 def test_the_search_finds_words_without_their_accents_and_by_keyword(client, lessons):
     login(client, lessons["emails"]["admin"])
-    assert found(client) == ["LQ1", "LN1_GOB", "LA2_ISE"]  # newest first
+    assert found(client) == ["LQ1", "LN1_GOB", "LA2_ISE", "LA1_PRUEBA"]  # newest first (the world has LA1_PRUEBA)
     assert found(client, q="ECONOMICA") == ["LA2_ISE"]  # stored "económica"
     assert found(client, q="habilidades tecnicas") == ["LA2_ISE"]  # its keywords; every word must appear
     assert found(client, q="redes coordinacion") == []
@@ -110,9 +110,9 @@ def test_a_value_no_lesson_has_is_refused_not_read_as_everything(client, lessons
 
 def test_a_focal_point_sees_only_their_programs_lessons(client, lessons):
     login(client, lessons["emails"]["focal_mx"])
-    assert found(client) == ["LN1_GOB", "LA2_ISE"]
+    assert found(client) == ["LN1_GOB", "LA2_ISE", "LA1_PRUEBA"]
     assert found(client, q="secreto") == []
-    assert [row[2].value for row in workbook_rows(client)[1:]] == ["LN1_GOB", "LA2_ISE"]
+    assert [row[2].value for row in workbook_rows(client)[1:]] == ["LN1_GOB", "LA2_ISE", "LA1_PRUEBA"]
     assert client.get(f"/lessons/{lessons['lessons']['other']}.pdf").status_code == 404  # a guessed id
     assert client.get("/lessons/999999.pdf").status_code == 404
     assert client.get(f"/lessons/{lessons['lessons']['ise']}.pdf").status_code == 200

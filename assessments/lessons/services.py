@@ -1,16 +1,19 @@
 """Recording a program's lessons learned: saving and deleting them with their search text and audit trail, listing
 and loading them with the user's access to their program (they flush, never commit)."""
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from training.access import program_or_404
-from training.services import record
+from training.services import ServiceError, record
 from training.textkeys import fold
 
 from ..models_lessons import LESSON_KINDS, NARRATIVE_FIELDS, Lesson
 
 LINKS = ("sdgs", "gcm_principles", "gcm_objectives", "countries")
+CODE_TAKEN = _l("Another lesson of this program already has this code: choose another one.")
 
 
 def lessons_of(program):
@@ -46,15 +49,19 @@ def search_text(lesson):
 def save_lesson(lesson, program, data, actor_id):
     """Set the lesson's fields from `data` (code, kind, the narrative fields as {language: text}, the SDGs'
     numbers, the Compact's letters and numbers, the countries' codes); a lesson without an id is added to
-    `program`. Audited as created or changed."""
-    if data.get("kind", lesson.kind) not in LESSON_KINDS:
-        raise ValueError(f"{data.get('kind')!r} is not a kind of lesson")
+    `program`. Audited as created or changed. A code another lesson of the program has: ServiceError on "code"
+    (the table's unique constraint backs the check when two people save at once)."""
+    kind = data.get("kind") or lesson.kind or "positive"
+    if kind not in LESSON_KINDS:
+        raise ValueError(f"{kind!r} is not a kind of lesson")
+    if code_taken(program, data.get("code", lesson.code or "").strip(), lesson):
+        raise ServiceError("code", CODE_TAKEN)
     created = lesson.id is None
     if created:
         lesson.program_id, lesson.created_by_id = program.id, actor_id
         db.session.add(lesson)
     lesson.code = data.get("code", lesson.code or "").strip()
-    lesson.kind = data.get("kind", lesson.kind or "positive")
+    lesson.kind = kind
     for name in NARRATIVE_FIELDS:
         if name in data:
             setattr(lesson, name, dict(data[name] or {}))
@@ -62,7 +69,10 @@ def save_lesson(lesson, program, data, actor_id):
         if name in data:
             setattr(lesson, name, sorted(set(data[name])))
     lesson.search_text = search_text(lesson)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        raise ServiceError("code", CODE_TAKEN) from error
     record(actor_id, "lesson.created" if created else "lesson.updated", lesson, code=lesson.code)
     return lesson
 
@@ -71,3 +81,11 @@ def delete_lesson(lesson, actor_id):
     record(actor_id, "lesson.deleted", lesson, code=lesson.code)
     db.session.delete(lesson)
     db.session.flush()
+
+
+def register(app):
+    """The audit log names a lesson by its code and links to its record."""
+    from training.services_audit import register_audit_object
+
+    register_audit_object(app, Lesson, _l("Lesson learned"), lambda lesson, _language: lesson.code,
+                          lambda lesson: ("assessments.lesson", {"lesson_id": lesson.id}))
