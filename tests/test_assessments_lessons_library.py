@@ -7,25 +7,15 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from assessments.lessons.services import save_lesson
-from assessments.models_lessons import Lesson
 from extensions import db
 from tests.conftest import login, post_form
-from training.models import AuditEvent, Program
+from tests.helpers import add_lesson
+from training.models import AuditEvent
 
 HOSTILE = '<b>negrita</b><font size="40">X</font> <script>alert(1)</script> {{7*7}}'
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 SEED_FINDING = ("Las redes de apoyo entre los y las participantes de los procesos de capacitación crean entornos de "
                 "apoyo mutuo para solventar problemas en el mediano plazo.")
-
-
-def add_lesson(program_code, code, **fields):
-    """A lesson saved as the record's form saves it (its search text folded by the service)."""
-    program = db.session.scalar(select(Program).where(Program.code == program_code))
-    data = {"code": code, "kind": fields.pop("kind", "positive"), **fields}
-    lesson = save_lesson(Lesson(), program, data, None)
-    db.session.commit()
-    return lesson.id
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from training.localized import pick
 from training.web import send_pdf
 
 from ..models_lessons import NARRATIVE_FIELDS
-from .frameworks import GCM_OBJECTIVES, GCM_PRINCIPLES, SDGS, principle_label, sdg_label
+from .frameworks import GCM_OBJECTIVES, GCM_PRINCIPLES, SDGS, objective_label, principle_label, sdg_label
 from .pdf import LessonDocument, lesson_pdf
 
 # The form's labels (seed 004 has them in Spanish: "Área a la que corresponde", "Hallazgo"…).
@@ -82,6 +82,15 @@ def framework_labels(lesson):
             tuple(principle_label(letter) for letter in lesson.gcm_principles or () if letter in GCM_PRINCIPLES),
             tuple(_("Objective %(number)s: %(objective)s", number=number, objective=GCM_OBJECTIVES[number])
                   for number in lesson.gcm_objectives or () if number in GCM_OBJECTIVES))
+
+
+def link_tags(lesson):
+    """[(tag, its full wording)] of the lesson's SDGs and Global Compact objectives, for a result card: "SDG 4"
+    beside "4. Quality education" (the record, its PDF and the filters give the full wording)."""
+    return [*((_("SDG %(number)s", number=number), sdg_label(number)) for number in lesson.sdgs or ()
+              if number in SDGS),
+            *((_("GCM objective %(number)s", number=number), objective_label(number))
+              for number in lesson.gcm_objectives or () if number in GCM_OBJECTIVES)]
 
 
 def workbook(lessons, language):

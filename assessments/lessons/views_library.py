@@ -11,7 +11,7 @@ from training.web_login import safe_next
 from transactions import writes
 
 from .. import bp
-from .documents import LABELS, framework_labels, send_lesson_pdf, workbook
+from .documents import LABELS, link_tags, send_lesson_pdf, workbook
 from .forms_library import ShareForm, filter_form
 from .services import lesson_or_404
 from .services_library import library_programs, read, set_shared
@@ -24,7 +24,7 @@ def lesson_library():
     reading = read(library_programs(current_user), request.args, language)
     return render_template("assessments/lessons_library.html", reading=reading,
                            form=filter_form(reading, language, request.args), lesson_labels=LABELS,
-                           links=framework_labels, share_form=ShareForm())
+                           links=link_tags, share_form=ShareForm())
 
 
 @bp.route("/lessons.xlsx")

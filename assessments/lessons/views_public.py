@@ -10,7 +10,7 @@ from training.models import Program
 
 from .. import bp
 from ..models_lessons import Lesson
-from .documents import LABELS, document_language, framework_labels, lesson_document, send_lesson_pdf
+from .documents import LABELS, document_language, lesson_document, link_tags, send_lesson_pdf
 from .forms_library import filter_form
 from .pdf import BLOCKS, JUDGMENTS
 from .services_library import read, shared_lesson_or_404
@@ -24,7 +24,7 @@ def shared_lessons():
         select(Lesson.program_id).where(Lesson.shared.is_(True))))).all()
     reading = read(programs, request.args, language, shared_only=True)
     return no_store(render_template("assessments/lessons_shared.html", reading=reading, lesson_labels=LABELS,
-                                    form=filter_form(reading, language, request.args), links=framework_labels))
+                                    form=filter_form(reading, language, request.args), links=link_tags))
 
 
 @bp.route("/lessons/shared/<int:lesson_id>")
