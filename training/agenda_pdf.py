@@ -127,6 +127,11 @@ def _table(document, session, styles, width):
     return KeepTogether(table) if len(body) < 25 else table
 
 
+def plain_line(value):
+    """One line of plain text (canvas strings and metadata are not markup)."""
+    return " ".join(str(value or "").split())
+
+
 def paragraph_text(value):
     """Literal text for a whole paragraph (findings, methods, a lesson's texts): like the cells above, but never cut
     short and keeping its line breaks."""

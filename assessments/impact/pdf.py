@@ -22,6 +22,7 @@ from reportlab.platypus import (
 
 from training.agenda_pdf import BRAND, MUTED, NumberedCanvas, embedded_fonts, literal_text
 from training.agenda_pdf import paragraph_text as _paragraph
+from training.agenda_pdf import plain_line as _plain
 from training.localized import pick
 
 from .provenance import versions_line
@@ -321,11 +322,6 @@ class _Summary:
                                     self.styles["method"], bulletText="•") for term, sentence in methods]
         return self.section("methods", *paragraphs,
                             *([Spacer(1, 2 * mm), self.para(versions, "note")] if versions else []))
-
-
-def _plain(value):
-    """One line of plain text (canvas strings and metadata are not markup)."""
-    return " ".join(str(value or "").split())
 
 
 def _styles(regular, bold):

@@ -9,7 +9,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from training.agenda_pdf import BRAND, MUTED, NumberedCanvas, embedded_fonts, literal_text, paragraph_text
+from training.agenda_pdf import BRAND, MUTED, NumberedCanvas, embedded_fonts, literal_text, paragraph_text, plain_line
 
 MARGIN = 18 * mm
 SHADE = colors.HexColor("#e3eef3")  # the form's label cells
@@ -53,11 +53,11 @@ def lesson_pdf(document):
     buffer = io.BytesIO()
     pdf = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN + 2 * mm, author="Capacita",
-                            title=_plain(f"{document.code} · {document.texts.get('area', '')}"))
+                            title=plain_line(f"{document.code} · {document.texts.get('area', '')}"))
     story = [_header(document, styles, pdf.width), Spacer(1, 5 * mm)]
     for block in BLOCKS:
         story += _block(document, block, styles)
-    footer = (_plain(document.program), document.labels["page"], regular)
+    footer = (plain_line(document.program), document.labels["page"], regular)
     pdf.build(story, canvasmaker=partial(NumberedCanvas, footer=footer, margin=MARGIN))
     return buffer.getvalue()
 
@@ -116,11 +116,6 @@ def _boxes(document, styles):
     return Paragraph("&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;".join(
         f"{MARKED if document.kind == kind else UNMARKED}&nbsp;{literal_text(document.labels[kind])}"
         for kind in ("positive", "negative")), styles["boxes"])
-
-
-def _plain(value):
-    """One line of plain text (canvas strings and metadata are not markup)."""
-    return " ".join(str(value or "").split())
 
 
 def _styles(regular, bold):
