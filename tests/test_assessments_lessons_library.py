@@ -93,9 +93,28 @@ def test_each_filter_narrows_the_page_and_the_workbook(client, lessons, argument
 
 def test_a_value_no_lesson_has_is_refused_not_read_as_everything(client, lessons):
     login(client, lessons["emails"]["admin"])
-    response = client.get("/lessons", query_string={"sdg": "99"})
-    assert "Not one of the values shown" in response.get_data(as_text=True) or "No es uno de los valores" in \
-        response.get_data(as_text=True)
+    response = client.get("/lessons", query_string={"sdg": "99", "kind": "negative"})
+    assert "No es uno de los valores mostrados" in response.get_data(as_text=True)
+    assert found(client, sdg="99", kind="negative") == ["LN1_GOB"]  # the other filter still applies
+
+
+def test_a_record_page_offers_its_pdfs_and_the_share_button_to_who_records(app, lessons):
+    from flask import render_template_string
+    from flask_login import login_user
+
+    from assessments.models_lessons import Lesson
+    from training.models import User
+
+    template = '{% from "assessments/_lessons.html" import lesson_actions with context %}{{ lesson_actions(lesson) }}'
+    with app.test_request_context("/"):
+        lesson = db.session.get(Lesson, lessons["lessons"]["ise"])
+        login_user(db.session.get(User, lessons["ids"]["organizer"]))
+        html = render_template_string(template, lesson=lesson)
+        assert f"/lessons/{lesson.id}.pdf?lang=es" in html and f"/lessons/{lesson.id}.pdf?lang=en" in html
+        assert f'action="/lessons/{lesson.id}/share"' in html and 'name="shared" value="1"' in html
+        login_user(db.session.get(User, lessons["ids"]["focal_mx"]))
+        html = render_template_string(template, lesson=lesson)
+        assert f"/lessons/{lesson.id}.pdf?lang=es" in html and "/share" not in html
 
 
 def test_a_focal_point_sees_only_their_programs_lessons(client, lessons):
