@@ -126,6 +126,8 @@ def test_deleting_a_lesson_is_audited(app, client, world):
     login(client, world["emails"]["organizer"])
     record = client.get(f"/lessons/{ids['lesson']}").get_data(as_text=True)
     assert "data-confirm=" in record
+    # The record page offers its PDF and the public page's toggle (the library's lesson_actions).
+    assert f"/lessons/{ids['lesson']}.pdf" in record and f"/lessons/{ids['lesson']}/share" in record
     response = post_form(client, f"/lessons/{ids['lesson']}/delete", {}, page=f"/lessons/{ids['lesson']}")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/programs/{ids['program']}/lessons")
     with app.app_context():
