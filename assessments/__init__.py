@@ -21,12 +21,12 @@ from .portfolio import views as portfolio_views  # noqa: E402,F401
 
 
 def init_app(app):
-    """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers, the
-    tests' section of personal data, the questionnaires card of the participant's page, their closing times in
-    calendar files, their scores in a person's history across programs, the evaluation's facts of the program's
-    lifecycle, questionnaires following their agenda slot, the questionnaires' part of a program's copy, and the
-    scheduled work: finalizing attempts whose time is over, reminders, and the impact report's files made by the
-    worker (create_app calls it after training's)."""
+    """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers and
+    its lessons learned, the tests' section of personal data, the questionnaires card of the participant's page,
+    their closing times in calendar files, their scores in a person's history across programs, the evaluation's
+    facts of the program's lifecycle, questionnaires following their agenda slot, the questionnaires' part of a
+    program's copy, and the scheduled work: finalizing attempts whose time is over, reminders, and the impact
+    report's files made by the worker (create_app calls it after training's)."""
     from flask_babel import lazy_gettext as _l
 
     from training.hooks import (
@@ -44,6 +44,7 @@ def init_app(app):
     from . import services_history, services_lifecycle, services_privacy, services_taking
     from .cli import register_cli
     from .demo import load_demo_tests
+    from .demo_closing import load_demo_lessons
     from .impact import tasks as impact_tasks
     from .lessons import services as lessons_services
     from .services_copy import copy_questionnaires
@@ -52,6 +53,7 @@ def init_app(app):
     app.register_blueprint(bp)
     register_cli(app)
     add_demo_part(app, load_demo_tests)
+    add_demo_part(app, load_demo_lessons)
     services_privacy.register(app)
     add_my_page_card(app, "tests", views_taking.my_page_card)
     add_person_history(app, "tests", _l("Tests"), services_history.test_scores)

@@ -36,7 +36,8 @@ PURE_MODULES = {
 # Modules allowed to talk to Flask or the database: those whose names say so (DESIGN.md's usual files) and these.
 FLASK_FACING_PREFIXES = ("__init__", "views", "services", "cli", "models", "forms", "tasks")
 FLASK_FACING = {"training.access", "training.labels", "training.web", "training.web_login", "assessments.access",
-                "assessments.demo", "assessments.texts", "assessments.template_helpers", "assessments.impact.texts",
+                "assessments.demo", "assessments.demo_closing",
+                "assessments.texts", "assessments.template_helpers", "assessments.impact.texts",
                 "assessments.impact.summary_texts", "assessments.impact.texts_annex",
                 "assessments.impact.exports", "assessments.portfolio.texts", "assessments.lessons.frameworks",
                 "assessments.lessons.documents",

@@ -1,15 +1,21 @@
-"""The demo's follow-up questionnaire, its answer plan, and its two lessons-learned records (plain data)."""
+"""The demo's follow-up questionnaire, its answer plan, and its two lessons-learned records: the plain data, and what
+`flask demo` makes of them."""
 import statistics
 import string
+
+from sqlalchemy import select
 
 from assessments import questionnaire_files
 from assessments.demo_follow_up import FOLLOW_UP, PLANNED_TOOLS, TEXTS, follow_up_answers
 from assessments.demo_lessons import LESSONS
 from assessments.demo_tests import INTENDED_USE, POST_TEST, answer_keys, demo_answers
-from assessments.models_lessons import LESSON_KINDS, NARRATIVE_FIELDS
+from assessments.models_lessons import LESSON_KINDS, NARRATIVE_FIELDS, Lesson
 from assessments.question_types import AnswerError, QuestionSpec, clean_answer
-from tests.helpers import demo_people
-from training.demo_data import MEMBER_COUNTRIES
+from extensions import db
+from tests.conftest import login
+from tests.helpers import DEMO, demo_people, load_demo
+from training.demo_data import DEMO_PASSWORD, MEMBER_COUNTRIES
+from training.models import Program
 
 FOUR = {"es", "en", "fr", "pt"}
 
@@ -119,3 +125,30 @@ def test_the_two_lessons_fill_every_field_of_the_record_in_four_languages():
         assert lesson["gcm_objectives"] and set(lesson["gcm_objectives"]) <= set(range(1, 24))
         assert lesson["countries"] and set(lesson["countries"]) <= set(MEMBER_COUNTRIES)
         assert len(lesson["keywords"]["en"].split(",")) >= 3
+
+
+# --- loaded by `flask demo` ------------------------------------------------------------------------------------
+
+
+def test_the_demo_records_both_lessons_finds_them_by_folded_words_and_shares_one(app, client):
+    program_id = load_demo(app)
+    with app.app_context():
+        lessons = {lesson.code: lesson for lesson in db.session.scalars(select(Lesson))}
+        assert set(lessons) == {"LA1_CRM", "LA2_CRM"} and {lesson.program_id for lesson in lessons.values()} == {
+            program_id}  # the later program has not closed yet
+        assert lessons["LA1_CRM"].shared and not lessons["LA2_CRM"].shared
+        assert lessons["LA2_CRM"].kind == "negative" and lessons["LA2_CRM"].gcm_objectives == [18, 23]
+        assert lessons["LA1_CRM"].created_by.email == "admin@capacita.example"
+        second = db.session.scalar(select(Program.id).where(Program.code != DEMO))
+    # The library finds each by a word in any of its languages, accents and case aside.
+    login(client, "organizadora@capacita.example", DEMO_PASSWORD)
+    found = client.get("/lessons?q=FUSEAUX").get_data(as_text=True)  # French: "Fuseaux horaires"
+    assert "LA2_CRM" in found and "LA1_CRM" not in found
+    found = client.get("/lessons?q=vecinos+red").get_data(as_text=True)
+    assert "LA1_CRM" in found and "LA2_CRM" not in found
+    assert "LA1_CRM" in client.get(f"/programs/{program_id}/lessons").get_data(as_text=True)
+    assert "LA1_CRM" not in client.get(f"/programs/{second}/lessons").get_data(as_text=True)
+    # The network's public page shows the shared one only, to anybody.
+    public = app.test_client().get("/lessons/shared")
+    assert public.status_code == 200
+    assert "LA1_CRM" in public.get_data(as_text=True) and "LA2_CRM" not in public.get_data(as_text=True)
