@@ -54,11 +54,13 @@ def use_at_work(people, post, follow_up, confidence=0.95):
     completers = [r for r in ids if r in post.answers]
     responders = [r for r in completers if r in follow_up.answers]
     keys = use_keys(post, follow_up)
+    # A person's mean is taken on one scale: a 1–5 and a 0–10 answer averaged together would mean nothing.
+    person_keys = [key for key in keys if _points(_keyed(post)[key]) == _points(_keyed(post)[keys[0]])]
     intended, reported = key_values(post, keys, completers), key_values(follow_up, keys, responders)
-    rows = person_rows(intended, reported, responders)
+    rows = person_rows(intended, reported, responders, person_keys)
     return {
         "reason": NO_FOLLOW_UP if not follow_up.items else (None if keys else NO_SHARED_USE_ITEMS),
-        "keys": keys, "scale": _scale(post, keys), "confidence": confidence,
+        "keys": keys, "person_keys": person_keys, "scale": _scale(post, person_keys), "confidence": confidence,
         "completers": len(completers), "respondents": len(responders),
         "response_rate": len(responders) / len(completers) if completers else None,
         # Answered the follow-up without having submitted the post-test: not in the comparison nor in the rate.
@@ -66,18 +68,18 @@ def use_at_work(people, post, follow_up, confidence=0.95):
         "comparison": plain(stats.paired_comparison([row["intended"] for row in rows],
                                                     [row["reported"] for row in rows], confidence=confidence)),
         "items": item_rows(post, keys, intended, reported, confidence),
-        "non_response": non_response(intended, responders, completers, keys, follow_up),
+        "non_response": non_response(intended, responders, completers, person_keys, follow_up),
         "people": rows,
     }
 
 
-def person_rows(intended, reported, responders):
+def person_rows(intended, reported, responders, keys):
     """[{id, intended, reported, statements}] of the responders who answered at least one statement in both
     tests: each person's means over the statements they answered in both, so that both sides measure the same."""
     rows = []
     for respondent in responders:
         before, after = intended.get(respondent, {}), reported.get(respondent, {})
-        shared = [key for key in before if key in after]
+        shared = [key for key in keys if key in before and key in after]
         if shared:
             rows.append({"id": respondent, "intended": fmean(before[key] for key in shared),
                          "reported": fmean(after[key] for key in shared), "statements": len(shared)})
@@ -104,7 +106,8 @@ def non_response(intended, responders, completers, keys, follow_up):
     intended use over the shared statements they answered, compared with Welch's t (responders − non-responders),
     as the attrition check compares pre-test scores."""
     answered = set(responders)
-    means = {r: fmean(values.values()) for r, values in intended.items() if values}
+    means = {r: fmean(values[key] for key in keys if key in values) for r, values in intended.items()
+             if any(key in values for key in keys)}
     result = plain(stats.compare_groups({RESPONDERS: [means[r] for r in completers if r in answered and r in means],
                                          NON_RESPONDERS: [means[r] for r in completers
                                                           if r not in answered and r in means]}))
@@ -116,10 +119,8 @@ def non_response(intended, responders, completers, keys, follow_up):
 
 
 def _scale(post, keys):
-    """{low, high} of the statements' scale when they share one (a Likert's 1–5, a 0–10), else None."""
-    items = _keyed(post)
-    scales = {_points(items[key]) for key in keys}
-    if len(scales) != 1:
+    """{low, high} of the scale the person means are on (a Likert's 1–5, a 0–10), None without statements."""
+    if not keys:
         return None
-    points = next(iter(scales))
+    points = _points(_keyed(post)[keys[0]])
     return {"low": int(points[0]), "high": int(points[-1])}
