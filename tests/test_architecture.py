@@ -27,7 +27,7 @@ PURE_MODULES = {
     "assessments.impact.pdf",
     "assessments.impact.provenance", "assessments.impact.report", "assessments.impact.verdicts",
     "assessments.impact.workbook", "assessments.impact.findings", "assessments.impact.summary_layout",
-    "assessments.impact.use_at_work",
+    "assessments.impact.use_at_work", "assessments.impact.pdf_use",
     "assessments.portfolio.indicators",
     "certificates.bundle", "certificates.demo_art", "certificates.eligibility", "certificates.images",
     "certificates.pdf",
@@ -38,6 +38,7 @@ FLASK_FACING_PREFIXES = ("__init__", "views", "services", "cli", "models", "form
 FLASK_FACING = {"training.access", "training.labels", "training.web", "training.web_login", "assessments.access",
                 "assessments.demo", "assessments.texts", "assessments.template_helpers", "assessments.impact.texts",
                 "assessments.impact.summary_texts", "assessments.impact.texts_annex", "assessments.impact.texts_use",
+                "assessments.impact.texts_base",
                 "assessments.impact.exports", "assessments.portfolio.texts",
                 "certificates.demo", "certificates.texts", "training.lifecycle_display",
                 "training.mailer"}

@@ -8,7 +8,7 @@ LABEL_KEYS = frozenset({
     "participation_post", "participation_both", "participant", "pre_score", "post_score", "change", "kind_of_change",
     "improved", "unchanged", "declined", "mean", "group", "n_pairs", "mean_diff", "ci_low", "ci_high", "overall",
     "item", "text", "facility_pre", "facility_post", "significant", "p_holm", "yes", "no", "question", "n",
-    "count_of", "share_of",
+    "count_of", "share_of", "use_intended", "use_reported",
 })
 FUNNEL_STAGES = ("registered", "pre", "post", "both")
 SIGNIFICANCE = 0.05  # as the item chart marks a change (Holm-adjusted p below it)
@@ -144,8 +144,25 @@ def likert_table(questions, words):
     return headers, rows
 
 
+def use_table(report, words):
+    """Each follow-up respondent's intended and reported use and their difference (numbered as in the chart), then
+    the two means; KeyError when the report compares no use at work (it then has no such chart)."""
+    block = report.get("use_at_work")
+    if not block or block["reason"]:
+        raise KeyError("use")
+    labels, people = words.labels, block["people"]
+    rows = [[_participant(labels, index), row["intended"], row["reported"], row["reported"] - row["intended"],
+             labels[_change_of(row["intended"], row["reported"])]] for index, row in enumerate(people, 1)]
+    if people:
+        intended = sum(row["intended"] for row in people) / len(people)
+        reported = sum(row["reported"] for row in people) / len(people)
+        rows.append([labels["mean"], intended, reported, reported - intended, ""])
+    return [labels["participant"], labels["use_intended"], labels["use_reported"], labels["change"],
+            labels["kind_of_change"]], rows
+
+
 TABLES = {"funnel": funnel_table, "slopes": slopes_table, "distributions": distributions_table,
-          "forest": forest_table, "items": items_table}
+          "forest": forest_table, "items": items_table, "use": use_table}
 
 
 def _participant(labels, index):
