@@ -7,6 +7,7 @@ import pytest
 from scipy import stats
 
 from assessments.impact import report as impact
+from assessments.impact.findings import summary_findings, use_finding
 from assessments.impact.report import Item, Respondent, TakenTest
 from assessments.impact.use_at_work import NO_FOLLOW_UP, NO_SHARED_USE_ITEMS, use_at_work, use_keys
 from assessments.question_types import QuestionSpec
@@ -148,3 +149,57 @@ def test_the_report_carries_the_block_as_json():
     block = json.loads(text)["use_at_work"]
     # MX: the odd ids. Completers 1, 3, 5, 7; responders 1, 3, 5.
     assert (block["completers"], block["respondents"], block["comparison"]["n_pairs"]) == (4, 3, 3)
+
+
+def test_an_erased_person_is_not_among_those_who_completed():
+    post, follow = _tests()
+    people = [Respondent(p.id, p.country, p.gender, p.profile, erased=p.id == 1) for p in PEOPLE]
+    block = use_at_work(people, post, follow)
+    # Person 1 submitted both, but is no longer sent a follow-up: out of the rate and the pairs, named as left out.
+    assert (block["completers"], block["respondents"], block["other_respondents"]) == (8, 5, 2)
+    assert block["comparison"]["n_pairs"] == 4 and 1 not in {row["id"] for row in block["people"]}
+
+
+def test_person_means_stay_on_one_scale_while_each_statement_keeps_its_row():
+    post, follow = _tests()
+    ten = QuestionSpec("scale", (), (), 0.0, False)
+    post = TakenTest((*post.items, Item(25, "U4", "application", ten)),
+                     {r: {**values, 25: "10"} for r, values in post.answers.items()})
+    follow = TakenTest((*follow.items, Item(36, "U4", "application", ten)),
+                       {r: {**values, 36: "0"} for r, values in follow.answers.items()})
+    block = use_at_work(PEOPLE, post, follow)
+    assert block["keys"] == ["U1", "U2", "U4"] and block["person_keys"] == ["U1", "U2"]
+    rows = {row["id"]: row for row in block["people"]}
+    assert (rows[1]["intended"], rows[1]["reported"]) == (4.5, 3.5)  # the 0–10 answers (10 → 0) left out
+    u4 = next(row for row in block["items"] if row["item_key"] == "U4")
+    assert u4["result"]["mean_diff"] == -10 and u4["result"]["n_pairs"] == 6  # 1–6 answered both; 9 is no completer
+
+
+def test_the_summary_finding_reads_the_paired_comparison_with_its_caveats():
+    post, follow = _tests()
+    pre = TakenTest((Item(1, "K1", "knowledge", CHOICE),), {r: {1: "a"} for r in POST})
+    figures = impact.report(PEOPLE, pre, post, follow_up=follow)
+    finding = next(f for f in summary_findings(figures) if f.dimension == "use")
+    t = stats.ttest_rel(_reference_pairs()[:, 1], _reference_pairs()[:, 0])
+    expected = "below" if t.confidence_interval().high < 0 else "unclear"
+    assert finding.code == expected and finding.chart == "use"
+    responders = [np.mean([v for v in POST[r] if v is not None]) for r in range(1, 7)]
+    welch = stats.ttest_ind(responders, [np.mean(POST[r]) for r in (7, 8)], equal_var=False)
+    assert welch.pvalue < 0.05  # those who answered had intended more use than those who did not
+    assert finding.caveats == ("few_pairs", "response_bias")  # 5 pairs; 6 of 9 answered (67 %): not a low rate
+    low = [person for person in PEOPLE if person.id not in (2, 3, 4)]  # 3 of 6 completers answered: half
+    sparse = impact.report(low, pre, post, follow_up=TakenTest(follow.items, {
+        r: v for r, v in follow.answers.items() if r != 5}))
+    use = sparse["use_at_work"]
+    assert use["response_rate"] == pytest.approx(2 / 6)
+    assert use_finding(sparse).code == "too_few_pairs"  # 2 pairs: no claim
+
+
+def test_a_low_response_rate_is_a_caveat_of_the_finding():
+    post, follow = _tests()
+    extra = [Respondent(n, "MX", "female", "other") for n in range(12, 22)]  # completed, never answered
+    post = TakenTest(post.items, {**post.answers, **{n: {21: 4, 22: 4} for n in range(12, 22)}})
+    block = use_at_work(PEOPLE + extra, post, follow)
+    assert block["response_rate"] == pytest.approx(6 / 19)
+    finding = use_finding({"use_at_work": block, "likert": []})
+    assert "low_response" in finding.caveats

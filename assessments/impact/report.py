@@ -26,6 +26,9 @@ class Respondent:
     country: str
     gender: str
     profile: str
+    # Their personal data were erased: they count in the report, but are no longer sent the follow-up, so they are
+    # not among those who completed the program for its response rate (use_at_work).
+    erased: bool = False
 
 
 @dataclass(frozen=True)

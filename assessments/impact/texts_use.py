@@ -13,7 +13,7 @@ USE_LABELS = {
     "sheet_use": _l("Use at work"), "heading_use": _l("Use at work"),
     "section_response": _l("Follow-up response"), "use_completers": _l("Completed (submitted the post-test)"),
     "use_respondents": _l("Answered the follow-up"), "use_response_rate": _l("Response rate"),
-    "use_other_respondents": _l("Answered the follow-up without a post-test (left out)"),
+    "use_other_respondents": _l("Answered the follow-up, not among those who completed (left out)"),
     "use_intended_responders": _l("Intended use of those who answered the follow-up"),
     "use_intended_non_responders": _l("Intended use of those who did not answer"),
     "section_use": _l("Reported − intended use, per person"), "use_intended": _l("Intended use (post-test)"),

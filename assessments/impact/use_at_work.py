@@ -51,7 +51,9 @@ def use_at_work(people, post, follow_up, confidence=0.95):
     comparison (reported − intended) overall and per statement (Holm across statements), and the non-response
     check; `reason` says why there are no figures (no follow-up, no statement in common)."""
     ids = [person.id for person in people]
-    completers = [r for r in ids if r in post.answers]
+    # "Completed the program": active, not erased, submitted the post-test (those the follow-up is sent to).
+    completers = [person.id for person in people if person.id in post.answers and not person.erased]
+    counted = set(completers)
     responders = [r for r in completers if r in follow_up.answers]
     keys = use_keys(post, follow_up)
     # A person's mean is taken on one scale: a 1–5 and a 0–10 answer averaged together would mean nothing.
@@ -63,8 +65,8 @@ def use_at_work(people, post, follow_up, confidence=0.95):
         "keys": keys, "person_keys": person_keys, "scale": _scale(post, person_keys), "confidence": confidence,
         "completers": len(completers), "respondents": len(responders),
         "response_rate": len(responders) / len(completers) if completers else None,
-        # Answered the follow-up without having submitted the post-test: not in the comparison nor in the rate.
-        "other_respondents": sum(1 for r in ids if r in follow_up.answers and r not in post.answers),
+        # Answered the follow-up without counting as completers (no post-test, or erased since): left out.
+        "other_respondents": sum(1 for r in ids if r in follow_up.answers and r not in counted),
         "comparison": plain(stats.paired_comparison([row["intended"] for row in rows],
                                                     [row["reported"] for row in rows], confidence=confidence)),
         "items": item_rows(post, keys, intended, reported, confidence),
