@@ -86,15 +86,20 @@ def funnel_table(report, words):
 
 def slopes_table(report, words):
     """Each paired participant's two scores and change (numbered as in the chart), then the two means."""
-    labels, paired = words.labels, report["paired"]
-    rows = [[_participant(labels, index), row["pre"], row["post"], row["post"] - row["pre"],
-             labels[_change_of(row["pre"], row["post"])]] for index, row in enumerate(paired, 1)]
-    if paired:
-        mean_pre = sum(row["pre"] for row in paired) / len(paired)
-        mean_post = sum(row["post"] for row in paired) / len(paired)
-        rows.append([labels["mean"], mean_pre, mean_post, mean_post - mean_pre, ""])
-    return [labels["participant"], labels["pre_score"], labels["post_score"], labels["change"],
-            labels["kind_of_change"]], rows
+    labels = words.labels
+    return _paired_table(labels, [(row["pre"], row["post"]) for row in report["paired"]],
+                         (labels["pre_score"], labels["post_score"]))
+
+
+def _paired_table(labels, pairs, headings):
+    """A slope chart's table: each person's two values and change, numbered as in the chart, then the means."""
+    rows = [[_participant(labels, index), before, after, after - before, labels[_change_of(before, after)]]
+            for index, (before, after) in enumerate(pairs, 1)]
+    if pairs:
+        mean_before = sum(before for before, _after in pairs) / len(pairs)
+        mean_after = sum(after for _before, after in pairs) / len(pairs)
+        rows.append([labels["mean"], mean_before, mean_after, mean_after - mean_before, ""])
+    return [labels["participant"], *headings, labels["change"], labels["kind_of_change"]], rows
 
 
 def distributions_table(report, words):
@@ -150,15 +155,9 @@ def use_table(report, words):
     block = report.get("use_at_work")
     if not block or block["reason"]:
         raise KeyError("use")
-    labels, people = words.labels, block["people"]
-    rows = [[_participant(labels, index), row["intended"], row["reported"], row["reported"] - row["intended"],
-             labels[_change_of(row["intended"], row["reported"])]] for index, row in enumerate(people, 1)]
-    if people:
-        intended = sum(row["intended"] for row in people) / len(people)
-        reported = sum(row["reported"] for row in people) / len(people)
-        rows.append([labels["mean"], intended, reported, reported - intended, ""])
-    return [labels["participant"], labels["use_intended"], labels["use_reported"], labels["change"],
-            labels["kind_of_change"]], rows
+    labels = words.labels
+    return _paired_table(labels, [(row["intended"], row["reported"]) for row in block["people"]],
+                         (labels["use_intended"], labels["use_reported"]))
 
 
 TABLES = {"funnel": funnel_table, "slopes": slopes_table, "distributions": distributions_table,
