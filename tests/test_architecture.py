@@ -28,7 +28,7 @@ PURE_MODULES = {
     "assessments.impact.provenance", "assessments.impact.report", "assessments.impact.verdicts",
     "assessments.impact.workbook", "assessments.impact.findings", "assessments.impact.summary_layout",
     "assessments.impact.use_at_work", "assessments.impact.pdf_use",
-    "assessments.portfolio.indicators",
+    "assessments.portfolio.indicators", "assessments.lessons.pdf", "assessments.lessons.library",
     "certificates.bundle", "certificates.demo_art", "certificates.eligibility", "certificates.images",
     "certificates.pdf",
     "training.mail_rules", "training.shifting",
@@ -39,7 +39,8 @@ FLASK_FACING = {"training.access", "training.labels", "training.web", "training.
                 "assessments.demo", "assessments.texts", "assessments.template_helpers", "assessments.impact.texts",
                 "assessments.impact.summary_texts", "assessments.impact.texts_annex", "assessments.impact.texts_use",
                 "assessments.impact.texts_base",
-                "assessments.impact.exports", "assessments.portfolio.texts",
+                "assessments.impact.exports", "assessments.portfolio.texts", "assessments.lessons.frameworks",
+                "assessments.lessons.documents",
                 "certificates.demo", "certificates.texts", "training.lifecycle_display",
                 "training.mailer"}
 FRAMEWORKS = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "flask_migrate", "sqlalchemy",

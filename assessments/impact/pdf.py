@@ -1,7 +1,6 @@
 """The impact report as an A4 PDF summary: findings, main tables and charts, texts given translated (pure)."""
 import io
 from functools import partial
-from xml.sax.saxutils import escape
 
 from babel.numbers import format_decimal, get_decimal_symbol
 from reportlab.lib import colors
@@ -10,8 +9,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -23,7 +20,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from training.agenda_pdf import BRAND, MUTED, embedded_fonts, literal_text
+from training.agenda_pdf import BRAND, MUTED, NumberedCanvas, embedded_fonts, literal_text
+from training.agenda_pdf import paragraph_text as _paragraph
+from training.agenda_pdf import plain_line as _plain
 from training.localized import pick
 
 from .pdf_use import USE_TEXT_KEYS, use_section
@@ -84,7 +83,8 @@ def summary_pdf(report, texts, language, fallback, *, title, subtitle="", charts
     story += summary.countries(report["subgroups"])
     story += summary.likert(report["likert"]) + use_section(summary, report.get("use_at_work")) + summary.methods()
     regular, _bold = embedded_fonts()
-    pdf.build(story, canvasmaker=partial(_NumberedCanvas, footer=(_plain(title), texts["page"], regular)))
+    pdf.build(story, canvasmaker=partial(NumberedCanvas, footer=(_plain(title), texts["page"], regular),
+                                         margin=MARGIN))
     return buffer.getvalue()
 
 
@@ -323,52 +323,6 @@ class _Summary:
                                     self.styles["method"], bulletText="•") for term, sentence in methods]
         return self.section("methods", *paragraphs,
                             *([Spacer(1, 2 * mm), self.para(versions, "note")] if versions else []))
-
-
-class _NumberedCanvas(Canvas):
-    """Holds the pages back until the end, so each footer can say "page X of Y"."""
-
-    def __init__(self, *args, footer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._footer, self._pages = footer, []
-
-    def showPage(self):  # noqa: N802 (reportlab's name)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        for number, page in enumerate(self._pages, 1):
-            self.__dict__.update(page)
-            self._draw_footer(number, total)
-            super().showPage()
-        super().save()
-
-    def _draw_footer(self, number, total):
-        title, template, font = self._footer
-        label = template.replace("%(page)s", str(number)).replace("%(pages)s", str(total))
-        width, _height = self._pagesize
-        size = 7.5
-        room = width - 2 * MARGIN - stringWidth(label, font, size) - 8 * mm
-        while title and stringWidth(title, font, size) > room:  # a long program title must not run into the number
-            title = title[:-2].rstrip() + "…" if len(title) > 2 else ""
-        self.saveState()
-        self.setFont(font, size)
-        self.setFillColor(MUTED)
-        self.drawString(MARGIN, 9 * mm, title)
-        self.drawRightString(width - MARGIN, 9 * mm, label)
-        self.restoreState()
-
-
-def _plain(value):
-    """One line of plain text (canvas strings and metadata are not markup)."""
-    return " ".join(str(value or "").split())
-
-
-def _paragraph(value):
-    """Literal text for a whole paragraph (findings, methods): like agenda_pdf's cells, but never cut short and
-    keeping its line breaks."""
-    return "<br/>".join(escape(" ".join(line.split())) for line in str(value or "").splitlines())
 
 
 def _styles(regular, bold):
