@@ -25,13 +25,14 @@ from training.agenda_pdf import paragraph_text as _paragraph
 from training.agenda_pdf import plain_line as _plain
 from training.localized import pick
 
+from .pdf_use import USE_TEXT_KEYS, use_section
 from .provenance import versions_line
 from .report import LIKERT_DIMENSIONS
 from .summary_layout import summary_flowables
 from .verdicts import DISCRIMINATION_VERDICTS, RELIABILITY_VERDICTS, discrimination_verdict, reliability_verdict
 
 PARTICIPATION = ("registered", "pre", "post", "both", "pre_only", "post_only", "none")
-SECTIONS = ("findings", "participation", "knowledge", "items", "countries", "likert", "methods")
+SECTIONS = ("findings", "participation", "knowledge", "items", "countries", "likert", "use", "methods")
 # Every key `texts` must have, each already in the reader's language. "findings" is a list of sentences, "methods"
 # a list of (term, sentence) conventions (or one text), "page" holds %(page)s and %(pages)s; the other values are
 # plain strings, printed literally.
@@ -45,7 +46,7 @@ TEXT_KEYS = frozenset({
     "question", "n", "median", "agreeing", "alpha", *(f"dimension_{name}" for name in LIKERT_DIMENSIONS),
     "empty_pairs", "empty_items", "empty_likert", "kr20_pre", "kr20_post", "discrimination_pre", "discrimination_post",
     *(f"verdict_{kind}_{verdict}" for kind in ("alpha", "kr20") for verdict in RELIABILITY_VERDICTS),
-    *(f"verdict_discrimination_{verdict}" for verdict in DISCRIMINATION_VERDICTS),
+    *(f"verdict_discrimination_{verdict}" for verdict in DISCRIMINATION_VERDICTS), *USE_TEXT_KEYS,
 })
 OPTIONAL_TEXT_KEYS = frozenset({"date", "versions"})  # a date line; library versions (text or name → version)
 CHART_ORDER = {"participation": ("funnel",), "knowledge": ("slopes", "distributions"), "items": ("items",),
@@ -80,7 +81,7 @@ def summary_pdf(report, texts, language, fallback, *, title, subtitle="", charts
     story += summary.header(title, subtitle) + summary.findings() + summary.participation(report["participation"])
     story += summary.knowledge(report) + summary.items(report["items"], report["quality"])
     story += summary.countries(report["subgroups"])
-    story += summary.likert(report["likert"]) + summary.methods()
+    story += summary.likert(report["likert"]) + use_section(summary, report.get("use_at_work")) + summary.methods()
     regular, _bold = embedded_fonts()
     pdf.build(story, canvasmaker=partial(NumberedCanvas, footer=(_plain(title), texts["page"], regular),
                                          margin=MARGIN))
@@ -207,8 +208,8 @@ class _Summary:
         test = "—" if result["t"] is None else f"t({self.count(result['df'])}) = {self.number(result['t'])}"
         figures = [
             (t["pairs"], self.count(result["n_pairs"])), (t["max_score"], self.number(report["max_score"], 0)),
-            (t["mean_pre"], self._mean_sd(result["mean_pre"], result["sd_pre"])),
-            (t["mean_post"], self._mean_sd(result["mean_post"], result["sd_post"])),
+            (t["mean_pre"], self.mean_sd(result["mean_pre"], result["sd_pre"])),
+            (t["mean_post"], self.mean_sd(result["mean_post"], result["sd_post"])),
             (t["mean_change"], self.number(result["mean_diff"], sign=True)),
             (t["ci"], self.interval(result["ci_low"], result["ci_high"])),
             (t["t_df"], test), (t["p_value"], self.p(result["p_value"])),
@@ -218,9 +219,9 @@ class _Summary:
             (t["changes"], " / ".join(self.count(result[k]) for k in ("n_improved", "n_unchanged", "n_declined"))),
             (t["hake_gain"], self.number(result["hake_gain"])),
         ]
-        return self.section("knowledge", self._grid(figures), *self.chart("slopes"), *self.chart("distributions"))
+        return self.section("knowledge", self.grid(figures), *self.chart("slopes"), *self.chart("distributions"))
 
-    def _mean_sd(self, mean, sd):
+    def mean_sd(self, mean, sd):
         return "—" if mean is None else f"{self.number(mean)} ({self.number(sd)})"
 
     def _with_interval(self, value, low, high):
@@ -228,7 +229,7 @@ class _Summary:
             return "—"
         return self.number(value) + ("" if low is None or high is None else " " + self.interval(low, high))
 
-    def _grid(self, figures):
+    def grid(self, figures):
         """Label–value pairs, two to a row: the whole paired comparison in a few lines."""
         rows = [[*figures[index], *(figures[index + 1] if index + 1 < len(figures) else ("", ""))]
                 for index in range(0, len(figures), 2)]
