@@ -12,6 +12,7 @@ from . import (  # noqa: E402,F401  (tables, template helpers and routes registe
     views_builder,
     views_followup,
     views_responses,
+    views_survey,
     views_taking,
 )
 from .impact import views as impact_views  # noqa: E402,F401
@@ -23,8 +24,8 @@ def init_app(app):
     tests' section of personal data, the questionnaires card of the participant's page, their closing times in
     calendar files, their scores in a person's history across programs, the evaluation's facts of the program's
     lifecycle, questionnaires following their agenda slot, the questionnaires' part of a program's copy, and the
-    scheduled work: finalizing attempts whose time is over, reminders, and the impact report's files made by the
-    worker (create_app calls it after training's)."""
+    scheduled work: finalizing attempts whose time is over, sending the follow-up survey, reminders, and the impact
+    report's files made by the worker (create_app calls it after training's)."""
     from flask_babel import lazy_gettext as _l
 
     from training.hooks import (
@@ -45,6 +46,7 @@ def init_app(app):
     from .impact import tasks as impact_tasks
     from .services_copy import copy_questionnaires
     from .services_reminders import finalize_all_overdue, reminder_message_values, send_due_reminders
+    from .services_survey import send_due_follow_ups
 
     app.register_blueprint(bp)
     register_cli(app)
@@ -54,6 +56,7 @@ def init_app(app):
     add_person_history(app, "tests", _l("Tests"), services_history.test_scores)
     add_calendar_source(app, "tests", views_taking.calendar_events)
     add_scheduled_work(app, "finalize attempts", finalize_all_overdue)  # first: the reminders then skip them
+    add_scheduled_work(app, "follow-up surveys", send_due_follow_ups)  # before reminders, which go to those sent it
     add_scheduled_work(app, "reminders", send_due_reminders)
     add_message_values(app, "reminder", reminder_message_values)
     add_lifecycle_facts(app, "evaluation", services_lifecycle.lifecycle_facts)

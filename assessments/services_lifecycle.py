@@ -7,6 +7,7 @@ from training.models import Participant
 from training.services_lifecycle import active_participants_of
 
 from .models import Attempt, Question
+from .models_reminders import FollowUpSent
 from .services_builder import program_questionnaires
 
 
@@ -25,9 +26,16 @@ def lifecycle_facts(program, country_code):
         .group_by(Attempt.questionnaire_id, Attempt.status))}
     facts = {kind: QuestionnaireFacts(test.id, kind, questions.get(test.id, 0), test.opens_at, test.closes_at,
                                       submitted=attempts.get((test.id, "submitted"), 0),
-                                      in_progress=attempts.get((test.id, "in_progress"), 0))
+                                      in_progress=attempts.get((test.id, "in_progress"), 0),
+                                      sent=_sent(test, ids) if kind == "follow_up" else None)
              for kind, test in tests.items()}
     return EvaluationFacts(facts, _pairs(tests, ids))
+
+
+def _sent(follow_up, participant_ids):
+    """How many of the participants the follow-up survey was sent to."""
+    return db.session.scalar(select(func.count()).where(FollowUpSent.questionnaire_id == follow_up.id,
+                                                        FollowUpSent.participant_id.in_(participant_ids)))
 
 
 def _pairs(tests, participant_ids):
