@@ -28,7 +28,7 @@ def follow_up_schedule(questionnaire_id):
             form.weeks_after.errors.append(error.message)
     for field in (form.weeks_after, form.weeks_open):
         for error in field.errors:
-            flash(f"{field.label.text}: {error}", "error")
+            flash(_("%(field)s: %(problem)s", field=field.label.text, problem=error), "error")
     return redirect(url_for("assessments.questionnaire", questionnaire_id=questionnaire.id, _anchor="follow-up"))
 
 
