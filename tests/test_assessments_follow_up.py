@@ -14,9 +14,8 @@ from assessments.services_builder import set_window
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
 from tests.factories import make_question, make_questionnaire, make_section
-from tests.helpers import link_for, path_of
+from tests.helpers import link_for, path_of, queued_of_kind, tick
 from training.models import OutboundMessage, Participant, Program, utcnow
-from training.tasks import run_scheduled
 
 UTC = timezone.utc
 # The world's program ends on 3 March 2026: midnight after it in Mexico City is 06:00 UTC on the 4th.
@@ -56,14 +55,7 @@ def schedule(client, survey, action="schedule", **fields):
 
 
 def follow_ups(app):
-    with app.app_context():
-        return sorted((m.to_address, m.language, m.subject) for m in db.session.scalars(
-            select(OutboundMessage).where(OutboundMessage.kind == "follow_up")))
-
-
-def tick(app, moment):
-    with app.app_context():
-        run_scheduled(app, moment)
+    return queued_of_kind(app, "follow_up")
 
 
 def window(app, survey):
