@@ -81,6 +81,9 @@ def send_follow_up_now(questionnaire, actor_id, weeks_open, now=None):
     """Open the follow-up from now on for `weeks_open` weeks and send it to everyone who completed the program;
     how many it was sent to now (those sent it before are not sent it again)."""
     now = now or utcnow()
+    if not db.session.scalar(select(exists().where(Question.questionnaire_id == questionnaire.id))):
+        raise ServiceError("weeks_open", _("Add the follow-up's questions first: people would be sent an empty "
+                                           "questionnaire."))
     _set_window(questionnaire, now, now + weeks_open * WEEK)
     record(actor_id, "follow_up.sent_now", questionnaire, weeks_open=weeks_open, closes_at=(now + weeks_open * WEEK)
            .isoformat())

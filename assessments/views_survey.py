@@ -25,7 +25,7 @@ def follow_up_schedule(questionnaire_id):
         try:
             _schedule_or_send(questionnaire, form)
         except ServiceError as error:
-            form.weeks_after.errors.append(error.message)
+            getattr(form, error.field).errors.append(error.message)
     for field in (form.weeks_after, form.weeks_open):
         for error in field.errors:
             flash(_("%(field)s: %(problem)s", field=field.label.text, problem=error), "error")

@@ -114,7 +114,13 @@ def test_a_schedule_is_validated_with_clear_messages(app, client, survey):
     response = schedule(client, survey, weeks_after="1")
     assert "Indique primero la fecha de término del programa" in client.get(response.headers["Location"]).get_data(
         as_text=True)
-    assert window(app, survey) == (None, None, None)
+    with app.app_context():
+        db.session.execute(db.delete(Question).where(Question.questionnaire_id == survey["follow_up"]))
+        db.session.commit()
+    response = schedule(client, survey, action="send_now")  # nothing to answer yet: nobody is sent it
+    assert "Añada primero las preguntas del seguimiento" in client.get(response.headers["Location"]).get_data(
+        as_text=True)
+    assert window(app, survey) == (None, None, None) and follow_ups(app) == []
 
 
 def test_send_now_opens_it_and_sends_it_and_the_scheduler_adds_nobody(app, client, survey):
