@@ -1,5 +1,7 @@
 """The follow-up survey months after the program: its schedule, its audience (those who completed the program), and
 sending it to each of them once, whatever runs it or how often."""
+from datetime import timedelta
+
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -52,7 +54,9 @@ def follow_up_summary(questionnaire):
     end = program_end(program)
     completers, sent = audience_counts(questionnaire)
     post = questionnaire_of(program, "post")
-    return {"end": end, "weeks": follow_up_weeks(end, questionnaire.opens_at, questionnaire.closes_at),
+    # Its end is the midnight after its last day: the day people know it by is the one before.
+    return {"end": end, "last_moment": end - timedelta(microseconds=1) if end else None,
+            "weeks": follow_up_weeks(end, questionnaire.opens_at, questionnaire.closes_at),
             "completers": completers, "sent": sent, "post": post,
             "links_until": link_until(program, current_language()),
             "intended_use": post is not None and any(question.dimension == "application" and question.item_key

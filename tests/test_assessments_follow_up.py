@@ -77,6 +77,7 @@ def test_the_schedule_sends_it_once_when_it_opens_to_those_who_completed_the_pro
     assert until == closes.date()
     page = client.get(f"/questionnaires/{survey['follow_up']}").get_data(as_text=True)
     assert re.search(r"<input[^>]*name=\"weeks_after\"[^>]*value=\"40\"", page)  # the schedule is shown as set
+    assert "El programa terminó el martes, 3 de marzo de 2026" in page  # the day people know, not the midnight after
     tick(app, opens - timedelta(minutes=1))
     assert follow_ups(app) == []
     tick(app, opens + timedelta(minutes=1))
