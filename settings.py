@@ -131,6 +131,9 @@ def _rate_limits(environ):
         "REGISTRATION_RATE_LIMIT": environ.text("REGISTRATION_RATE_LIMIT", "10 per minute;60 per hour"),
         # The portfolio's feed (per address): a BI tool's refresh reads a few tables; a guesser gets 401s.
         "FEED_RATE_LIMIT": environ.text("FEED_RATE_LIMIT", "30 per minute;300 per hour"),
+        # The public page of shared lessons (per address): a reader opens a few lessons and their PDFs; a crawler
+        # drawing every PDF again and again is slowed.
+        "SHARED_LESSONS_RATE_LIMIT": environ.text("SHARED_LESSONS_RATE_LIMIT", "30 per minute;300 per hour"),
         # Unknown links and codes per address: a person retries a mistyped or old one a few times, a guesser
         # thousands. Counting only these lets an office's many participants share one address, and keeps what an
         # attacker's addresses cost small (each refused address is then refused before the app for the window).

@@ -16,6 +16,8 @@ from . import (  # noqa: E402,F401  (tables, template helpers and routes registe
     views_taking,
 )
 from .impact import views as impact_views  # noqa: E402,F401
+from .lessons import views as lessons_views  # noqa: E402,F401
+from .lessons import views_library, views_public  # noqa: E402,F401
 from .portfolio import views as portfolio_views  # noqa: E402,F401
 
 
@@ -44,6 +46,7 @@ def init_app(app):
     from .cli import register_cli
     from .demo import load_demo_tests
     from .impact import tasks as impact_tasks
+    from .lessons import services as lessons_services
     from .services_copy import copy_questionnaires
     from .services_reminders import finalize_all_overdue, reminder_message_values, send_due_reminders
     from .services_survey import send_due_follow_ups
@@ -61,6 +64,7 @@ def init_app(app):
     add_message_values(app, "reminder", reminder_message_values)
     add_lifecycle_facts(app, "evaluation", services_lifecycle.lifecycle_facts)
     impact_tasks.init_app(app)
+    lessons_services.register(app)
     add_agenda_item_moved(app, services_taking.follow_moved_slot)
     add_program_copier(app, "questionnaires", _l("Questionnaires: sections, questions and item keys, windows at the "
                                                  "new dates (never answers)"), copy_questionnaires)

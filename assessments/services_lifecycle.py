@@ -7,13 +7,15 @@ from training.models import Participant
 from training.services_lifecycle import active_participants_of
 
 from .models import Attempt, Question
+from .models_lessons import Lesson
 from .models_reminders import FollowUpSent
 from .services_builder import program_questionnaires
 
 
 def lifecycle_facts(program, country_code):
     """lifecycle.EvaluationFacts: each questionnaire with its questions and the attempts of the active participants
-    of `country_code` (every country when None), and how many of them submitted both tests."""
+    of `country_code` (every country when None), how many of them submitted both tests, and the program's lessons
+    learned."""
     tests = program_questionnaires(program)
     test_ids = [test.id for test in tests.values()] or [-1]
     ids = active_participants_of(program, country_code).with_only_columns(Participant.id)
@@ -29,7 +31,8 @@ def lifecycle_facts(program, country_code):
                                       in_progress=attempts.get((test.id, "in_progress"), 0),
                                       sent=_sent(test, ids) if kind == "follow_up" else None)
              for kind, test in tests.items()}
-    return EvaluationFacts(facts, _pairs(tests, ids))
+    lessons = db.session.scalar(select(func.count()).select_from(Lesson).where(Lesson.program_id == program.id))
+    return EvaluationFacts(facts, _pairs(tests, ids), lessons)
 
 
 def _sent(follow_up, participant_ids):

@@ -1,5 +1,6 @@
 """What the statistics modules share: results as plain data, missing values, reasons, confidence checks, spread on
 paper and values too large to compute with (pure)."""
+import dataclasses
 import math
 import sys
 from dataclasses import asdict
@@ -63,3 +64,16 @@ def too_large(values, width=1):
         return False
     limit = (sys.float_info.max / values.size) ** 0.25 / (4 * width)
     return bool(np.any(np.abs(values) > limit))  # a NaN (a missing value) is never too large
+
+
+def plain(value):
+    """A stats result as JSON-ready data: dataclasses to dicts, NaN and infinities to None."""
+    if dataclasses.is_dataclass(value):
+        value = dataclasses.asdict(value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

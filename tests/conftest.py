@@ -161,6 +161,7 @@ def world(app):
     """A program with Mexico, Guatemala and an observer; two participants each; one staff member per role."""
     from datetime import datetime, timezone
 
+    from assessments.models_lessons import Lesson
     from training.models_jobs import Job
 
     utc = timezone.utc
@@ -216,6 +217,9 @@ def world(app):
         job = Job(kind="training.tasks.send_messages", program_id=program.id, status="done", done=0, total=0,
                   result={"sent": 0, "outbox": 0, "failed": 0})
         db.session.add(job)
+        # A lesson learned of the program, for the record's routes.
+        lesson = Lesson(program_id=program.id, code="LA1_PRUEBA", finding={"es": "Hallazgo de prueba"})
+        db.session.add(lesson)
         db.session.commit()
         ids = {
             "program": program.id, "batch": batch.id, "activity": session.id, "report": report.id,
@@ -223,6 +227,7 @@ def world(app):
             "mx": mx.id, "gt": gt.id, "observer": observer.id,
             "questionnaire": questionnaire.id, "response_import": responses.id, "section": section.id,
             "question": question.id, "certificate": certificate.id, "job": job.id,
+            "lesson": lesson.id,
             **{key: user.id for key, user in users.items()},
             **{key: person.id for key, person in people.items()},
         }

@@ -426,3 +426,15 @@ def _plain_value(column_type):
     if "DATE" in kind or "TIME" in kind:
         return "2026-01-01 00:00:00"
     return "{}" if "JSON" in kind else ""
+
+
+def add_lesson(program_code, code, **fields):
+    """A lesson saved as the record's form saves it (its search text folded by the service); returns its id."""
+    from assessments.lessons.services import save_lesson
+    from assessments.models_lessons import Lesson
+
+    program = db.session.scalar(select(Program).where(Program.code == program_code))
+    data = {"code": code, "kind": fields.pop("kind", "positive"), **fields}
+    lesson = save_lesson(Lesson(), program, data, None)
+    db.session.commit()
+    return lesson.id

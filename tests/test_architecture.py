@@ -27,7 +27,8 @@ PURE_MODULES = {
     "assessments.impact.pdf",
     "assessments.impact.provenance", "assessments.impact.report", "assessments.impact.verdicts",
     "assessments.impact.workbook", "assessments.impact.findings", "assessments.impact.summary_layout",
-    "assessments.portfolio.indicators",
+    "assessments.impact.use_at_work", "assessments.impact.pdf_use",
+    "assessments.portfolio.indicators", "assessments.lessons.pdf", "assessments.lessons.library",
     "certificates.bundle", "certificates.demo_art", "certificates.eligibility", "certificates.images",
     "certificates.pdf",
     "training.mail_rules", "training.shifting",
@@ -36,8 +37,10 @@ PURE_MODULES = {
 FLASK_FACING_PREFIXES = ("__init__", "views", "services", "cli", "models", "forms", "tasks")
 FLASK_FACING = {"training.access", "training.labels", "training.web", "training.web_login", "assessments.access",
                 "assessments.demo", "assessments.texts", "assessments.template_helpers", "assessments.impact.texts",
-                "assessments.impact.summary_texts", "assessments.impact.texts_annex",
-                "assessments.impact.exports", "assessments.portfolio.texts",
+                "assessments.impact.summary_texts", "assessments.impact.texts_annex", "assessments.impact.texts_use",
+                "assessments.impact.texts_base",
+                "assessments.impact.exports", "assessments.portfolio.texts", "assessments.lessons.frameworks",
+                "assessments.lessons.documents",
                 "certificates.demo", "certificates.texts", "training.lifecycle_display",
                 "training.mailer"}
 FRAMEWORKS = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "flask_migrate", "sqlalchemy",

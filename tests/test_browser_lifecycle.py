@@ -186,6 +186,14 @@ def issue_to_everyone_eligible(w):
     run_queued(w.app)  # the worker draws the PDF
 
 
+def record_a_lesson(w):
+    w.page.get_by_role("link", name="Nueva lección").click()
+    w.page.get_by_label("Código").fill("LA1_REDES")
+    w.page.get_by_label("Hallazgo (español)").fill("Las redes de apoyo entre participantes duran más allá del curso.")
+    w.page.get_by_role("button", name="Guardar la lección").click()
+    w.flashed("Lección guardada.")
+
+
 def confirm_the_list(w):
     w.flashed("La lista de la delegación está confirmada.")
 
@@ -209,6 +217,7 @@ STEPS = [
     (None, the_participant_answers_the_post_test),
     ("Cerrar la evaluación posterior: todas las personas respondieron", close_now),
     ("Emitir los certificados", issue_to_everyone_eligible),
+    ("Registrar las lecciones aprendidas del programa", record_a_lesson),
 ]
 
 

@@ -23,7 +23,8 @@ PEOPLE = [Respondent(1, "MX", "female", "other"), Respondent(2, "MX", "male", "o
           Respondent(3, "GT", "female", "other"), Respondent(4, "GT", "female", "other"),
           Respondent(5, "", "female", "other"), Respondent(6, "GT", "male", "other")]
 SHEETS = ["sheet_summary", "sheet_paired", "sheet_items", "sheet_quality_pre", "sheet_quality_post",
-          "sheet_country", "sheet_gender", "sheet_likert", "sheet_open_answers", "sheet_raw", "sheet_methods"]
+          "sheet_country", "sheet_gender", "sheet_likert", "sheet_open_answers", "sheet_use", "sheet_raw",
+          "sheet_methods"]
 LABELS = {key: key for key in LABEL_KEYS}  # each header reads as its key: easy to find, exactly the keys
 
 

@@ -82,6 +82,13 @@ MATRIX = [
     ("/portfolio/tokens", "POST", Allowed("portfolio.view", 302)),  # an empty form: refused, back to the page
     ("/portfolio/tokens/0/revoke", "POST", Allowed("portfolio.view", 404)),  # no such token
     ("/feed/people.json", "GET", Everyone(401)),  # no token: refused alike (test_assessments_portfolio.py)
+    ("/lessons", "GET", Allowed("lessons.view")),
+    ("/lessons.xlsx", "GET", Allowed("lessons.view")),
+    ("/lessons/{lesson}.pdf", "GET", Allowed("lessons.view")),
+    ("/lessons/{lesson}/share", "POST", Allowed("lessons.record", 302)),  # an empty form: refused, back
+    ("/lessons/shared", "GET", Everyone()),  # test_assessments_lessons_library.py
+    ("/lessons/shared/{lesson}", "GET", Everyone(404)),  # not shared
+    ("/lessons/shared/{lesson}.pdf", "GET", Everyone(404)),
     ("/programs/new", "GET", Allowed("programs.manage")),
     ("/programs/{program}", "GET", Allowed("programs.view")),
     ("/programs/{program}/edit", "GET", Allowed("programs.manage")),
@@ -205,13 +212,21 @@ MATRIX = [
     # Without a reason the form comes back with its error (400) for those who may revoke.
     ("/certificates/{certificate}/revoke", "POST", Allowed("certificates.issue", 400)),
     ("/certificates/{certificate}/reissue", "POST", Allowed("certificates.issue", 400)),
+    ("/programs/{program}/lessons", "GET", Allowed("lessons.view")),
+    ("/programs/{program}/lessons/new", "GET", Allowed("lessons.record")),
+    # Without a code and a finding the form comes back with its errors (200).
+    ("/programs/{program}/lessons/new", "POST", Allowed("lessons.record")),
+    ("/lessons/{lesson}", "GET", Allowed("lessons.view")),
+    ("/lessons/{lesson}/edit", "GET", Allowed("lessons.record")),
+    ("/lessons/{lesson}/delete", "POST", Allowed("lessons.record", 302)),
 ]
 PUBLIC = {"/healthz", "/login", "/language", "/", "/password/forgot", "/password/reset/<token>",
           "/login/oidc/<name>", "/login/oidc/<name>/callback",
           "/static/<path:filename>", "/assets/plotly-<plotly_version>.min.js",
           "/verify", "/verify/<code>",  # tested in test_app_operations.py and test_certificates_verify.py
           "/register/<token>",  # a delegation's shared registration link: test_training_registration.py
-          "/feed/<any(people, programs):kind>.<any(json, csv):file_format>"}  # test_assessments_portfolio.py
+          "/feed/<any(people, programs):kind>.<any(json, csv):file_format>",  # test_assessments_portfolio.py
+          "/lessons/shared", "/lessons/shared/<int:lesson_id>", "/lessons/shared/<int:lesson_id>.pdf"}
 # Tested in test_training_portal.py and test_training_agenda_pdf.py.
 PARTICIPANT_ROUTES = {"/p/<token>", "/me", "/me/leave", "/me/agenda.ics", "/me/agenda.pdf", "/me/tests/<kind>",
                       "/me/tests/<kind>/start", "/me/tests/<kind>/answers", "/me/tests/<kind>/review",
@@ -295,7 +310,7 @@ def test_every_route_is_in_the_matrix(app):
         .replace("<int:questionnaire_id>", "{questionnaire}").replace("<int:section_id>", "{section}")
         .replace("<int:question_id>", "{question}").replace("<int:certificate_id>", "{certificate}")
         .replace("<int:item_id>", "{agenda_item}").replace("<int:import_id>", "{report}")
-        .replace("<int:job_id>", "{job}")
+        .replace("<int:job_id>", "{job}").replace("<int:lesson_id>", "{lesson}")
         .replace("<int:message_id>", "0").replace("<int:request_id>", "0").replace("<int:token_id>", "0")
         .replace("<any(csv, xlsx):file_format>", "csv").replace("data/<chart>.csv", "data/funnel.csv")
         .replace("impact/<token>/make", "impact/summary.pdf/make").replace("files/<name>", "files/nothing.pdf")

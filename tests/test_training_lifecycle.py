@@ -339,3 +339,17 @@ def test_a_phase_is_late_when_any_step_is_done_when_all_are_else_in_progress():
     assert (states["setup"], states["registration"], states["sessions"]) == (DONE, DONE, LATE)
     half_invited = registered(30, (session(1, NOW + 30 * DAY),), invited=2)
     assert phase_states(phases(half_invited, NOW, ADMIN))["registration"] == IN_PROGRESS
+
+
+def test_lessons_learned_are_suggested_once_the_program_ended_and_done_once_one_is_recorded():
+    facts = finished(DAY, eligible=0, issued=3, pairs=3)
+    lessons = step(phases(facts, NOW, ADMIN), "lessons")
+    assert (lessons.state, lessons.counts, lessons.action.key) == (IN_PROGRESS, {"lessons": 0}, "record_lessons")
+    assert chosen(facts)[1] == "impact"  # the report first: the lessons cite its findings
+    recorded = replace(facts, contributed={**facts.contributed,
+                                           "evaluation": replace(facts.contributed["evaluation"], lessons=2)})
+    assert step(phases(recorded, NOW, ADMIN), "lessons").state == DONE
+    before_end = replace(facts, program=replace(facts.program, ends_at=NOW + DAY))
+    assert step(phases(before_end, NOW, ADMIN), "lessons").state == NOT_YET
+    assert step(phases(finished(DAY, pairs=3, post_closed=False), NOW, ADMIN), "lessons").state == NOT_YET
+    assert step(phases(facts, NOW, ROLES["focal_point"]), "lessons").action is None  # recording is the organizers'

@@ -1,4 +1,4 @@
-"""Session agendas as an A4 PDF (reportlab), from plain values: times already written in the zones to show (pure)."""
+"""Session agendas as an A4 PDF (reportlab), and what every PDF shares: fonts, literal text, page numbers (pure)."""
 import io
 from dataclasses import dataclass, field
 from functools import cache
@@ -11,7 +11,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
@@ -123,3 +125,50 @@ def _table(document, session, styles, width):
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
     return KeepTogether(table) if len(body) < 25 else table
+
+
+def plain_line(value):
+    """One line of plain text (canvas strings and metadata are not markup)."""
+    return " ".join(str(value or "").split())
+
+
+def paragraph_text(value):
+    """Literal text for a whole paragraph (findings, methods, a lesson's texts): like the cells above, but never cut
+    short and keeping its line breaks."""
+    return "<br/>".join(escape(" ".join(line.split())) for line in str(value or "").splitlines())
+
+
+class NumberedCanvas(Canvas):
+    """Holds the pages back until the end, so each footer can say "page X of Y". `footer` is (title, template with
+    %(page)s and %(pages)s, font); `margin` the page's side margins the footer keeps to."""
+
+    def __init__(self, *args, footer, margin=16 * mm, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._footer, self._margin, self._pages = footer, margin, []
+
+    def showPage(self):  # noqa: N802 (reportlab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for number, page in enumerate(self._pages, 1):
+            self.__dict__.update(page)
+            self._draw_footer(number, total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, number, total):
+        title, template, font = self._footer
+        label = template.replace("%(page)s", str(number)).replace("%(pages)s", str(total))
+        width, _height = self._pagesize
+        size = 7.5
+        room = width - 2 * self._margin - stringWidth(label, font, size) - 8 * mm
+        while title and stringWidth(title, font, size) > room:  # a long program title must not run into the number
+            title = title[:-2].rstrip() + "…" if len(title) > 2 else ""
+        self.saveState()
+        self.setFont(font, size)
+        self.setFillColor(MUTED)
+        self.drawString(self._margin, 9 * mm, title)
+        self.drawRightString(width - self._margin, 9 * mm, label)
+        self.restoreState()

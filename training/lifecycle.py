@@ -27,6 +27,7 @@ STEP_AUDIENCE = {
     "post_test": "tests.follow",
     "certificates": "certificates.follow",
     "impact": "impact.view",
+    "lessons": "lessons.view",
     "follow_up": "tests.follow",
 }
 
@@ -382,10 +383,26 @@ def _closing(facts, now):
     evaluation = facts.contributed.get("evaluation")
     if evaluation is None:
         return []
+    return [_impact(evaluation, now), _lessons(evaluation, facts, now)]
+
+
+def _impact(evaluation, now):
     counts = {"pairs": evaluation.pairs}
     if not evaluation.pairs:
-        return [Step("impact", NOT_YET, counts)]
+        return Step("impact", NOT_YET, counts)
     post = evaluation.questionnaires.get("post")
     closed = post is not None and _window(post, now) == "closed"
-    return [Step("impact", DONE if closed else IN_PROGRESS, counts,
-                 Action("read_impact", "impact.view", urgency=SUGGESTED))]
+    return Step("impact", DONE if closed else IN_PROGRESS, counts,
+                Action("read_impact", "impact.view", urgency=SUGGESTED))
+
+
+def _lessons(evaluation, facts, now):
+    """The lessons-learned records close the program: suggested once it ended and its post-test closed (the
+    lessons cite the report's findings), done once one is recorded."""
+    counts = {"lessons": evaluation.lessons}
+    if evaluation.lessons:
+        return Step("lessons", DONE, counts)
+    ends, post = facts.program.ends_at, evaluation.questionnaires.get("post")
+    if ends is None or ends > now or (post is not None and _window(post, now) != "closed"):
+        return Step("lessons", NOT_YET, counts)
+    return Step("lessons", IN_PROGRESS, counts, Action("record_lessons", "lessons.record", urgency=SUGGESTED))

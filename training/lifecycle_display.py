@@ -35,6 +35,7 @@ STEP_TITLES = {
     "post_test": _l("Post-test"),
     "certificates": _l("Certificates"),
     "impact": _l("Impact report"),
+    "lessons": _l("Lessons learned"),
     "follow_up": _l("Follow-up questionnaire"),
 }
 # A questionnaire's action, by its kind (the words differ: "the pre-test", "the follow-up questionnaire").
@@ -79,6 +80,7 @@ ACTION_PAGES = {
     "issue_certificates": ("certificates.eligibility_screen", None, "get"),
     "draw_certificates": ("certificates.eligibility_screen", None, "get"),
     "read_impact": ("assessments.impact", None, "get"),
+    "record_lessons": ("assessments.lessons", None, "get"),
 }
 
 
@@ -170,6 +172,7 @@ def action_text(action, names):
         "issue_certificates": lambda: gettext("Issue the certificates"),
         "draw_certificates": lambda: gettext("Draw the waiting certificate PDFs"),
         "read_impact": lambda: gettext("Read the impact report"),
+        "record_lessons": lambda: gettext("Record the program's lessons learned"),
     }
     return texts[key]()
 
@@ -305,6 +308,10 @@ def _impact(step, counts, program, language):
                        counts["pairs"])
 
 
+def _lessons(step, counts, program, language):
+    yield ngettext("%(num)s lesson recorded", "%(num)s lessons recorded", counts["lessons"])
+
+
 def _moment(moment, program, language):
     if moment is None:
         return "—"
@@ -316,5 +323,5 @@ SUMMARIES = {
     "details": _details, "languages": _languages, "activities": _activities, "questionnaires": _questionnaires,
     "certificate_settings": _certificate_settings, "delegations": _delegations, "lists": _lists,
     "invitations": _invitations, "attendance": _attendance, "pre_test": _test, "post_test": _test,
-    "certificates": _certificates, "impact": _impact, "follow_up": _follow_up,
+    "certificates": _certificates, "impact": _impact, "lessons": _lessons, "follow_up": _follow_up,
 }

@@ -48,9 +48,11 @@ class QuestionnaireFacts:
 
 @dataclass(frozen=True)
 class EvaluationFacts:
-    """What assessments contributes: the program's questionnaires by kind, and how many took both tests."""
+    """What assessments contributes: the program's questionnaires by kind, how many took both tests, and how many
+    lessons learned the program has recorded."""
     questionnaires: dict = field(default_factory=dict)
     pairs: int = 0
+    lessons: int = 0
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,9 @@ PERMISSIONS = {
     "tests.remind": ORGANIZERS,  # send reminders
     "answers.export": ("admin", "organizer", "facilitator"),  # every answer, one row per participant
     "impact.view": ROLES,  # the impact report, its charts and files
+    # Lessons learned: a program's closing records, and the library of those of every program the user sees
+    "lessons.record": ORGANIZERS,  # record, edit and delete a program's lessons, share them on the public page
+    "lessons.view": ROLES,  # read them, search the library, download their PDF and workbook
     # Certificates
     "certificates.follow": ROLES,  # who qualifies and why not, certificates and their PDFs, the bulk download
     "certificates.issue": ORGANIZERS,  # the rules and design, issue, draw, e-mail, revoke and reissue

@@ -121,6 +121,11 @@ ACTION_LABELS = {
     "certificate.reissued": _l("Certificate reissued"),
     "feed_token.created": _l("Portfolio feed: token made"),
     "feed_token.revoked": _l("Portfolio feed: token revoked"),
+    "lesson.created": _l("Lesson learned recorded"),
+    "lesson.updated": _l("Lesson learned changed"),
+    "lesson.deleted": _l("Lesson learned deleted"),
+    "lesson.shared": _l("Lesson learned shared on the public page"),
+    "lesson.unshared": _l("Lesson learned taken off the public page"),
 }
 
 

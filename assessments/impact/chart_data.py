@@ -8,7 +8,7 @@ LABEL_KEYS = frozenset({
     "participation_post", "participation_both", "participant", "pre_score", "post_score", "change", "kind_of_change",
     "improved", "unchanged", "declined", "mean", "group", "n_pairs", "mean_diff", "ci_low", "ci_high", "overall",
     "item", "text", "facility_pre", "facility_post", "significant", "p_holm", "yes", "no", "question", "n",
-    "count_of", "share_of",
+    "count_of", "share_of", "use_intended", "use_reported",
 })
 FUNNEL_STAGES = ("registered", "pre", "post", "both")
 SIGNIFICANCE = 0.05  # as the item chart marks a change (Holm-adjusted p below it)
@@ -86,15 +86,20 @@ def funnel_table(report, words):
 
 def slopes_table(report, words):
     """Each paired participant's two scores and change (numbered as in the chart), then the two means."""
-    labels, paired = words.labels, report["paired"]
-    rows = [[_participant(labels, index), row["pre"], row["post"], row["post"] - row["pre"],
-             labels[_change_of(row["pre"], row["post"])]] for index, row in enumerate(paired, 1)]
-    if paired:
-        mean_pre = sum(row["pre"] for row in paired) / len(paired)
-        mean_post = sum(row["post"] for row in paired) / len(paired)
-        rows.append([labels["mean"], mean_pre, mean_post, mean_post - mean_pre, ""])
-    return [labels["participant"], labels["pre_score"], labels["post_score"], labels["change"],
-            labels["kind_of_change"]], rows
+    labels = words.labels
+    return _paired_table(labels, [(row["pre"], row["post"]) for row in report["paired"]],
+                         (labels["pre_score"], labels["post_score"]))
+
+
+def _paired_table(labels, pairs, headings):
+    """A slope chart's table: each person's two values and change, numbered as in the chart, then the means."""
+    rows = [[_participant(labels, index), before, after, after - before, labels[_change_of(before, after)]]
+            for index, (before, after) in enumerate(pairs, 1)]
+    if pairs:
+        mean_before = sum(before for before, _after in pairs) / len(pairs)
+        mean_after = sum(after for _before, after in pairs) / len(pairs)
+        rows.append([labels["mean"], mean_before, mean_after, mean_after - mean_before, ""])
+    return [labels["participant"], *headings, labels["change"], labels["kind_of_change"]], rows
 
 
 def distributions_table(report, words):
@@ -144,8 +149,19 @@ def likert_table(questions, words):
     return headers, rows
 
 
+def use_table(report, words):
+    """Each follow-up respondent's intended and reported use and their difference (numbered as in the chart), then
+    the two means; KeyError when the report compares no use at work (it then has no such chart)."""
+    block = report.get("use_at_work")
+    if not block or block["reason"]:
+        raise KeyError("use")
+    labels = words.labels
+    return _paired_table(labels, [(row["intended"], row["reported"]) for row in block["people"]],
+                         (labels["use_intended"], labels["use_reported"]))
+
+
 TABLES = {"funnel": funnel_table, "slopes": slopes_table, "distributions": distributions_table,
-          "forest": forest_table, "items": items_table}
+          "forest": forest_table, "items": items_table, "use": use_table}
 
 
 def _participant(labels, index):

@@ -29,6 +29,7 @@ from .texts import (
     overall_label,
     scale_legend,
 )
+from .texts_use import USE_HELPERS
 
 # plotly's own files, found without importing it: the app loads plotly only to draw a report's charts.
 PLOTLY_FOLDER = Path(find_spec("plotly").origin).parent / "package_data"
@@ -47,6 +48,7 @@ CHART_DATA_LABELS = {
     "facility_pre": _l("Right answers in the pre-test (%)"), "facility_post": _l("Right answers in the post-test (%)"),
     "significant": _l("Significant change (Holm)"), "yes": _l("yes"), "no": _l("no"), "n": _l("Answers"),
     "count_of": _l("%(point)s (answers)"), "share_of": _l("%(point)s (%%)"),
+    "use_intended": _l("Intended use (post-test)"), "use_reported": _l("Reported use (follow-up)"),
 }
 
 
@@ -88,7 +90,8 @@ def page_context(program, report, filters, language, fallback, data_links=None, 
             "format_date": format_date,
             "summary": knowledge_sentence(report["knowledge"], report["max_score"]), "provenance": provenance(),
             "plot_configs": plot_configs(program, figures, charts["config"]),
-            "chart_data": {name: data_links(name) for name in figures} if data_links else {}, **TEMPLATE_HELPERS}
+            "chart_data": {name: data_links(name) for name in figures} if data_links else {}, **TEMPLATE_HELPERS,
+            **USE_HELPERS}
 
 
 def page_charts(report, language, fallback):

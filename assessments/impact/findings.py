@@ -17,6 +17,8 @@ HIGH_ATTRITION = 0.2  # a fifth or more of those who took the pre-test did not t
 # (George & Mallery 2003; Nunnally 1978 asks 0.7 for group comparisons): the score or the block's average is not
 # one consistent measure, so the summary says so next to it.
 LOW_RELIABILITY = 0.5
+# Fewer than half of those who completed answered the follow-up: those who did may not speak for the rest.
+LOW_RESPONSE = 0.5
 ITEM_DROP = 0.10  # an item whose share of right answers fell by ten points or more is named, significant or not
 ALPHA = 0.05  # an item's significant change, after Holm's adjustment across items
 # Cohen (1988): the conventional reading of a standardized mean difference (d_z).
@@ -47,7 +49,8 @@ def summary_findings(report, likert_charts=None):
     charts = likert_charts or {}
     findings = [participation_finding(report), knowledge_finding(report)]
     for dimension in ("expectations", "satisfaction", "application", "use"):
-        found = likert_finding(report, dimension, charts)
+        found = (use_finding(report) if dimension == "use" else None) \
+            or likert_finding(report, dimension, charts)
         if found is not None:
             findings.append(found)
     return findings
@@ -195,3 +198,31 @@ def _likert_block(blocks, dimension):
             if block["dimension"] == source and block.get("test", "post") == test and block["questions"]:
                 return index, block
     return None
+
+
+USE_DIRECTIONS = {"rose": "above", "fell": "below", "unclear": "unclear", "same": "same"}
+
+
+def use_finding(report):
+    """Reported against intended use (report["use_at_work"]): whether people used more or less than they intended,
+    with the response rate and whether those who answered had intended differently; None when the follow-up repeats
+    no intended-use statement (its Likert answers then speak, as likert_finding reads them)."""
+    block = report.get("use_at_work")
+    if not block or block["reason"] or not block["completers"]:
+        return None
+    result = block["comparison"]
+    values = {"completers": block["completers"], "respondents": block["respondents"],
+              "rate": block["response_rate"], "n": result["n_pairs"], "intended": result["mean_pre"],
+              "reported": result["mean_post"], "diff": result["mean_diff"], "low": result["ci_low"],
+              "high": result["ci_high"], "scale": block["scale"]}
+    chart = "use"  # each person's intended and reported use (texts_use.use_figure)
+    if not block["respondents"]:
+        return Finding("use", "nobody_answered", values)
+    if result["n_pairs"] < MIN_PAIRS or result["mean_diff"] is None:
+        return Finding("use", "too_few_pairs", values, chart=chart if result["n_pairs"] else None)
+    caveats = tuple(name for name, applies in (
+        ("few_pairs", result["n_pairs"] < SMALL_N),
+        ("low_response", block["response_rate"] < LOW_RESPONSE),
+        ("response_bias", _started_differently(block["non_response"])),
+    ) if applies)
+    return Finding("use", USE_DIRECTIONS[knowledge_direction(result)], values, caveats, chart)

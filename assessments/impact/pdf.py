@@ -1,7 +1,6 @@
 """The impact report as an A4 PDF summary: findings, main tables and charts, texts given translated (pure)."""
 import io
 from functools import partial
-from xml.sax.saxutils import escape
 
 from babel.numbers import format_decimal, get_decimal_symbol
 from reportlab.lib import colors
@@ -10,8 +9,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -23,16 +20,19 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from training.agenda_pdf import BRAND, MUTED, embedded_fonts, literal_text
+from training.agenda_pdf import BRAND, MUTED, NumberedCanvas, embedded_fonts, literal_text
+from training.agenda_pdf import paragraph_text as _paragraph
+from training.agenda_pdf import plain_line as _plain
 from training.localized import pick
 
+from .pdf_use import USE_TEXT_KEYS, use_section
 from .provenance import versions_line
 from .report import LIKERT_DIMENSIONS
 from .summary_layout import summary_flowables
 from .verdicts import DISCRIMINATION_VERDICTS, RELIABILITY_VERDICTS, discrimination_verdict, reliability_verdict
 
 PARTICIPATION = ("registered", "pre", "post", "both", "pre_only", "post_only", "none")
-SECTIONS = ("findings", "participation", "knowledge", "items", "countries", "likert", "methods")
+SECTIONS = ("findings", "participation", "knowledge", "items", "countries", "likert", "use", "methods")
 # Every key `texts` must have, each already in the reader's language. "findings" is a list of sentences, "methods"
 # a list of (term, sentence) conventions (or one text), "page" holds %(page)s and %(pages)s; the other values are
 # plain strings, printed literally.
@@ -46,7 +46,7 @@ TEXT_KEYS = frozenset({
     "question", "n", "median", "agreeing", "alpha", *(f"dimension_{name}" for name in LIKERT_DIMENSIONS),
     "empty_pairs", "empty_items", "empty_likert", "kr20_pre", "kr20_post", "discrimination_pre", "discrimination_post",
     *(f"verdict_{kind}_{verdict}" for kind in ("alpha", "kr20") for verdict in RELIABILITY_VERDICTS),
-    *(f"verdict_discrimination_{verdict}" for verdict in DISCRIMINATION_VERDICTS),
+    *(f"verdict_discrimination_{verdict}" for verdict in DISCRIMINATION_VERDICTS), *USE_TEXT_KEYS,
 })
 OPTIONAL_TEXT_KEYS = frozenset({"date", "versions"})  # a date line; library versions (text or name → version)
 CHART_ORDER = {"participation": ("funnel",), "knowledge": ("slopes", "distributions"), "items": ("items",),
@@ -81,9 +81,10 @@ def summary_pdf(report, texts, language, fallback, *, title, subtitle="", charts
     story += summary.header(title, subtitle) + summary.findings() + summary.participation(report["participation"])
     story += summary.knowledge(report) + summary.items(report["items"], report["quality"])
     story += summary.countries(report["subgroups"])
-    story += summary.likert(report["likert"]) + summary.methods()
+    story += summary.likert(report["likert"]) + use_section(summary, report.get("use_at_work")) + summary.methods()
     regular, _bold = embedded_fonts()
-    pdf.build(story, canvasmaker=partial(_NumberedCanvas, footer=(_plain(title), texts["page"], regular)))
+    pdf.build(story, canvasmaker=partial(NumberedCanvas, footer=(_plain(title), texts["page"], regular),
+                                         margin=MARGIN))
     return buffer.getvalue()
 
 
@@ -207,8 +208,8 @@ class _Summary:
         test = "—" if result["t"] is None else f"t({self.count(result['df'])}) = {self.number(result['t'])}"
         figures = [
             (t["pairs"], self.count(result["n_pairs"])), (t["max_score"], self.number(report["max_score"], 0)),
-            (t["mean_pre"], self._mean_sd(result["mean_pre"], result["sd_pre"])),
-            (t["mean_post"], self._mean_sd(result["mean_post"], result["sd_post"])),
+            (t["mean_pre"], self.mean_sd(result["mean_pre"], result["sd_pre"])),
+            (t["mean_post"], self.mean_sd(result["mean_post"], result["sd_post"])),
             (t["mean_change"], self.number(result["mean_diff"], sign=True)),
             (t["ci"], self.interval(result["ci_low"], result["ci_high"])),
             (t["t_df"], test), (t["p_value"], self.p(result["p_value"])),
@@ -218,9 +219,9 @@ class _Summary:
             (t["changes"], " / ".join(self.count(result[k]) for k in ("n_improved", "n_unchanged", "n_declined"))),
             (t["hake_gain"], self.number(result["hake_gain"])),
         ]
-        return self.section("knowledge", self._grid(figures), *self.chart("slopes"), *self.chart("distributions"))
+        return self.section("knowledge", self.grid(figures), *self.chart("slopes"), *self.chart("distributions"))
 
-    def _mean_sd(self, mean, sd):
+    def mean_sd(self, mean, sd):
         return "—" if mean is None else f"{self.number(mean)} ({self.number(sd)})"
 
     def _with_interval(self, value, low, high):
@@ -228,7 +229,7 @@ class _Summary:
             return "—"
         return self.number(value) + ("" if low is None or high is None else " " + self.interval(low, high))
 
-    def _grid(self, figures):
+    def grid(self, figures):
         """Label–value pairs, two to a row: the whole paired comparison in a few lines."""
         rows = [[*figures[index], *(figures[index + 1] if index + 1 < len(figures) else ("", ""))]
                 for index in range(0, len(figures), 2)]
@@ -322,52 +323,6 @@ class _Summary:
                                     self.styles["method"], bulletText="•") for term, sentence in methods]
         return self.section("methods", *paragraphs,
                             *([Spacer(1, 2 * mm), self.para(versions, "note")] if versions else []))
-
-
-class _NumberedCanvas(Canvas):
-    """Holds the pages back until the end, so each footer can say "page X of Y"."""
-
-    def __init__(self, *args, footer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._footer, self._pages = footer, []
-
-    def showPage(self):  # noqa: N802 (reportlab's name)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        for number, page in enumerate(self._pages, 1):
-            self.__dict__.update(page)
-            self._draw_footer(number, total)
-            super().showPage()
-        super().save()
-
-    def _draw_footer(self, number, total):
-        title, template, font = self._footer
-        label = template.replace("%(page)s", str(number)).replace("%(pages)s", str(total))
-        width, _height = self._pagesize
-        size = 7.5
-        room = width - 2 * MARGIN - stringWidth(label, font, size) - 8 * mm
-        while title and stringWidth(title, font, size) > room:  # a long program title must not run into the number
-            title = title[:-2].rstrip() + "…" if len(title) > 2 else ""
-        self.saveState()
-        self.setFont(font, size)
-        self.setFillColor(MUTED)
-        self.drawString(MARGIN, 9 * mm, title)
-        self.drawRightString(width - MARGIN, 9 * mm, label)
-        self.restoreState()
-
-
-def _plain(value):
-    """One line of plain text (canvas strings and metadata are not markup)."""
-    return " ".join(str(value or "").split())
-
-
-def _paragraph(value):
-    """Literal text for a whole paragraph (findings, methods): like agenda_pdf's cells, but never cut short and
-    keeping its line breaks."""
-    return "<br/>".join(escape(" ".join(line.split())) for line in str(value or "").splitlines())
 
 
 def _styles(regular, bold):

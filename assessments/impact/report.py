@@ -1,6 +1,4 @@
 """The impact report's figures from plain data: participation, paired knowledge scores, items, subgroups, Likert."""
-import dataclasses
-import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -9,7 +7,9 @@ import numpy as np
 
 from .. import stats
 from ..question_types import DISTRIBUTION, FREE_TEXT, REGISTRY, QuestionSpec
+from ..stats_base import plain as _plain
 from .findings import SMALL_N  # fewer pairs than this in a subgroup: its figures are shown with a warning
+from .use_at_work import use_at_work
 
 NO_SHARED_ITEMS = "no_shared_knowledge_items"
 SUBGROUP_ATTRIBUTES = ("country", "gender")
@@ -26,6 +26,9 @@ class Respondent:
     country: str
     gender: str
     profile: str
+    # Their personal data were erased: they count in the report, but are no longer sent the follow-up, so they are
+    # not among those who completed the program for its response rate (use_at_work).
+    erased: bool = False
 
 
 @dataclass(frozen=True)
@@ -285,7 +288,8 @@ def _unrecorded(attribute, value):
 
 def report(people, pre, post, filters=None, confidence=0.95, follow_up=None):
     """Every figure of the impact report for the respondents matching `filters`, as plain JSON-ready data; the
-    follow-up survey's Likert answers (use at work, months later) join the Likert blocks when one is given."""
+    follow-up survey's Likert answers (use at work, months later) join the Likert blocks when one is given, and its
+    statements repeated from the post-test are compared with the use intended there (use_at_work)."""
     chosen = filtered(people, filters)
     keys = knowledge_keys(pre, post)
     tests = {"pre": pre, "post": post, "follow_up": follow_up or TakenTest((), {})}
@@ -306,6 +310,7 @@ def report(people, pre, post, filters=None, confidence=0.95, follow_up=None):
                    if block["questions"]],
         "open_answers": {"pre": open_answers(chosen, pre), "post": open_answers(chosen, post)},
         "paired": paired_rows(chosen, pre, post, keys),
+        "use_at_work": use_at_work(chosen, post, tests["follow_up"], confidence),
     }
 
 
@@ -315,15 +320,3 @@ def paired_rows(people, pre, post, keys):
     return [{"id": r, "pre": b, "post": a} for r, b, a in zip(ids, before, after, strict=True)
             if b is not None and a is not None]
 
-
-def _plain(value):
-    """A stats result as JSON-ready data: dataclasses to dicts, NaN and infinities to None."""
-    if dataclasses.is_dataclass(value):
-        value = dataclasses.asdict(value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

@@ -42,13 +42,15 @@ def impact_inputs(program, scope=None):
     country only, when given)."""
     from .report import Respondent
 
-    query = (select(Participant.id, Delegation.country_code, Participant.gender, Participant.profile)
+    query = (select(Participant.id, Delegation.country_code, Participant.gender, Participant.profile,
+                    Participant.erased_at.is_not(None))
              .join(Delegation, Participant.delegation_id == Delegation.id)
              .where(Participant.program_id == program.id, Participant.status != "withdrawn").order_by(Participant.id))
     if scope is not None:  # a focal point: their own country's delegation only
         query = query.where(Delegation.country_code == scope)
     rows = db.session.execute(query).all()
-    people = [Respondent(pid, country or "", gender, profile) for pid, country, gender, profile in rows]
+    people = [Respondent(pid, country or "", gender, profile, bool(erased))
+              for pid, country, gender, profile, erased in rows]
     questionnaires = program_questionnaires(program)
     return people, _test_data(questionnaires.get("pre")), _test_data(questionnaires.get("post"))
 

@@ -27,7 +27,7 @@ from ..services_taking import SUBMITTED
 from .provenance import provenance
 
 FORMAT = 2  # raise when the files' contents change for the same data: every file is made again
-CHART_NAME = r"(?:funnel|slopes|distributions|forest|items|likert-\d{1,3}(?:-\d{1,2})?)"  # texts.likert_chart_names
+CHART_NAME = r"(?:funnel|slopes|distributions|forest|items|use|likert-\d{1,3}(?:-\d{1,2})?)"  # texts.likert_chart_names
 TOKEN = re.compile(rf"^(?P<what>summary|slide|charts|pack|chart-{CHART_NAME})\.(?P<ext>pdf|zip|png|svg)$")
 STORED = re.compile(rf"^(?P<what>summary|slide|charts|pack|chart-{CHART_NAME})-[0-9a-f]{{16}}-[0-9a-f]{{16}}"
                     r"\.(?P<ext>pdf|zip|png|svg)$")

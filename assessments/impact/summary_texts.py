@@ -10,6 +10,7 @@ from training.localized import pick
 
 from .findings import LOW_RELIABILITY, MIN_PAIRS, SMALL_N, summary_findings
 from .texts import EFFECT_WORDS, figures_for, group_label, number, percent
+from .texts_use import use_sentence
 
 SUMMARY_CHART_WIDTH = 640  # pixels
 SHORT_TEXT = 70  # characters of a statement quoted in a sentence (cut at a word, with an ellipsis)
@@ -19,7 +20,9 @@ DIMENSION_HEADINGS = {
     "application": _l("Intended use at work"), "use": _l("Reported use at work"),
 }
 LEVEL_LABELS = {"high": _l("High agreement"), "mixed": _l("Mixed agreement"), "low": _l("Low agreement")}
-TONES = {"rose": "new", "high": "new", "fell": "error", "low": "error"}
+TONES = {"rose": "new", "high": "new", "fell": "error", "low": "error", "above": "new", "below": "error"}
+USE_VERDICTS = {"above": _l("More than intended"), "below": _l("Less than intended"),
+                "unclear": _l("No clear difference"), "same": _l("As intended")}
 DIRECTION_LABELS = {"rose": _l("Rose"), "fell": _l("Fell"), "unclear": _l("No clear change"),
                     "same": _l("No change")}
 
@@ -46,6 +49,8 @@ def summary_lines(report, language, fallback, likert_charts=None):
 def _line(finding, report, language, fallback):
     writer = _KnowledgeWriter if finding.dimension == "knowledge" else (
         _ParticipationWriter if finding.dimension == "participation" else _LikertWriter)
+    if finding.dimension == "use" and "completers" in finding.values:  # intended against reported (use_at_work)
+        writer = _UseWriter
     words = writer(finding, report, language, fallback)
     heading = str(DIMENSION_HEADINGS[finding.dimension])
     if finding.dimension == "expectations" and finding.values.get("test") == "pre":
@@ -207,6 +212,24 @@ class _LikertWriter(_Writer):
                  "measure: read them one by one.", value=number(alpha))
 
 
+class _UseWriter(_Writer):
+    def verdict(self):
+        return str(USE_VERDICTS.get(self.finding.code, ""))
+
+    def sentence(self):
+        return use_sentence(self.report["use_at_work"])
+
+    def caveat(self, code):
+        if code == "few_pairs":
+            return _("Fewer than %(small)s people answered the same statements in both tests: this may not hold for "
+                     "a larger group.", small=SMALL_N)
+        if code == "low_response":
+            return _("Only %(share)s of those who completed answered the follow-up: the use they report may not "
+                     "describe the others.", share=percent(self.values["rate"]))
+        return _("Those who answered the follow-up had intended a different use from those who did not, so the use "
+                 "they report may not describe everyone who completed.")
+
+
 def _source(dimension):
     return "application" if dimension == "use" else dimension
 
@@ -243,6 +266,8 @@ def chart_titles(lines, report):
                                    both=part["both"], registered=part["registered"])
         elif line.chart and line.dimension == "knowledge":
             titles.update(_knowledge_titles(line, report))
+        elif line.chart and line.dimension == "use" and line.verdict:
+            titles[line.chart] = f"{line.heading}: {line.verdict}"
         elif line.chart and line.share is not None:
             titles[line.chart] = _("%(dimension)s: %(share)s agreed", dimension=line.heading,
                                    share=percent(line.share))

@@ -2,7 +2,7 @@
 from datetime import date
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask_babel import format_date, format_decimal, pgettext
+from flask_babel import format_date, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -14,6 +14,8 @@ from ..question_types import question_type
 from ..texts import DIMENSION_LABELS, KIND_LABELS
 from .findings import effect_size
 from .texts_annex import ANNEX_HELPERS, annex_texts, method_conventions
+from .texts_base import REASONS, number, p_short, p_value, percent, reason_text  # noqa: F401  (re-exported)
+from .texts_use import use_figure, use_labels, use_pdf_texts
 from .verdicts import ALPHA
 
 # charts (plotly), pdf (reportlab) and workbook (openpyxl) are imported by the functions that draw with them: the app
@@ -22,74 +24,14 @@ from .verdicts import ALPHA
 # Cohen (1988): the conventional reading of a standardized mean difference.
 # Cohen's reading of d_z: the thresholds are findings.EFFECT_SIZES, the words these.
 EFFECT_WORDS = {"negligible": _l("negligible"), "small": _l("small"), "medium": _l("medium"), "large": _l("large")}
-REASONS = {
-    "fewer_than_2_pairs": _l("fewer than two participants took both tests"),
-    "all_differences_zero": _l("every participant had the same score in both tests"),
-    "zero_variance": _l("every participant changed by exactly the same amount"),
-    "constant_pre_or_post": _l("everyone had the same score in one of the tests"),
-    "fewer_than_3_pairs": _l("too few pairs for a normality check"),
-    "more_than_5000_pairs": _l("too many pairs for a normality check"),
-    "noncentral_interval_not_found": _l("the effect size's interval could not be computed"),
-    "all_pre_at_maximum": _l("everyone already had the maximum score in the pre-test"),
-    "no_discordant_pairs": _l("nobody changed between right and wrong"),
-    "no_shared_knowledge_items": _l("the pre-test and the post-test share no knowledge item with the same key "
-                                    "and points"),
-    "all_values_identical": _l("every score is the same"),
-    "fewer_than_2_groups": _l("fewer than two groups have two or more participants"),
-    "values_too_large": _l("some values are infinite or too large to compute with"),
-    "missing_count": _l("a count is missing"),
-    "no_complete_attempts": _l("no attempt has a mark for every item"),
-    "fewer_than_2_attempts": _l("fewer than two complete attempts"),
-    "fewer_than_4_attempts": _l("fewer than four complete attempts, which the kurtosis needs"),
-    "fewer_than_2_items": _l("fewer than two items"),
-    "fewer_than_2_respondents": _l("fewer than two people answered every question"),
-    "no_maximum_mark": _l("the item has no maximum mark"),
-    "zero_variance_rest": _l("everyone had the same score in the rest of the test"),
-    "zero_variance_total": _l("every attempt has the same total score"),
-    "negative_covariance_with_total": _l("the item's marks go against the total (negative covariance), so it "
-                                         "has no effective weight"),
-    "zero_variance_within_groups": _l("the values do not vary within any group"),
-    "groups_with_fewer_than_2_values_skipped": _l("groups with fewer than two values were left out"),
-}
-
-
 def chart_separators(language):
     """plotly's layout.separators for `language` (CLDR): its decimal mark, then its thousands mark (",." in Spanish
     and Portuguese, ".," in English, "," and a narrow space in French)."""
     return get_decimal_symbol(language) + get_group_symbol(language)
 
 
-def number(value, digits=2):
-    """A figure in the reader's language ('—' when it could not be computed)."""
-    if value is None:
-        return "—"
-    return format_decimal(round(value, digits), format="#,##0." + "0" * digits if digits else "#,##0")
-
-
-def percent(share, digits=0):
-    return "—" if share is None else number(100 * share, digits) + " %"
-
-
-def p_value(p):
-    """p as journals print it: 'p < 0.001' below a thousandth, else to three decimals."""
-    if p is None:
-        return "—"
-    return _("p < %(limit)s", limit=number(0.001, 3)) if p < 0.001 else _("p = %(p)s", p=number(p, 3))
-
-
-def p_short(p):
-    """A p-value in a table cell: '< 0.001' below a thousandth, else to three decimals."""
-    if p is None:
-        return "—"
-    return "< " + number(0.001, 3) if p < 0.001 else number(p, 3)
-
-
 def effect_word(d):
     return str(EFFECT_WORDS[effect_size(d)])
-
-
-def reason_text(reason):
-    return str(REASONS.get(reason, reason or ""))
 
 
 def knowledge_sentence(result, max_score):
@@ -185,6 +127,7 @@ def figures_for(report, language, fallback, titles=None):
                                _scale_groups(block, language, fallback), strict=True):
             figures[name] = _scale_figure(block["dimension"], group, language, fallback, separators,
                                           title=title(name, None))
+    figures.update(use_figure(report, separators, title))
     return figures
 
 
@@ -373,7 +316,7 @@ WORKBOOK_LABELS = {
 def workbook_labels():
     # "Answer" is also a button (the verb, "Responder"); the column heading is the noun ("Respuesta").
     return {**{key: str(label) for key, label in WORKBOOK_LABELS.items()}, "answer": pgettext("column", "Answer"),
-            **annex_texts()}
+            **annex_texts(), **use_labels()}
 
 
 def report_workbook(report, language, fallback, provenance=None):
@@ -428,6 +371,7 @@ def pdf_texts(report, versions):
         "facility_post": str(KIND_LABELS["post"]), "country": _("Country"),
         "empty_pairs": _("Nobody has taken both tests yet."), "empty_items": _("The tests share no knowledge items."),
         "empty_likert": _("The tests have no Likert or 0–10 questions."), **annex_texts(),
+        **use_pdf_texts(report),
     }
 
 
@@ -436,7 +380,8 @@ def pdf_figures(report, figures):
     chart)."""
     paired = report["knowledge"]["n_pairs"] > 0
     has_data = {"funnel": report["participation"]["registered"] > 0, "slopes": paired, "distributions": paired,
-                "forest": paired, "items": bool(report["items"])}
+                "forest": paired, "items": bool(report["items"]),
+                "use": bool((report.get("use_at_work") or {}).get("people"))}
     return {name: figure for name, figure in figures.items()
             if has_data.get(name) or name.startswith("likert-")}
 

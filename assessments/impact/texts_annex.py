@@ -129,6 +129,13 @@ def method_conventions(confidence):
         (_("Attrition check"), _(
             "The pre-test scores of those who took both tests against those of whoever took only the pre-test: "
             "Welch's t.test(both, pre_only), with at least 2 in each group.")),
+        (_("Use at work"), _(
+            "The follow-up's statements that repeat a post-test application statement (same item key and scale) "
+            "are paired: each person's intended and reported use are their means over the statements they answered "
+            "in both; reported − intended is compared as above (t.test and wilcox.test, paired), per statement with "
+            "Holm's adjustment of the Wilcoxon p-values. Response rate: those who answered the follow-up among "
+            "those who submitted the post-test. Non-response check: the intended use of those who answered against "
+            "those who did not, Welch's t.test(responders, non_responders).")),
     )]
 
 

@@ -40,7 +40,13 @@ ALPHA_COLUMNS = ("dimension", "alpha", "ci_low", "ci_high", "n_respondents", "n_
                  "reading")
 WILCOXON_METHODS = ("exact", "normal_approximation")
 SHEETS = ("summary", "paired", "items", "quality_pre", "quality_post", *SUBGROUP_ATTRIBUTES, "likert",
-          "open_answers", "raw", "methods")
+          "open_answers", "use", "raw", "methods")
+USE_RESPONSE = ("use_completers", "use_respondents", "use_response_rate", "use_other_respondents")
+USE_FIELDS = ("n_pairs", "mean_pre", "sd_pre", "mean_post", "sd_post", "mean_diff", "sd_diff", "ci_low", "ci_high",
+              "t", "df", "p_value", "wilcoxon_v", "wilcoxon_n", "wilcoxon_p", "wilcoxon_method", "n_improved",
+              "n_unchanged", "n_declined", "reason")
+USE_ITEM_COLUMNS = ("item", "text", "n_pairs", "use_intended", "use_reported", "mean_diff", "ci_low", "ci_high",
+                    "wilcoxon_p", "p_holm", "reason")
 
 # Every key `labels` must have: sheet names, column headers and row labels, all shown as given.
 LABEL_KEYS = frozenset({
@@ -55,6 +61,8 @@ LABEL_KEYS = frozenset({
     "test", "pre", "post", "question", "answer",
     "respondent", "pre_score", "post_score", "change",
     "convention", "method", "section_versions", "reading",
+    "section_response", *USE_RESPONSE, "use_intended_responders", "use_intended_non_responders", "section_use",
+    "use_intended", "use_reported", "use_statements", "section_use_items", "section_use_people", "use_empty",
     *(f"verdict_{kind}_{verdict}" for kind in ("alpha", "kr20") for verdict in RELIABILITY_VERDICTS),
     *(f"verdict_discrimination_{verdict}" for verdict in DISCRIMINATION_VERDICTS),
 })
@@ -63,7 +71,7 @@ PERCENT, DECIMAL, ONE_DECIMAL, GENERAL = "0.0%", "0.00", "0.0", "General"
 # Shares (0–1) are stored as fractions and shown as percentages; p-values keep Excel's General format, which
 # switches to scientific notation for the very small ones instead of showing 0.000.
 PERCENT_KEYS = {"confidence", "facility", "facility_pre", "facility_post", "effective_weight", "agreeing", "cic",
-                "error_ratio"}
+                "error_ratio", "use_response_rate"}
 MAX_WIDTH, MIN_WIDTH = 60, 8
 MAX_CELL_TEXT = 32767  # Excel's limit per cell
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
@@ -92,6 +100,8 @@ def workbook_bytes(report, labels, language, fallback, *, group_name=None, prove
         _subgroup(book, block)
     _likert(book, report)
     _open_answers(book, report)
+    if report.get("use_at_work"):
+        _use(book, report["use_at_work"])
     _raw(book, report)
     _methods(book, report, methods, provenance or {})
     return book.save()
@@ -328,6 +338,41 @@ def _raw(book, report):
     sheet = book.sheet("sheet_raw", ("respondent", "pre_score", "post_score", "change"))
     for row in report["paired"]:
         sheet.row([row["id"], row["pre"], row["post"], row["post"] - row["pre"]], (GENERAL,) * 4)
+
+
+def _use(book, block):
+    """Use at work: the follow-up's response and non-response check, reported − intended per person and per
+    statement, and each person's means (or, when there are none, why)."""
+    sheet = book.sheet("sheet_use", ("figure", "value"))
+    if block["reason"]:
+        sheet.row([book.label("use_empty"), book.reason(block["reason"])])
+        return
+    sheet.row([book.label("section_response")], bold=True)
+    sheet.figures(book, {"use_completers": block["completers"], "use_respondents": block["respondents"],
+                         "use_response_rate": block["response_rate"],
+                         "use_other_respondents": block["other_respondents"]}, USE_RESPONSE)
+    check = block["non_response"]
+    means = {group["name"]: group["mean"] for group in check.get("groups", [])}
+    sheet.figures(book, {"use_intended_responders": means.get("responders"),
+                         "use_intended_non_responders": means.get("non_responders"), **check},
+                  ("use_intended_responders", "use_intended_non_responders", "welch_t", "welch_df", "welch_p",
+                   "reason"))
+    sheet.row([book.label("section_use")], bold=True)
+    sheet.figures(book, block["comparison"], USE_FIELDS, {"mean_pre": "use_intended", "mean_post": "use_reported"})
+    sheet.blank()
+    sheet.row([book.label("section_use_items")], bold=True)
+    sheet.row([book.label(key) for key in USE_ITEM_COLUMNS], bold=True)
+    for row in block["items"]:
+        result = row["result"]
+        sheet.row([row["item_key"], book.text(row["text"]), result["n_pairs"], result["mean_pre"],
+                   result["mean_post"], result["mean_diff"], result["ci_low"], result["ci_high"],
+                   result["wilcoxon_p"], row["p_holm"], book.reason(result["reason"])],
+                  [_format(column) for column in USE_ITEM_COLUMNS])
+    sheet.blank()
+    sheet.row([book.label("section_use_people")], bold=True)
+    sheet.row([book.label(key) for key in ("respondent", "use_intended", "use_reported", "use_statements")], bold=True)
+    for row in block["people"]:
+        sheet.row([row["id"], row["intended"], row["reported"], row["statements"]], (GENERAL,) * 4)
 
 
 def _methods(book, report, methods, provenance):

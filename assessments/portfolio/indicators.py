@@ -28,10 +28,11 @@ def options(people):
 
 
 def choose(arguments, available):
-    """(filters, refused names): each given filter whose value is one of `available`'s; a value that is not is
-    refused and that filter left out (a typo must not silently read as 'everyone')."""
+    """(filters, refused names): each filter of `available` (name → values present) given a value that is one of
+    its values; a value that is not is refused and that filter left out (a typo must not silently read as
+    'everyone'). The lessons' library chooses its filters with it too."""
     chosen, refused = {}, []
-    for name in FILTERS:
+    for name in available:
         value = str(arguments.get(name) or "").strip()
         if not value:
             continue

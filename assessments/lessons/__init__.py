@@ -1,0 +1,1 @@
+"""Lessons learned: a program's closing records (one per finding), their frameworks, forms, pages and library."""
