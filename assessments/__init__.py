@@ -12,6 +12,7 @@ from . import (  # noqa: E402,F401  (tables, template helpers and routes registe
     views_builder,
     views_followup,
     views_responses,
+    views_survey,
     views_taking,
 )
 from .impact import views as impact_views  # noqa: E402,F401
@@ -21,11 +22,12 @@ from .portfolio import views as portfolio_views  # noqa: E402,F401
 
 
 def init_app(app):
-    """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers and
-    its lessons learned, the tests' section of personal data, the questionnaires card of the participant's page,
-    their closing times in calendar files, their scores in a person's history across programs, the evaluation's
-    facts of the program's lifecycle, questionnaires following their agenda slot, the questionnaires' part of a
-    program's copy, and the scheduled work: finalizing attempts whose time is over, reminders, and the impact
+    """Register the blueprint, its commands and what it adds to training's hooks: the demo's tests and answers, its
+    follow-up survey and its lessons learned, the tests' section of personal data, the questionnaires card of the
+    participant's page, their closing times in calendar files, their scores in a person's history across programs,
+    the evaluation's facts of the program's lifecycle, questionnaires following their agenda slot, the
+    questionnaires' part of a program's copy, and the scheduled work: finalizing attempts whose time is over,
+    sending the follow-up survey, reminders, and the impact
     report's files made by the worker (create_app calls it after training's)."""
     from flask_babel import lazy_gettext as _l
 
@@ -49,6 +51,7 @@ def init_app(app):
     from .lessons import services as lessons_services
     from .services_copy import copy_questionnaires
     from .services_reminders import finalize_all_overdue, reminder_message_values, send_due_reminders
+    from .services_survey import send_due_follow_ups
 
     app.register_blueprint(bp)
     register_cli(app)
@@ -59,6 +62,7 @@ def init_app(app):
     add_person_history(app, "tests", _l("Tests"), services_history.test_scores)
     add_calendar_source(app, "tests", views_taking.calendar_events)
     add_scheduled_work(app, "finalize attempts", finalize_all_overdue)  # first: the reminders then skip them
+    add_scheduled_work(app, "follow-up surveys", send_due_follow_ups)  # before reminders, which go to those sent it
     add_scheduled_work(app, "reminders", send_due_reminders)
     add_message_values(app, "reminder", reminder_message_values)
     add_lifecycle_facts(app, "evaluation", services_lifecycle.lifecycle_facts)

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from training.forms import optional_int, strip
 from training.forms_localized import LocalizedForm, LocalizedText
@@ -12,6 +12,7 @@ from training.labels import GENDER_LABELS, PROFILE_LABELS, choices, language_nam
 from .option_lines import format_option_lines, parse_option_lines
 from .question_types import DIMENSIONS, QUESTIONNAIRE_KINDS, REGISTRY, type_names
 from .texts import DIMENSION_LABELS, KIND_LABELS, type_label
+from .windows import FOLLOW_UP_WEEKS_AFTER, FOLLOW_UP_WEEKS_OPEN, MAX_WEEKS_AFTER, MAX_WEEKS_OPEN
 
 OPTION_PROBLEMS = {
     "duplicate_language": _l("a language is named twice"),
@@ -94,6 +95,29 @@ class ReminderScheduleForm(FlaskForm):
         if not all(part.isdigit() for part in parts):
             raise ValidationError(_l("Write whole numbers of hours separated by commas, e.g. “24, 2”."))
         field.hours = [int(part) for part in parts]
+
+
+class FollowUpScheduleForm(FlaskForm):
+    """The follow-up survey's schedule: weeks after the program ends, and weeks open."""
+
+    weeks_after = IntegerField(
+        _l("Send it this many weeks after the program ends"), default=FOLLOW_UP_WEEKS_AFTER,
+        validators=[InputRequired(_l("Say how many weeks after the program ends it is sent.")),
+                    NumberRange(0, MAX_WEEKS_AFTER, _l("Between 0 and %(max)s weeks after the end.",
+                                                       max=MAX_WEEKS_AFTER))],
+        description=_l("Use at work shows after a few months back at work: 12 weeks is usual."))
+    weeks_open = IntegerField(
+        _l("Open for (weeks)"), default=FOLLOW_UP_WEEKS_OPEN,
+        validators=[InputRequired(_l("Say how many weeks it stays open.")),
+                    NumberRange(1, MAX_WEEKS_OPEN, _l("Between 1 and %(max)s weeks open.", max=MAX_WEEKS_OPEN))])
+
+    @classmethod
+    def for_weeks(cls, weeks):
+        """The form showing the schedule's `weeks` (after, open), or the defaults when no schedule made the window."""
+        form = cls(formdata=None)
+        if weeks is not None:
+            form.weeks_after.data, form.weeks_open.data = weeks
+        return form
 
 
 class SectionForm(LocalizedForm):

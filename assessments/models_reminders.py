@@ -1,7 +1,8 @@
-"""Automatic reminders of a questionnaire: when they go out before it closes, to whom, and who has had each."""
+"""Automatic reminders of a questionnaire: when they go out before it closes, to whom, and who has had each; and who
+has been sent the follow-up survey."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, exists
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -43,3 +44,22 @@ class ReminderSent(db.Model):
     rule_id: Mapped[int] = mapped_column(ForeignKey("reminder_rules.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FollowUpSent(db.Model):
+    """One person sent the follow-up survey: the unique pair keeps two workers (or a rerun) from sending it twice,
+    and it is the survey's audience (who may answer it, who is reminded)."""
+
+    __tablename__ = "follow_ups_sent"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def sent_follow_up(questionnaire_id, participant_id):
+    """A condition: the follow-up `questionnaire_id` was sent to `participant_id` (values or columns)."""
+    return exists().where(FollowUpSent.questionnaire_id == questionnaire_id,
+                          FollowUpSent.participant_id == participant_id)

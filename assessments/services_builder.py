@@ -5,7 +5,8 @@ deleting a question or a section, deleting the questionnaire) is refused with `L
 and the check holds under concurrency: the questionnaire's row is locked first (PostgreSQL; SQLite's write
 transaction serializes already), which a participant's starting attempt must wait for through its foreign key,
 and the delete itself is conditional on there being no attempt."""
-from datetime import timedelta
+from copy import deepcopy
+from datetime import date, timedelta, timezone
 
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import contains_eager
@@ -170,6 +171,8 @@ def delete_questionnaire(questionnaire, actor_id):
         ~exists().where(Attempt.questionnaire_id == questionnaire.id))).rowcount
     if not deleted:
         raise Locked()
+    if questionnaire.kind == "follow_up":  # its window no longer keeps the links alive
+        questionnaire.program.follow_up_until = None
     db.session.expunge(questionnaire)
 
 
@@ -196,19 +199,36 @@ def copy_knowledge_items(source, target, actor_id):
     """The source's knowledge questions appended to `target` as one new section, keeping their item keys so
     the pre- and post-test answers pair up. Questions whose key `target` already has are skipped (Locked once
     anybody answered `target`)."""
+    questions = _copied(source, target, lambda question: question.dimension == "knowledge")
+    if questions:
+        record(actor_id, "questionnaire.knowledge_copied", target, source=source.id, questions=len(questions))
+    return len(questions)
+
+
+def copy_intended_use_items(source, target, actor_id):
+    """The post-test's "application" questions (the use at work people intend) appended to the follow-up, with
+    their item keys, texts in every language, options and scale labels, so the report pairs intended with reported
+    use. Only keyed ones (a question without a key pairs with nothing), and only those `target` lacks: a second
+    click adds nothing."""
+    questions = _copied(source, target, lambda question: question.dimension == "application" and question.item_key)
+    if questions:
+        record(actor_id, "questionnaire.application_copied", target, source=source.id, questions=len(questions))
+    return len(questions)
+
+
+def _copied(source, target, wanted):
+    """Copy the questions of `source` that are `wanted` and whose item key `target` does not hold, as one new
+    section titled like the first one's; the copies (Locked once anybody answered `target`)."""
     lock_unanswered(target)
     taken = set(db.session.scalars(select(Question.item_key).where(Question.questionnaire_id == target.id,
                                                                    Question.item_key.is_not(None))))
     questions = [question for section in source.sections for question in section.questions
-                 if question.dimension == "knowledge" and question.item_key not in taken]
+                 if wanted(question) and question.item_key not in taken]
     if not questions:
-        return 0
-    first = questions[0].section
-    section = add_section(target, dict(first.title))
-    for question in questions:
-        add_question(section, {field: getattr(question, field) for field in QUESTION_FIELDS})
-    record(actor_id, "questionnaire.knowledge_copied", target, source=source.id, questions=len(questions))
-    return len(questions)
+        return []
+    section = add_section(target, dict(questions[0].section.title))
+    return [add_question(section, {field: deepcopy(getattr(question, field)) for field in QUESTION_FIELDS})
+            for question in questions]
 
 
 def save_settings(questionnaire, actor_id, title, intro, opens_at, closes_at, time_limit_minutes, show_score,
@@ -229,7 +249,23 @@ def save_settings(questionnaire, actor_id, title, intro, opens_at, closes_at, ti
 def set_window(questionnaire, opens_at, closes_at, time_limit_minutes, show_score):
     questionnaire.opens_at, questionnaire.closes_at = opens_at, closes_at
     questionnaire.time_limit_minutes, questionnaire.show_score = time_limit_minutes, show_score
+    keep_links_through_follow_up(questionnaire)
+
+
+def keep_links_through_follow_up(questionnaire):
+    """A follow-up's window changed: its program's personal links count their grace days from its last day (UTC),
+    so the people surveyed months later can answer (training checks the program's column, on its hot path)."""
+    if questionnaire.kind == "follow_up":
+        questionnaire.program.follow_up_until = _last_day(questionnaire)
     db.session.flush()
+
+
+def _last_day(questionnaire):
+    if questionnaire.opens_at is None:  # closed until someone opens it: it keeps no link alive
+        return None
+    if questionnaire.closes_at is None:  # open until someone closes it: links work until then
+        return date.max
+    return questionnaire.closes_at.astimezone(timezone.utc).date()
 
 
 def follow_agenda_item(item, actor_id):
@@ -241,6 +277,7 @@ def follow_agenda_item(item, actor_id):
         if before == (item.starts_at, item.ends_at):
             continue
         questionnaire.opens_at, questionnaire.closes_at = item.starts_at, item.ends_at
+        keep_links_through_follow_up(questionnaire)
         record(actor_id, "questionnaire.window_followed_slot", questionnaire, agenda_item=item.id,
                opens_at=_iso(item.starts_at), closes_at=_iso(item.ends_at), was_opens_at=_iso(before[0]),
                was_closes_at=_iso(before[1]))
@@ -272,9 +309,9 @@ def open_now(questionnaire, actor_id, closes_at=None, now=None):
         closes_at = questionnaire.closes_at
     elif closes_at <= now:
         raise ServiceError("closes_at", "past")
-    untied = _untie(questionnaire)
+    untied = untie(questionnaire)
     questionnaire.opens_at, questionnaire.closes_at = now, closes_at
-    db.session.flush()
+    keep_links_through_follow_up(questionnaire)
     record(actor_id, "questionnaire.opened", questionnaire, closes_at=_iso(closes_at), **untied)
 
 
@@ -283,15 +320,15 @@ def close_now(questionnaire, actor_id, now=None):
     opening by hand does."""
     now = now or utcnow()
     previous = questionnaire.closes_at
-    untied = _untie(questionnaire)
+    untied = untie(questionnaire)
     if questionnaire.opens_at is None or questionnaire.opens_at >= now:
         questionnaire.opens_at = now - timedelta(seconds=1)  # the window check wants closing after opening
     questionnaire.closes_at = now
-    db.session.flush()
+    keep_links_through_follow_up(questionnaire)
     record(actor_id, "questionnaire.closed", questionnaire, previous_closes_at=_iso(previous), **untied)
 
 
-def _untie(questionnaire):
+def untie(questionnaire):
     """Untie the questionnaire from its slot; the audit details saying so (none when it was not tied)."""
     slot, questionnaire.agenda_item_id = questionnaire.agenda_item_id, None
     return {"untied_from_agenda_item": slot} if slot is not None else {}

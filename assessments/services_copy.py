@@ -9,6 +9,7 @@ from extensions import db
 
 from .models import Question, Questionnaire, Section
 from .models_reminders import ReminderRule
+from .services_builder import keep_links_through_follow_up
 
 
 def copy_questionnaires(plan):
@@ -25,6 +26,7 @@ def copy_questionnaires(plan):
                              agenda_item_id=plan.agenda_item_ids.get(source.agenda_item_id))
         db.session.add(copy)
         db.session.flush()
+        keep_links_through_follow_up(copy)
         for section in source.sections:
             _copy_section(section, copy)
         for rule in db.session.scalars(select(ReminderRule).where(ReminderRule.questionnaire_id == source.id)):

@@ -2,7 +2,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
@@ -10,6 +10,7 @@ from training.access import scoped_participants
 from training.models import Participant
 
 from .models import Answer, Attempt
+from .models_reminders import sent_follow_up
 from .question_types import percent
 from .services_taking import IN_PROGRESS, NOT_STARTED, SUBMITTED, sections_with_questions
 
@@ -27,9 +28,14 @@ class DelegationRow:
 
 
 def progress(questionnaire):
-    """[(participant, state, attempt)] of the active participants the current user may see, in name order."""
-    people = db.session.scalars(scoped_participants(questionnaire.program).where(Participant.status != "withdrawn")
-                                .options(selectinload(Participant.delegation))
+    """[(participant, state, attempt)] of the active participants the current user may see, in name order (of a
+    follow-up survey, those it was sent to or who answered it: the others are not asked)."""
+    people = scoped_participants(questionnaire.program).where(Participant.status != "withdrawn")
+    if questionnaire.kind == "follow_up":
+        answered = exists().where(Attempt.questionnaire_id == questionnaire.id,
+                                  Attempt.participant_id == Participant.id)
+        people = people.where(sent_follow_up(questionnaire.id, Participant.id) | answered)
+    people = db.session.scalars(people.options(selectinload(Participant.delegation))
                                 .order_by(Participant.search_key)).all()
     attempts = {attempt.participant_id: attempt for attempt in db.session.scalars(
         select(Attempt).where(Attempt.questionnaire_id == questionnaire.id))}

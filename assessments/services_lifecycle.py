@@ -8,6 +8,7 @@ from training.services_lifecycle import active_participants_of
 
 from .models import Attempt, Question
 from .models_lessons import Lesson
+from .models_reminders import FollowUpSent
 from .services_builder import program_questionnaires
 
 
@@ -27,10 +28,17 @@ def lifecycle_facts(program, country_code):
         .group_by(Attempt.questionnaire_id, Attempt.status))}
     facts = {kind: QuestionnaireFacts(test.id, kind, questions.get(test.id, 0), test.opens_at, test.closes_at,
                                       submitted=attempts.get((test.id, "submitted"), 0),
-                                      in_progress=attempts.get((test.id, "in_progress"), 0))
+                                      in_progress=attempts.get((test.id, "in_progress"), 0),
+                                      sent=_sent(test, ids) if kind == "follow_up" else None)
              for kind, test in tests.items()}
     lessons = db.session.scalar(select(func.count()).select_from(Lesson).where(Lesson.program_id == program.id))
     return EvaluationFacts(facts, _pairs(tests, ids), lessons)
+
+
+def _sent(follow_up, participant_ids):
+    """How many of the participants the follow-up survey was sent to."""
+    return db.session.scalar(select(func.count()).where(FollowUpSent.questionnaire_id == follow_up.id,
+                                                        FollowUpSent.participant_id.in_(participant_ids)))
 
 
 def _pairs(tests, participant_ids):

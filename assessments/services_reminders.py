@@ -20,7 +20,7 @@ from training.services_messages import queue_invitations
 from training.tasks import send_messages
 
 from .models import Attempt, Questionnaire
-from .models_reminders import MAX_HOURS_BEFORE, ReminderRule, ReminderSent
+from .models_reminders import MAX_HOURS_BEFORE, ReminderRule, ReminderSent, sent_follow_up
 from .services_taking import IN_PROGRESS, finalize_overdue
 
 
@@ -124,10 +124,13 @@ def _reminded_now(rule, now):
                                         Attempt.participant_id == Participant.id)
     if rule.audience == "unfinished":
         attempts = attempts.where(Attempt.status != IN_PROGRESS)
-    candidates = db.session.scalars(select(Participant.id).where(
+    candidates = select(Participant.id).where(
         Participant.program_id == questionnaire.program_id, Participant.status != "withdrawn",
         Participant.erased_at.is_(None), ~exists(attempts),
-        ~exists().where(ReminderSent.rule_id == rule.id, ReminderSent.participant_id == Participant.id))).all()
+        ~exists().where(ReminderSent.rule_id == rule.id, ReminderSent.participant_id == Participant.id))
+    if questionnaire.kind == "follow_up":  # reminded only of a survey they were sent
+        candidates = candidates.where(sent_follow_up(questionnaire.id, Participant.id))
+    candidates = db.session.scalars(candidates).all()
     if not candidates:
         return []
     insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert

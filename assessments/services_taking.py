@@ -10,6 +10,7 @@ from training.models import Participant, Program, utcnow
 from training.services_links import session_expiry, session_holds
 
 from .models import Attempt, Question, Questionnaire, Section
+from .models_reminders import sent_follow_up
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, QuestionSpec
 from .services import submit_attempt
 from .services_builder import follow_agenda_item, questionnaire_of
@@ -44,20 +45,23 @@ def test_status(questionnaire, participant, now=None, finalize=True):
 
 
 def participant_statuses(participant, now=None):
-    """kind → status, pre-test first, of every questionnaire of the participant's program that has questions: one
-    query for all, as every page of a test needs them. Reads only (an overdue attempt is not finalized here)."""
+    """kind → status, pre-test first, of every questionnaire of the participant's program that has questions (the
+    follow-up only once it was sent to them): one query for all, as every page of a test needs them. Reads only (an
+    overdue attempt is not finalized here)."""
     now = now or utcnow()
     has_questions = select(Question.id).where(Question.questionnaire_id == Questionnaire.id).exists()
+    # The follow-up survey is for those it was sent to (who completed the program), not for everyone.
+    asked = (Questionnaire.kind != "follow_up") | sent_follow_up(Questionnaire.id, participant.id)
     rows = db.session.execute(
-        select(Questionnaire, Attempt, has_questions)
+        select(Questionnaire, Attempt, has_questions & (asked | Attempt.id.is_not(None)))
         .outerjoin(Attempt, (Attempt.questionnaire_id == Questionnaire.id)
                    & (Attempt.participant_id == participant.id))
         .where(Questionnaire.program_id == participant.program_id)).all()
-    pre = next((questionnaire for questionnaire, _attempt, _has in rows if questionnaire.kind == "pre"), None)
+    pre = next((questionnaire for questionnaire, _attempt, _shown in rows if questionnaire.kind == "pre"), None)
     pre_opened = _opened(pre, now)
     return {questionnaire.kind: _status(questionnaire, attempt, pre_opened, now)
-            for questionnaire, attempt, has in sorted(rows, key=lambda row: QUESTIONNAIRE_KINDS.index(row[0].kind))
-            if has}
+            for questionnaire, attempt, shown in sorted(rows, key=lambda row: QUESTIONNAIRE_KINDS.index(row[0].kind))
+            if shown}
 
 
 def participant_tests(participant, now=None):

@@ -14,6 +14,7 @@ from transactions import writes
 from . import bp
 from .access import question_or_404, questionnaire_or_404, section_or_404
 from .forms import (
+    FollowUpScheduleForm,
     NewQuestionnaireForm,
     QuestionForm,
     QuestionnaireFileForm,
@@ -45,6 +46,7 @@ from .services_builder import (
 )
 from .services_builder import close_now as close_window
 from .services_builder import delete_questionnaire as discard_questionnaire
+from .services_survey import follow_up_summary
 from .services_taking import finalize_overdue, sections_with_questions
 from .texts import default_title, file_problem_message
 
@@ -112,10 +114,12 @@ def _page(questionnaire, form, reopen_form, slots):
     program = questionnaire.program
     others = program_questionnaires(program)
     status = 400 if form.errors or reopen_form.errors else 200
+    follow_up = follow_up_summary(questionnaire) if questionnaire.kind == "follow_up" else None
     return render_template("assessments/questionnaire.html", questionnaire=questionnaire, program=program, form=form,
                            reopen_form=reopen_form, slot=slots.get(questionnaire.agenda_item_id),
                            sections=sections_with_questions(questionnaire), locked=has_attempts(questionnaire),
-                           pre_test=others.get("pre"),
+                           pre_test=others.get("pre"), follow_up=follow_up,
+                           follow_up_form=FollowUpScheduleForm.for_weeks(follow_up["weeks"]) if follow_up else None,
                            section_form=SectionForm.for_languages(program.languages)(formdata=None)), status
 
 

@@ -35,3 +35,27 @@ def finalized_reason(deadline, closes_at, now):
     if deadline is None or now < deadline:
         return None
     return "window_closed" if closes_at is not None and deadline >= closes_at else "time_limit"
+
+
+# The follow-up survey measures use at work months after the program: by default it opens twelve weeks after the
+# program ends and stays open four weeks (long enough for people back at work to find a moment).
+WEEK = timedelta(days=7)
+FOLLOW_UP_WEEKS_AFTER, FOLLOW_UP_WEEKS_OPEN = 12, 4
+MAX_WEEKS_AFTER, MAX_WEEKS_OPEN = 104, 26
+
+
+def follow_up_window(program_end, weeks_after, weeks_open):
+    """(opens, closes) of a follow-up sent `weeks_after` weeks after `program_end` and open `weeks_open` weeks."""
+    opens = program_end + weeks_after * WEEK
+    return opens, opens + weeks_open * WEEK
+
+
+def follow_up_weeks(program_end, opens_at, closes_at):
+    """(weeks after the end, weeks open) of a window `follow_up_window` could have made, else None (a window set by
+    hand or sent early is shown as its dates)."""
+    if program_end is None or opens_at is None or closes_at is None:
+        return None
+    after, length = opens_at - program_end, closes_at - opens_at
+    if after < timedelta(0) or after % WEEK or length % WEEK:
+        return None
+    return after // WEEK, length // WEEK

@@ -28,7 +28,8 @@ from tests.factories import (
 )
 from training.demo_data import MEMBER_COUNTRIES
 from training.localized import SUPPORTED_LANGUAGES
-from training.models import Delegation, Participant, Program, utcnow
+from training.models import Delegation, OutboundMessage, Participant, Program, utcnow
+from training.tasks import run_scheduled
 
 DEMO = "CRM-CE-2021"  # the program `flask demo` loads
 
@@ -152,6 +153,22 @@ def demo_submitted(kind, country=None):
 def demo_pairs(app, country=None):
     with app.app_context():
         return len(demo_submitted("pre", country) & demo_submitted("post", country))
+
+
+# --- the scheduler's minute -----------------------------------------------------------------------------------
+
+
+def tick(app, moment):
+    """The scheduler's minute at `moment` (a clock the test sets)."""
+    with app.app_context():
+        run_scheduled(app, moment)
+
+
+def queued_of_kind(app, kind):
+    """(address, language, subject) of every message of `kind`, sorted."""
+    with app.app_context():
+        return sorted((m.to_address, m.language, m.subject) for m in db.session.scalars(
+            select(OutboundMessage).where(OutboundMessage.kind == kind)))
 
 
 # --- pre-tests --------------------------------------------------------------------------------------------------

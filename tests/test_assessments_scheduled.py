@@ -9,8 +9,8 @@ from assessments.models import Attempt, Questionnaire
 from assessments.models_reminders import ReminderRule
 from extensions import db
 from tests.conftest import login, post_form
+from tests.helpers import queued_of_kind, tick
 from training.models import OutboundMessage, Participant, utcnow
-from training.tasks import run_scheduled
 
 
 @pytest.fixture
@@ -38,14 +38,7 @@ def schedule(client, questionnaire_id, hours, audience="unfinished"):
 
 
 def reminders(app):
-    with app.app_context():
-        return sorted((m.to_address, m.language, m.subject) for m in db.session.scalars(
-            select(OutboundMessage).where(OutboundMessage.kind == "reminder")))
-
-
-def tick(app, moment):
-    with app.app_context():
-        run_scheduled(app, moment)
+    return queued_of_kind(app, "reminder")
 
 
 def test_reminders_go_out_at_their_times_to_those_who_have_not_submitted_each_once(app, client, world,

@@ -179,6 +179,9 @@ MATRIX = [
     ("/questionnaires/{questionnaire}/close", "POST", Allowed("questionnaires.build", 302)),
     ("/questionnaires/{questionnaire}/sections", "POST", Allowed("questionnaires.build", 302)),
     ("/questionnaires/{questionnaire}/copy-knowledge", "POST", Allowed("questionnaires.build", 404)),
+    # World's questionnaire is a pre-test: the follow-up's own routes are not found for it, by whoever may build.
+    ("/questionnaires/{questionnaire}/follow-up-schedule", "POST", Allowed("questionnaires.build", 404)),
+    ("/questionnaires/{questionnaire}/copy-intended-use", "POST", Allowed("questionnaires.build", 404)),
     ("/questionnaires/{questionnaire}/export.json", "GET", Allowed("questionnaires.build")),
     ("/questionnaires/{questionnaire}/preview", "GET", Allowed("questionnaires.build")),
     ("/questionnaires/{questionnaire}/delete", "POST", Allowed("questionnaires.build", 302)),

@@ -302,8 +302,13 @@ def _follow_up(facts, now):
     if evaluation is None or "follow_up" not in evaluation.questionnaires:
         return []
     test = evaluation.questionnaires["follow_up"]
-    return [_test("follow_up", test, facts.participants, now, opens_from=facts.program.ends_at, late_from=None,
-                  close_from=None)]
+    # It is answered by those it was sent to (who completed the program) once it has been sent; its schedule is set
+    # from the program's end on (the action opens its page, where the schedule is).
+    people = test.sent if test.sent else facts.participants
+    step = _test("follow_up", test, people, now, opens_from=facts.program.ends_at, late_from=None, close_from=None)
+    if test.sent is not None and "window" in step.counts:
+        step = Step(step.key, step.state, {**step.counts, "sent": test.sent}, step.action)
+    return [step]
 
 
 def _test(key, test, people, now, *, opens_from, late_from, close_from):

@@ -46,7 +46,7 @@ TEST_ACTIONS = {
     ("add_questions", "post"): _l("Add the post-test's questions"),
     ("open_questionnaire", "pre"): _l("Open the pre-test"),
     ("open_questionnaire", "post"): _l("Open the post-test"),
-    ("open_questionnaire", "follow_up"): _l("Open the follow-up questionnaire"),
+    ("open_questionnaire", "follow_up"): _l("Schedule the follow-up questionnaire"),
     ("close_answered", "pre"): _l("Close the pre-test: everyone has answered"),
     ("close_answered", "post"): _l("Close the post-test: everyone has answered"),
     ("close_answered", "follow_up"): _l("Close the follow-up questionnaire: everyone has answered"),
@@ -284,6 +284,15 @@ def _test(step, counts, program, language):
         yield ngettext("%(num)s still answering", "%(num)s still answering", counts["in_progress"])
 
 
+def _follow_up(step, counts, program, language):
+    lines = list(_test(step, counts, program, language))
+    if "sent" in counts:  # who it went to comes before how many of them answered
+        lines.insert(1, ngettext(
+            "Sent to %(num)s person who completed the program", "Sent to %(num)s people who completed the program",
+            counts["sent"]))
+    yield from lines
+
+
 def _certificates(step, counts, program, language):
     yield ngettext("%(num)s issued", "%(num)s issued", counts["issued"])
     yield ngettext("%(num)s eligible without one yet", "%(num)s eligible without one yet", counts["eligible"])
@@ -314,5 +323,5 @@ SUMMARIES = {
     "details": _details, "languages": _languages, "activities": _activities, "questionnaires": _questionnaires,
     "certificate_settings": _certificate_settings, "delegations": _delegations, "lists": _lists,
     "invitations": _invitations, "attendance": _attendance, "pre_test": _test, "post_test": _test,
-    "certificates": _certificates, "impact": _impact, "lessons": _lessons, "follow_up": _test,
+    "certificates": _certificates, "impact": _impact, "lessons": _lessons, "follow_up": _follow_up,
 }

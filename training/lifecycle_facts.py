@@ -43,6 +43,7 @@ class QuestionnaireFacts:
     closes_at: datetime | None = None
     submitted: int = 0  # of the active participants the viewer sees
     in_progress: int = 0
+    sent: int | None = None  # a follow-up survey: how many of them it was sent to (its audience); None otherwise
 
 
 @dataclass(frozen=True)

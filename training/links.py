@@ -25,6 +25,14 @@ def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def links_end(end_date, follow_up_until):
+    """The day links count their grace days from: the program's end, or its follow-up's last day when later (a
+    program with no end date has links that do not expire, follow-up or not)."""
+    if end_date is None or follow_up_until is None:
+        return end_date
+    return max(end_date, follow_up_until)
+
+
 def is_expired(end_date, grace_days, now):
     """Links work until the end of the day (UTC) `grace_days` after the program ends; no end date, no expiry."""
     return end_date is not None and end_date < earliest_valid_end(grace_days, now)

@@ -4,7 +4,8 @@ import re
 from .localized import DEFAULT_LANGUAGE
 
 PLACEHOLDERS = ("first_name", "full_name", "program", "delegation", "link", "end_date", "link_until")
-# Reminders about a questionnaire also know its title and when it closes (filled in by the assessments side).
+# Reminders about a questionnaire, and the follow-up survey, also know its title and when it closes (filled in by the
+# assessments side).
 REMINDER_PLACEHOLDERS = ("questionnaire", "closes")
 # The recording sent to those absent from a session also knows the session's title and the recording's address.
 ABSENCE_PLACEHOLDERS = ("session", "recording")
@@ -158,14 +159,59 @@ DEFAULT_ABSENCE = {
     ),
 }
 
+DEFAULT_FOLLOW_UP = {
+    "es": (
+        "¿Cómo le ha servido en su trabajo? {program}",
+        "Estimada/o {first_name}:\n\n"
+        "Hace unos meses usted completó el programa «{program}». Queremos saber qué ha podido aplicar desde "
+        "entonces en su trabajo de orientación y cuáles han sido los obstáculos. Sus respuestas ayudan a mejorar "
+        "los próximos programas y a mostrar su utilidad a quienes los apoyan.\n\n"
+        "El cuestionario «{questionnaire}» toma unos diez minutos y se guarda a medida que responde.{closes}\n\n"
+        "Entre con su enlace personal:\n\n{link}\n\n"
+        "Gracias por su tiempo. Saludos cordiales,\nSecretaría Ejecutiva",
+    ),
+    "en": (
+        "How has it helped you at work? {program}",
+        "Dear {first_name},\n\n"
+        "A few months ago you completed the program “{program}”. We would like to know what you have been able to "
+        "apply in your counseling work since then, and what got in the way. Your answers help us improve the next "
+        "programs and show their value to those who support them.\n\n"
+        "The questionnaire “{questionnaire}” takes about ten minutes and is saved as you go.{closes}\n\n"
+        "Open it with your personal link:\n\n{link}\n\n"
+        "Thank you for your time. Kind regards,\nExecutive Secretariat",
+    ),
+    "fr": (
+        "Qu'avez-vous pu appliquer dans votre travail ? {program}",
+        "Bonjour {first_name},\n\n"
+        "Il y a quelques mois, vous avez suivi le programme « {program} ». Nous aimerions savoir ce que vous avez "
+        "pu appliquer depuis dans votre travail d'orientation, et ce qui vous en a empêché. Vos réponses nous "
+        "aident à améliorer les prochains programmes et à montrer leur utilité à ceux qui les soutiennent.\n\n"
+        "Le questionnaire « {questionnaire} » prend une dizaine de minutes et s'enregistre au fur et à "
+        "mesure.{closes}\n\n"
+        "Ouvrez-le avec votre lien personnel :\n\n{link}\n\n"
+        "Merci de votre temps. Salutations cordiales,\nSecrétariat exécutif",
+    ),
+    "pt": (
+        "Como isso tem ajudado no seu trabalho? {program}",
+        "Prezada/o {first_name},\n\n"
+        "Há alguns meses você concluiu o programa “{program}”. Queremos saber o que você conseguiu aplicar desde "
+        "então no seu trabalho de orientação e quais foram os obstáculos. Suas respostas ajudam a melhorar os "
+        "próximos programas e a mostrar sua utilidade a quem os apoia.\n\n"
+        "O questionário “{questionnaire}” leva cerca de dez minutos e é salvo à medida que você responde.{closes}\n\n"
+        "Abra-o com o seu link pessoal:\n\n{link}\n\n"
+        "Obrigado pelo seu tempo. Atenciosamente,\nSecretaria Executiva",
+    ),
+}
+
 DEFAULTS = {"invitation": DEFAULT_INVITATION, "reminder": DEFAULT_REMINDER, "certificate": DEFAULT_CERTIFICATE,
-            "absence": DEFAULT_ABSENCE}
+            "absence": DEFAULT_ABSENCE, "follow_up": DEFAULT_FOLLOW_UP}
 # The kinds whose texts the secretariat edits on the messages page (the others are edited where they are sent, or
 # not at all).
 EDITABLE_KINDS = ("invitation", "absence")
 # The placeholders each kind of message fills in (an editor of its text may use these, and hears of others).
 KIND_PLACEHOLDERS = {"invitation": PLACEHOLDERS, "reminder": PLACEHOLDERS + REMINDER_PLACEHOLDERS,
-                     "certificate": PLACEHOLDERS, "absence": PLACEHOLDERS + ABSENCE_PLACEHOLDERS}
+                     "certificate": PLACEHOLDERS, "absence": PLACEHOLDERS + ABSENCE_PLACEHOLDERS,
+                     "follow_up": PLACEHOLDERS + REMINDER_PLACEHOLDERS}
 
 
 def default_template(kind, language):

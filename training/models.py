@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from extensions import db
 
+from .links import links_end
 from .localized import DEFAULT_LANGUAGE, offered, pick
 from .textkeys import as_id
 
@@ -101,6 +102,10 @@ class Program(db.Model):
     specific_objectives: Mapped[dict] = mapped_column(JSON, default=dict)  # one objective per line
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
+    # The last day (UTC) of its follow-up survey's window, kept by assessments when the window is set: personal links
+    # count their grace days from it when it is later than the end date, so the people surveyed months after the
+    # program can still answer (a column, not a look at the questionnaire: the session check stays one query).
+    follow_up_until: Mapped[date | None]
     timezone: Mapped[str] = mapped_column(String(64), default="America/Mexico_City")
     languages: Mapped[list] = mapped_column(JSON, default=lambda: list(NEW_PROGRAM_LANGUAGES))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -118,6 +123,11 @@ class Program(db.Model):
 
     def title_in(self, language):
         return pick(self.title, language, self.default_language)
+
+    @property
+    def links_end(self):
+        """The date personal links count their grace days from (links.links_end's rule)."""
+        return links_end(self.end_date, self.follow_up_until)
 
     def text_in(self, field, language):
         return pick(getattr(self, field), language, self.default_language)

@@ -75,6 +75,9 @@ ACTION_LABELS = {
     "message.marked_sent": _l("Message marked as sent"),
     "reminders.scheduled": _l("Automatic reminders set"),
     "reminders.sent_on_schedule": _l("Automatic reminders queued"),
+    "follow_up.scheduled": _l("Follow-up survey scheduled"),
+    "follow_up.sent_now": _l("Follow-up survey opened and sent now"),
+    "follow_up.sent": _l("Follow-up survey queued to those who completed the program"),
     "activity.created": _l("Activity created"),
     "activity.updated": _l("Activity changed"),
     "agenda_item.created": _l("Agenda item added"),
@@ -103,6 +106,7 @@ ACTION_LABELS = {
     "questionnaire.question_deleted": _l("Questionnaire: question deleted"),
     "questionnaire.reordered": _l("Questionnaire: order changed"),
     "questionnaire.knowledge_copied": _l("Questionnaire: knowledge questions copied from the pre-test"),
+    "questionnaire.application_copied": _l("Questionnaire: intended-use questions copied from the post-test"),
     "questionnaire.deleted": _l("Questionnaire deleted"),
     "responses.imported": _l("Answers imported"),
     "responses.file_uploaded": _l("Answer file uploaded"),
@@ -292,6 +296,7 @@ DETAIL_LABELS = {
     "time_limit_minutes": _l("Time limit (minutes)"), "title": _l("Title"), "type": _l("Type"),
     "unchanged": _l("Unchanged"), "updated": _l("Updated"), "waiting": _l("Waiting"),
     "warnings": _l("Warnings"), "was_closes_at": _l("Closed before at"), "was_opens_at": _l("Opened before at"),
+    "weeks_after": _l("Weeks after the end"), "weeks_open": _l("Weeks open"),
     "written_answers": _l("Written answers"),
 }
 # Details whose values are ids of records: shown as a number, not as a count.

@@ -53,7 +53,7 @@ def participant_for_token(token):
     participant = db.session.scalar(select(Participant).where(Participant.token_hash == token_hash(token)))
     if participant is None or participant.status == "withdrawn":
         return None
-    if is_expired(participant.program.end_date, current_app.config["LINK_GRACE_DAYS"], utcnow()):
+    if is_expired(participant.program.links_end, current_app.config["LINK_GRACE_DAYS"], utcnow()):
         return None
     return participant
 
@@ -71,10 +71,12 @@ def participant_of_session(participant_id, link, version, now=None):
 def session_holds(participants, programs, participant_id, link, version, earliest_end):
     """The conditions under which a participant's session goes on, on the participant's row joined to its program's
     (ORM classes, or table columns and bound parameters on a hot path): the link it started from is still theirs
-    (neither re-issued nor revoked) and has not expired, they have not withdrawn, and they have not left since."""
+    (neither re-issued nor revoked) and has not expired (counted from the end date, or from the follow-up's last day
+    when later: `links.links_end`), they have not withdrawn, and they have not left since."""
     return (participants.id == participant_id, participants.token_hash == link,
             participants.session_version == version, participants.status != "withdrawn",
-            or_(programs.end_date.is_(None), programs.end_date >= earliest_end))
+            or_(programs.end_date.is_(None), programs.end_date >= earliest_end,
+                programs.follow_up_until >= earliest_end))
 
 
 def session_expiry(now=None):

@@ -84,8 +84,9 @@ def queue_invitations(program, participants, actor_id, kind="invitation", extra=
 
 def link_until(program, language):
     """Until when the personal link works, as a reader of `language` writes it ("hasta el 5 de marzo de 2027"): the
-    program's end plus LINK_GRACE_DAYS, not the program's end, which an invitation once wrongly promised."""
-    day = last_valid_day(program.end_date, current_app.config["LINK_GRACE_DAYS"])
+    program's end (or its follow-up's last day, when later) plus LINK_GRACE_DAYS, not the program's end, which an
+    invitation once wrongly promised."""
+    day = last_valid_day(program.links_end, current_app.config["LINK_GRACE_DAYS"])
     with force_locale(language):
         if day is None:  # no end date: the link works until someone revokes it
             return _("no expiry")
