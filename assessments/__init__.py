@@ -27,8 +27,8 @@ def init_app(app):
     participant's page, their closing times in calendar files, their scores in a person's history across programs,
     the evaluation's facts of the program's lifecycle, questionnaires following their agenda slot, the
     questionnaires' part of a program's copy, and the scheduled work: finalizing attempts whose time is over,
-    sending the follow-up survey, reminders, and the impact
-    report's files made by the worker (create_app calls it after training's)."""
+    sending the follow-up survey, reminders, and the impact report's files made by the worker (create_app calls it
+    after training's)."""
     from flask_babel import lazy_gettext as _l
 
     from training.hooks import (
@@ -46,7 +46,7 @@ def init_app(app):
     from . import services_history, services_lifecycle, services_privacy, services_taking
     from .cli import register_cli
     from .demo import load_demo_tests
-    from .demo_closing import load_demo_lessons
+    from .demo_closing import load_demo_follow_up, load_demo_lessons
     from .impact import tasks as impact_tasks
     from .lessons import services as lessons_services
     from .services_copy import copy_questionnaires
@@ -56,6 +56,7 @@ def init_app(app):
     app.register_blueprint(bp)
     register_cli(app)
     add_demo_part(app, load_demo_tests)
+    add_demo_part(app, load_demo_follow_up)  # after the tests: it goes to those who submitted the post-test
     add_demo_part(app, load_demo_lessons)
     services_privacy.register(app)
     add_my_page_card(app, "tests", views_taking.my_page_card)

@@ -2,6 +2,7 @@
 `flask demo` makes of them."""
 import statistics
 import string
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -9,13 +10,17 @@ from assessments import questionnaire_files
 from assessments.demo_follow_up import FOLLOW_UP, PLANNED_TOOLS, TEXTS, follow_up_answers
 from assessments.demo_lessons import LESSONS
 from assessments.demo_tests import INTENDED_USE, POST_TEST, answer_keys, demo_answers
+from assessments.impact.services import scoped_report
+from assessments.models import Answer, Attempt, Questionnaire
 from assessments.models_lessons import LESSON_KINDS, NARRATIVE_FIELDS, Lesson
+from assessments.models_reminders import FollowUpSent
 from assessments.question_types import AnswerError, QuestionSpec, clean_answer
+from assessments.services_survey import completed, program_end
 from extensions import db
 from tests.conftest import login
 from tests.helpers import DEMO, demo_people, load_demo
 from training.demo_data import DEMO_PASSWORD, MEMBER_COUNTRIES
-from training.models import Program
+from training.models import OutboundMessage, Participant, Program, utcnow
 
 FOUR = {"es", "en", "fr", "pt"}
 
@@ -152,3 +157,49 @@ def test_the_demo_records_both_lessons_finds_them_by_folded_words_and_shares_one
     public = app.test_client().get("/lessons/shared")
     assert public.status_code == 200
     assert "LA1_CRM" in public.get_data(as_text=True) and "LA2_CRM" not in public.get_data(as_text=True)
+
+
+def test_the_demo_sent_its_follow_up_two_weeks_after_the_end_and_nobody_answered_before_they_could(app):
+    program_id = load_demo(app)
+    now = utcnow()
+    with app.app_context():
+        follow_ups = db.session.scalars(select(Questionnaire).where(Questionnaire.kind == "follow_up")).all()
+        assert [questionnaire.program_id for questionnaire in follow_ups] == [program_id]  # not the later program
+        follow_up = follow_ups[0]
+        program = follow_up.program
+        # Opened a few days ago, two weeks after the program ended, for four weeks; links last through it.
+        assert follow_up.opens_at - program_end(program) == timedelta(weeks=2)
+        assert follow_up.closes_at - follow_up.opens_at == timedelta(weeks=4)
+        assert timedelta(days=2) < now - follow_up.opens_at < timedelta(days=10)
+        assert program.follow_up_until == follow_up.closes_at.date()
+        assert {q.item_key for s in follow_up.sections for q in s.questions if q.item_key} == {INTENDED_USE}
+        # Sent once to each person who completed the program, in their language, and delivered.
+        completers = set(db.session.scalars(select(Participant.id).where(Participant.program_id == program_id,
+                                                                         completed())))
+        sent = db.session.execute(select(FollowUpSent.participant_id, FollowUpSent.sent_at)
+                                  .where(FollowUpSent.questionnaire_id == follow_up.id)).all()
+        assert {person for person, _at in sent} == completers and len(sent) == len(completers) > 60
+        assert all(follow_up.opens_at <= at < now for _person, at in sent)
+        messages = db.session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "follow_up")).all()
+        assert sorted(m.participant_id for m in messages) == sorted(completers)
+        assert {m.status for m in messages} == {"sent"}
+        assert all(follow_up.opens_at <= m.created_at <= m.sent_at < now for m in messages)
+        french = next(m for m in messages if m.language == "fr")
+        assert "Questionnaire de suivi" in french.body
+        spanish = next(m for m in messages if m.language == "es")
+        assert "meses" not in spanish.body  # two weeks after the end, not "a few months ago"
+        # Answered by most since, each after the sending and before now.
+        sent_at = dict(sent)
+        attempts = db.session.scalars(select(Attempt).where(Attempt.questionnaire_id == follow_up.id)).all()
+        submitted = [a for a in attempts if a.status == "submitted"]
+        assert 0.65 <= len(submitted) / len(completers) <= 0.85
+        assert sum(a.status == "in_progress" for a in attempts) == 2
+        assert all(sent_at[a.participant_id] < a.started_at for a in attempts)
+        assert all(a.started_at < a.submitted_at < now - timedelta(minutes=30) for a in submitted)
+        answers = db.session.scalars(select(Answer).where(Answer.attempt_id.in_([a.id for a in attempts]))).all()
+        assert all(follow_up.opens_at < answer.saved_at < now for answer in answers)
+        # The report pairs each person's intention with the use they report: somewhat lower, for most.
+        use = scoped_report(program, None)["use_at_work"]
+        assert use["keys"] == [INTENDED_USE] and use["respondents"] == len(submitted)
+        assert use["comparison"]["mean_post"] < use["comparison"]["mean_pre"]
+        assert use["comparison"]["n_declined"] > use["comparison"]["n_pairs"] / 2

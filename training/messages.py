@@ -159,11 +159,13 @@ DEFAULT_ABSENCE = {
     ),
 }
 
+# It says nothing of how long ago the program was: the schedule sends it any number of weeks after the end (the
+# demo's, two).
 DEFAULT_FOLLOW_UP = {
     "es": (
         "¿Cómo le ha servido en su trabajo? {program}",
         "Estimada/o {first_name}:\n\n"
-        "Hace unos meses usted completó el programa «{program}». Queremos saber qué ha podido aplicar desde "
+        "Usted completó el programa «{program}». Queremos saber qué ha podido aplicar desde "
         "entonces en su trabajo de orientación y cuáles han sido los obstáculos. Sus respuestas ayudan a mejorar "
         "los próximos programas y a mostrar su utilidad a quienes los apoyan.\n\n"
         "El cuestionario «{questionnaire}» toma unos diez minutos y se guarda a medida que responde.{closes}\n\n"
@@ -173,7 +175,7 @@ DEFAULT_FOLLOW_UP = {
     "en": (
         "How has it helped you at work? {program}",
         "Dear {first_name},\n\n"
-        "A few months ago you completed the program “{program}”. We would like to know what you have been able to "
+        "You completed the program “{program}”. We would like to know what you have been able to "
         "apply in your counseling work since then, and what got in the way. Your answers help us improve the next "
         "programs and show their value to those who support them.\n\n"
         "The questionnaire “{questionnaire}” takes about ten minutes and is saved as you go.{closes}\n\n"
@@ -183,7 +185,7 @@ DEFAULT_FOLLOW_UP = {
     "fr": (
         "Qu'avez-vous pu appliquer dans votre travail ? {program}",
         "Bonjour {first_name},\n\n"
-        "Il y a quelques mois, vous avez suivi le programme « {program} ». Nous aimerions savoir ce que vous avez "
+        "Vous avez suivi le programme « {program} ». Nous aimerions savoir ce que vous avez "
         "pu appliquer depuis dans votre travail d'orientation, et ce qui vous en a empêché. Vos réponses nous "
         "aident à améliorer les prochains programmes et à montrer leur utilité à ceux qui les soutiennent.\n\n"
         "Le questionnaire « {questionnaire} » prend une dizaine de minutes et s'enregistre au fur et à "
@@ -194,7 +196,7 @@ DEFAULT_FOLLOW_UP = {
     "pt": (
         "Como isso tem ajudado no seu trabalho? {program}",
         "Prezada/o {first_name},\n\n"
-        "Há alguns meses você concluiu o programa “{program}”. Queremos saber o que você conseguiu aplicar desde "
+        "Você concluiu o programa “{program}”. Queremos saber o que você conseguiu aplicar desde "
         "então no seu trabalho de orientação e quais foram os obstáculos. Suas respostas ajudam a melhorar os "
         "próximos programas e a mostrar sua utilidade a quem os apoia.\n\n"
         "O questionário “{questionnaire}” leva cerca de dez minutos e é salvo à medida que você responde.{closes}\n\n"
