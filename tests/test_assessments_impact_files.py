@@ -225,6 +225,7 @@ def test_chart_images_and_every_chart_are_made_by_the_worker(app, client, run_ta
     assert archive.headers["Content-Disposition"] == "attachment; filename=CRM-CE-2021-charts.zip"
     with zipfile.ZipFile(io.BytesIO(archive.get_data())) as charts:
         drawn = re.findall(r'<script type="application/json" id="chart-([\w-]+)"', page)  # every chart on the page
-        assert sorted(charts.namelist()) == sorted(f"CRM-CE-2021-{name}.png" for name in drawn) and len(drawn) == 11
+        assert sorted(charts.namelist()) == sorted(f"CRM-CE-2021-{name}.png" for name in drawn) and len(drawn) == 13
         assert "CRM-CE-2021-likert-0-1.png" in charts.namelist()  # the expectations' 0–10 question, charted apart
+        assert "CRM-CE-2021-use.png" in charts.namelist()  # intended against reported use, from the follow-up
         assert all(charts.read(name)[:8] == PNG for name in charts.namelist())

@@ -17,7 +17,7 @@ from training.models import Delegation, Participant, Program
 
 PASSWORD = "capacita-demo"
 DIMENSIONS = ("Quiénes participaron", "Conocimientos", "Expectativas cumplidas", "Satisfacción",
-              "Uso previsto en el trabajo")
+              "Uso previsto en el trabajo", "Uso declarado en el trabajo")  # the demo's follow-up has answers
 
 
 def _summary(html):
@@ -51,7 +51,7 @@ def test_the_page_opens_on_the_summary_with_a_finding_per_dimension(app, client)
     assert "«El programa cumplió mis expectativas»" in summary
     # Each finding shows its chart: the same figure the full report draws further down.
     charts = re.findall(r'class="chart-area finding-chart" data-figure="chart-([\w-]+)"', html)
-    assert charts[:2] == ["funnel", "forest"] and len(charts) == 5
+    assert charts[:2] == ["funnel", "forest"] and charts[-1] == "use" and len(charts) == 6
     assert all(f'id="chart-{name}"' in html for name in charts)
 
 
