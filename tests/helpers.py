@@ -15,6 +15,7 @@ from sqlalchemy import inspect, select, text
 from app import create_app
 from assessments.demo_tests import PRE_TEST
 from assessments.models import Attempt, Questionnaire
+from assessments.question_types import AnswerError, QuestionSpec, clean_answer
 from assessments.services_builder import import_plain
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
@@ -137,6 +138,18 @@ def demo_people():
     observers."""
     countries = [c for c in MEMBER_COUNTRIES for _ in range(7 if c == "NI" else 10)] + [None] * 6
     return [(index, country, "female", "employment_counselor") for index, country in enumerate(countries)]
+
+
+def assert_accepted(questions, answers, where=""):
+    """Every planned answer ({answer key: raw value}) is one its question ({answer key: plain question}) accepts."""
+    for key, raw in answers.items():
+        question = questions[key]
+        spec = QuestionSpec(question["type"], tuple(o["key"] for o in question["options"]),
+                            tuple(question["correct"]), question["points"], question["required"])
+        try:
+            clean_answer(spec, raw)
+        except AnswerError as error:  # pragma: no cover - the message names the culprit
+            raise AssertionError(f"{where}{key}: {raw!r} refused ({error.code})") from error
 
 
 def demo_submitted(kind, country=None):
