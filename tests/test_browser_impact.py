@@ -25,16 +25,16 @@ def test_the_organizer_reads_the_report_filters_it_and_downloads_a_chart(app, br
     page.locator("#password").fill("capacita-demo")
     page.locator("#password").press("Enter")
     page.goto(f"/programs/{program_id}/impact")
-    expect(page.locator(".lead")).to_contain_text(f"Entre las {demo_pairs(app)} personas participantes")
+    expect(page.locator(".lead").first).to_contain_text(f"Entre las {demo_pairs(app)} personas participantes")
     # Every chart is drawn by plotly.js, served by the app itself.
-    expect(page.locator("figure.chart .js-plotly-plot")).to_have_count(11)
+    expect(page.locator("figure.chart .js-plotly-plot")).to_have_count(13)
     page.screenshot(path=str(artifacts / "impact-report.png"), full_page=False)
 
     page.locator("#country").select_option("GT")
     page.get_by_role("button", name="Mostrar").click()
     expect(page).to_have_url(f"{live_server}/programs/{program_id}/impact?country=GT&gender=&profile=")
-    expect(page.locator(".lead")).to_contain_text(f"Entre las {demo_pairs(app, 'GT')} personas participantes")
-    expect(page.locator("figure.chart .js-plotly-plot")).to_have_count(11)
+    expect(page.locator(".lead").first).to_contain_text(f"Entre las {demo_pairs(app, 'GT')} personas participantes")
+    expect(page.locator("figure.chart .js-plotly-plot")).to_have_count(13)
 
     # plotly's own camera button draws a PNG in the browser, whatever the server can do.
     chart = page.locator("figure.chart").nth(1)
@@ -78,11 +78,12 @@ def test_the_organizer_and_a_focal_point_read_the_summary_first(app, browser, li
         expect(page.locator("main section").first).to_have_id("summary")
         expect(summary.locator(".finding h3")).to_have_text(
             [re.compile(text) for text in ("^Quiénes participaron", "^Conocimientos", "^Expectativas cumplidas",
-                                           "^Satisfacción", "^Uso previsto en el trabajo")])
+                                           "^Satisfacción", "^Uso previsto en el trabajo",
+                                           "^Uso declarado en el trabajo")])  # the demo's follow-up has answers
         expect(summary.locator("#finding-participation")).to_contain_text(population)
         expect(summary.locator("#finding-knowledge")).to_contain_text(
             f"Entre las {demo_pairs(app, country)} personas que respondieron ambas evaluaciones")
-        expect(summary.locator(".finding-chart.js-plotly-plot")).to_have_count(5)
+        expect(summary.locator(".finding-chart.js-plotly-plot")).to_have_count(6)
         # Nothing wider than a phone's screen.
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         summary.screenshot(path=str(artifacts / f"impact-summary-{country or 'all'}.png"))
