@@ -1,9 +1,9 @@
 """The demo program's follow-up questionnaire in four languages and a deterministic plan of who answered it (pure)."""
 import random
 
-from training.demo_data import ENGLISH_SPEAKING, texts
+from training.demo_data import texts
 
-from .demo_tests import INTENDED_USE, POST_TEST, _likert, _question, answer_keys
+from .demo_tests import INTENDED_USE, POST_TEST, _likert, _question, answer_keys, country_language
 
 # When the organizer sends it: two weeks after the program ends, open four weeks.
 WEEKS_AFTER_END, WEEKS_OPEN = 2, 4
@@ -166,7 +166,7 @@ def follow_up_answers(completers, seed=2021):
 
 
 def _language(country, language):
-    default = "en" if country in ENGLISH_SPEAKING else "es"
+    default = country_language(country)
     if language in TEXTS and len(TEXTS[language]) == len(TEXTS[default]):
         return language
     return default

@@ -590,11 +590,16 @@ def demo_answers(people, seed=2021, languages=None):
 
 def _language(country, language):
     """The language of a person's open answers: theirs when the demo has texts in it, else their country's."""
-    default = "en" if country in ENGLISH_SPEAKING else "es"
+    default = country_language(country)
     if language != default and len(TEXTS.get(("pre", language), ())) == len(TEXTS[("pre", default)]) \
             and len(TEXTS.get(("post", language), ())) == len(TEXTS[("post", default)]):
         return language
     return default
+
+
+def country_language(country):
+    """The language a person of `country` (None: an observer) writes in when the demo has no texts in theirs."""
+    return "en" if country in ENGLISH_SPEAKING else "es"
 
 
 def knowledge_score(answers):

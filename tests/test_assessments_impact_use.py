@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from scipy import stats
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from assessments.models import Answer, Attempt, Question, Questionnaire
 from assessments.services_builder import import_plain
@@ -24,12 +24,20 @@ LIKERT = {"type": "likert", "dimension": "application", "points": 0, "required":
           "options": [], "scale_labels": {}}
 
 
+def _without_the_demos_follow_up(program):
+    """The demo ships a follow-up of its own and a program has one: these tests build theirs instead (its attempts,
+    answers and sendings go with it)."""
+    db.session.execute(delete(Questionnaire).where(Questionnaire.program_id == program.id,
+                                                   Questionnaire.kind == "follow_up"))
+
+
 def _follow_up(app, share=0.75):
     """The demo's post-test application statement gets the key USE1 (and a hostile wording); a follow-up repeats
     it and adds its own F1; the first `share` of the completers answer it, each reporting one point less than they
     intended when their id is even. Returns the reference figures computed from the tables."""
     with app.app_context():
         program = db.session.scalar(select(Program).where(Program.code == DEMO))
+        _without_the_demos_follow_up(program)
         post = db.session.scalar(select(Questionnaire).where(Questionnaire.program_id == program.id,
                                                              Questionnaire.kind == "post"))
         statement = db.session.scalar(select(Question).where(Question.questionnaire_id == post.id,
@@ -147,6 +155,7 @@ def test_without_a_shared_statement_the_section_says_why(app, client):
     program_id = load_demo(app)
     with app.app_context():
         program = db.session.scalar(select(Program).where(Program.code == DEMO))
+        _without_the_demos_follow_up(program)
         import_plain(program, None, {"kind": "follow_up", "title": {"es": "Seguimiento"}, "intro": {},
                                      "sections": [{"title": {"es": "Uso"}, "questions": [
                                          {**LIKERT, "text": {"es": "Propia"}, "item_key": "F1"}]}]})
