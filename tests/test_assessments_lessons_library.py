@@ -216,3 +216,11 @@ def test_a_right_to_left_override_in_an_area_cannot_reorder_the_program_on_its_c
     assert "<bdi>Área \u202eabc</bdi> · TEST-2026 · <bdi>" in page
     listing = client.get(f"/programs/{lessons['ids']['program']}/lessons").get_data(as_text=True)
     assert "<bdi>Área \u202eabc</bdi>" in listing and "<bdi>Hallazgo \u202e</bdi>" in listing
+
+
+def test_the_public_pages_are_rate_limited(app, lessons):
+    app.config["SHARED_LESSONS_RATE_LIMIT"] = "3 per minute"
+    anonymous = app.test_client()
+    assert [anonymous.get("/lessons/shared").status_code for _ in range(4)] == [200, 200, 200, 429]
+    missing = [anonymous.get("/lessons/shared/999999").status_code for _ in range(4)]
+    assert missing == [404, 404, 404, 429]  # guessing ids is slowed down as well
