@@ -1,4 +1,4 @@
-"""The follow-up survey under review: the sending record in a person's personal data (export and erasure)."""
+"""The follow-up survey: its sending record in personal data; no revoked or withdrawn link kept alive."""
 import json
 
 from sqlalchemy import func, select
@@ -31,3 +31,25 @@ def test_the_export_says_when_the_follow_up_was_sent_and_erasure_removes_the_rec
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "participant.erased"))
         assert event.details["follow_ups_sent"] == 1
+
+
+def test_the_follow_up_window_keeps_no_revoked_or_withdrawn_link_alive(app, client, survey):  # noqa: F811
+    from tests.conftest import csrf_from
+    from tests.helpers import link_for, path_of
+    from training.models import Participant
+    from training.services_links import revoke_link
+
+    organizer = app.test_client()
+    login(organizer, "org@example.org")
+    schedule(organizer, survey, action="send_now", weeks_open="4")
+    revoked, withdrawn = path_of(link_for(app, survey["mx1"])), path_of(link_for(app, survey["mx2"]))
+    page = client.get(withdrawn)
+    assert page.status_code == 200  # the window keeps the ended program's links working
+    client.post(withdrawn, data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert client.get("/me/tests/follow_up").status_code == 200
+    with app.app_context():
+        revoke_link(db.session.get(Participant, survey["mx1"]), None)
+        db.session.get(Participant, survey["mx2"]).status = "withdrawn"
+        db.session.commit()
+    assert client.get("/me/tests/follow_up").status_code in (302, 403)  # the session ends with the withdrawal
+    assert app.test_client().get(revoked).status_code == 404 and app.test_client().get(withdrawn).status_code == 404
