@@ -12,6 +12,7 @@ from training.services_privacy import register_section
 
 from .impact.services_cache import forget
 from .models import Answer, Attempt, Question, Questionnaire, ResponseImport
+from .models_reminders import FollowUpSent
 from .question_types import REGISTRY
 
 
@@ -56,6 +57,22 @@ def _erase(participant, _actor_id):
     return {"written_answers": deleted}
 
 
+def _follow_ups_export(participant):
+    """Which follow-up surveys were sent to the person, and when (what it asked is in their tests' answers)."""
+    rows = db.session.execute(select(FollowUpSent.sent_at, Questionnaire).join(Questionnaire)
+                              .where(FollowUpSent.participant_id == participant.id).order_by(FollowUpSent.id))
+    return [{"questionnaire": questionnaire.kind, "title": questionnaire.title, "sent_at": _iso(sent_at)}
+            for sent_at, questionnaire in rows]
+
+
+def _follow_ups_erase(participant, _actor_id):
+    """The record of when they were sent it goes: an erased person is never sent it again (the audience excludes
+    them) and the use-at-work figures count answers, not this record."""
+    deleted = db.session.execute(delete(FollowUpSent).where(FollowUpSent.participant_id == participant.id)
+                                 .execution_options(synchronize_session=False)).rowcount
+    return {"follow_ups_sent": deleted}
+
+
 def _uploads(participant):
     files = db.session.scalars(select(ResponseImport).join(Questionnaire)
                                .where(Questionnaire.program_id == participant.program_id).order_by(ResponseImport.id))
@@ -66,6 +83,7 @@ def register(app):
     """The tests' section of personal data and the audit log's questionnaires and answer files (assessments'
     `init_app` calls it)."""
     register_section(app, "tests", export=_export, erase=_erase, uploads=_uploads)
+    register_section(app, "follow_up_surveys", export=_follow_ups_export, erase=_follow_ups_erase)
     register_audit_object(app, Questionnaire, _l("Questionnaire"),
                           lambda q, lang: pick(q.title, lang, q.program.default_language) or q.kind,
                           lambda q: ("assessments.questionnaire", {"questionnaire_id": q.id}))

@@ -205,3 +205,22 @@ def test_sharing_puts_a_lesson_on_the_public_page_and_only_it(client, app, lesso
 def test_the_library_is_in_the_staff_navigation(client, lessons):
     login(client, lessons["emails"]["facilitator"])
     assert 'href="/lessons"' in client.get("/programs").get_data(as_text=True)
+
+
+def test_a_right_to_left_override_in_an_area_cannot_reorder_the_program_on_its_card(app, client, lessons):
+    # U+202E typed in the area would display the program's code and title after it backwards: isolated in <bdi>.
+    with app.app_context():
+        add_lesson("TEST-2026", "RTL1", area={"es": "Área \u202eabc"}, finding={"es": "Hallazgo \u202e"})
+    login(client, lessons["emails"]["admin"])
+    page = client.get("/lessons", query_string={"q": "rtl1"}).get_data(as_text=True)
+    assert "<bdi>Área \u202eabc</bdi> · TEST-2026 · <bdi>" in page
+    listing = client.get(f"/programs/{lessons['ids']['program']}/lessons").get_data(as_text=True)
+    assert "<bdi>Área \u202eabc</bdi>" in listing and "<bdi>Hallazgo \u202e</bdi>" in listing
+
+
+def test_the_public_pages_are_rate_limited(app, lessons):
+    app.config["SHARED_LESSONS_RATE_LIMIT"] = "3 per minute"
+    anonymous = app.test_client()
+    assert [anonymous.get("/lessons/shared").status_code for _ in range(4)] == [200, 200, 200, 429]
+    missing = [anonymous.get("/lessons/shared/999999").status_code for _ in range(4)]
+    assert missing == [404, 404, 404, 429]  # guessing ids is slowed down as well

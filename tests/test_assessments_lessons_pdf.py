@@ -120,3 +120,18 @@ def test_filters_keep_the_lessons_holding_every_chosen_value():
     assert [item.id for item in filtered(lessons, {"objective": "7"})] == [1, 2]
     assert [item.id for item in filtered(lessons, {"objective": "7", "kind": "negative"})] == [2]
     assert [item.id for item in filtered(lessons, {"area": "inclusion economica", "country": "GT"})] == []
+
+
+def test_texts_of_thousands_of_short_lines_are_drawn_in_seconds_every_line_kept():
+    # 2,500 lines in each of the 19 fields (the form's 5,000 characters, one per line) took a minute to lay out
+    # as one paragraph per field: a public page's PDF must not hold a worker that long.
+    import time
+
+    from assessments.models_lessons import NARRATIVE_FIELDS
+
+    lines = [f"L{n}" for n in range(2500)]
+    started = time.monotonic()
+    data = lesson_pdf(document({name: "\n".join(lines) for name in NARRATIVE_FIELDS}))
+    assert time.monotonic() - started < 25
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert text.count("L2499") >= len(NARRATIVE_FIELDS) - 2  # area and keywords are drawn too (as typed here)

@@ -297,7 +297,7 @@ DETAIL_LABELS = {
     "unchanged": _l("Unchanged"), "updated": _l("Updated"), "waiting": _l("Waiting"),
     "warnings": _l("Warnings"), "was_closes_at": _l("Closed before at"), "was_opens_at": _l("Opened before at"),
     "weeks_after": _l("Weeks after the end"), "weeks_open": _l("Weeks open"),
-    "written_answers": _l("Written answers"),
+    "written_answers": _l("Written answers"), "follow_ups_sent": _l("Follow-up surveys sent"),
 }
 # Details whose values are ids of records: shown as a number, not as a count.
 _ID_DETAILS = {"participant_id", "link_id", "request_id", "source_id", "questionnaire_id", "activity",

@@ -21,6 +21,7 @@ BLOCKS = ("finding", "description", "context", "goals", "beneficiaries", "sdgs",
           "challenges", "learned", "not_learned", "territory", "actors", "added_value", "effectiveness",
           "important", "useful", "equitable", "economic", "keywords")
 JUDGMENTS = ("important", "useful", "equitable", "economic")
+LINES_PER_FLOWABLE = 40
 HINTS = ("actors", "added_value")  # a label with a second line in brackets: "(ONG, Gobierno, Empresa)"
 # Every label the caller gives, already in the document's language: one per block and narrative field, the header's
 # two ("area", "code"), the Global Compact's two lists, the two types, the hints, and "page" with %(page)s and
@@ -104,7 +105,16 @@ def _block(document, block, styles):
 def _paragraphs(text, styles):
     """One paragraph per paragraph typed (blank lines part them); a line break inside one stays a line break."""
     parts = [part.strip() for part in str(text or "").replace("\r\n", "\n").split("\n\n")]
-    return [Paragraph(paragraph_text(part), styles["body"]) for part in parts if part]
+    return [flowable for part in parts if part for flowable in _lines(part, styles)]
+
+
+def _lines(part, styles):
+    """A typed paragraph as flowables of at most LINES_PER_FLOWABLE lines, the gap after the last only: reportlab
+    splits a paragraph across pages in time growing with the square of its lines (thousands took a minute)."""
+    lines = part.splitlines()
+    chunks = [lines[start:start + LINES_PER_FLOWABLE] for start in range(0, len(lines), LINES_PER_FLOWABLE)]
+    return [Paragraph(paragraph_text("\n".join(chunk)), styles["body" if index == len(chunks) - 1 else "lines"])
+            for index, chunk in enumerate(chunks)]
 
 
 def _bullets(labels, styles):
@@ -129,6 +139,7 @@ def _styles(regular, bold):
         "hint": style("hint", size=8, leading=10, textColor=MUTED, spaceAfter=2 * mm),
         "subheading": style("subheading", bold, 9.5, 12.5, spaceBefore=1 * mm, spaceAfter=1 * mm),
         "body": style("body", spaceAfter=2 * mm),
+        "lines": style("lines"),  # a long paragraph's lines before its last flowable: no gap between them
         "bullet": style("bullet", leftIndent=5 * mm, bulletIndent=1 * mm, spaceAfter=1 * mm),
         "boxes": style("boxes", size=10.5, leading=14),
     }
