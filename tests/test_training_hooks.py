@@ -101,7 +101,7 @@ def test_each_app_has_its_own_registrations_made_by_create_app(app, tmp_path):
         assert [f"{load.__module__}.{load.__name__}" for load in registered.demo_parts] == [
             "assessments.demo.load_demo_tests", "assessments.demo_closing.load_demo_follow_up",
             "assessments.demo_closing.load_demo_lessons", "certificates.demo.load_demo_certificates"]
-        assert list(registered.privacy_sections) == ["tests", "certificates"]
+        assert list(registered.privacy_sections) == ["tests", "follow_up_surveys", "certificates"]
         assert list(registered.my_page_cards) == ["tests", "certificate"]
         assert list(registered.calendar_sources) == ["tests"]
         assert {name: f"{load.__module__}.{load.__name__}" for name, load in registered.lifecycle_facts.items()} == {
