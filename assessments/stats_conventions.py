@@ -6,3 +6,6 @@ ROUND_DECIMALS = 10
 EXACT_WILCOXON_BELOW = 50  # R's wilcox.test: exact p only below 50 non-zero differences (and no ties or zeros)
 EXACT_CONDITIONAL_MAX = 20  # 2**20 sign patterns is where exhaustive enumeration stops being instant
 SHAPIRO_MIN, SHAPIRO_MAX = 3, 5000  # the range R's shapiro.test accepts (Royston's approximation)
+
+# The two groups of the use-at-work non-response check (use_at_work computes it, texts_use words it).
+RESPONDERS, NON_RESPONDERS = "responders", "non_responders"

@@ -5,8 +5,9 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
+from assessments.lessons.layout import LABEL_KEYS, LessonDocument
 from assessments.lessons.library import entry, filtered, like_pattern, options, terms
-from assessments.lessons.pdf import LABEL_KEYS, LessonDocument, lesson_pdf
+from assessments.lessons.pdf import lesson_pdf
 
 # The seed's labels, as the Spanish catalog gives them (documents.LABELS).
 LABELS = {

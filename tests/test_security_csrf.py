@@ -5,7 +5,8 @@ from tests.conftest import csrf_from, login
 
 OBJECT_IDS = {"program_id": "program", "participant_id": "mx1", "delegation_id": "mx", "user_id": "organizer",
               "activity_id": "activity", "item_id": "agenda_item", "import_id": "report",
-              "group_id": "group", "questionnaire_id": "questionnaire", "certificate_id": "certificate"}
+              "group_id": "group", "questionnaire_id": "questionnaire", "certificate_id": "certificate",
+              "lesson_id": "lesson"}
 # Routes whose objects need not exist: the CSRF check runs before the view looks anything up.
 PLACEHOLDERS = {"<int:batch_id>": "1", "<token>": "x" * 43, "<int:section_id>": "1", "<int:question_id>": "1",
                 "<kind>": "pre", "<int:message_id>": "1", "<int:request_id>": "1", "<int:grant_id>": "1",

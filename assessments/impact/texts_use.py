@@ -3,9 +3,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from ..stats_conventions import NON_RESPONDERS, RESPONDERS
 from .findings import MIN_PAIRS
 from .texts_base import number, p_value, percent, reason_text
-from .use_at_work import NON_RESPONDERS, RESPONDERS
 from .verdicts import ALPHA
 
 # The use-at-work sheet's and PDF section's words (the workbook's LABEL_KEYS and the PDF's TEXT_KEYS name them).

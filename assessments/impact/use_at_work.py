@@ -5,11 +5,11 @@ from statistics import fmean
 from .. import stats
 from ..question_types import DISTRIBUTION, REGISTRY
 from ..stats_base import plain
+from ..stats_conventions import NON_RESPONDERS, RESPONDERS
 
 NO_FOLLOW_UP = "no_follow_up"
 NO_SHARED_USE_ITEMS = "no_shared_use_items"
 DIMENSION = "application"  # the post-test's intended-use statements, repeated in the follow-up with their keys
-RESPONDERS, NON_RESPONDERS = "responders", "non_responders"
 
 
 def use_keys(post, follow_up):

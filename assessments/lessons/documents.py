@@ -12,7 +12,7 @@ from training.web import send_pdf
 
 from ..models_lessons import NARRATIVE_FIELDS
 from .frameworks import GCM_OBJECTIVES, GCM_PRINCIPLES, SDGS, objective_label, principle_label, sdg_label
-from .pdf import LessonDocument, lesson_pdf
+from .layout import LessonDocument
 
 # The form's labels (seed 004 has them in Spanish: "Área a la que corresponde", "Hallazgo"…).
 LABELS = {
@@ -70,6 +70,8 @@ def lesson_document(lesson, language):
 
 def send_lesson_pdf(lesson, wanted_language):
     """The lesson's PDF in `wanted_language` when its program offers it (else the reader's, else the default)."""
+    from .pdf import lesson_pdf
+
     document = lesson_document(lesson, document_language(lesson, wanted_language))
     name = secure_filename(f"{lesson.program.code}-{lesson.code}") or "lesson"
     return send_pdf(lesson_pdf(document), f"{name}.pdf")

@@ -12,7 +12,7 @@ from .. import bp
 from ..models_lessons import Lesson
 from .documents import LABELS, document_language, lesson_document, link_tags, send_lesson_pdf
 from .forms_library import filter_form
-from .pdf import BLOCKS, JUDGMENTS
+from .layout import BLOCKS, JUDGMENTS
 from .services_library import read, shared_lesson_or_404
 
 
