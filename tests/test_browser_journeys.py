@@ -770,8 +770,9 @@ def organizer_runs_the_session_and_closes_the_program(s):
     # The impact report: both counselors' scores rose; a chart as PNG, the summary as PDF.
     page.goto(program_url)
     page.get_by_role("link", name="Informe de impacto", exact=True).click()
-    expect(page.locator(".lead").first).to_contain_text("Entre las 2 personas participantes que respondieron ambas pruebas, "
-                                                  "el puntaje de conocimientos subió de 1,0 a 2,5 sobre 3")
+    expect(page.locator(".lead").first).to_contain_text(
+        "Entre las 2 personas participantes que respondieron ambas pruebas, "
+        "el puntaje de conocimientos subió de 1,0 a 2,5 sobre 3")
     expect(page.locator(".js-plotly-plot")).not_to_have_count(0)
     s.shot(page, "3-impact-report", full_page=False)
     # Each file is made by the worker while the page follows it, then its link shows.
