@@ -1,6 +1,7 @@
 """The follow-up survey months after the program, through the organizer's page, the scheduler's minute (a clock the
 tests set) and the participant's link: its schedule, sent once to those who completed the program, reminders only
-to them, links valid through its window, refusal once it closes, and the post-test's intended-use items copied."""
+to them, links valid through its window, refusal once it closes, the post-test's intended-use items copied, its
+sending record in personal data, and no revoked or withdrawn link kept alive by its window."""
 import json
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -14,8 +15,8 @@ from assessments.services_builder import set_window
 from extensions import db
 from tests.conftest import csrf_from, login, post_form
 from tests.factories import make_question, make_questionnaire, make_section
-from tests.helpers import link_for, path_of, queued_of_kind, tick
-from training.models import OutboundMessage, Participant, Program, utcnow
+from tests.helpers import erase_personal_data, export_personal_data, link_for, path_of, queued_of_kind, tick
+from training.models import AuditEvent, OutboundMessage, Participant, Program, utcnow
 
 UTC = timezone.utc
 # The world's program ends on 3 March 2026: midnight after it in Mexico City is 06:00 UTC on the 4th.
@@ -274,3 +275,47 @@ def test_the_lifecycle_shows_whom_it_was_sent_to(app, client, survey):
     schedule(client, survey, action="send_now")
     page = client.get(dashboard).get_data(as_text=True)
     assert "Enviado a 2 personas que completaron el programa" in page and "0 de 2 respondieron" in page
+
+
+def _sent_rows(app, participant_id):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(FollowUpSent)
+                                 .where(FollowUpSent.participant_id == participant_id))
+
+
+def test_the_export_says_when_the_follow_up_was_sent_and_erasure_removes_the_record(app, client, survey):
+    login(client, "org@example.org")
+    schedule(client, survey, action="send_now", weeks_open="3")
+    assert _sent_rows(app, survey["mx1"]) == 1
+    login(client, "admin@example.org")
+    archive = export_personal_data(client, survey["mx1"])
+    data = json.loads(archive.read(next(name for name in archive.namelist() if name.endswith(".json"))))
+    (sent,) = data["follow_up_surveys"]
+    assert sent["questionnaire"] == "follow_up" and sent["title"]["es"] == "Seguimiento" and sent["sent_at"]
+    assert erase_personal_data(client, survey["mx1"], reason="Lo pidió", confirm="y").status_code == 302
+    assert _sent_rows(app, survey["mx1"]) == 0 and _sent_rows(app, survey["mx2"]) == 1
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "participant.erased"))
+        assert event.details["follow_ups_sent"] == 1
+
+
+def test_the_follow_up_window_keeps_no_revoked_or_withdrawn_link_alive(app, client, survey):
+    from tests.conftest import csrf_from
+    from tests.helpers import link_for, path_of
+    from training.models import Participant
+    from training.services_links import revoke_link
+
+    organizer = app.test_client()
+    login(organizer, "org@example.org")
+    schedule(organizer, survey, action="send_now", weeks_open="4")
+    revoked, withdrawn = path_of(link_for(app, survey["mx1"])), path_of(link_for(app, survey["mx2"]))
+    page = client.get(withdrawn)
+    assert page.status_code == 200  # the window keeps the ended program's links working
+    client.post(withdrawn, data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert client.get("/me/tests/follow_up").status_code == 200
+    with app.app_context():
+        revoke_link(db.session.get(Participant, survey["mx1"]), None)
+        db.session.get(Participant, survey["mx2"]).status = "withdrawn"
+        db.session.commit()
+    assert client.get("/me/tests/follow_up").status_code in (302, 403)  # the session ends with the withdrawal
+    assert app.test_client().get(revoked).status_code == 404 and app.test_client().get(withdrawn).status_code == 404
