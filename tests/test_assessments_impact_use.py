@@ -85,8 +85,8 @@ def _text(document, section):
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found)).split())
 
 
-def _one(value):
-    return f"{value:.1f}"
+def _two(value):
+    return f"{value:.2f}"
 
 
 def test_the_page_and_its_summary_say_how_much_was_used_against_what_was_intended(app, client):
@@ -99,8 +99,8 @@ def test_the_page_and_its_summary_say_how_much_was_used_against_what_was_intende
     intended, reported = reference["pairs"].mean(axis=0)
     low, high = reference["ci"].low, reference["ci"].high
     assert f"Of the {n} who completed, {m} answered the follow-up ({round(100 * m / n)} %)." in section
-    assert (f"They report using what they learned at {_one(reported)} of 5, against the {_one(intended)} they "
-            f"intended (difference −{_one(intended - reported)}, 95% CI −{_one(-low)} to −{_one(-high)})."
+    assert (f"They report using what they learned at {_two(reported)} of 5, against the {_two(intended)} they "
+            f"intended (difference −{_two(intended - reported)}, 95% CI −{_two(-low)} to −{_two(-high)})."
             in section)
     # The statement's wording stays literal text in the table.
     assert "USE1 · =HYPERLINK(&#34;http://x&#34;,&#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34;) {{7*7}}" in page
