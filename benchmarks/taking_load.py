@@ -1,4 +1,5 @@
-"""Participants take the pre-test together against gunicorn, driven by Locust; no acknowledged answer may be lost."""
+"""Participants take the pre-test together, through nginx to gunicorn as deployed or at gunicorn directly, driven by
+Locust; no acknowledged answer may be lost."""
 import argparse
 import collections
 import copy
@@ -13,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager, redirect_stderr
+from contextlib import ExitStack, contextmanager, redirect_stderr
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(BENCH))
 
 from cpu_budget import CpuMeter, budget_lines, family, postgres_server  # noqa: E402
+from deployed import nginx, nginx_binary  # noqa: E402
 from targets import recreate_database, verdicts  # noqa: E402
 
 COUNTRIES = ("MX", "GT", "HN", "SV", "NI", "CR", "PA", "DO", "BZ", "CA", "US")
@@ -161,9 +163,7 @@ def free_port():
 def gunicorn(target, port, args, env, log_path, folder=ROOT):
     """gunicorn serving `target` on 127.0.0.1:`port` until the block ends."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-               "--threads", str(args.threads), "--worker-class", "gthread", "--keep-alive", str(KEEP_ALIVE_SECONDS),
-               "--worker-connections", str(worker_connections(args)), "--backlog", "4096",
-               "--log-level", "warning", "--chdir", str(folder), target]
+               "--log-level", "warning", "--chdir", str(folder), *worker_setup(args), target]
     with open(log_path, "w") as log:
         server = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -172,6 +172,15 @@ def gunicorn(target, port, args, env, log_path, folder=ROOT):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def worker_setup(args):
+    """As the README deploys them behind nginx (sync workers: nginx holds the clients' idle connections), or
+    gthread holding every participant's keep-alive connection itself."""
+    if args.scenario == "deployed":
+        return []
+    return ["--threads", str(args.threads), "--worker-class", "gthread", "--keep-alive", str(KEEP_ALIVE_SECONDS),
+            "--worker-connections", str(worker_connections(args)), "--backlog", "4096"]
 
 
 def worker_connections(args):
@@ -326,6 +335,10 @@ def parse_args(database):
                         "the link")
     parser.add_argument("--attack-factor", type=float, default=ATTACK_FACTOR, help="the attack's requests over the "
                         "test takers' (0: no attack)")
+    parser.add_argument("--scenario", choices=("deployed", "gunicorn"), default=os.environ.get("BENCH_SCENARIO",
+                        "deployed"), help="deployed: nginx with deploy/nginx/ in front of sync workers, as the "
+                        "README's Deploy section (nginx installed with apt-get where possible); gunicorn: the load at "
+                        "gunicorn (gthread) directly (default: BENCH_SCENARIO, else deployed)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--capacity-users", type=int, default=50,
@@ -377,16 +390,19 @@ def run_capacity(user_class, args, port, env, prefix):
 def main():
     database_url = os.environ.get("DATABASE_URL", "")
     args = parse_args("postgresql" if database_url else "sqlite")
+    args.nginx = None
+    if args.scenario == "deployed":
+        args.nginx, why_not = nginx_binary()
+        if why_not:  # `make bench` still measures the app, and says plainly which scenario it could not run
+            print(f"Deployed scenario skipped: {why_not}. Running the gunicorn scenario instead.")
+            args.scenario = "gunicorn"
     keep = os.environ.get("BENCH_KEEP")  # a folder to keep the logs and results in, for a look afterwards
     folder_for_run = _kept_folder(keep) if keep else tempfile.TemporaryDirectory()
     with folder_for_run as name, bench_database(database_url, name) as (url, minimal_url):
         folder = Path(name)
         storage = limit_storage()
         print(f"Database: {'PostgreSQL ' + BENCH_DATABASE if database_url else 'SQLite (WAL), a temporary file'}")
-        print(f"Server: gunicorn on 127.0.0.1, {args.workers} workers × {args.threads} threads (gthread), "
-              f"keep-alive {KEEP_ALIVE_SECONDS} s, {worker_connections(args):,} connections per worker; "
-              f"CAPACITA_ENV=production, rate limits as configured, counted in {storage.split(':')[0]}, per address "
-              "from X-Forwarded-For (TRUSTED_PROXIES=1: each participant comes from an address of its own)")
+        print(server_line(args, storage))
         port, secret = free_port(), secrets.token_urlsafe(48)
         app = capacita_app(url, secret, f"http://127.0.0.1:{port}")
         started = time.perf_counter()
@@ -400,6 +416,17 @@ def main():
     report(args, results, saves, submitted, (opened, finished), (lost, unsubmitted))
 
 
+def server_line(args, storage):
+    limits = (f"CAPACITA_ENV=production, rate limits as configured, counted in {storage.split(':')[0]}, per address "
+              "from X-Forwarded-For (TRUSTED_PROXIES=1: each participant comes from an address of its own)")
+    if args.scenario == "deployed":
+        return (f"Scenario: deployed. nginx (deploy/nginx/, as README's Deploy section; plain HTTP on loopback, no TLS;"
+                f" the participant's address from X-Forwarded-For through real_ip) in front of gunicorn on 127.0.0.1, "
+                f"{args.workers} sync workers; {limits}")
+    return (f"Scenario: gunicorn. gunicorn on 127.0.0.1, {args.workers} workers × {args.threads} threads (gthread), "
+            f"keep-alive {KEEP_ALIVE_SECONDS} s, {worker_connections(args):,} connections per worker; {limits}")
+
+
 @contextmanager
 def _kept_folder(path):
     Path(path).mkdir(parents=True, exist_ok=True)
@@ -411,19 +438,23 @@ def measure(args, port, urls, secret, folder):
     server_env = {"CAPACITA_ENV": "production", "SECRET_KEY": secret, "PUBLIC_URL": f"http://127.0.0.1:{port}",
                   "DATABASE_URL": url, "RATELIMIT_STORAGE_URI": storage, "TRUSTED_PROXIES": "1"}
     load_env = {"BENCH_TOKENS": str(folder / "tokens.txt"), "BENCH_ACKS": str(folder / "acks.jsonl")}
-    minimal_port = free_port()
-    with gunicorn("app:create_app()", port, args, server_env, folder / "gunicorn.log") as server, \
+    minimal_port, app_port = free_port(), free_port() if args.scenario == "deployed" else port
+    with gunicorn("app:create_app()", app_port, args, server_env, folder / "gunicorn.log") as server, \
             gunicorn("minimal_app:create_app()", minimal_port, args, {"MINIMAL_DATABASE_URL": minimal_url},
-                     folder / "minimal.log", folder=BENCH):
+                     folder / "minimal.log", folder=BENCH), ExitStack() as stack:
         server_roles = {"server": family(server.pid),
                         "database": postgres_server() if url.startswith("postgresql") else list}
+        if args.scenario == "deployed":  # the participants and the attacker at nginx, which passes on to gunicorn
+            proxy = stack.enter_context(nginx(args.nginx, folder / "nginx", port, app_port,
+                                              2 * (args.participants + args.attackers) + 1024))
+            server_roles["proxy (nginx)"] = family(proxy.pid)
         scenario, attack, epoch, cpu = run_scenario(args, port, load_env, folder, server_roles)
         print(f"Capacity: {args.capacity_rounds} rounds of {args.capacity_users} users saving back to back for "
               f"{args.capacity_seconds} s, to autosave then to the minimal Flask + SQLAlchemy insert endpoint "
               "(alternating, so that a drift in the machine's speed affects both alike)")
         autosave, minimal = [], []
         for index in range(args.capacity_rounds):
-            autosave.append(run_capacity("AutosaveUser", args, port, load_env, folder / f"autosave-{index}"))
+            autosave.append(run_capacity("AutosaveUser", args, app_port, load_env, folder / f"autosave-{index}"))
             minimal.append(run_capacity("MinimalUser", args, minimal_port, load_env, folder / f"minimal-{index}"))
     return {"scenario": scenario, "attack": attack, "epoch": epoch, "autosave": autosave, "minimal": minimal,
             "cpu": cpu}
