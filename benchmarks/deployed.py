@@ -98,18 +98,20 @@ def nginx(binary, folder, port, upstream_port, connections):
     server = subprocess.Popen([binary, "-c", str(conf), "-p", str(folder), "-g", "daemon off;"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
-        _wait_until_listening(server, port, folder)
+        wait_until_listening(server, port, "nginx", folder / "error.log")
         yield server
     finally:
         server.terminate()  # SIGTERM: nginx's fast shutdown
         server.wait(timeout=30)
 
 
-def _wait_until_listening(server, port, folder):
-    deadline = time.monotonic() + 30
+def wait_until_listening(server, port, name, log_path):
+    """Return once `server` (`name`, logging to `log_path`) answers on `port`; exit saying why if it stops or does
+    not answer within a minute."""
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"nginx stopped:\n{(folder / 'error.log').read_text()[-3000:]}")
+            raise SystemExit(f"{name} stopped:\n{Path(log_path).read_text()[-3000:]}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/robots.txt")
@@ -118,4 +120,4 @@ def _wait_until_listening(server, port, folder):
             return
         except OSError:
             time.sleep(0.2)
-    raise SystemExit(f"nginx did not answer on port {port} within 30 s")
+    raise SystemExit(f"{name} did not answer on port {port} within a minute")

@@ -3,7 +3,6 @@ Locust; no acknowledged answer may be lost."""
 import argparse
 import collections
 import copy
-import http.client
 import io
 import json
 import math
@@ -24,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(BENCH))
 
 from cpu_budget import CpuMeter, budget_lines, family, postgres_server  # noqa: E402
-from deployed import nginx, nginx_binary  # noqa: E402
+from deployed import nginx, nginx_binary, wait_until_listening  # noqa: E402
 from targets import recreate_database, verdicts  # noqa: E402
 
 COUNTRIES = ("MX", "GT", "HN", "SV", "NI", "CR", "PA", "DO", "BZ", "CA", "US")
@@ -167,7 +166,7 @@ def gunicorn(target, port, args, env, log_path, folder=ROOT):
     with open(log_path, "w") as log:
         server = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait_until_listening(server, port, log_path)
+        wait_until_listening(server, port, "gunicorn", log_path)
         yield server
     finally:
         server.terminate()
@@ -196,22 +195,6 @@ def limit_storage():
             return "redis://127.0.0.1:6379"
     except OSError:
         return "memory://"
-
-
-def _wait_until_listening(server, port, log_path):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn stopped:\n{Path(log_path).read_text()[-3000:]}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/robots.txt")
-            connection.getresponse().read()
-            connection.close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit(f"gunicorn did not answer on port {port} within a minute")
 
 
 def locust(user_class, host, users, spawn_rate, run_time, env, prefix):
