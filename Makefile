@@ -120,7 +120,7 @@ test-postgresql: install
 bench: install
 	$(BIN)/python -c 'import locust, weasyprint' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[test,bench]'
 	status=0; \
-	for script in import_participants taking_load impact_stats impact_page certificates login_under_attack startup queue_work attendance_names; do \
+	for script in import_participants participant_journey taking_load impact_stats impact_page certificates login_under_attack startup queue_work attendance_names; do \
 		$(BIN)/python benchmarks/$$script.py || status=1; \
 	done; \
 	exit $$status
