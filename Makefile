@@ -2,7 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+# The locks (requirements/*.txt, from pyproject.toml by `make lock`) pin every package with its hashes.
+LOCK := requirements/test.txt
+RUNTIME_LOCK := requirements/runtime.txt
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat pyproject.toml $(RUNTIME_LOCK) | cksum | cut -d' ' -f1)
 AXE_DIR := tests/axe
 AXE_STAMP := $(AXE_DIR)/node_modules/.installed-$(shell cksum < $(AXE_DIR)/package-lock.json | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app app
@@ -11,15 +15,39 @@ PORT ?= 5000
 # `flask run` serves where these say, and without PUBLIC_URL the app builds its links on them (settings.py local_url).
 DEVELOPMENT := CAPACITA_ENV=development FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT)
 
-.PHONY: run test bench lint test-sqlite test-postgresql install translations translations-update axe system-packages
+.PHONY: run test bench lint test-sqlite test-postgresql install install-runtime lock translations translations-update axe system-packages
 
-# Re-installs whenever pyproject.toml changes (the stamp carries its checksum).
-$(STAMP): pyproject.toml
+# Re-installs whenever pyproject.toml or the lock changes (the stamp carries their checksum). The packages come
+# from the lock, hash-checked; Capacita itself is installed editable without resolving anything again.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+# Production: the runtime lock only (no Playwright, pytest or ruff), and the compiled translations.
+install-runtime: $(RUNTIME_STAMP)
+
+$(RUNTIME_STAMP): pyproject.toml $(RUNTIME_LOCK)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --require-hashes -r $(RUNTIME_LOCK)
+	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/pybabel compile -d translations >/dev/null
+	rm -f $(VENV)/.runtime-*
+	touch $@
+
+# After changing dependencies in pyproject.toml: pin them again (uv, from PyPI; every platform's hashes). The
+# runtime lock is resolved within the test lock, so both pin the same versions.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q 'uv>=0.5'
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --generate-hashes --universal --python-version 3.11 \
+		-o $(LOCK)
+	$(BIN)/uv pip compile -q pyproject.toml --generate-hashes --universal --python-version 3.11 \
+		-c $(LOCK) -o $(RUNTIME_LOCK)
 
 install: $(STAMP) translations axe
 
@@ -92,7 +120,7 @@ test-postgresql: install
 bench: install
 	$(BIN)/python -c 'import locust, weasyprint' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[test,bench]'
 	status=0; \
-	for script in import_participants taking_load impact_stats impact_page certificates login_under_attack startup queue_work attendance_names; do \
+	for script in import_participants participant_journey taking_load impact_stats impact_page certificates login_under_attack startup queue_work attendance_names; do \
 		$(BIN)/python benchmarks/$$script.py || status=1; \
 	done; \
 	exit $$status

@@ -18,7 +18,7 @@ modes differ only in what they allow.
 import re
 from functools import wraps
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -134,7 +134,9 @@ def _sqlite_begin(connection):
 
 def _check_audited():
     """A staff member's request that changed stored data must have recorded it (AuditEvent)."""
-    if not has_request_context() or not current_user.is_authenticated:
+    # Only a staff member's session carries a user id (see app.py's add_headers): checking the key first spares
+    # loading the user, with its session-protection hash, on every participant's autosave.
+    if not has_request_context() or "_user_id" not in session or not current_user.is_authenticated:
         return
     db.session.flush()
     written = g.get("written_tables", set())
