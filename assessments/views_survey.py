@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from training.access import actor_id, permission_required
-from training.services import ServiceError
+from training.web import call_or_show_error
 from transactions import writes
 
 from . import bp
@@ -21,11 +21,8 @@ def follow_up_schedule(questionnaire_id):
     """Save the schedule (the worker sends it when it opens), or send it now ("send_now")."""
     questionnaire = _follow_up_or_404(questionnaire_id)
     form = FollowUpScheduleForm()
-    if form.validate_on_submit():
-        try:
-            _schedule_or_send(questionnaire, form)
-        except ServiceError as error:
-            getattr(form, error.field).errors.append(error.message)
+    if form.validate_on_submit():  # a refusal is rolled back and shown beside its field, as elsewhere
+        call_or_show_error(form, lambda: _schedule_or_send(questionnaire, form))
     for field in (form.weeks_after, form.weeks_open):
         for error in field.errors:
             flash(_("%(field)s: %(problem)s", field=field.label.text, problem=error), "error")
