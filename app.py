@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from flask import Flask, abort, g, has_request_context, render_template, request, session
+from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_limiter import Limiter
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
@@ -32,6 +34,7 @@ from signed_memo import RememberedSessionInterface
 from training.localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 LANGUAGES = SUPPORTED_LANGUAGES
+LIMITER_CONTEXT = "_limiter_request_context"  # what Flask-Limiter keeps on the request context, once used
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -232,6 +235,21 @@ def _check_limits_only_where_declared(app):
             check()
 
     hooks[position] = check_limits_beyond_views
+    # Its after_request (a 404's deduction for limit_misses) and teardown read the request's limiter context, made
+    # on first use: a request that never made one (no limit checked, no limit read) has nothing for them to do.
+    after, teardown = app.after_request_funcs[None], app.teardown_request_funcs[None]
+    inject = next(hook for hook in after if getattr(hook, "func", None) is Limiter._Limiter__inject_headers)
+    release = teardown[teardown.index(limiter._Limiter__release_context)]
+
+    def inject_if_used(response):
+        return inject(response) if hasattr(request_ctx, LIMITER_CONTEXT) else response
+
+    def release_if_used(error=None):
+        if hasattr(request_ctx, LIMITER_CONTEXT):
+            release(error)
+
+    after[after.index(inject)] = inject_if_used
+    teardown[teardown.index(release)] = release_if_used
 
 
 def _select_locale():

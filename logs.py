@@ -128,6 +128,11 @@ def _start_request():
     g.request_started = time.perf_counter()
 
 
+def _printable(path):
+    # Every control character is unprintable: a path without any (nearly all) needs no translation.
+    return path if path.isprintable() else path.translate(CONTROL_CHARACTERS)
+
+
 def _log_request(response):
     started = g.get("request_started", time.perf_counter())
     request_id_here = g.get("request_id")
@@ -137,7 +142,7 @@ def _log_request(response):
     # The fields travel as the record's mapping arguments, so the redaction filter cleans them like a message.
     logging.getLogger(ACCESS_LOGGER).info("%(method)s %(path)s %(status)s %(duration_ms).1f ms", {
         "method": request.method,
-        "path": request.path.translate(CONTROL_CHARACTERS),
+        "path": _printable(request.path),
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
     })

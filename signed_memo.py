@@ -74,6 +74,14 @@ def copied(value):
     return value
 
 
+def vary_on_cookie(response):
+    """response.vary.add("Cookie"): most responses have no Vary header yet, and need no parsed header set for one."""
+    if "Vary" in response.headers:
+        response.vary.add("Cookie")
+    else:
+        response.headers["Vary"] = "Cookie"
+
+
 class RememberedSessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session, with the verification of an unchanged cookie remembered (see the module)."""
 
@@ -105,7 +113,7 @@ class RememberedSessionInterface(SecureCookieSessionInterface):
         # finding it has nothing to write; answered here first, with the same Vary header.
         if not session.modified and not (session and self.should_set_cookie(app, session)):
             if session.accessed:
-                response.vary.add("Cookie")
+                vary_on_cookie(response)
             return
         super().save_session(app, session, response)
 
@@ -118,6 +126,10 @@ class RememberedCSRFProtect(CSRFProtect):
     def __init__(self, app=None, capacity=4096):
         self.memo = VerifiedMemo(capacity)
         super().__init__(app)
+
+    def _is_exempt(self):
+        # Nothing is exempt in Capacita (every POST checks its token): then there is nothing to look up per request.
+        return bool(self._exempt_views or self._exempt_blueprints) and super()._is_exempt()
 
     def _get_csrf_token(self):
         field_name = current_app.config["WTF_CSRF_FIELD_NAME"]

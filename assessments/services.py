@@ -45,18 +45,19 @@ def save_answer(attempt, question, raw, seq, now=None):
     return store_answer(attempt.id, question.id, clean_answer(question.spec(), raw), seq, now)
 
 
-def store_answer(attempt_id, question_id, value, seq, now=None):
+def store_answer(attempt_id, question_id, value, seq, now=None, on=None):
     """Write an already cleaned value in one statement, so that SQLite's write lock is held as briefly as possible
-    and PostgreSQL answers in one round trip."""
+    and PostgreSQL answers in one round trip. `on`: the connection to write on (the ORM session's by default)."""
     values = {"attempt_id": attempt_id, "question_id": question_id, "value": value, "seq": seq,
               "saved_at": now or utcnow()}
+    executor, dialect = (db.session, db.engine.dialect) if on is None else (on, on.dialect)
     # RETURNING says whether the row was written (rowcount is unreliable for upserts across drivers).
-    if db.session.execute(_store_if_open(db.engine.dialect.name), values).first() is not None:
+    if executor.execute(_store_if_open(dialect.name), values).first() is not None:
         return SAVED
     # Nothing written: the attempt is over, or a row exists with a sequence number not lower. This very save
     # retried after its reply was lost (same number, same value) is saved; anything else is stale. An attempt
     # never reopens, so a status read now tells what the statement saw (no row: the attempt was just erased).
-    row = db.session.execute(_attempt_and_stored_answer(), values).one_or_none()
+    row = executor.execute(_attempt_and_stored_answer(), values).one_or_none()
     if row is None or row.status != "in_progress":
         return CLOSED
     return SAVED if (row.seq, row.value) == (seq, value) else STALE

@@ -93,12 +93,13 @@ class AutosaveTarget:
             and finalized_reason(deadline, self.closes_at, now) is None
 
 
-def autosave_target(participant_id, link, version, kind, question_id, now):
+def autosave_target(participant_id, link, version, kind, question_id, now, on=None):
     """The attempt of the participant whose session (`session_link`) still holds at `now` at their program's `kind`
     questionnaire, and the question if it is part of it; None otherwise (no attempt, another questionnaire's
     question, a re-issued, revoked or expired link, a withdrawal, a session left). The participant is checked here
-    rather than loaded: on the hot path the ORM load would cost as much as the rest of the request."""
-    row = db.session.execute(_autosave_query(), {
+    rather than loaded: on the hot path the ORM load would cost as much as the rest of the request. `on`: the
+    connection to read on (the ORM session's by default)."""
+    row = (db.session if on is None else on).execute(_autosave_query(), {
         "participant_id": participant_id, "link": link, "version": version, "earliest_end": session_expiry(now),
         "kind": kind, "question_id": question_id}).one_or_none()
     if row is None:

@@ -10,7 +10,7 @@ from training.labels import current_language
 from training.models import utcnow
 from training.schedule import when
 from training.textkeys import MAX_ID
-from transactions import begin_writes, reads_then_writes, statements_stand_alone, writes
+from transactions import begin_writes, own_connection, reads_then_writes, statements_stand_alone, writes
 
 from . import bp
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, AnswerError, clean_answer, percent
@@ -156,7 +156,9 @@ def autosave(kind):
     readable = isinstance(data, dict) and _whole_number(data.get("question"), MAX_ID + 1) \
         and _whole_number(data.get("seq"), 2**62)
     now = utcnow()
-    target = autosave_target(*session_link(), kind, data["question"], now) \
+    # Both statements on a connection of the request's own, not through the ORM session (transactions.py's
+    # own_connection: the session's bookkeeping cost as much as the statements); the slow path uses the session.
+    target = autosave_target(*session_link(), kind, data["question"], now, on=own_connection()) \
         if readable and kind in QUESTIONNAIRE_KINDS else None
     if target is None or not target.may_save(now):
         if session_participant() is None:
@@ -169,7 +171,7 @@ def autosave(kind):
     except AnswerError as error:
         return no_store(jsonify(status="invalid", message=answer_error_message(error)), 422)
     seq_base = int((now - target.started_at).total_seconds() * 1000)
-    outcome = store_answer(target.attempt_id, data["question"], value, data["seq"], now)
+    outcome = store_answer(target.attempt_id, data["question"], value, data["seq"], now, on=own_connection())
     if outcome == CLOSED:
         return no_store(jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409)
     # The server's clock for the next sequence numbers: a phone that slept has a monotonic clock behind.
