@@ -1,16 +1,18 @@
 """Attempts: start once, save answers so that a newer one is never overwritten, submit exactly once."""
+from datetime import timezone
 from functools import cache
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
 from training.models import utcnow
 
-from .models import Answer, Attempt, Question
+from .models import Answer, Attempt
 from .question_types import attempt_score, clean_answer
+from .services_content import content_of
 from .windows import attempt_deadline
 
 SAVED, STALE, CLOSED = "saved", "stale", "closed"
@@ -25,16 +27,27 @@ def start_attempt(questionnaire, participant, now=None):
     existing = _attempt_of(questionnaire.id, participant.id)
     if existing is not None:
         return existing
+    open_attempt(questionnaire, participant, now)
+    return _attempt_of(questionnaire.id, participant.id)
+
+
+def open_attempt(questionnaire, participant, now=None):
+    """Create the participant's attempt unless they have one (two tabs starting at once: the first insert wins,
+    the other writes nothing), in one statement."""
     now = now or utcnow()
     deadline = attempt_deadline(now, questionnaire.time_limit_minutes, questionnaire.closes_at)
-    try:
-        with db.session.begin_nested():
-            db.session.execute(insert(Attempt).values(
-                questionnaire_id=questionnaire.id, participant_id=participant.id, status="in_progress",
-                started_at=now, deadline_at=deadline))
-    except IntegrityError:
-        pass  # the other tab's insert won; theirs is ours
-    return _attempt_of(questionnaire.id, participant.id)
+    db.session.execute(_insert_attempt(db.engine.dialect.name), {
+        "questionnaire_id": questionnaire.id, "participant_id": participant.id, "started_at": now,
+        "deadline_at": deadline})
+
+
+@cache
+def _insert_attempt(dialect):
+    insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert_(Attempt.__table__).values(
+        questionnaire_id=bindparam("questionnaire_id"), participant_id=bindparam("participant_id"),
+        status="in_progress", started_at=bindparam("started_at"), deadline_at=bindparam("deadline_at"),
+    ).on_conflict_do_nothing(index_elements=["questionnaire_id", "participant_id"])
 
 
 def save_answer(attempt, question, raw, seq, now=None):
@@ -102,16 +115,19 @@ def _attempt_and_stored_answer():
 def submit_attempt(attempt, finalized_by="participant", now=None):
     """Submit once: the first call scores the saved answers and returns True; any later or concurrent call
     returns False and changes nothing."""
+    submitted_at = (now or utcnow()).astimezone(timezone.utc)
     claimed = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
-                                 .values(status="submitted", submitted_at=now or utcnow(),
+                                 .values(status="submitted", submitted_at=submitted_at,
                                          finalized_by=finalized_by)).rowcount
     if not claimed:
         db.session.refresh(attempt)
         return False
     earned, possible = attempt_score(_specs_and_values(attempt))
     db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(score=earned, max_score=possible))
-    db.session.flush()
-    db.session.refresh(attempt)
+    # The object takes what was written (no reload: the row is this transaction's own now).
+    for name, value in (("status", "submitted"), ("submitted_at", submitted_at), ("finalized_by", finalized_by),
+                        ("score", earned), ("max_score", possible)):
+        set_committed_value(attempt, name, value)
     return True
 
 
@@ -127,6 +143,5 @@ def _attempt_of(questionnaire_id, participant_id):
 
 
 def _specs_and_values(attempt):
-    questions = db.session.scalars(select(Question).where(Question.questionnaire_id == attempt.questionnaire_id))
     answers = saved_answers(attempt)
-    return [(question.spec(), answers.get(question.id)) for question in questions]
+    return [(spec, answers.get(question_id)) for question_id, spec in content_of(attempt.questionnaire_id).specs()]

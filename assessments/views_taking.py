@@ -14,8 +14,9 @@ from transactions import begin_writes, reads_then_writes, statements_stand_alone
 
 from . import bp
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, AnswerError, clean_answer, percent
-from .services import CLOSED, SAVED, save_answer, saved_answers, start_attempt, store_answer, submit_attempt
+from .services import CLOSED, SAVED, open_attempt, save_answer, saved_answers, store_answer, submit_attempt
 from .services_builder import program_questionnaires, questionnaire_of
+from .services_content import content_of, form_html, questions_html
 from .services_taking import (
     IN_PROGRESS,
     SUBMITTED,
@@ -27,7 +28,6 @@ from .services_taking import (
     participant_statuses,
     participant_tests,
     question_count,
-    sections_with_questions,
     unanswered,
 )
 from .texts import answer_error_message
@@ -94,17 +94,23 @@ def take_test(kind):
         if attempt.status == SUBMITTED:
             return redirect(url_for("assessments.test_done", kind=kind))
     answers = saved_answers(attempt)
-    answers.update({question_id: value for question_id, (value, _message) in errors.items()})
+    content, language = content_of(questionnaire.id), current_language()
+    fallback = questionnaire.program.default_language
+    if errors:  # this page alone shows its refused values and their messages
+        answers.update({question_id: value for question_id, (value, _message) in errors.items()})
+        questions = questions_html(content, answers, errors, language, fallback)
+    else:  # the questionnaire's cached HTML, the participant's own answers filled in
+        questions = form_html(content, answers, language, fallback)
     return render_template("assessments/test_form.html", questionnaire=questionnaire, attempt=attempt,
-                           sections=sections_with_questions(questionnaire), answers=answers, errors=errors,
-                           seq_base=_elapsed_ms(attempt), deadline=deadline_of(attempt, questionnaire))
+                           questions_html=questions, errors=errors, seq_base=_elapsed_ms(attempt),
+                           deadline=deadline_of(attempt, questionnaire))
 
 
 def _save_form(attempt, questionnaire):
     """Save every question of the plain form; question id → (typed value, message) for those refused."""
     seq = _form_seq(attempt)
     errors, saved = {}, saved_answers(attempt)
-    for question in (q for section in questionnaire.sections for q in section.questions):
+    for question in content_of(questionnaire.id).questions:
         raw = request.form.getlist(f"q{question.id}")
         raw = raw if REGISTRY[question.type].answer_kind == "many" else (raw[-1] if raw else None)
         try:
@@ -139,8 +145,8 @@ def _form_seq(attempt):
 @writes
 def start_test(kind):
     status = _status_or_404(kind)
-    if status.can_answer:
-        start_attempt(status.questionnaire, g.participant)
+    if status.can_answer and status.attempt is None:
+        open_attempt(status.questionnaire, g.participant)
     return redirect(url_for("assessments.take_test", kind=kind))
 
 
@@ -201,7 +207,7 @@ def review_test(kind):
     status = _status_or_404(kind)
     if status.progress != IN_PROGRESS:
         return redirect(url_for("assessments.take_test", kind=kind))
-    sections = sections_with_questions(status.questionnaire)
+    sections = content_of(status.questionnaire.id).sections
     answers = saved_answers(status.attempt)
     required, optional = unanswered(sections, answers)
     return render_template("assessments/test_review.html", questionnaire=status.questionnaire, sections=sections,
@@ -218,7 +224,7 @@ def submit_test(kind):
     if attempt is None:
         return redirect(url_for("assessments.take_test", kind=kind))
     if attempt.status == IN_PROGRESS:
-        required, _optional = unanswered(sections_with_questions(status.questionnaire), saved_answers(attempt))
+        required, _optional = unanswered(content_of(status.questionnaire.id).sections, saved_answers(attempt))
         if required:
             flash(_("Some required questions are still unanswered."), "error")
             return redirect(url_for("assessments.review_test", kind=kind))
