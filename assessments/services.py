@@ -2,7 +2,7 @@
 from datetime import timezone
 from functools import cache
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
@@ -112,18 +112,21 @@ def _attempt_and_stored_answer():
             .select_from(attempts.outerjoin(answers, stored)).where(attempts.c.id == bindparam("attempt_id")))
 
 
-def submit_attempt(attempt, finalized_by="participant", now=None):
+def submit_attempt(attempt, finalized_by="participant", now=None, content=None):
     """Submit once: the first call scores the saved answers and returns True; any later or concurrent call
-    returns False and changes nothing."""
+    returns False and changes nothing. `content`: the questionnaire's (services_content), when the caller has it."""
     submitted_at = (now or utcnow()).astimezone(timezone.utc)
-    claimed = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
-                                 .values(status="submitted", submitted_at=submitted_at,
-                                         finalized_by=finalized_by)).rowcount
+    db.session.flush()  # the statements below are plain (no autoflush): what the session holds is written first
+    claimed = db.session.execute(_claim_attempt(), {"attempt_id": attempt.id, "submitted_at": submitted_at,
+                                                    "finalized_by": finalized_by}).rowcount
     if not claimed:
         db.session.refresh(attempt)
         return False
-    earned, possible = attempt_score(_specs_and_values(attempt))
-    db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(score=earned, max_score=possible))
+    # The answers are read after the claim: on PostgreSQL a save that touched the attempt first is in them.
+    answers = saved_answers(attempt)
+    content = content or content_of(attempt.questionnaire_id)
+    earned, possible = attempt_score((spec, answers.get(question_id)) for question_id, spec in content.specs())
+    db.session.execute(_score_attempt(), {"attempt_id": attempt.id, "score": earned, "max_score": possible})
     # The object takes what was written (no reload: the row is this transaction's own now).
     for name, value in (("status", "submitted"), ("submitted_at", submitted_at), ("finalized_by", finalized_by),
                         ("score", earned), ("max_score", possible)):
@@ -131,17 +134,32 @@ def submit_attempt(attempt, finalized_by="participant", now=None):
     return True
 
 
+@cache
+def _claim_attempt():
+    attempts = Attempt.__table__
+    return (attempts.update().where(attempts.c.id == bindparam("attempt_id"), attempts.c.status == "in_progress")
+            .values(status="submitted", submitted_at=bindparam("submitted_at"),
+                    finalized_by=bindparam("finalized_by")))
+
+
+@cache
+def _score_attempt():
+    attempts = Attempt.__table__
+    return (attempts.update().where(attempts.c.id == bindparam("attempt_id"))
+            .values(score=bindparam("score"), max_score=bindparam("max_score")))
+
+
 def saved_answers(attempt):
     """question id → value, for resuming on any device."""
-    rows = db.session.execute(select(Answer.question_id, Answer.value).where(Answer.attempt_id == attempt.id))
-    return {question_id: value for question_id, value in rows}
+    return dict(db.session.execute(_saved_answers_query(), {"attempt_id": attempt.id}).all())
+
+
+@cache
+def _saved_answers_query():
+    answers = Answer.__table__.c
+    return select(answers.question_id, answers.value).where(answers.attempt_id == bindparam("attempt_id"))
 
 
 def _attempt_of(questionnaire_id, participant_id):
     return db.session.scalar(select(Attempt).where(Attempt.questionnaire_id == questionnaire_id,
                                                    Attempt.participant_id == participant_id))
-
-
-def _specs_and_values(attempt):
-    answers = saved_answers(attempt)
-    return [(spec, answers.get(question_id)) for question_id, spec in content_of(attempt.questionnaire_id).specs()]

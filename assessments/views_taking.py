@@ -27,7 +27,6 @@ from .services_taking import (
     is_overdue,
     participant_statuses,
     participant_tests,
-    question_count,
     unanswered,
 )
 from .texts import answer_error_message
@@ -82,7 +81,7 @@ def take_test(kind):
     if status.refusal or attempt is None:
         notes = [note for load in hooks(current_app).questionnaire_notes for note in load(g.participant, questionnaire)]
         return render_template("assessments/test_intro.html", status=status, questionnaire=questionnaire,
-                               question_count=question_count(questionnaire), notes=notes)
+                               question_count=status.question_count, notes=notes)
     errors = {}
     if request.method == "POST":
         errors = _save_form(attempt, questionnaire)
@@ -224,11 +223,12 @@ def submit_test(kind):
     if attempt is None:
         return redirect(url_for("assessments.take_test", kind=kind))
     if attempt.status == IN_PROGRESS:
-        required, _optional = unanswered(content_of(status.questionnaire.id).sections, saved_answers(attempt))
+        content = content_of(status.questionnaire.id)
+        required, _optional = unanswered(content.sections, saved_answers(attempt))
         if required:
             flash(_("Some required questions are still unanswered."), "error")
             return redirect(url_for("assessments.review_test", kind=kind))
-        if submit_attempt(attempt):
+        if submit_attempt(attempt, content=content):
             return redirect(url_for("assessments.test_done", kind=kind))
     flash(_("This questionnaire was already submitted; your answers were kept."), "info")
     return redirect(url_for("assessments.test_done", kind=kind))
