@@ -115,7 +115,9 @@ def _attempt_and_stored_answer():
 def submit_attempt(attempt, finalized_by="participant", now=None, content=None):
     """Submit once: the first call scores the saved answers and returns True; any later or concurrent call
     returns False and changes nothing. `content`: the questionnaire's (services_content), when the caller has it."""
-    submitted_at = (now or utcnow()).astimezone(timezone.utc)
+    submitted_at = now or utcnow()
+    if submitted_at.tzinfo is not None:
+        submitted_at = submitted_at.astimezone(timezone.utc)  # as the database gives it back
     db.session.flush()  # the statements below are plain (no autoflush): what the session holds is written first
     claimed = db.session.execute(_claim_attempt(), {"attempt_id": attempt.id, "submitted_at": submitted_at,
                                                     "finalized_by": finalized_by}).rowcount
