@@ -18,17 +18,19 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from flask import current_app, render_template
+from flask_babel import gettext
 from markupsafe import Markup, escape
 from sqlalchemy import Text, bindparam, cast, select
 
 from extensions import db
 
 from .models import Question, Section
-from .question_types import QuestionSpec, registry_generation
+from .question_types import QuestionSpec, question_type, registry_generation
 
 QUESTIONNAIRES_KEPT = 64  # questionnaires whose content a worker keeps (each with its HTML per language)
-FORMS_KEPT = 8  # rendered forms per questionnaire (language, fallback language, template)
+FORMS_KEPT = 16  # rendered fragments per questionnaire (form and review, language, fallback language)
 FORM_TEMPLATE = "assessments/_test_questions.html"
+REVIEW_TEMPLATE = "assessments/_review_answers.html"
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,11 @@ class _Slots:
         """The typed answer, escaped."""
         return self._mark(("value", question_id))
 
+    def answer(self, question, labels):
+        """The answer as the participant reads it (its options' `labels` in the page's language), escaped; "—"
+        when unanswered."""
+        return self._mark(("answer", question.id, question.type, dict(labels)))
+
     def __bool__(self):
         return True
 
@@ -202,6 +209,9 @@ def _fill(segments, answers):
         elif segment[0] == "checked":
             if _chosen(answers.get(segment[1]), segment[2], segment[3]):
                 out.append("checked")
+        elif segment[0] == "answer":
+            value, kind = answers.get(segment[1]), question_type(segment[2])
+            out.append(escape((kind.display(value, segment[3], gettext) if kind.is_answered(value) else "") or "—"))
         else:
             value = answers.get(segment[1])
             if value is not None:
@@ -211,25 +221,39 @@ def _fill(segments, answers):
 
 def form_html(content, answers, language, fallback):
     """The questions of the form with the participant's `answers` (question id → value) filled in."""
-    template = current_app.jinja_env.get_template(FORM_TEMPLATE)
-    key = (language, fallback, template, registry_generation())
-    with _cache().lock:
-        segments = content.forms.get(key)
-    if segments is None:
-        slots = _Slots()
-        html = render_template(FORM_TEMPLATE, sections=content.sections, answers={}, errors={}, language=language,
-                               fallback=fallback, slots=slots)
-        segments = _split(html, slots.slots)
-        if segments is None:  # a marker's text turned up where none was put: render this page without the cache
-            return questions_html(content, answers, {}, language, fallback)
-        with _cache().lock:
-            content.forms[key] = segments
-            while len(content.forms) > FORMS_KEPT:
-                content.forms.popitem(last=False)
-    return _fill(segments, answers)
+    return _cached(FORM_TEMPLATE, content, answers, language, fallback) \
+        or questions_html(content, answers, {}, language, fallback)
 
 
 def questions_html(content, answers, errors, language, fallback):
     """The questions of the form rendered for this page alone (with its errors)."""
     return Markup(render_template(FORM_TEMPLATE, sections=content.sections, answers=answers, errors=errors,
                                   language=language, fallback=fallback, slots=None))
+
+
+def review_html(content, answers, language, fallback):
+    """The review's list of questions with the participant's answers."""
+    return _cached(REVIEW_TEMPLATE, content, answers, language, fallback) \
+        or Markup(render_template(REVIEW_TEMPLATE, sections=content.sections, answers=answers, language=language,
+                                  fallback=fallback, slots=None))
+
+
+def _cached(name, content, answers, language, fallback):
+    """The template `name` rendered once for the content in this language, `answers` filled in; None when it
+    cannot be cached."""
+    template = current_app.jinja_env.get_template(name)
+    key = (language, fallback, template, registry_generation())
+    with _cache().lock:
+        segments = content.forms.get(key)
+    if segments is None:
+        slots = _Slots()
+        html = render_template(name, sections=content.sections, answers={}, errors={}, language=language,
+                               fallback=fallback, slots=slots)
+        segments = _split(html, slots.slots)
+        if segments is None:  # a marker's text turned up where none was put: render this page without the cache
+            return None
+        with _cache().lock:
+            content.forms[key] = segments
+            while len(content.forms) > FORMS_KEPT:
+                content.forms.popitem(last=False)
+    return _fill(segments, answers)

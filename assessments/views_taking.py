@@ -16,7 +16,7 @@ from . import bp
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, AnswerError, clean_answer, percent
 from .services import CLOSED, SAVED, open_attempt, save_answer, saved_answers, store_answer, submit_attempt
 from .services_builder import program_questionnaires, questionnaire_of
-from .services_content import content_of, form_html, questions_html
+from .services_content import content_of, form_html, questions_html, review_html
 from .services_taking import (
     IN_PROGRESS,
     SUBMITTED,
@@ -206,11 +206,12 @@ def review_test(kind):
     status = _status_or_404(kind)
     if status.progress != IN_PROGRESS:
         return redirect(url_for("assessments.take_test", kind=kind))
-    sections = content_of(status.questionnaire.id).sections
+    content, questionnaire = content_of(status.questionnaire.id), status.questionnaire
     answers = saved_answers(status.attempt)
-    required, optional = unanswered(sections, answers)
-    return render_template("assessments/test_review.html", questionnaire=status.questionnaire, sections=sections,
-                           answers=answers, missing_required=required, missing_optional=optional,
+    required, optional = unanswered(content.sections, answers)
+    answers_html = review_html(content, answers, current_language(), questionnaire.program.default_language)
+    return render_template("assessments/test_review.html", questionnaire=questionnaire, answers_html=answers_html,
+                           missing_required=required, missing_optional=optional,
                            deadline=deadline_of(status.attempt, status.questionnaire))
 
 

@@ -4,11 +4,12 @@ import json
 import re
 
 import pytest
+from flask import render_template
 from sqlalchemy import select, update
 
 from assessments.models import Answer, Attempt, Question, Section
 from assessments.services_builder import import_plain
-from assessments.services_content import content_of, form_html, questions_html
+from assessments.services_content import REVIEW_TEMPLATE, content_of, form_html, questions_html, review_html
 from extensions import db
 from tests.conftest import csrf_from
 from tests.helpers import english_session, enter, link_for
@@ -178,6 +179,31 @@ def test_the_cached_form_is_what_the_templates_render_for_the_page(app, world, f
                 assert form_html(content, answers, language, "es") == expected
                 assert form_html(content, answers, language, "es") == expected  # from the cache
         assert "\x00" not in form_html(content, answers_of[1], "es", "es")
+        for answers in answers_of:
+            for language in ("es", "en"):
+                expected = render_template(REVIEW_TEMPLATE, sections=content.sections, answers=answers,
+                                           language=language, fallback="es", slots=None)
+                assert review_html(content, answers, language, "es") == expected
+                assert review_html(content, answers, language, "es") == expected  # from the cache
+        review = str(review_html(content, answers_of[1], "es", "es"))
+        assert "&#34;&gt;&lt;script&gt;alert(1)" in review and "<script>" not in review
+        assert "—" in str(review_html(content, answers_of[2], "es", "es"))
+
+
+def test_the_review_shows_each_participants_own_answers_in_their_language(app, world, form_test):
+    choice, multiple, true_false, likert, scale, short, long = form_test["questions"]
+    first, second = _browser(app, world["ids"]["mx1"]), _browser(app, world["ids"]["mx2"])
+    html_first, html_second = _start(first), _start(second)
+    for question, value in ((choice, "b"), (true_false, "true"), (likert, "4"), (short, HOSTILE)):
+        _save(first, html_first, question, value, 1000)
+    _save(second, html_second, choice, "a", 1000)
+    english_session(second)
+    mine = first.get("/me/tests/pre/review").get_data(as_text=True)
+    theirs = second.get("/me/tests/pre/review").get_data(as_text=True)
+    answers = re.findall(r'<span class="review-answer">(.*?)</span>', mine)
+    hostile = "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert answers == ["El empleador", "—", "Verdadero", "4 de 5", "—", hostile, "—"]
+    assert re.findall(r'<span class="review-answer">(.*?)</span>', theirs) == ["The worker"] + ["—"] * 6
 
 
 def test_a_plain_form_post_saves_every_answer(app, world, form_test):
