@@ -30,7 +30,7 @@ from extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from logs import configure_logging
 from private_files import create_private, private_folder, write_private
 from refusals import REPLAYABLE_FOR, RefusalMemo, replayable_for
-from signed_memo import RememberedSessionInterface
+from signed_memo import RememberedSessionInterface, might_be_a_form
 from training.localized import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 LANGUAGES = SUPPORTED_LANGUAGES
@@ -151,7 +151,7 @@ def _reject_nul_characters(app):
         # Only a form body is parsed here: reading request.form for a JSON autosave costs more than the check. The
         # query string is looked at as sent (its values hold NUL only where it has %00), rather than decoded into
         # request.args on every request for the check alone.
-        form = request.form.values() if request.mimetype in FORM_TYPES else ()
+        form = request.form.values() if might_be_a_form(request) and request.mimetype in FORM_TYPES else ()
         query = request.query_string
         if b"%00" in query or b"\x00" in query or "\x00" in request.path or any("\x00" in value for value in form):
             abort(400)
