@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from flask import Flask, abort, g, has_request_context, render_template, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -324,6 +324,36 @@ def _register_security_headers(app):
         return response
 
 
+def request_translations():
+    """Flask-Babel's translations for this request, as its get_translations finds them, kept on its per-request state
+    with the locale and domain objects they were found for: its own lookup redoes a dozen context-local lookups
+    and rebuilds the locale's name on every call, and a page translates dozens of strings. A changed locale
+    (force_locale, refresh) or domain is seen at the next call."""
+    try:
+        state = g._flask_babel
+    except (AttributeError, RuntimeError):  # outside an app context, or before Flask-Babel's first look
+        return get_translations()
+    names = state.__dict__
+    found = names.get("capacita_translations")
+    if found is not None and found[0] is names.get("babel_locale") and found[1] is names.get("babel_domain") \
+            and found[0] is not None:
+        return found[2]
+    translations = get_translations()
+    state.capacita_translations = (names.get("babel_locale"), names.get("babel_domain"), translations)
+    return translations
+
+
+def _install_template_gettext(app):
+    """The templates' _(), ngettext… (installed by Flask-Babel) through `request_translations`."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: request_translations().ugettext(text),
+        ngettext=lambda singular, plural, count: request_translations().ungettext(singular, plural, count),
+        pgettext=lambda context, text: request_translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, count: request_translations().unpgettext(
+            context, singular, plural, count),
+        newstyle=True)
+
+
 def _register_template_helpers(app):
     from training import labels, schedule
     from training.access import can, role_here
@@ -331,6 +361,7 @@ def _register_template_helpers(app):
     from training.timezones import timezone_names
 
     app.add_template_filter(labels.number, "number")  # {{ score|number(1) }}: "12,5" on a Spanish page
+    _install_template_gettext(app)
 
     @app.context_processor
     def inject():

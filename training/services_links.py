@@ -60,15 +60,15 @@ def participant_for_token(token):
     return participant
 
 
-def participant_of_session(participant_id, link, version, now=None):
+def participant_of_session(participant_id, link, version, now=None, with_delegation=False):
     """The participant whose browser session (their id, their link's hash and session version when it started) is
-    still theirs, with their program, in one query; else None. Checked against the database on every request:
-    nothing about a session is remembered between requests, so a re-issued or revoked link, a withdrawal or a
-    'leave' ends it at once."""
+    still theirs, with their program (and their delegation, if asked), in one query; else None. Checked against
+    the database on every request: nothing about a session is remembered between requests, so a re-issued or
+    revoked link, a withdrawal or a 'leave' ends it at once."""
     if not participant_id or not link:
         return None
-    return db.session.scalar(_session_query(), {"participant_id": participant_id, "link": link, "version": version,
-                                                "earliest_end": session_expiry(now)})
+    return db.session.scalar(_session_query(with_delegation), {
+        "participant_id": participant_id, "link": link, "version": version, "earliest_end": session_expiry(now)})
 
 
 @cache
@@ -80,11 +80,13 @@ def _token_query():
 
 
 @cache
-def _session_query():
+def _session_query(with_delegation):
     """Built once: every page of a participant runs it."""
-    return (select(Participant).join(Participant.program).options(contains_eager(Participant.program))
-            .where(*session_holds(Participant, Program, bindparam("participant_id"), bindparam("link"),
-                                  bindparam("version"), bindparam("earliest_end"))))
+    query = select(Participant).join(Participant.program).options(contains_eager(Participant.program))
+    if with_delegation:
+        query = query.join(Participant.delegation).options(contains_eager(Participant.delegation))
+    return query.where(*session_holds(Participant, Program, bindparam("participant_id"), bindparam("link"),
+                                      bindparam("version"), bindparam("earliest_end")))
 
 
 def session_holds(participants, programs, participant_id, link, version, earliest_end):
