@@ -343,6 +343,28 @@ def request_translations():
     return translations
 
 
+LAYOUT_VARIANTS = 32  # languages × addresses the app answers on; more are rendered each time, not kept
+
+
+def layout_parts():
+    """base.html's parts that depend only on the page's language and the app's address (templates/_layout_parts.html),
+    rendered once for each and kept: every page would otherwise render them again."""
+    from flask import current_app
+
+    language = str(get_locale() or DEFAULT_LANGUAGE)
+    key = language, request.script_root
+    kept = current_app.extensions.setdefault("capacita.layout_parts", {})
+    parts = kept.get(key)
+    if parts is None:
+        template = current_app.jinja_env.get_template("_layout_parts.html")
+        context = {"current_language": language}
+        current_app.update_template_context(context)
+        parts = template.make_module(context)
+        if len(kept) < LAYOUT_VARIANTS:
+            kept[key] = parts
+    return parts
+
+
 def _install_template_gettext(app):
     """The templates' _(), ngettext… (installed by Flask-Babel) through `request_translations`."""
     app.jinja_env.install_gettext_callables(
@@ -362,6 +384,7 @@ def _register_template_helpers(app):
 
     app.add_template_filter(labels.number, "number")  # {{ score|number(1) }}: "12,5" on a Spanish page
     _install_template_gettext(app)
+    app.add_template_global(layout_parts)
 
     @app.context_processor
     def inject():

@@ -114,8 +114,8 @@ def test_the_certificate_card_decides_as_the_eligibility_screen(app, course):
                 db.session.flush()
             expected = rows_for(program, people, activities)
             statuses = []
-            for person, row in zip(people, expected):
-                own, rules = participant_row(program, person, activities)
+            for person, row in zip(people, expected, strict=True):
+                own, _rules = participant_row(program, person, activities)
                 assert (own.status, own.decision, own.certificate) == (row.status, row.decision, row.certificate)
                 statuses.append(own.status)
             # The cases at hand: eligible people, people missing something, and world's certificate holder.
@@ -134,3 +134,26 @@ def test_templates_follow_a_forced_locale_within_a_request(app):
         assert render_template_string(template) == "Cerrar sesión"
         with force_locale("en"):
             assert render_template_string(template) == "Log out"
+
+
+def test_the_layout_kept_per_language_follows_the_page_language(app, world):
+    """base.html's language-only parts are rendered once per language: each page still gets its own language's."""
+    from app import layout_parts
+    from tests.conftest import csrf_from
+
+    client = app.test_client()
+    enter(client, link_for(app, world["ids"]["mx1"]))
+    spanish = client.get("/me").get_data(as_text=True)
+    assert "Saltar al contenido" in spanish and "Programas de capacitación, del registro al certificado" in spanish
+    assert '<button type="submit" name="language" value="es" lang="es"\n                    aria-current="true"' \
+        in spanish
+    client.post("/language", data={"language": "fr", "next": "/me", "csrf_token": csrf_from(spanish)})
+    french = client.get("/me").get_data(as_text=True)
+    assert '<html lang="fr">' in french and "Saltar al contenido" not in french
+    assert "Aller au contenu" in french
+    assert '<button type="submit" name="language" value="fr" lang="fr"\n                    aria-current="true"' \
+        in french
+    assert 'value="es" lang="es"\n                    >' in french  # Spanish is no longer marked current
+    assert '<link rel="stylesheet" href="/static/css/app.css">' in french and 'action="/language"' in french
+    with app.test_request_context("/"):
+        assert layout_parts() is layout_parts()  # kept, not rendered again
