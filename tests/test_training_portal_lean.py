@@ -157,3 +157,21 @@ def test_the_layout_kept_per_language_follows_the_page_language(app, world):
     assert '<link rel="stylesheet" href="/static/css/app.css">' in french and 'action="/language"' in french
     with app.test_request_context("/"):
         assert layout_parts() is layout_parts()  # kept, not rendered again
+
+
+def test_the_certificate_card_decides_as_the_eligibility_screen_for_the_demo(app):
+    """The demo's people: attended, absent, excused, partly connected; certificates issued, revoked, reissued."""
+    from tests.helpers import load_demo
+
+    program_id = load_demo(app)
+    with app.app_context():
+        program = db.session.get(Program, program_id)
+        activities = program_activities(program)
+        people = db.session.scalars(select(Participant).where(Participant.program_id == program.id)
+                                    .order_by(Participant.id)).all()
+        expected = rows_for(program, people, activities)
+        for person, row in zip(people, expected, strict=True):
+            own, _rules = participant_row(program, person, activities)
+            assert (own.status, own.decision, own.certificate) == (row.status, row.decision, row.certificate)
+        assert {row.status for row in expected} == {"issued", "not_yet"}
+        assert len({row.decision for row in expected}) >= 4
