@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from flask import Flask, abort, g, has_request_context, render_template, request, session
 from flask.globals import request_ctx
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_login import current_user
@@ -381,6 +381,58 @@ def _register_security_headers(app):
         return response
 
 
+def request_translations():
+    """Flask-Babel's translations for this request, as its get_translations finds them, kept on its per-request state
+    with the locale and domain objects they were found for: its own lookup redoes a dozen context-local lookups
+    and rebuilds the locale's name on every call, and a page translates dozens of strings. A changed locale
+    (force_locale, refresh) or domain is seen at the next call."""
+    try:
+        state = g._flask_babel
+    except (AttributeError, RuntimeError):  # outside an app context, or before Flask-Babel's first look
+        return get_translations()
+    names = state.__dict__
+    found = names.get("capacita_translations")
+    if found is not None and found[0] is names.get("babel_locale") and found[1] is names.get("babel_domain") \
+            and found[0] is not None:
+        return found[2]
+    translations = get_translations()
+    state.capacita_translations = (names.get("babel_locale"), names.get("babel_domain"), translations)
+    return translations
+
+
+LAYOUT_VARIANTS = 32  # languages × addresses the app answers on; more are rendered each time, not kept
+
+
+def layout_parts():
+    """base.html's parts that depend only on the page's language and the app's address (templates/_layout_parts.html),
+    rendered once for each and kept: every page would otherwise render them again."""
+    from flask import current_app
+
+    language = str(get_locale() or DEFAULT_LANGUAGE)
+    key = language, request.script_root
+    kept = current_app.extensions.setdefault("capacita.layout_parts", {})
+    parts = kept.get(key)
+    if parts is None:
+        template = current_app.jinja_env.get_template("_layout_parts.html")
+        context = {"current_language": language}
+        current_app.update_template_context(context)
+        parts = template.make_module(context)
+        if len(kept) < LAYOUT_VARIANTS:
+            kept[key] = parts
+    return parts
+
+
+def _install_template_gettext(app):
+    """The templates' _(), ngettext… (installed by Flask-Babel) through `request_translations`."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: request_translations().ugettext(text),
+        ngettext=lambda singular, plural, count: request_translations().ungettext(singular, plural, count),
+        pgettext=lambda context, text: request_translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, count: request_translations().unpgettext(
+            context, singular, plural, count),
+        newstyle=True)
+
+
 def _register_template_helpers(app):
     from training import labels, schedule
     from training.access import can, role_here
@@ -388,6 +440,8 @@ def _register_template_helpers(app):
     from training.timezones import timezone_names
 
     app.add_template_filter(labels.number, "number")  # {{ score|number(1) }}: "12,5" on a Spanish page
+    _install_template_gettext(app)
+    app.add_template_global(layout_parts)
 
     @app.context_processor
     def inject():
