@@ -3,6 +3,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from functools import cache
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +28,47 @@ def settings_for(program):
         post_test_required=True,
         min_post_score=None, min_share=None, hours=None, place={}, issuer={}, language_mode="participant",
         last_serial=0)
+
+
+# What a program without saved settings asks (settings_for's defaults), for the rules alone.
+DEFAULT_RULE_SETTINGS = SimpleNamespace(required_activity_ids=None, excused_counts=False, pre_test_required=True,
+                                        post_test_required=True, min_post_score=None, min_share=None)
+
+
+def rule_settings(program_id):
+    """The settings the rules read (rules_for), read-only: a plain row rather than an ORM object (a participant's
+    page reads them on every request, and the ORM's bookkeeping cost more than the query); the defaults when the
+    program has none yet."""
+    return db.session.execute(_rule_settings_query(), {"program_id": program_id}).one_or_none() \
+        or DEFAULT_RULE_SETTINGS
+
+
+@cache
+def _rule_settings_query():
+    columns = CertificateSettings.__table__.c
+    return select(columns.required_activity_ids, columns.excused_counts, columns.pre_test_required,
+                  columns.post_test_required, columns.min_post_score, columns.min_share) \
+        .where(columns.program_id == bindparam("program_id"))
+
+
+def test_rules(program_id):
+    """(pre-test required, post-test required, minimum post-test score) of the program's certificate, as
+    rules_for says them, in one statement: the program's questionnaire kinds with its settings beside them."""
+    rows = db.session.execute(_test_rules_query(), {"program_id": program_id}).all()
+    kinds = {row.kind for row in rows}
+    settings = rows[0] if rows and rows[0].program_id is not None else DEFAULT_RULE_SETTINGS
+    return eligibility.questionnaire_rules(settings.pre_test_required, settings.post_test_required,
+                                           settings.min_post_score, kinds)
+
+
+@cache
+def _test_rules_query():
+    questionnaires, settings = Questionnaire.__table__, CertificateSettings.__table__
+    return (select(questionnaires.c.kind, settings.c.program_id, settings.c.pre_test_required,
+                   settings.c.post_test_required, settings.c.min_post_score)
+            .select_from(questionnaires)
+            .outerjoin(settings, settings.c.program_id == questionnaires.c.program_id)
+            .where(questionnaires.c.program_id == bindparam("program_id")))
 
 
 def save_settings(program, actor_id, **values):
@@ -135,7 +177,7 @@ def participant_row(program, participant, activities):
         if row.status is not None:
             score = 100 * row.score / row.max_score if row.max_score and row.score is not None else None
             tests[row.kind] = (row.status, score)
-    rules = rules_for(settings_for(program), activities, kinds)
+    rules = rules_for(rule_settings(program.id), activities, kinds)
     marks = {row.activity_id: eligibility.Mark(row.status, row.minutes)
              for row in db.session.execute(_own_marks_query(), params)}
     record = eligibility.Record(marks=marks, pre_test=tests.get("pre", untaken)[0],

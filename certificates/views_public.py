@@ -21,9 +21,7 @@ from .services import (
     certificate_by_code,
     issuing_opens,
     participant_row,
-    questionnaire_kinds,
-    rules_for,
-    settings_for,
+    test_rules,
 )
 from .services_issuing import pdf_of
 from .texts import activity_names, reason_text, shown_facts
@@ -74,13 +72,13 @@ def my_certificate():
 def questionnaire_notes(participant, questionnaire):
     """What the participant's certificate asks of this test, in words: the test intro says it, whatever the
     questionnaire's own intro text says."""
-    rules = rules_for(settings_for(participant.program), [], questionnaire_kinds(participant.program))
-    if questionnaire.kind == "pre" and rules.pre_test_required:
+    pre_required, post_required, min_post_score = test_rules(participant.program_id)
+    if questionnaire.kind == "pre" and pre_required:
         return [_("Your certificate requires this questionnaire to be submitted; your score does not count.")]
-    if questionnaire.kind == "post" and rules.post_test_required:
-        if rules.min_post_score is not None:
+    if questionnaire.kind == "post" and post_required:
+        if min_post_score is not None:
             return [_("Your certificate requires this questionnaire to be submitted with a score of at least "
-                      "%(score)s%%.", score=number(rules.min_post_score))]
+                      "%(score)s%%.", score=number(min_post_score))]
         return [_("Your certificate requires this questionnaire to be submitted; your score does not count.")]
     if questionnaire.kind in ("pre", "post"):
         return [_("This questionnaire is not required for your certificate.")]

@@ -332,6 +332,30 @@ def test_the_intro_says_what_the_certificate_asks_of_the_test(app, counselor, wo
     assert "Para su certificado debe enviar" not in page
 
 
+def test_the_intro_reads_the_certificate_rules_in_one_statement(app, counselor, pre_test):
+    """The intro page: the session's participant, the statuses, then the certificate's rules with the program's
+    questionnaire kinds in one plain statement (no ORM load of the settings)."""
+    from sqlalchemy import event
+
+    counselor.get("/me/tests/pre")  # the first request builds what is built once
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        page = counselor.get("/me/tests/pre")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert "Para su certificado debe enviar este cuestionario" in page.get_data(as_text=True)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    rules = [s for s in selects if "certificate_settings" in s]
+    assert len(selects) == 3 and len(rules) == 1 and "questionnaires.kind" in rules[0], selects
+
+
 def test_a_post_test_with_a_minimum_score_says_the_score(app, world):
     from flask_babel import force_locale
 
