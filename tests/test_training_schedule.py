@@ -19,6 +19,20 @@ def test_mexico_city_afternoon_is_seen_an_hour_later_in_panama():
     assert zone_label("America/Mexico_City", "en") == "Mexico City"
 
 
+def test_zone_names_are_kept_per_zone_and_language(monkeypatch):
+    """A participant's page names their zone on every request: the name is looked up (and the zone's file read)
+    once per zone and language."""
+    from training import schedule
+
+    calls = []
+    real = schedule.get_timezone_location
+    monkeypatch.setattr(schedule, "get_timezone_location", lambda *a, **k: calls.append(a) or real(*a, **k))
+    schedule.zone_label.cache_clear()
+    names = [zone_label("America/Mexico_City", language) for language in ("es", "en", "es", "en", "es")]
+    assert names == ["Ciudad de México", "Mexico City"] * 2 + ["Ciudad de México"] and len(calls) == 2
+    assert zone_label("Not/A_Zone", "es") == "A Zone"  # an unknown zone still gets its last part
+
+
 def test_daylight_saving_edges():
     # Clocks in Toronto jump from 02:00 to 03:00 on 13 March 2022: 02:30 never happens.
     with pytest.raises(LocalTimeError):

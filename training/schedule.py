@@ -1,6 +1,7 @@
 """Times of sessions and agenda items: local ↔ UTC with daylight-saving edges, labels, agenda checks (pure)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_timezone_location
@@ -25,8 +26,11 @@ def to_local(moment, zone):
     return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
 
 
+@lru_cache(maxsize=1024)
 def zone_label(zone, language):
-    """'Ciudad de México' / 'Mexico City': the zone as people name it."""
+    """'Ciudad de México' / 'Mexico City': the zone as people name it. Kept per (zone, language): Babel's names
+    do not change while the app runs, and a participant's page would otherwise load the zone's file again
+    whenever zoneinfo's own small cache has let it go."""
     try:
         return get_timezone_location(ZoneInfo(zone), locale=language, return_city=True)
     except (LookupError, ValueError):
