@@ -42,6 +42,17 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's, so that the tokens it signs in pages are the ones checked here
 
 
+# Flask-WTF's own words for why a token was refused: they go to the log only (app.py's CSRFError handler shows the
+# participant a translated page), so they stay as Flask-WTF writes them, for whoever greps the logs.
+LOGGED_REASONS = {
+    "missing": "The CSRF token is missing.",
+    "no_session": "The CSRF session token is missing.",
+    "expired": "The CSRF token has expired.",
+    "invalid": "The CSRF token is invalid.",
+    "mismatch": "The CSRF tokens do not match.",
+}
+
+
 def might_be_a_form(request):
     """False when the body cannot be a form: both form types have "form" in their name, and reading the raw
     Content-Type is cheaper than request.mimetype, which parses it anew at each use."""
@@ -219,23 +230,23 @@ class RememberedCSRFProtect(CSRFProtect):
         field_name = config["WTF_CSRF_FIELD_NAME"]
         time_limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
         if not data:
-            raise ValidationError("The CSRF token is missing.")
+            raise ValidationError(LOGGED_REASONS["missing"])
         if field_name not in session:
-            raise ValidationError("The CSRF session token is missing.")
+            raise ValidationError(LOGGED_REASONS["no_session"])
         key = (secret_key, data)
         remembered = self.memo.get(key)
         if remembered is not None:
             signed_at, token = remembered
             if not within_age(signed_at, time_limit):
-                raise ValidationError("The CSRF token has expired.")
+                raise ValidationError(LOGGED_REASONS["expired"])
         else:
             serializer = URLSafeTimedSerializer(secret_key, salt=CSRF_SALT)
             try:
                 token, signed = serializer.loads(data, max_age=time_limit, return_timestamp=True)
             except SignatureExpired as error:
-                raise ValidationError("The CSRF token has expired.") from error
+                raise ValidationError(LOGGED_REASONS["expired"]) from error
             except BadData as error:
-                raise ValidationError("The CSRF token is invalid.") from error
+                raise ValidationError(LOGGED_REASONS["invalid"]) from error
             self.memo.put(key, int(signed.timestamp()), token)
         if not isinstance(token, str) or not hmac.compare_digest(session[field_name], token):
-            raise ValidationError("The CSRF tokens do not match.")
+            raise ValidationError(LOGGED_REASONS["mismatch"])
