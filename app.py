@@ -445,18 +445,22 @@ def _register_template_helpers(app):
 
     @app.context_processor
     def inject():
-        language = str(get_locale() or DEFAULT_LANGUAGE)
+        locale = get_locale()
+        language = str(locale or DEFAULT_LANGUAGE)
+        # Babel is handed the request's Locale object where it takes one: a language code is parsed into a new
+        # Locale at each call (a date on a page takes ~4 of them).
+        locale = locale or language
         return {
             "current_language": language,
             "country_name": country_name,
             "delegation_label": lambda delegation: labels.delegation_label(delegation, language),
             "labels": labels,
-            "clock": lambda moment, zone: schedule.clock(moment, zone, language),
-            "day": lambda moment, zone: schedule.day(moment, zone, language),
+            "clock": lambda moment, zone: schedule.clock(moment, zone, locale),
+            "day": lambda moment, zone: schedule.day(moment, zone, locale),
             # A date and time in `zone`, short ("5/12/26, 17:00"): pages that say their zone once, above a table.
-            "moment": lambda moment, zone: format_datetime(moment, "short", tzinfo=ZoneInfo(zone), locale=language),
+            "moment": lambda moment, zone: format_datetime(moment, "short", tzinfo=ZoneInfo(zone), locale=locale),
             "day_shift": schedule.day_shift,
-            "zone_label": lambda zone: schedule.zone_label(zone, language),
+            "zone_label": lambda zone: schedule.zone_label(zone, locale),
             "timezone_names": timezone_names,
             "can": can,  # what the page offers the user: {% if can("activities.plan") %}
             "role_here": role_here,  # the user's role in the page's program (base.html's "who" line)

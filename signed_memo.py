@@ -17,6 +17,15 @@ the exact string received and the keys that verified it:
 - The CSRF token is still compared with this session's own token on every request: a token lifted from another
   browser's page stays refused.
 
+The other way round, the token a page embeds (`csrf_token()`) is signed once per session token and remembered: Flask-WTF
+would sign the session's token again on every page (a serializer, JSON, zlib, an HMAC: ~0.1 ms). A remembered token
+is exactly what Flask-WTF would have made, for the same secret and the same session token, but for its timestamp:
+- With no time limit (WTF_CSRF_TIME_LIMIT = None, Capacita's setting: tokens live as long as their session), the
+  timestamp is never checked, so an earlier one is as good.
+- With a time limit, the token is remembered within the second it was signed only: itsdangerous's timestamps are whole
+  seconds, so it is the very string Flask-WTF would sign then, and every page gets a token as young as before.
+- A new session token (a new session, a login) or a new secret is another key: its token is signed anew.
+
 The memo is bounded (`capacity` entries; when full, the older half is dropped) and process-local."""
 import hmac
 import logging
@@ -25,12 +34,23 @@ import time
 
 from flask import current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_wtf.csrf import CSRFProtect, same_origin
+from flask_wtf.csrf import CSRFProtect, generate_csrf, same_origin
 from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import ValidationError
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's, so that the tokens it signs in pages are the ones checked here
+
+
+# Flask-WTF's own words for why a token was refused: they go to the log only (app.py's CSRFError handler shows the
+# participant a translated page), so they stay as Flask-WTF writes them, for whoever greps the logs.
+LOGGED_REASONS = {
+    "missing": "The CSRF token is missing.",
+    "no_session": "The CSRF session token is missing.",
+    "expired": "The CSRF token has expired.",
+    "invalid": "The CSRF token is invalid.",
+    "mismatch": "The CSRF tokens do not match.",
+}
 
 
 def might_be_a_form(request):
@@ -131,7 +151,39 @@ class RememberedCSRFProtect(CSRFProtect):
 
     def __init__(self, app=None, capacity=4096):
         self.memo = VerifiedMemo(capacity)
+        self.signed = VerifiedMemo(capacity)  # (secret, session token, second or None) → the token pages embed
         super().__init__(app)
+
+    def init_app(self, app):
+        super().init_app(app)
+        # Flask-WTF's csrf_token(), in templates and in their context, through the memo (see the module).
+        processors = app.template_context_processors[None]
+        added = processors[-1]()  # the processor Flask-WTF has just added
+        if added.get("csrf_token") is not generate_csrf:
+            raise RuntimeError("Flask-WTF no longer adds csrf_token() as signed_memo.py expects")
+        app.jinja_env.globals["csrf_token"] = self.generate
+        processors[-1] = lambda: {**added, "csrf_token": self.generate}
+
+    def generate(self):
+        """flask_wtf.csrf.generate_csrf(), the token of an unchanged session token remembered (see the module)."""
+        config = current_app.config
+        field_name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        secret_key = config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
+        if field_name in g or not field_name or not secret_key:
+            return generate_csrf()  # this request's token already, or Flask-WTF's own error
+        raw = session.get(field_name)
+        if not isinstance(raw, str):  # no session token yet (Flask-WTF makes one), or an unusable one
+            return generate_csrf()
+        time_limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
+        key = (secret_key, raw, None if time_limit is None else int(time.time()))
+        remembered = self.signed.get(key)
+        if remembered is not None:
+            setattr(g, field_name, remembered[1])  # as Flask-WTF keeps it: FlaskForm's fields read it there
+            return remembered[1]
+        token = generate_csrf()
+        if key[2] is None or key[2] == int(time.time()):  # signed within the key's second, not the next one's
+            self.signed.put(key, 0, token)
+        return token
 
     def _is_exempt(self):
         # Nothing is exempt in Capacita (every POST checks its token): then there is nothing to look up per request.
@@ -178,23 +230,23 @@ class RememberedCSRFProtect(CSRFProtect):
         field_name = config["WTF_CSRF_FIELD_NAME"]
         time_limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
         if not data:
-            raise ValidationError("The CSRF token is missing.")
+            raise ValidationError(LOGGED_REASONS["missing"])
         if field_name not in session:
-            raise ValidationError("The CSRF session token is missing.")
+            raise ValidationError(LOGGED_REASONS["no_session"])
         key = (secret_key, data)
         remembered = self.memo.get(key)
         if remembered is not None:
             signed_at, token = remembered
             if not within_age(signed_at, time_limit):
-                raise ValidationError("The CSRF token has expired.")
+                raise ValidationError(LOGGED_REASONS["expired"])
         else:
             serializer = URLSafeTimedSerializer(secret_key, salt=CSRF_SALT)
             try:
                 token, signed = serializer.loads(data, max_age=time_limit, return_timestamp=True)
             except SignatureExpired as error:
-                raise ValidationError("The CSRF token has expired.") from error
+                raise ValidationError(LOGGED_REASONS["expired"]) from error
             except BadData as error:
-                raise ValidationError("The CSRF token is invalid.") from error
+                raise ValidationError(LOGGED_REASONS["invalid"]) from error
             self.memo.put(key, int(signed.timestamp()), token)
         if not isinstance(token, str) or not hmac.compare_digest(session[field_name], token):
-            raise ValidationError("The CSRF tokens do not match.")
+            raise ValidationError(LOGGED_REASONS["mismatch"])

@@ -39,3 +39,41 @@ def test_the_benchmark_runs_a_configuration_nginx_accepts(tmp_path):
         pytest.skip("nginx is not installed")
     checked = subprocess.run([binary, "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
+
+
+def _free_port():
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_nginx_counts_login_attempts_not_views_of_the_login_page(tmp_path):
+    """The app counts LOGIN_RATE_LIMIT on POSTs only (a staff member opening the page, or sent to it when their
+    session ended, is no guess): nginx, limiting /login before the app, must not refuse the page itself. No app
+    answers upstream here: what nginx lets through is a 502, what it refuses a 429."""
+    import urllib.error
+    import urllib.request
+
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        pytest.skip("nginx is not installed")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import deployed
+
+    port = _free_port()
+
+    def status(method):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/login", method=method,
+                                         data=b"email=a" if method == "POST" else None)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with deployed.nginx(binary, tmp_path, port, _free_port(), 64):
+        views = [status("GET") for _ in range(15)]
+        guesses = [status("POST") for _ in range(15)]
+    assert 429 not in views
+    assert 429 in guesses  # the attempts themselves stay limited

@@ -253,6 +253,21 @@ def test_an_unknown_email_past_the_checks_budget_waits_as_long_as_a_check(app, w
     assert waited == [seconds, seconds] and seconds > 0  # but no answer comes sooner than an account's would
 
 
+def test_the_wait_that_stands_in_for_a_check_is_the_checks_own_work_not_a_busy_machines_clock(monkeypatch):
+    def check_on_a_busy_machine(_hash, _password):
+        started = time.thread_time()
+        while time.thread_time() - started < 0.05:  # the check's own work
+            pass
+        time.sleep(0.3)  # other processes' turns on the cores meanwhile
+
+    monkeypatch.setattr(web_login.security, "check_password_hash", check_on_a_busy_machine)
+    web_login._check_seconds.cache_clear()
+    try:
+        assert 0.05 <= web_login._check_seconds() < 0.2
+    finally:
+        web_login._check_seconds.cache_clear()
+
+
 def test_logins_work_with_rate_limiting_disabled(app, world, monkeypatch):
     from extensions import limiter
 

@@ -219,7 +219,8 @@ def number(value, digits=None):
     pattern = None
     if digits is not None:
         value, pattern = round(value, digits) + 0.0, "#,##0." + "#" * digits if digits else "#,##0"  # + 0.0: no "-0"
-    return format_decimal(value, format=pattern, locale=current_language())
+    # The request's Locale object: a language code would be parsed into a new one at each figure of a page.
+    return format_decimal(value, format=pattern, locale=get_locale() or DEFAULT_LANGUAGE)
 
 
 def current_language():
