@@ -46,16 +46,13 @@ def test_status(questionnaire, participant, now=None, finalize=True):
     return _status(questionnaire, attempt, _pre_test_opened(questionnaire, now), now)
 
 
-def participant_statuses(participant, now=None, kind=None):
+def participant_statuses(participant, now=None):
     """kind → status, pre-test first, of every questionnaire of the participant's program that has questions (the
     follow-up only once it was sent to them): one query for all, as every page of a test needs them. Reads only (an
-    overdue attempt is not finalized here). `kind`: only that questionnaire's status is wanted (a test's own
-    pages): the others are not loaded, but the pre-test's window still decides whether it may be answered."""
+    overdue attempt is not finalized here)."""
     now = now or utcnow()
-    params = {"participant_id": participant.id, "program_id": participant.program_id}
-    if kind is not None:
-        params["kind"] = kind
-    rows = db.session.execute(_statuses_query(kind is not None), params).all()
+    rows = db.session.execute(_statuses_query(), {"participant_id": participant.id,
+                                                  "program_id": participant.program_id}).all()
     pre = next((questionnaire for questionnaire, *_rest in rows if questionnaire.kind == "pre"), None)
     pre_opened = _opened(pre, now)
     return {questionnaire.kind: _status(questionnaire, attempt, pre_opened, now, count)
@@ -64,19 +61,17 @@ def participant_statuses(participant, now=None, kind=None):
 
 
 @cache
-def _statuses_query(one_kind=False):
+def _statuses_query():
     """Built once (building it cost as much as running it): each questionnaire of the program, the participant's
-    attempt, how many questions it has and whether it is asked of them at all; `one_kind`: only the one of
-    the `kind` parameter, and the pre-test (whose opening lets the others open)."""
+    attempt, how many questions it has and whether it is asked of them at all."""
     participant_id = bindparam("participant_id")
     count = select(func.count(Question.id)).where(Question.questionnaire_id == Questionnaire.id).scalar_subquery()
     # The follow-up survey is for those it was sent to (who completed the program), not for everyone.
     asked = (Questionnaire.kind != "follow_up") | sent_follow_up(Questionnaire.id, participant_id)
-    query = (select(Questionnaire, Attempt, count, asked)
-             .outerjoin(Attempt, (Attempt.questionnaire_id == Questionnaire.id)
-                        & (Attempt.participant_id == participant_id))
-             .where(Questionnaire.program_id == bindparam("program_id")))
-    return query.where((Questionnaire.kind == bindparam("kind")) | (Questionnaire.kind == "pre")) if one_kind else query
+    return (select(Questionnaire, Attempt, count, asked)
+            .outerjoin(Attempt, (Attempt.questionnaire_id == Questionnaire.id)
+                       & (Attempt.participant_id == participant_id))
+            .where(Questionnaire.program_id == bindparam("program_id")))
 
 
 def participant_tests(participant, now=None):

@@ -53,7 +53,7 @@ def calendar_events(program, language, zone):
 
 
 def _status_or_404(kind):
-    status = participant_statuses(g.participant, kind=kind).get(kind) if kind in QUESTIONNAIRE_KINDS else None
+    status = participant_statuses(g.participant).get(kind)
     if status is None:  # not a kind, no such questionnaire, or not a single question yet
         abort(404)
     questionnaire = status.questionnaire

@@ -249,30 +249,6 @@ def test_post_test_waits_for_the_pre_test_window(app, counselor, world, pre_test
         assert db.session.scalar(select(func.count(Attempt.id))) == 0
 
 
-def test_a_test_page_loads_its_own_questionnaire_and_the_pre_test_only(app, world, pre_test):
-    """A test's own pages read that questionnaire's status (and the pre-test's, whose window opens the others),
-    the same as the full list gives it."""
-    from assessments.services_taking import participant_statuses
-
-    with app.app_context():
-        program = db.session.get(Program, world["ids"]["program"])
-        for kind in ("post", "follow_up"):
-            import_plain(program, None, {**PLAIN, "kind": kind}).opens_at = utcnow() - timedelta(hours=2)
-        db.session.get(Questionnaire, pre_test["id"]).opens_at = utcnow() + timedelta(hours=1)
-        db.session.commit()
-    with app.test_request_context():
-        participant = db.session.get(Participant, world["ids"]["mx1"])
-        everything = participant_statuses(participant)
-        db.session.expunge_all()
-        post = participant_statuses(participant, kind="post")
-        assert {loaded.kind for loaded in db.session.identity_map.values()
-                if isinstance(loaded, Questionnaire)} == {"pre", "post"}
-        assert set(everything) == {"pre", "post"} and set(post) == {"pre", "post"}  # the follow-up was sent to no one
-        assert post["post"].refusal == everything["post"].refusal == "not_open"
-        assert post["post"].question_count == everything["post"].question_count > 0
-        assert "follow_up" not in participant_statuses(participant, kind="follow_up")
-
-
 def test_a_page_left_open_for_hours_still_saves(app, counselor, world, pre_test):
     html = _start(counselor)
     true_false = pre_test["questions"][1]
