@@ -128,13 +128,21 @@ def _start_request():
     g.request_started = time.perf_counter()
 
 
+def _printable(path):
+    # Every control character is unprintable: a path without any (nearly all) needs no translation.
+    return path if path.isprintable() else path.translate(CONTROL_CHARACTERS)
+
+
 def _log_request(response):
     started = g.get("request_started", time.perf_counter())
-    response.headers[REQUEST_ID_HEADER] = g.setdefault("request_id", request_id(None))
+    request_id_here = g.get("request_id")
+    if request_id_here is None:  # a request refused before _start_request ran; not a second uuid4 for every request
+        request_id_here = g.request_id = request_id(None)
+    response.headers[REQUEST_ID_HEADER] = request_id_here
     # The fields travel as the record's mapping arguments, so the redaction filter cleans them like a message.
     logging.getLogger(ACCESS_LOGGER).info("%(method)s %(path)s %(status)s %(duration_ms).1f ms", {
         "method": request.method,
-        "path": request.path.translate(CONTROL_CHARACTERS),
+        "path": _printable(request.path),
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
     })

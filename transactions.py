@@ -29,6 +29,7 @@ WRITES, READS_THEN_WRITES, STAND_ALONE, WORK_QUEUE = "writes", "reads_then_write
 _DML = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+\"?(\w+)", re.IGNORECASE)
 AUDIT_TABLE = "audit_events"
+OWN_CONNECTION = "own_connection"
 
 
 class UndeclaredWrite(RuntimeError):
@@ -43,11 +44,22 @@ def _declare(mode, audited=True):
     def decorator(function):
         @wraps(function)
         def in_one_transaction(*args, **kwargs):
-            result = function(*args, **kwargs)
-            if audited:
-                _check_audited()
-            db.session.commit()
-            return result
+            try:
+                result = function(*args, **kwargs)
+                if audited:
+                    _check_audited()
+                own = g.get(OWN_CONNECTION) if mode == STAND_ALONE else None
+                if own is not None:
+                    own.commit()
+                # A request that never opened the ORM session (an autosave on its own connection) has nothing in
+                # it to commit: opening one to commit nothing would cost a Session and its bookkeeping.
+                if db.session.registry.has():
+                    db.session.commit()
+                return result
+            finally:
+                own = g.pop(OWN_CONNECTION, None) if mode == STAND_ALONE else None
+                if own is not None:
+                    own.close()  # after an exception: rolled back
 
         in_one_transaction.transaction, in_one_transaction.audited = mode, audited
         return in_one_transaction
@@ -87,6 +99,20 @@ def current_mode():
         return WRITES
     view = current_app.view_functions.get(request.endpoint)
     return getattr(view, "transaction", None)
+
+
+def own_connection():
+    """In a `@statements_stand_alone` route: a connection of the engine's own, outside the ORM session, committed
+    by the declaration when the route returns normally (closed, so rolled back, otherwise). For a hot path of a few
+    Core statements (the autosave): the session's bookkeeping (a Session, its transaction's begin, commit and
+    close, each a state machine) cost as much as the statements. The same engine listeners see its statements, and
+    it begins as the declaration says (on SQLite each statement stands alone)."""
+    if current_mode() != STAND_ALONE:
+        raise UndeclaredWrite(f"own_connection() in {request.endpoint}, which does not declare @statements_stand_alone")
+    connection = g.get(OWN_CONNECTION)
+    if connection is None:
+        connection = g.own_connection = db.engine.connect()
+    return connection
 
 
 def begin_writes():

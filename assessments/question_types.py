@@ -122,6 +122,11 @@ class QuestionType:
 
 
 REGISTRY = {}
+_generation = [0]  # bumped by every register/unregister: what was rendered for the old types is not reused
+
+
+def registry_generation():
+    return _generation[0]
 
 
 def register(type_class):
@@ -144,12 +149,14 @@ def register(type_class):
             and not (points and all(re.fullmatch(r"-?\d+", point) for point in points)):
         raise ValueError(f"{name}: a scale and a distribution have whole-number fixed options (the points)")
     REGISTRY[name] = type_class()
+    _generation[0] += 1
     return type_class
 
 
 def unregister(name):
     """Remove a type (tests that registered one); questions stored with it can no longer be read."""
     REGISTRY.pop(name, None)
+    _generation[0] += 1
 
 
 def type_names():

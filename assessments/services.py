@@ -1,16 +1,18 @@
 """Attempts: start once, save answers so that a newer one is never overwritten, submit exactly once."""
+from datetime import timezone
 from functools import cache
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
 from training.models import utcnow
 
-from .models import Answer, Attempt, Question
+from .models import Answer, Attempt
 from .question_types import attempt_score, clean_answer
+from .services_content import content_of
 from .windows import attempt_deadline
 
 SAVED, STALE, CLOSED = "saved", "stale", "closed"
@@ -25,16 +27,27 @@ def start_attempt(questionnaire, participant, now=None):
     existing = _attempt_of(questionnaire.id, participant.id)
     if existing is not None:
         return existing
+    open_attempt(questionnaire, participant, now)
+    return _attempt_of(questionnaire.id, participant.id)
+
+
+def open_attempt(questionnaire, participant, now=None):
+    """Create the participant's attempt unless they have one (two tabs starting at once: the first insert wins,
+    the other writes nothing), in one statement."""
     now = now or utcnow()
     deadline = attempt_deadline(now, questionnaire.time_limit_minutes, questionnaire.closes_at)
-    try:
-        with db.session.begin_nested():
-            db.session.execute(insert(Attempt).values(
-                questionnaire_id=questionnaire.id, participant_id=participant.id, status="in_progress",
-                started_at=now, deadline_at=deadline))
-    except IntegrityError:
-        pass  # the other tab's insert won; theirs is ours
-    return _attempt_of(questionnaire.id, participant.id)
+    db.session.execute(_insert_attempt(db.engine.dialect.name), {
+        "questionnaire_id": questionnaire.id, "participant_id": participant.id, "started_at": now,
+        "deadline_at": deadline})
+
+
+@cache
+def _insert_attempt(dialect):
+    insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert_(Attempt.__table__).values(
+        questionnaire_id=bindparam("questionnaire_id"), participant_id=bindparam("participant_id"),
+        status="in_progress", started_at=bindparam("started_at"), deadline_at=bindparam("deadline_at"),
+    ).on_conflict_do_nothing(index_elements=["questionnaire_id", "participant_id"])
 
 
 def save_answer(attempt, question, raw, seq, now=None):
@@ -45,18 +58,19 @@ def save_answer(attempt, question, raw, seq, now=None):
     return store_answer(attempt.id, question.id, clean_answer(question.spec(), raw), seq, now)
 
 
-def store_answer(attempt_id, question_id, value, seq, now=None):
+def store_answer(attempt_id, question_id, value, seq, now=None, on=None):
     """Write an already cleaned value in one statement, so that SQLite's write lock is held as briefly as possible
-    and PostgreSQL answers in one round trip."""
+    and PostgreSQL answers in one round trip. `on`: the connection to write on (the ORM session's by default)."""
     values = {"attempt_id": attempt_id, "question_id": question_id, "value": value, "seq": seq,
               "saved_at": now or utcnow()}
+    executor, dialect = (db.session, db.engine.dialect) if on is None else (on, on.dialect)
     # RETURNING says whether the row was written (rowcount is unreliable for upserts across drivers).
-    if db.session.execute(_store_if_open(db.engine.dialect.name), values).first() is not None:
+    if executor.execute(_store_if_open(dialect.name), values).first() is not None:
         return SAVED
     # Nothing written: the attempt is over, or a row exists with a sequence number not lower. This very save
     # retried after its reply was lost (same number, same value) is saved; anything else is stale. An attempt
     # never reopens, so a status read now tells what the statement saw (no row: the attempt was just erased).
-    row = db.session.execute(_attempt_and_stored_answer(), values).one_or_none()
+    row = executor.execute(_attempt_and_stored_answer(), values).one_or_none()
     if row is None or row.status != "in_progress":
         return CLOSED
     return SAVED if (row.seq, row.value) == (seq, value) else STALE
@@ -99,34 +113,56 @@ def _attempt_and_stored_answer():
             .select_from(attempts.outerjoin(answers, stored)).where(attempts.c.id == bindparam("attempt_id")))
 
 
-def submit_attempt(attempt, finalized_by="participant", now=None):
+def submit_attempt(attempt, finalized_by="participant", now=None, content=None):
     """Submit once: the first call scores the saved answers and returns True; any later or concurrent call
-    returns False and changes nothing."""
-    claimed = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
-                                 .values(status="submitted", submitted_at=now or utcnow(),
-                                         finalized_by=finalized_by)).rowcount
+    returns False and changes nothing. `content`: the questionnaire's (services_content), when the caller has it."""
+    submitted_at = now or utcnow()
+    if submitted_at.tzinfo is not None:
+        submitted_at = submitted_at.astimezone(timezone.utc)  # as the database gives it back
+    db.session.flush()  # the statements below are plain (no autoflush): what the session holds is written first
+    claimed = db.session.execute(_claim_attempt(), {"attempt_id": attempt.id, "submitted_at": submitted_at,
+                                                    "finalized_by": finalized_by}).rowcount
     if not claimed:
         db.session.refresh(attempt)
         return False
-    earned, possible = attempt_score(_specs_and_values(attempt))
-    db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(score=earned, max_score=possible))
-    db.session.flush()
-    db.session.refresh(attempt)
+    # The answers are read after the claim: on PostgreSQL a save that touched the attempt first is in them.
+    answers = saved_answers(attempt)
+    content = content or content_of(attempt.questionnaire_id)
+    earned, possible = attempt_score((spec, answers.get(question_id)) for question_id, spec in content.specs())
+    db.session.execute(_score_attempt(), {"attempt_id": attempt.id, "score": earned, "max_score": possible})
+    # The object takes what was written (no reload: the row is this transaction's own now).
+    for name, value in (("status", "submitted"), ("submitted_at", submitted_at), ("finalized_by", finalized_by),
+                        ("score", earned), ("max_score", possible)):
+        set_committed_value(attempt, name, value)
     return True
+
+
+@cache
+def _claim_attempt():
+    attempts = Attempt.__table__
+    return (attempts.update().where(attempts.c.id == bindparam("attempt_id"), attempts.c.status == "in_progress")
+            .values(status="submitted", submitted_at=bindparam("submitted_at"),
+                    finalized_by=bindparam("finalized_by")))
+
+
+@cache
+def _score_attempt():
+    attempts = Attempt.__table__
+    return (attempts.update().where(attempts.c.id == bindparam("attempt_id"))
+            .values(score=bindparam("score"), max_score=bindparam("max_score")))
 
 
 def saved_answers(attempt):
     """question id → value, for resuming on any device."""
-    rows = db.session.execute(select(Answer.question_id, Answer.value).where(Answer.attempt_id == attempt.id))
-    return {question_id: value for question_id, value in rows}
+    return dict(db.session.execute(_saved_answers_query(), {"attempt_id": attempt.id}).all())
+
+
+@cache
+def _saved_answers_query():
+    answers = Answer.__table__.c
+    return select(answers.question_id, answers.value).where(answers.attempt_id == bindparam("attempt_id"))
 
 
 def _attempt_of(questionnaire_id, participant_id):
     return db.session.scalar(select(Attempt).where(Attempt.questionnaire_id == questionnaire_id,
                                                    Attempt.participant_id == participant_id))
-
-
-def _specs_and_values(attempt):
-    questions = db.session.scalars(select(Question).where(Question.questionnaire_id == attempt.questionnaire_id))
-    answers = saved_answers(attempt)
-    return [(question.spec(), answers.get(question.id)) for question in questions]

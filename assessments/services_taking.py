@@ -17,6 +17,7 @@ from .services_builder import follow_agenda_item, questionnaire_of
 from .windows import OPEN, attempt_deadline, finalized_reason, refusal, window_state
 
 SUBMITTED, IN_PROGRESS, NOT_STARTED = "submitted", "in_progress", "not_started"
+KIND_ORDER = {kind: index for index, kind in enumerate(QUESTIONNAIRE_KINDS)}
 
 
 @dataclass
@@ -24,6 +25,7 @@ class TestStatus:
     questionnaire: Questionnaire
     attempt: Attempt | None
     refusal: str | None  # why it cannot be started or continued now: "not_open" / "closed", else None
+    question_count: int | None = None  # how many questions it has (participant_statuses counts them)
 
     @property
     def progress(self):
@@ -49,19 +51,27 @@ def participant_statuses(participant, now=None):
     follow-up only once it was sent to them): one query for all, as every page of a test needs them. Reads only (an
     overdue attempt is not finalized here)."""
     now = now or utcnow()
-    has_questions = select(Question.id).where(Question.questionnaire_id == Questionnaire.id).exists()
-    # The follow-up survey is for those it was sent to (who completed the program), not for everyone.
-    asked = (Questionnaire.kind != "follow_up") | sent_follow_up(Questionnaire.id, participant.id)
-    rows = db.session.execute(
-        select(Questionnaire, Attempt, has_questions & (asked | Attempt.id.is_not(None)))
-        .outerjoin(Attempt, (Attempt.questionnaire_id == Questionnaire.id)
-                   & (Attempt.participant_id == participant.id))
-        .where(Questionnaire.program_id == participant.program_id)).all()
-    pre = next((questionnaire for questionnaire, _attempt, _shown in rows if questionnaire.kind == "pre"), None)
+    rows = db.session.execute(_statuses_query(), {"participant_id": participant.id,
+                                                  "program_id": participant.program_id}).all()
+    pre = next((questionnaire for questionnaire, *_rest in rows if questionnaire.kind == "pre"), None)
     pre_opened = _opened(pre, now)
-    return {questionnaire.kind: _status(questionnaire, attempt, pre_opened, now)
-            for questionnaire, attempt, shown in sorted(rows, key=lambda row: QUESTIONNAIRE_KINDS.index(row[0].kind))
-            if shown}
+    return {questionnaire.kind: _status(questionnaire, attempt, pre_opened, now, count)
+            for questionnaire, attempt, count, asked in sorted(rows, key=lambda row: KIND_ORDER[row[0].kind])
+            if count and (asked or attempt is not None)}
+
+
+@cache
+def _statuses_query():
+    """Built once (building it cost as much as running it): each questionnaire of the program, the participant's
+    attempt, how many questions it has and whether it is asked of them at all."""
+    participant_id = bindparam("participant_id")
+    count = select(func.count(Question.id)).where(Question.questionnaire_id == Questionnaire.id).scalar_subquery()
+    # The follow-up survey is for those it was sent to (who completed the program), not for everyone.
+    asked = (Questionnaire.kind != "follow_up") | sent_follow_up(Questionnaire.id, participant_id)
+    return (select(Questionnaire, Attempt, count, asked)
+            .outerjoin(Attempt, (Attempt.questionnaire_id == Questionnaire.id)
+                       & (Attempt.participant_id == participant_id))
+            .where(Questionnaire.program_id == bindparam("program_id")))
 
 
 def participant_tests(participant, now=None):
@@ -69,10 +79,10 @@ def participant_tests(participant, now=None):
     return list(participant_statuses(participant, now).values())
 
 
-def _status(questionnaire, attempt, pre_opened, now):
+def _status(questionnaire, attempt, pre_opened, now, count=None):
     state = window_state(questionnaire.opens_at, questionnaire.closes_at, now)
     return TestStatus(questionnaire, attempt, refusal(questionnaire.kind, state,
-                                                      pre_opened or questionnaire.kind == "pre"))
+                                                      pre_opened or questionnaire.kind == "pre"), count)
 
 
 @dataclass(frozen=True)
@@ -93,12 +103,13 @@ class AutosaveTarget:
             and finalized_reason(deadline, self.closes_at, now) is None
 
 
-def autosave_target(participant_id, link, version, kind, question_id, now):
+def autosave_target(participant_id, link, version, kind, question_id, now, on=None):
     """The attempt of the participant whose session (`session_link`) still holds at `now` at their program's `kind`
     questionnaire, and the question if it is part of it; None otherwise (no attempt, another questionnaire's
     question, a re-issued, revoked or expired link, a withdrawal, a session left). The participant is checked here
-    rather than loaded: on the hot path the ORM load would cost as much as the rest of the request."""
-    row = db.session.execute(_autosave_query(), {
+    rather than loaded: on the hot path the ORM load would cost as much as the rest of the request. `on`: the
+    connection to read on (the ORM session's by default)."""
+    row = (db.session if on is None else on).execute(_autosave_query(), {
         "participant_id": participant_id, "link": link, "version": version, "earliest_end": session_expiry(now),
         "kind": kind, "question_id": question_id}).one_or_none()
     if row is None:

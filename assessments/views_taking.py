@@ -10,12 +10,13 @@ from training.labels import current_language
 from training.models import utcnow
 from training.schedule import when
 from training.textkeys import MAX_ID
-from transactions import begin_writes, reads_then_writes, statements_stand_alone, writes
+from transactions import begin_writes, own_connection, reads_then_writes, statements_stand_alone, writes
 
 from . import bp
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, AnswerError, clean_answer, percent
-from .services import CLOSED, SAVED, save_answer, saved_answers, start_attempt, store_answer, submit_attempt
+from .services import CLOSED, SAVED, open_attempt, save_answer, saved_answers, store_answer, submit_attempt
 from .services_builder import program_questionnaires, questionnaire_of
+from .services_content import content_of, form_html, questions_html, review_html
 from .services_taking import (
     IN_PROGRESS,
     SUBMITTED,
@@ -26,8 +27,6 @@ from .services_taking import (
     is_overdue,
     participant_statuses,
     participant_tests,
-    question_count,
-    sections_with_questions,
     unanswered,
 )
 from .texts import answer_error_message
@@ -82,7 +81,7 @@ def take_test(kind):
     if status.refusal or attempt is None:
         notes = [note for load in hooks(current_app).questionnaire_notes for note in load(g.participant, questionnaire)]
         return render_template("assessments/test_intro.html", status=status, questionnaire=questionnaire,
-                               question_count=question_count(questionnaire), notes=notes)
+                               question_count=status.question_count, notes=notes)
     errors = {}
     if request.method == "POST":
         errors = _save_form(attempt, questionnaire)
@@ -94,17 +93,23 @@ def take_test(kind):
         if attempt.status == SUBMITTED:
             return redirect(url_for("assessments.test_done", kind=kind))
     answers = saved_answers(attempt)
-    answers.update({question_id: value for question_id, (value, _message) in errors.items()})
+    content, language = content_of(questionnaire.id), current_language()
+    fallback = questionnaire.program.default_language
+    if errors:  # this page alone shows its refused values and their messages
+        answers.update({question_id: value for question_id, (value, _message) in errors.items()})
+        questions = questions_html(content, answers, errors, language, fallback)
+    else:  # the questionnaire's cached HTML, the participant's own answers filled in
+        questions = form_html(content, answers, language, fallback)
     return render_template("assessments/test_form.html", questionnaire=questionnaire, attempt=attempt,
-                           sections=sections_with_questions(questionnaire), answers=answers, errors=errors,
-                           seq_base=_elapsed_ms(attempt), deadline=deadline_of(attempt, questionnaire))
+                           questions_html=questions, errors=errors, seq_base=_elapsed_ms(attempt),
+                           deadline=deadline_of(attempt, questionnaire))
 
 
 def _save_form(attempt, questionnaire):
     """Save every question of the plain form; question id → (typed value, message) for those refused."""
     seq = _form_seq(attempt)
     errors, saved = {}, saved_answers(attempt)
-    for question in (q for section in questionnaire.sections for q in section.questions):
+    for question in content_of(questionnaire.id).questions:
         raw = request.form.getlist(f"q{question.id}")
         raw = raw if REGISTRY[question.type].answer_kind == "many" else (raw[-1] if raw else None)
         try:
@@ -139,8 +144,8 @@ def _form_seq(attempt):
 @writes
 def start_test(kind):
     status = _status_or_404(kind)
-    if status.can_answer:
-        start_attempt(status.questionnaire, g.participant)
+    if status.can_answer and status.attempt is None:
+        open_attempt(status.questionnaire, g.participant)
     return redirect(url_for("assessments.take_test", kind=kind))
 
 
@@ -156,7 +161,9 @@ def autosave(kind):
     readable = isinstance(data, dict) and _whole_number(data.get("question"), MAX_ID + 1) \
         and _whole_number(data.get("seq"), 2**62)
     now = utcnow()
-    target = autosave_target(*session_link(), kind, data["question"], now) \
+    # Both statements on a connection of the request's own, not through the ORM session (transactions.py's
+    # own_connection: the session's bookkeeping cost as much as the statements); the slow path uses the session.
+    target = autosave_target(*session_link(), kind, data["question"], now, on=own_connection()) \
         if readable and kind in QUESTIONNAIRE_KINDS else None
     if target is None or not target.may_save(now):
         if session_participant() is None:
@@ -169,7 +176,7 @@ def autosave(kind):
     except AnswerError as error:
         return no_store(jsonify(status="invalid", message=answer_error_message(error)), 422)
     seq_base = int((now - target.started_at).total_seconds() * 1000)
-    outcome = store_answer(target.attempt_id, data["question"], value, data["seq"], now)
+    outcome = store_answer(target.attempt_id, data["question"], value, data["seq"], now, on=own_connection())
     if outcome == CLOSED:
         return no_store(jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409)
     # The server's clock for the next sequence numbers: a phone that slept has a monotonic clock behind.
@@ -201,11 +208,12 @@ def review_test(kind):
     status = _status_or_404(kind)
     if status.progress != IN_PROGRESS:
         return redirect(url_for("assessments.take_test", kind=kind))
-    sections = sections_with_questions(status.questionnaire)
+    content, questionnaire = content_of(status.questionnaire.id), status.questionnaire
     answers = saved_answers(status.attempt)
-    required, optional = unanswered(sections, answers)
-    return render_template("assessments/test_review.html", questionnaire=status.questionnaire, sections=sections,
-                           answers=answers, missing_required=required, missing_optional=optional,
+    required, optional = unanswered(content.sections, answers)
+    answers_html = review_html(content, answers, current_language(), questionnaire.program.default_language)
+    return render_template("assessments/test_review.html", questionnaire=questionnaire, answers_html=answers_html,
+                           missing_required=required, missing_optional=optional,
                            deadline=deadline_of(status.attempt, status.questionnaire))
 
 
@@ -218,11 +226,12 @@ def submit_test(kind):
     if attempt is None:
         return redirect(url_for("assessments.take_test", kind=kind))
     if attempt.status == IN_PROGRESS:
-        required, _optional = unanswered(sections_with_questions(status.questionnaire), saved_answers(attempt))
+        content = content_of(status.questionnaire.id)
+        required, _optional = unanswered(content.sections, saved_answers(attempt))
         if required:
             flash(_("Some required questions are still unanswered."), "error")
             return redirect(url_for("assessments.review_test", kind=kind))
-        if submit_attempt(attempt):
+        if submit_attempt(attempt, content=content):
             return redirect(url_for("assessments.test_done", kind=kind))
     flash(_("This questionnaire was already submitted; your answers were kept."), "info")
     return redirect(url_for("assessments.test_done", kind=kind))

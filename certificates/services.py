@@ -2,8 +2,9 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, undefer
 
@@ -76,11 +77,12 @@ def pure_activities(activities):
     return [eligibility.Activity(a.id, a.kind, planned_minutes(a), activity_end(a)) for a in activities]
 
 
-def issuing_opens(program, activities=None):
+def issuing_opens(program, activities=None, rules=None):
     """(activity, moment) of the counted activity that ends last (the moment in UTC), or None when no counted
-    activity has a known end."""
+    activity has a known end. `rules`: the program's, when the caller has them already (for these activities)."""
     activities = program_activities(program) if activities is None else activities
-    found = eligibility.issuable_from(program_rules(program, activities), pure_activities(activities))
+    rules = program_rules(program, activities) if rules is None else rules
+    found = eligibility.issuable_from(rules, pure_activities(activities))
     if found is None:
         return None
     by_id = {activity.id: activity for activity in activities}
@@ -123,6 +125,51 @@ def rows_for(program, participants, activities=None):
     return rows
 
 
+def participant_row(program, participant, activities):
+    """`rows_for` one participant (their own page), in fewer queries: the program's questionnaires come with the
+    participant's attempts at them. Returns (row, the program's rules)."""
+    params = {"program_id": program.id, "participant_id": participant.id}
+    kinds, tests, untaken = set(), {}, ("not_started", None)
+    for row in db.session.execute(_own_tests_query(), params):
+        kinds.add(row.kind)
+        if row.status is not None:
+            score = 100 * row.score / row.max_score if row.max_score and row.score is not None else None
+            tests[row.kind] = (row.status, score)
+    rules = rules_for(settings_for(program), activities, kinds)
+    marks = {row.activity_id: eligibility.Mark(row.status, row.minutes)
+             for row in db.session.execute(_own_marks_query(), params)}
+    record = eligibility.Record(marks=marks, pre_test=tests.get("pre", untaken)[0],
+                                post_test=tests.get("post", untaken)[0], post_score=tests.get("post", untaken)[1])
+    decision = eligibility.decide(rules, pure_activities(activities), record)
+    certificate = _latest(db.session.scalars(_own_certificates_query(), params)).get(participant.id)
+    return Row(participant, decision, certificate, _status(decision, certificate)), rules
+
+
+@cache
+def _own_tests_query():
+    """Each questionnaire kind of the program, with the participant's attempt at it when there is one (a program
+    has one questionnaire of each kind). Statements built once: on a participant's page building them would cost
+    about as much as running them."""
+    return (select(Questionnaire.kind, Attempt.status, Attempt.score, Attempt.max_score)
+            .outerjoin(Attempt, (Attempt.questionnaire_id == Questionnaire.id)
+                       & (Attempt.participant_id == bindparam("participant_id")))
+            .where(Questionnaire.program_id == bindparam("program_id")))
+
+
+@cache
+def _own_marks_query():
+    return (select(Attendance.activity_id, Attendance.status, Attendance.minutes).join(Activity)
+            .where(Activity.program_id == bindparam("program_id"),
+                   Attendance.participant_id == bindparam("participant_id")))
+
+
+@cache
+def _own_certificates_query():
+    return (select(Certificate).where(Certificate.program_id == bindparam("program_id"),
+                                      Certificate.participant_id == bindparam("participant_id"))
+            .order_by(Certificate.issued_at, Certificate.id))
+
+
 def _status(decision, certificate):
     if certificate is not None:
         return "issued" if certificate.valid else "revoked"
@@ -163,12 +210,19 @@ def _latest_certificates(program, participant_ids):
     """participant id → their valid certificate, else their most recently revoked one."""
     latest = {}
     for chunk in _chunks(participant_ids):
-        for certificate in db.session.scalars(select(Certificate).where(
-                Certificate.program_id == program.id, Certificate.participant_id.in_(chunk))
-                .order_by(Certificate.issued_at, Certificate.id)):
-            current = latest.get(certificate.participant_id)
-            if current is None or not current.valid:  # a valid one stays; a later one replaces a revoked one
-                latest[certificate.participant_id] = certificate
+        latest.update(_latest(db.session.scalars(select(Certificate).where(
+            Certificate.program_id == program.id, Certificate.participant_id.in_(chunk))
+            .order_by(Certificate.issued_at, Certificate.id))))
+    return latest
+
+
+def _latest(certificates):
+    """participant id → the valid one of `certificates` (in issuing order), else the last revoked one."""
+    latest = {}
+    for certificate in certificates:
+        current = latest.get(certificate.participant_id)
+        if current is None or not current.valid:  # a valid one stays; a later one replaces a revoked one
+            latest[certificate.participant_id] = certificate
     return latest
 
 

@@ -17,7 +17,14 @@ from transactions import catches_up
 
 from . import bp
 from .models import Certificate
-from .services import certificate_by_code, issuing_opens, questionnaire_kinds, rows_for, rules_for, settings_for
+from .services import (
+    certificate_by_code,
+    issuing_opens,
+    participant_row,
+    questionnaire_kinds,
+    rules_for,
+    settings_for,
+)
 from .services_issuing import pdf_of
 from .texts import activity_names, reason_text, shown_facts
 
@@ -84,9 +91,9 @@ def my_page_card(participant, activities):
     """The certificate card of the participant's own page: (status, certificate, what is still missing in words,
     when certificates can be issued if that is still ahead)."""
     program = participant.program
-    row = rows_for(program, [participant], activities)[0]
+    row, rules = participant_row(program, participant, activities)
     language = current_language()
     names = activity_names(activities, language)
-    opens = issuing_opens(program, activities) if row.status == "eligible" else None
+    opens = issuing_opens(program, activities, rules) if row.status == "eligible" else None
     ahead = when(opens[1], participant.timezone, language) if opens and utcnow() < opens[1] else ""
     return row.status, row.certificate, [reason_text(missing, names) for missing in row.decision.missing], ahead

@@ -32,6 +32,7 @@ def test_the_benchmark_runs_a_configuration_nginx_accepts(tmp_path):
     conf = deployed.render(tmp_path, 18080, 18000, 1024)
     site = (tmp_path / "capacita.conf").read_text()
     assert "limit_req zone=capacita_doors burst=20 nodelay;" in site and "server 127.0.0.1:18000;" in site
+    assert "limit_req zone=capacita_login burst=10 nodelay;" in site
     assert "listen 127.0.0.1:18080" in site and "ssl_certificate" not in site and "listen 80" not in site
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():

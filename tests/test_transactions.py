@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from flask import abort
 from flask_login import login_user
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from app import create_app
 from extensions import db
@@ -16,7 +16,9 @@ from transactions import (
     UndeclaredWrite,
     begin_writes,
     commit_step,
+    own_connection,
     reads_then_writes,
+    statements_stand_alone,
     work_queue,
     writes,
     writes_own_settings,
@@ -107,6 +109,25 @@ def _probe_routes(probe):
     def own_settings():
         _sign_in_first_staff_member()
         db.session.execute(update(User).values(language="en"))
+        return "ok"
+
+    @probe.route("/probe/own-connection", methods=["POST"])
+    @statements_stand_alone
+    def on_own_connection():
+        own_connection().execute(insert(AuditEvent.__table__).values(
+            action="own", object_type="Probe", object_id=1, details={}))
+        return "ok"
+
+    @probe.route("/probe/own-connection-fails", methods=["POST"])
+    @statements_stand_alone
+    def own_connection_fails():
+        own_connection().execute(select(func.count()).select_from(AuditEvent.__table__)).scalar()
+        raise RuntimeError("the view failed")
+
+    @probe.route("/probe/own-connection-in-writes", methods=["POST"])
+    @writes
+    def own_connection_in_writes():
+        own_connection()
         return "ok"
 
     @probe.route("/probe/queue", methods=["POST"])
@@ -218,3 +239,15 @@ def test_every_route_that_writes_is_audited_unless_named_here_with_its_reason(ap
     unaudited = {endpoint for endpoint, view in app.view_functions.items()
                  if getattr(view, "transaction", None) and not view.audited}
     assert unaudited == set(NOT_AUDITED)
+
+
+def test_a_stand_alone_route_writes_on_its_own_connection_committed_and_returned_by_the_declaration(probe):
+    client = probe.test_client()
+    assert client.post("/probe/own-connection").status_code == 200
+    assert _events(probe, "own") == 1
+    with pytest.raises(RuntimeError, match="view failed"):
+        client.post("/probe/own-connection-fails")
+    with probe.app_context():
+        assert db.engine.pool.checkedout() == 0  # closed whatever happened: no connection leaks from the pool
+    with pytest.raises(UndeclaredWrite, match="statements_stand_alone"):
+        client.post("/probe/own-connection-in-writes")

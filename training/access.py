@@ -203,12 +203,16 @@ def end_participant_session():
     session.pop(PARTICIPANT_SESSION_KEY, None)
 
 
-def participant_required(view):
-    """Load the participant of this browser session, or send them to the 'link not valid' page."""
+def participant_required(view=None, *, with_delegation=False):
+    """Load the participant of this browser session (`with_delegation`: their delegation too, in the same query),
+    or send them to the 'link not valid' page. As `@participant_required` or
+    `@participant_required(with_delegation=True)`."""
+    if view is None:
+        return lambda view: participant_required(view, with_delegation=with_delegation)
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if session_participant() is None:
+        if session_participant(with_delegation) is None:
             return link_refused()
         return no_store(view(*args, **kwargs))
 
@@ -223,10 +227,10 @@ def session_link():
     return data.get("id") or 0, data.get("link"), data.get("version", 0)  # no version: a session from before them
 
 
-def session_participant():
+def session_participant(with_delegation=False):
     """The participant of this browser session (also in `g`), or None: a re-issued, revoked or expired link, a
     withdrawal, or leaving the page ends the sessions it started."""
-    participant = participant_of_session(*session_link())
+    participant = participant_of_session(*session_link(), with_delegation=with_delegation)
     if participant is None:
         end_participant_session()
         return None

@@ -1,9 +1,10 @@
 """Activities and their agendas: saved in UTC from times entered in the program's zone, checked for fit."""
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
@@ -17,9 +18,15 @@ from .services import ServiceError, record
 
 def program_activities(program):
     """The program's activities in time order, with their agenda items (pages and PDFs list them all)."""
-    return db.session.scalars(select(Activity).where(Activity.program_id == program.id)
-                              .options(selectinload(Activity.items)).order_by(
-        Activity.starts_at.is_(None), Activity.starts_at, Activity.due_at, Activity.code)).all()
+    return db.session.scalars(_activities_query(), {"program_id": program.id}).all()
+
+
+@cache
+def _activities_query():
+    """Built once: a participant's page runs it on every visit."""
+    return (select(Activity).where(Activity.program_id == bindparam("program_id"))
+            .options(selectinload(Activity.items))
+            .order_by(Activity.starts_at.is_(None), Activity.starts_at, Activity.due_at, Activity.code))
 
 
 def save_activity(activity, actor_id, program, *, code, kind, required, title, description, day, start, end,

@@ -1,6 +1,8 @@
 """Group work: generate groups by a strategy, move people, name rapporteurs, record conclusions."""
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -114,9 +116,14 @@ def _flush_or_conflict(field):
 
 def groups_of_participant(participant):
     """(group work, group) pairs the participant belongs to, in agenda order."""
-    rows = db.session.execute(
-        select(GroupWork, Group).join(GroupMember, GroupMember.group_work_id == GroupWork.id)
-        .join(Group, Group.id == GroupMember.group_id).join(GroupWork.agenda_item)
-        .where(GroupMember.participant_id == participant.id).order_by(AgendaItem.starts_at)
-        .options(MEMBERS_LOADED))
+    rows = db.session.execute(_groups_of_participant_query(), {"participant_id": participant.id})
     return [(work, group) for work, group in rows]
+
+
+@cache
+def _groups_of_participant_query():
+    """Built once: the participant's page runs it on every visit."""
+    return (select(GroupWork, Group).join(GroupMember, GroupMember.group_work_id == GroupWork.id)
+            .join(Group, Group.id == GroupMember.group_id).join(GroupWork.agenda_item)
+            .where(GroupMember.participant_id == bindparam("participant_id")).order_by(AgendaItem.starts_at)
+            .options(MEMBERS_LOADED))

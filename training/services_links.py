@@ -1,6 +1,8 @@
 """Issue, find, re-issue and revoke participants' personal links."""
+from functools import cache
+
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import contains_eager
 
 from extensions import db
@@ -49,8 +51,8 @@ def current_link(participant):
 
 
 def participant_for_token(token):
-    """The participant a valid, unexpired, unrevoked token belongs to, else None."""
-    participant = db.session.scalar(select(Participant).where(Participant.token_hash == token_hash(token)))
+    """The participant a valid, unexpired, unrevoked token belongs to (with their program), else None."""
+    participant = db.session.scalar(_token_query(), {"token_hash": token_hash(token)})
     if participant is None or participant.status == "withdrawn":
         return None
     if is_expired(participant.program.links_end, current_app.config["LINK_GRACE_DAYS"], utcnow()):
@@ -58,14 +60,33 @@ def participant_for_token(token):
     return participant
 
 
-def participant_of_session(participant_id, link, version, now=None):
+def participant_of_session(participant_id, link, version, now=None, with_delegation=False):
     """The participant whose browser session (their id, their link's hash and session version when it started) is
-    still theirs, with their program, in one query; else None."""
+    still theirs, with their program (and their delegation, if asked), in one query; else None. Checked against
+    the database on every request: nothing about a session is remembered between requests, so a re-issued or
+    revoked link, a withdrawal or a 'leave' ends it at once."""
     if not participant_id or not link:
         return None
-    return db.session.scalar(
-        select(Participant).join(Participant.program).options(contains_eager(Participant.program))
-        .where(*session_holds(Participant, Program, participant_id, link, version, session_expiry(now))))
+    return db.session.scalar(_session_query(with_delegation), {
+        "participant_id": participant_id, "link": link, "version": version, "earliest_end": session_expiry(now)})
+
+
+@cache
+def _token_query():
+    """Built once (the personal link's page is a door every participant opens): building a statement costs about
+    as much as running it. The program comes in the same query."""
+    return (select(Participant).join(Participant.program).options(contains_eager(Participant.program))
+            .where(Participant.token_hash == bindparam("token_hash")))
+
+
+@cache
+def _session_query(with_delegation):
+    """Built once: every page of a participant runs it."""
+    query = select(Participant).join(Participant.program).options(contains_eager(Participant.program))
+    if with_delegation:
+        query = query.join(Participant.delegation).options(contains_eager(Participant.delegation))
+    return query.where(*session_holds(Participant, Program, bindparam("participant_id"), bindparam("link"),
+                                      bindparam("version"), bindparam("earliest_end")))
 
 
 def session_holds(participants, programs, participant_id, link, version, earliest_end):

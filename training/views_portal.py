@@ -41,7 +41,7 @@ def personal_link(token):
 
 
 @bp.route("/me")
-@participant_required
+@participant_required(with_delegation=True)  # the page names it
 def my_page():
     participant = g.participant
     delegation_name = delegation_label(participant.delegation, current_language())
