@@ -27,4 +27,7 @@ ENV PATH=/srv/capacita/.venv/bin:$PATH \
     CAPACITA_ENV=production \
     FLASK_APP=app
 EXPOSE 8000
-CMD ["gunicorn", "--workers", "4", "--bind", "127.0.0.1:8000", "app:create_app()"]
+# gthread, as README deploys it: a password check holds a thread, not the worker; keep-alive above nginx's 60 s
+# for its upstream connections, so that gunicorn never closes one just as nginx reuses it.
+CMD ["gunicorn", "--workers", "4", "--threads", "4", "--worker-class", "gthread", "--keep-alive", "75", \
+     "--bind", "127.0.0.1:8000", "app:create_app()"]

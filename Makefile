@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 # The locks (requirements/*.txt, from pyproject.toml by `make lock`) pin every package with its hashes.
 LOCK := requirements/test.txt
 RUNTIME_LOCK := requirements/runtime.txt
+BENCH_LOCK := requirements/bench.txt
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat pyproject.toml $(RUNTIME_LOCK) | cksum | cut -d' ' -f1)
 AXE_DIR := tests/axe
@@ -40,7 +41,7 @@ $(RUNTIME_STAMP): pyproject.toml $(RUNTIME_LOCK)
 	touch $@
 
 # After changing dependencies in pyproject.toml: pin them again (uv, from PyPI; every platform's hashes). The
-# runtime lock is resolved within the test lock, so both pin the same versions.
+# runtime and benchmark locks are resolved within the test lock, so all three pin the same versions.
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q 'uv>=0.5'
@@ -48,6 +49,8 @@ lock:
 		-o $(LOCK)
 	$(BIN)/uv pip compile -q pyproject.toml --generate-hashes --universal --python-version 3.11 \
 		-c $(LOCK) -o $(RUNTIME_LOCK)
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra bench --generate-hashes --universal \
+		--python-version 3.11 -c $(LOCK) -o $(BENCH_LOCK)
 
 install: $(STAMP) translations axe
 
@@ -118,7 +121,8 @@ test-postgresql: install
 # Figures quoted in README's Performance section (not part of the test suite). Every benchmark runs and prints
 # its figures even when an earlier one missed a target; the exit status says whether all targets were met.
 bench: install
-	$(BIN)/python -c 'import locust, weasyprint' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[test,bench]'
+	$(BIN)/python -c 'import locust, psutil, weasyprint' 2>/dev/null || \
+		$(BIN)/python -m pip install -q --require-hashes -r $(BENCH_LOCK)
 	status=0; \
 	for script in import_participants participant_journey taking_load impact_stats impact_page certificates login_under_attack startup queue_work attendance_names; do \
 		$(BIN)/python benchmarks/$$script.py || status=1; \

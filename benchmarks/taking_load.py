@@ -174,10 +174,14 @@ def gunicorn(target, port, args, env, log_path, folder=ROOT):
 
 
 def worker_setup(args):
-    """As the README deploys them behind nginx (sync workers: nginx holds the clients' idle connections), or
-    gthread holding every participant's keep-alive connection itself."""
+    """As the README deploys them behind nginx (gthread: a password check, or the wait that stands in for one, holds
+    a thread rather than the whole worker; keep-alive longer than nginx's 60 s for its idle upstream connections, so
+    that gunicorn never closes one just as nginx reuses it), or gthread holding every participant's keep-alive
+    connection itself."""
     if args.scenario == "deployed":
-        return []
+        # As README runs them; with --deployed-threads 1, sync workers (what README ran before) for comparison.
+        return ["--threads", str(args.deployed_threads), "--worker-class", "gthread", "--keep-alive",
+                str(KEEP_ALIVE_SECONDS)] if args.deployed_threads > 1 else []
     return ["--threads", str(args.threads), "--worker-class", "gthread", "--keep-alive", str(KEEP_ALIVE_SECONDS),
             "--worker-connections", str(worker_connections(args)), "--backlog", "4096"]
 
@@ -324,6 +328,8 @@ def parse_args(database):
                         "gunicorn (gthread) directly (default: BENCH_SCENARIO, else deployed)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--deployed-threads", type=int, default=4, help="deployed scenario: threads per gunicorn "
+                        "worker (gthread, as README deploys them; 1: sync workers)")
     parser.add_argument("--capacity-users", type=int, default=50,
                         help="users saving back to back, for autosave and for the minimal endpoint alike")
     parser.add_argument("--capacity-seconds", type=int, default=10, help="length of one capacity round")
@@ -399,13 +405,19 @@ def main():
     report(args, results, saves, submitted, (opened, finished), (lost, unsubmitted))
 
 
+def deployed_workers(args):
+    if args.deployed_threads > 1:
+        return f"{args.workers} workers × {args.deployed_threads} threads (gthread)"
+    return f"{args.workers} sync workers"
+
+
 def server_line(args, storage):
     limits = (f"CAPACITA_ENV=production, rate limits as configured, counted in {storage.split(':')[0]}, per address "
               "from X-Forwarded-For (TRUSTED_PROXIES=1: each participant comes from an address of its own)")
     if args.scenario == "deployed":
         return (f"Scenario: deployed. nginx (deploy/nginx/, as README's Deploy section; plain HTTP on loopback, no TLS;"
                 f" the participant's address from X-Forwarded-For through real_ip) in front of gunicorn on 127.0.0.1, "
-                f"{args.workers} sync workers; {limits}")
+                f"{deployed_workers(args)}; {limits}")
     return (f"Scenario: gunicorn. gunicorn on 127.0.0.1, {args.workers} workers × {args.threads} threads (gthread), "
             f"keep-alive {KEEP_ALIVE_SECONDS} s, {worker_connections(args):,} connections per worker; {limits}")
 

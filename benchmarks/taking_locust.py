@@ -249,8 +249,13 @@ class HammerUser(FastHttpUser):
 
     def guess_password(self):
         if not self.csrf:  # a real attacker fetches the form once for its cookie and token
-            page = self.client.get("/login", name="GET /login (attacker)", headers=self.address)
-            self.csrf = csrf_of(page.text or "")
+            # nginx may refuse it (429: many attacking users share an address's burst); try again next turn.
+            with self.client.get("/login", name="GET /login (attacker)", headers=self.address,
+                                 catch_response=True) as page:
+                if page.status_code == 429:
+                    page.success()
+                    return
+                self.csrf = csrf_of(page.text or "")
         data = {"csrf_token": self.csrf, "email": f"{secrets_like()[:10]}@example.org", "password": secrets_like()}
         self.expect(self.client.post("/login", name="POST /login", data=data, headers=self.address,
                                      catch_response=True), (200, 429))

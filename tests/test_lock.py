@@ -51,7 +51,16 @@ def test_runtime_lock_leaves_out_the_test_tools_and_agrees_with_the_test_lock():
     assert {name: versions for name, versions in runtime.items() if test.get(name) != versions} == {}
 
 
+def test_bench_lock_pins_the_load_generators_at_the_test_locks_versions():
+    bench, test = pins("bench.txt"), pins("test.txt")
+    assert unmet(declared() + declared("test") + declared("bench"), bench) == []
+    # The same versions; the markers may differ (weasyprint needs cffi on every Python, the test tools only on some).
+    versions = {name: sorted(version for version, _marker in pinned) for name, pinned in bench.items()}
+    assert {name: pinned for name, pinned in test.items()
+            if versions.get(name) != sorted(version for version, _marker in pinned)} == {}
+
+
 def test_every_pin_carries_its_hashes():
-    for lock in ("runtime.txt", "test.txt"):
+    for lock in ("runtime.txt", "test.txt", "bench.txt"):
         text = (ROOT / "requirements" / lock).read_text()
         assert text.count("==") <= text.count("--hash=sha256:"), lock
