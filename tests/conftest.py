@@ -3,6 +3,7 @@ import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -388,3 +389,22 @@ def scratch_app(scratch_url):
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@contextmanager
+def statements_run(app):
+    """The SQL statements the database receives inside the block (a list, filled as they run)."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)

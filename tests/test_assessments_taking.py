@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from assessments.models import Answer, Attempt, Question, Questionnaire
 from assessments.services_builder import import_plain
 from extensions import db
-from tests.conftest import csrf_from, login
+from tests.conftest import csrf_from, login, statements_run
 from tests.helpers import PLAIN, enter, link_for, open_pre_test
 from training.models import Participant, Program, utcnow
 from training.services import withdraw_participant
@@ -335,21 +335,9 @@ def test_the_intro_says_what_the_certificate_asks_of_the_test(app, counselor, wo
 def test_the_intro_reads_the_certificate_rules_in_one_statement(app, counselor, pre_test):
     """The intro page: the session's participant, the statuses, then the certificate's rules with the program's
     questionnaire kinds in one plain statement (no ORM load of the settings)."""
-    from sqlalchemy import event
-
     counselor.get("/me/tests/pre")  # the first request builds what is built once
-    statements = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_run(app) as statements:
         page = counselor.get("/me/tests/pre")
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert "Para su certificado debe enviar este cuestionario" in page.get_data(as_text=True)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     rules = [s for s in selects if "certificate_settings" in s]

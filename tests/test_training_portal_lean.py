@@ -7,6 +7,7 @@ from sqlalchemy import select
 from certificates.models import CertificateSettings
 from certificates.services import participant_row, rows_for
 from extensions import db
+from tests.conftest import statements_run
 from tests.helpers import enter, link_for
 from training.models import Activity, Participant, Program
 from training.services_activities import program_activities
@@ -54,23 +55,11 @@ def test_leaving_or_withdrawing_ends_every_copy_of_the_session_at_once(app, worl
 
 def test_the_personal_link_page_loads_the_program_with_the_participant(app, client, world):
     """One query for the link's page: the program comes with the participant (its title on the page)."""
-    from sqlalchemy import event
-
     link = link_for(app, world["ids"]["mx1"])
     path = "/" + link.split("/", 3)[3]
     client.get(path)  # the first request builds what is built once
-    statements = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_run(app) as statements:
         page = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert page.status_code == 200 and "Programa de prueba" in page.get_data(as_text=True)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 1 and "programs" in selects[0] and "participants" in selects[0]
