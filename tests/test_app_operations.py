@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
-from sqlalchemy import event
 
 import config_checks
 import operations
 from app import create_app
 from assessments.impact.chart_images import images_available
 from extensions import db
-from tests.conftest import SECRET
+from tests.conftest import SECRET, statements_run
 
 ROOT = Path(__file__).resolve().parent.parent
 UNREACHABLE_POSTGRES = "postgresql+psycopg://capacita:pg-password-1@127.0.0.1:1/capacita"
@@ -73,18 +72,8 @@ def test_healthz_is_never_rate_limited(client):
 
 
 def test_healthz_only_reads(app, client):
-    statements = []
-
-    def record(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_run(app) as statements:
         assert client.get("/healthz").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     # On SQLite a plain BEGIN (a read), never BEGIN IMMEDIATE (the write lock).
     assert "SELECT 1" in statements and set(statements) <= {"SELECT 1", "BEGIN"}
 
