@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
+from training.localized import pick
 from training.models import Participant, Program, utcnow
 from training.services_links import session_expiry, session_holds
 
@@ -20,10 +21,46 @@ SUBMITTED, IN_PROGRESS, NOT_STARTED = "submitted", "in_progress", "not_started"
 KIND_ORDER = {kind: index for index, kind in enumerate(QUESTIONNAIRE_KINDS)}
 
 
+@dataclass(frozen=True)
+class QuestionnaireView:
+    """What a participant's test pages read of a questionnaire, as plain values: building ORM objects for them cost
+    more than the query. `program` is the participant's own (loaded with them)."""
+    id: int
+    program: Program
+    kind: str
+    title: dict
+    intro: dict
+    opens_at: object
+    closes_at: object
+    time_limit_minutes: int | None
+    show_score: bool
+
+    @property
+    def program_id(self):
+        return self.program.id
+
+    def title_in(self, language):
+        return pick(self.title, language, self.program.default_language)
+
+
+@dataclass(frozen=True)
+class AttemptView:
+    """A participant's attempt as plain values (what the pages read); `attempt_to_write` loads the object."""
+    id: int
+    questionnaire_id: int
+    status: str
+    started_at: object
+    deadline_at: object
+    submitted_at: object
+    finalized_by: str | None
+    score: float | None
+    max_score: float | None
+
+
 @dataclass
 class TestStatus:
-    questionnaire: Questionnaire
-    attempt: Attempt | None
+    questionnaire: Questionnaire | QuestionnaireView
+    attempt: Attempt | AttemptView | None
     refusal: str | None  # why it cannot be started or continued now: "not_open" / "closed", else None
     question_count: int | None = None  # how many questions it has (participant_statuses counts them)
 
@@ -48,30 +85,56 @@ def test_status(questionnaire, participant, now=None, finalize=True):
 
 def participant_statuses(participant, now=None):
     """kind → status, pre-test first, of every questionnaire of the participant's program that has questions (the
-    follow-up only once it was sent to them): one query for all, as every page of a test needs them. Reads only (an
-    overdue attempt is not finalized here)."""
+    follow-up only once it was sent to them): one query for all, as every page of a test needs them, read as plain
+    values (`QuestionnaireView`, `AttemptView`; `attempt_to_write` before writing). Reads only (an overdue attempt
+    is not finalized here)."""
     now = now or utcnow()
+    program = participant.program
     rows = db.session.execute(_statuses_query(), {"participant_id": participant.id,
                                                   "program_id": participant.program_id}).all()
-    pre = next((questionnaire for questionnaire, *_rest in rows if questionnaire.kind == "pre"), None)
+    pre = next((row for row in rows if row.kind == "pre"), None)
     pre_opened = _opened(pre, now)
-    return {questionnaire.kind: _status(questionnaire, attempt, pre_opened, now, count)
-            for questionnaire, attempt, count, asked in sorted(rows, key=lambda row: KIND_ORDER[row[0].kind])
-            if count and (asked or attempt is not None)}
+    return {row.kind: _status(_questionnaire_view(row, program), _attempt_view(row), pre_opened, now, row.count)
+            for row in sorted(rows, key=lambda row: KIND_ORDER[row.kind])
+            if row.count and (row.asked or row.attempt_id is not None)}
+
+
+def _questionnaire_view(row, program):
+    return QuestionnaireView(row.id, program, row.kind, row.title, row.intro, row.opens_at, row.closes_at,
+                             row.time_limit_minutes, row.show_score)
+
+
+def _attempt_view(row):
+    if row.attempt_id is None:
+        return None
+    return AttemptView(row.attempt_id, row.id, row.status, row.started_at, row.deadline_at, row.submitted_at,
+                       row.finalized_by, row.score, row.max_score)
+
+
+def attempt_to_write(attempt):
+    """The attempt object to write through (a status's attempt may be plain values), in this session."""
+    return attempt if isinstance(attempt, Attempt) else db.session.get(Attempt, attempt.id)
 
 
 @cache
 def _statuses_query():
-    """Built once (building it cost as much as running it): each questionnaire of the program, the participant's
-    attempt, how many questions it has and whether it is asked of them at all."""
+    """Built once (building it cost as much as running it), on the tables: each questionnaire of the program, the
+    participant's attempt, how many questions it has and whether it is asked of them at all."""
     participant_id = bindparam("participant_id")
-    count = select(func.count(Question.id)).where(Question.questionnaire_id == Questionnaire.id).scalar_subquery()
+    questionnaires, attempts, questions = Questionnaire.__table__.c, Attempt.__table__.c, Question.__table__.c
+    count = (select(func.count(questions.id)).where(questions.questionnaire_id == questionnaires.id)
+             .scalar_subquery().label("count"))
     # The follow-up survey is for those it was sent to (who completed the program), not for everyone.
-    asked = (Questionnaire.kind != "follow_up") | sent_follow_up(Questionnaire.id, participant_id)
-    return (select(Questionnaire, Attempt, count, asked)
-            .outerjoin(Attempt, (Attempt.questionnaire_id == Questionnaire.id)
-                       & (Attempt.participant_id == participant_id))
-            .where(Questionnaire.program_id == bindparam("program_id")))
+    asked = ((questionnaires.kind != "follow_up") | sent_follow_up(questionnaires.id, participant_id)).label("asked")
+    return (select(questionnaires.id, questionnaires.kind, questionnaires.title, questionnaires.intro,
+                   questionnaires.opens_at, questionnaires.closes_at, questionnaires.time_limit_minutes,
+                   questionnaires.show_score, attempts.id.label("attempt_id"), attempts.status, attempts.started_at,
+                   attempts.deadline_at, attempts.submitted_at, attempts.finalized_by, attempts.score,
+                   attempts.max_score, count, asked)
+            .select_from(Questionnaire.__table__)
+            .outerjoin(Attempt.__table__, (attempts.questionnaire_id == questionnaires.id)
+                       & (attempts.participant_id == participant_id))
+            .where(questionnaires.program_id == bindparam("program_id")))
 
 
 def participant_tests(participant, now=None):

@@ -1,4 +1,6 @@
 """The participant takes a test: start, answer (plain form or autosave), review, submit once, thank-you page."""
+from dataclasses import replace
+
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -21,6 +23,7 @@ from .services_taking import (
     IN_PROGRESS,
     SUBMITTED,
     attempt_of,
+    attempt_to_write,
     autosave_target,
     deadline_of,
     finalize_if_overdue,
@@ -59,7 +62,9 @@ def _status_or_404(kind):
     questionnaire = status.questionnaire
     if status.attempt is not None and is_overdue(status.attempt, questionnaire):
         begin_writes()  # only now does this request need SQLite's write lock
-        finalize_if_overdue(status.attempt, questionnaire)
+        attempt = attempt_to_write(status.attempt)
+        finalize_if_overdue(attempt, questionnaire)
+        status = replace(status, attempt=attempt)  # the page shows the attempt as it is now
     return status
 
 
@@ -84,6 +89,7 @@ def take_test(kind):
                                question_count=status.question_count, notes=notes)
     errors = {}
     if request.method == "POST":
+        attempt = attempt_to_write(attempt)
         errors = _save_form(attempt, questionnaire)
         if not errors and attempt.status == IN_PROGRESS:
             if request.form.get("action") == "review":
@@ -231,7 +237,7 @@ def submit_test(kind):
         if required:
             flash(_("Some required questions are still unanswered."), "error")
             return redirect(url_for("assessments.review_test", kind=kind))
-        if submit_attempt(attempt, content=content):
+        if submit_attempt(attempt_to_write(attempt), content=content):
             return redirect(url_for("assessments.test_done", kind=kind))
     flash(_("This questionnaire was already submitted; your answers were kept."), "info")
     return redirect(url_for("assessments.test_done", kind=kind))

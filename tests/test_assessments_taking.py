@@ -365,3 +365,53 @@ def test_a_post_test_with_a_minimum_score_says_the_score(app, world):
     assert notes(min_post_score=72.5) == [
         "Your certificate requires this questionnaire to be submitted with a score of at least 72.5%."]
     assert notes(post_test_required=False) == ["This questionnaire is not required for your certificate."]
+
+
+def _objects_built(app):
+    """Names of the ORM classes whose objects are built from rows while the block runs (a list, filled as built)."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def watching():
+        built = []
+
+        def loaded(target, _context):
+            built.append(type(target).__name__)
+
+        event.listen(db.Model, "load", loaded, propagate=True)
+        try:
+            yield built
+        finally:
+            event.remove(db.Model, "load", loaded)
+
+    return watching()
+
+
+def test_test_pages_read_the_questionnaire_and_attempt_as_plain_values(app, counselor, pre_test):
+    """Only the session's participant and program become ORM objects on the pages that read a test: the
+    questionnaires and the attempt are read as rows (building objects for them cost more than the query)."""
+    _start(counselor)
+    with _objects_built(app) as built:
+        assert counselor.get("/me/tests/pre").status_code == 200
+        assert counselor.get("/me/tests/pre/review").status_code == 200
+        assert counselor.get("/me").status_code == 200
+    assert {"Questionnaire", "Attempt"}.isdisjoint(built), built
+
+
+def test_an_overdue_attempt_is_submitted_when_its_page_is_opened_and_shown_as_done(app, counselor, pre_test, world):
+    """The page reads plain values; finalizing writes through the attempt object, and the page follows it."""
+    html = _start(counselor)
+    _autosave(counselor, html, pre_test["questions"][0], "b", 1000)
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.participant_id == world["ids"]["mx1"]))
+        attempt.started_at = utcnow() - timedelta(hours=3)
+        db.session.get(Questionnaire, pre_test["id"]).time_limit_minutes = 30
+        db.session.commit()
+    response = counselor.get("/me/tests/pre")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/me/tests/pre/done")
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.participant_id == world["ids"]["mx1"]))
+        assert (attempt.status, attempt.finalized_by) == ("submitted", "time_limit")
+    assert counselor.get("/me/tests/pre/done").status_code == 200

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from certificates.models import CertificateSettings
 from certificates.services import participant_row, rows_for
 from extensions import db
-from tests.conftest import statements_run
+from tests.conftest import csrf_from, statements_run
 from tests.helpers import enter, link_for
 from training.models import Activity, Participant, Program
 from training.services_activities import program_activities
@@ -164,3 +164,27 @@ def test_the_certificate_card_decides_as_the_eligibility_screen_for_the_demo(app
             assert (own.status, own.decision, own.certificate) == (row.status, row.decision, row.certificate)
         assert {row.status for row in expected} == {"issued", "not_yet"}
         assert len({row.decision for row in expected}) >= 4
+
+
+def test_the_personal_link_page_and_its_post_build_no_orm_objects(app, client, world):
+    """The link's page reads the participant and program as plain values, and the POST starts the session from
+    them: the session then opens the participant's page (who they are, their language)."""
+    from sqlalchemy import event
+
+    built = []
+
+    def loaded(target, _context):
+        built.append(type(target).__name__)
+
+    link = link_for(app, world["ids"]["mx1"])
+    path = "/" + link.split("/", 3)[3]
+    event.listen(db.Model, "load", loaded, propagate=True)
+    try:
+        page = client.get(path)
+        response = client.post(path, data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    finally:
+        event.remove(db.Model, "load", loaded)
+    assert page.status_code == 200 and response.status_code == 302 and built == []
+    with client.session_transaction() as kept:
+        assert kept["participant"]["id"] == world["ids"]["mx1"] and kept["language"] == "es"
+    assert client.get("/me").status_code == 200

@@ -1,4 +1,5 @@
 """Issue, find, re-issue and revoke participants' personal links."""
+from dataclasses import dataclass
 from functools import cache
 
 from flask import current_app
@@ -7,7 +8,8 @@ from sqlalchemy.orm import contains_eager
 
 from extensions import db
 
-from .links import earliest_valid_end, is_expired, new_salt, token_for, token_hash
+from .links import earliest_valid_end, is_expired, links_end, new_salt, token_for, token_hash
+from .localized import offered, pick
 from .models import Participant, Program, utcnow
 from .services import record
 
@@ -50,14 +52,41 @@ def current_link(participant):
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/p/{_token(participant)}"
 
 
+@dataclass(frozen=True)
+class LinkProgram:
+    """What the personal link's page shows of the program: its title in the reader's language."""
+    title: dict
+    languages: list
+
+    @property
+    def default_language(self):
+        return offered(self.languages)[0]
+
+    def title_in(self, language):
+        return pick(self.title, language, self.default_language)
+
+
+@dataclass(frozen=True)
+class LinkHolder:
+    """The participant a personal link belongs to, as its page and the session it starts need them: plain values
+    (every participant opens this door, and building ORM objects for it cost more than the query)."""
+    id: int
+    token_hash: str
+    session_version: int
+    language: str
+    given_names: str
+    program: LinkProgram
+
+
 def participant_for_token(token):
-    """The participant a valid, unexpired, unrevoked token belongs to (with their program), else None."""
-    participant = db.session.scalar(_token_query(), {"token_hash": token_hash(token)})
-    if participant is None or participant.status == "withdrawn":
+    """The participant (a `LinkHolder`) a valid, unexpired, unrevoked token belongs to, else None."""
+    row = db.session.execute(_token_query(), {"token_hash": token_hash(token)}).one_or_none()
+    if row is None or row.status == "withdrawn":
         return None
-    if is_expired(participant.program.links_end, current_app.config["LINK_GRACE_DAYS"], utcnow()):
+    if is_expired(links_end(row.end_date, row.follow_up_until), current_app.config["LINK_GRACE_DAYS"], utcnow()):
         return None
-    return participant
+    return LinkHolder(row.id, row.token_hash, row.session_version, row.language, row.given_names,
+                      LinkProgram(row.title, row.languages))
 
 
 def participant_of_session(participant_id, link, version, now=None, with_delegation=False):
@@ -74,9 +103,13 @@ def participant_of_session(participant_id, link, version, now=None, with_delegat
 @cache
 def _token_query():
     """Built once (the personal link's page is a door every participant opens): building a statement costs about
-    as much as running it. The program comes in the same query."""
-    return (select(Participant).join(Participant.program).options(contains_eager(Participant.program))
-            .where(Participant.token_hash == bindparam("token_hash")))
+    as much as running it. On the tables, the program's columns in the same query."""
+    participants, programs = Participant.__table__.c, Program.__table__.c
+    return (select(participants.id, participants.token_hash, participants.session_version, participants.language,
+                   participants.given_names, participants.status, programs.title, programs.languages,
+                   programs.end_date, programs.follow_up_until)
+            .join_from(Participant.__table__, Program.__table__, programs.id == participants.program_id)
+            .where(participants.token_hash == bindparam("token_hash")))
 
 
 @cache
