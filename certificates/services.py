@@ -183,8 +183,22 @@ def participant_row(program, participant, activities):
     record = eligibility.Record(marks=marks, pre_test=tests.get("pre", untaken)[0],
                                 post_test=tests.get("post", untaken)[0], post_score=tests.get("post", untaken)[1])
     decision = eligibility.decide(rules, pure_activities(activities), record)
-    certificate = _latest(db.session.scalars(_own_certificates_query(), params)).get(participant.id)
+    certificates = (OwnCertificate(*row) for row in db.session.execute(_own_certificates_query(), params))
+    certificate = _latest(certificates).get(participant.id)
     return Row(participant, decision, certificate, _status(decision, certificate)), rules
+
+
+@dataclass(frozen=True)
+class OwnCertificate:
+    """A certificate as its holder's page shows it (`participant_row`): plain values, read on every visit."""
+    id: int
+    participant_id: int
+    serial: str
+    revoked_at: object
+
+    @property
+    def valid(self):
+        return self.revoked_at is None
 
 
 @cache
@@ -207,9 +221,11 @@ def _own_marks_query():
 
 @cache
 def _own_certificates_query():
-    return (select(Certificate).where(Certificate.program_id == bindparam("program_id"),
-                                      Certificate.participant_id == bindparam("participant_id"))
-            .order_by(Certificate.issued_at, Certificate.id))
+    certificates = Certificate.__table__.c
+    return (select(certificates.id, certificates.participant_id, certificates.serial, certificates.revoked_at)
+            .where(certificates.program_id == bindparam("program_id"),
+                   certificates.participant_id == bindparam("participant_id"))
+            .order_by(certificates.issued_at, certificates.id))
 
 
 def _status(decision, certificate):

@@ -105,11 +105,17 @@ def test_the_certificate_card_decides_as_the_eligibility_screen(app, course):
             statuses = []
             for person, row in zip(people, expected, strict=True):
                 own, _rules = participant_row(program, person, activities)
-                assert (own.status, own.decision, own.certificate) == (row.status, row.decision, row.certificate)
+                assert (own.status, own.decision, _certificate(own)) == (row.status, row.decision, _certificate(row))
                 statuses.append(own.status)
             # The cases at hand: eligible people, people missing something, and world's certificate holder.
             assert {"eligible", "not_yet", "issued"} <= set(statuses), statuses
         db.session.rollback()
+
+
+def _certificate(row):
+    """What the card shows of a row's certificate (the card reads it as plain values, the screen as an object)."""
+    certificate = row.certificate
+    return None if certificate is None else (certificate.id, certificate.serial, certificate.valid)
 
 
 def test_templates_follow_a_forced_locale_within_a_request(app):
@@ -161,7 +167,7 @@ def test_the_certificate_card_decides_as_the_eligibility_screen_for_the_demo(app
         expected = rows_for(program, people, activities)
         for person, row in zip(people, expected, strict=True):
             own, _rules = participant_row(program, person, activities)
-            assert (own.status, own.decision, own.certificate) == (row.status, row.decision, row.certificate)
+            assert (own.status, own.decision, _certificate(own)) == (row.status, row.decision, _certificate(row))
         assert {row.status for row in expected} == {"issued", "not_yet"}
         assert len({row.decision for row in expected}) >= 4
 
@@ -188,3 +194,33 @@ def test_the_personal_link_page_and_its_post_build_no_orm_objects(app, client, w
     with client.session_transaction() as kept:
         assert kept["participant"]["id"] == world["ids"]["mx1"] and kept["language"] == "es"
     assert client.get("/me").status_code == 200
+
+
+def test_the_certificate_card_reads_the_certificate_as_plain_values(app, world):
+    """A holder's page names their certificate, built from a row (no Certificate object); revoking it shows at once."""
+    from sqlalchemy import event
+
+    from certificates.models import Certificate
+    from training.models import utcnow
+
+    built = []
+
+    def loaded(target, _context):
+        built.append(type(target).__name__)
+
+    holder = app.test_client()
+    enter(holder, link_for(app, world["ids"]["gt1"]))
+    event.listen(db.Model, "load", loaded, propagate=True)
+    try:
+        page = holder.get("/me").get_data(as_text=True)
+    finally:
+        event.remove(db.Model, "load", loaded)
+    with app.app_context():
+        serial = db.session.get(Certificate, world["ids"]["certificate"]).serial
+    assert serial in page and "Certificate" not in built, built
+    with app.app_context():
+        certificate = db.session.get(Certificate, world["ids"]["certificate"])
+        certificate.revoked_at, certificate.revoked_reason = utcnow(), "error"
+        db.session.commit()
+    page = holder.get("/me").get_data(as_text=True)
+    assert serial not in page and "Su certificado fue retirado" in page
