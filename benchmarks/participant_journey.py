@@ -1,6 +1,7 @@
 """A participant's journey in process (Flask test client): CPU ms per request, per journey, per autosave, next to
 the minimal Flask + SQLAlchemy insert measured in the same run."""
 import argparse
+import logging
 import os
 import re
 import secrets
@@ -97,9 +98,11 @@ def capacita(folder, participants):
 
     settings = (f"sqlite:///{folder}/capacita.sqlite3", secrets.token_hex(32), "https://capacita.example.org")
     set_up(capacita_app(*settings), participants, folder / "tokens.txt")
-    # A second app for the journeys, as a server starts after `flask db upgrade`: Alembic's logging set-up, run in
-    # this process by set_up, replaced the app's log handler and turned its access log off. Deployed, every
-    # request writes its access line, and so it does here (to os.devnull, see main).
+    # A second app for the journeys, as a server starts after `flask db upgrade` in a process of its own: Alembic's
+    # logging set-up (fileConfig), run in this process by set_up, replaced the app's log handler with its own and
+    # turned the access log off. Deployed, every request writes its access line once, and so it does here (to
+    # os.devnull, see main).
+    logging.getLogger().handlers.clear()
     return capacita_app(*settings), [line.split()[1] for line in (folder / "tokens.txt").read_text().splitlines()]
 
 
