@@ -1,6 +1,8 @@
 """A participant's journey in process (Flask test client): CPU ms per request, per journey, per autosave, next to
 the minimal Flask + SQLAlchemy insert measured in the same run."""
 import argparse
+import logging
+import os
 import re
 import secrets
 import statistics
@@ -8,6 +10,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from contextlib import redirect_stdout
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,9 +96,14 @@ def capacita(folder, participants):
     """The app on a fresh SQLite file, set up as benchmarks/taking_load.py does; the participants' tokens."""
     from taking_load import capacita_app, set_up
 
-    app = capacita_app(f"sqlite:///{folder}/capacita.sqlite3", secrets.token_hex(32), "https://capacita.example.org")
-    set_up(app, participants, folder / "tokens.txt")
-    return app, [line.split()[1] for line in (folder / "tokens.txt").read_text().splitlines()]
+    settings = (f"sqlite:///{folder}/capacita.sqlite3", secrets.token_hex(32), "https://capacita.example.org")
+    set_up(capacita_app(*settings), participants, folder / "tokens.txt")
+    # A second app for the journeys, as a server starts after `flask db upgrade` in a process of its own: Alembic's
+    # logging set-up (fileConfig), run in this process by set_up, replaced the app's log handler with its own and
+    # turned the access log off. Deployed, every request writes its access line once, and so it does here (to
+    # os.devnull, see main).
+    logging.getLogger().handlers.clear()
+    return capacita_app(*settings), [line.split()[1] for line in (folder / "tokens.txt").read_text().splitlines()]
 
 
 def main():
@@ -112,18 +120,20 @@ def main():
         minimal = minimal_inserts(f"sqlite:///{folder}/minimal.sqlite3", 20 * args.participants)
         app, tokens = capacita(folder, args.participants + args.warm_up)
         ignored, samples = defaultdict(list), defaultdict(list)
-        for index, token in enumerate(tokens[:args.warm_up]):
-            journey(app, index, token, ignored)
-        profiler = None
-        if args.profile:
-            import cProfile
-            profiler = cProfile.Profile()
-            profiler.enable()
-        for index, token in enumerate(tokens[args.warm_up:], start=args.warm_up):
-            journey(app, index, token, samples)
-        if profiler:
-            profiler.disable()
-            profiler.dump_stats(args.profile)
+        # Each request writes its access line, as deployed: to os.devnull here, not over the figures.
+        with open(os.devnull, "w", encoding="utf-8") as discarded, redirect_stdout(discarded):
+            for index, token in enumerate(tokens[:args.warm_up]):
+                journey(app, index, token, ignored)
+            profiler = None
+            if args.profile:
+                import cProfile
+                profiler = cProfile.Profile()
+                profiler.enable()
+            for index, token in enumerate(tokens[args.warm_up:], start=args.warm_up):
+                journey(app, index, token, samples)
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(args.profile)
     report(samples, minimal, args.participants)
 
 
