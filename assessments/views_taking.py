@@ -55,8 +55,8 @@ def calendar_events(program, language, zone):
     return events
 
 
-def _status_or_404(kind):
-    status = participant_statuses(g.participant).get(kind)
+def _status_or_404(kind, objects=False):
+    status = participant_statuses(g.participant, objects=objects).get(kind)
     if status is None:  # not a kind, no such questionnaire, or not a single question yet
         abort(404)
     questionnaire = status.questionnaire
@@ -227,7 +227,7 @@ def review_test(kind):
 @participant_required
 @writes
 def submit_test(kind):
-    status = _status_or_404(kind)
+    status = _status_or_404(kind, objects=True)  # it writes through the attempt: loaded as an object at once
     attempt = status.attempt
     if attempt is None:
         return redirect(url_for("assessments.take_test", kind=kind))
@@ -237,7 +237,7 @@ def submit_test(kind):
         if required:
             flash(_("Some required questions are still unanswered."), "error")
             return redirect(url_for("assessments.review_test", kind=kind))
-        if submit_attempt(attempt_to_write(attempt), content=content):
+        if submit_attempt(attempt, content=content):
             return redirect(url_for("assessments.test_done", kind=kind))
     flash(_("This questionnaire was already submitted; your answers were kept."), "info")
     return redirect(url_for("assessments.test_done", kind=kind))
