@@ -189,49 +189,58 @@ class RememberedCSRFProtect(CSRFProtect):
         # Nothing is exempt in Capacita (every POST checks its token): then there is nothing to look up per request.
         return bool(self._exempt_views or self._exempt_blueprints) and super()._is_exempt()
 
-    def _get_csrf_token(self):
-        field_name = current_app.config["WTF_CSRF_FIELD_NAME"]
-        if might_be_a_form(request) and request.mimetype in FORM_TYPES:
-            form = request.form
+    def _get_csrf_token(self, current=None, config=None):
+        current = request._get_current_object() if current is None else current
+        config = current_app.config if config is None else config
+        field_name = config["WTF_CSRF_FIELD_NAME"]
+        if might_be_a_form(current) and current.mimetype in FORM_TYPES:
+            form = current.form
             if form.get(field_name):
                 return form[field_name]
             for key in form:  # a form with a prefix names it {prefix}-csrf_token
                 if key.endswith(field_name) and form[key]:
                     return form[key]
-        for header_name in current_app.config["WTF_CSRF_HEADERS"]:
-            token = request.headers.get(header_name)
+        headers = current.headers
+        for header_name in config["WTF_CSRF_HEADERS"]:
+            token = headers.get(header_name)
             if token:
                 return token
         return None
 
     def protect(self, apply_exemptions=False):
-        if apply_exemptions and (not request.endpoint or self._is_exempt()):
+        # The request, the app and its config looked up once: each use of Flask's proxies is a context lookup.
+        current = request._get_current_object()
+        if apply_exemptions and (not current.endpoint or self._is_exempt()):
             return
-        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+        app = current_app._get_current_object()
+        config = app.config
+        if current.method not in config["WTF_CSRF_METHODS"]:
             return
         try:
-            self.validate(self._get_csrf_token())
+            self.validate(self._get_csrf_token(current, config), app)
         except ValidationError as error:
             logging.getLogger("flask_wtf.csrf").info(error.args[0])
             self._error_response(error.args[0])
-        if request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]:
-            if not request.referrer:
+        if current.is_secure and config["WTF_CSRF_SSL_STRICT"]:
+            if not current.referrer:
                 self._error_response("The referrer header is missing.")
-            if not same_origin(request.referrer, f"https://{request.host}/"):
+            if not same_origin(current.referrer, f"https://{current.host}/"):
                 self._error_response("The referrer does not match the host.")
         g.csrf_valid = True  # FlaskForm skips its own check
 
-    def validate(self, data):
+    def validate(self, data, app=None):
         """flask_wtf.csrf.validate_csrf, with the same messages, the signature's check remembered."""
-        config = current_app.config
-        secret_key = config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
+        app = current_app._get_current_object() if app is None else app
+        config = app.config
+        secret_key = config.get("WTF_CSRF_SECRET_KEY", app.secret_key)
         if secret_key is None:
             raise RuntimeError("A secret key is required to use CSRF.")
         field_name = config["WTF_CSRF_FIELD_NAME"]
         time_limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
         if not data:
             raise ValidationError(LOGGED_REASONS["missing"])
-        if field_name not in session:
+        session_here = session._get_current_object()
+        if field_name not in session_here:
             raise ValidationError(LOGGED_REASONS["no_session"])
         key = (secret_key, data)
         remembered = self.memo.get(key)
@@ -248,5 +257,5 @@ class RememberedCSRFProtect(CSRFProtect):
             except BadData as error:
                 raise ValidationError(LOGGED_REASONS["invalid"]) from error
             self.memo.put(key, int(signed.timestamp()), token)
-        if not isinstance(token, str) or not hmac.compare_digest(session[field_name], token):
+        if not isinstance(token, str) or not hmac.compare_digest(session_here[field_name], token):
             raise ValidationError(LOGGED_REASONS["mismatch"])
