@@ -286,6 +286,19 @@ def _run_hooks_as_one(app):
             return response
 
         app.after_request_funcs[None] = [after_request]
+    # The templates' app-wide context processors likewise (Flask's g/request/session, csrf_token, current_user,
+    # the assessments' and this module's helpers): each one's names over the previous ones', as Flask merges them.
+    processors = app.template_context_processors.get(None, [])
+    if len(processors) > 1 and not any(iscoroutinefunction(func) for func in processors):
+        in_order = tuple(processors)
+
+        def template_context():
+            context = {}
+            for func in in_order:
+                context.update(func())
+            return context
+
+        app.template_context_processors[None] = [template_context]
 
 
 def _select_locale():

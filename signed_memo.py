@@ -166,11 +166,15 @@ class RememberedCSRFProtect(CSRFProtect):
 
     def generate(self):
         """flask_wtf.csrf.generate_csrf(), the token of an unchanged session token remembered (see the module)."""
-        config = current_app.config
+        app = current_app._get_current_object()
+        config = app.config
         field_name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        secret_key = config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
-        if field_name in g or not field_name or not secret_key:
-            return generate_csrf()  # this request's token already, or Flask-WTF's own error
+        secret_key = config.get("WTF_CSRF_SECRET_KEY", app.secret_key)
+        if not field_name or not secret_key:
+            return generate_csrf()  # Flask-WTF's own error
+        here = g._get_current_object()
+        if field_name in here:
+            return here.get(field_name)  # this request's token already, as generate_csrf answers it
         raw = session.get(field_name)
         if not isinstance(raw, str):  # no session token yet (Flask-WTF makes one), or an unusable one
             return generate_csrf()
@@ -178,7 +182,7 @@ class RememberedCSRFProtect(CSRFProtect):
         key = (secret_key, raw, None if time_limit is None else int(time.time()))
         remembered = self.signed.get(key)
         if remembered is not None:
-            setattr(g, field_name, remembered[1])  # as Flask-WTF keeps it: FlaskForm's fields read it there
+            setattr(here, field_name, remembered[1])  # as Flask-WTF keeps it: FlaskForm's fields read it there
             return remembered[1]
         token = generate_csrf()
         if key[2] is None or key[2] == int(time.time()):  # signed within the key's second, not the next one's
