@@ -40,6 +40,7 @@ from werkzeug.http import parse_cookie
 from wtforms import ValidationError
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+SCALARS = frozenset({str, int, float, bool, type(None)})  # immutable, holding nothing: copied as themselves
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's, so that the tokens it signs in pages are the ones checked here
 
 
@@ -92,8 +93,8 @@ def within_age(signed_at, max_age):
 def copied(value):
     """A fresh copy of a session's JSON payload (dicts and lists copied, the rest immutable): a view that changes a
     nested value of its session must not change what the memo holds for the next request."""
-    if isinstance(value, dict):
-        return {key: copied(item) for key, item in value.items()}
+    if isinstance(value, dict):  # a session's values are mostly text and numbers: kept as they are, without a call
+        return {key: item if type(item) in SCALARS else copied(item) for key, item in value.items()}
     if isinstance(value, list):
         return [copied(item) for item in value]
     if isinstance(value, tuple):
