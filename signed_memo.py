@@ -36,9 +36,11 @@ from flask import current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect, generate_csrf, same_origin
 from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.http import parse_cookie
 from wtforms import ValidationError
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+SCALARS = frozenset({str, int, float, bool, type(None)})  # immutable, holding nothing: copied as themselves
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's, so that the tokens it signs in pages are the ones checked here
 
 
@@ -91,13 +93,24 @@ def within_age(signed_at, max_age):
 def copied(value):
     """A fresh copy of a session's JSON payload (dicts and lists copied, the rest immutable): a view that changes a
     nested value of its session must not change what the memo holds for the next request."""
-    if isinstance(value, dict):
-        return {key: copied(item) for key, item in value.items()}
+    if isinstance(value, dict):  # a session's values are mostly text and numbers: kept as they are, without a call
+        return {key: item if type(item) in SCALARS else copied(item) for key, item in value.items()}
     if isinstance(value, list):
         return [copied(item) for item in value]
     if isinstance(value, tuple):
         return tuple(copied(item) for item in value)
     return value
+
+
+def cookies_of(request):
+    """request.cookies, parsed from the environ's Cookie header directly: werkzeug finds that header by walking the
+    whole environ (~12 µs of every request) before parsing it. WSGI hands the request's cookies on as that one
+    header, so the parse is the very one werkzeug makes; it is kept as request.cookies, for whatever reads them
+    next."""
+    parsed = request.__dict__.get("cookies")
+    if parsed is None:
+        parsed = request.cookies = parse_cookie(request.environ.get("HTTP_COOKIE", ""), cls=request.dict_storage_class)
+    return parsed
 
 
 def vary_on_cookie(response):
@@ -117,7 +130,7 @@ class RememberedSessionInterface(SecureCookieSessionInterface):
     def open_session(self, app, request):
         if not app.secret_key:
             return None
-        cookie = request.cookies.get(self.get_cookie_name(app))
+        cookie = cookies_of(request).get(self.get_cookie_name(app))
         if not cookie:
             return self.session_class()
         # The same keys, in the same order, as Flask's get_signing_serializer verifies with.
@@ -166,11 +179,15 @@ class RememberedCSRFProtect(CSRFProtect):
 
     def generate(self):
         """flask_wtf.csrf.generate_csrf(), the token of an unchanged session token remembered (see the module)."""
-        config = current_app.config
+        app = current_app._get_current_object()
+        config = app.config
         field_name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        secret_key = config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
-        if field_name in g or not field_name or not secret_key:
-            return generate_csrf()  # this request's token already, or Flask-WTF's own error
+        secret_key = config.get("WTF_CSRF_SECRET_KEY", app.secret_key)
+        if not field_name or not secret_key:
+            return generate_csrf()  # Flask-WTF's own error
+        here = g._get_current_object()
+        if field_name in here:
+            return here.get(field_name)  # this request's token already, as generate_csrf answers it
         raw = session.get(field_name)
         if not isinstance(raw, str):  # no session token yet (Flask-WTF makes one), or an unusable one
             return generate_csrf()
@@ -178,7 +195,7 @@ class RememberedCSRFProtect(CSRFProtect):
         key = (secret_key, raw, None if time_limit is None else int(time.time()))
         remembered = self.signed.get(key)
         if remembered is not None:
-            setattr(g, field_name, remembered[1])  # as Flask-WTF keeps it: FlaskForm's fields read it there
+            setattr(here, field_name, remembered[1])  # as Flask-WTF keeps it: FlaskForm's fields read it there
             return remembered[1]
         token = generate_csrf()
         if key[2] is None or key[2] == int(time.time()):  # signed within the key's second, not the next one's
@@ -189,49 +206,58 @@ class RememberedCSRFProtect(CSRFProtect):
         # Nothing is exempt in Capacita (every POST checks its token): then there is nothing to look up per request.
         return bool(self._exempt_views or self._exempt_blueprints) and super()._is_exempt()
 
-    def _get_csrf_token(self):
-        field_name = current_app.config["WTF_CSRF_FIELD_NAME"]
-        if might_be_a_form(request) and request.mimetype in FORM_TYPES:
-            form = request.form
+    def _get_csrf_token(self, current=None, config=None):
+        current = request._get_current_object() if current is None else current
+        config = current_app.config if config is None else config
+        field_name = config["WTF_CSRF_FIELD_NAME"]
+        if might_be_a_form(current) and current.mimetype in FORM_TYPES:
+            form = current.form
             if form.get(field_name):
                 return form[field_name]
             for key in form:  # a form with a prefix names it {prefix}-csrf_token
                 if key.endswith(field_name) and form[key]:
                     return form[key]
-        for header_name in current_app.config["WTF_CSRF_HEADERS"]:
-            token = request.headers.get(header_name)
+        headers = current.headers
+        for header_name in config["WTF_CSRF_HEADERS"]:
+            token = headers.get(header_name)
             if token:
                 return token
         return None
 
     def protect(self, apply_exemptions=False):
-        if apply_exemptions and (not request.endpoint or self._is_exempt()):
+        # The request, the app and its config looked up once: each use of Flask's proxies is a context lookup.
+        current = request._get_current_object()
+        if apply_exemptions and (not current.endpoint or self._is_exempt()):
             return
-        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+        app = current_app._get_current_object()
+        config = app.config
+        if current.method not in config["WTF_CSRF_METHODS"]:
             return
         try:
-            self.validate(self._get_csrf_token())
+            self.validate(self._get_csrf_token(current, config), app)
         except ValidationError as error:
             logging.getLogger("flask_wtf.csrf").info(error.args[0])
             self._error_response(error.args[0])
-        if request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]:
-            if not request.referrer:
+        if current.is_secure and config["WTF_CSRF_SSL_STRICT"]:
+            if not current.referrer:
                 self._error_response("The referrer header is missing.")
-            if not same_origin(request.referrer, f"https://{request.host}/"):
+            if not same_origin(current.referrer, f"https://{current.host}/"):
                 self._error_response("The referrer does not match the host.")
         g.csrf_valid = True  # FlaskForm skips its own check
 
-    def validate(self, data):
+    def validate(self, data, app=None):
         """flask_wtf.csrf.validate_csrf, with the same messages, the signature's check remembered."""
-        config = current_app.config
-        secret_key = config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
+        app = current_app._get_current_object() if app is None else app
+        config = app.config
+        secret_key = config.get("WTF_CSRF_SECRET_KEY", app.secret_key)
         if secret_key is None:
             raise RuntimeError("A secret key is required to use CSRF.")
         field_name = config["WTF_CSRF_FIELD_NAME"]
         time_limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
         if not data:
             raise ValidationError(LOGGED_REASONS["missing"])
-        if field_name not in session:
+        session_here = session._get_current_object()
+        if field_name not in session_here:
             raise ValidationError(LOGGED_REASONS["no_session"])
         key = (secret_key, data)
         remembered = self.memo.get(key)
@@ -248,5 +274,5 @@ class RememberedCSRFProtect(CSRFProtect):
             except BadData as error:
                 raise ValidationError(LOGGED_REASONS["invalid"]) from error
             self.memo.put(key, int(signed.timestamp()), token)
-        if not isinstance(token, str) or not hmac.compare_digest(session[field_name], token):
+        if not isinstance(token, str) or not hmac.compare_digest(session_here[field_name], token):
             raise ValidationError(LOGGED_REASONS["mismatch"])

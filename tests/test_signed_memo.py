@@ -179,3 +179,75 @@ def test_an_application_wide_limit_still_counts_on_routes_without_a_limit_of_the
     script = APPLICATION_LIMIT_SCRIPT.format(root=str(ROOT), tmp=str(tmp_path))
     output = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert output.stdout.strip().splitlines()[-1] == "[200, 200, 429]"
+
+
+@pytest.mark.parametrize("header", [
+    None, "", "session=abc.def", "a=1; session=abc.def; b=2", 'session="quoted\\073value"; x=1',
+    "session=first; session=second", "  session = spaced ;other=1", "broken;;session=x", "xsession=1; session=2",
+])
+def test_the_session_cookie_is_read_as_werkzeug_reads_the_request_cookies(header):
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from signed_memo import cookies_of
+
+    environ = EnvironBuilder(headers={"Cookie": header} if header is not None else {}).get_environ()
+    read = cookies_of(Request(environ))
+    assert read == Request(environ).cookies
+    assert type(read) is type(Request(environ).cookies)
+    request_seen = Request(environ)
+    assert cookies_of(request_seen) is request_seen.cookies  # kept for whatever reads them next
+
+
+def test_new_request_ids_are_uuid4_hex():
+    import uuid
+
+    from logs import new_request_id
+
+    ids = {new_request_id() for _ in range(200)}
+    assert len(ids) == 200
+    for value in ids:
+        parsed = uuid.UUID(hex=value)
+        assert (parsed.hex, parsed.version, parsed.variant) == (value, 4, uuid.RFC_4122)
+
+
+def _hooked_app(merge):
+    """A bare app with hooks recording their order, one before_request answering for /stop; merged when asked."""
+    from app import _run_hooks_as_one
+
+    app, calls = Flask("hooked"), []
+    for name in ("b1", "b2", "b3"):
+        app.before_request(lambda name=name: calls.append(name) or ("stopped" if name == "b2" and request.path
+                                                                    == "/stop" else None))
+    for name in ("a1", "a2", "a3"):
+        def after(response, name=name):
+            calls.append(name)
+            response.headers.add("X-Order", name)
+            return response
+        app.after_request(after)
+    app.context_processor(lambda: {"x": 1, "y": 1})
+    app.context_processor(lambda: {"y": 2})
+    if merge:
+        _run_hooks_as_one(app)
+    app.before_request(lambda: calls.append("b4"))  # registered later: after the others, as Flask orders them
+    app.after_request(lambda response: calls.append("a4") or response)
+
+    @app.route("/go")
+    @app.route("/stop")
+    def view():
+        from flask import render_template_string
+        calls.append("view")
+        return render_template_string("{{ x }}{{ y }}")
+
+    return app, calls
+
+
+def test_hooks_run_as_one_in_flasks_order():
+    for path in ("/go", "/stop"):
+        answers = []
+        for merge in (False, True):
+            app, calls = _hooked_app(merge)
+            response = app.test_client().get(path)
+            answers.append((calls, response.get_data(as_text=True), response.headers.getlist("X-Order")))
+        assert answers[0] == answers[1]
+    assert answers[1][0][:3] == ["b1", "b2", "a4"]  # /stop: b2's answer stops b3, b4 and the view
