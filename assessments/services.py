@@ -63,17 +63,71 @@ def store_answer(attempt_id, question_id, value, seq, now=None, on=None):
     and PostgreSQL answers in one round trip. `on`: the connection to write on (the ORM session's by default)."""
     values = {"attempt_id": attempt_id, "question_id": question_id, "value": value, "seq": seq,
               "saved_at": now or utcnow()}
-    executor, dialect = (db.session, db.engine.dialect) if on is None else (on, on.dialect)
+    connection = db.session.connection() if on is None else on
     # RETURNING says whether the row was written (rowcount is unreliable for upserts across drivers).
-    if executor.execute(_store_if_open(dialect.name), values).first() is not None:
+    store = driver_statement(_store_if_open(connection.dialect.name), connection.dialect)
+    if store.execute(connection, values).first() is not None:
         return SAVED
     # Nothing written: the attempt is over, or a row exists with a sequence number not lower. This very save
     # retried after its reply was lost (same number, same value) is saved; anything else is stale. An attempt
     # never reopens, so a status read now tells what the statement saw (no row: the attempt was just erased).
-    row = executor.execute(_attempt_and_stored_answer(), values).one_or_none()
+    row = connection.execute(_attempt_and_stored_answer(), values).one_or_none()
     if row is None or row.status != "in_progress":
         return CLOSED
     return SAVED if (row.seq, row.value) == (seq, value) else STALE
+
+
+class DriverStatement:
+    """A Core statement compiled once for a dialect and run as the driver's own SQL (`exec_driver_sql`). On the
+    autosave's hot path, what SQLAlchemy does on each execution of even a cached statement (its cache key, the
+    parameters' construction, the compiled execution context) cost more than SQLite takes to run it. The values
+    are still converted by their types' own bind and result processors for the dialect (a JSON value serialized,
+    a timestamp stored in UTC and read back zone-aware), SQLAlchemy still wraps the driver's errors (a busy
+    database is a 503), and the engine's cursor events still see each statement (transactions.py's checks)."""
+
+    def __init__(self, statement, dialect):
+        compiled = statement.compile(dialect=dialect)
+        self.sql, self.positional, self.dialect = compiled.string, compiled.positional, dialect
+        binds = {name: bind for bind, name in compiled.bind_names.items()}
+        # Positional (SQLite's "?"): in the statement's order, a name as often as it appears; named: each once.
+        self.names = tuple(compiled.positiontup) if compiled.positional else tuple(binds)
+        self.parameters = []  # (name, processor or None) of a value given to `execute`; (None, value) of a literal
+        for name in self.names:
+            bind = binds[name]
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if bind.required:
+                self.parameters.append((name, processor))
+            else:  # a literal of the statement ("in_progress"), converted once
+                self.parameters.append((None, bind.value if processor is None else processor(bind.value)))
+        self.columns = tuple(statement.exported_columns)  # what it selects or returns
+        self._result_processors = None
+
+    def execute(self, connection, values):
+        """The CursorResult of the statement with `values` (by parameter name) on `connection`."""
+        converted = [given if name is None else values[name] if given is None else given(values[name])
+                     for name, given in self.parameters]
+        return connection.exec_driver_sql(
+            self.sql, tuple(converted) if self.positional else dict(zip(self.names, converted, strict=True)))
+
+    def first_row(self, connection, values):
+        """The first row's values (a tuple in the order the statement selects them, each converted by its column's
+        type), or None."""
+        result = self.execute(connection, values)
+        if self._result_processors is None:  # PostgreSQL's numbers convert by the type the driver names
+            self._result_processors = tuple(
+                column.type.dialect_impl(self.dialect).result_processor(self.dialect, description[1])
+                for column, description in zip(self.columns, result.cursor.description, strict=True))
+        row = result.first()
+        if row is None:
+            return None
+        return tuple(value if process is None else process(value)
+                     for value, process in zip(row, self._result_processors, strict=True))
+
+
+@cache
+def driver_statement(statement, dialect):
+    """The (cached) `statement` as a `DriverStatement` for `dialect`: one per statement and engine."""
+    return DriverStatement(statement, dialect)
 
 
 # The autosave statements are built once: constructing them costs more than running them on SQLite.

@@ -13,7 +13,7 @@ from training.services_links import session_expiry, session_holds
 from .models import Attempt, Question, Questionnaire, Section
 from .models_reminders import sent_follow_up
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, QuestionSpec
-from .services import submit_attempt
+from .services import driver_statement, submit_attempt
 from .services_builder import follow_agenda_item, questionnaire_of
 from .windows import OPEN, attempt_deadline, finalized_reason, refusal, window_state
 
@@ -196,21 +196,22 @@ def autosave_target(participant_id, link, version, kind, question_id, now, on=No
     question, a re-issued, revoked or expired link, a withdrawal, a session left). The participant is checked here
     rather than loaded: on the hot path the ORM load would cost as much as the rest of the request. `on`: the
     connection to read on (the ORM session's by default)."""
-    row = (db.session if on is None else on).execute(_autosave_query(), {
+    connection = db.session.connection() if on is None else on
+    row = driver_statement(_autosave_query(), connection.dialect).first_row(connection, {
         "participant_id": participant_id, "link": link, "version": version, "earliest_end": session_expiry(now),
-        "kind": kind, "question_id": question_id}).one_or_none()
+        "kind": kind, "question_id": question_id})
     if row is None:
         return None
-    spec = QuestionSpec(row.type, tuple(o["key"] for o in row.options), tuple(row.correct), float(row.points),
-                        row.required)
-    return AutosaveTarget(row.id, row.status, row.started_at, row.opens_at, row.closes_at,
-                          row.time_limit_minutes, spec)
+    attempt_id, status, started_at, opens_at, closes_at, time_limit_minutes, type_, options, correct, points, \
+        required = row
+    spec = QuestionSpec(type_, tuple(o["key"] for o in options), tuple(correct), float(points), required)
+    return AutosaveTarget(attempt_id, status, started_at, opens_at, closes_at, time_limit_minutes, spec)
 
 
 @cache
 def _autosave_query():
     """Built once, on the tables rather than the ORM classes: on the hot path, building the statement or the ORM's
-    handling of it would cost more than running it."""
+    handling of it would cost more than running it. `autosave_target` unpacks its columns in this order."""
     participants, programs = Participant.__table__.c, Program.__table__.c
     questionnaires, attempts, questions = Questionnaire.__table__.c, Attempt.__table__.c, Question.__table__.c
     return (select(attempts.id, attempts.status, attempts.started_at, questionnaires.opens_at,

@@ -169,8 +169,9 @@ def autosave(kind):
     now = utcnow()
     # Both statements on a connection of the request's own, not through the ORM session (transactions.py's
     # own_connection: the session's bookkeeping cost as much as the statements); the slow path uses the session.
-    target = autosave_target(*session_link(), kind, data["question"], now, on=own_connection()) \
-        if readable and kind in QUESTIONNAIRE_KINDS else None
+    connection = own_connection() if readable and kind in QUESTIONNAIRE_KINDS else None
+    target = None if connection is None else autosave_target(*session_link(), kind, data["question"], now,
+                                                             on=connection)
     if target is None or not target.may_save(now):
         if session_participant() is None:
             return link_refused()
@@ -182,7 +183,7 @@ def autosave(kind):
     except AnswerError as error:
         return no_store(jsonify(status="invalid", message=answer_error_message(error)), 422)
     seq_base = int((now - target.started_at).total_seconds() * 1000)
-    outcome = store_answer(target.attempt_id, data["question"], value, data["seq"], now, on=own_connection())
+    outcome = store_answer(target.attempt_id, data["question"], value, data["seq"], now, on=connection)
     if outcome == CLOSED:
         return no_store(jsonify(status=CLOSED, message=_("This questionnaire is no longer taking answers.")), 409)
     # The server's clock for the next sequence numbers: a phone that slept has a monotonic clock behind.
