@@ -154,9 +154,11 @@ def _reject_nul_characters(app):
         # query string is looked at as sent (its values hold NUL only where it has %00), rather than decoded into
         # request.args on every request for the check alone.
         current = request._get_current_object()  # one context lookup, not one per attribute
-        form = current.form.values() if might_be_a_form(current) and current.mimetype in FORM_TYPES else ()
+        # Every value of a field sent more than once (a view may keep the last), and every field's name.
+        form = current.form.items(multi=True) if might_be_a_form(current) and current.mimetype in FORM_TYPES else ()
         query = current.query_string
-        if b"%00" in query or b"\x00" in query or "\x00" in current.path or any("\x00" in value for value in form):
+        if b"%00" in query or b"\x00" in query or "\x00" in current.path \
+                or any("\x00" in name or "\x00" in value for name, value in form):
             abort(400)
 
 

@@ -63,7 +63,7 @@ def store_answer(attempt_id, question_id, value, seq, now=None, on=None):
     and PostgreSQL answers in one round trip. `on`: the connection to write on (the ORM session's by default)."""
     values = {"attempt_id": attempt_id, "question_id": question_id, "value": value, "seq": seq,
               "saved_at": now or utcnow()}
-    connection = db.session.connection() if on is None else on
+    connection = connection_for(on)
     # RETURNING says whether the row was written (rowcount is unreliable for upserts across drivers).
     store = driver_statement(_store_if_open(connection.dialect.name), connection.dialect)
     if store.execute(connection, values).first() is not None:
@@ -75,6 +75,15 @@ def store_answer(attempt_id, question_id, value, seq, now=None, on=None):
     if row is None or row.status != "in_progress":
         return CLOSED
     return SAVED if (row.seq, row.value) == (seq, value) else STALE
+
+
+def connection_for(on):
+    """`on`, or the ORM session's connection with its pending changes flushed first, as `db.session.execute` would
+    (a `DriverStatement` runs on the connection, where nothing flushes them)."""
+    if on is not None:
+        return on
+    db.session.flush()
+    return db.session.connection()
 
 
 class DriverStatement:
@@ -92,6 +101,11 @@ class DriverStatement:
         # Positional (SQLite's "?"): in the statement's order, a name as often as it appears; named: each once.
         self.names = tuple(compiled.positiontup) if compiled.positional else tuple(binds)
         self.parameters = []  # (name, processor or None) of a value given to `execute`; (None, value) of a literal
+        # What this class handles: plain binds, named as written. An IN list, a value rendered at execution or a
+        # value computed then would need SQLAlchemy's own execution: refused here rather than sent wrong.
+        if compiled.escaped_bind_names or "POSTCOMPILE" in self.sql or any(
+                bind.expanding or bind.literal_execute or bind.callable is not None for bind in binds.values()):
+            raise ValueError(f"DriverStatement cannot run this statement as the driver's own SQL: {self.sql}")
         for name in self.names:
             bind = binds[name]
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)

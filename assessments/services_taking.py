@@ -13,7 +13,7 @@ from training.services_links import session_expiry, session_holds
 from .models import Attempt, Question, Questionnaire, Section
 from .models_reminders import sent_follow_up
 from .question_types import QUESTIONNAIRE_KINDS, REGISTRY, QuestionSpec
-from .services import driver_statement, submit_attempt
+from .services import connection_for, driver_statement, submit_attempt
 from .services_builder import follow_agenda_item, questionnaire_of
 from .windows import OPEN, attempt_deadline, finalized_reason, refusal, window_state
 
@@ -196,7 +196,7 @@ def autosave_target(participant_id, link, version, kind, question_id, now, on=No
     question, a re-issued, revoked or expired link, a withdrawal, a session left). The participant is checked here
     rather than loaded: on the hot path the ORM load would cost as much as the rest of the request. `on`: the
     connection to read on (the ORM session's by default)."""
-    connection = db.session.connection() if on is None else on
+    connection = connection_for(on)
     row = driver_statement(_autosave_query(), connection.dialect).first_row(connection, {
         "participant_id": participant_id, "link": link, "version": version, "earliest_end": session_expiry(now),
         "kind": kind, "question_id": question_id})

@@ -95,6 +95,29 @@ def test_submission_scores_saved_answers_once_and_closes_the_attempt(app, world,
         assert saved_answers(attempt) == {choice.id: "b", opinion.id: 4}
 
 
+def test_a_save_sees_the_sessions_pending_changes(app, world, quiz):
+    """The save's statements run on the session's connection: what the session changed but has not flushed yet (an
+    attempt just closed) is flushed first, as any statement through the session would see it."""
+    with app.app_context():
+        attempt = _attempt(app, quiz, world["ids"]["gt1"])
+        question = db.session.get(Question, quiz["questions"][0])
+        db.session.commit()
+        started_at, _loaded = attempt.started_at, question.questionnaire_id  # both loaded: no autoflush below
+        # Closed in the session, pending: not flushed.
+        attempt.status, attempt.finalized_by, attempt.submitted_at = "submitted", "participant", started_at
+        assert save_answer(attempt, question, "b", seq=1) == CLOSED
+        assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_the_driver_statement_refuses_what_it_cannot_run_as_the_drivers_sql(app):
+    """An IN list (expanded when it runs) would be sent wrong as compiled once: refused when it is built."""
+    from assessments.services import DriverStatement
+
+    with app.app_context():
+        with pytest.raises(ValueError):
+            DriverStatement(select(Answer.id).where(Answer.question_id.in_([1, 2])), db.engine.dialect)
+
+
 def test_twenty_concurrent_submissions_make_one(app, world, quiz):
     with app.app_context():
         attempt_id = _attempt(app, quiz, world["ids"]["gt2"]).id

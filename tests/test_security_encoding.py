@@ -201,6 +201,11 @@ def test_nul_characters_in_a_query_a_form_or_a_multipart_field_are_refused(app, 
     fields = {"csrf_token": token, "name": "Ana\x00", "email": "ana.nul@example.org", "role": "organizer",
               "language": "es", "active": "y", "country_code": "", "password": "una clave larga"}
     assert client.post("/users/new", data=fields).status_code == 400
+    # A field sent twice (a view may keep the last value) and a field's name are checked too.
+    fields["name"] = ["Ana", "Ana\x00"]
+    assert client.post("/users/new", data=fields).status_code == 400
+    fields["name"] = "Ana"
+    assert client.post("/users/new", data={**fields, "extra\x00": "x"}).status_code == 400
     upload = client.post(f"/programs/{world['ids']['program']}/participants/import", content_type="multipart/form-data",
                          data={"csrf_token": token, "delegation_id": f"{world['ids']['mx']}\x00",
                                "file": (io.BytesIO(b"Nombre;Correo\nAna;ana@example.org\n"), "lista.csv")})
