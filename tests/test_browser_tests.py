@@ -359,3 +359,24 @@ def test_an_answer_whose_reply_was_lost_is_not_reported_as_changed_elsewhere(app
     expect(q.state("K01")).not_to_have_text("Por enviar", timeout=6_000)  # the retry, 2 s later
     q.expect_saved("K01")
     assert lost == [200]
+
+
+def test_an_answer_tapped_before_the_page_script_arrives_is_saved_once_it_does(app, world, pre_test, contexts):
+    """On a slow connection the form shows before static/js/test.js has arrived: an answer tapped meanwhile is sent
+    as soon as the script runs, not left on the phone, where closing the tab would lose it."""
+    phone = contexts(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(path_of(link_for(app, world["ids"]["mx1"])))
+    page.get_by_role("button", name="Continuar como José Ángel").tap()
+    page.wait_for_url("**/me")
+    page.goto(TEST_PAGE)
+    held = []
+    page.route("**/js/test.js*", lambda route: held.append(route))  # the script's request waits here
+    page.get_by_role("button", name="Comenzar el cuestionario").tap()
+    q = Phone(page, pre_test["questions"])
+    q.tap("K01", "Alrededor de 1 de cada 20 (5 %)")
+    expect(q.option("K01", "Alrededor de 1 de cada 20 (5 %)")).to_be_checked()
+    assert len(held) == 1 and stored_answers(app, world["ids"]["mx1"]) == {}
+    held[0].continue_()
+    q.expect_saved("K01")
+    assert stored_answers(app, world["ids"]["mx1"]) == {pre_test["questions"]["K01"]: "b"}

@@ -186,11 +186,26 @@
   window.addEventListener("online", function () { window.clearTimeout(retryTimer); retryTimer = null; send(); });
   window.addEventListener("offline", function () { offline(); });
 
+  // Answers given before this file ran (on a slow connection the form shows first): their inputs differ from what
+  // the page was served with (the form's autocomplete="off" keeps a reload from restoring older ones). They are the
+  // newest of all, so found before the queue below restores older ones.
+  function answeredBeforeScript(fieldset) {
+    return Array.prototype.some.call(fieldset.querySelectorAll("input, textarea"), function (input) {
+      return input.type === "radio" || input.type === "checkbox" ? input.checked !== input.defaultChecked
+        : input.value !== input.defaultValue;
+    });
+  }
+  var answeredEarly = Array.prototype.filter.call(form.querySelectorAll("fieldset.question"), answeredBeforeScript);
+
   // Answers queued before a reload or a lost connection are newer than the page's: show them, then send them.
   readQueue().forEach(function (item) {
     var fieldset = form.querySelector('fieldset[data-question="' + item.question + '"]');
-    if (fieldset) { setValue(fieldset, item.value); stateOf(item.question, text.textQueued, "pending"); }
+    if (fieldset && answeredEarly.indexOf(fieldset) === -1) {
+      setValue(fieldset, item.value);
+      stateOf(item.question, text.textQueued, "pending");
+    }
     lastSeq = Math.max(lastSeq, item.seq);
   });
+  answeredEarly.forEach(function (fieldset) { queueAnswer(fieldset); });
   send();
 })();
