@@ -331,15 +331,20 @@ def test_a_counselor_takes_the_pre_test_on_a_phone_offline_and_the_organizer_sen
     assert counselor not in reminded
 
 
-def test_an_answer_whose_reply_was_lost_is_not_reported_as_changed_elsewhere(app, world, pre_test, contexts):
-    """The server saved the answer but the phone never heard back (a dropped reply): the retry sends the very same
-    answer again and must be told it is saved, not that another window changed it."""
-    phone = contexts(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = phone.new_page()
+def joses_phone_at_the_pre_test(app, world, contexts):
+    """José Ángel's phone, in through his link, on the pre-test's intro page."""
+    page = contexts(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     page.goto(path_of(link_for(app, world["ids"]["mx1"])))
     page.get_by_role("button", name="Continuar como José Ángel").tap()
     page.wait_for_url("**/me")
     page.goto(TEST_PAGE)
+    return page
+
+
+def test_an_answer_whose_reply_was_lost_is_not_reported_as_changed_elsewhere(app, world, pre_test, contexts):
+    """The server saved the answer but the phone never heard back (a dropped reply): the retry sends the very same
+    answer again and must be told it is saved, not that another window changed it."""
+    page = joses_phone_at_the_pre_test(app, world, contexts)
     page.get_by_role("button", name="Comenzar el cuestionario").tap()
     q = Phone(page, pre_test["questions"])
     lost = []
@@ -364,12 +369,7 @@ def test_an_answer_whose_reply_was_lost_is_not_reported_as_changed_elsewhere(app
 def test_an_answer_tapped_before_the_page_script_arrives_is_saved_once_it_does(app, world, pre_test, contexts):
     """On a slow connection the form shows before static/js/test.js has arrived: an answer tapped meanwhile is sent
     as soon as the script runs, not left on the phone, where closing the tab would lose it."""
-    phone = contexts(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = phone.new_page()
-    page.goto(path_of(link_for(app, world["ids"]["mx1"])))
-    page.get_by_role("button", name="Continuar como José Ángel").tap()
-    page.wait_for_url("**/me")
-    page.goto(TEST_PAGE)
+    page = joses_phone_at_the_pre_test(app, world, contexts)
     held = []
     page.route("**/js/test.js*", lambda route: held.append(route))  # the script's request waits here
     page.get_by_role("button", name="Comenzar el cuestionario").tap()
