@@ -83,14 +83,12 @@ def test_status(questionnaire, participant, now=None, finalize=True):
     return _status(questionnaire, attempt, _pre_test_opened(questionnaire, now), now)
 
 
-def participant_statuses(participant, now=None, objects=False):
+def participant_statuses(participant, now=None):
     """kind → status, pre-test first, of every questionnaire of the participant's program that has questions (the
     follow-up only once it was sent to them): one query for all, as every page of a test needs them, read as plain
-    values (`QuestionnaireView`, `AttemptView`; `attempt_to_write` before writing), or as ORM objects with
-    `objects` (a page that writes through the attempt). Reads only (an overdue attempt is not finalized here)."""
+    values (`QuestionnaireView`, `AttemptView`; `attempt_to_write` before writing). Reads only (an overdue attempt
+    is not finalized here)."""
     now = now or utcnow()
-    if objects:
-        return _object_statuses(participant, now)
     program = participant.program
     rows = db.session.execute(_statuses_query(), {"participant_id": participant.id,
                                                   "program_id": participant.program_id}).all()
@@ -99,28 +97,6 @@ def participant_statuses(participant, now=None, objects=False):
     return {row.kind: _status(_questionnaire_view(row, program), _attempt_view(row), pre_opened, now, row.count)
             for row in sorted(rows, key=lambda row: KIND_ORDER[row.kind])
             if row.count and (row.asked or row.attempt_id is not None)}
-
-
-def _object_statuses(participant, now):
-    rows = db.session.execute(_object_statuses_query(), {"participant_id": participant.id,
-                                                         "program_id": participant.program_id}).all()
-    pre = next((questionnaire for questionnaire, *_rest in rows if questionnaire.kind == "pre"), None)
-    pre_opened = _opened(pre, now)
-    return {questionnaire.kind: _status(questionnaire, attempt, pre_opened, now, count)
-            for questionnaire, attempt, count, asked in sorted(rows, key=lambda row: KIND_ORDER[row[0].kind])
-            if count and (asked or attempt is not None)}
-
-
-@cache
-def _object_statuses_query():
-    """`_statuses_query` as ORM objects, built once."""
-    participant_id = bindparam("participant_id")
-    count = select(func.count(Question.id)).where(Question.questionnaire_id == Questionnaire.id).scalar_subquery()
-    asked = (Questionnaire.kind != "follow_up") | sent_follow_up(Questionnaire.id, participant_id)
-    return (select(Questionnaire, Attempt, count, asked)
-            .outerjoin(Attempt, (Attempt.questionnaire_id == Questionnaire.id)
-                       & (Attempt.participant_id == participant_id))
-            .where(Questionnaire.program_id == bindparam("program_id")))
 
 
 def _questionnaire_view(row, program):

@@ -55,8 +55,8 @@ def calendar_events(program, language, zone):
     return events
 
 
-def _status_or_404(kind, objects=False):
-    status = participant_statuses(g.participant, objects=objects).get(kind)
+def _status_or_404(kind):
+    status = participant_statuses(g.participant).get(kind)
     if status is None:  # not a kind, no such questionnaire, or not a single question yet
         abort(404)
     questionnaire = status.questionnaire
@@ -228,8 +228,8 @@ def review_test(kind):
 @participant_required
 @writes
 def submit_test(kind):
-    status = _status_or_404(kind, objects=True)  # it writes through the attempt: loaded as an object at once
-    attempt = status.attempt
+    status = _status_or_404(kind)
+    attempt = None if status.attempt is None else attempt_to_write(status.attempt)  # it writes through it
     if attempt is None:
         return redirect(url_for("assessments.take_test", kind=kind))
     if attempt.status == IN_PROGRESS:
